@@ -1,0 +1,3 @@
+//! Tencent Cloud API 3.0 client for CVM and VPC.
+
+pub mod sign;
