@@ -173,10 +173,13 @@ pub fn sign(
     timestamp: i64,
     req: &SignableRequest<'_>,
 ) -> Option<Signature> {
-    let mut headers: Vec<(&str, &str)> = vec![("content-type", req.content_type), ("host", req.host)];
+    let mut headers: Vec<(&str, &str)> =
+        vec![("content-type", req.content_type), ("host", req.host)];
     headers.extend_from_slice(req.extra_signed_headers);
     let (canonical, signed, hp) = canonical_request(req.method, req.query, &headers, req.payload);
-    finish(secret_id, secret_key, service, timestamp, canonical, signed, hp)
+    finish(
+        secret_id, secret_key, service, timestamp, canonical, signed, hp,
+    )
 }
 
 /// A parsed `Authorization` header.
@@ -231,7 +234,9 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, VerifyError> {
     let rest = value
         .strip_prefix(ALGORITHM)
         .and_then(|r| r.strip_prefix(' '))
-        .ok_or(VerifyError::InvalidAuthorization("algorithm must be TC3-HMAC-SHA256"))?;
+        .ok_or(VerifyError::InvalidAuthorization(
+            "algorithm must be TC3-HMAC-SHA256",
+        ))?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let part = part.trim();
@@ -256,17 +261,27 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, VerifyError> {
         scope.next(),
         scope.next(),
     ) else {
-        return Err(VerifyError::InvalidAuthorization("malformed Credential scope"));
+        return Err(VerifyError::InvalidAuthorization(
+            "malformed Credential scope",
+        ));
     };
     if id.is_empty() || date.is_empty() || service.is_empty() {
-        return Err(VerifyError::InvalidAuthorization("malformed Credential scope"));
+        return Err(VerifyError::InvalidAuthorization(
+            "malformed Credential scope",
+        ));
     }
     let signed_headers: Vec<String> = signed.split(';').map(str::to_owned).collect();
-    if !signed_headers.iter().any(|h| h == "content-type") || !signed_headers.iter().any(|h| h == "host") {
-        return Err(VerifyError::InvalidAuthorization("SignedHeaders must include content-type and host"));
+    if !signed_headers.iter().any(|h| h == "content-type")
+        || !signed_headers.iter().any(|h| h == "host")
+    {
+        return Err(VerifyError::InvalidAuthorization(
+            "SignedHeaders must include content-type and host",
+        ));
     }
     if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(VerifyError::InvalidAuthorization("Signature must be 64 hex digits"));
+        return Err(VerifyError::InvalidAuthorization(
+            "Signature must be 64 hex digits",
+        ));
     }
     Ok(Authorization {
         secret_id: id.to_owned(),
@@ -315,8 +330,16 @@ pub fn verify(
         // Listed out of order or with duplicates: the client signed something else.
         return Err(VerifyError::Mismatch);
     }
-    let expected = finish(&auth.secret_id, secret_key, &auth.service, req.timestamp, canonical, signed, hp)
-        .ok_or(VerifyError::Mismatch)?;
+    let expected = finish(
+        &auth.secret_id,
+        secret_key,
+        &auth.service,
+        req.timestamp,
+        canonical,
+        signed,
+        hp,
+    )
+    .ok_or(VerifyError::Mismatch)?;
     if constant_time_eq(expected.signature.as_bytes(), auth.signature.as_bytes()) {
         Ok(())
     } else {
@@ -347,7 +370,10 @@ mod tests {
             extra_signed_headers: &[],
         };
         let s = sign(ID, KEY, "cvm", 1551113065, &req).unwrap();
-        assert_eq!(s.hashed_payload, "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064");
+        assert_eq!(
+            s.hashed_payload,
+            "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
+        );
         assert_eq!(
             sha256_hex(s.canonical_request.as_bytes()),
             "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031"
@@ -357,7 +383,10 @@ mod tests {
             hex::encode(signing_key(KEY, "2019-02-25", "cvm")),
             "ac658d5dde49e9bfdd14e04e062f66b05d9f637d44b8a8d845327d4a77f666b1"
         );
-        assert_eq!(s.signature, "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168");
+        assert_eq!(
+            s.signature,
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+        );
         assert_eq!(
             s.authorization,
             "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
@@ -381,7 +410,10 @@ mod tests {
             sha256_hex(s.canonical_request.as_bytes()),
             "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84"
         );
-        assert_eq!(s.signature, "644be983de9a8a3f00db8eadaba61467c3b429e2215758ba897b738ca469fd26");
+        assert_eq!(
+            s.signature,
+            "644be983de9a8a3f00db8eadaba61467c3b429e2215758ba897b738ca469fd26"
+        );
     }
 
     #[test]
@@ -396,7 +428,10 @@ mod tests {
             extra_signed_headers: &[],
         };
         let s = sign(ID, KEY, "cvm", 1700000000, &req).unwrap();
-        assert_eq!(s.signature, "e6f8f6b406506e7fc6d1b3589353c45587f631db054564168712867ac34801af");
+        assert_eq!(
+            s.signature,
+            "e6f8f6b406506e7fc6d1b3589353c45587f631db054564168712867ac34801af"
+        );
         let auth = parse_authorization(&s.authorization).unwrap();
         let header = |n: &str| match n {
             "content-type" => Some("application/json"),
@@ -411,10 +446,19 @@ mod tests {
             timestamp: 1700000000,
         };
         assert_eq!(verify(&auth, KEY, "cvm", 1700000100, &received), Ok(()));
-        assert_eq!(verify(&auth, KEY, "cvm", 1700000301, &received), Err(VerifyError::Expired));
-        assert_eq!(verify(&auth, KEY, "vpc", 1700000000, &received), Err(VerifyError::Mismatch));
+        assert_eq!(
+            verify(&auth, KEY, "cvm", 1700000301, &received),
+            Err(VerifyError::Expired)
+        );
+        assert_eq!(
+            verify(&auth, KEY, "vpc", 1700000000, &received),
+            Err(VerifyError::Mismatch)
+        );
         received.payload = Payload::Body(b"{}");
-        assert_eq!(verify(&auth, KEY, "cvm", 1700000000, &received), Err(VerifyError::Mismatch));
+        assert_eq!(
+            verify(&auth, KEY, "cvm", 1700000000, &received),
+            Err(VerifyError::Mismatch)
+        );
     }
 
     #[test]
@@ -425,7 +469,13 @@ mod tests {
             "TC3-HMAC-SHA256 Credential=a/b/c, SignedHeaders=content-type;host, Signature=00",
             "TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=host, Signature=00",
         ] {
-            assert!(matches!(parse_authorization(bad), Err(VerifyError::InvalidAuthorization(_))), "{bad}");
+            assert!(
+                matches!(
+                    parse_authorization(bad),
+                    Err(VerifyError::InvalidAuthorization(_))
+                ),
+                "{bad}"
+            );
         }
     }
 }

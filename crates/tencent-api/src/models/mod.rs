@@ -1,0 +1,4 @@
+//! Wire models for the CVM and VPC actions the console uses (see `scripts/gen_models.py`).
+
+pub mod cvm;
+pub mod vpc;
