@@ -1,0 +1,245 @@
+//! Routing from (service, action) to handlers, and what handlers share.
+
+use crate::catalog::{Lang, RegionInfo};
+use crate::clock::Clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::rng::Rng;
+use crate::world::{Account, Instance, KeyPair, Quotas, RegionState, Tag, World};
+use crate::{cvm, vpc};
+use serde_json::{Value, json};
+
+/// The request's context: who, where, when, in which language.
+pub struct Ctx<'a> {
+    pub account: &'a str,
+    pub region: &'static RegionInfo,
+    pub lang: Lang,
+    pub now: i64,
+    pub request_id: &'a str,
+    pub clock: &'a Clock,
+    pub quotas: &'a Quotas,
+    /// Starting balance for an account seen for the first time.
+    pub balance: f64,
+}
+
+pub const CVM_ACTIONS: &[&str] = &[
+    "DescribeRegions",
+    "DescribeZones",
+    "DescribeImages",
+    "DescribeInstanceTypeConfigs",
+    "DescribeZoneInstanceConfigInfos",
+    "DescribeInstances",
+    "DescribeInstancesStatus",
+    "RunInstances",
+    "InquiryPriceRunInstances",
+    "StartInstances",
+    "StopInstances",
+    "RebootInstances",
+    "TerminateInstances",
+    "ResetInstancesType",
+    "InquiryPriceResetInstancesType",
+    "ResetInstancesInternetMaxBandwidth",
+    "InquiryPriceResetInstancesInternetMaxBandwidth",
+    "ModifyInstancesChargeType",
+    "InquiryPriceModifyInstancesChargeType",
+    "RenewInstances",
+    "InquiryPriceRenewInstances",
+    "ModifyInstancesRenewFlag",
+    "ModifyInstancesAttribute",
+    "ResetInstancesPassword",
+    "DescribeKeyPairs",
+    "CreateKeyPair",
+    "ImportKeyPair",
+    "DeleteKeyPairs",
+    "AssociateSecurityGroups",
+    "DescribeInstancesModification",
+];
+
+pub const VPC_ACTIONS: &[&str] = &[
+    "DescribeVpcs",
+    "DescribeSubnets",
+    "DescribeSecurityGroups",
+    "DescribeSecurityGroupPolicies",
+    "AllocateAddresses",
+    "DescribeAddresses",
+    "AssociateAddress",
+    "DisassociateAddress",
+    "ReleaseAddresses",
+];
+
+pub fn exists(service: &str, action: &str) -> bool {
+    match service {
+        "cvm" => CVM_ACTIONS.contains(&action),
+        "vpc" => VPC_ACTIONS.contains(&action),
+        _ => false,
+    }
+}
+
+/// Whether a successful call may have changed the world (and the state file must be written).
+pub fn mutates(action: &str) -> bool {
+    !(action.starts_with("Describe") || action.starts_with("InquiryPrice"))
+}
+
+/// The account and region a handler works on, with the world's PRNG.
+pub struct Env<'a> {
+    pub acct: &'a mut Account,
+    pub rng: &'a mut Rng,
+    pub ctx: &'a Ctx<'a>,
+}
+
+impl Env<'_> {
+    pub fn region(&mut self) -> &mut RegionState {
+        self.acct.region(self.ctx.region, self.rng, self.ctx.now)
+    }
+    /// Region state, PRNG, balance and key pairs at once (they are disjoint).
+    pub fn parts(&mut self) -> (&mut RegionState, &mut Rng, &mut f64, &mut Vec<KeyPair>) {
+        let Account {
+            regions,
+            balance,
+            key_pairs,
+            ..
+        } = &mut *self.acct;
+        let r = regions.entry(self.ctx.region.id.to_owned()).or_default();
+        (r, &mut *self.rng, balance, key_pairs)
+    }
+}
+
+pub fn dispatch(
+    world: &mut World,
+    ctx: &Ctx<'_>,
+    service: &str,
+    action: &str,
+    p: &Params,
+) -> ApiResult<Value> {
+    let World { accounts, rng, .. } = world;
+    let acct = accounts
+        .entry(ctx.account.to_owned())
+        .or_insert_with(|| Account::new(ctx.balance));
+    let mut balance = acct.balance;
+    acct.region(ctx.region, rng, ctx.now)
+        .settle(ctx.now, &mut balance);
+    acct.balance = balance;
+    let mut env = Env { acct, rng, ctx };
+    match service {
+        "cvm" => cvm::call(&mut env, action, p),
+        "vpc" => vpc::call(&mut env, action, p),
+        _ => Err(ApiError::new("InvalidAction", "Unknown service.")),
+    }
+}
+
+/// `prefix-` + 8 of `[0-9a-z]`.
+pub fn well_formed(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|r| {
+            r.len() == 8
+                && r.bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        })
+}
+
+/// Offset/Limit with Tencent's defaults (0, 20) and maximum (100).
+pub fn page(p: &Params, vpc_strings: bool) -> ApiResult<(usize, usize)> {
+    let (offset, limit) = if vpc_strings {
+        (p.int_or_str("Offset")?, p.int_or_str("Limit")?)
+    } else {
+        (p.int("Offset")?, p.int("Limit")?)
+    };
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(20);
+    let code = if vpc_strings {
+        "InvalidParameterValue.Range"
+    } else {
+        "InvalidParameterValue"
+    };
+    if offset < 0 {
+        return Err(ApiError::new(code, "`Offset` must not be negative."));
+    }
+    if !(0..=100).contains(&limit) {
+        let code = if vpc_strings {
+            code
+        } else {
+            "InvalidParameterValue.LimitExceeded"
+        };
+        return Err(ApiError::new(code, "`Limit` must be between 0 and 100."));
+    }
+    Ok((offset as usize, limit as usize))
+}
+
+pub fn tags_json(tags: &[Tag]) -> Value {
+    json!(
+        tags.iter()
+            .map(|t| json!({"Key": t.key, "Value": t.value}))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// `tag-key`, `tag-value` and `tag:KEY` filters against a resource's tags.
+pub fn tag_filter(name: &str, values: &[String], tags: &[Tag]) -> Option<bool> {
+    if name == "tag-key" {
+        Some(tags.iter().any(|t| values.contains(&t.key)))
+    } else if name == "tag-value" {
+        Some(tags.iter().any(|t| values.contains(&t.value)))
+    } else {
+        name.strip_prefix("tag:")
+            .map(|k| tags.iter().any(|t| t.key == k && values.contains(&t.value)))
+    }
+}
+
+/// Parses `Tags`/`TagSpecification.Tags` entries.
+pub fn parse_tags(list: Option<Vec<Params>>) -> ApiResult<Vec<Tag>> {
+    let mut out: Vec<Tag> = Vec::new();
+    for t in list.unwrap_or_default() {
+        t.only(&["Key", "Value"])?;
+        let key = t.str_req("Key")?;
+        let value = t.str("Value")?.unwrap_or_default();
+        if key.is_empty() || key.len() > 127 || value.len() > 255 {
+            return Err(ApiError::new(
+                "InvalidParameterValue",
+                "Tag keys are 1–127 characters and values at most 255.",
+            ));
+        }
+        if out.iter().any(|o| o.key == key) {
+            return Err(ApiError::new(
+                "InvalidParameterValue.DuplicateTags",
+                format!("The tag key `{key}` is repeated."),
+            ));
+        }
+        out.push(Tag { key, value });
+    }
+    Ok(out)
+}
+
+/// Looks up a batch of instance ids: malformed first, then missing, as the real API does.
+pub fn lookup_instances<'r>(
+    r: &'r RegionState,
+    ids: &[String],
+    max: usize,
+) -> ApiResult<Vec<&'r Instance>> {
+    if ids.len() > max {
+        return Err(ApiError::limit("InstanceIds", max));
+    }
+    if let Some(bad) = ids.iter().find(|id| !well_formed(id, "ins")) {
+        return Err(ApiError::new(
+            "InvalidInstanceId.Malformed",
+            format!("The instance id `{bad}` is malformed."),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = ids.iter().find(|id| !seen.insert(id.as_str())) {
+        return Err(ApiError::new(
+            "InvalidParameterValue",
+            format!("The instance id `{dup}` is repeated."),
+        ));
+    }
+    ids.iter()
+        .map(|id| {
+            r.get(id).ok_or_else(|| {
+                ApiError::new(
+                    "InvalidInstanceId.NotFound",
+                    format!("The instance `{id}` does not exist."),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! `cvm-sim`: the emulator as a process.
+
+use clap::Parser;
+use cvm_sim::{Config, Credential, FaultSpec, RateLimit};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A local, stateful, signature-checking emulator of the Tencent Cloud CVM and VPC APIs.
+///
+/// Both services answer on one listener; point an SDK at it with protocol http and the
+/// printed host:port as its endpoint. Unless --secret-id/--secret-key are given the only
+/// accepted credential is
+///   SecretId  AKIDcvmsim00000000000000000000000000
+///   SecretKey cvmsimSecretKey0000000000000000000
+/// When ready it prints exactly one line, `cvm-sim listening on http://HOST:PORT`.
+#[derive(Parser, Debug)]
+#[command(name = "cvm-sim", version, about, long_about)]
+struct Cli {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:9100")]
+    listen: SocketAddr,
+    /// The accepted SecretId (needs --secret-key).
+    #[arg(long, requires = "secret_key")]
+    secret_id: Option<String>,
+    /// The accepted SecretKey (needs --secret-id).
+    #[arg(long, requires = "secret_id")]
+    secret_key: Option<String>,
+    /// How long transitions take: 1 = realistic (PENDING→RUNNING ≈ 20 s), 0 = immediate.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
+    time_scale: f64,
+    /// current (documented per-action per-second limits), seed (≤100 per action and
+    /// ≤1,000 in total per SecretId in any 60 s), off, or N/M (N per action, M in total per minute).
+    #[arg(long, default_value = "current", value_parser = |s: &str| s.parse::<RateLimit>())]
+    rate_limit: RateLimit,
+    /// Fault rules: `rate=0.1,kinds=internal+timeout+reset+lost-response+throttle,seed=7`,
+    /// optionally `,actions=RunInstances+StopInstances` and `,timeout-ms=30000`; several
+    /// rules separated by `;`.
+    #[arg(long, default_value = "", value_parser = |s: &str| s.parse::<FaultSpec>())]
+    faults: FaultSpec,
+    /// Create N instances over regions, zones, types, billing models and states (new worlds only).
+    #[arg(long, default_value_t = 0)]
+    preload: usize,
+    /// Seed for ids, addresses, preload and everything else random in the world.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Load the world from FILE at start (if it exists); save it on change and at shutdown.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
+        _ => Err(format!("`{s}` is not a number ≥ 0")),
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let credential = match (cli.secret_id, cli.secret_key) {
+        (Some(id), Some(key)) => Credential::new(id, key),
+        _ => Credential::default(),
+    };
+    let config = Config {
+        listen: cli.listen,
+        credentials: vec![credential],
+        time_scale: cli.time_scale,
+        rate_limit: cli.rate_limit,
+        faults: cli.faults,
+        preload: cli.preload,
+        seed: cli.seed,
+        state_file: cli.state,
+        ..Default::default()
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cvm-sim: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = runtime.block_on(async move {
+        let sim = match cvm_sim::start(config).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cvm-sim: {e}");
+                return 1;
+            }
+        };
+        println!("cvm-sim listening on {}", sim.base_url());
+        let _ = std::io::stdout().flush();
+        wait_for_signal().await;
+        match sim.shutdown().await {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("cvm-sim: could not save the state file: {e}");
+                1
+            }
+        }
+    });
+    std::process::exit(code);
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,714 @@
+//! The HTTP side: one listener for `cvm` and `vpc`, TC3 verification over the bytes as
+//! received, the Tencent envelope, rate limits, faults and the state file.
+//!
+//! hyper is used directly (not axum) because faults need to drop a connection without an
+//! answer, which a handler that must return a response cannot express.
+
+use crate::actions::{self, Ctx};
+use crate::catalog::{self, Lang};
+use crate::clock::{self, Clock};
+use crate::error::ApiError;
+use crate::faults::{FaultKind, FaultSpec, Faults};
+use crate::limits::{Limiter, RateLimit};
+use crate::params::Params;
+use crate::world::World;
+use crate::{Config, Credential, preload};
+use bytes::Bytes;
+use http::request::Parts;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tencent_api::sign::{self, Payload, ReceivedRequest, VerifyError};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+
+/// POST with TC3: 10 MB; GET: 32 KB for the whole request (reference §1.1).
+const POST_LIMIT: usize = 10 * 1024 * 1024;
+const GET_LIMIT: usize = 32 * 1024;
+pub const VERSION: &str = "2017-03-12";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot read state file {path}: {source}")]
+    StateRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("state file {path} is not a cvm-sim world: {source}")]
+    StateParse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+pub(crate) struct Shared {
+    world: Mutex<World>,
+    clock: Clock,
+    config: Config,
+    limiter: Mutex<Limiter>,
+    rate_limit: Mutex<RateLimit>,
+    faults: Mutex<Faults>,
+    dirty: AtomicBool,
+    changed: Notify,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock must not take the whole emulator down with it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    fn mark_dirty(&self) {
+        if self.config.state_file.is_some() {
+            self.dirty.store(true, Ordering::Release);
+            self.changed.notify_one();
+        }
+    }
+
+    fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.config.state_file else {
+            return Ok(());
+        };
+        self.dirty.store(false, Ordering::Release);
+        let bytes = {
+            let mut w = lock(&self.world);
+            w.clock_offset_ms = self.clock.offset_ms();
+            serde_json::to_vec(&*w).map_err(std::io::Error::other)?
+        };
+        write_atomically(path, &bytes)
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn new_world(config: &Config) -> World {
+    let mut world = World::new(config.seed);
+    if config.preload > 0 {
+        let account = config
+            .credentials
+            .first()
+            .map(|c| c.account.clone())
+            .unwrap_or_default();
+        preload::populate(
+            &mut world,
+            &account,
+            config.preload,
+            config.balance,
+            clock::wall_ms(),
+        );
+    }
+    world
+}
+
+fn load_world(config: &Config) -> Result<World, StartError> {
+    if let Some(path) = &config.state_file {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let mut w: World =
+                    serde_json::from_slice(&bytes).map_err(|source| StartError::StateParse {
+                        path: path.clone(),
+                        source,
+                    })?;
+                w.after_load();
+                return Ok(w);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StartError::StateRead {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(new_world(config))
+}
+
+/// A running emulator. Dropping it without `shutdown` stops serving but does not save.
+pub struct SimHandle {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Starts serving; returns once the listener is bound.
+pub async fn start(config: Config) -> Result<SimHandle, StartError> {
+    if config.credentials.is_empty() {
+        return Err(StartError::Config(
+            "at least one credential is needed".into(),
+        ));
+    }
+    if !config.time_scale.is_finite() || config.time_scale < 0.0 {
+        return Err(StartError::Config(
+            "time scale must be a finite number ≥ 0".into(),
+        ));
+    }
+    let world = load_world(&config)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let shared = Arc::new(Shared {
+        clock: Clock::new(config.time_scale, world.clock_offset_ms),
+        world: Mutex::new(world),
+        limiter: Mutex::new(Limiter::default()),
+        rate_limit: Mutex::new(config.rate_limit.clone()),
+        faults: Mutex::new(Faults::new(&config.faults)),
+        dirty: AtomicBool::new(false),
+        changed: Notify::new(),
+        config,
+    });
+    let (stop, stop_rx) = watch::channel(false);
+    let mut tasks = vec![tokio::spawn(accept_loop(
+        listener,
+        shared.clone(),
+        stop_rx.clone(),
+    ))];
+    if shared.config.state_file.is_some() {
+        // A new world is written at once so that a crash right after start keeps the preload.
+        let _ = shared.save();
+        tasks.push(tokio::spawn(save_loop(shared.clone(), stop_rx)));
+    }
+    Ok(SimHandle {
+        addr,
+        shared,
+        stop,
+        tasks,
+    })
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// `http://127.0.0.1:PORT` — give the host part to the SDK as its endpoint.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    pub fn credentials(&self) -> &[Credential] {
+        &self.shared.config.credentials
+    }
+    /// Moves the world clock forward: pending transitions, expiries and timers fall due.
+    /// Signatures keep being checked against real time.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .clock
+            .advance_ms(by.as_millis().min(i64::MAX as u128) as i64);
+        self.shared.mark_dirty();
+    }
+    /// Replaces the fault rules (their PRNGs restart from their seeds).
+    pub fn set_faults(&self, spec: &FaultSpec) {
+        *lock(&self.shared.faults) = Faults::new(spec);
+    }
+    pub fn set_rate_limit(&self, mode: RateLimit) {
+        *lock(&self.shared.rate_limit) = mode;
+        *lock(&self.shared.limiter) = Limiter::default();
+    }
+    /// Back to the configured seed and preload, as if started afresh (the clock offset stays).
+    pub fn reset_world(&self) {
+        let mut w = new_world(&self.shared.config);
+        w.clock_offset_ms = self.shared.clock.offset_ms();
+        *lock(&self.shared.world) = w;
+        self.shared.mark_dirty();
+    }
+    /// Writes the state file now (no-op without one).
+    pub fn save_state(&self) -> std::io::Result<()> {
+        self.shared.save()
+    }
+    /// `(InstanceId, InstanceState)` of an account's instances in a region, oldest first,
+    /// after applying due transitions. For tests.
+    pub fn instances(&self, account: &str, region: &str) -> Vec<(String, String)> {
+        let now = self.shared.clock.now_ms();
+        let mut w = lock(&self.shared.world);
+        let Some(acct) = w.accounts.get_mut(account) else {
+            return Vec::new();
+        };
+        let mut balance = acct.balance;
+        let out = match acct.regions.get_mut(region) {
+            Some(r) => {
+                r.settle(now, &mut balance);
+                r.instances
+                    .values()
+                    .map(|i| (i.id.clone(), i.state.as_str().to_owned()))
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        acct.balance = balance;
+        out
+    }
+    /// The whole world as JSON (what the state file holds).
+    pub fn world_json(&self) -> Value {
+        serde_json::to_value(&*lock(&self.shared.world)).unwrap_or(Value::Null)
+    }
+    /// Stops accepting, lets in-flight requests finish (≤1 s), and saves the state file.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+        self.shared.save()
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+async fn save_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = shared.changed.notified() => {
+                // Coalesce bursts of changes into one write.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if shared.dirty.load(Ordering::Acquire) {
+                    let s = shared.clone();
+                    let _ = tokio::task::spawn_blocking(move || s.save()).await;
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let _ = stream.set_nodelay(true);
+                    conns.spawn(serve_connection(stream, shared.clone(), stop.clone()));
+                }
+                // Out of file descriptors and the like: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            _ = stop.changed() => break,
+        }
+        while conns.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        while conns.join_next().await.is_some() {}
+    })
+    .await;
+    conns.abort_all();
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let svc = service_fn(move |req| handle(shared.clone(), req));
+    let conn = http1::Builder::new()
+        .max_headers(500)
+        .serve_connection(TokioIo::new(stream), svc);
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+/// Returned by the service to make hyper close the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+enum Outcome {
+    Reply(Value),
+    Drop,
+    Hold(Duration),
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let limit = if parts.method == Method::GET {
+        GET_LIMIT
+    } else {
+        POST_LIMIT
+    };
+    let body = match Limited::new(body, limit).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            let err = ApiError::new(
+                "RequestSizeLimitExceeded",
+                format!("The request exceeds the size limit of {limit} bytes."),
+            );
+            return Ok(respond(error_envelope(&err, &request_id)));
+        }
+        // The client went away mid-body: nobody to answer.
+        Err(_) => return Err(DropConnection),
+    };
+    match process(&shared, &parts, &body, &request_id) {
+        Outcome::Reply(v) => Ok(respond(v)),
+        Outcome::Drop => Err(DropConnection),
+        Outcome::Hold(d) => {
+            tokio::time::sleep(d).await;
+            Err(DropConnection)
+        }
+    }
+}
+
+fn respond(v: Value) -> Response<Full<Bytes>> {
+    let body = serde_json::to_vec(&v).unwrap_or_else(|_| b"{}".to_vec());
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = StatusCode::OK;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+pub fn error_envelope(e: &ApiError, request_id: &str) -> Value {
+    json!({"Response": {"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}})
+}
+
+fn success_envelope(mut v: Value, request_id: &str) -> Value {
+    if !v.is_object() {
+        v = json!({});
+    }
+    if let Value::Object(m) = &mut v {
+        m.insert("RequestId".into(), Value::String(request_id.to_owned()));
+    }
+    json!({ "Response": v })
+}
+
+/// An authenticated, routed request.
+struct Routed<'a> {
+    service: &'static str,
+    action: String,
+    region: Option<&'static catalog::RegionInfo>,
+    lang: Lang,
+    credential: &'a Credential,
+    params: Params,
+}
+
+fn header_str<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+}
+
+/// The product a host names (`cvm.ap-guangzhou.tencentcloudapi.com` → `cvm`); for a
+/// loopback host the signature's own scope decides.
+fn host_service(host: &str) -> Option<&str> {
+    let h = host.rsplit_once(':').map_or(host, |(h, p)| {
+        if p.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    if h.ends_with(".tencentcloudapi.com") {
+        h.split('.').next()
+    } else {
+        None
+    }
+}
+
+fn authenticate<'a>(
+    shared: &'a Shared,
+    parts: &Parts,
+    body: &[u8],
+) -> Result<Routed<'a>, ApiError> {
+    let auth_err = |e: VerifyError| ApiError::new(e.code(), e.to_string());
+    if parts.method != Method::POST && parts.method != Method::GET {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            "Only GET and POST requests are supported.",
+        ));
+    }
+    if parts.method == Method::GET {
+        let size = parts.uri.to_string().len()
+            + parts
+                .headers
+                .iter()
+                .map(|(k, v)| k.as_str().len() + v.len() + 4)
+                .sum::<usize>()
+            + body.len();
+        if size > GET_LIMIT {
+            return Err(ApiError::new(
+                "RequestSizeLimitExceeded",
+                "A GET request may not exceed 32 KB.",
+            ));
+        }
+    }
+    let authorization = header_str(parts, "authorization").ok_or_else(|| {
+        auth_err(VerifyError::InvalidAuthorization(
+            "missing Authorization header",
+        ))
+    })?;
+    let auth = sign::parse_authorization(authorization).map_err(auth_err)?;
+    let credential = shared
+        .config
+        .credentials
+        .iter()
+        .find(|c| c.secret_id == auth.secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found, please ensure that your SecretId is correct.",
+            )
+        })?;
+    let timestamp: i64 = match header_str(parts, "x-tc-timestamp") {
+        None => return Err(ApiError::missing("X-TC-Timestamp")),
+        Some(t) => t.trim().parse().map_err(|_| {
+            ApiError::new("InvalidParameter", "`X-TC-Timestamp` must be Unix seconds.")
+        })?,
+    };
+    let payload = match header_str(parts, "x-tc-content-sha256") {
+        Some(v) if v.trim() == sign::UNSIGNED_PAYLOAD => Payload::Unsigned,
+        _ => Payload::Body(body),
+    };
+    let host = header_str(parts, "host").unwrap_or("");
+    let expected = host_service(host).unwrap_or(&auth.service).to_owned();
+    let query = parts.uri.query().unwrap_or("");
+    let lookup = |name: &str| header_str(parts, name);
+    let received = ReceivedRequest {
+        method: parts.method.as_str(),
+        query,
+        header: &lookup,
+        payload,
+        timestamp,
+    };
+    sign::verify(
+        &auth,
+        credential.secret_key.as_bytes(),
+        &expected,
+        clock::wall_ms() / 1000,
+        &received,
+    )
+    .map_err(auth_err)?;
+    match (header_str(parts, "x-tc-token"), &credential.token) {
+        (None, None) => {}
+        (Some(sent), Some(want)) if sent == want => {}
+        (None, Some(_)) => {
+            return Err(ApiError::new(
+                "AuthFailure.TokenFailure",
+                "This temporary credential needs its X-TC-Token.",
+            ));
+        }
+        _ => {
+            return Err(ApiError::new(
+                "AuthFailure.TokenFailure",
+                "The X-TC-Token is invalid or expired.",
+            ));
+        }
+    }
+    let service: &'static str = match expected.as_str() {
+        "cvm" => "cvm",
+        "vpc" => "vpc",
+        other => {
+            return Err(ApiError::new(
+                "NoSuchProduct",
+                format!("The product `{other}` does not exist."),
+            ));
+        }
+    };
+    let action = header_str(parts, "x-tc-action")
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| ApiError::missing("Action"))?;
+    if !actions::exists(service, action) {
+        return Err(ApiError::new(
+            "InvalidAction",
+            format!("The action `{action}` is not found for the {service} service in cvm-sim."),
+        ));
+    }
+    match header_str(parts, "x-tc-version").map(str::trim) {
+        None | Some("") => return Err(ApiError::missing("Version")),
+        Some(VERSION) => {}
+        Some(v) => {
+            return Err(ApiError::new(
+                "NoSuchVersion",
+                format!("The API version `{v}` does not exist."),
+            ));
+        }
+    }
+    let lang = match header_str(parts, "x-tc-language").map(str::trim) {
+        None | Some("") | Some("zh-CN") => Lang::Zh,
+        Some("en-US") => Lang::En,
+        Some(other) => {
+            return Err(ApiError::invalid_value(
+                "Language",
+                format!("`{other}` is not zh-CN or en-US"),
+            ));
+        }
+    };
+    let region = match header_str(parts, "x-tc-region")
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(r) => Some(catalog::region(r).ok_or_else(|| {
+            ApiError::new(
+                "UnsupportedRegion",
+                format!("The region `{r}` is not supported by this API."),
+            )
+        })?),
+        None if action == "DescribeRegions" => None,
+        None => return Err(ApiError::missing("Region")),
+    };
+    let params = if parts.method == Method::POST {
+        let ct = header_str(parts, "content-type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !ct.starts_with("application/json") {
+            return Err(ApiError::new(
+                "InvalidParameter",
+                "POST requests signed with TC3-HMAC-SHA256 must send Content-Type: application/json.",
+            ));
+        }
+        if body.iter().all(|b| b.is_ascii_whitespace()) {
+            Params::from_json(json!({}))?
+        } else {
+            let v: Value = serde_json::from_slice(body).map_err(|e| {
+                ApiError::new(
+                    "InvalidParameter",
+                    format!("The request body is not valid JSON: {e}."),
+                )
+            })?;
+            Params::from_json(v)?
+        }
+    } else {
+        Params::from_query(query)?
+    };
+    Ok(Routed {
+        service,
+        action: action.to_owned(),
+        region,
+        lang,
+        credential,
+        params,
+    })
+}
+
+fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Outcome {
+    let routed = match authenticate(shared, parts, body) {
+        Ok(r) => r,
+        Err(e) => return Outcome::Reply(error_envelope(&e, request_id)),
+    };
+    let region_id = routed.region.map_or("", |r| r.id);
+    let allowed = {
+        let mode = lock(&shared.rate_limit).clone();
+        lock(&shared.limiter).check(
+            &mode,
+            &routed.credential.secret_id,
+            &routed.action,
+            region_id,
+            Instant::now(),
+        )
+    };
+    if !allowed {
+        return Outcome::Reply(error_envelope(&ApiError::throttled(), request_id));
+    }
+    let fault = lock(&shared.faults).decide(&routed.action);
+    match fault {
+        Some((FaultKind::Internal, _)) => {
+            return Outcome::Reply(error_envelope(&ApiError::internal(), request_id));
+        }
+        Some((FaultKind::Throttle, _)) => {
+            return Outcome::Reply(error_envelope(&ApiError::throttled(), request_id));
+        }
+        Some((FaultKind::Reset, _)) => return Outcome::Drop,
+        Some((FaultKind::Timeout, d)) => return Outcome::Hold(d),
+        Some((FaultKind::LostResponse, _)) | None => {}
+    }
+    let result = {
+        let mut world = lock(&shared.world);
+        let ctx = Ctx {
+            account: &routed.credential.account,
+            region: routed.region.unwrap_or(&catalog::REGIONS[0]),
+            lang: routed.lang,
+            now: shared.clock.now_ms(),
+            request_id,
+            clock: &shared.clock,
+            quotas: &shared.config.quotas,
+            balance: shared.config.balance,
+        };
+        // A panic in an action must not poison the world for everyone else: contain it
+        // and answer InternalError (the action validates before it mutates).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            actions::dispatch(
+                &mut world,
+                &ctx,
+                routed.service,
+                &routed.action,
+                &routed.params,
+            )
+        }))
+        .unwrap_or_else(|_| Err(ApiError::internal()))
+    };
+    if result.is_ok() && actions::mutates(&routed.action) {
+        shared.mark_dirty();
+    }
+    if matches!(fault, Some((FaultKind::LostResponse, _))) {
+        return Outcome::Drop;
+    }
+    Outcome::Reply(match result {
+        Ok(v) => success_envelope(v, request_id),
+        Err(e) => error_envelope(&e, request_id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_from_host() {
+        assert_eq!(host_service("cvm.tencentcloudapi.com"), Some("cvm"));
+        assert_eq!(
+            host_service("vpc.ap-guangzhou.tencentcloudapi.com:443"),
+            Some("vpc")
+        );
+        assert_eq!(host_service("127.0.0.1:9100"), None);
+    }
+}

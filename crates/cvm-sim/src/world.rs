@@ -1,0 +1,625 @@
+//! The emulated world: accounts → regions → resources (moto's `backends[account][region]`),
+//! plus the instance lifecycle. Transitions are stored as timed steps and applied lazily
+//! whenever a region is touched, so a world with 10,000 instances costs nothing at rest.
+
+use crate::catalog::{self, RegionInfo};
+use crate::clock;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum State {
+    Pending,
+    LaunchFailed,
+    Running,
+    Stopped,
+    Starting,
+    Stopping,
+    Rebooting,
+    Shutdown,
+    Terminating,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "PENDING",
+            State::LaunchFailed => "LAUNCH_FAILED",
+            State::Running => "RUNNING",
+            State::Stopped => "STOPPED",
+            State::Starting => "STARTING",
+            State::Stopping => "STOPPING",
+            State::Rebooting => "REBOOTING",
+            State::Shutdown => "SHUTDOWN",
+            State::Terminating => "TERMINATING",
+        }
+    }
+    /// The suffix of `UnsupportedOperation.InstanceState…`.
+    pub fn camel(self) -> &'static str {
+        match self {
+            State::Pending => "Pending",
+            State::LaunchFailed => "LaunchFailed",
+            State::Running => "Running",
+            State::Stopped => "Stopped",
+            State::Starting => "Starting",
+            State::Stopping => "Stopping",
+            State::Rebooting => "Rebooting",
+            State::Shutdown => "Shutdown",
+            State::Terminating => "Terminating",
+        }
+    }
+    pub const ALL: [State; 9] = [
+        State::Pending,
+        State::LaunchFailed,
+        State::Running,
+        State::Stopped,
+        State::Starting,
+        State::Stopping,
+        State::Rebooting,
+        State::Shutdown,
+        State::Terminating,
+    ];
+}
+
+/// One scheduled change: at `at_ms` the instance enters `to`, or is destroyed when `to` is None.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Step {
+    pub at_ms: i64,
+    pub to: Option<State>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Tag {
+    #[serde(rename = "Key")]
+    pub key: String,
+    #[serde(rename = "Value")]
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DataDisk {
+    pub disk_type: String,
+    pub disk_id: String,
+    pub disk_size: i64,
+    pub delete_with_instance: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Instance {
+    pub id: String,
+    pub uuid: String,
+    pub name: String,
+    pub zone: String,
+    pub project_id: i64,
+    pub instance_type: String,
+    pub family: String,
+    pub cpu: i64,
+    pub memory: i64,
+    pub gpu: i64,
+    pub gpu_type: String,
+    pub image_id: String,
+    pub os_name: String,
+    pub windows: bool,
+    pub login_user: String,
+    pub charge_type: String,
+    pub state: State,
+    pub system_disk_type: String,
+    pub system_disk_id: String,
+    pub system_disk_size: i64,
+    pub data_disks: Vec<DataDisk>,
+    pub private_ip: String,
+    pub public_ip: Option<String>,
+    /// The bound EIP's id; its address is `public_ip`.
+    pub eip_id: Option<String>,
+    pub internet_charge_type: String,
+    pub bandwidth: i64,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub security_group_ids: Vec<String>,
+    pub key_ids: Vec<String>,
+    pub renew_flag: Option<String>,
+    pub created_ms: i64,
+    pub expired_ms: Option<i64>,
+    pub tags: Vec<Tag>,
+    /// Stopped with `StoppedMode=STOP_CHARGING`.
+    pub stop_charging: bool,
+    pub latest_op: Option<String>,
+    pub latest_op_state: Option<String>,
+    pub latest_op_request_id: Option<String>,
+    pub restrict_state: String,
+    pub isolated_source: String,
+    pub isolated_ms: Option<i64>,
+    pub disable_api_termination: bool,
+    pub host_name: String,
+    pub spot_max_price: Option<f64>,
+    pub cam_role_name: String,
+    pub user_data: Option<String>,
+    /// ActionTimer: destroyed at this time.
+    pub terminate_at: Option<i64>,
+    pub steps: Vec<Step>,
+}
+
+impl Instance {
+    pub fn stop_charging_mode(&self) -> &'static str {
+        match self.state {
+            State::Stopped if self.stop_charging => "STOP_CHARGING",
+            State::Stopped => "KEEP_CHARGING",
+            _ => "NOT_APPLICABLE",
+        }
+    }
+    pub fn busy(&self) -> bool {
+        !self.steps.is_empty()
+    }
+    /// Starts an operation: records it and schedules the given steps (relative ms, already scaled).
+    pub fn begin(&mut self, op: &str, request_id: &str, now: i64, steps: &[(i64, Option<State>)]) {
+        self.latest_op = Some(op.to_owned());
+        self.latest_op_request_id = Some(request_id.to_owned());
+        let mut at = now;
+        self.steps.clear();
+        for (delay, to) in steps {
+            at += delay.max(&0);
+            self.steps.push(Step { at_ms: at, to: *to });
+        }
+        self.latest_op_state = Some(
+            if self.steps.is_empty() {
+                "SUCCESS"
+            } else {
+                "OPERATING"
+            }
+            .to_owned(),
+        );
+    }
+    fn next_deadline(&self) -> Option<i64> {
+        let mut d = self.steps.first().map(|s| s.at_ms);
+        let mut consider = |t: Option<i64>| {
+            if let Some(t) = t {
+                d = Some(d.map_or(t, |x: i64| x.min(t)));
+            }
+        };
+        consider(self.terminate_at);
+        if self.charge_type == "PREPAID" && self.state != State::Shutdown {
+            consider(self.expired_ms);
+        }
+        if self.isolated_source == "EXPIRE" {
+            consider(self.isolated_ms.map(|t| t + RETENTION_MS));
+        }
+        d
+    }
+}
+
+/// Expired prepaid instances are destroyed after seven days in isolation.
+pub const RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Vpc {
+    pub id: String,
+    pub name: String,
+    pub cidr: String,
+    pub is_default: bool,
+    pub created_ms: i64,
+    pub dhcp_options_id: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
+    pub vpc_id: String,
+    pub cidr: String,
+    pub zone: String,
+    pub is_default: bool,
+    pub created_ms: i64,
+    pub route_table_id: String,
+    pub network_acl_id: String,
+    /// First address of the block and its size.
+    pub base: u32,
+    pub size: u32,
+    /// Next host offset to hand out; addresses are never reused, like a fresh lab account.
+    pub next_host: u32,
+    pub used: u32,
+    pub tags: Vec<Tag>,
+}
+
+impl Subnet {
+    /// Reserved: network, gateway, broadcast.
+    pub fn available(&self) -> u32 {
+        self.size.saturating_sub(3).saturating_sub(self.used)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Policy {
+    pub protocol: String,
+    pub port: String,
+    pub cidr: String,
+    pub action: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub project_id: i64,
+    pub is_default: bool,
+    pub created_ms: i64,
+    pub ingress: Vec<Policy>,
+    pub egress: Vec<Policy>,
+    pub version: i64,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Address {
+    pub id: String,
+    pub name: Option<String>,
+    pub status: String,
+    pub ip: String,
+    pub instance_id: Option<String>,
+    pub private_ip: Option<String>,
+    pub created_ms: i64,
+    pub internet_charge_type: String,
+    pub bandwidth: i64,
+    pub address_type: String,
+    pub isp: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct KeyPair {
+    pub id: String,
+    pub name: String,
+    pub project_id: i64,
+    pub description: String,
+    pub public_key: String,
+    pub created_ms: i64,
+    pub tags: Vec<Tag>,
+}
+
+fn force_scan() -> Option<i64> {
+    Some(i64::MIN)
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+pub struct RegionState {
+    pub instances: BTreeMap<u64, Instance>,
+    #[serde(skip)]
+    pub index: HashMap<String, u64>,
+    pub next_seq: u64,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub addresses: Vec<Address>,
+    /// Earliest time anything scheduled happens; None = nothing scheduled.
+    #[serde(skip, default = "force_scan")]
+    pub next_deadline: Option<i64>,
+}
+
+impl RegionState {
+    pub fn rebuild_index(&mut self) {
+        self.index = self
+            .instances
+            .iter()
+            .map(|(seq, i)| (i.id.clone(), *seq))
+            .collect();
+    }
+    pub fn get(&self, id: &str) -> Option<&Instance> {
+        self.index.get(id).and_then(|s| self.instances.get(s))
+    }
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Instance> {
+        let seq = *self.index.get(id)?;
+        self.instances.get_mut(&seq)
+    }
+    pub fn insert(&mut self, inst: Instance) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.index.insert(inst.id.clone(), seq);
+        self.note_deadline(inst.next_deadline());
+        self.instances.insert(seq, inst);
+    }
+    /// Call after scheduling something on an instance.
+    pub fn touch(&mut self, id: &str) {
+        let d = self.get(id).and_then(|i| i.next_deadline());
+        self.note_deadline(d);
+    }
+    pub fn note_deadline(&mut self, d: Option<i64>) {
+        if let Some(d) = d {
+            self.next_deadline = Some(self.next_deadline.map_or(d, |x| x.min(d)));
+        }
+    }
+    pub fn remove(&mut self, id: &str) {
+        if let Some(seq) = self.index.remove(id)
+            && let Some(inst) = self.instances.remove(&seq)
+        {
+            self.release_instance_resources(&inst);
+        }
+    }
+    fn release_instance_resources(&mut self, inst: &Instance) {
+        for a in self
+            .addresses
+            .iter_mut()
+            .filter(|a| a.instance_id.as_deref() == Some(&inst.id))
+        {
+            a.status = "UNBIND".into();
+            a.instance_id = None;
+            a.private_ip = None;
+        }
+        if let Some(s) = self.subnets.iter_mut().find(|s| s.id == inst.subnet_id) {
+            s.used = s.used.saturating_sub(1);
+        }
+    }
+
+    /// Applies every step, expiry and timer due by `now`. `balance` pays auto-renewals.
+    pub fn settle(&mut self, now: i64, balance: &mut f64) {
+        match self.next_deadline {
+            Some(d) if d <= now => {}
+            _ => return,
+        }
+        let mut doomed = Vec::new();
+        let mut next: Option<i64> = None;
+        for inst in self.instances.values_mut() {
+            let mut gone = false;
+            while inst.steps.first().is_some_and(|s| s.at_ms <= now) {
+                let step = inst.steps.remove(0);
+                match step.to {
+                    Some(s) => inst.state = s,
+                    None => gone = true,
+                }
+            }
+            if inst.steps.is_empty() && inst.latest_op_state.as_deref() == Some("OPERATING") {
+                inst.latest_op_state = Some("SUCCESS".into());
+            }
+            if inst.terminate_at.is_some_and(|t| t <= now) {
+                gone = true;
+            }
+            if inst.charge_type == "PREPAID"
+                && inst.state != State::Shutdown
+                && inst.steps.is_empty()
+                && inst.expired_ms.is_some_and(|t| t <= now)
+            {
+                let price = catalog::instance_type(&inst.instance_type)
+                    .map(|t| t.monthly())
+                    .unwrap_or(0.0);
+                if inst.renew_flag.as_deref() == Some("NOTIFY_AND_AUTO_RENEW") && *balance >= price
+                {
+                    *balance = catalog::round2(*balance - price);
+                    inst.expired_ms = inst.expired_ms.map(|t| clock::add_months(t, 1));
+                } else {
+                    inst.state = State::Shutdown;
+                    inst.restrict_state = "EXPIRED".into();
+                    inst.isolated_source = "EXPIRE".into();
+                    inst.isolated_ms = inst.expired_ms;
+                }
+            }
+            if inst.isolated_source == "EXPIRE"
+                && inst.isolated_ms.is_some_and(|t| t + RETENTION_MS <= now)
+            {
+                gone = true;
+            }
+            if gone {
+                doomed.push(inst.id.clone());
+            } else if let Some(d) = inst.next_deadline() {
+                next = Some(next.map_or(d, |x| x.min(d)));
+            }
+        }
+        self.next_deadline = next;
+        for id in doomed {
+            self.remove(&id);
+        }
+    }
+
+    /// Allocates the next private address of a subnet.
+    pub fn allocate_ip(&mut self, subnet_id: &str) -> Option<String> {
+        let s = self.subnets.iter_mut().find(|s| s.id == subnet_id)?;
+        if s.available() == 0 || s.next_host + 2 >= s.size {
+            return None;
+        }
+        // Offsets 0 (network) and 1 (gateway) are never handed out.
+        let ip = s.base + s.next_host.max(2);
+        s.next_host = s.next_host.max(2) + 1;
+        s.used += 1;
+        Some(ipv4(ip))
+    }
+}
+
+pub fn ipv4(v: u32) -> String {
+    format!(
+        "{}.{}.{}.{}",
+        v >> 24,
+        (v >> 16) & 0xff,
+        (v >> 8) & 0xff,
+        v & 0xff
+    )
+}
+
+pub fn parse_ipv4(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for p in parts {
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        v = (v << 8) | p.parse::<u8>().ok()? as u32;
+    }
+    Some(v)
+}
+
+/// A public address from the pools Tencent announces in mainland China and abroad.
+pub fn public_ip(rng: &mut Rng) -> String {
+    const FIRST: [u32; 8] = [43, 49, 81, 101, 106, 119, 129, 150];
+    let first = *rng.pick(&FIRST);
+    ipv4((first << 24) | (rng.below(1 << 24) as u32 | 1))
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Account {
+    pub balance: f64,
+    pub key_pairs: Vec<KeyPair>,
+    pub regions: BTreeMap<String, RegionState>,
+    /// ClientToken answers: `region|action|token` → the original response (without RequestId).
+    pub tokens: BTreeMap<String, serde_json::Value>,
+}
+
+impl Account {
+    pub fn new(balance: f64) -> Self {
+        Account {
+            balance,
+            key_pairs: Vec::new(),
+            regions: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+        }
+    }
+
+    /// The region's state, created on first use with a default VPC, a subnet per zone and
+    /// a default security group (what a new Tencent account finds).
+    pub fn region(
+        &mut self,
+        region: &'static RegionInfo,
+        rng: &mut Rng,
+        now: i64,
+    ) -> &mut RegionState {
+        self.regions
+            .entry(region.id.to_owned())
+            .or_insert_with(|| new_region(region, rng, now))
+    }
+}
+
+fn new_region(region: &'static RegionInfo, rng: &mut Rng, now: i64) -> RegionState {
+    let mut r = RegionState {
+        next_deadline: None,
+        ..Default::default()
+    };
+    let vpc_id = rng.id("vpc");
+    r.vpcs.push(Vpc {
+        id: vpc_id.clone(),
+        name: "Default-VPC".into(),
+        cidr: "172.16.0.0/16".into(),
+        is_default: true,
+        created_ms: now,
+        dhcp_options_id: String::new(),
+        tags: Vec::new(),
+    });
+    let rtb = rng.id("rtb");
+    for (i, z) in catalog::zones(region).iter().enumerate() {
+        let base = (172u32 << 24) | (16 << 16) | ((i as u32 * 16) << 8);
+        r.subnets.push(Subnet {
+            id: rng.id("subnet"),
+            name: "Default-Subnet".into(),
+            vpc_id: vpc_id.clone(),
+            cidr: format!("{}/20", ipv4(base)),
+            zone: z.zone.clone(),
+            is_default: true,
+            created_ms: now,
+            route_table_id: rtb.clone(),
+            network_acl_id: String::new(),
+            base,
+            size: 4096,
+            next_host: 2,
+            used: 0,
+            tags: Vec::new(),
+        });
+    }
+    let p = |protocol: &str, port: &str, cidr: &str, action: &str, description: &str| Policy {
+        protocol: protocol.into(),
+        port: port.into(),
+        cidr: cidr.into(),
+        action: action.into(),
+        description: description.into(),
+    };
+    r.security_groups.push(SecurityGroup {
+        id: rng.id("sg"),
+        name: "default".into(),
+        description: "System created security group".into(),
+        project_id: 0,
+        is_default: true,
+        created_ms: now,
+        ingress: vec![
+            p("TCP", "22", "0.0.0.0/0", "ACCEPT", "SSH"),
+            p("TCP", "3389", "0.0.0.0/0", "ACCEPT", "RDP"),
+            p("TCP", "80,443", "0.0.0.0/0", "ACCEPT", "Web"),
+            p("ICMP", "ALL", "0.0.0.0/0", "ACCEPT", "Ping"),
+            p("ALL", "ALL", "172.16.0.0/16", "ACCEPT", "VPC"),
+        ],
+        egress: vec![p("ALL", "ALL", "0.0.0.0/0", "ACCEPT", "")],
+        version: 1,
+        tags: Vec::new(),
+    });
+    r
+}
+
+/// Account-level limits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quotas {
+    /// Pay-as-you-go instances per region.
+    pub postpaid_per_region: usize,
+    /// Monthly-subscription instances per region.
+    pub prepaid_per_region: usize,
+    /// Spot instances per region.
+    pub spot_per_region: usize,
+    pub key_pairs: usize,
+    pub eips_per_region: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            postpaid_per_region: 2000,
+            prepaid_per_region: 2000,
+            spot_per_region: 200,
+            key_pairs: 500,
+            eips_per_region: 20,
+        }
+    }
+}
+
+/// Everything that persists in a state file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct World {
+    pub accounts: BTreeMap<String, Account>,
+    pub rng: Rng,
+    pub clock_offset_ms: i64,
+}
+
+impl World {
+    pub fn new(seed: u64) -> Self {
+        World {
+            accounts: BTreeMap::new(),
+            rng: Rng::new(seed),
+            clock_offset_ms: 0,
+        }
+    }
+    pub fn after_load(&mut self) {
+        for a in self.accounts.values_mut() {
+            for r in a.regions.values_mut() {
+                r.rebuild_index();
+                r.next_deadline = Some(i64::MIN);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_round_trip_and_subnet_allocation() {
+        assert_eq!(parse_ipv4("172.16.0.2"), Some((172 << 24) | (16 << 16) | 2));
+        assert_eq!(parse_ipv4("1.2.3"), None);
+        assert_eq!(parse_ipv4("256.1.1.1"), None);
+        let mut rng = Rng::new(1);
+        let mut acct = Account::new(0.0);
+        let r = acct.region(catalog::region("ap-guangzhou").unwrap(), &mut rng, 0);
+        let sid = r.subnets[2].id.clone();
+        assert_eq!(r.allocate_ip(&sid).as_deref(), Some("172.16.32.2"));
+        assert_eq!(r.allocate_ip(&sid).as_deref(), Some("172.16.32.3"));
+        assert_eq!(r.subnets[2].available(), 4096 - 3 - 2);
+    }
+}
