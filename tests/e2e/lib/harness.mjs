@@ -1,0 +1,154 @@
+// The end-to-end harness: starts tauri-driver, opens the real app through WebDriver,
+// saves a screenshot of every test's final screen (and on failure), and stops every
+// process it started by pid. Run it through ./run, which provides Xvfb, a private D-Bus
+// session with an unlocked gnome-keyring and a fresh HOME.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, "../../..");
+export const artifactsDir = process.env.CVM_E2E_ARTIFACTS ?? join(repoRoot, "tests/e2e/artifacts");
+const appPath = process.env.CVM_E2E_APP ?? join(repoRoot, "target/debug/cvm-console");
+const driverPort = Number(process.env.CVM_E2E_DRIVER_PORT ?? 4444);
+
+function portOpen(port) {
+  return new Promise((res) => {
+    const s = createConnection({ host: "127.0.0.1", port });
+    s.once("connect", () => {
+      s.destroy();
+      res(true);
+    });
+    s.once("error", () => res(false));
+  });
+}
+
+async function waitFor(cond, what, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts tauri-driver on its own ports; returns a handle whose stop() kills it by pid. */
+export async function startDriver() {
+  if (await portOpen(driverPort)) {
+    throw new Error(`port ${driverPort} is taken: a tauri-driver from an earlier run is still alive?`);
+  }
+  const child = spawn(
+    "tauri-driver",
+    ["--port", String(driverPort), "--native-port", String(driverPort + 1)],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  const exited = new Promise((r) => child.once("exit", r));
+  await waitFor(() => portOpen(driverPort), "tauri-driver to listen");
+  return {
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+/** Opens the app in a new WebDriver session. */
+export async function openApp() {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    connectionRetryTimeout: 30000,
+    // Only tauri:options: WebKitWebDriver fails to match when browserName is set.
+    capabilities: { "tauri:options": { application: appPath } },
+  });
+  await browser.setTimeout({ implicit: 0, script: 30000 });
+  return browser;
+}
+
+/** Saves a PNG of the current window under artifacts/. */
+export async function screenshot(browser, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = join(artifactsDir, `${name.replace(/[^\w.-]+/g, "_")}.png`);
+  writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
+  return file;
+}
+
+/** Text of the first element matching a data-testid, once it exists. */
+export async function textOf(browser, testid, timeout = 15000) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForExist({ timeout });
+  return el.getText();
+}
+
+export async function click(browser, testid) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForClickable({ timeout: 15000 });
+  await el.click();
+}
+
+/** Picks an option of a <select> by value (WebKitWebDriver rejects wdio text selectors). */
+export async function selectValue(browser, testid, value) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForExist({ timeout: 15000 });
+  await el.selectByAttribute("value", value);
+}
+
+/** Calls an app command over the real IPC path, as the UI does, and returns its raw answer. */
+export async function invoke(browser, cmd, args = {}) {
+  return browser.executeAsync(
+    (cmd, args, done) => {
+      try {
+        window.__TAURI_INTERNALS__
+          .invoke(cmd, args)
+          .then(
+            (data) => done({ ok: true, data }),
+            (error) => done({ ok: false, error: String(error?.message ?? JSON.stringify(error)) }),
+          );
+      } catch (error) {
+        done({ ok: false, error: String(error) });
+      }
+    },
+    cmd,
+    args,
+  );
+}
+
+/**
+ * Wraps node:test hooks: one driver and one app session per suite, a screenshot after
+ * every test (named after it, with a FAILED- prefix on failure).
+ */
+export function useApp(t) {
+  const ctx = { browser: null, driver: null };
+  t.before(async () => {
+    ctx.driver = await startDriver();
+    ctx.browser = await openApp();
+  });
+  t.afterEach(async (tc) => {
+    if (!ctx.browser) return;
+    const failed = tc?.passed === false;
+    try {
+      await screenshot(ctx.browser, `${failed ? "FAILED-" : ""}${tc?.name ?? "test"}`);
+    } catch (e) {
+      console.error("screenshot failed:", e.message);
+    }
+  });
+  t.after(async () => {
+    try {
+      await ctx.browser?.deleteSession();
+    } catch {
+      /* the app may already be gone */
+    }
+    await ctx.driver?.stop();
+  });
+  return ctx;
+}

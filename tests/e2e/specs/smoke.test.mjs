@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import { click, invoke, repoRoot, screenshot, selectValue, textOf, useApp } from "../lib/harness.mjs";
+
+const cargoVersion = readFileSync(join(repoRoot, "Cargo.toml"), "utf8").match(
+  /\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/,
+)[1];
+
+describe("smoke", () => {
+  const app = useApp({ before, after, afterEach });
+
+  it("renders the shell with the app info from the backend", async () => {
+    assert.equal(await app.browser.getTitle(), "CVM Console");
+    assert.equal(await textOf(app.browser, "app-version"), cargoVersion);
+    assert.match(await textOf(app.browser, "app-platform"), /^linux \/ /);
+    assert.ok(await textOf(app.browser, "statusbar"));
+  });
+
+  it("round-trips app_info over IPC", async () => {
+    const r = await invoke(app.browser, "app_info");
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(r.data.version, cargoVersion);
+    assert.equal(r.data.os, "linux");
+    assert.match(r.data.logDir, /cvm/i);
+    // The page shows what the command returned, not something of its own.
+    assert.equal(await textOf(app.browser, "app-version"), r.data.version);
+  });
+
+  it("refuses a command it was not granted", async () => {
+    // The capability grants no plugin: the ACL must refuse before anything runs. WebKit
+    // may report the rejection as a script error rather than a resolved value.
+    let refusal;
+    try {
+      const r = await invoke(app.browser, "plugin:clipboard-manager|read_text");
+      refusal = r.ok ? "accepted" : r.error;
+    } catch (e) {
+      refusal = e.message;
+    }
+    assert.match(refusal, /not allowed/);
+  });
+
+  it("renders in Simplified Chinese", async () => {
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "language-select", "zh-CN");
+    assert.equal(await textOf(app.browser, "app-name"), "CVM 控制台");
+    await click(app.browser, "nav-overview");
+    assert.equal(await textOf(app.browser, "nav-overview"), "概览");
+    await textOf(app.browser, "app-version");
+    await screenshot(app.browser, "shell-zh-CN-light");
+  });
+
+  it("renders in dark theme, in both languages", async () => {
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "theme-select", "dark");
+    const theme = await app.browser.execute(() => document.documentElement.dataset.theme);
+    assert.equal(theme, "dark");
+    await click(app.browser, "nav-overview");
+    await textOf(app.browser, "app-version");
+    await screenshot(app.browser, "shell-zh-CN-dark");
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "language-select", "en");
+    assert.equal(await textOf(app.browser, "app-name"), "CVM Console");
+    await click(app.browser, "nav-overview");
+    await textOf(app.browser, "app-version");
+    await screenshot(app.browser, "shell-en-dark");
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "theme-select", "light");
+    await click(app.browser, "nav-overview");
+    await textOf(app.browser, "app-version");
+    await screenshot(app.browser, "shell-en-light");
+  });
+});

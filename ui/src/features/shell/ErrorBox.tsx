@@ -1,0 +1,26 @@
+import { useTranslation } from "react-i18next";
+import { BackendError } from "../../backend";
+
+/** Shows a failure with its code and RequestId (copyable text), never a stack. */
+export function ErrorBox(props: { title: string; error: unknown }) {
+  const { t } = useTranslation();
+  const detail = props.error instanceof BackendError ? props.error.detail : null;
+  const message = detail?.message ?? String(props.error);
+  return (
+    <div className="error-box" role="alert" data-testid="error-box">
+      <strong>{props.title}</strong>
+      <p>{message}</p>
+      {detail && (
+        <p className="mono small">
+          {t("error.code")}: {detail.code}
+          {detail.requestId && (
+            <>
+              {" · "}
+              {t("error.requestId")}: <span className="selectable">{detail.requestId}</span>
+            </>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
