@@ -839,7 +839,11 @@ mod tests {
         assert_eq!((t.cpu, t.memory), (2, 4));
         assert_eq!(instance_type("GN7.2XLARGE32").unwrap().gpu, 1);
         // Sold-out zones sell nothing.
-        assert!(instance_types().iter().all(|t| stock(&zones(gz)[0], t) != Stock::Sell));
+        assert!(
+            instance_types()
+                .iter()
+                .all(|t| stock(&zones(gz)[0], t) != Stock::Sell)
+        );
         // Every available zone sells at least something.
         for r in REGIONS {
             for z in zones(r).iter().filter(|z| z.available) {

@@ -6,7 +6,7 @@
 //! can inject seeded faults. No global state: several simulators can run in one process.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), cvm_sim::StartError> {
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let sim = cvm_sim::start(cvm_sim::Config { preload: 36, time_scale: 0.0, ..Default::default() }).await?;
 //! println!("{}", sim.base_url());
 //! sim.advance_clock(std::time::Duration::from_secs(60));
@@ -18,6 +18,7 @@
 
 mod actions;
 pub mod catalog;
+pub mod client;
 pub mod clock;
 mod cvm;
 pub mod error;
