@@ -246,12 +246,14 @@ async fn reads_survive_injected_throttling_and_internal_errors() {
         all.len(),
         sim.instances(cvm_sim::DEFAULT_ACCOUNT, REGION).len()
     );
-    let log = log.lock().unwrap();
-    let attempts: u32 = log.iter().map(|r| r.attempts).sum();
-    assert!(
-        attempts > log.len() as u32,
-        "faults at 30 % must have caused retries"
-    );
+    let (calls, attempts) = {
+        let log = log.lock().unwrap();
+        (
+            log.len() as u32,
+            log.iter().map(|r| r.attempts).sum::<u32>(),
+        )
+    };
+    assert!(attempts > calls, "faults at 30 % must have caused retries");
     sim.shutdown().await.unwrap();
 }
 
