@@ -111,19 +111,42 @@ impl SimClient {
         params: &Value,
         timestamp: i64,
     ) -> Result<Request<Full<Bytes>>, ClientError> {
-        let host = self.addr.to_string();
-        let (body, query, content_type) = if method == Method::GET {
-            (
+        if method == Method::GET {
+            self.build_raw(
+                service,
+                action,
+                method,
                 Vec::new(),
                 flatten_query(params),
-                "application/x-www-form-urlencoded",
+                timestamp,
             )
         } else {
-            (
+            self.build_raw(
+                service,
+                action,
+                method,
                 serde_json::to_vec(params)?,
                 String::new(),
-                "application/json",
+                timestamp,
             )
+        }
+    }
+
+    /// A signed request over arbitrary bytes (for robustness tests).
+    pub fn build_raw(
+        &self,
+        service: &str,
+        action: &str,
+        method: Method,
+        body: Vec<u8>,
+        query: String,
+        timestamp: i64,
+    ) -> Result<Request<Full<Bytes>>, ClientError> {
+        let host = self.addr.to_string();
+        let content_type = if method == Method::GET {
+            "application/x-www-form-urlencoded"
+        } else {
+            "application/json"
         };
         let signable = SignableRequest {
             method: method.as_str(),
