@@ -14,7 +14,10 @@ fn modelled(src: &str) -> BTreeMap<String, Vec<(String, String)>> {
     for line in src.lines() {
         let line = line.trim();
         if let Some(rest) = line.strip_prefix("pub struct ") {
-            let name = rest.trim_end_matches(" {}").trim_end_matches(" {").to_owned();
+            let name = rest
+                .trim_end_matches(" {}")
+                .trim_end_matches(" {")
+                .to_owned();
             out.insert(name.clone(), Vec::new());
             current = Some(name);
         } else if let Some((_, rest)) = line.split_once("rename = \"") {
