@@ -48,3 +48,28 @@ impl AppError {
         }
     }
 }
+
+/// Maps the client's error onto the IPC shape, keeping Tencent's code and RequestId.
+pub fn from_api(e: &tencent_api::Error) -> AppError {
+    use tencent_api::ErrorCategory as C;
+    let kind = match e.category() {
+        C::Auth => ErrorKind::Auth,
+        C::Permission => ErrorKind::Permission,
+        C::NotFound => ErrorKind::NotFound,
+        C::InvalidInput => ErrorKind::InvalidInput,
+        C::StateConflict => ErrorKind::StateConflict,
+        C::Quota => ErrorKind::Quota,
+        C::Balance => ErrorKind::Balance,
+        C::SoldOut => ErrorKind::SoldOut,
+        C::Throttled => ErrorKind::Throttled,
+        C::Network => ErrorKind::Network,
+        C::Server => ErrorKind::Server,
+    };
+    AppError {
+        kind,
+        code: e.code().to_owned(),
+        message: e.message(),
+        request_id: e.request_id().map(str::to_owned),
+        field: e.field().map(str::to_owned),
+    }
+}

@@ -1,5 +1,7 @@
 //! IPC commands: a few lines each that resolve context, call the core, map the result.
 
+pub mod profiles;
+
 use crate::error::AppError;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};

@@ -1,0 +1,92 @@
+//! The Sandbox: cvm-sim running in-process on loopback, reached through the very same
+//! client, signing and HTTP path as the real cloud. Its credentials are generated once
+//! per installation and kept in the keyring like a real profile's; its world is saved in
+//! the app data dir so it survives restarts.
+
+use crate::error::AppError;
+use crate::secrets::{StoredSecret, Vault};
+use rand::Rng;
+use std::path::PathBuf;
+use tencent_api::Sensitive;
+
+pub struct Sandbox {
+    handle: cvm_sim::SimHandle,
+    secret: StoredSecret,
+    /// False when the keyring was unavailable: the credential then lives in memory only
+    /// (it guards nothing real, and the Sandbox must keep working without a keyring).
+    pub credential_in_keyring: bool,
+}
+
+fn random_alnum(n: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+fn generate() -> StoredSecret {
+    StoredSecret {
+        secret_id: format!("AKID{}", random_alnum(32)),
+        secret_key: Sensitive::new(random_alnum(32)),
+        token: None,
+    }
+}
+
+impl Sandbox {
+    pub async fn start(vault: &Vault, state_file: PathBuf) -> Result<Sandbox, AppError> {
+        let (secret, in_keyring) = {
+            let vault = vault.clone();
+            tokio::task::spawn_blocking(move || match vault.get(crate::profiles::SANDBOX_ID) {
+                Ok(Some(s)) => (s, true),
+                Ok(None) => {
+                    let s = generate();
+                    let stored = vault.put(crate::profiles::SANDBOX_ID, &s).is_ok();
+                    (s, stored)
+                }
+                Err(_) => (generate(), false),
+            })
+            .await
+            .map_err(|e| AppError::internal("App.Sandbox", e.to_string()))?
+        };
+        let credential =
+            cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose());
+        let handle = cvm_sim::start(cvm_sim::Config::sandbox(credential, Some(state_file)))
+            .await
+            .map_err(|e| {
+                AppError::internal("App.Sandbox", format!("the Sandbox could not start: {e}"))
+            })?;
+        tracing::info!(addr = %handle.addr(), credential_in_keyring = in_keyring, "Sandbox started");
+        Ok(Sandbox {
+            handle,
+            secret,
+            credential_in_keyring: in_keyring,
+        })
+    }
+
+    pub fn base_url(&self) -> String {
+        self.handle.base_url()
+    }
+
+    pub fn credentials(&self) -> tencent_api::Credentials {
+        self.secret.credentials()
+    }
+
+    pub fn masked_secret_id(&self) -> String {
+        self.credentials().masked_secret_id()
+    }
+
+    /// Back to the seeded world, saved at once.
+    pub fn reset(&self) -> Result<(), AppError> {
+        self.handle.reset_world();
+        self.handle.save_state().map_err(|e| {
+            AppError::internal("App.Sandbox", format!("could not save the Sandbox: {e}"))
+        })
+    }
+
+    pub async fn shutdown(self) {
+        if let Err(e) = self.handle.shutdown().await {
+            tracing::warn!("Sandbox shutdown: {e}");
+        }
+    }
+}
