@@ -1,14 +1,37 @@
 import { useState } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Shell, type Page } from "./features/shell/Shell";
 import { AboutPage } from "./features/about/AboutPage";
+import { ActivityPage } from "./features/activity/ActivityPage";
+import { InstancesPage } from "./features/instances/InstancesPage";
+import { ProfilesPage } from "./features/profiles/ProfilesPage";
 import { SettingsPage } from "./features/settings/SettingsPage";
 
+// The backend owns retries (within the rate budget): the UI never retries on its own.
+function newQueryClient() {
+  return new QueryClient({
+    defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },
+  });
+}
+
 export function App() {
-  const [page, setPage] = useState<Page>("overview");
+  const [queryClient] = useState(newQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Pages />
+    </QueryClientProvider>
+  );
+}
+
+function Pages() {
+  const [page, setPage] = useState<Page>("instances");
   return (
     <Shell page={page} onNavigate={setPage}>
-      {page === "overview" && <AboutPage />}
+      {page === "instances" && <InstancesPage />}
+      {page === "activity" && <ActivityPage />}
+      {page === "profiles" && <ProfilesPage />}
       {page === "settings" && <SettingsPage />}
+      {page === "overview" && <AboutPage />}
     </Shell>
   );
 }

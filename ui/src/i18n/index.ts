@@ -34,8 +34,28 @@ export async function setLanguagePreference(pref: LanguagePreference): Promise<v
   await i18n.changeLanguage(resolveLanguage(pref));
 }
 
+// Each feature keeps its own catalogs in `features/<name>/i18n/{en,zh-CN}.json`; they are
+// merged under the feature's name, so `t("instances.title")` reads
+// features/instances/i18n/<lang>.json → "title".
+const featureCatalogs = import.meta.glob<{ default: Record<string, unknown> }>(
+  "../features/*/i18n/*.json",
+  { eager: true },
+);
+
+function withFeatures(lang: Language, base: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [path, mod] of Object.entries(featureCatalogs)) {
+    const m = path.match(/features\/([^/]+)\/i18n\/([^/]+)\.json$/);
+    if (m && m[2] === lang && m[1]) merged[m[1]] = mod.default;
+  }
+  return merged;
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, "zh-CN": { translation: zhCN } },
+  resources: {
+    en: { translation: withFeatures("en", en) },
+    "zh-CN": { translation: withFeatures("zh-CN", zhCN) },
+  },
   lng: resolveLanguage(storedLanguagePreference()),
   fallbackLng: "en",
   interpolation: { escapeValue: false },

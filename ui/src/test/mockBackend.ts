@@ -18,6 +18,9 @@ export function mockBackend(opts: { fail?: boolean } = {}) {
     debugBuild: true,
   };
   mockIPC((cmd) => {
+    if (cmd === "list_profiles") {
+      return { active: "sandbox", profiles: [], corruptBackup: null };
+    }
     if (cmd === "app_info") {
       if (opts.fail) {
         throw {

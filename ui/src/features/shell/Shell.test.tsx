@@ -13,6 +13,7 @@ describe("the shell", () => {
   it("renders the app info from the backend", async () => {
     mockBackend();
     render(<App />);
+    await userEvent.click(screen.getByTestId("nav-overview"));
     expect(await screen.findByTestId("app-version")).toHaveTextContent("9.8.7");
     expect(screen.getByTestId("app-platform")).toHaveTextContent("linux / x86_64");
   });
@@ -23,12 +24,13 @@ describe("the shell", () => {
     await userEvent.click(screen.getByTestId("nav-settings"));
     await userEvent.selectOptions(screen.getByTestId("language-select"), "zh-CN");
     expect(screen.getByTestId("app-name")).toHaveTextContent("CVM 控制台");
-    expect(screen.getByTestId("nav-overview")).toHaveTextContent("概览");
+    expect(screen.getByTestId("nav-overview")).toHaveTextContent("关于");
   });
 
   it("shows a failed command's code and request id", async () => {
     mockBackend({ fail: true });
     render(<App />);
+    await userEvent.click(screen.getByTestId("nav-overview"));
     const box = await screen.findByTestId("error-box");
     expect(box).toHaveTextContent("App.PathUnavailable");
   });

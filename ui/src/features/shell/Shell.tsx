@@ -1,12 +1,15 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { Cloud, LayoutDashboard, MapPin, Settings, UserRound } from "lucide-react";
+import { Activity, Cloud, Info, KeyRound, MapPin, Server, Settings, UserRound } from "lucide-react";
 
-export type Page = "overview" | "settings";
+export type Page = "instances" | "activity" | "profiles" | "settings" | "overview";
 
-const NAV: { page: Page; icon: typeof LayoutDashboard; label: string }[] = [
-  { page: "overview", icon: LayoutDashboard, label: "nav.overview" },
+const NAV: { page: Page; icon: typeof Server; label: string }[] = [
+  { page: "instances", icon: Server, label: "nav.instances" },
+  { page: "activity", icon: Activity, label: "nav.activity" },
+  { page: "profiles", icon: KeyRound, label: "nav.profiles" },
   { page: "settings", icon: Settings, label: "nav.settings" },
+  { page: "overview", icon: Info, label: "nav.overview" },
 ];
 
 export function Shell(props: { page: Page; onNavigate: (p: Page) => void; children: ReactNode }) {

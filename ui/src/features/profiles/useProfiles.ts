@@ -1,0 +1,24 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { backend, type ProfileView, type ProfilesView } from "../../backend";
+
+export const profilesKey = ["profiles"] as const;
+
+/** All profiles and the active one; the Sandbox is always among them. */
+export function useProfiles() {
+  return useQuery({ queryKey: profilesKey, queryFn: backend.listProfiles });
+}
+
+/** The active profile, or undefined while loading. */
+export function useActiveProfile(): ProfileView | undefined {
+  const { data } = useProfiles();
+  return data?.profiles.find((p) => p.id === data.active);
+}
+
+/** Switching profiles makes every per-profile query stale (they are keyed by profile id). */
+export function useSetActiveProfile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: backend.setActiveProfile,
+    onSuccess: (view: ProfilesView) => qc.setQueryData(profilesKey, view),
+  });
+}
