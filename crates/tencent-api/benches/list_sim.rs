@@ -102,9 +102,15 @@ async fn main() {
             .build()
             .unwrap();
         let started = Instant::now();
-        let result = client
-            .list_all(REGION, cvm::DescribeInstancesRequest::default())
-            .await;
+        let mut result = Ok(Vec::new());
+        for _ in 0..listings {
+            result = client
+                .list_all(REGION, cvm::DescribeInstancesRequest::default())
+                .await;
+            if result.is_err() {
+                break;
+            }
+        }
         let wall = started.elapsed();
         let (calls, throttled) = {
             let log = log.lock().unwrap();
