@@ -623,6 +623,7 @@ fn decode<A: Action>(body: &[u8]) -> Result<(A::Output, Option<String>), Error> 
         action: A::NAME.to_owned(),
         detail,
         request_id,
+        outcome_unknown: false,
     };
     let probe: Probe = serde_json::from_slice(body)
         .map_err(|e| decode_err(e.to_string(), scan_request_id(body)))?;
@@ -669,8 +670,10 @@ fn is_transient(e: &Error) -> bool {
     }
 }
 
-/// Marks a mutation whose request may have been executed as "outcome unknown".
+/// Marks a mutation whose request may have been executed as "outcome unknown": a lost or
+/// unreadable answer says nothing about whether it ran.
 fn finalize(e: Error, safety: RetrySafety) -> Error {
+    let mutation = safety != RetrySafety::Idempotent;
     match e {
         Error::Transport {
             action,
@@ -678,10 +681,21 @@ fn finalize(e: Error, safety: RetrySafety) -> Error {
             detail,
             ..
         } => Error::Transport {
-            outcome_unknown: safety != RetrySafety::Idempotent && kind.maybe_delivered(),
+            outcome_unknown: mutation && kind.maybe_delivered(),
             action,
             kind,
             detail,
+        },
+        Error::Decode {
+            action,
+            detail,
+            request_id,
+            ..
+        } => Error::Decode {
+            outcome_unknown: mutation,
+            action,
+            detail,
+            request_id,
         },
         other => other,
     }

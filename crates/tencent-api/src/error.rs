@@ -180,12 +180,14 @@ pub enum Error {
         detail: String,
         outcome_unknown: bool,
     },
-    /// A 200 answer that is not a valid envelope or does not fit the model.
-    #[error("{action}: could not read the response: {detail}{}", .request_id.as_deref().map(|r| format!(" (RequestId {r})")).unwrap_or_default())]
+    /// A 200 answer that is not a valid envelope or does not fit the model. For a
+    /// mutation that did not say it failed, `outcome_unknown` is set: it may have worked.
+    #[error("{action}: could not read the response: {detail}{}{}", .request_id.as_deref().map(|r| format!(" (RequestId {r})")).unwrap_or_default(), if *.outcome_unknown { "; outcome unknown, re-check the resource state" } else { "" })]
     Decode {
         action: String,
         detail: String,
         request_id: Option<String>,
+        outcome_unknown: bool,
     },
     /// Rejected before any network call.
     #[error("invalid input: {field}: {reason}")]
@@ -262,6 +264,9 @@ impl Error {
             Self::Transport {
                 outcome_unknown: true,
                 ..
+            } | Self::Decode {
+                outcome_unknown: true,
+                ..
             }
         )
     }
@@ -327,6 +332,7 @@ mod tests {
             action: "DescribeInstances".into(),
             detail: "EOF".into(),
             request_id: Some("abc".into()),
+            outcome_unknown: false,
         };
         assert_eq!(d.request_id(), Some("abc"));
         assert!(d.to_string().ends_with("(RequestId abc)"));
