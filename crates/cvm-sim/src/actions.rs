@@ -80,6 +80,52 @@ pub fn mutates(action: &str) -> bool {
     !(action.starts_with("Describe") || action.starts_with("InquiryPrice"))
 }
 
+/// A handler's answer: JSON fields plus, for large lists, one field already serialized
+/// (DescribeInstances pages are written straight to bytes, not built as a `Value` tree).
+pub struct Reply {
+    pub fields: Value,
+    pub raw: Option<(&'static str, Vec<u8>)>,
+}
+
+impl From<Value> for Reply {
+    fn from(fields: Value) -> Self {
+        Reply { fields, raw: None }
+    }
+}
+
+impl Reply {
+    /// The `{"Response":{…,"RequestId":…}}` envelope as bytes.
+    pub fn into_envelope(self, request_id: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 + self.raw.as_ref().map_or(0, |r| r.1.len()));
+        out.extend_from_slice(b"{\"Response\":{");
+        let mut first = true;
+        let mut sep = |out: &mut Vec<u8>| {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+        };
+        if let Some((key, raw)) = &self.raw {
+            sep(&mut out);
+            out.extend_from_slice(format!("\"{key}\":").as_bytes());
+            out.extend_from_slice(raw);
+        }
+        if let Value::Object(m) = &self.fields {
+            for (k, v) in m {
+                sep(&mut out);
+                let _ = serde_json::to_writer(&mut out, k);
+                out.push(b':');
+                let _ = serde_json::to_writer(&mut out, v);
+            }
+        }
+        sep(&mut out);
+        out.extend_from_slice(b"\"RequestId\":");
+        let _ = serde_json::to_writer(&mut out, request_id);
+        out.extend_from_slice(b"}}");
+        out
+    }
+}
+
 /// The account and region a handler works on, with the world's PRNG.
 pub struct Env<'a> {
     pub acct: &'a mut Account,
@@ -110,7 +156,7 @@ pub fn dispatch(
     service: &str,
     action: &str,
     p: &Params,
-) -> ApiResult<Value> {
+) -> ApiResult<Reply> {
     let World { accounts, rng, .. } = world;
     let acct = accounts
         .entry(ctx.account.to_owned())
@@ -122,7 +168,7 @@ pub fn dispatch(
     let mut env = Env { acct, rng, ctx };
     match service {
         "cvm" => cvm::call(&mut env, action, p),
-        "vpc" => vpc::call(&mut env, action, p),
+        "vpc" => vpc::call(&mut env, action, p).map(Reply::from),
         _ => Err(ApiError::new("InvalidAction", "Unknown service.")),
     }
 }

@@ -89,6 +89,12 @@ impl SimClient {
 
     /// Sends a request as is and returns the parsed body.
     pub async fn send(&mut self, req: Request<Full<Bytes>>) -> Result<Value, ClientError> {
+        let body = self.send_raw(req).await?;
+        Ok(serde_json::from_slice(&body)?)
+    }
+
+    /// Sends a request as is and returns the body unparsed (the load tool's fast path).
+    pub async fn send_raw(&mut self, req: Request<Full<Bytes>>) -> Result<Bytes, ClientError> {
         let conn = self.connection().await?;
         conn.ready().await?;
         let res = match conn.send_request(req).await {
@@ -98,8 +104,7 @@ impl SimClient {
                 return Err(e.into());
             }
         };
-        let body = res.into_body().collect().await?.to_bytes();
-        Ok(serde_json::from_slice(&body)?)
+        Ok(res.into_body().collect().await?.to_bytes())
     }
 
     /// A signed request, POST with a JSON body or GET with a flattened query.

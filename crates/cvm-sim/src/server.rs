@@ -357,7 +357,7 @@ impl std::fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 enum Outcome {
-    Reply(Value),
+    Reply(Vec<u8>),
     Drop,
     Hold(Duration),
 }
@@ -380,7 +380,7 @@ async fn handle(
                 "RequestSizeLimitExceeded",
                 format!("The request exceeds the size limit of {limit} bytes."),
             );
-            return Ok(respond(error_envelope(&err, &request_id)));
+            return Ok(respond(envelope_bytes(error_envelope(&err, &request_id))));
         }
         // The client went away mid-body: nobody to answer.
         Err(_) => return Err(DropConnection),
@@ -395,8 +395,11 @@ async fn handle(
     }
 }
 
-fn respond(v: Value) -> Response<Full<Bytes>> {
-    let body = serde_json::to_vec(&v).unwrap_or_else(|_| b"{}".to_vec());
+fn envelope_bytes(v: Value) -> Vec<u8> {
+    serde_json::to_vec(&v).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+fn respond(body: Vec<u8>) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = StatusCode::OK;
     r.headers_mut().insert(
@@ -408,16 +411,6 @@ fn respond(v: Value) -> Response<Full<Bytes>> {
 
 pub fn error_envelope(e: &ApiError, request_id: &str) -> Value {
     json!({"Response": {"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}})
-}
-
-fn success_envelope(mut v: Value, request_id: &str) -> Value {
-    if !v.is_object() {
-        v = json!({});
-    }
-    if let Value::Object(m) = &mut v {
-        m.insert("RequestId".into(), Value::String(request_id.to_owned()));
-    }
-    json!({ "Response": v })
 }
 
 /// An authenticated, routed request.
@@ -633,7 +626,7 @@ fn authenticate<'a>(
 fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Outcome {
     let routed = match authenticate(shared, parts, body) {
         Ok(r) => r,
-        Err(e) => return Outcome::Reply(error_envelope(&e, request_id)),
+        Err(e) => return Outcome::Reply(envelope_bytes(error_envelope(&e, request_id))),
     };
     let region_id = routed.region.map_or("", |r| r.id);
     let allowed = {
@@ -647,15 +640,24 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         )
     };
     if !allowed {
-        return Outcome::Reply(error_envelope(&ApiError::throttled(), request_id));
+        return Outcome::Reply(envelope_bytes(error_envelope(
+            &ApiError::throttled(),
+            request_id,
+        )));
     }
     let fault = lock(&shared.faults).decide(&routed.action);
     match fault {
         Some((FaultKind::Internal, _)) => {
-            return Outcome::Reply(error_envelope(&ApiError::internal(), request_id));
+            return Outcome::Reply(envelope_bytes(error_envelope(
+                &ApiError::internal(),
+                request_id,
+            )));
         }
         Some((FaultKind::Throttle, _)) => {
-            return Outcome::Reply(error_envelope(&ApiError::throttled(), request_id));
+            return Outcome::Reply(envelope_bytes(error_envelope(
+                &ApiError::throttled(),
+                request_id,
+            )));
         }
         Some((FaultKind::Reset, _)) => return Outcome::Drop,
         Some((FaultKind::Timeout, d)) => return Outcome::Hold(d),
@@ -693,8 +695,8 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         return Outcome::Drop;
     }
     Outcome::Reply(match result {
-        Ok(v) => success_envelope(v, request_id),
-        Err(e) => error_envelope(&e, request_id),
+        Ok(reply) => reply.into_envelope(request_id),
+        Err(e) => envelope_bytes(error_envelope(&e, request_id)),
     })
 }
 

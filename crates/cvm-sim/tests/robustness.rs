@@ -7,6 +7,8 @@ use http::Method;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
+type Mutation = Box<dyn Fn(&mut http::Request<http_body_util::Full<bytes::Bytes>>)>;
+
 const ACTIONS: &[&str] = &[
     "DescribeInstances",
     "RunInstances",
@@ -106,7 +108,7 @@ fn is_envelope(v: &Value) -> bool {
 #[test]
 fn arbitrary_signed_bodies_get_envelopes_and_errors_change_nothing() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (sim, client) = rt.block_on(async {
+    let (sim, _warm) = rt.block_on(async {
         let sim = cvm_sim::start(Config {
             preload: 30,
             seed: 2,
@@ -118,13 +120,13 @@ fn arbitrary_signed_bodies_get_envelopes_and_errors_change_nothing() {
         .unwrap();
         let mut c = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
         c.cvm("DescribeZones", json!({})).await.unwrap();
-        (sim, std::cell::RefCell::new(c))
+        (sim, c)
     });
     proptest!(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() },
         |(action in prop::sample::select(ACTIONS), body in body(), get in any::<bool>())| {
         let before = sim.world_json();
         let v = rt.block_on(async {
-            let mut client = client.borrow_mut();
+            let mut client = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
             let req = if get {
                 let q: String = body.iter().map(|b| format!("%{b:02X}")).collect();
                 client.build_raw("cvm", action, Method::GET, Vec::new(), format!("A={q}"), cvm_sim::clock::wall_ms() / 1000)
@@ -153,10 +155,7 @@ async fn malformed_headers_and_sizes_get_tencent_errors() {
     .unwrap();
     let mut c = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
     let ts = cvm_sim::clock::wall_ms() / 1000;
-    let cases: Vec<(
-        &str,
-        Box<dyn Fn(&mut http::Request<http_body_util::Full<bytes::Bytes>>)>,
-    )> = vec![
+    let cases: Vec<(&str, Mutation)> = vec![
         (
             "AuthFailure.InvalidAuthorization",
             Box::new(|r| {

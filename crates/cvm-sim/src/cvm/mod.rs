@@ -3,7 +3,7 @@
 mod ops;
 pub mod price;
 
-use crate::actions::{Env, lookup_instances, page, tag_filter, tags_json, well_formed};
+use crate::actions::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
 use crate::catalog::{self, Lang, Stock};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -11,19 +11,22 @@ use crate::params::{Filter, FilterDialect, Params, filters};
 use crate::world::{Instance, KeyPair, State, parse_ipv4};
 use serde_json::{Value, json};
 
-pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
-    match action {
+pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Reply> {
+    if action == "DescribeInstances" {
+        return describe_instances(env, p);
+    }
+    let v = match action {
         "DescribeRegions" => describe_regions(env, p),
         "DescribeZones" => describe_zones(env, p),
         "DescribeImages" => describe_images(env, p),
         "DescribeInstanceTypeConfigs" => describe_instance_type_configs(env, p),
         "DescribeZoneInstanceConfigInfos" => describe_zone_instance_config_infos(env, p),
-        "DescribeInstances" => describe_instances(env, p),
         "DescribeInstancesStatus" => describe_instances_status(env, p),
         "DescribeInstancesModification" => describe_instances_modification(env, p),
         "DescribeKeyPairs" => describe_key_pairs(env, p),
         other => ops::call(env, other, p),
-    }
+    };
+    v.map(Reply::from)
 }
 
 fn describe_regions(env: &mut Env, p: &Params) -> ApiResult<Value> {
@@ -300,58 +303,172 @@ fn describe_zone_instance_config_infos(env: &mut Env, p: &Params) -> ApiResult<V
     Ok(json!({"InstanceTypeQuotaSet": set}))
 }
 
-pub fn instance_json(i: &Instance, lang: Lang) -> Value {
-    let _ = lang;
-    let data_disks: Vec<Value> = i
-        .data_disks
-        .iter()
-        .map(|d| json!({"DiskSize": d.disk_size, "DiskType": d.disk_type, "DiskId": d.disk_id, "DeleteWithInstance": d.delete_with_instance, "Encrypt": false}))
-        .collect();
-    json!({
-        "Placement": {"Zone": i.zone, "ProjectId": i.project_id, "HostId": null},
-        "InstanceId": i.id,
-        "InstanceType": i.instance_type,
-        "CPU": i.cpu,
-        "Memory": i.memory,
-        "RestrictState": i.restrict_state,
-        "InstanceName": i.name,
-        "InstanceChargeType": i.charge_type,
-        "SystemDisk": {"DiskType": i.system_disk_type, "DiskId": i.system_disk_id, "DiskSize": i.system_disk_size},
-        "DataDisks": if data_disks.is_empty() { Value::Null } else { Value::Array(data_disks) },
-        "PrivateIpAddresses": [i.private_ip],
-        "PublicIpAddresses": i.public_ip.as_ref().map(|ip| json!([ip])),
-        "InternetAccessible": {"InternetChargeType": i.internet_charge_type, "InternetMaxBandwidthOut": i.bandwidth, "PublicIpAssigned": i.public_ip.is_some()},
-        "VirtualPrivateCloud": {"VpcId": i.vpc_id, "SubnetId": i.subnet_id, "AsVpcGateway": false},
-        "ImageId": i.image_id,
-        "RenewFlag": i.renew_flag,
-        "CreatedTime": clock::iso(i.created_ms),
-        "ExpiredTime": i.expired_ms.map(clock::iso),
-        "OsName": i.os_name,
-        "SecurityGroupIds": i.security_group_ids,
-        "LoginSettings": {"KeyIds": if i.key_ids.is_empty() { Value::Null } else { json!(i.key_ids) }},
-        "InstanceState": i.state.as_str(),
-        "Tags": tags_json(&i.tags),
-        "StopChargingMode": i.stop_charging_mode(),
-        "Uuid": i.uuid,
-        "LatestOperation": i.latest_op,
-        "LatestOperationState": i.latest_op_state,
-        "LatestOperationRequestId": i.latest_op_request_id,
-        "LatestOperationErrorMsg": null,
-        "DisasterRecoverGroupId": "",
-        "IPv6Addresses": null,
-        "CamRoleName": i.cam_role_name,
-        "HpcClusterId": "",
-        "RdmaIpAddresses": null,
-        "DedicatedClusterId": "",
-        "IsolatedSource": i.isolated_source,
-        "GPUInfo": if i.gpu > 0 { json!({"GPUCount": i.gpu as f64, "GPUId": [], "GPUType": i.gpu_type}) } else { Value::Null },
-        "LicenseType": "TencentCloud",
-        "DisableApiTermination": i.disable_api_termination,
-        "HostName": i.host_name,
-        "DefaultLoginUser": i.login_user,
-        "DefaultLoginPort": if i.windows { 3389 } else { 22 },
-        "EnableJumboFrame": false
-    })
+/// One `Instance` of DescribeInstances, serialized straight from the stored instance.
+struct InstanceOut<'a>(&'a Instance);
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PlacementOut<'a> {
+    zone: &'a str,
+    project_id: i64,
+    host_id: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DiskOut<'a> {
+    disk_type: &'a str,
+    disk_id: &'a str,
+    disk_size: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delete_with_instance: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encrypt: Option<bool>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InternetOut<'a> {
+    internet_charge_type: &'a str,
+    internet_max_bandwidth_out: i64,
+    public_ip_assigned: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct VpcOut<'a> {
+    vpc_id: &'a str,
+    subnet_id: &'a str,
+    as_vpc_gateway: bool,
+}
+
+#[derive(serde::Serialize)]
+struct LoginOut<'a> {
+    #[serde(rename = "KeyIds")]
+    key_ids: Option<&'a [String]>,
+}
+
+#[derive(serde::Serialize)]
+struct GpuOut<'a> {
+    #[serde(rename = "GPUCount")]
+    count: f64,
+    #[serde(rename = "GPUId")]
+    ids: [&'a str; 0],
+    #[serde(rename = "GPUType")]
+    kind: &'a str,
+}
+
+impl serde::Serialize for InstanceOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let i = self.0;
+        let none: Option<&str> = None;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(
+            "Placement",
+            &PlacementOut {
+                zone: &i.zone,
+                project_id: i.project_id,
+                host_id: None,
+            },
+        )?;
+        m.serialize_entry("InstanceId", &i.id)?;
+        m.serialize_entry("InstanceType", &i.instance_type)?;
+        m.serialize_entry("CPU", &i.cpu)?;
+        m.serialize_entry("Memory", &i.memory)?;
+        m.serialize_entry("RestrictState", &i.restrict_state)?;
+        m.serialize_entry("InstanceName", &i.name)?;
+        m.serialize_entry("InstanceChargeType", &i.charge_type)?;
+        m.serialize_entry(
+            "SystemDisk",
+            &DiskOut {
+                disk_type: &i.system_disk_type,
+                disk_id: &i.system_disk_id,
+                disk_size: i.system_disk_size,
+                delete_with_instance: None,
+                encrypt: None,
+            },
+        )?;
+        let disks: Vec<DiskOut> = i
+            .data_disks
+            .iter()
+            .map(|d| DiskOut {
+                disk_type: &d.disk_type,
+                disk_id: &d.disk_id,
+                disk_size: d.disk_size,
+                delete_with_instance: Some(d.delete_with_instance),
+                encrypt: Some(false),
+            })
+            .collect();
+        m.serialize_entry(
+            "DataDisks",
+            &if disks.is_empty() { None } else { Some(disks) },
+        )?;
+        m.serialize_entry("PrivateIpAddresses", &[&i.private_ip])?;
+        m.serialize_entry("PublicIpAddresses", &i.public_ip.as_ref().map(|ip| [ip]))?;
+        m.serialize_entry(
+            "InternetAccessible",
+            &InternetOut {
+                internet_charge_type: &i.internet_charge_type,
+                internet_max_bandwidth_out: i.bandwidth,
+                public_ip_assigned: i.public_ip.is_some(),
+            },
+        )?;
+        m.serialize_entry(
+            "VirtualPrivateCloud",
+            &VpcOut {
+                vpc_id: &i.vpc_id,
+                subnet_id: &i.subnet_id,
+                as_vpc_gateway: false,
+            },
+        )?;
+        m.serialize_entry("ImageId", &i.image_id)?;
+        m.serialize_entry("RenewFlag", &i.renew_flag)?;
+        m.serialize_entry("CreatedTime", &clock::iso(i.created_ms))?;
+        m.serialize_entry("ExpiredTime", &i.expired_ms.map(clock::iso))?;
+        m.serialize_entry("OsName", &i.os_name)?;
+        m.serialize_entry("SecurityGroupIds", &i.security_group_ids)?;
+        m.serialize_entry(
+            "LoginSettings",
+            &LoginOut {
+                key_ids: if i.key_ids.is_empty() {
+                    None
+                } else {
+                    Some(&i.key_ids)
+                },
+            },
+        )?;
+        m.serialize_entry("InstanceState", i.state.as_str())?;
+        m.serialize_entry("Tags", &i.tags)?;
+        m.serialize_entry("StopChargingMode", i.stop_charging_mode())?;
+        m.serialize_entry("Uuid", &i.uuid)?;
+        m.serialize_entry("LatestOperation", &i.latest_op)?;
+        m.serialize_entry("LatestOperationState", &i.latest_op_state)?;
+        m.serialize_entry("LatestOperationRequestId", &i.latest_op_request_id)?;
+        m.serialize_entry("LatestOperationErrorMsg", &none)?;
+        m.serialize_entry("DisasterRecoverGroupId", "")?;
+        m.serialize_entry("IPv6Addresses", &none)?;
+        m.serialize_entry("CamRoleName", &i.cam_role_name)?;
+        m.serialize_entry("HpcClusterId", "")?;
+        m.serialize_entry("RdmaIpAddresses", &none)?;
+        m.serialize_entry("DedicatedClusterId", "")?;
+        m.serialize_entry("IsolatedSource", &i.isolated_source)?;
+        m.serialize_entry(
+            "GPUInfo",
+            &(i.gpu > 0).then(|| GpuOut {
+                count: i.gpu as f64,
+                ids: [],
+                kind: &i.gpu_type,
+            }),
+        )?;
+        m.serialize_entry("LicenseType", "TencentCloud")?;
+        m.serialize_entry("DisableApiTermination", &i.disable_api_termination)?;
+        m.serialize_entry("HostName", &i.host_name)?;
+        m.serialize_entry("DefaultLoginUser", &i.login_user)?;
+        m.serialize_entry("DefaultLoginPort", &if i.windows { 3389 } else { 22 })?;
+        m.serialize_entry("EnableJumboFrame", &false)?;
+        m.end()
+    }
 }
 
 const INSTANCE_FILTERS: &[&str] = &[
@@ -445,7 +562,7 @@ fn instance_matches(i: &Instance, f: &Filter) -> bool {
     }
 }
 
-fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Reply> {
     p.only(&["InstanceIds", "Filters", "Offset", "Limit"])?;
     let ids = p.str_list("InstanceIds")?;
     let fs = filters(p, FilterDialect::Cvm, INSTANCE_FILTERS, 10, 5)?;
@@ -459,8 +576,9 @@ fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
     for f in &fs {
         check_instance_filter(f)?;
     }
-    let lang = env.ctx.lang;
     let r = env.region();
+    let mut page_items: Vec<&Instance> = Vec::with_capacity(limit.min(100));
+    let total;
     if let Some(ids) = &ids {
         if ids.len() > 100 {
             return Err(ApiError::limit("InstanceIds", 100));
@@ -473,26 +591,27 @@ fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
         }
         // Unknown (but well-formed) ids are simply absent, as on the real API.
         let found: Vec<&Instance> = ids.iter().filter_map(|id| r.get(id)).collect();
-        let set: Vec<Value> = found
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|i| instance_json(i, lang))
-            .collect();
-        return Ok(json!({"TotalCount": found.len(), "InstanceSet": set}));
-    }
-    // Newest first, like the console.
-    let mut total = 0usize;
-    let mut set = Vec::with_capacity(limit.min(100));
-    for i in r.instances.values().rev() {
-        if fs.iter().all(|f| instance_matches(i, f)) {
-            if total >= offset && set.len() < limit {
-                set.push(instance_json(i, lang));
+        total = found.len();
+        page_items.extend(found.into_iter().skip(offset).take(limit));
+    } else {
+        // Newest first, like the console.
+        let mut n = 0usize;
+        for i in r.instances.values().rev() {
+            if fs.iter().all(|f| instance_matches(i, f)) {
+                if n >= offset && page_items.len() < limit {
+                    page_items.push(i);
+                }
+                n += 1;
             }
-            total += 1;
         }
+        total = n;
     }
-    Ok(json!({"TotalCount": total, "InstanceSet": set}))
+    let set: Vec<InstanceOut> = page_items.into_iter().map(InstanceOut).collect();
+    let raw = serde_json::to_vec(&set).map_err(|_| ApiError::internal())?;
+    Ok(Reply {
+        fields: json!({"TotalCount": total}),
+        raw: Some(("InstanceSet", raw)),
+    })
 }
 
 fn describe_instances_status(env: &mut Env, p: &Params) -> ApiResult<Value> {
