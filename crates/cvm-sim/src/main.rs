@@ -9,13 +9,16 @@ use std::path::PathBuf;
 /// A local, stateful, signature-checking emulator of the Tencent Cloud CVM and VPC APIs.
 ///
 /// Both services answer on one listener; point an SDK at it with protocol http and the
-/// printed host:port as its endpoint. Unless --secret-id/--secret-key are given the only
-/// accepted credential is
-///   SecretId  AKIDcvmsim00000000000000000000000000
-///   SecretKey cvmsimSecretKey0000000000000000000
-/// When ready it prints exactly one line, `cvm-sim listening on http://HOST:PORT`.
+/// printed host:port as its endpoint. When ready it prints exactly one line,
+/// `cvm-sim listening on http://HOST:PORT`. Bad flags or values exit with code 2.
 #[derive(Parser, Debug)]
-#[command(name = "cvm-sim", version, about, long_about)]
+#[command(
+    name = "cvm-sim",
+    version,
+    about,
+    long_about,
+    after_help = "Default credential (unless --secret-id/--secret-key are given):\n  SecretId  AKIDcvmsim00000000000000000000000000\n  SecretKey cvmsimSecretKey0000000000000000000"
+)]
 struct Cli {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:9100")]
@@ -27,7 +30,7 @@ struct Cli {
     #[arg(long, requires = "secret_id")]
     secret_key: Option<String>,
     /// How long transitions take: 1 = realistic (PENDING→RUNNING ≈ 20 s), 0 = immediate.
-    #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_scale, allow_negative_numbers = true)]
     time_scale: f64,
     /// current (documented per-action per-second limits), seed (≤100 per action and
     /// ≤1,000 in total per SecretId in any 60 s), off, or N/M (N per action, M in total per minute).
