@@ -2,6 +2,7 @@
 
 mod command_names;
 pub mod commands;
+pub mod console;
 pub mod error;
 mod logging;
 pub mod platform;
@@ -33,6 +34,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::profiles::import_profile::<tauri::Wry>,
             commands::profiles::delete_tccli_credential::<tauri::Wry>,
             commands::profiles::reset_sandbox,
+            commands::instances::list_regions,
+            commands::instances::list_zones,
+            commands::instances::list_instances,
+            commands::instances::set_last_region,
+            commands::instances::start_instances,
+            commands::instances::stop_instances,
+            commands::instances::reboot_instances,
+            commands::instances::terminate_instances,
+            commands::instances::rename_instances,
+            commands::instances::reset_instances_password,
+            commands::instances::activity_log,
+            commands::instances::activity_status,
+        ])
+        .events(tauri_specta::collect_events![
+            console::watch::InstanceChange
         ])
         .disable_serde_phases()
 }

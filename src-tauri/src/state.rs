@@ -1,6 +1,7 @@
 //! The app's shared state: profiles, the keyring, the Sandbox and one API client per
 //! profile (each with its own rate budget, shared by everything that profile does).
 
+use crate::console::activity::ActivityLog;
 use crate::error::{AppError, ErrorKind};
 use crate::profiles::{
     ApiLanguage, BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, Site,
@@ -10,13 +11,15 @@ use crate::secrets::Vault;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use tencent_api::{BudgetProfile, Client, Credentials, Endpoint, Language, Limit};
+use tencent_api::{BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, Language, Limit};
 use tokio::sync::OnceCell;
 
 pub const REQUEST_CLIENT: &str = concat!("CVM-Console_", env!("CARGO_PKG_VERSION"));
 
 pub struct AppState {
     pub store: ProfileStore,
+    /// Every API call made through the profiles' clients.
+    pub activity: Arc<ActivityLog>,
     pub profiles: Mutex<ProfilesFile>,
     /// Where an unreadable profiles.json was moved at start-up, until the UI has shown it.
     pub corrupt_backup: Mutex<Option<PathBuf>>,
@@ -24,6 +27,8 @@ pub struct AppState {
     pub sandbox_state_file: PathBuf,
     pub sandbox: OnceCell<Sandbox>,
     clients: Mutex<HashMap<String, Client>>,
+    /// Clients in another `X-TC-Language` than the profile's, sharing its budget.
+    language_clients: Mutex<HashMap<(String, &'static str), Client>>,
     /// Read-only profiles the user unlocked for this session only.
     unlocked: Mutex<HashSet<String>>,
 }
@@ -39,12 +44,14 @@ impl AppState {
         let loaded = store.load()?;
         Ok(AppState {
             store,
+            activity: Arc::new(ActivityLog::open(&data_dir)),
             profiles: Mutex::new(loaded.file),
             corrupt_backup: Mutex::new(loaded.corrupt_backup),
             vault,
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
             clients: Mutex::new(HashMap::new()),
+            language_clients: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),
         })
     }
@@ -101,6 +108,50 @@ impl AppState {
 
     pub fn forget_client(&self, profile_id: &str) {
         lock(&self.clients).remove(profile_id);
+        lock(&self.language_clients).retain(|(id, _), _| id != profile_id);
+    }
+
+    /// The profile's client if one was built already (for status, without building one).
+    pub fn existing_client(&self, profile_id: &str) -> Option<Client> {
+        lock(&self.clients).get(profile_id).cloned()
+    }
+
+    /// The profile's client answering in `language` (localised region and zone names):
+    /// the same credentials, endpoint, rate budget and activity log.
+    pub async fn client_in(
+        &self,
+        profile: &Profile,
+        language: Language,
+    ) -> Result<Client, AppError> {
+        let base = self.client(profile).await?;
+        let own = match profile.language {
+            ApiLanguage::ZhCn => Language::ZhCn,
+            ApiLanguage::EnUs => Language::EnUs,
+        };
+        if own == language {
+            return Ok(base);
+        }
+        let key = (profile.id.clone(), language.as_str());
+        if let Some(c) = lock(&self.language_clients).get(&key) {
+            return Ok(c.clone());
+        }
+        let endpoint = match profile.kind {
+            ProfileKind::Sandbox => Endpoint::Custom(self.sandbox().await?.base_url()),
+            ProfileKind::Cloud => endpoint_for(&profile.site),
+        };
+        let client = logged(
+            Client::builder(base.credentials().clone())
+                .endpoint(endpoint)
+                .language(language)
+                .budget(base.budget().clone())
+                .request_client(REQUEST_CLIENT),
+            &self.activity,
+            profile,
+        )
+        .build()
+        .map_err(|e| crate::error::from_api(&e))?;
+        lock(&self.language_clients).insert(key, client.clone());
+        Ok(client)
     }
 
     pub fn is_writable(&self, profile: &Profile) -> bool {
@@ -142,7 +193,7 @@ impl AppState {
                 (secret.credentials(), endpoint_for(&profile.site))
             }
         };
-        let client = build_client(credentials, endpoint, profile)?;
+        let client = build_logged_client(credentials, endpoint, profile, &self.activity)?;
         lock(&self.clients).insert(profile.id.clone(), client.clone());
         Ok(client)
     }
@@ -171,11 +222,11 @@ pub fn budget_for(choice: &BudgetChoice) -> BudgetProfile {
     }
 }
 
-pub fn build_client(
+fn client_builder(
     credentials: Credentials,
     endpoint: Endpoint,
     profile: &Profile,
-) -> Result<Client, AppError> {
+) -> ClientBuilder {
     Client::builder(credentials)
         .endpoint(endpoint)
         .language(match profile.language {
@@ -184,6 +235,34 @@ pub fn build_client(
         })
         .budget_profile(budget_for(&profile.budget))
         .request_client(REQUEST_CLIENT)
+}
+
+/// Records every call of the client in the activity log, with the profile's id and name.
+fn logged(builder: ClientBuilder, log: &Arc<ActivityLog>, profile: &Profile) -> ClientBuilder {
+    let log = log.clone();
+    let (id, name) = (profile.id.clone(), profile.name.clone());
+    builder.on_call(move |r| log.record(&id, &name, r))
+}
+
+/// A client whose calls are not logged (credential checks before a profile exists).
+pub fn build_client(
+    credentials: Credentials,
+    endpoint: Endpoint,
+    profile: &Profile,
+) -> Result<Client, AppError> {
+    client_builder(credentials, endpoint, profile)
+        .build()
+        .map_err(|e| crate::error::from_api(&e))
+}
+
+/// The profile's client: its calls go to the activity log.
+pub fn build_logged_client(
+    credentials: Credentials,
+    endpoint: Endpoint,
+    profile: &Profile,
+    log: &Arc<ActivityLog>,
+) -> Result<Client, AppError> {
+    logged(client_builder(credentials, endpoint, profile), log, profile)
         .build()
         .map_err(|e| crate::error::from_api(&e))
 }

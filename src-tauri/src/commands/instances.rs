@@ -1,0 +1,339 @@
+//! Console commands: regions, zones, instances and their lifecycle, the activity log.
+//! Each resolves the profile, validates input before any call, and hands over to
+//! `crate::console`. Mutations are refused for a locked read-only profile.
+
+use crate::console::activity::{ActivityEntry, ActivityFilter};
+use crate::console::instances::{
+    self as core, ActionReport, InstancePage, Lifecycle, ListSummary, RegionView, StopType,
+    StoppedMode, ZoneView,
+};
+use crate::console::watch::{self, WatchConfig};
+use crate::error::AppError;
+use crate::profiles::{Profile, Site};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+use tencent_api::Sensitive;
+
+type AppStateRef<'a> = State<'a, Arc<AppState>>;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_regions(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    language: String,
+) -> Result<Vec<RegionView>, AppError> {
+    let lang = core::parse_language(&language)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client_in(&profile, lang).await?;
+    core::list_regions(&client).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_zones(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    language: String,
+) -> Result<Vec<ZoneView>, AppError> {
+    let lang = core::parse_language(&language)?;
+    core::validate_region(&region)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client_in(&profile, lang).await?;
+    core::list_zones(&client, &region).await
+}
+
+/// Streams the region's instances page by page through `on_page` (the first page as soon
+/// as it arrives) and resolves with the totals once all pages are in.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_instances(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    zone: Option<String>,
+    on_page: Channel<InstancePage>,
+) -> Result<ListSummary, AppError> {
+    core::validate_region(&region)?;
+    if let Some(z) = &zone {
+        core::validate_zone(&region, z)?;
+    }
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    core::list_instances(&client, &region, zone.as_deref(), |page| {
+        if let Err(e) = on_page.send(page) {
+            tracing::warn!("list_instances: the page channel is gone: {e}");
+        }
+    })
+    .await
+}
+
+/// Remembers the region last shown for the profile.
+#[tauri::command]
+#[specta::specta]
+pub fn set_last_region(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<(), AppError> {
+    core::validate_region(&region)?;
+    state.profile(&profile_id)?;
+    state.update_profiles(|f| {
+        if let Some(p) = f.get_mut(&profile_id) {
+            p.last_region = Some(region.clone());
+        }
+        Ok(())
+    })
+}
+
+/// Validates, checks the profile may change things, runs the action and starts watching
+/// the instances it affected.
+async fn act(
+    app: AppHandle,
+    state: &AppState,
+    profile_id: &str,
+    region: &str,
+    instance_ids: &[String],
+    action: impl AsyncFnOnce(&tencent_api::Client, &Profile, &[String]) -> Result<Lifecycle, AppError>,
+) -> Result<ActionReport, AppError> {
+    core::validate_region(region)?;
+    let ids = core::validate_ids(instance_ids)?;
+    let profile = state.profile(profile_id)?;
+    if !state.is_writable(&profile) {
+        return Err(core::read_only_error());
+    }
+    let client = state.client(&profile).await?;
+    let action = action(&client, &profile, &ids).await?;
+    let report = core::run_action(&client, region, &ids, &action).await;
+    if action.changes_state() {
+        let ok: Vec<String> = report
+            .results
+            .iter()
+            .filter(|r| r.ok)
+            .map(|r| r.instance_id.clone())
+            .collect();
+        if !ok.is_empty() {
+            let expected = action.expected_state();
+            let (profile_id, region) = (profile.id.clone(), region.to_owned());
+            tauri::async_runtime::spawn(async move {
+                watch::watch(
+                    &client,
+                    &profile_id,
+                    &region,
+                    ok,
+                    expected,
+                    WatchConfig::default(),
+                    |change| {
+                        if let Err(e) = change.emit(&app) {
+                            tracing::warn!("instance-change event: {e}");
+                        }
+                    },
+                )
+                .await;
+            });
+        }
+    }
+    Ok(report)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn start_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |_, _, _| Ok(Lifecycle::Start),
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stop_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    stop_type: StopType,
+    stopped_mode: StoppedMode,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |_, _, _| {
+            Ok(Lifecycle::Stop {
+                stop_type,
+                stopped_mode,
+            })
+        },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reboot_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    stop_type: StopType,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |_, _, _| Ok(Lifecycle::Reboot { stop_type }),
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn terminate_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |_, _, _| Ok(Lifecycle::Terminate),
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    name: String,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |_, profile: &Profile, _| {
+            let max = if matches!(profile.site, Site::Intl) {
+                128
+            } else {
+                60
+            };
+            Ok(Lifecycle::Rename {
+                name: core::validate_instance_name(&name, max)?,
+            })
+        },
+    )
+    .await
+}
+
+/// The new password arrives write-only: it is never echoed, logged or returned.
+#[derive(Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordInput {
+    #[specta(type = String)]
+    pub password: Sensitive,
+    /// Default: Administrator on Windows, root elsewhere (ubuntu on Ubuntu images).
+    pub user_name: Option<String>,
+    /// Force a running instance off when it does not shut down cleanly.
+    pub force_stop: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_instances_password(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    input: PasswordInput,
+) -> Result<ActionReport, AppError> {
+    act(
+        app,
+        &state,
+        &profile_id,
+        &region,
+        &instance_ids,
+        async |client, _, ids: &[String]| {
+            core::password_action(
+                client,
+                &region,
+                ids,
+                input.password,
+                input.user_name,
+                input.force_stop,
+            )
+            .await
+        },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn activity_log(
+    state: AppStateRef<'_>,
+    filter: ActivityFilter,
+) -> Result<Vec<ActivityEntry>, AppError> {
+    Ok(state.activity.query(&filter))
+}
+
+/// What the status bar shows: calls in flight and waiting for rate budget (the
+/// profile's client), and the calls and failures since start-up.
+#[derive(Clone, Debug, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityStatus {
+    pub in_flight: u32,
+    pub waiting: u32,
+    pub calls: u32,
+    pub failures: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn activity_status(state: AppStateRef<'_>, profile_id: String) -> ActivityStatus {
+    let snap = state
+        .existing_client(&profile_id)
+        .map(|c| c.budget().snapshot());
+    let (calls, failures) = state.activity.counts();
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    ActivityStatus {
+        in_flight: snap.as_ref().map_or(0, |s| n(s.in_flight)),
+        waiting: snap.as_ref().map_or(0, |s| n(s.waiting)),
+        calls,
+        failures,
+    }
+}

@@ -1,0 +1,810 @@
+//! The console's Tauri-free core: input validation, IPC DTOs built from the API models,
+//! region/zone/instance listing and the lifecycle actions (chunked, with per-instance
+//! results). Commands in `commands/instances.rs` are thin wrappers over this.
+
+use crate::error::{AppError, ErrorKind, from_api};
+use crate::profiles::invalid;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use tencent_api::models::cvm;
+use tencent_api::{Client, ErrorCategory, Language, Sensitive, chunk_ids};
+
+/// The most ids one console action takes (it is split into calls of ≤100).
+pub const MAX_SELECTION: usize = 1000;
+
+// ---------------------------------------------------------------- validation
+
+/// The UI's language ("en" or "zh-CN") as the API's `X-TC-Language`.
+pub fn parse_language(lang: &str) -> Result<Language, AppError> {
+    match lang {
+        "en" | "en-US" => Ok(Language::EnUs),
+        "zh-CN" => Ok(Language::ZhCn),
+        other => Err(invalid(
+            "language",
+            format!("unsupported language {other:?} (en or zh-CN)"),
+        )),
+    }
+}
+
+/// A region the app knows (format first, then the catalog of regions CVM serves).
+pub fn validate_region(region: &str) -> Result<(), AppError> {
+    if region.is_empty() {
+        return Err(invalid("region", "a region is required"));
+    }
+    tencent_api::validate_region(region).map_err(|e| invalid("region", e.message()))?;
+    if cvm_sim::catalog::region(region).is_none() {
+        return Err(invalid(
+            "region",
+            format!("unknown region {region:?} (for example ap-guangzhou)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A zone of `region`, like `ap-guangzhou-3`.
+pub fn validate_zone(region: &str, zone: &str) -> Result<(), AppError> {
+    let ok = zone
+        .strip_prefix(region)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            "zone",
+            format!("{zone:?} is not a zone of {region} (for example {region}-3)"),
+        ))
+    }
+}
+
+/// A non-empty selection of well-formed instance ids, duplicates dropped, order kept.
+pub fn validate_ids(ids: &[String]) -> Result<Vec<String>, AppError> {
+    if ids.is_empty() {
+        return Err(invalid("instanceIds", "select at least one instance"));
+    }
+    if ids.len() > MAX_SELECTION {
+        return Err(invalid(
+            "instanceIds",
+            format!(
+                "{} instances selected; at most {MAX_SELECTION} at once",
+                ids.len()
+            ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        tencent_api::validate_id("instanceIds", "ins", id).map_err(|_| {
+            invalid(
+                "instanceIds",
+                format!("{id:?} is not an instance id (ins-xxxxxxxx)"),
+            )
+        })?;
+        if seen.insert(id.as_str()) {
+            out.push(id.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Instance names: 1–60 characters on the China site, 1–128 on the international one.
+pub fn validate_instance_name(name: &str, max_chars: usize) -> Result<String, AppError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(invalid("name", "a name is required"));
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(invalid(
+            "name",
+            format!("a name is at most {max_chars} characters"),
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(invalid("name", "a name cannot contain control characters"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// The special characters Tencent accepts in instance passwords.
+pub const PASSWORD_SPECIALS: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
+
+/// Tencent's ResetInstancesPassword rules: Linux 8–30 characters, Windows 12–30 and not
+/// containing the user name; at least three of lower case, upper case, digits and
+/// [`PASSWORD_SPECIALS`]; nothing else; not starting with `/`. Messages never echo it.
+pub fn check_password(password: &str, windows: bool, user_name: &str) -> Result<(), AppError> {
+    let len = password.chars().count();
+    let min = if windows { 12 } else { 8 };
+    if !(min..=30).contains(&len) {
+        return Err(invalid(
+            "password",
+            format!(
+                "the password must be {min}–30 characters{}",
+                if windows { " (Windows)" } else { "" }
+            ),
+        ));
+    }
+    if let Some(bad) = password
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && !PASSWORD_SPECIALS.contains(*c))
+    {
+        let shown = if bad.is_whitespace() {
+            "a space".to_owned()
+        } else {
+            "a character".to_owned()
+        };
+        return Err(invalid(
+            "password",
+            format!(
+                "the password contains {shown} Tencent does not accept; use letters, digits and {PASSWORD_SPECIALS}"
+            ),
+        ));
+    }
+    if password.starts_with('/') {
+        return Err(invalid("password", "the password cannot start with /"));
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| PASSWORD_SPECIALS.contains(c)),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if classes < 3 {
+        return Err(invalid(
+            "password",
+            "the password needs at least three of: lower case, upper case, digits, special characters",
+        ));
+    }
+    if windows
+        && !user_name.is_empty()
+        && password.to_lowercase().contains(&user_name.to_lowercase())
+    {
+        return Err(invalid(
+            "password",
+            "a Windows password cannot contain the user name",
+        ));
+    }
+    Ok(())
+}
+
+/// A user name for ResetInstancesPassword: up to 64 letters, digits, `-`, `_` or `.`.
+pub fn validate_user_name(name: &str) -> Result<(), AppError> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return Err(invalid(
+            "userName",
+            "a user name is 1–64 letters, digits, - _ or .",
+        ));
+    }
+    Ok(())
+}
+
+pub fn read_only_error() -> AppError {
+    AppError {
+        kind: ErrorKind::Permission,
+        code: "App.ProfileReadOnly".into(),
+        message:
+            "This profile is read-only. Unlock it for this session (Profiles) to change instances."
+                .into(),
+        request_id: None,
+        field: None,
+    }
+}
+
+// ---------------------------------------------------------------- DTOs
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionView {
+    pub id: String,
+    /// Localised by the request's language.
+    pub name: String,
+    pub available: bool,
+    /// `chinaMainland`, `asiaPacific`, `europe`, `northAmerica`, `southAmerica` or `other`.
+    pub geography: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ZoneView {
+    pub zone: String,
+    pub name: String,
+    pub zone_id: String,
+    pub available: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TagView {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceView {
+    pub id: String,
+    pub region: String,
+    pub name: String,
+    pub state: String,
+    pub zone: String,
+    pub instance_type: String,
+    pub cpu: u32,
+    pub memory_gib: u32,
+    pub private_ips: Vec<String>,
+    pub public_ips: Vec<String>,
+    /// PREPAID, POSTPAID_BY_HOUR, SPOTPAID, CDHPAID, CDCPAID.
+    pub charge_type: String,
+    pub internet_charge_type: Option<String>,
+    pub bandwidth_out_mbps: u32,
+    pub expired_time: Option<String>,
+    pub created_time: Option<String>,
+    pub tags: Vec<TagView>,
+    pub os_name: Option<String>,
+    pub restrict_state: Option<String>,
+    pub stop_charging_mode: Option<String>,
+    pub disable_api_termination: bool,
+    pub latest_operation: Option<String>,
+    pub latest_operation_state: Option<String>,
+    pub latest_operation_error: Option<String>,
+}
+
+fn clamp_u32(n: Option<i64>) -> u32 {
+    n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
+}
+
+pub fn instance_view(region: &str, i: &cvm::Instance) -> InstanceView {
+    let internet = i.internet_accessible.as_ref();
+    InstanceView {
+        id: i.instance_id.clone().unwrap_or_default(),
+        region: region.to_owned(),
+        name: i.instance_name.clone().unwrap_or_default(),
+        state: i.instance_state.clone().unwrap_or_default(),
+        zone: i
+            .placement
+            .as_ref()
+            .and_then(|p| p.zone.clone())
+            .unwrap_or_default(),
+        instance_type: i.instance_type.clone().unwrap_or_default(),
+        cpu: clamp_u32(i.cpu),
+        memory_gib: clamp_u32(i.memory),
+        private_ips: i.private_ip_addresses.clone().unwrap_or_default(),
+        public_ips: i.public_ip_addresses.clone().unwrap_or_default(),
+        charge_type: i.instance_charge_type.clone().unwrap_or_default(),
+        internet_charge_type: internet.and_then(|n| n.internet_charge_type.clone()),
+        bandwidth_out_mbps: clamp_u32(internet.and_then(|n| n.internet_max_bandwidth_out)),
+        expired_time: i.expired_time.clone().filter(|s| !s.is_empty()),
+        created_time: i.created_time.clone(),
+        tags: i
+            .tags
+            .iter()
+            .flatten()
+            .map(|t| TagView {
+                key: t.key.clone().unwrap_or_default(),
+                value: t.value.clone().unwrap_or_default(),
+            })
+            .collect(),
+        os_name: i.os_name.clone(),
+        restrict_state: i.restrict_state.clone(),
+        stop_charging_mode: i.stop_charging_mode.clone(),
+        disable_api_termination: i.disable_api_termination.unwrap_or(false),
+        latest_operation: i.latest_operation.clone(),
+        latest_operation_state: i.latest_operation_state.clone(),
+        latest_operation_error: i
+            .latest_operation_error_msg
+            .clone()
+            .filter(|s| !s.is_empty()),
+    }
+}
+
+/// One page of a listing, as streamed to the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstancePage {
+    pub region: String,
+    pub offset: u32,
+    /// TotalCount as of this page.
+    pub total: u32,
+    pub instances: Vec<InstanceView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ListSummary {
+    pub region: String,
+    pub total: u32,
+    pub loaded: u32,
+    pub pages: u32,
+}
+
+/// How one instance fared in an action.
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceResult {
+    pub instance_id: String,
+    pub ok: bool,
+    /// The RequestId of the call that carried this instance (success or failure).
+    pub request_id: Option<String>,
+    pub error: Option<AppError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionReport {
+    /// The API action, e.g. `StopInstances`.
+    pub action: String,
+    pub region: String,
+    pub results: Vec<InstanceResult>,
+    pub succeeded: u32,
+    pub failed: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StopType {
+    Soft,
+    Hard,
+    SoftFirst,
+}
+
+impl StopType {
+    fn as_str(self) -> &'static str {
+        match self {
+            StopType::Soft => "SOFT",
+            StopType::Hard => "HARD",
+            StopType::SoftFirst => "SOFT_FIRST",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StoppedMode {
+    KeepCharging,
+    StopCharging,
+}
+
+impl StoppedMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            StoppedMode::KeepCharging => "KEEP_CHARGING",
+            StoppedMode::StopCharging => "STOP_CHARGING",
+        }
+    }
+}
+
+/// A lifecycle action, validated.
+#[derive(Clone, Debug)]
+pub enum Lifecycle {
+    Start,
+    Stop {
+        stop_type: StopType,
+        stopped_mode: StoppedMode,
+    },
+    Reboot {
+        stop_type: StopType,
+    },
+    Terminate,
+    Rename {
+        name: String,
+    },
+    ResetPassword {
+        password: Sensitive,
+        user_name: Option<String>,
+        force_stop: bool,
+    },
+}
+
+impl Lifecycle {
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            Lifecycle::Start => "StartInstances",
+            Lifecycle::Stop { .. } => "StopInstances",
+            Lifecycle::Reboot { .. } => "RebootInstances",
+            Lifecycle::Terminate => "TerminateInstances",
+            Lifecycle::Rename { .. } => "ModifyInstancesAttribute",
+            Lifecycle::ResetPassword { .. } => "ResetInstancesPassword",
+        }
+    }
+
+    /// Whether the instances move through transient states worth watching afterwards.
+    pub fn changes_state(&self) -> bool {
+        !matches!(self, Lifecycle::Rename { .. })
+    }
+
+    /// The steady state an instance is expected to reach (None: leaves or any steady state).
+    pub fn expected_state(&self) -> Option<&'static str> {
+        match self {
+            Lifecycle::Start | Lifecycle::Reboot { .. } => Some("RUNNING"),
+            Lifecycle::Stop { .. } => Some("STOPPED"),
+            // Prepaid instances go to the recycle bin; the others disappear.
+            Lifecycle::Terminate => Some("SHUTDOWN"),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- calls
+
+/// Mainland China regions (the `ap-` prefix covers all of Asia-Pacific).
+const MAINLAND: &[&str] = &[
+    "ap-beijing",
+    "ap-shanghai",
+    "ap-guangzhou",
+    "ap-chengdu",
+    "ap-chongqing",
+    "ap-nanjing",
+    "ap-shanghai-fsi",
+    "ap-shenzhen-fsi",
+    "ap-shenzhen",
+    "ap-tianjin",
+    "ap-wuhan",
+];
+
+pub fn geography(region: &str) -> &'static str {
+    if MAINLAND.contains(&region) {
+        "chinaMainland"
+    } else if region.starts_with("ap-") {
+        "asiaPacific"
+    } else if region.starts_with("eu-") {
+        "europe"
+    } else if region.starts_with("na-") {
+        "northAmerica"
+    } else if region.starts_with("sa-") {
+        "southAmerica"
+    } else {
+        "other"
+    }
+}
+
+/// DescribeRegions is not region-scoped; any valid region routes it.
+const ANY_REGION: &str = "ap-guangzhou";
+
+pub async fn list_regions(client: &Client) -> Result<Vec<RegionView>, AppError> {
+    let out = client
+        .describe_regions(ANY_REGION, &cvm::DescribeRegionsRequest::default())
+        .await
+        .map_err(|e| from_api(&e))?;
+    Ok(out
+        .region_set
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| {
+            let id = r.region?;
+            Some(RegionView {
+                geography: geography(&id).to_owned(),
+                name: r.region_name.unwrap_or_else(|| id.clone()),
+                available: r.region_state.as_deref().is_none_or(|s| s == "AVAILABLE"),
+                id,
+            })
+        })
+        .collect())
+}
+
+pub async fn list_zones(client: &Client, region: &str) -> Result<Vec<ZoneView>, AppError> {
+    validate_region(region)?;
+    let out = client
+        .describe_zones(region, &cvm::DescribeZonesRequest::default())
+        .await
+        .map_err(|e| from_api(&e))?;
+    Ok(out
+        .zone_set
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|z| {
+            let zone = z.zone?;
+            Some(ZoneView {
+                name: z.zone_name.unwrap_or_else(|| zone.clone()),
+                zone_id: z.zone_id.unwrap_or_default(),
+                available: z.zone_state.as_deref() == Some("AVAILABLE"),
+                zone,
+            })
+        })
+        .collect())
+}
+
+const PAGE: i64 = 100;
+const PAGE_CONCURRENCY: usize = 4;
+
+fn describe_page(zone: Option<&str>, offset: i64) -> cvm::DescribeInstancesRequest {
+    cvm::DescribeInstancesRequest {
+        filters: zone.map(|z| {
+            vec![cvm::Filter {
+                name: Some("zone".into()),
+                values: Some(vec![z.to_owned()]),
+            }]
+        }),
+        offset: Some(offset),
+        limit: Some(PAGE),
+        ..Default::default()
+    }
+}
+
+/// Lists a region's instances (optionally of one zone): the first page is handed to
+/// `on_page` as soon as it arrives, so the UI can show it; the remaining pages follow,
+/// fetched a few at a time (the client's rate budget still spaces them) and handed over
+/// as they complete. Instances seen twice (shifted across a page boundary while the
+/// list changes) are dropped. The first failure ends the listing.
+pub async fn list_instances(
+    client: &Client,
+    region: &str,
+    zone: Option<&str>,
+    mut on_page: impl FnMut(InstancePage),
+) -> Result<ListSummary, AppError> {
+    validate_region(region)?;
+    if let Some(z) = zone {
+        validate_zone(region, z)?;
+    }
+    let mut seen = HashSet::new();
+    let mut loaded = 0u32;
+    let mut pages = 0u32;
+    let mut emit = |offset: i64, out: cvm::DescribeInstancesResponse| -> u32 {
+        let total = clamp_u32(out.total_count);
+        let instances: Vec<InstanceView> = out
+            .instance_set
+            .unwrap_or_default()
+            .iter()
+            .map(|i| instance_view(region, i))
+            .filter(|v| seen.insert(v.id.clone()))
+            .collect();
+        loaded += instances.len() as u32;
+        pages += 1;
+        on_page(InstancePage {
+            region: region.to_owned(),
+            offset: u32::try_from(offset).unwrap_or(0),
+            total,
+            instances,
+        });
+        total
+    };
+    let first = client
+        .describe_instances(region, &describe_page(zone, 0))
+        .await
+        .map_err(|e| from_api(&e))?;
+    let total = emit(0, first);
+    let mut offsets = (1..)
+        .map(|k| k * PAGE)
+        .take_while(|o| *o < i64::from(total));
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < PAGE_CONCURRENCY {
+            let Some(offset) = offsets.next() else { break };
+            let client = client.clone();
+            let region = region.to_owned();
+            let req = describe_page(zone, offset);
+            running.spawn(async move { (offset, client.describe_instances(&region, &req).await) });
+        }
+        let Some(done) = running.join_next().await else {
+            break;
+        };
+        let (offset, result) =
+            done.map_err(|e| AppError::internal("App.Listing", e.to_string()))?;
+        emit(offset, result.map_err(|e| from_api(&e))?);
+    }
+    Ok(ListSummary {
+        region: region.to_owned(),
+        total,
+        loaded,
+        pages,
+    })
+}
+
+/// Full descriptions of some instances (≤100 ids a call).
+pub async fn describe_ids(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+) -> Result<Vec<cvm::Instance>, tencent_api::Error> {
+    let mut out = Vec::new();
+    for chunk in chunk_ids("DescribeInstances", ids) {
+        let req = cvm::DescribeInstancesRequest {
+            instance_ids: Some(chunk.to_vec()),
+            limit: Some(PAGE),
+            ..Default::default()
+        };
+        let r = client.describe_instances(region, &req).await?;
+        out.extend(r.instance_set.unwrap_or_default());
+    }
+    Ok(out)
+}
+
+async fn send(
+    client: &Client,
+    region: &str,
+    action: &Lifecycle,
+    ids: &[String],
+) -> Result<Option<String>, tencent_api::Error> {
+    let ids = Some(ids.to_vec());
+    match action {
+        Lifecycle::Start => client
+            .start_instances(region, &cvm::StartInstancesRequest { instance_ids: ids })
+            .await
+            .map(|r| r.request_id),
+        Lifecycle::Stop {
+            stop_type,
+            stopped_mode,
+        } => client
+            .stop_instances(
+                region,
+                &cvm::StopInstancesRequest {
+                    instance_ids: ids,
+                    stop_type: Some(stop_type.as_str().into()),
+                    stopped_mode: Some(stopped_mode.as_str().into()),
+                },
+            )
+            .await
+            .map(|r| r.request_id),
+        Lifecycle::Reboot { stop_type } => client
+            .reboot_instances(
+                region,
+                &cvm::RebootInstancesRequest {
+                    instance_ids: ids,
+                    stop_type: Some(stop_type.as_str().into()),
+                },
+            )
+            .await
+            .map(|r| r.request_id),
+        Lifecycle::Terminate => client
+            .terminate_instances(
+                region,
+                &cvm::TerminateInstancesRequest {
+                    instance_ids: ids,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(|r| r.request_id),
+        Lifecycle::Rename { name } => client
+            .modify_instances_attribute(
+                region,
+                &cvm::ModifyInstancesAttributeRequest {
+                    instance_ids: ids,
+                    instance_name: Some(name.clone()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map(|r| r.request_id),
+        Lifecycle::ResetPassword {
+            password,
+            user_name,
+            force_stop,
+        } => client
+            .reset_instances_password(
+                region,
+                &cvm::ResetInstancesPasswordRequest {
+                    instance_ids: ids,
+                    password: Some(password.clone()),
+                    user_name: user_name.clone(),
+                    force_stop: Some(*force_stop),
+                },
+            )
+            .await
+            .map(|r| r.request_id),
+    }
+}
+
+/// A failed batch call changed nothing (Tencent rejects the whole request when any id is
+/// refused), so when the refusal is about particular instances the ids are retried one
+/// by one to tell which. Failures whose outcome is unknown are never repeated.
+fn worth_splitting(e: &tencent_api::Error) -> bool {
+    !e.outcome_unknown()
+        && matches!(
+            e.category(),
+            ErrorCategory::StateConflict | ErrorCategory::NotFound
+        )
+}
+
+/// Runs `action` on `ids` in calls of at most 100 (the action's maximum), reporting a
+/// result per instance. `ids` must have been validated.
+pub async fn run_action(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    action: &Lifecycle,
+) -> ActionReport {
+    let mut results = Vec::with_capacity(ids.len());
+    for chunk in chunk_ids(action.api_name(), ids) {
+        let outcome = crate::console::activity::with_targets(
+            chunk.to_vec(),
+            send(client, region, action, chunk),
+        )
+        .await;
+        match outcome {
+            Ok(request_id) => results.extend(chunk.iter().map(|id| InstanceResult {
+                instance_id: id.clone(),
+                ok: true,
+                request_id: request_id.clone(),
+                error: None,
+            })),
+            Err(e) if chunk.len() > 1 && worth_splitting(&e) => {
+                for id in chunk {
+                    let one = std::slice::from_ref(id);
+                    let r = crate::console::activity::with_targets(
+                        one.to_vec(),
+                        send(client, region, action, one),
+                    )
+                    .await;
+                    results.push(result_of(id, r));
+                }
+            }
+            Err(e) => {
+                let err = from_api(&e);
+                results.extend(chunk.iter().map(|id| InstanceResult {
+                    instance_id: id.clone(),
+                    ok: false,
+                    request_id: err.request_id.clone(),
+                    error: Some(err.clone()),
+                }))
+            }
+        }
+    }
+    let succeeded = results.iter().filter(|r| r.ok).count() as u32;
+    ActionReport {
+        action: action.api_name().to_owned(),
+        region: region.to_owned(),
+        failed: results.len() as u32 - succeeded,
+        succeeded,
+        results,
+    }
+}
+
+fn result_of(id: &str, r: Result<Option<String>, tencent_api::Error>) -> InstanceResult {
+    match r {
+        Ok(request_id) => InstanceResult {
+            instance_id: id.to_owned(),
+            ok: true,
+            request_id,
+            error: None,
+        },
+        Err(e) => {
+            let err = from_api(&e);
+            InstanceResult {
+                instance_id: id.to_owned(),
+                ok: false,
+                request_id: err.request_id.clone(),
+                error: Some(err),
+            }
+        }
+    }
+}
+
+/// Checks a new password against the selected instances' platforms (Windows rules when
+/// any of them runs Windows), then builds the action.
+pub async fn password_action(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    password: Sensitive,
+    user_name: Option<String>,
+    force_stop: bool,
+) -> Result<Lifecycle, AppError> {
+    if let Some(u) = &user_name {
+        validate_user_name(u)?;
+    }
+    let instances = describe_ids(client, region, ids)
+        .await
+        .map_err(|e| from_api(&e))?;
+    let windows = instances.iter().any(|i| {
+        i.os_name
+            .as_deref()
+            .is_some_and(|o| o.to_lowercase().contains("windows"))
+    });
+    let default_user = if windows { "Administrator" } else { "root" };
+    check_password(
+        password.expose(),
+        windows,
+        user_name.as_deref().unwrap_or(default_user),
+    )?;
+    Ok(Lifecycle::ResetPassword {
+        password,
+        user_name,
+        force_stop,
+    })
+}

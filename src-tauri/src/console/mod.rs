@@ -1,0 +1,10 @@
+//! The console (issue 6): regions, zones, instance listing and lifecycle actions, the
+//! status watcher and the activity log. Tauri-free apart from the event type, so it is
+//! tested against an in-process cvm-sim without a window.
+
+pub mod activity;
+pub mod instances;
+pub mod watch;
+
+#[cfg(test)]
+mod tests;
