@@ -394,3 +394,44 @@ async fn a_timeout_fault_holds_then_drops_and_changes_nothing() {
     c.cvm("DescribeZones", json!({})).await.unwrap().ok();
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_second_operation_waits_for_the_first() {
+    let (sim, mut c) = sim(Config::default()).await;
+    let id = run(&mut c, json!({})).await;
+    c.cvm("StopInstances", json!({"InstanceIds": [id]}))
+        .await
+        .unwrap()
+        .ok();
+    sim.shutdown().await.unwrap();
+    // Realistic durations: a resize keeps the instance busy for a while.
+    let sim = cvm_sim::start(Config {
+        time_scale: 1.0,
+        rate_limit: RateLimit::Off,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut c = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
+    let id = run(&mut c, json!({})).await;
+    sim.advance_clock(Duration::from_secs(30));
+    c.cvm("ModifyInstancesChargeType", json!({"InstanceIds": [id], "InstanceChargeType": "PREPAID", "InstanceChargePrepaid": {"Period": 1}}))
+        .await
+        .unwrap()
+        .ok();
+    assert_eq!(get(&mut c, &id).await["LatestOperationState"], "OPERATING");
+    assert_eq!(
+        c.cvm("StopInstances", json!({"InstanceIds": [id]}))
+            .await
+            .unwrap()
+            .error_code(),
+        Some("OperationDenied.InstanceOperationInProgress")
+    );
+    sim.advance_clock(Duration::from_secs(5));
+    assert_eq!(get(&mut c, &id).await["LatestOperationState"], "SUCCESS");
+    c.cvm("StopInstances", json!({"InstanceIds": [id]}))
+        .await
+        .unwrap()
+        .ok();
+    sim.shutdown().await.unwrap();
+}

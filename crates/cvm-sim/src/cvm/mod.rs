@@ -784,11 +784,21 @@ fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(json!({"TotalCount": matched.len(), "KeyPairSet": set}))
 }
 
-/// `UnsupportedOperation.InstanceState…` unless the instance is in one of `ok`.
+/// `UnsupportedOperation.InstanceState…` unless the instance is in one of `ok`;
+/// `OperationDenied.InstanceOperationInProgress` while an earlier operation on a steady
+/// instance (a resize, a charge-type switch) is still running.
 pub fn require_state(i: &Instance, ok: &[State]) -> ApiResult<()> {
-    if ok.contains(&i.state) {
-        Ok(())
-    } else {
-        Err(ApiError::state(i.state.camel(), &i.id))
+    if !ok.contains(&i.state) {
+        return Err(ApiError::state(i.state.camel(), &i.id));
     }
+    if i.busy() {
+        return Err(ApiError::new(
+            "OperationDenied.InstanceOperationInProgress",
+            format!(
+                "An operation on the instance `{}` is still in progress.",
+                i.id
+            ),
+        ));
+    }
+    Ok(())
 }
