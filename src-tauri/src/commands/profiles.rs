@@ -438,8 +438,8 @@ pub fn import_candidates<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ImportCand
     Ok(tccli::candidates(&home(&app)?))
 }
 
-/// Imports credentials from tccli or the environment into a new profile (verified first,
-/// secret into the keyring). The region comes from the source unless given.
+/// Imports credentials from tccli or the environment into a new profile on `site`
+/// (verified first, secret into the keyring). The region comes from the source.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_profile<R: Runtime>(
@@ -447,7 +447,9 @@ pub async fn import_profile<R: Runtime>(
     state: State<'_, Arc<AppState>>,
     source: ImportSource,
     name: String,
+    site: Site,
 ) -> Result<VerifyReport, AppError> {
+    profiles::validate_site(&site)?;
     let found = tccli::read(&home(&app)?, &source)?;
     profiles::validate_secret_id(&found.secret.secret_id)?;
     profiles::validate_secret_key(found.secret.secret_key.expose())?;
@@ -458,7 +460,7 @@ pub async fn import_profile<R: Runtime>(
         .unwrap_or_else(|| "ap-guangzhou".into());
     let input = ProfileInput {
         name,
-        site: Site::China,
+        site,
         default_region: region,
         language: ApiLanguage::ZhCn,
         budget: BudgetChoice::Current,

@@ -103,24 +103,32 @@ export async function selectValue(browser, testid, value) {
   await el.selectByAttribute("value", value);
 }
 
-/** Calls an app command over the real IPC path, as the UI does, and returns its raw answer. */
+/**
+ * Calls an app command over the real IPC path, as the UI does. Returns { ok, data } or
+ * { ok: false, error } (WebKit sometimes reports a rejected IPC promise as a script
+ * error instead of handing the value back; both end up here).
+ */
 export async function invoke(browser, cmd, args = {}) {
-  return browser.executeAsync(
-    (cmd, args, done) => {
-      try {
-        window.__TAURI_INTERNALS__
-          .invoke(cmd, args)
-          .then(
-            (data) => done({ ok: true, data }),
-            (error) => done({ ok: false, error: String(error?.message ?? JSON.stringify(error)) }),
-          );
-      } catch (error) {
-        done({ ok: false, error: String(error) });
-      }
-    },
-    cmd,
-    args,
-  );
+  try {
+    return await browser.executeAsync(
+      (cmd, args, done) => {
+        try {
+          window.__TAURI_INTERNALS__
+            .invoke(cmd, args)
+            .then(
+              (data) => done({ ok: true, data }),
+              (error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
+            );
+        } catch (error) {
+          done({ ok: false, error: String(error) });
+        }
+      },
+      cmd,
+      args,
+    );
+  } catch (e) {
+    return { ok: false, error: e.message };
+  }
 }
 
 /**
@@ -151,4 +159,83 @@ export function useApp(t) {
     await ctx.driver?.stop();
   });
   return ctx;
+}
+
+/**
+ * Starts the cvm-sim binary on a free loopback port (a second, "real cloud" endpoint
+ * beside the app's embedded Sandbox). Returns its base URL and a stop() that kills it by pid.
+ */
+export async function startSim(args = []) {
+  const bin = process.env.CVM_E2E_SIM ?? join(repoRoot, "target/debug/cvm-sim");
+  const child = spawn(bin, ["--listen", "127.0.0.1:0", "--time-scale", "0", ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise((r) => child.once("exit", r));
+  const url = await new Promise((res, rej) => {
+    let buf = "";
+    const t = setTimeout(() => rej(new Error("cvm-sim did not report ready")), 15000);
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const m = buf.match(/cvm-sim listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(t);
+        res(m[1]);
+      }
+    });
+    child.once("exit", (code) => rej(new Error(`cvm-sim exited with ${code}`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+/** Sets an input's value the way a user would (clear, then type). */
+export async function typeInto(browser, testid, value) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForExist({ timeout: 15000 });
+  await el.clearValue();
+  await el.setValue(value);
+}
+
+/**
+ * Records every IPC answer the page receives, so tests can search them (leak checks).
+ * Tauri's IPC travels over fetch() to its ipc:// scheme (http://ipc.localhost on
+ * Windows); the answers are read from clones of those responses.
+ */
+export async function captureIpc(browser) {
+  await browser.execute(() => {
+    if (window.__ipcCapture) return;
+    window.__ipcCapture = [];
+    const original = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const url = typeof input === "string" ? input : input.url;
+      const res = await original(input, init);
+      if (url.startsWith("ipc:") || url.startsWith("http://ipc.localhost")) {
+        res
+          .clone()
+          .text()
+          .then((body) => window.__ipcCapture.push(`${url} ${body}`));
+      }
+      return res;
+    };
+  });
+}
+
+export async function capturedIpc(browser) {
+  return browser.execute(() => window.__ipcCapture ?? []);
+}
+
+/** window.confirm answers yes (WebDriver alert support varies across WebKit builds). */
+export async function autoConfirm(browser) {
+  await browser.execute(() => {
+    window.confirm = () => true;
+  });
 }

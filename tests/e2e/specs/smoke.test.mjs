@@ -12,6 +12,7 @@ describe("smoke", () => {
   const app = useApp({ before, after, afterEach });
 
   it("renders the shell with the app info from the backend", async () => {
+    await click(app.browser, "nav-overview");
     assert.equal(await app.browser.getTitle(), "CVM Console");
     assert.equal(await textOf(app.browser, "app-version"), cargoVersion);
     assert.match(await textOf(app.browser, "app-platform"), /^linux \/ /);
@@ -46,7 +47,7 @@ describe("smoke", () => {
     await selectValue(app.browser, "language-select", "zh-CN");
     assert.equal(await textOf(app.browser, "app-name"), "CVM 控制台");
     await click(app.browser, "nav-overview");
-    assert.equal(await textOf(app.browser, "nav-overview"), "概览");
+    assert.equal(await textOf(app.browser, "nav-overview"), "关于");
     await textOf(app.browser, "app-version");
     await screenshot(app.browser, "shell-zh-CN-light");
   });

@@ -33,7 +33,7 @@ export const commands = {
 	 *  Imports credentials from tccli or the environment into a new profile on `site`
 	 *  (verified first, secret into the keyring). The region comes from the source.
 	 */
-	importProfile: (source: ImportSource, name: string) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("import_profile", { source, name })),
+	importProfile: (source: ImportSource, name: string, site: Site) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("import_profile", { source, name, site })),
 	/**
 	 *  Deletes `~/.tccli/<profile>.credential` after an import. `confirm` must be true: the
 	 *  UI asks the user first.

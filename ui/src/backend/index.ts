@@ -7,6 +7,7 @@ import type {
   ImportSource,
   ProfileInput,
   ProfilesView,
+  Site,
   VerifyReport,
 } from "./bindings";
 
@@ -46,8 +47,8 @@ export const backend = {
   setProfileUnlocked: (id: string, unlocked: boolean): Promise<ProfilesView> =>
     unwrap(commands.setProfileUnlocked(id, unlocked)),
   importCandidates: (): Promise<ImportCandidate[]> => unwrap(commands.importCandidates()),
-  importProfile: (source: ImportSource, name: string): Promise<VerifyReport> =>
-    unwrap(commands.importProfile(source, name)),
+  importProfile: (source: ImportSource, name: string, site: Site): Promise<VerifyReport> =>
+    unwrap(commands.importProfile(source, name, site)),
   deleteTccliCredential: (profile: string): Promise<string> =>
     unwrap(commands.deleteTccliCredential(profile, true)),
   resetSandbox: (): Promise<null> => unwrap(commands.resetSandbox()),

@@ -1,10 +1,358 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  backend,
+  type ImportCandidate,
+  type ImportSource,
+  type ProfileView,
+  type VerifyReport,
+} from "../../backend";
+import { ErrorBox } from "../shell/ErrorBox";
+import { ProfileForm } from "./ProfileForm";
+import { profilesKey, useProfiles, useSetActiveProfile } from "./useProfiles";
+import "./profiles.css";
+
+type Mode = { kind: "list" } | { kind: "add" } | { kind: "edit"; profile: ProfileView };
 
 export function ProfilesPage() {
   const { t } = useTranslation();
+  const qc = useQueryClient();
+  const { data } = useProfiles();
+  const keyring = useQuery({ queryKey: ["keyring"], queryFn: backend.keyringStatus });
+  const [mode, setMode] = useState<Mode>({ kind: "list" });
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const refresh = () => qc.invalidateQueries({ queryKey: profilesKey });
+  const done = (report: VerifyReport | null) => {
+    setMode({ kind: "list" });
+    setNotice(report ? verifiedText(t, report) : null);
+    void refresh();
+  };
+
   return (
-    <section className="page">
-      <h1>{t("nav.profiles")}</h1>
+    <section className="page" data-testid="profiles-page">
+      <h1>{t("profiles.title")}</h1>
+      <p className="lead">{t("profiles.intro")}</p>
+      {keyring.data && !keyring.data.available && (
+        <div className="error-box" role="alert" data-testid="keyring-problem">
+          <strong>{t("profiles.keyringProblemTitle")}</strong>
+          <p>{keyring.data.message}</p>
+          <p className="mono small">{keyring.data.code}</p>
+        </div>
+      )}
+      {data?.corruptBackup && (
+        <div className="error-box" role="alert" data-testid="corrupt-notice">
+          <strong>{t("profiles.corruptTitle")}</strong>
+          <p>{t("profiles.corruptText", { path: data.corruptBackup })}</p>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void backend.dismissCorruptNotice().then(refresh)}
+          >
+            {t("profiles.dismiss")}
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div className="notice" role="status" data-testid="profiles-notice">
+          {notice}
+        </div>
+      )}
+      {mode.kind === "list" && (
+        <>
+          <div className="toolbar">
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="profile-add"
+              onClick={() => setMode({ kind: "add" })}
+            >
+              {t("profiles.add")}
+            </button>
+          </div>
+          <div className="profile-list">
+            {data?.profiles.map((p) => (
+              <ProfileCard
+                key={p.id}
+                profile={p}
+                active={p.id === data.active}
+                onEdit={() => setMode({ kind: "edit", profile: p })}
+                onNotice={setNotice}
+              />
+            ))}
+          </div>
+          <ImportPanel onImported={done} />
+        </>
+      )}
+      {mode.kind === "add" && (
+        <ProfileForm onDone={done} onCancel={() => setMode({ kind: "list" })} />
+      )}
+      {mode.kind === "edit" && (
+        <ProfileForm
+          editing={mode.profile}
+          onDone={done}
+          onCancel={() => setMode({ kind: "list" })}
+        />
+      )}
     </section>
+  );
+}
+
+function verifiedText(t: (k: string, o?: Record<string, unknown>) => string, r: VerifyReport) {
+  const base = t("profiles.verified", { id: r.maskedSecretId, count: r.regionsVisible });
+  return Math.abs(r.clockOffsetSeconds) > 0
+    ? `${base} ${t("profiles.clockOffset", { seconds: r.clockOffsetSeconds })}`
+    : base;
+}
+
+function ProfileCard(props: {
+  profile: ProfileView;
+  active: boolean;
+  onEdit: () => void;
+  onNotice: (s: string) => void;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const p = props.profile;
+  const setActive = useSetActiveProfile();
+  const after = (view?: unknown) => {
+    if (view) qc.setQueryData(profilesKey, view);
+    else void qc.invalidateQueries({ queryKey: profilesKey });
+  };
+  const verify = useMutation({
+    mutationFn: () => backend.verifyProfile(p.id),
+    onSuccess: (r) => props.onNotice(verifiedText(t, r)),
+  });
+  const remove = useMutation({ mutationFn: () => backend.deleteProfile(p.id), onSuccess: after });
+  const unlock = useMutation({
+    mutationFn: (u: boolean) => backend.setProfileUnlocked(p.id, u),
+    onSuccess: after,
+  });
+  const reset = useMutation({
+    mutationFn: backend.resetSandbox,
+    onSuccess: () => {
+      props.onNotice(t("profiles.resetDone"));
+      void qc.invalidateQueries();
+    },
+  });
+  const error = verify.error ?? remove.error ?? unlock.error ?? reset.error;
+  const sandbox = p.kind === "sandbox";
+  const siteText = p.site.type === "custom" ? p.site.url : t(`profiles.site.${p.site.type}`);
+
+  return (
+    <article
+      className={`card profile-card${props.active ? " active" : ""}`}
+      data-testid={`profile-${p.id}`}
+    >
+      <header>
+        <h3>{sandbox ? t("profiles.sandboxName") : p.name}</h3>
+        <span className="badge">{t(`profiles.kind.${p.kind}`)}</span>
+        {props.active && <span className="badge accent">{t("profiles.active")}</span>}
+        {p.readOnly && (
+          <span className="badge warn">
+            {p.locked ? t("profiles.locked") : t("profiles.readOnly")}
+          </span>
+        )}
+      </header>
+      <dl className="facts compact">
+        <dt>{t("profiles.field.secretId")}</dt>
+        <dd className="mono" data-testid="masked-id">
+          {p.maskedSecretId ?? "—"}
+        </dd>
+        {!sandbox && (
+          <>
+            <dt>{t("profiles.site.label")}</dt>
+            <dd>{siteText}</dd>
+          </>
+        )}
+        <dt>{t("profiles.field.defaultRegion")}</dt>
+        <dd className="mono">{p.defaultRegion}</dd>
+      </dl>
+      {error && <ErrorBox title={t("profiles.verify")} error={error} />}
+      <div className="actions">
+        {!props.active && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="profile-use"
+            onClick={() => setActive.mutate(p.id)}
+          >
+            {t("profiles.use")}
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn"
+          data-testid="profile-verify"
+          disabled={verify.isPending}
+          onClick={() => verify.mutate()}
+        >
+          {t("profiles.verify")}
+        </button>
+        {p.readOnly && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="profile-unlock"
+            onClick={() => unlock.mutate(p.locked)}
+          >
+            {p.locked ? t("profiles.unlock") : t("profiles.lock")}
+          </button>
+        )}
+        {!sandbox && (
+          <button type="button" className="btn" data-testid="profile-edit" onClick={props.onEdit}>
+            {t("profiles.edit")}
+          </button>
+        )}
+        {!sandbox && (
+          <button
+            type="button"
+            className="btn danger"
+            data-testid="profile-delete"
+            onClick={() => {
+              if (window.confirm(t("profiles.confirmDelete", { name: p.name }))) remove.mutate();
+            }}
+          >
+            {t("profiles.delete")}
+          </button>
+        )}
+        {sandbox && (
+          <button
+            type="button"
+            className="btn danger"
+            data-testid="sandbox-reset"
+            onClick={() => {
+              if (window.confirm(t("profiles.confirmReset"))) reset.mutate();
+            }}
+          >
+            {t("profiles.resetSandbox")}
+          </button>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function ImportPanel(props: { onImported: (r: VerifyReport) => void }) {
+  const { t } = useTranslation();
+  const candidates = useQuery({
+    queryKey: ["import-candidates"],
+    queryFn: backend.importCandidates,
+  });
+  return (
+    <section className="card import-panel" data-testid="import-panel">
+      <h2>{t("profiles.importTitle")}</h2>
+      {candidates.data?.length === 0 && <p className="muted">{t("profiles.importNone")}</p>}
+      {candidates.data?.map((c) => (
+        <ImportRow key={JSON.stringify(c.source)} candidate={c} onImported={props.onImported} />
+      ))}
+    </section>
+  );
+}
+
+function sourceKey(s: ImportSource) {
+  return s.type === "tccli" ? `tccli-${s.profile}` : "env";
+}
+
+function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyReport) => void }) {
+  const { t } = useTranslation();
+  const c = props.candidate;
+  const [name, setName] = useState(c.source.type === "tccli" ? `tccli ${c.source.profile}` : "env");
+  const [siteType, setSiteType] = useState<"china" | "intl" | "custom">("china");
+  const [endpoint, setEndpoint] = useState("");
+  const [imported, setImported] = useState<VerifyReport | null>(null);
+  const [deleted, setDeleted] = useState<string | null>(null);
+  const imp = useMutation({
+    mutationFn: () =>
+      backend.importProfile(
+        c.source,
+        name,
+        siteType === "custom" ? { type: "custom", url: endpoint } : { type: siteType },
+      ),
+    onSuccess: setImported,
+  });
+  const del = useMutation({
+    mutationFn: () =>
+      backend.deleteTccliCredential(c.source.type === "tccli" ? c.source.profile : ""),
+    onSuccess: setDeleted,
+  });
+  const key = sourceKey(c.source);
+  return (
+    <div className="import-row" data-testid={`import-${key}`}>
+      <div>
+        <strong>{c.label}</strong> <span className="mono">{c.maskedSecretId}</span>
+        {c.region && <span className="muted"> · {c.region}</span>}
+      </div>
+      {!imported ? (
+        <div className="inline">
+          <label htmlFor={`import-name-${key}`}>{t("profiles.importAs")}</label>
+          <input
+            id={`import-name-${key}`}
+            data-testid={`import-name-${key}`}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <select
+            aria-label={t("profiles.site.label")}
+            data-testid={`import-site-${key}`}
+            value={siteType}
+            onChange={(e) => setSiteType(e.target.value as "china" | "intl" | "custom")}
+          >
+            <option value="china">{t("profiles.site.china")}</option>
+            <option value="intl">{t("profiles.site.intl")}</option>
+            <option value="custom">{t("profiles.site.custom")}</option>
+          </select>
+          {siteType === "custom" && (
+            <input
+              aria-label={t("profiles.field.endpoint")}
+              data-testid={`import-endpoint-${key}`}
+              placeholder="https://"
+              value={endpoint}
+              onChange={(e) => setEndpoint(e.target.value)}
+            />
+          )}
+          <button
+            type="button"
+            className="btn"
+            data-testid={`import-do-${key}`}
+            disabled={imp.isPending}
+            onClick={() => imp.mutate()}
+          >
+            {t("profiles.import")}
+          </button>
+        </div>
+      ) : (
+        <div className="inline">
+          <span className="ok-text">
+            {t("profiles.importDone", { id: imported.maskedSecretId })}
+          </span>
+          {c.credentialFile && !deleted && (
+            <button
+              type="button"
+              className="btn danger"
+              data-testid={`import-delete-plaintext-${key}`}
+              onClick={() => {
+                if (
+                  window.confirm(t("profiles.confirmDeletePlaintext", { path: c.credentialFile }))
+                )
+                  del.mutate();
+              }}
+            >
+              {t("profiles.deletePlaintext", { path: c.credentialFile })}
+            </button>
+          )}
+          {deleted && (
+            <span className="muted">{t("profiles.plaintextDeleted", { path: deleted })}</span>
+          )}
+          <button type="button" className="btn" onClick={() => props.onImported(imported)}>
+            OK
+          </button>
+        </div>
+      )}
+      {(imp.error ?? del.error) && (
+        <ErrorBox title={t("profiles.import")} error={imp.error ?? del.error} />
+      )}
+    </div>
   );
 }

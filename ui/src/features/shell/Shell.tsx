@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { Activity, Cloud, Info, KeyRound, MapPin, Server, Settings, UserRound } from "lucide-react";
+import { Activity, Cloud, Info, KeyRound, MapPin, Server, Settings } from "lucide-react";
+import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
+import { SandboxBanner } from "../profiles/SandboxBanner";
 
 export type Page = "instances" | "activity" | "profiles" | "settings" | "overview";
 
@@ -22,13 +24,7 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
           <span data-testid="app-name">{t("app.name")}</span>
         </div>
         <div className="slots">
-          <div className="slot" data-testid="profile-slot">
-            <UserRound aria-hidden size={16} />
-            <div>
-              <div className="slot-label">{t("slot.profile")}</div>
-              <div className="slot-value muted">{t("slot.noProfile")}</div>
-            </div>
-          </div>
+          <ProfileSwitcher />
           <div className="slot" data-testid="region-slot">
             <MapPin aria-hidden size={16} />
             <div>
@@ -54,6 +50,7 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
         </nav>
       </aside>
       <main className="main" data-testid="main">
+        <SandboxBanner />
         {props.children}
       </main>
       <StatusBar />
