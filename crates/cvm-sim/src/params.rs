@@ -214,11 +214,6 @@ impl Params {
             )),
         }
     }
-
-    /// A stable fingerprint of the parameters (ClientToken replays compare it).
-    pub fn fingerprint(&self) -> String {
-        serde_json::to_string(&self.map).unwrap_or_default()
-    }
 }
 
 fn hex_val(b: u8) -> Option<u8> {
