@@ -13,15 +13,29 @@ async fn sandbox_world_is_varied_and_survives_a_restart() {
     let state = dir.join("sandbox.json");
     let _ = std::fs::remove_file(&state);
     let credential = Credential::new("AKIDsandbox0000000000000000000000000", "sandbox-secret-key");
-    let config = Config { time_scale: 0.0, ..Config::sandbox(credential.clone(), Some(state.clone())) };
+    let config = Config {
+        time_scale: 0.0,
+        ..Config::sandbox(credential.clone(), Some(state.clone()))
+    };
 
     let sim = cvm_sim::start(config.clone()).await.unwrap();
     let mut regions_with_instances = 0;
     let (mut states, mut billing) = (BTreeSet::new(), BTreeSet::new());
     let mut total = 0;
-    for region in ["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-singapore", "ap-hongkong", "na-siliconvalley"] {
+    for region in [
+        "ap-guangzhou",
+        "ap-shanghai",
+        "ap-beijing",
+        "ap-singapore",
+        "ap-hongkong",
+        "na-siliconvalley",
+    ] {
         let mut c = SimClient::new(sim.addr(), credential.clone(), region);
-        let page = c.cvm("DescribeInstances", json!({"Limit": 100})).await.unwrap().ok();
+        let page = c
+            .cvm("DescribeInstances", json!({"Limit": 100}))
+            .await
+            .unwrap()
+            .ok();
         let n = page["TotalCount"].as_u64().unwrap();
         total += n;
         if n > 0 {
@@ -35,7 +49,10 @@ async fn sandbox_world_is_varied_and_survives_a_restart() {
     assert!(total >= 20, "{total}");
     assert!(regions_with_instances >= 3);
     assert!(states.len() >= 2, "{states:?}");
-    assert!(billing.contains("PREPAID") && billing.contains("POSTPAID_BY_HOUR"), "{billing:?}");
+    assert!(
+        billing.contains("PREPAID") && billing.contains("POSTPAID_BY_HOUR"),
+        "{billing:?}"
+    );
 
     let mut c = SimClient::new(sim.addr(), credential.clone(), "ap-guangzhou");
     let id = c
@@ -50,7 +67,11 @@ async fn sandbox_world_is_varied_and_survives_a_restart() {
 
     let sim = cvm_sim::start(config).await.unwrap();
     let mut c = SimClient::new(sim.addr(), credential, "ap-guangzhou");
-    let page = c.cvm("DescribeInstances", json!({"InstanceIds": [id]})).await.unwrap().ok();
+    let page = c
+        .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
+        .await
+        .unwrap()
+        .ok();
     assert_eq!(page["InstanceSet"][0]["InstanceName"], "mine");
     sim.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
