@@ -100,10 +100,10 @@ fn view(state: &AppState) -> ProfilesView {
 pub async fn list_profiles(state: State<'_, Arc<AppState>>) -> Result<ProfilesView, AppError> {
     let mut v = view(&state);
     // Filling in the Sandbox's masked id starts it, which the first screen needs anyway.
-    if let Ok(sb) = state.sandbox().await {
-        if let Some(p) = v.profiles.iter_mut().find(|p| p.profile.id == SANDBOX_ID) {
-            p.profile.masked_secret_id = Some(sb.masked_secret_id());
-        }
+    if let Ok(sb) = state.sandbox().await
+        && let Some(p) = v.profiles.iter_mut().find(|p| p.profile.id == SANDBOX_ID)
+    {
+        p.profile.masked_secret_id = Some(sb.masked_secret_id());
     }
     Ok(v)
 }
@@ -181,13 +181,13 @@ fn validate_input(
         (None, _) => return Err(invalid("secretId", "SecretId is required")),
         (_, None) => return Err(invalid("secretKey", "SecretKey is required")),
     }
-    if let Some(t) = &input.token {
-        if t.trim().is_empty() || t.len() > 4096 {
-            return Err(invalid(
-                "token",
-                "the session token is empty or longer than 4096 characters",
-            ));
-        }
+    if let Some(t) = &input.token
+        && (t.trim().is_empty() || t.len() > 4096)
+    {
+        return Err(invalid(
+            "token",
+            "the session token is empty or longer than 4096 characters",
+        ));
     }
     Ok(())
 }
@@ -291,14 +291,19 @@ pub async fn create_profile(
     state: State<'_, Arc<AppState>>,
     input: ProfileInput,
 ) -> Result<VerifyReport, AppError> {
-    validate_input(&state, &input, None)?;
+    create(&state, input).await
+}
+
+/// The command's logic, callable without a window (integration tests drive it directly).
+pub async fn create(state: &AppState, input: ProfileInput) -> Result<VerifyReport, AppError> {
+    validate_input(state, &input, None)?;
     state.vault.check()?;
     let secret = StoredSecret {
         secret_id: input.secret_id.clone().unwrap_or_default(),
         secret_key: Sensitive::new(input.secret_key.clone().unwrap_or_default()),
         token: input.token.clone().map(Sensitive::new),
     };
-    save_new(&state, &input, secret).await
+    save_new(state, &input, secret).await
 }
 
 async fn save_new(
@@ -391,6 +396,10 @@ pub async fn delete_profile(
     state: State<'_, Arc<AppState>>,
     id: String,
 ) -> Result<ProfilesView, AppError> {
+    delete(&state, id).await
+}
+
+pub async fn delete(state: &AppState, id: String) -> Result<ProfilesView, AppError> {
     let profile = state.profile(&id)?;
     if profile.kind == ProfileKind::Sandbox {
         return Err(invalid(
@@ -410,7 +419,7 @@ pub async fn delete_profile(
     })?;
     state.forget_client(&id);
     state.set_unlocked(&id, false);
-    Ok(view(&state))
+    Ok(view(state))
 }
 
 /// Unlocks a read-only profile for this session (or locks it again).
