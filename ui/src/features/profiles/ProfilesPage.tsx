@@ -66,7 +66,10 @@ export function ProfilesPage() {
               type="button"
               className="btn primary"
               data-testid="profile-add"
-              onClick={() => setMode({ kind: "add" })}
+              onClick={() => {
+                setNotice(null);
+                setMode({ kind: "add" });
+              }}
             >
               {t("profiles.add")}
             </button>
@@ -77,7 +80,10 @@ export function ProfilesPage() {
                 key={p.id}
                 profile={p}
                 active={p.id === data.active}
-                onEdit={() => setMode({ kind: "edit", profile: p })}
+                onEdit={() => {
+                  setNotice(null);
+                  setMode({ kind: "edit", profile: p });
+                }}
                 onNotice={setNotice}
               />
             ))}

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { BackendError } from "../../backend";
 
@@ -6,8 +7,13 @@ export function ErrorBox(props: { title: string; error: unknown }) {
   const { t } = useTranslation();
   const detail = props.error instanceof BackendError ? props.error.detail : null;
   const message = detail?.message ?? String(props.error);
+  const ref = useRef<HTMLDivElement>(null);
+  // A failure below the fold is easy to miss: bring it into view when it appears.
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: "nearest" });
+  }, [message]);
   return (
-    <div className="error-box" role="alert" data-testid="error-box">
+    <div className="error-box" role="alert" data-testid="error-box" ref={ref}>
       <strong>{props.title}</strong>
       <p>{message}</p>
       {detail && (
