@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 import { Activity, Cloud, Info, KeyRound, MapPin, Server, Settings } from "lucide-react";
 import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
 import { SandboxBanner } from "../profiles/SandboxBanner";
+import { useActiveProfile } from "../profiles/useProfiles";
+import { ActivityIndicator } from "../activity/ActivityIndicator";
 
 export type Page = "instances" | "activity" | "profiles" | "settings" | "overview";
 
@@ -29,7 +31,7 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
             <MapPin aria-hidden size={16} />
             <div>
               <div className="slot-label">{t("slot.region")}</div>
-              <div className="slot-value muted">{t("slot.noRegion")}</div>
+              <RegionSlotValue />
             </div>
           </div>
         </div>
@@ -64,6 +66,21 @@ function StatusBar() {
     <footer className="statusbar" data-testid="statusbar">
       <span className="status-dot" aria-hidden />
       <span>{t("status.ready")}</span>
+      <ActivityIndicator />
     </footer>
+  );
+}
+
+/** The region the console shows for the active profile (its last choice, else its default). */
+function RegionSlotValue() {
+  const { t } = useTranslation();
+  const profile = useActiveProfile();
+  const region = profile ? (profile.lastRegion ?? profile.defaultRegion) : null;
+  return region ? (
+    <div className="slot-value mono" data-testid="region-slot-value">
+      {region}
+    </div>
+  ) : (
+    <div className="slot-value muted">{t("slot.noRegion")}</div>
   );
 }
