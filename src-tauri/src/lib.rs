@@ -7,6 +7,7 @@ pub mod error;
 mod logging;
 pub mod platform;
 pub mod profiles;
+pub mod resources;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;
@@ -46,6 +47,26 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::instances::reset_instances_password,
             commands::instances::activity_log,
             commands::instances::activity_status,
+            commands::resources::resize_options,
+            commands::resources::resize_price,
+            commands::resources::resize_instance,
+            commands::resources::bandwidth_options,
+            commands::resources::bandwidth_price,
+            commands::resources::change_bandwidth,
+            commands::resources::list_security_groups,
+            commands::resources::security_group_detail,
+            commands::resources::bind_security_group,
+            commands::resources::unbind_security_group,
+            commands::resources::list_addresses,
+            commands::resources::allocate_address,
+            commands::resources::associate_address,
+            commands::resources::disassociate_address,
+            commands::resources::release_address,
+            commands::resources::list_key_pairs,
+            commands::resources::create_key_pair,
+            commands::resources::import_key_pair,
+            commands::resources::delete_key_pair,
+            commands::resources::list_images,
         ])
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange
@@ -66,6 +87,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -2,6 +2,7 @@
 
 pub mod instances;
 pub mod profiles;
+pub mod resources;
 
 use crate::error::AppError;
 use serde::Serialize;

@@ -57,6 +57,35 @@ export const commands = {
 	resetInstancesPassword: (profileId: string, region: string, instanceIds: string[], input: PasswordInput) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { profileId, region, instanceIds, input })),
 	activityLog: (filter: ActivityFilter) => typedError<ActivityEntry[], AppError>(__TAURI_INVOKE("activity_log", { filter })),
 	activityStatus: (profileId: string) => __TAURI_INVOKE<ActivityStatus>("activity_status", { profileId }),
+	resizeOptions: (profileId: string, region: string, instanceId: string) => typedError<ResizeOptions, AppError>(__TAURI_INVOKE("resize_options", { profileId, region, instanceId })),
+	resizePrice: (profileId: string, region: string, instanceId: string, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { profileId, region, instanceId, instanceType })),
+	/**
+	 *  Changes the instance's type (stopping it first, or forcing it off, as asked); the
+	 *  change is then followed through `instance-change` events until the instance runs.
+	 */
+	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan })),
+	bandwidthOptions: (profileId: string, region: string, instanceId: string) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
+	bandwidthPrice: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
+	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps })),
+	listSecurityGroups: (profileId: string, region: string) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
+	securityGroupDetail: (profileId: string, region: string, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
+	bindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),
+	unbindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("unbind_security_group", { profileId, region, securityGroupId, instanceIds })),
+	listAddresses: (profileId: string, region: string) => typedError<AddressView[], AppError>(__TAURI_INVOKE("list_addresses", { profileId, region })),
+	allocateAddress: (profileId: string, region: string, input: AllocateInput) => typedError<string[], AppError>(__TAURI_INVOKE("allocate_address", { profileId, region, input })),
+	associateAddress: (profileId: string, region: string, addressId: string, instanceId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("associate_address", { profileId, region, addressId, instanceId })),
+	disassociateAddress: (profileId: string, region: string, addressId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("disassociate_address", { profileId, region, addressId })),
+	releaseAddress: (profileId: string, region: string, addressId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("release_address", { profileId, region, addressId, confirm })),
+	listKeyPairs: (profileId: string, region: string) => typedError<KeyPairView[], AppError>(__TAURI_INVOKE("list_key_pairs", { profileId, region })),
+	/**
+	 *  Creates a key pair after the user chose where its private key goes; the key is
+	 *  written there (owner-only) and nowhere else. None when the user cancelled the dialog
+	 *  (nothing was created).
+	 */
+	createKeyPair: (profileId: string, region: string, name: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name })),
+	importKeyPair: (profileId: string, region: string, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
+	deleteKeyPair: (profileId: string, region: string, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
+	listImages: (profileId: string, region: string, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
 };
 
 /** Events */
@@ -115,6 +144,29 @@ export type ActivityStatus = {
 	failures: number,
 };
 
+export type AddressView = {
+	id: string,
+	name: string,
+	ip: string,
+	/**  CREATING, BINDING, BIND, UNBINDING, UNBIND, OFFLINING, BIND_ENI. */
+	status: string,
+	instanceId: string | null,
+	bandwidthMbps: number,
+	internetChargeType: string,
+	addressType: string,
+	createdTime: string | null,
+	isArrears: boolean,
+};
+
+export type AllocateInput = {
+	/**  TRAFFIC_POSTPAID_BY_HOUR or BANDWIDTH_POSTPAID_BY_HOUR. */
+	internetChargeType: string,
+	bandwidthMbps: number,
+	name: string | null,
+	/**  The UI's idempotency token for this intent (≤64 ASCII); one is made when absent. */
+	clientToken: string | null,
+};
+
 export type ApiLanguage = "zh-CN" | "en-US";
 
 export type AppError = {
@@ -141,6 +193,33 @@ export type AppInfo = {
 	debugBuild: boolean,
 };
 
+export type BandwidthOptions = {
+	instanceId: string,
+	instanceName: string,
+	state: string,
+	internetChargeType: string,
+	currentMbps: number,
+	minMbps: number,
+	maxMbps: number,
+	/**
+	 *  BANDWIDTH_PREPAID: the change runs from today to the instance's expiry, is
+	 *  charged now, and cannot lower the bandwidth.
+	 */
+	prepaid: boolean,
+	expiredTime: string | null,
+	hasPublicIp: boolean,
+	/**  Why the bandwidth cannot be changed here, if it cannot. */
+	unsupported: string | null,
+};
+
+export type BoundInstance = {
+	id: string,
+	name: string,
+	state: string,
+	/**  Every group bound to the instance, in priority order. */
+	securityGroupIds: string[],
+};
+
 /**  The client-side rate budget. */
 export type BudgetChoice = 
 /**  Today's documented per-action limits. */
@@ -154,7 +233,38 @@ export type CallResult = "ok" | "failed" |
 /**  The request may have been applied although no answer arrived. */
 "unknown";
 
+export type CreatedKeyPair = {
+	keyPair: KeyPairView,
+	/**  Where the private key was saved (the only copy). */
+	savedTo: string,
+};
+
 export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
+
+export type ImageFilter = {
+	imageType: ImageType,
+	/**  Fuzzy match on the image name. */
+	name: string | null,
+	/**  Fuzzy match on the platform (CentOS, Ubuntu, Windows, …). */
+	platform: string | null,
+};
+
+export type ImageType = "PUBLIC_IMAGE" | "PRIVATE_IMAGE" | "SHARED_IMAGE";
+
+export type ImageView = {
+	id: string,
+	name: string,
+	osName: string,
+	platform: string,
+	architecture: string,
+	imageType: string,
+	/**  NORMAL, CREATING, CREATEFAILED, SYNCING, IMPORTING, IMPORTFAILED. */
+	state: string,
+	sizeGib: number,
+	source: string,
+	createdTime: string | null,
+	description: string,
+};
 
 /**  What an import would bring in, without the secret. */
 export type ImportCandidate = {
@@ -233,6 +343,15 @@ export type InstanceView = {
 	latestOperationError: string | null,
 };
 
+export type KeyPairView = {
+	id: string,
+	name: string,
+	description: string,
+	publicKey: string,
+	associatedInstanceIds: string[],
+	createdTime: string | null,
+};
+
 export type KeyringStatus = {
 	available: boolean,
 	/**  `App.Keyring.*` when unavailable. */
@@ -257,6 +376,18 @@ export type PasswordInput = {
 	userName: string | null,
 	/**  Force a running instance off when it does not shut down cleanly. */
 	forceStop: boolean,
+};
+
+/**
+ *  A price as Tencent quotes it: postpaid items carry a unit price per `chargeUnit`
+ *  (HOUR, GB); prepaid items an original and a discounted total.
+ */
+export type PriceView = {
+	unitPrice: number | null,
+	unitPriceDiscount: number | null,
+	chargeUnit: string | null,
+	originalPrice: number | null,
+	discountPrice: number | null,
 };
 
 export type Profile = {
@@ -313,6 +444,48 @@ export type RegionView = {
 	geography: string,
 };
 
+export type ResizeOptions = {
+	instanceId: string,
+	instanceName: string,
+	zone: string,
+	state: string,
+	chargeType: string,
+	currentType: string,
+	cpu: number,
+	memoryGib: number,
+	/**  Running: the change needs a stop first (clean, or forced). */
+	needsStop: boolean,
+	targets: TypeOption[],
+};
+
+export type RuleView = {
+	index: number,
+	protocol: string,
+	port: string,
+	cidr: string,
+	/**  ACCEPT or DROP. */
+	action: string,
+	description: string,
+};
+
+export type SecurityGroupDetail = {
+	id: string,
+	version: string,
+	ingress: RuleView[],
+	egress: RuleView[],
+	/**  Instances of the region the group is bound to, with their names. */
+	instances: BoundInstance[],
+};
+
+export type SecurityGroupView = {
+	id: string,
+	name: string,
+	description: string,
+	projectId: string,
+	isDefault: boolean,
+	createdTime: string | null,
+};
+
 /**  Which Tencent Cloud site the profile talks to. */
 export type Site = 
 /**  `*.tencentcloudapi.com` */
@@ -322,6 +495,15 @@ export type Site =
 /**  A base URL (https, or http on loopback only). */
 { type: "custom"; url: string };
 
+/**  How a running instance is brought to a stop for the change. */
+export type StopPlan = 
+/**  The instance is expected to be stopped already; a running one is refused. */
+"none" | 
+/**  StopInstances (soft), wait for STOPPED, then change the type. */
+"stopFirst" | 
+/**  ResetInstancesType with ForceStop: a power-off if a soft shutdown fails. */
+"forceStop";
+
 export type StopType = "SOFT" | "HARD" | "SOFT_FIRST";
 
 export type StoppedMode = "KEEP_CHARGING" | "STOP_CHARGING";
@@ -329,6 +511,18 @@ export type StoppedMode = "KEEP_CHARGING" | "STOP_CHARGING";
 export type TagView = {
 	key: string,
 	value: string,
+};
+
+export type TypeOption = {
+	instanceType: string,
+	family: string,
+	cpu: number,
+	memoryGib: number,
+	gpu: number,
+	/**  The zone sells it and the instance can move to it. */
+	available: boolean,
+	/**  Why not, in Tencent's words. */
+	reason: string | null,
 };
 
 export type VerifyReport = {

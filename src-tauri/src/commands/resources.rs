@@ -1,0 +1,390 @@
+//! Resource commands: instance type and bandwidth changes, security groups, elastic IPs,
+//! key pairs and images. Each resolves the profile and region, refuses mutations on a
+//! locked read-only profile, and hands over to `crate::resources`.
+
+use crate::console::instances::{ActionReport, read_only_error, validate_region};
+use crate::console::watch::{self, WatchConfig};
+use crate::error::AppError;
+use crate::resources::PriceView;
+use crate::resources::addresses::{self, AddressView, AllocateInput};
+use crate::resources::images::{self, ImageFilter, ImageView};
+use crate::resources::key_pairs::{self, CreatedKeyPair, KeyPairView};
+use crate::resources::resize::{self, BandwidthOptions, ResizeOptions, StopPlan, StopWait};
+use crate::resources::security_groups::{self, SecurityGroupDetail, SecurityGroupView};
+use crate::state::AppState;
+use std::sync::Arc;
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+use tencent_api::Client;
+
+type AppStateRef<'a> = State<'a, Arc<AppState>>;
+
+async fn reader(state: &AppState, profile_id: &str, region: &str) -> Result<Client, AppError> {
+    validate_region(region)?;
+    let profile = state.profile(profile_id)?;
+    state.client(&profile).await
+}
+
+async fn writer(state: &AppState, profile_id: &str, region: &str) -> Result<Client, AppError> {
+    validate_region(region)?;
+    let profile = state.profile(profile_id)?;
+    if !state.is_writable(&profile) {
+        return Err(read_only_error());
+    }
+    state.client(&profile).await
+}
+
+/// Follows the instance until it settles, pushing `instance-change` events.
+fn follow(
+    app: AppHandle,
+    client: Client,
+    profile_id: &str,
+    region: &str,
+    id: String,
+    expected: Option<String>,
+) {
+    let (profile_id, region) = (profile_id.to_owned(), region.to_owned());
+    tauri::async_runtime::spawn(async move {
+        watch::watch(
+            &client,
+            &profile_id,
+            &region,
+            vec![id],
+            expected.as_deref(),
+            WatchConfig::default(),
+            |change| {
+                if let Err(e) = change.emit(&app) {
+                    tracing::warn!("instance-change event: {e}");
+                }
+            },
+        )
+        .await;
+    });
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resize_options(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+) -> Result<ResizeOptions, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    resize::resize_options(&client, &region, &instance_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resize_price(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+    instance_type: String,
+) -> Result<PriceView, AppError> {
+    resize::validate_instance_type(&instance_type)?;
+    let client = reader(&state, &profile_id, &region).await?;
+    resize::resize_price(&client, &region, &instance_id, &instance_type).await
+}
+
+/// Changes the instance's type (stopping it first, or forcing it off, as asked); the
+/// change is then followed through `instance-change` events until the instance runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn resize_instance(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+    instance_type: String,
+    stop_plan: StopPlan,
+) -> Result<Option<String>, AppError> {
+    resize::validate_instance_type(&instance_type)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    let rid = resize::resize(
+        &client,
+        &region,
+        &instance_id,
+        &instance_type,
+        stop_plan,
+        StopWait::default(),
+    )
+    .await?;
+    follow(
+        app,
+        client,
+        &profile_id,
+        &region,
+        instance_id,
+        Some("RUNNING".into()),
+    );
+    Ok(rid)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bandwidth_options(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+) -> Result<BandwidthOptions, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    resize::bandwidth_options(&client, &region, &instance_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bandwidth_price(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+    bandwidth_mbps: u32,
+) -> Result<PriceView, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    resize::bandwidth_price(&client, &region, &instance_id, bandwidth_mbps).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn change_bandwidth(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+    bandwidth_mbps: u32,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    let (rid, keep) =
+        resize::change_bandwidth(&client, &region, &instance_id, bandwidth_mbps).await?;
+    follow(app, client, &profile_id, &region, instance_id, Some(keep));
+    Ok(rid)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_security_groups(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Vec<SecurityGroupView>, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    security_groups::list_security_groups(&client, &region).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn security_group_detail(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    security_group_id: String,
+) -> Result<SecurityGroupDetail, AppError> {
+    security_groups::validate_sg_id(&security_group_id)?;
+    let client = reader(&state, &profile_id, &region).await?;
+    security_groups::security_group_detail(&client, &region, &security_group_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bind_security_group(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    security_group_id: String,
+    instance_ids: Vec<String>,
+) -> Result<ActionReport, AppError> {
+    security_groups::validate_sg_id(&security_group_id)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    security_groups::bind(&client, &region, &security_group_id, &instance_ids).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unbind_security_group(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    security_group_id: String,
+    instance_ids: Vec<String>,
+) -> Result<ActionReport, AppError> {
+    security_groups::validate_sg_id(&security_group_id)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    security_groups::unbind(&client, &region, &security_group_id, &instance_ids).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_addresses(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Vec<AddressView>, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    addresses::list_addresses(&client, &region).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn allocate_address(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    input: AllocateInput,
+) -> Result<Vec<String>, AppError> {
+    addresses::validate_allocate(&input)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    addresses::allocate(&client, &region, &input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn associate_address(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    address_id: String,
+    instance_id: String,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    addresses::associate(&client, &region, &address_id, &instance_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn disassociate_address(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    address_id: String,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    addresses::disassociate(&client, &region, &address_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn release_address(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    address_id: String,
+    confirm: String,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    addresses::release(&client, &region, &address_id, &confirm).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_key_pairs(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Vec<KeyPairView>, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    key_pairs::list_key_pairs(&client, &region).await
+}
+
+/// Where the private key goes: a native save dialog (None when the user cancels). Debug
+/// builds honour `CVM_CONSOLE_E2E_KEY_DIR` instead, because end-to-end tests cannot drive
+/// a native dialog; release builds never read it.
+async fn key_destination(
+    app: &AppHandle,
+    name: &str,
+) -> Result<Option<std::path::PathBuf>, AppError> {
+    if cfg!(debug_assertions)
+        && let Some(dir) = std::env::var_os("CVM_CONSOLE_E2E_KEY_DIR")
+    {
+        return Ok(Some(
+            std::path::PathBuf::from(dir).join(format!("{name}.pem")),
+        ));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save the private key (this is the only copy)")
+        .set_file_name(format!("{name}.pem"))
+        .add_filter("PEM private key", &["pem"])
+        .save_file(move |p| {
+            let _ = tx.send(p);
+        });
+    let chosen = rx
+        .await
+        .map_err(|_| AppError::internal("App.Dialog", "the save dialog closed unexpectedly"))?;
+    chosen
+        .map(|p| {
+            p.into_path()
+                .map_err(|e| AppError::internal("App.Dialog", format!("not a file path: {e}")))
+        })
+        .transpose()
+}
+
+/// Creates a key pair after the user chose where its private key goes; the key is
+/// written there (owner-only) and nowhere else. None when the user cancelled the dialog
+/// (nothing was created).
+#[tauri::command]
+#[specta::specta]
+pub async fn create_key_pair(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    name: String,
+) -> Result<Option<CreatedKeyPair>, AppError> {
+    key_pairs::validate_key_name(&name)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    let Some(path) = key_destination(&app, &name).await? else {
+        return Ok(None);
+    };
+    key_pairs::create(&client, &region, &name, |key| {
+        key_pairs::write_private_key(&path, key)
+    })
+    .await
+    .map(Some)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_key_pair(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    name: String,
+    public_key: String,
+) -> Result<String, AppError> {
+    key_pairs::validate_key_name(&name)?;
+    key_pairs::validate_public_key(&public_key)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    key_pairs::import(&client, &region, &name, &public_key).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_key_pair(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    key_id: String,
+    confirm: String,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    key_pairs::delete(&client, &region, &key_id, &confirm).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_images(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    filter: ImageFilter,
+) -> Result<Vec<ImageView>, AppError> {
+    let client = reader(&state, &profile_id, &region).await?;
+    images::list_images(&client, &region, &filter).await
+}
