@@ -7,15 +7,14 @@ use crate::console::instances::{
     self as core, ActionReport, InstancePage, Lifecycle, ListSummary, RegionView, StopType,
     StoppedMode, ZoneView,
 };
-use crate::console::watch::{self, WatchConfig};
+use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use tauri::State;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
-use tauri_specta::Event;
 use tencent_api::Sensitive;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -92,9 +91,11 @@ pub fn set_last_region(
 }
 
 /// Validates, checks the profile may change things, runs the action and starts watching
-/// the instances it affected.
+/// the instances it affected; their state changes stream through `on_change` until they
+/// settle (a channel, not an event: it needs no extra capability and reaches only the
+/// page that asked).
 async fn act(
-    app: AppHandle,
+    on_change: Channel<InstanceChange>,
     state: &AppState,
     profile_id: &str,
     region: &str,
@@ -129,8 +130,8 @@ async fn act(
                     expected,
                     WatchConfig::default(),
                     |change| {
-                        if let Err(e) = change.emit(&app) {
-                            tracing::warn!("instance-change event: {e}");
+                        if let Err(e) = on_change.send(change) {
+                            tracing::debug!("instance-change channel closed: {e}");
                         }
                     },
                 )
@@ -144,14 +145,14 @@ async fn act(
 #[tauri::command]
 #[specta::specta]
 pub async fn start_instances(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,
@@ -164,16 +165,16 @@ pub async fn start_instances(
 #[tauri::command]
 #[specta::specta]
 pub async fn stop_instances(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
     stop_type: StopType,
     stopped_mode: StoppedMode,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,
@@ -191,15 +192,15 @@ pub async fn stop_instances(
 #[tauri::command]
 #[specta::specta]
 pub async fn reboot_instances(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
     stop_type: StopType,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,
@@ -212,14 +213,14 @@ pub async fn reboot_instances(
 #[tauri::command]
 #[specta::specta]
 pub async fn terminate_instances(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,
@@ -232,15 +233,15 @@ pub async fn terminate_instances(
 #[tauri::command]
 #[specta::specta]
 pub async fn rename_instances(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
     name: String,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,
@@ -274,15 +275,15 @@ pub struct PasswordInput {
 #[tauri::command]
 #[specta::specta]
 pub async fn reset_instances_password(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
     input: PasswordInput,
+    on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
-        app,
+        on_change,
         &state,
         &profile_id,
         &region,

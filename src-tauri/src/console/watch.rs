@@ -11,7 +11,9 @@ use std::time::Duration;
 use tencent_api::models::cvm;
 use tencent_api::{Client, chunk_ids};
 
-/// One instance changed state (or left), pushed to the UI as the `instance-change` event.
+/// One instance changed state (or left). The console streams it over the action's
+/// channel; it is also a tauri-specta event (`instance-change`) for other emitters, but
+/// listening to events needs `core:event:allow-listen`, which the capability does not grant.
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceChange {

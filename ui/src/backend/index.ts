@@ -53,3 +53,113 @@ export const backend = {
     unwrap(commands.deleteTccliCredential(profile, true)),
   resetSandbox: (): Promise<null> => unwrap(commands.resetSandbox()),
 };
+
+// ---------------------------------------------------------------------------------------
+// Console (instances, activity log). Kept in one block so the profiles facade above can
+// change independently.
+import { Channel } from "@tauri-apps/api/core";
+import type {
+  ActionReport,
+  ActivityEntry,
+  ActivityFilter,
+  ActivityStatus,
+  InstanceChange,
+  InstancePage,
+  ListSummary,
+  RegionView,
+  StopType,
+  StoppedMode,
+  ZoneView,
+} from "./bindings";
+
+/** The UI language as the API's X-TC-Language argument. */
+export type ApiLanguageArg = "en" | "zh-CN";
+
+/** Receives the state changes of the instances an action touched, until they settle. */
+export type OnInstanceChange = (change: InstanceChange) => void;
+
+function channel<T>(cb: (v: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = cb;
+  return c;
+}
+
+export const consoleBackend = {
+  listRegions: (profileId: string, language: ApiLanguageArg): Promise<RegionView[]> =>
+    unwrap(commands.listRegions(profileId, language)),
+  listZones: (profileId: string, region: string, language: ApiLanguageArg): Promise<ZoneView[]> =>
+    unwrap(commands.listZones(profileId, region, language)),
+  /** Streams pages to `onPage` (the first as soon as it arrives); resolves when all are in. */
+  listInstances: (
+    profileId: string,
+    region: string,
+    zone: string | null,
+    onPage: (page: InstancePage) => void,
+  ): Promise<ListSummary> =>
+    unwrap(commands.listInstances(profileId, region, zone, channel(onPage))),
+  setLastRegion: (profileId: string, region: string): Promise<null> =>
+    unwrap(commands.setLastRegion(profileId, region)),
+  startInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.startInstances(profileId, region, ids, channel(onChange))),
+  stopInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    stopType: StopType,
+    stoppedMode: StoppedMode,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(
+      commands.stopInstances(profileId, region, ids, stopType, stoppedMode, channel(onChange)),
+    ),
+  rebootInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    stopType: StopType,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.rebootInstances(profileId, region, ids, stopType, channel(onChange))),
+  terminateInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.terminateInstances(profileId, region, ids, channel(onChange))),
+  renameInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    name: string,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.renameInstances(profileId, region, ids, name, channel(onChange))),
+  resetInstancesPassword: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    password: string,
+    userName: string | null,
+    forceStop: boolean,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(
+      commands.resetInstancesPassword(
+        profileId,
+        region,
+        ids,
+        { password, userName, forceStop },
+        channel(onChange),
+      ),
+    ),
+  activityLog: (filter: ActivityFilter): Promise<ActivityEntry[]> =>
+    unwrap(commands.activityLog(filter)),
+  activityStatus: (profileId: string): Promise<ActivityStatus> =>
+    commands.activityStatus(profileId),
+};

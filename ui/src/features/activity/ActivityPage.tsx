@@ -1,11 +1,119 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useQuery } from "@tanstack/react-query";
+import { consoleBackend, type CallResult } from "../../backend";
+import { useActiveProfile } from "../profiles/useProfiles";
+import "./activity.css";
 
-// Replaced by the activity log (issue 6).
+/** The activity log: newest first, filtered by the backend, refreshed while shown. */
 export function ActivityPage() {
   const { t } = useTranslation();
+  const profile = useActiveProfile();
+  const [text, setText] = useState("");
+  const [result, setResult] = useState<CallResult | "">("");
+  const [onlyProfile, setOnlyProfile] = useState(true);
+  const profileId = onlyProfile ? (profile?.id ?? null) : null;
+  const log = useQuery({
+    queryKey: ["activity", profileId, result, text],
+    queryFn: () =>
+      consoleBackend.activityLog({
+        profileId,
+        region: null,
+        result: result || null,
+        text: text || null,
+        limit: 1000,
+      }),
+    refetchInterval: 2000,
+  });
+  const entries = log.data ?? [];
+
   return (
-    <section className="page">
-      <h1>{t("nav.activity")}</h1>
+    <section className="page activity-page" data-testid="activity-page">
+      <h1>{t("activity.title")}</h1>
+      <p className="lead">{t("activity.lead")}</p>
+      <div className="activity-toolbar">
+        <input
+          className="activity-input"
+          data-testid="activity-filter"
+          placeholder={t("activity.filter.text")}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <select
+          className="activity-input"
+          data-testid="activity-result"
+          aria-label={t("activity.col.result")}
+          value={result}
+          onChange={(e) => setResult(e.target.value as CallResult | "")}
+        >
+          <option value="">{t("activity.filter.allResults")}</option>
+          <option value="ok">{t("activity.result.ok")}</option>
+          <option value="failed">{t("activity.result.failed")}</option>
+          <option value="unknown">{t("activity.result.unknown")}</option>
+        </select>
+        <select
+          className="activity-input"
+          data-testid="activity-profile"
+          aria-label={t("activity.col.profile")}
+          value={onlyProfile ? "this" : "all"}
+          onChange={(e) => setOnlyProfile(e.target.value === "this")}
+        >
+          <option value="this">{t("activity.filter.thisProfile")}</option>
+          <option value="all">{t("activity.filter.allProfiles")}</option>
+        </select>
+        <span className="small muted" data-testid="activity-count">
+          {t("activity.count", { count: entries.length })}
+        </span>
+      </div>
+      {entries.length === 0 ? (
+        <p className="muted">{t("activity.empty")}</p>
+      ) : (
+        <div className="activity-scroll">
+          <table className="activity-table" data-testid="activity-table">
+            <thead>
+              <tr>
+                <th>{t("activity.col.time")}</th>
+                <th>{t("activity.col.profile")}</th>
+                <th>{t("activity.col.region")}</th>
+                <th>{t("activity.col.action")}</th>
+                <th>{t("activity.col.targets")}</th>
+                <th>{t("activity.col.result")}</th>
+                <th>{t("activity.col.code")}</th>
+                <th>{t("activity.col.requestId")}</th>
+                <th className="num">{t("activity.col.latency")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={`${e.seq}-${e.time}`} data-testid="activity-row" data-action={e.action}>
+                  <td className="mono small">{e.time.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
+                  <td>{e.profileName}</td>
+                  <td className="mono small">{e.region}</td>
+                  <td className="mono">{e.action}</td>
+                  <td className="mono small">
+                    {e.targets.slice(0, 3).join(", ")}
+                    {e.targets.length > 3 ? ` +${e.targets.length - 3}` : ""}
+                  </td>
+                  <td>
+                    <span className={`call-result call-${e.result}`}>
+                      {t(`activity.result.${e.result}`)}
+                    </span>
+                    {e.attempts > 1 && (
+                      <span className="small muted">
+                        {" "}
+                        ({t("activity.attempts", { count: e.attempts })})
+                      </span>
+                    )}
+                  </td>
+                  <td className="mono small">{e.code ?? ""}</td>
+                  <td className="mono small selectable">{e.requestId ?? ""}</td>
+                  <td className="num mono small">{e.latencyMs} ms</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,0 +1,221 @@
+// The console end to end against the embedded Sandbox: region picker, listing, filters,
+// lifecycle actions with live status, an API refusal with its code, the activity log.
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, it } from "node:test";
+import { click, screenshot, selectValue, textOf, typeInto, useApp } from "../lib/harness.mjs";
+
+async function waitUntil(browser, cond, what, timeout = 60000) {
+  await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
+}
+
+async function rowIds(browser, selector = "") {
+  const rows = await browser.$$(`[data-testid^="row-ins-"]${selector}`);
+  const ids = [];
+  for (const r of rows) ids.push((await r.getAttribute("data-testid")).slice(4));
+  return ids;
+}
+
+async function rowState(browser, id) {
+  const el = await browser.$(`[data-testid="row-${id}"]`);
+  return (await el.isExisting()) ? el.getAttribute("data-state") : null;
+}
+
+async function listed(browser) {
+  await waitUntil(
+    browser,
+    async () => (await rowIds(browser)).length > 0 && !(await textOf(browser, "instance-count")).includes("…"),
+    "instances listed",
+  );
+}
+
+async function selectOnly(browser, id) {
+  // Clear any selection, then tick this row.
+  const all = await browser.$('[data-testid="select-all"]');
+  if (await all.isSelected()) await all.click();
+  else {
+    await all.click();
+    await all.click();
+  }
+  await click(browser, `select-${id}`);
+  assert.equal(await textOf(browser, "selection-count"), "1 selected");
+}
+
+describe("console", () => {
+  const app = useApp({ before, after, afterEach });
+
+  it("chooses a region from the grouped, searchable picker and lists its instances", async () => {
+    const b = app.browser;
+    await click(b, "nav-instances");
+    await listed(b);
+    await click(b, "region-picker");
+    await typeInto(b, "region-search", "shang");
+    const options = await b.$$('[data-testid^="region-option-"]');
+    assert.ok(options.length >= 1);
+    for (const o of options) assert.match(await o.getText(), /shanghai/i);
+    await screenshot(b, "console-region-picker-en-light");
+    await click(b, "region-option-ap-shanghai");
+    assert.match(await textOf(b, "region-current"), /Shanghai/);
+    await listed(b);
+    // Back to Guangzhou: the choice is remembered for the profile.
+    await click(b, "region-picker");
+    await typeInto(b, "region-search", "guangzhou");
+    await click(b, "region-option-ap-guangzhou");
+    await listed(b);
+    assert.match(await textOf(b, "region-current"), /Guangzhou/);
+  });
+
+  it("filters by text and state at once, and by zone", async () => {
+    const b = app.browser;
+    const all = await rowIds(b);
+    const first = all[0];
+    await typeInto(b, "instance-filter", first);
+    await waitUntil(b, async () => (await rowIds(b)).length === 1, "text filter");
+    assert.deepEqual(await rowIds(b), [first]);
+    await typeInto(b, "instance-filter", "zzzz-no-such-instance");
+    await textOf(b, "instances-no-match");
+    await typeInto(b, "instance-filter", " ");
+    await selectValue(b, "state-filter", "RUNNING");
+    await waitUntil(b, async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0, "state filter");
+    assert.ok((await rowIds(b)).length > 0);
+    await selectValue(b, "state-filter", "");
+    await selectValue(b, "zone-filter", "ap-guangzhou-3");
+    await waitUntil(b, async () => !(await textOf(b, "instance-count")).includes("…"), "zone listing");
+    const zones = await b.$$('[data-testid^="row-ins-"] .col-zone');
+    for (const z of zones) assert.equal(await z.getText(), "ap-guangzhou-3");
+    await selectValue(b, "zone-filter", "");
+    await listed(b);
+  });
+
+  it("stops and starts one instance, following its state live", async () => {
+    const b = app.browser;
+    const [id] = await rowIds(b, '[data-state="RUNNING"]');
+    assert.ok(id, "a running instance");
+    await selectOnly(b, id);
+    // Start is refused by the UI with a reason: the instance is running.
+    assert.equal(await (await b.$('[data-testid="action-start"]')).isEnabled(), false);
+    assert.match(await (await b.$('[data-testid="action-start"]')).getAttribute("title"), /Start needs/);
+    await click(b, "action-stop");
+    await click(b, "stop-type-HARD");
+    await screenshot(b, "console-stop-dialog-en-light");
+    await click(b, "dialog-confirm");
+    assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
+    await waitUntil(b, async () => (await rowState(b, id)) === "STOPPED", "STOPPED");
+    await click(b, "action-start");
+    await waitUntil(b, async () => (await rowState(b, id)) === "RUNNING", "RUNNING again");
+  });
+
+  it("reboots one instance", async () => {
+    const b = app.browser;
+    const [id] = await rowIds(b, '[data-state="RUNNING"]');
+    await selectOnly(b, id);
+    await click(b, "action-reboot");
+    await click(b, "dialog-confirm");
+    assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
+    await waitUntil(b, async () => (await rowState(b, id)) === "RUNNING", "back to RUNNING");
+  });
+
+  it("shows the API's refusal of an action in the wrong state, with its code and RequestId", async () => {
+    const b = app.browser;
+    const [id] = await rowIds(b, '[data-state="RUNNING"]');
+    await selectOnly(b, id);
+    // Stop it behind the page's back, then reboot before the page has heard: the UI still
+    // shows RUNNING, so it sends the reboot, and the API refuses it.
+    const outcome = await b.executeAsync((id, done) => {
+      const q = (t) => document.querySelector(`[data-testid="${t}"]`);
+      const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+      window.__TAURI_INTERNALS__
+        .invoke("stop_instances", {
+          profileId: "sandbox",
+          region: "ap-guangzhou",
+          instanceIds: [id],
+          stopType: "HARD",
+          stoppedMode: "KEEP_CHARGING",
+          // A channel the page ignores (what `new Channel()` serialises to).
+          onChange: `__CHANNEL__:${window.__TAURI_INTERNALS__.transformCallback(() => {})}`,
+        })
+        .then(async () => {
+          q("action-reboot").click();
+          await pause(80);
+          q("dialog-confirm").click();
+          done("sent");
+        }, (e) => done(`stop failed: ${JSON.stringify(e)}`));
+    }, id);
+    assert.equal(outcome, "sent");
+    const code = await textOf(b, `result-error-${id}`);
+    assert.match(code, /UnsupportedOperation\.InstanceState/);
+    const rid = await textOf(b, "problem-request-id");
+    assert.match(rid, /^[0-9a-f-]{36}$/);
+    await screenshot(b, "console-refused-en-light");
+    await waitUntil(b, async () => (await rowState(b, id)) === "STOPPED", "STOPPED");
+  });
+
+  it("terminates one instance after typed confirmation naming it and its billing", async () => {
+    const b = app.browser;
+    const candidates = await rowIds(b, '[data-charge="PREPAID"][data-state="RUNNING"], [data-charge="PREPAID"][data-state="STOPPED"]');
+    const prepaid = candidates[0];
+    const id = prepaid ?? (await rowIds(b, '[data-state="STOPPED"]'))[0];
+    await selectOnly(b, id);
+    await click(b, "action-terminate");
+    const listedText = await textOf(b, "dialog-instances");
+    assert.match(listedText, new RegExp(id));
+    if (prepaid) {
+      assert.match(listedText, /Monthly subscription/);
+      const confirm = await b.$('[data-testid="dialog-confirm"]');
+      assert.equal(await confirm.isEnabled(), false, "needs the typed id first");
+      await typeInto(b, "terminate-confirm-input", id);
+      await screenshot(b, "console-terminate-dialog-en-light");
+    }
+    await click(b, "dialog-confirm");
+    assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
+    await waitUntil(
+      b,
+      async () => ["SHUTDOWN", null].includes(await rowState(b, id)),
+      "isolated or gone",
+    );
+  });
+
+  it("lists every call in the activity log, filterable, with codes and RequestIds", async () => {
+    const b = app.browser;
+    await click(b, "nav-activity");
+    await waitUntil(b, async () => (await b.$$('[data-testid="activity-row"]')).length > 5, "rows");
+    const actions = [];
+    for (const r of await b.$$('[data-testid="activity-row"]')) actions.push(await r.getAttribute("data-action"));
+    for (const a of ["DescribeRegions", "DescribeInstances", "StopInstances", "StartInstances", "RebootInstances", "TerminateInstances", "DescribeInstancesStatus"]) {
+      assert.ok(actions.includes(a), `${a} logged`);
+    }
+    await screenshot(b, "activity-en-light");
+    await selectValue(b, "activity-result", "failed");
+    await waitUntil(b, async () => {
+      const rows = await b.$$('[data-testid="activity-row"]');
+      return rows.length >= 1 && (await rows[0].getText()).includes("UnsupportedOperation");
+    }, "the refused reboot");
+    const text = await (await b.$('[data-testid="activity-row"]')).getText();
+    assert.match(text, /RebootInstances/);
+    assert.match(await textOf(b, "statusbar"), /calls/);
+  });
+
+  it("renders in Simplified Chinese and dark theme", async () => {
+    const b = app.browser;
+    await click(b, "nav-instances");
+    await listed(b);
+    await screenshot(b, "console-en-light");
+    await click(b, "nav-settings");
+    await selectValue(b, "theme-select", "dark");
+    await click(b, "nav-instances");
+    await listed(b);
+    await screenshot(b, "console-en-dark");
+    await click(b, "nav-settings");
+    await selectValue(b, "language-select", "zh-CN");
+    await click(b, "nav-instances");
+    await listed(b);
+    await waitUntil(b, async () => /华南地区/.test(await textOf(b, "region-current")), "region name in Chinese");
+    await screenshot(b, "console-zh-CN-dark");
+    await click(b, "nav-activity");
+    await screenshot(b, "activity-zh-CN-dark");
+    await click(b, "nav-settings");
+    await selectValue(b, "theme-select", "light");
+    await click(b, "nav-instances");
+    await listed(b);
+    await screenshot(b, "console-zh-CN-light");
+  });
+});

@@ -1,0 +1,237 @@
+import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { ArrowDown, ArrowUp } from "lucide-react";
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  sortFn_alphanumeric,
+  sortFn_basic,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { InstanceView } from "../../backend";
+import { stateTone } from "./states";
+
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, basic: sortFn_basic },
+});
+
+const col = createColumnHelper<typeof features, InstanceView>();
+
+export function StateBadge(props: { state: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`badge badge-${stateTone(props.state)}`} data-state={props.state}>
+      {t(`instances.state.${props.state}`, { defaultValue: props.state })}
+    </span>
+  );
+}
+
+function date(s: string | null): string {
+  if (!s) return "—";
+  return s
+    .replace("T", " ")
+    .replace(/:\d\dZ$/, "")
+    .replace(/Z$/, "");
+}
+
+const ROW_HEIGHT = 44;
+
+/** The instance table: sortable columns, virtualised rows, checkbox selection. */
+export function InstanceTable(props: {
+  rows: InstanceView[];
+  selected: Set<string>;
+  onToggle: (id: string) => void;
+  onToggleAll: (ids: string[], on: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
+  const columns = col.columns([
+    col.accessor("name", {
+      header: () => t("instances.col.name"),
+      sortFn: "alphanumeric",
+      cell: (c) => (
+        <div className="cell-name">
+          <span className="strong">{c.row.original.name || "—"}</span>
+          <span className="mono small muted selectable">{c.row.original.id}</span>
+        </div>
+      ),
+    }),
+    col.accessor("state", {
+      header: () => t("instances.col.state"),
+      sortFn: "alphanumeric",
+      cell: (c) => <StateBadge state={c.getValue()} />,
+    }),
+    col.accessor("zone", { header: () => t("instances.col.zone"), sortFn: "alphanumeric" }),
+    col.accessor("instanceType", {
+      header: () => t("instances.col.type"),
+      sortFn: "alphanumeric",
+      cell: (c) => <span className="mono">{c.getValue()}</span>,
+    }),
+    col.accessor((r) => r.cpu * 100000 + r.memoryGib, {
+      id: "size",
+      header: () => t("instances.col.size"),
+      sortFn: "basic",
+      cell: (c) =>
+        t("instances.size", { cpu: c.row.original.cpu, memory: c.row.original.memoryGib }),
+    }),
+    col.accessor((r) => r.privateIps[0] ?? "", {
+      id: "privateIp",
+      header: () => t("instances.col.privateIp"),
+      sortFn: "alphanumeric",
+      cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
+    }),
+    col.accessor((r) => r.publicIps[0] ?? "", {
+      id: "publicIp",
+      header: () => t("instances.col.publicIp"),
+      sortFn: "alphanumeric",
+      cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
+    }),
+    col.accessor("chargeType", {
+      header: () => t("instances.col.billing"),
+      sortFn: "alphanumeric",
+      cell: (c) => t(`instances.charge.${c.getValue()}`, { defaultValue: c.getValue() }),
+    }),
+    col.accessor((r) => r.internetChargeType ?? "", {
+      id: "network",
+      header: () => t("instances.col.network"),
+      sortFn: "alphanumeric",
+      cell: (c) =>
+        c.getValue()
+          ? `${t(`instances.netCharge.${c.getValue()}`, { defaultValue: c.getValue() })} · ${c.row.original.bandwidthOutMbps} Mbps`
+          : "—",
+    }),
+    col.accessor((r) => r.expiredTime ?? "", {
+      id: "expiry",
+      header: () => t("instances.col.expiry"),
+      sortFn: "alphanumeric",
+      cell: (c) => date(c.row.original.expiredTime),
+    }),
+    col.accessor((r) => r.createdTime ?? "", {
+      id: "created",
+      header: () => t("instances.col.created"),
+      sortFn: "alphanumeric",
+      cell: (c) => date(c.row.original.createdTime),
+    }),
+    col.accessor((r) => r.tags.map((x) => `${x.key}:${x.value}`).join(" "), {
+      id: "tags",
+      header: () => t("instances.col.tags"),
+      sortFn: "alphanumeric",
+      cell: (c) => (
+        <div className="tags">
+          {c.row.original.tags.map((x) => (
+            <span key={x.key} className="tag">
+              {x.key}: {x.value}
+            </span>
+          ))}
+        </div>
+      ),
+    }),
+  ]);
+  const table = useTable({
+    features,
+    columns,
+    data: props.rows,
+    getRowId: (r) => r.id,
+    state: { sorting },
+    onSortingChange: setSorting,
+  });
+  const rows = table.getRowModel().rows;
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is mutable by design
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1200, height: 600 },
+  });
+  const ids = rows.map((r) => r.original.id);
+  const allOn = ids.length > 0 && ids.every((id) => props.selected.has(id));
+
+  return (
+    <div className="itable" role="table" aria-rowcount={rows.length} data-testid="instance-table">
+      <div ref={scroller} className="itable-scroll">
+        <div className="itable-row itable-head" role="row">
+          <div className="itable-cell itable-check" role="columnheader">
+            <input
+              type="checkbox"
+              aria-label={t("instances.selectAll")}
+              data-testid="select-all"
+              checked={allOn}
+              onChange={() => props.onToggleAll(ids, !allOn)}
+            />
+          </div>
+          {table.getHeaderGroups()[0]?.headers.map((h) => {
+            const sorted = h.column.getIsSorted();
+            return (
+              <div
+                key={h.id}
+                role="columnheader"
+                className={`itable-cell col-${h.column.id}`}
+                aria-sort={
+                  sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"
+                }
+              >
+                <button
+                  type="button"
+                  className="sort-button"
+                  data-testid={`sort-${h.column.id}`}
+                  onClick={h.column.getToggleSortingHandler()}
+                >
+                  <table.FlexRender header={h} />
+                  {sorted === "asc" && <ArrowUp aria-hidden size={12} />}
+                  {sorted === "desc" && <ArrowDown aria-hidden size={12} />}
+                </button>
+              </div>
+            );
+          })}
+        </div>
+        <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {virtual.getVirtualItems().map((v) => {
+            const row = rows[v.index];
+            if (!row) return null;
+            const id = row.original.id;
+            const on = props.selected.has(id);
+            return (
+              <div
+                key={id}
+                role="row"
+                className={`itable-row${on ? " selected" : ""}`}
+                data-testid={`row-${id}`}
+                data-state={row.original.state}
+                data-charge={row.original.chargeType}
+                aria-selected={on}
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                onClick={(e) => {
+                  if ((e.target as HTMLElement).closest("input,button,.selectable")) return;
+                  props.onToggle(id);
+                }}
+              >
+                <div className="itable-cell itable-check" role="cell">
+                  <input
+                    type="checkbox"
+                    aria-label={t("instances.select", { id })}
+                    data-testid={`select-${id}`}
+                    checked={on}
+                    onChange={() => props.onToggle(id)}
+                  />
+                </div>
+                {row.getAllCells().map((c) => (
+                  <div key={c.id} role="cell" className={`itable-cell col-${c.column.id}`}>
+                    <table.FlexRender cell={c} />
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,316 @@
+import "@testing-library/jest-dom/vitest";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+// eslint-disable-next-line no-restricted-imports
+import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
+import i18n from "../../i18n";
+import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from "../../backend";
+import { InstancesPage, matches } from "./InstancesPage";
+import { availability } from "./states";
+import { passwordLooksValid, terminatePhrase } from "./ActionDialog";
+
+function inst(id: string, name: string, state: string, extra: Partial<InstanceView> = {}) {
+  return {
+    id,
+    region: "ap-guangzhou",
+    name,
+    state,
+    zone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    cpu: 2,
+    memoryGib: 4,
+    privateIps: ["10.0.0." + id.slice(-1)],
+    publicIps: [],
+    chargeType: "POSTPAID_BY_HOUR",
+    internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
+    bandwidthOutMbps: 5,
+    expiredTime: null,
+    createdTime: "2026-01-01T00:00:00Z",
+    tags: [{ key: "env", value: "prod" }],
+    osName: "TencentOS",
+    restrictState: "NORMAL",
+    stopChargingMode: null,
+    disableApiTermination: false,
+    latestOperation: null,
+    latestOperationState: null,
+    latestOperationError: null,
+    ...extra,
+  } satisfies InstanceView;
+}
+
+const profiles = (locked = false): ProfilesView => ({
+  active: "sandbox",
+  corruptBackup: null,
+  profiles: [
+    {
+      id: "sandbox",
+      name: "Sandbox",
+      kind: "sandbox",
+      site: { type: "custom", url: "http://127.0.0.1/" },
+      defaultRegion: "ap-guangzhou",
+      language: "en-US",
+      budget: { type: "current" },
+      readOnly: locked,
+      maskedSecretId: null,
+      hasToken: false,
+      lastRegion: null,
+      locked,
+    },
+  ],
+});
+
+type Calls = { cmd: string; args: Record<string, unknown> }[];
+type Chan = { onmessage: (v: unknown) => void };
+
+function backend(opts: { locked?: boolean; stop?: (ids: string[]) => ActionReport } = {}) {
+  const calls: Calls = [];
+  const rows = [
+    inst("ins-aaaaaaa1", "web-1", "RUNNING"),
+    inst("ins-aaaaaaa2", "db-1", "STOPPED", { chargeType: "PREPAID" }),
+    inst("ins-aaaaaaa3", "cache-1", "RUNNING", { tags: [{ key: "team", value: "data" }] }),
+  ];
+  const channels: Chan[] = [];
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args });
+    switch (cmd) {
+      case "list_profiles":
+        return profiles(opts.locked);
+      case "list_regions":
+        return [
+          {
+            id: "ap-guangzhou",
+            name: "South China (Guangzhou)",
+            available: true,
+            geography: "chinaMainland",
+          },
+          { id: "ap-singapore", name: "Singapore", available: true, geography: "asiaPacific" },
+        ];
+      case "list_zones":
+        return [
+          { zone: "ap-guangzhou-3", name: "Guangzhou Zone 3", zoneId: "100003", available: true },
+        ];
+      case "list_instances": {
+        const ch = args.onPage as Chan;
+        // Two pages: the first arrives before the command resolves.
+        ch.onmessage({ region: "ap-guangzhou", offset: 0, total: 3, instances: rows.slice(0, 2) });
+        ch.onmessage({ region: "ap-guangzhou", offset: 2, total: 3, instances: rows.slice(2) });
+        return { region: "ap-guangzhou", total: 3, loaded: 3, pages: 2 };
+      }
+      case "set_last_region":
+        return null;
+      case "stop_instances": {
+        channels.push(args.onChange as Chan);
+        const ids = args.instanceIds as string[];
+        return (
+          opts.stop?.(ids) ?? {
+            action: "StopInstances",
+            region: "ap-guangzhou",
+            succeeded: ids.length,
+            failed: 0,
+            results: ids.map((id) => ({
+              instanceId: id,
+              ok: true,
+              requestId: "req-1",
+              error: null,
+            })),
+          }
+        );
+      }
+      case "activity_status":
+        return { inFlight: 0, waiting: 0, calls: 0, failures: 0 };
+    }
+    throw new Error(`unexpected command ${cmd}`);
+  });
+  return { calls, channels };
+}
+
+function renderPage() {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={qc}>
+      <InstancesPage />
+    </QueryClientProvider>,
+  );
+}
+
+// jsdom lays nothing out: give the table's scroller a size so the virtualiser renders rows.
+beforeAll(() => {
+  for (const p of ["offsetHeight", "clientHeight"])
+    Object.defineProperty(HTMLElement.prototype, p, { configurable: true, value: 600 });
+  for (const p of ["offsetWidth", "clientWidth"])
+    Object.defineProperty(HTMLElement.prototype, p, { configurable: true, value: 1200 });
+});
+
+beforeEach(async () => {
+  await act(() => i18n.changeLanguage("en"));
+});
+afterEach(() => clearMocks());
+
+describe("the instances page", () => {
+  it("lists every streamed page and filters instantly by text, tag and state", async () => {
+    const { calls } = backend();
+    renderPage();
+    expect(await screen.findByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
+    expect(screen.getByTestId("instance-count")).toHaveTextContent("3 of 3 instances");
+    expect(calls.find((c) => c.cmd === "list_instances")?.args.region).toBe("ap-guangzhou");
+    expect(calls.find((c) => c.cmd === "list_regions")?.args.language).toBe("en");
+    await userEvent.type(screen.getByTestId("instance-filter"), "team:data");
+    expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
+    expect(screen.getByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
+    await userEvent.clear(screen.getByTestId("instance-filter"));
+    await userEvent.selectOptions(screen.getByTestId("state-filter"), "STOPPED");
+    expect(screen.getByTestId("row-ins-aaaaaaa2")).toBeInTheDocument();
+    expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
+  });
+
+  it("picks a region from the searchable picker and remembers it", async () => {
+    const { calls } = backend();
+    renderPage();
+    await screen.findByTestId("row-ins-aaaaaaa1");
+    await userEvent.click(screen.getByTestId("region-picker"));
+    await userEvent.type(screen.getByTestId("region-search"), "sing");
+    expect(screen.queryByTestId("region-option-ap-guangzhou")).not.toBeInTheDocument();
+    expect(screen.getByText("Asia Pacific")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("region-option-ap-singapore"));
+    await waitFor(() =>
+      expect(
+        calls.some((c) => c.cmd === "set_last_region" && c.args.region === "ap-singapore"),
+      ).toBe(true),
+    );
+    await waitFor(() =>
+      expect(
+        calls.some((c) => c.cmd === "list_instances" && c.args.region === "ap-singapore"),
+      ).toBe(true),
+    );
+  });
+
+  it("enables actions only in accepted states, with a reason", async () => {
+    backend();
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    expect(screen.getByTestId("action-stop")).toBeEnabled();
+    expect(screen.getByTestId("action-start")).toBeDisabled();
+    expect(screen.getByTestId("action-start")).toHaveAttribute(
+      "title",
+      "web-1 is Running; Start needs: Stopped.",
+    );
+  });
+
+  it("stops with the chosen options and follows the streamed state", async () => {
+    const { calls, channels } = backend();
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    await userEvent.click(screen.getByTestId("action-stop"));
+    await userEvent.click(screen.getByTestId("stop-type-SOFT_FIRST"));
+    await userEvent.click(screen.getByTestId("dialog-confirm"));
+    const stop = calls.find((c) => c.cmd === "stop_instances");
+    expect(stop?.args).toMatchObject({
+      profileId: "sandbox",
+      region: "ap-guangzhou",
+      instanceIds: ["ins-aaaaaaa1"],
+      stopType: "SOFT_FIRST",
+      stoppedMode: "KEEP_CHARGING",
+    });
+    expect(await screen.findByTestId("result-ins-aaaaaaa1")).toHaveAttribute("data-ok", "true");
+    const change: InstanceChange = {
+      profileId: "sandbox",
+      region: "ap-guangzhou",
+      instanceId: "ins-aaaaaaa1",
+      state: "STOPPED",
+      instance: null,
+      failure: null,
+      settled: true,
+    };
+    act(() => channels[0]?.onmessage(change));
+    expect(screen.getByTestId("row-ins-aaaaaaa1")).toHaveAttribute("data-state", "STOPPED");
+  });
+
+  it("shows a refused instance with Tencent's code and RequestId", async () => {
+    backend({
+      stop: (ids) => ({
+        action: "StopInstances",
+        region: "ap-guangzhou",
+        succeeded: 0,
+        failed: ids.length,
+        results: ids.map((id) => ({
+          instanceId: id,
+          ok: false,
+          requestId: "6d8b1d3c-0000-4000-8000-000000000001",
+          error: {
+            kind: "state-conflict",
+            code: "UnsupportedOperation.InstanceStateStopping",
+            message: "The instance is stopping.",
+            requestId: "6d8b1d3c-0000-4000-8000-000000000001",
+            field: null,
+          },
+        })),
+      }),
+    });
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    await userEvent.click(screen.getByTestId("action-stop"));
+    await userEvent.click(screen.getByTestId("dialog-confirm"));
+    const err = await screen.findByTestId("result-error-ins-aaaaaaa1");
+    expect(err).toHaveTextContent("UnsupportedOperation.InstanceStateStopping");
+    expect(err).toHaveTextContent("not in a state that allows");
+    expect(within(err).getByTestId("problem-request-id")).toHaveTextContent(
+      "6d8b1d3c-0000-4000-8000-000000000001",
+    );
+  });
+
+  it("disables every action on a locked read-only profile", async () => {
+    backend({ locked: true });
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    expect(screen.getByTestId("action-stop")).toBeDisabled();
+    expect(screen.getByTestId("action-stop").getAttribute("title")).toMatch(/read-only/);
+  });
+
+  it("asks for typed confirmation naming prepaid instances before terminating", async () => {
+    backend();
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa2"));
+    await userEvent.click(screen.getByTestId("action-terminate"));
+    const list = screen.getByTestId("dialog-instances");
+    expect(list).toHaveTextContent("db-1");
+    expect(list).toHaveTextContent("Monthly subscription");
+    expect(screen.getByTestId("dialog-confirm")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("terminate-confirm-input"), "ins-aaaaaaa2");
+    expect(screen.getByTestId("dialog-confirm")).toBeEnabled();
+  });
+
+  it("renders in Simplified Chinese", async () => {
+    backend();
+    await act(() => i18n.changeLanguage("zh-CN"));
+    renderPage();
+    expect(await screen.findByTestId("row-ins-aaaaaaa1")).toHaveTextContent("运行中");
+    expect(screen.getByTestId("action-stop")).toHaveTextContent("关机");
+  });
+});
+
+describe("console rules", () => {
+  it("matches name, id, IP and tag", () => {
+    const i = inst("ins-aaaaaaa1", "Web-1", "RUNNING");
+    expect(matches(i, "web", "")).toBe(true);
+    expect(matches(i, "aaaaaaa1", "")).toBe(true);
+    expect(matches(i, "10.0.0.1", "")).toBe(true);
+    expect(matches(i, "env:prod", "")).toBe(true);
+    expect(matches(i, "web", "STOPPED")).toBe(false);
+  });
+
+  it("terminate confirmation and password feedback", () => {
+    const a = inst("ins-aaaaaaa1", "a", "RUNNING");
+    const b = inst("ins-aaaaaaa2", "b", "RUNNING", { chargeType: "PREPAID" });
+    expect(terminatePhrase([a])).toBeNull();
+    expect(terminatePhrase([b])).toBe("ins-aaaaaaa2");
+    expect(terminatePhrase([a, b])).toBe("terminate 2");
+    expect(passwordLooksValid("Abcdef12")).toBe(true);
+    expect(passwordLooksValid("abcdefgh")).toBe(false);
+    expect(passwordLooksValid("/Abcdef12")).toBe(false);
+    expect(availability("terminate", [a, b], false)).toEqual({ enabled: true });
+    expect(availability("start", [], false)).toEqual({ enabled: false, reason: "noSelection" });
+  });
+});
