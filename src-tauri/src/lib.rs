@@ -12,6 +12,7 @@ pub mod sandbox;
 pub mod secrets;
 pub mod state;
 pub mod tccli;
+pub mod wizard;
 
 pub use command_names::COMMAND_NAMES;
 use tauri::Manager;
@@ -67,6 +68,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::resources::import_key_pair,
             commands::resources::delete_key_pair,
             commands::resources::list_images,
+            commands::wizard::wizard_zones,
+            commands::wizard::wizard_instance_types,
+            commands::wizard::wizard_images,
+            commands::wizard::wizard_networks,
+            commands::wizard::wizard_key_pairs,
+            commands::wizard::quote_launch,
+            commands::wizard::preview_launch,
+            commands::wizard::check_launch,
+            commands::wizard::submit_launch,
+            commands::wizard::retry_launch,
+            commands::wizard::launch_records,
+            commands::wizard::launch_progress,
+            commands::wizard::quote_to_prepaid,
+            commands::wizard::change_to_prepaid,
+            commands::wizard::quote_renew,
+            commands::wizard::renew_instances,
+            commands::wizard::set_renew_flag,
         ])
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange
@@ -115,6 +133,16 @@ pub fn run() {
                 if let Err(e) = state.sandbox().await {
                     tracing::error!(code = %e.code, "Sandbox: {}", e.message);
                 }
+                // Finish launches a crash or exit interrupted (same ClientToken: no
+                // second purchase).
+                wizard::launch::resume_pending(&state.launches, |id| {
+                    let state = state.clone();
+                    async move {
+                        let profile = state.profile(&id).ok()?;
+                        state.client(&profile).await.ok()
+                    }
+                })
+                .await;
             });
             Ok(())
         })

@@ -26,6 +26,8 @@ pub struct AppState {
     pub vault: Vault,
     pub sandbox_state_file: PathBuf,
     pub sandbox: OnceCell<Sandbox>,
+    /// Pending and recent launches (the wizard's ClientToken journal).
+    pub launches: crate::wizard::journal::Journal,
     clients: Mutex<HashMap<String, Client>>,
     /// Clients in another `X-TC-Language` than the profile's, sharing its budget.
     language_clients: Mutex<HashMap<(String, &'static str), Client>>,
@@ -50,6 +52,7 @@ impl AppState {
             vault,
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
+            launches: crate::wizard::journal::Journal::open(data_dir.join("launches.json")),
             clients: Mutex::new(HashMap::new()),
             language_clients: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),

@@ -6,6 +6,7 @@ import { ActivityPage } from "./features/activity/ActivityPage";
 import { InstancesPage } from "./features/instances/InstancesPage";
 import { ProfilesPage } from "./features/profiles/ProfilesPage";
 import { SettingsPage } from "./features/settings/SettingsPage";
+import { WizardPage } from "./features/wizard/WizardPage";
 
 // The backend owns retries (within the rate budget): the UI never retries on its own.
 function newQueryClient() {
@@ -28,6 +29,7 @@ function Pages() {
   return (
     <Shell page={page} onNavigate={setPage}>
       {page === "instances" && <InstancesPage />}
+      {page === "create" && <WizardPage />}
       {page === "activity" && <ActivityPage />}
       {page === "profiles" && <ProfilesPage />}
       {page === "settings" && <SettingsPage />}

@@ -3,6 +3,7 @@
 pub mod instances;
 pub mod profiles;
 pub mod resources;
+pub mod wizard;
 
 use crate::error::AppError;
 use serde::Serialize;

@@ -86,6 +86,32 @@ export const commands = {
 	importKeyPair: (profileId: string, region: string, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
 	deleteKeyPair: (profileId: string, region: string, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
 	listImages: (profileId: string, region: string, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
+	wizardZones: (profileId: string, region: string, chargeType: string, language: string) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { profileId, region, chargeType, language })),
+	wizardInstanceTypes: (profileId: string, region: string, zone: string, chargeType: string, language: string) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { profileId, region, zone, chargeType, language })),
+	wizardImages: (profileId: string, region: string, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { profileId, region, instanceType })),
+	wizardNetworks: (profileId: string, region: string, zone: string) => typedError<NetworkChoices, AppError>(__TAURI_INVOKE("wizard_networks", { profileId, region, zone })),
+	wizardKeyPairs: (profileId: string, region: string) => typedError<KeyPairChoice[], AppError>(__TAURI_INVOKE("wizard_key_pairs", { profileId, region })),
+	/**  The live price of a spec (InquiryPriceRunInstances). */
+	quoteLaunch: (profileId: string, spec: LaunchSpec) => typedError<PriceQuote, AppError>(__TAURI_INVOKE("quote_launch", { profileId, spec })),
+	/**  The request JSON and tccli command of exactly what would be sent (password replaced). */
+	previewLaunch: (profileId: string, spec: LaunchSpec) => typedError<LaunchPreview, AppError>(__TAURI_INVOKE("preview_launch", { profileId, spec })),
+	/**  Full validation plus a DryRun: the review step's check. */
+	checkLaunch: (profileId: string, spec: LaunchSpec) => typedError<null, AppError>(__TAURI_INVOKE("check_launch", { profileId, spec })),
+	/**  Validates, dry-runs, journals (one ClientToken) and sends the launch. */
+	submitLaunch: (profileId: string, spec: LaunchSpec, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, onChange })),
+	/**  Re-sends a pending launch with its original ClientToken. */
+	retryLaunch: (token: string, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("retry_launch", { token, onChange })),
+	/**  The journal: pending and recent launches. */
+	launchRecords: () => __TAURI_INVOKE<LaunchRecord[]>("launch_records"),
+	/**  Where the launched instances are (RUNNING / LAUNCH_FAILED ends it). */
+	launchProgress: (profileId: string, region: string, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { profileId, region, instanceIds })),
+	quoteToPrepaid: (profileId: string, region: string, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { profileId, region, instanceIds, period })),
+	/**  Pay-as-you-go → monthly subscription, only at the price the user accepted. */
+	changeToPrepaid: (profileId: string, region: string, instanceIds: string[], period: number, renewFlag: string, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("change_to_prepaid", { profileId, region, instanceIds, period, renewFlag, acceptedPrice })),
+	quoteRenew: (profileId: string, region: string, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_renew", { profileId, region, instanceIds, period })),
+	/**  Renews prepaid instances, only at the price the user accepted. */
+	renewInstances: (profileId: string, region: string, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
+	setRenewFlag: (profileId: string, region: string, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
 };
 
 /** Events */
@@ -212,6 +238,30 @@ export type BandwidthOptions = {
 	unsupported: string | null,
 };
 
+/**  The three billing models the wizard sells. */
+export type Billing = 
+/**  Monthly subscription, paid up front. */
+{ type: "PREPAID"; 
+/**  Months: 1–12, 24, 36, 48 or 60. */
+period: number; 
+/**  NOTIFY_AND_AUTO_RENEW, NOTIFY_AND_MANUAL_RENEW or DISABLE_NOTIFY_AND_MANUAL_RENEW. */
+renewFlag: string } | { type: "POSTPAID_BY_HOUR" } | 
+/**  Spot: a bid (CNY per hour, per instance) or the market price when None. */
+{ type: "SPOTPAID"; maxPrice: string | null };
+
+/**  A price over several calls, summed. */
+export type BillingQuote = {
+	/**  ModifyInstancesChargeType or RenewInstances. */
+	action: string,
+	instanceCount: number,
+	period: number,
+	originalPrice: number | null,
+	/**  What will be charged; pass it back as `acceptedPrice` to go ahead. */
+	discountPrice: number | null,
+	/**  Per call, as Tencent answered. */
+	parts: ItemPriceView[],
+};
+
 export type BoundInstance = {
 	id: string,
 	name: string,
@@ -239,7 +289,28 @@ export type CreatedKeyPair = {
 	savedTo: string,
 };
 
+export type DataDiskSpec = {
+	diskType: string,
+	sizeGib: number,
+	deleteWithInstance: boolean,
+};
+
+export type EntryState = "pending" | "resolved" | "failed";
+
 export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
+
+export type ImageChoice = {
+	imageId: string,
+	name: string,
+	osName: string,
+	platform: string,
+	/**  x86_64, arm, i386. */
+	architecture: string,
+	sizeGib: number,
+	/**  PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE. */
+	imageType: string,
+	windows: boolean,
+};
 
 export type ImageFilter = {
 	imageType: ImageType,
@@ -283,7 +354,11 @@ export type ImportSource =
 /**  `TENCENTCLOUD_SECRET_ID` / `_SECRET_KEY` / `_TOKEN` / `_REGION`. */
 { type: "env" };
 
-/**  One instance changed state (or left), pushed to the UI as the `instance-change` event. */
+/**
+ *  One instance changed state (or left). The console streams it over the action's
+ *  channel; it is also a tauri-specta event (`instance-change`) for other emitters, but
+ *  listening to events needs `core:event:allow-listen`, which the capability does not grant.
+ */
 export type InstanceChange = {
 	profileId: string,
 	region: string,
@@ -316,6 +391,31 @@ export type InstanceResult = {
 	error: AppError | null,
 };
 
+export type InstanceTypeChoice = {
+	instanceType: string,
+	family: string,
+	/**  Localised, like "Standard S5". */
+	typeName: string,
+	cpu: number,
+	memoryGib: number,
+	gpu: number,
+	gpuCount: number | null,
+	cpuType: string,
+	frequency: string,
+	bandwidthGbps: number | null,
+	/**  SELL or SOLD_OUT. */
+	status: string,
+	soldOutReason: string | null,
+	/**  EnoughStock, NormalStock, UnderStock, WithoutStock. */
+	stock: string | null,
+	/**  Prepaid: charged price for one month; postpaid/spot: discounted price per hour. */
+	price: number | null,
+	/**  The list price for the same unit. */
+	listPrice: number | null,
+	/**  MONTH or HOUR. */
+	priceUnit: string,
+};
+
 export type InstanceView = {
 	id: string,
 	region: string,
@@ -343,6 +443,24 @@ export type InstanceView = {
 	latestOperationError: string | null,
 };
 
+/**  One priced item (the instances, or the public bandwidth). */
+export type ItemPriceView = {
+	/**  HOUR, GB or MONTH; None when Tencent did not say. */
+	chargeUnit: string | null,
+	/**  Prepaid: list price and what is charged, for the whole period. */
+	originalPrice: number | null,
+	discountPrice: number | null,
+	/**  Percent of list (20.0 = 20 % of the list price). */
+	discount: number | null,
+	/**  Postpaid/spot: per unit, tiered when Tencent returns steps. */
+	steps: PriceStep[],
+};
+
+export type KeyPairChoice = {
+	keyId: string,
+	name: string,
+};
+
 export type KeyPairView = {
 	id: string,
 	name: string,
@@ -362,11 +480,119 @@ export type KeyringStatus = {
 	sandboxCredentialInKeyring: boolean | null,
 };
 
+export type LaunchOutcome = {
+	token: string,
+	region: string,
+	status: LaunchStatus,
+	instanceIds: string[],
+	error: AppError | null,
+	/**
+	 *  A retry after a restart could not resend the password (it is never stored): if
+	 *  this retry created the instances, set their password with Reset password.
+	 */
+	passwordNotResent: boolean,
+};
+
+export type LaunchPreview = {
+	/**  Pretty-printed RunInstances parameters (password replaced by a placeholder). */
+	requestJson: string,
+	tccli: string,
+};
+
+export type LaunchProgress = {
+	instances: LaunchedInstance[],
+	running: number,
+	failed: number,
+	/**  Every instance is RUNNING or LAUNCH_FAILED. */
+	done: boolean,
+};
+
+/**  A journal entry as the UI sees it. */
+export type LaunchRecord = {
+	token: string,
+	profileId: string,
+	region: string,
+	state: EntryState,
+	instanceIds: string[],
+	count: number,
+	instanceType: string,
+	chargeType: string,
+	/**  Seconds since the Unix epoch. */
+	createdUnix: number | null,
+	error: string | null,
+	attempts: number,
+};
+
+/**  Everything the wizard collects. Field names are the error `field` paths. */
+export type LaunchSpec = {
+	region: string,
+	zone: string,
+	billing: Billing,
+	instanceType: string,
+	imageId: string,
+	systemDisk: SystemDiskSpec,
+	dataDisks: DataDiskSpec[],
+	/**  Empty for the default VPC (and then `subnetId` empty for its subnet in the zone). */
+	vpcId: string,
+	subnetId: string,
+	publicIp: boolean,
+	internetChargeType: string,
+	bandwidthMbps: number,
+	/**  Empty: the project's default security group. */
+	securityGroupIds: string[],
+	login: Login,
+	/**  Batch patterns `{R:x}` and `{R:x,F:y}` are allowed; empty = Tencent's default. */
+	name: string,
+	hostName: string | null,
+	tags: TagInput[],
+	count: number,
+	terminationProtection: boolean,
+};
+
+export type LaunchStatus = 
+/**  Tencent accepted the purchase: the ids are known. */
+"created" | 
+/**
+ *  The answer was lost: the purchase may or may not have happened. Retrying re-sends
+ *  the same ClientToken, so it cannot buy twice.
+ */
+"unknown" | 
+/**  Tencent refused; nothing was created. */
+"failed";
+
+export type LaunchedInstance = {
+	instanceId: string,
+	/**  None until DescribeInstances shows it. */
+	state: string | null,
+	name: string,
+	privateIp: string | null,
+	publicIp: string | null,
+	/**  Tencent's message when the launch failed. */
+	failure: string | null,
+};
+
 export type ListSummary = {
 	region: string,
 	total: number,
 	loaded: number,
 	pages: number,
+};
+
+/**
+ *  How the user logs in. The password arrives write-only: never echoed, logged, stored
+ *  on disk or copied.
+ */
+export type Login = { kind: "password"; password: string } | 
+/**  SSH key pairs (Linux images only). */
+{ kind: "keyPair"; keyIds: string[] } | 
+/**  Keep the image's own login (custom and shared images). */
+{ kind: "keepImageLogin" };
+
+export type NetworkChoices = {
+	vpcs: VpcChoice[],
+	/**  Subnets in the zone only. */
+	subnets: SubnetChoice[],
+	securityGroups: SecurityGroupChoice[],
 };
 
 /**  The new password arrives write-only: it is never echoed, logged or returned. */
@@ -376,6 +602,34 @@ export type PasswordInput = {
 	userName: string | null,
 	/**  Force a running instance off when it does not shut down cleanly. */
 	forceStop: boolean,
+};
+
+export type PriceQuote = {
+	chargeType: string,
+	count: number,
+	/**  For all `count` instances. */
+	instance: ItemPriceView,
+	bandwidth: ItemPriceView,
+	/**
+	 *  The instance price of one instance (total ÷ count): prepaid charged price for the
+	 *  period, or the first-step hourly price.
+	 */
+	perInstance: number | null,
+	/**
+	 *  What is due now: the prepaid total (instances + prepaid bandwidth), or the first
+	 *  hour for pay-as-you-go (instances + hourly bandwidth; per-GB traffic is extra).
+	 */
+	totalNow: number | null,
+	requestId: string | null,
+};
+
+export type PriceStep = {
+	/**  First hour of the step (0, 96, 360). */
+	fromHour: number,
+	/**  Last hour (exclusive), None for the open-ended step. */
+	toHour: number | null,
+	unitPrice: number | null,
+	unitPriceDiscount: number | null,
 };
 
 /**
@@ -468,6 +722,13 @@ export type RuleView = {
 	description: string,
 };
 
+export type SecurityGroupChoice = {
+	securityGroupId: string,
+	name: string,
+	description: string,
+	isDefault: boolean,
+};
+
 export type SecurityGroupDetail = {
 	id: string,
 	version: string,
@@ -508,6 +769,26 @@ export type StopType = "SOFT" | "HARD" | "SOFT_FIRST";
 
 export type StoppedMode = "KEEP_CHARGING" | "STOP_CHARGING";
 
+export type SubnetChoice = {
+	subnetId: string,
+	vpcId: string,
+	name: string,
+	cidr: string,
+	zone: string,
+	availableIps: number,
+	isDefault: boolean,
+};
+
+export type SystemDiskSpec = {
+	diskType: string,
+	sizeGib: number,
+};
+
+export type TagInput = {
+	key: string,
+	value: string,
+};
+
 export type TagView = {
 	key: string,
 	value: string,
@@ -530,6 +811,22 @@ export type VerifyReport = {
 	/**  Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered. */
 	clockOffsetSeconds: number,
 	regionsVisible: number,
+};
+
+export type VpcChoice = {
+	vpcId: string,
+	name: string,
+	cidr: string,
+	isDefault: boolean,
+};
+
+export type ZoneChoice = {
+	zone: string,
+	name: string,
+	available: boolean,
+	/**  Instance types on sale in the zone for the billing model. */
+	typesOnSale: number,
+	typesSoldOut: number,
 };
 
 export type ZoneView = {

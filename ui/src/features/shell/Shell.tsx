@@ -1,15 +1,25 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { Activity, Cloud, Info, KeyRound, MapPin, Server, Settings } from "lucide-react";
+import {
+  Activity,
+  Cloud,
+  Info,
+  KeyRound,
+  MapPin,
+  PlusCircle,
+  Server,
+  Settings,
+} from "lucide-react";
 import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
 import { SandboxBanner } from "../profiles/SandboxBanner";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActivityIndicator } from "../activity/ActivityIndicator";
 
-export type Page = "instances" | "activity" | "profiles" | "settings" | "overview";
+export type Page = "instances" | "create" | "activity" | "profiles" | "settings" | "overview";
 
 const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "instances", icon: Server, label: "nav.instances" },
+  { page: "create", icon: PlusCircle, label: "wizard.title" },
   { page: "activity", icon: Activity, label: "nav.activity" },
   { page: "profiles", icon: KeyRound, label: "nav.profiles" },
   { page: "settings", icon: Settings, label: "nav.settings" },

@@ -1,0 +1,325 @@
+//! Wizard commands (issue 7): catalog queries, price, preview, check, submit, retry,
+//! progress, and billing operations on existing instances. Each resolves the profile and
+//! hands over to `crate::wizard`. Mutations are refused for a locked read-only profile.
+
+use crate::console::instances::{self as console, ActionReport, parse_language, read_only_error};
+use crate::console::watch::{self, InstanceChange, WatchConfig};
+use crate::error::AppError;
+use crate::profiles::{Profile, Site};
+use crate::state::AppState;
+use crate::wizard::billing::{self, BillingQuote};
+use crate::wizard::catalog::{
+    self, ImageChoice, InstanceTypeChoice, KeyPairChoice, NetworkChoices, ZoneChoice,
+};
+use crate::wizard::journal::{LaunchRecord, record_view};
+use crate::wizard::launch::{self, LaunchOutcome, LaunchProgress, LaunchStatus};
+use crate::wizard::price::PriceQuote;
+use crate::wizard::spec::{self, LaunchPreview, LaunchSpec};
+use std::sync::Arc;
+use tauri::State;
+use tauri::ipc::Channel;
+
+type AppStateRef<'a> = State<'a, Arc<AppState>>;
+
+fn max_name(profile: &Profile) -> usize {
+    if matches!(profile.site, Site::Intl) {
+        128
+    } else {
+        60
+    }
+}
+
+fn writable(state: &AppState, profile_id: &str) -> Result<Profile, AppError> {
+    let profile = state.profile(profile_id)?;
+    if !state.is_writable(&profile) {
+        return Err(read_only_error());
+    }
+    Ok(profile)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_zones(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    charge_type: String,
+    language: String,
+) -> Result<Vec<ZoneChoice>, AppError> {
+    let lang = parse_language(&language)?;
+    console::validate_region(&region)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client_in(&profile, lang).await?;
+    catalog::zones(&client, &region, &charge_type).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_instance_types(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    zone: String,
+    charge_type: String,
+    language: String,
+) -> Result<Vec<InstanceTypeChoice>, AppError> {
+    let lang = parse_language(&language)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client_in(&profile, lang).await?;
+    catalog::instance_types(&client, &region, &zone, &charge_type).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_images(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_type: String,
+) -> Result<Vec<ImageChoice>, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    catalog::images(&client, &region, &instance_type).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_networks(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    zone: String,
+) -> Result<NetworkChoices, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    catalog::networks(&client, &region, &zone).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wizard_key_pairs(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Vec<KeyPairChoice>, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    catalog::key_pairs(&client, &region).await
+}
+
+/// The live price of a spec (InquiryPriceRunInstances).
+#[tauri::command]
+#[specta::specta]
+pub async fn quote_launch(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    spec: LaunchSpec,
+) -> Result<PriceQuote, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    launch::price(&client, &spec).await
+}
+
+/// The request JSON and tccli command of exactly what would be sent (password replaced).
+#[tauri::command]
+#[specta::specta]
+pub fn preview_launch(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    spec: LaunchSpec,
+) -> Result<LaunchPreview, AppError> {
+    let profile = state.profile(&profile_id)?;
+    spec::check_shape(&spec, max_name(&profile))?;
+    Ok(spec::preview(&spec))
+}
+
+/// Full validation plus a DryRun: the review step's check.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_launch(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    spec: LaunchSpec,
+) -> Result<(), AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    launch::dry_run(&client, &spec, max_name(&profile)).await
+}
+
+/// Streams the new instances' states through `on_change` until each is RUNNING or
+/// LAUNCH_FAILED (the console's status watcher).
+fn follow(
+    on_change: Channel<InstanceChange>,
+    client: tencent_api::Client,
+    profile_id: String,
+    outcome: &LaunchOutcome,
+) {
+    if outcome.status != LaunchStatus::Created || outcome.instance_ids.is_empty() {
+        return;
+    }
+    let (ids, region) = (outcome.instance_ids.clone(), outcome.region.clone());
+    tauri::async_runtime::spawn(async move {
+        watch::watch(
+            &client,
+            &profile_id,
+            &region,
+            ids,
+            Some("RUNNING"),
+            WatchConfig::default(),
+            |change| {
+                if let Err(e) = on_change.send(change) {
+                    tracing::debug!("launch progress channel closed: {e}");
+                }
+            },
+        )
+        .await;
+    });
+}
+
+/// Validates, dry-runs, journals (one ClientToken) and sends the launch.
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_launch(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    spec: LaunchSpec,
+    on_change: Channel<InstanceChange>,
+) -> Result<LaunchOutcome, AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    let outcome = launch::submit(
+        &client,
+        &state.launches,
+        &profile.id,
+        &spec,
+        max_name(&profile),
+    )
+    .await?;
+    follow(on_change, client, profile.id, &outcome);
+    Ok(outcome)
+}
+
+/// Re-sends a pending launch with its original ClientToken.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_launch(
+    state: AppStateRef<'_>,
+    token: String,
+    on_change: Channel<InstanceChange>,
+) -> Result<LaunchOutcome, AppError> {
+    let entry = state
+        .launches
+        .get(&token)
+        .ok_or_else(|| crate::profiles::invalid("token", "no such launch in the journal"))?;
+    let profile = writable(&state, &entry.profile_id)?;
+    let client = state.client(&profile).await?;
+    let outcome = launch::retry(&client, &state.launches, &token).await?;
+    follow(on_change, client, profile.id, &outcome);
+    Ok(outcome)
+}
+
+/// The journal: pending and recent launches.
+#[tauri::command]
+#[specta::specta]
+pub fn launch_records(state: AppStateRef<'_>) -> Vec<LaunchRecord> {
+    state.launches.all().iter().rev().map(record_view).collect()
+}
+
+/// Where the launched instances are (RUNNING / LAUNCH_FAILED ends it).
+#[tauri::command]
+#[specta::specta]
+pub async fn launch_progress(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+) -> Result<LaunchProgress, AppError> {
+    console::validate_region(&region)?;
+    let ids = console::validate_ids(&instance_ids)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    launch::progress(&client, &region, &ids).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn quote_to_prepaid(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    period: u32,
+) -> Result<BillingQuote, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    billing::quote_to_prepaid(&client, &region, &instance_ids, period).await
+}
+
+/// Pay-as-you-go → monthly subscription, only at the price the user accepted.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_to_prepaid(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    period: u32,
+    renew_flag: String,
+    accepted_price: f64,
+) -> Result<ActionReport, AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    billing::to_prepaid(
+        &client,
+        &region,
+        &instance_ids,
+        period,
+        &renew_flag,
+        accepted_price,
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn quote_renew(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    period: u32,
+) -> Result<BillingQuote, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    billing::quote_renew(&client, &region, &instance_ids, period).await
+}
+
+/// Renews prepaid instances, only at the price the user accepted.
+#[tauri::command]
+#[specta::specta]
+pub async fn renew_instances(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    period: u32,
+    accepted_price: f64,
+) -> Result<ActionReport, AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    billing::renew(&client, &region, &instance_ids, period, accepted_price).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_renew_flag(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+    renew_flag: String,
+) -> Result<ActionReport, AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    billing::set_renew_flag(&client, &region, &instance_ids, &renew_flag).await
+}

@@ -1,0 +1,255 @@
+//! Billing operations on existing instances: pay-as-you-go → monthly subscription
+//! (ModifyInstancesChargeType, ≤20 instances a call), renewal (RenewInstances) and the
+//! auto-renew flag. Changes that cost money are priced first, and the change is sent
+//! only when the price the user accepted is still the price Tencent quotes.
+
+use crate::console::instances::{ActionReport, InstanceResult, validate_ids, validate_region};
+use crate::error::{AppError, ErrorKind, from_api};
+use crate::profiles::invalid;
+use crate::wizard::price::{ItemPriceView, item_view};
+use crate::wizard::spec::{PERIODS, RENEW_FLAGS};
+use serde::Serialize;
+use tencent_api::models::cvm;
+use tencent_api::{Client, chunk_ids};
+
+pub fn validate_period(period: u32) -> Result<(), AppError> {
+    if PERIODS.contains(&period) {
+        Ok(())
+    } else {
+        Err(invalid(
+            "period",
+            "the period is 1–12, 24, 36, 48 or 60 months",
+        ))
+    }
+}
+
+pub fn validate_renew_flag(flag: &str) -> Result<(), AppError> {
+    if RENEW_FLAGS.contains(&flag) {
+        Ok(())
+    } else {
+        Err(invalid("renewFlag", "unknown renewal setting"))
+    }
+}
+
+/// A price over several calls, summed.
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingQuote {
+    /// ModifyInstancesChargeType or RenewInstances.
+    pub action: String,
+    pub instance_count: u32,
+    pub period: u32,
+    pub original_price: f64,
+    /// What will be charged; pass it back as `acceptedPrice` to go ahead.
+    pub discount_price: f64,
+    /// Per call, as Tencent answered.
+    pub parts: Vec<ItemPriceView>,
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn prepaid(period: u32, flag: Option<&str>) -> cvm::InstanceChargePrepaid {
+    cvm::InstanceChargePrepaid {
+        period: Some(i64::from(period)),
+        renew_flag: flag.map(str::to_owned),
+    }
+}
+
+fn sum(action: &str, ids: usize, period: u32, parts: Vec<ItemPriceView>) -> BillingQuote {
+    BillingQuote {
+        action: action.into(),
+        instance_count: ids as u32,
+        period,
+        original_price: r2(parts.iter().filter_map(|p| p.original_price).sum()),
+        discount_price: r2(parts.iter().filter_map(|p| p.discount_price).sum()),
+        parts,
+    }
+}
+
+/// Prices turning pay-as-you-go instances into a monthly subscription of `period` months.
+pub async fn quote_to_prepaid(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    period: u32,
+) -> Result<BillingQuote, AppError> {
+    validate_region(region)?;
+    validate_period(period)?;
+    let ids = validate_ids(ids)?;
+    let mut parts = Vec::new();
+    for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
+        let req = cvm::InquiryPriceModifyInstancesChargeTypeRequest {
+            instance_ids: Some(chunk.to_vec()),
+            instance_charge_type: Some("PREPAID".into()),
+            instance_charge_prepaid: Some(prepaid(period, None)),
+            ..Default::default()
+        };
+        let r = client
+            .inquiry_price_modify_instances_charge_type(region, &req)
+            .await
+            .map_err(|e| from_api(&e))?;
+        parts.push(item_view(
+            r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
+        ));
+    }
+    Ok(sum("ModifyInstancesChargeType", ids.len(), period, parts))
+}
+
+/// Prices renewing prepaid instances by `period` months.
+pub async fn quote_renew(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    period: u32,
+) -> Result<BillingQuote, AppError> {
+    validate_region(region)?;
+    validate_period(period)?;
+    let ids = validate_ids(ids)?;
+    let mut parts = Vec::new();
+    for chunk in chunk_ids("RenewInstances", &ids) {
+        let req = cvm::InquiryPriceRenewInstancesRequest {
+            instance_ids: Some(chunk.to_vec()),
+            instance_charge_prepaid: Some(prepaid(period, None)),
+            ..Default::default()
+        };
+        let r = client
+            .inquiry_price_renew_instances(region, &req)
+            .await
+            .map_err(|e| from_api(&e))?;
+        parts.push(item_view(
+            r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
+        ));
+    }
+    Ok(sum("RenewInstances", ids.len(), period, parts))
+}
+
+fn price_changed(quoted: f64, accepted: f64) -> Result<(), AppError> {
+    if (quoted - accepted).abs() > 0.005 {
+        return Err(AppError {
+            kind: ErrorKind::StateConflict,
+            code: "App.PriceChanged".into(),
+            message: format!(
+                "the price is now {quoted:.2}, not the {accepted:.2} you accepted; review it and confirm again"
+            ),
+            request_id: None,
+            field: Some("acceptedPrice".into()),
+        });
+    }
+    Ok(())
+}
+
+fn report(action: &str, region: &str, results: Vec<InstanceResult>) -> ActionReport {
+    let succeeded = results.iter().filter(|r| r.ok).count() as u32;
+    ActionReport {
+        action: action.into(),
+        region: region.into(),
+        failed: results.len() as u32 - succeeded,
+        succeeded,
+        results,
+    }
+}
+
+fn chunk_results(
+    chunk: &[String],
+    r: Result<Option<String>, tencent_api::Error>,
+) -> Vec<InstanceResult> {
+    let err = r.as_ref().err().map(from_api);
+    let request_id = match &r {
+        Ok(id) => id.clone(),
+        Err(_) => err.as_ref().and_then(|e| e.request_id.clone()),
+    };
+    chunk
+        .iter()
+        .map(|id| InstanceResult {
+            instance_id: id.clone(),
+            ok: err.is_none(),
+            request_id: request_id.clone(),
+            error: err.clone(),
+        })
+        .collect()
+}
+
+/// Turns pay-as-you-go instances into a monthly subscription, ≤20 a call, after checking
+/// the price is still `accepted_price`.
+pub async fn to_prepaid(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    period: u32,
+    renew_flag: &str,
+    accepted_price: f64,
+) -> Result<ActionReport, AppError> {
+    validate_renew_flag(renew_flag)?;
+    let q = quote_to_prepaid(client, region, ids, period).await?;
+    price_changed(q.discount_price, accepted_price)?;
+    let ids = validate_ids(ids)?;
+    let mut results = Vec::new();
+    for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
+        let req = cvm::ModifyInstancesChargeTypeRequest {
+            instance_ids: Some(chunk.to_vec()),
+            instance_charge_type: Some("PREPAID".into()),
+            instance_charge_prepaid: Some(prepaid(period, Some(renew_flag))),
+            ..Default::default()
+        };
+        let r = client
+            .modify_instances_charge_type(region, &req)
+            .await
+            .map(|r| r.request_id);
+        results.extend(chunk_results(chunk, r));
+    }
+    Ok(report("ModifyInstancesChargeType", region, results))
+}
+
+/// Renews prepaid instances by `period` months after checking the price.
+pub async fn renew(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    period: u32,
+    accepted_price: f64,
+) -> Result<ActionReport, AppError> {
+    let q = quote_renew(client, region, ids, period).await?;
+    price_changed(q.discount_price, accepted_price)?;
+    let ids = validate_ids(ids)?;
+    let mut results = Vec::new();
+    for chunk in chunk_ids("RenewInstances", &ids) {
+        let req = cvm::RenewInstancesRequest {
+            instance_ids: Some(chunk.to_vec()),
+            instance_charge_prepaid: Some(prepaid(period, None)),
+            ..Default::default()
+        };
+        let r = client
+            .renew_instances(region, &req)
+            .await
+            .map(|r| r.request_id);
+        results.extend(chunk_results(chunk, r));
+    }
+    Ok(report("RenewInstances", region, results))
+}
+
+/// Sets the renewal flag of prepaid instances.
+pub async fn set_renew_flag(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+    flag: &str,
+) -> Result<ActionReport, AppError> {
+    validate_region(region)?;
+    validate_renew_flag(flag)?;
+    let ids = validate_ids(ids)?;
+    let mut results = Vec::new();
+    for chunk in chunk_ids("ModifyInstancesRenewFlag", &ids) {
+        let req = cvm::ModifyInstancesRenewFlagRequest {
+            instance_ids: Some(chunk.to_vec()),
+            renew_flag: Some(flag.into()),
+        };
+        let r = client
+            .modify_instances_renew_flag(region, &req)
+            .await
+            .map(|r| r.request_id);
+        results.extend(chunk_results(chunk, r));
+    }
+    Ok(report("ModifyInstancesRenewFlag", region, results))
+}

@@ -1,0 +1,401 @@
+//! Checking, pricing, submitting and following a launch.
+//!
+//! Submission: validate (shape, then facts from the API), DryRun, then ONE ClientToken is
+//! drawn and written with the request to the journal before the request is sent. The
+//! client repeats a RunInstances that carries a token when the answer may have been lost;
+//! if every attempt fails that way the entry stays pending and `retry` (the user, or the
+//! start-up `resume_pending`) re-sends the same request with the same token, which Tencent
+//! answers with the ids of the original purchase instead of buying again.
+
+use crate::console::instances::describe_ids;
+use crate::error::{AppError, ErrorKind};
+use crate::wizard::catalog::{instance_type_row, is_windows};
+use crate::wizard::journal::{EntryState, Journal, JournalEntry};
+use crate::wizard::price::{PriceQuote, quote};
+use crate::wizard::spec::{
+    Facts, LaunchSpec, Login, check_facts, check_price_shape, check_shape, price_request,
+    redacted_json, run_request, with_field,
+};
+use serde::Serialize;
+use tencent_api::models::{cvm, vpc};
+use tencent_api::{Client, ErrorCategory, new_client_token};
+
+/// Asks the API about the type, image and subnet the spec names.
+pub async fn gather_facts(client: &Client, s: &LaunchSpec) -> Result<Facts, AppError> {
+    let region = s.region.as_str();
+    let image_req = cvm::DescribeImagesRequest {
+        image_ids: Some(vec![s.image_id.clone()]),
+        ..Default::default()
+    };
+    let fit_req = cvm::DescribeImagesRequest {
+        image_ids: Some(vec![s.image_id.clone()]),
+        instance_type: Some(s.instance_type.clone()),
+        ..Default::default()
+    };
+    let subnet_req = vpc::DescribeSubnetsRequest {
+        subnet_ids: Some(vec![s.subnet_id.clone()]),
+        ..Default::default()
+    };
+    let subnet = async {
+        if s.subnet_id.is_empty() {
+            return Ok(None);
+        }
+        match client.describe_subnets(region, &subnet_req).await {
+            Ok(r) => Ok(r.subnet_set.unwrap_or_default().into_iter().next()),
+            Err(e) if e.category() == ErrorCategory::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    };
+    let (row, image, fit, subnet) = tokio::join!(
+        instance_type_row(
+            client,
+            region,
+            &s.zone,
+            &s.instance_type,
+            s.billing.charge_type()
+        ),
+        client.describe_images(region, &image_req),
+        client.describe_images(region, &fit_req),
+        subnet,
+    );
+    let not_found_is_none = |r: Result<cvm::DescribeImagesResponse, tencent_api::Error>| match r {
+        Ok(r) => Ok(r.image_set.unwrap_or_default().into_iter().next()),
+        Err(e)
+            if matches!(
+                e.category(),
+                ErrorCategory::NotFound | ErrorCategory::InvalidInput
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(with_field(&e)),
+    };
+    let image = not_found_is_none(image)?;
+    let fits = not_found_is_none(fit)?.is_some();
+    Ok(Facts {
+        instance_type: row.map_err(|e| with_field(&e))?,
+        windows: image.as_ref().is_some_and(is_windows),
+        image,
+        image_fits_type: fits,
+        subnet: subnet
+            .map_err(|e| with_field(&e))?
+            .map(|x| (x.zone.unwrap_or_default(), x.vpc_id.unwrap_or_default())),
+    })
+}
+
+/// Every local check, with the API's facts. Nothing is sent that fails here.
+pub async fn validate(client: &Client, s: &LaunchSpec, max_name: usize) -> Result<(), AppError> {
+    check_shape(s, max_name)?;
+    let facts = gather_facts(client, s).await?;
+    check_facts(s, &facts)
+}
+
+/// Validates, then asks Tencent to check the request without creating anything (stock,
+/// quota, balance, parameters). Tencent's refusal comes back with the spec field it
+/// points at.
+pub async fn dry_run(client: &Client, s: &LaunchSpec, max_name: usize) -> Result<(), AppError> {
+    validate(client, s, max_name).await?;
+    match client
+        .run_instances(&s.region, &run_request(s, None, true))
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == "DryRunOperation" => Ok(()),
+        Err(e) => Err(with_field(&e)),
+    }
+}
+
+/// The live price of the spec (all `count` instances).
+pub async fn price(client: &Client, s: &LaunchSpec) -> Result<PriceQuote, AppError> {
+    check_price_shape(s)?;
+    let r = client
+        .inquiry_price_run_instances(&s.region, &price_request(s))
+        .await
+        .map_err(|e| with_field(&e))?;
+    Ok(quote(
+        s.billing.charge_type(),
+        s.count,
+        r.price.as_ref(),
+        r.request_id,
+    ))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum LaunchStatus {
+    /// Tencent accepted the purchase: the ids are known.
+    Created,
+    /// The answer was lost: the purchase may or may not have happened. Retrying re-sends
+    /// the same ClientToken, so it cannot buy twice.
+    Unknown,
+    /// Tencent refused; nothing was created.
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchOutcome {
+    pub token: String,
+    pub region: String,
+    pub status: LaunchStatus,
+    pub instance_ids: Vec<String>,
+    pub error: Option<AppError>,
+    /// A retry after a restart could not resend the password (it is never stored): if
+    /// this retry created the instances, set their password with Reset password.
+    pub password_not_resent: bool,
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Sends the journalled request once and records the answer.
+async fn send(
+    client: &Client,
+    journal: &Journal,
+    entry: &JournalEntry,
+    req: &cvm::RunInstancesRequest,
+    password_not_resent: bool,
+) -> Result<LaunchOutcome, AppError> {
+    journal.attempt(&entry.token)?;
+    let outcome = |status, ids, error| LaunchOutcome {
+        token: entry.token.clone(),
+        region: entry.region.clone(),
+        status,
+        instance_ids: ids,
+        error,
+        password_not_resent,
+    };
+    match client.run_instances(&entry.region, req).await {
+        Ok(r) => {
+            let ids = r.instance_id_set.unwrap_or_default();
+            journal.resolve(&entry.token, ids.clone())?;
+            Ok(outcome(LaunchStatus::Created, ids, None))
+        }
+        // Throttling or a server error after an attempt whose answer was lost could hide
+        // a purchase that happened: only a refusal of the request itself settles it.
+        Err(e)
+            if e.outcome_unknown()
+                || matches!(
+                    e.category(),
+                    ErrorCategory::Network | ErrorCategory::Server | ErrorCategory::Throttled
+                ) =>
+        {
+            let err = with_field(&e);
+            journal.note(&entry.token, err.message.clone())?;
+            Ok(outcome(LaunchStatus::Unknown, Vec::new(), Some(err)))
+        }
+        Err(e) => {
+            let err = with_field(&e);
+            journal.fail(&entry.token, format!("{}: {}", err.code, err.message))?;
+            Ok(outcome(LaunchStatus::Failed, Vec::new(), Some(err)))
+        }
+    }
+}
+
+/// Validates, dry-runs, journals and sends a launch. `dry_run_first` is false only in
+/// tests that need the send path alone.
+pub async fn submit(
+    client: &Client,
+    journal: &Journal,
+    profile_id: &str,
+    s: &LaunchSpec,
+    max_name: usize,
+) -> Result<LaunchOutcome, AppError> {
+    dry_run(client, s, max_name).await?;
+    submit_checked(client, journal, profile_id, s).await
+}
+
+/// Journals and sends a spec that has been validated and dry-run.
+pub async fn submit_checked(
+    client: &Client,
+    journal: &Journal,
+    profile_id: &str,
+    s: &LaunchSpec,
+) -> Result<LaunchOutcome, AppError> {
+    let token = new_client_token();
+    let req = run_request(s, Some(token.clone()), false);
+    let mut stored = redacted_json(&req);
+    let password = match &s.login {
+        Login::Password { password } => {
+            if let Some(l) = stored
+                .get_mut("LoginSettings")
+                .and_then(|l| l.as_object_mut())
+            {
+                l.remove("Password");
+            }
+            Some(password.clone())
+        }
+        _ => None,
+    };
+    let entry = JournalEntry {
+        token,
+        profile_id: profile_id.to_owned(),
+        region: s.region.clone(),
+        had_password: password.is_some(),
+        request: stored,
+        created_unix: unix_now(),
+        state: EntryState::Pending,
+        instance_ids: Vec::new(),
+        error: None,
+        attempts: 0,
+    };
+    // Written (and synced) before anything leaves: a crash after this point is resumed.
+    journal.begin(entry.clone(), password)?;
+    send(client, journal, &entry, &req, false).await
+}
+
+/// Re-sends a pending entry with its original token. Settled entries answer from the
+/// journal without a call.
+pub async fn retry(
+    client: &Client,
+    journal: &Journal,
+    token: &str,
+) -> Result<LaunchOutcome, AppError> {
+    let entry = journal.get(token).ok_or_else(|| AppError {
+        kind: ErrorKind::NotFound,
+        code: "App.LaunchNotFound".into(),
+        message: "no such launch in the journal".into(),
+        request_id: None,
+        field: None,
+    })?;
+    if entry.state != EntryState::Pending {
+        return Ok(LaunchOutcome {
+            token: entry.token.clone(),
+            region: entry.region.clone(),
+            status: if entry.state == EntryState::Resolved {
+                LaunchStatus::Created
+            } else {
+                LaunchStatus::Failed
+            },
+            instance_ids: entry.instance_ids.clone(),
+            error: None,
+            password_not_resent: false,
+        });
+    }
+    let mut req: cvm::RunInstancesRequest = serde_json::from_value(entry.request.clone())
+        .map_err(|e| AppError::internal("App.Journal", format!("unreadable entry: {e}")))?;
+    req.client_token = Some(entry.token.clone());
+    let mut password_not_resent = false;
+    if entry.had_password {
+        match journal.password(token) {
+            Some(p) => {
+                req.login_settings = Some(cvm::LoginSettings {
+                    password: Some(p),
+                    ..Default::default()
+                })
+            }
+            None => {
+                // After a restart the password is gone. The same token returns the
+                // original purchase if it happened; if not, the instances are created
+                // without a password and must get one with Reset password.
+                req.login_settings = None;
+                password_not_resent = true;
+            }
+        }
+    }
+    send(client, journal, &entry, &req, password_not_resent).await
+}
+
+/// Start-up: re-sends every pending entry (same token) until Tencent answers, then
+/// marks it resolved. `client_for` gives the client of an entry's profile (None when the
+/// profile is gone: the entry stays pending and is reported).
+pub async fn resume_pending<F, Fut>(journal: &Journal, client_for: F) -> Vec<LaunchOutcome>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Option<Client>>,
+{
+    let mut out = Vec::new();
+    for entry in journal.pending() {
+        let Some(client) = client_for(entry.profile_id.clone()).await else {
+            tracing::warn!(
+                token = %entry.token,
+                "pending launch of an unknown profile left in the journal"
+            );
+            continue;
+        };
+        match retry(&client, journal, &entry.token).await {
+            Ok(o) => {
+                tracing::info!(token = %o.token, status = ?o.status, "resumed pending launch");
+                out.push(o);
+            }
+            Err(e) => tracing::warn!(code = %e.code, "resuming a launch: {}", e.message),
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchedInstance {
+    pub instance_id: String,
+    /// None until DescribeInstances shows it.
+    pub state: Option<String>,
+    pub name: String,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    /// Tencent's message when the launch failed.
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchProgress {
+    pub instances: Vec<LaunchedInstance>,
+    pub running: u32,
+    pub failed: u32,
+    /// Every instance is RUNNING or LAUNCH_FAILED.
+    pub done: bool,
+}
+
+/// Where the launched instances are now (one DescribeInstances per 100).
+pub async fn progress(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+) -> Result<LaunchProgress, AppError> {
+    let described = describe_ids(client, region, ids)
+        .await
+        .map_err(|e| crate::error::from_api(&e))?;
+    let instances: Vec<LaunchedInstance> = ids
+        .iter()
+        .map(|id| {
+            let i = described
+                .iter()
+                .find(|i| i.instance_id.as_deref() == Some(id.as_str()));
+            let state = i.and_then(|i| i.instance_state.clone());
+            LaunchedInstance {
+                instance_id: id.clone(),
+                failure: i
+                    .filter(|_| state.as_deref() == Some("LAUNCH_FAILED"))
+                    .map(|i| {
+                        i.latest_operation_error_msg
+                            .clone()
+                            .filter(|m| !m.is_empty())
+                            .unwrap_or_else(|| "the instance failed to launch".into())
+                    }),
+                state,
+                name: i.and_then(|i| i.instance_name.clone()).unwrap_or_default(),
+                private_ip: i
+                    .and_then(|i| i.private_ip_addresses.clone())
+                    .and_then(|v| v.into_iter().next()),
+                public_ip: i
+                    .and_then(|i| i.public_ip_addresses.clone())
+                    .and_then(|v| v.into_iter().next()),
+            }
+        })
+        .collect();
+    let count = |s: &str| {
+        instances
+            .iter()
+            .filter(|i| i.state.as_deref() == Some(s))
+            .count() as u32
+    };
+    let (running, failed) = (count("RUNNING"), count("LAUNCH_FAILED"));
+    Ok(LaunchProgress {
+        done: running + failed == ids.len() as u32,
+        running,
+        failed,
+        instances,
+    })
+}

@@ -1,0 +1,125 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useQuery } from "@tanstack/react-query";
+import type { InstanceChange, LaunchOutcome } from "../../backend";
+import { wizardBackend } from "../../backend/wizard";
+import { ErrorBox } from "../shell/ErrorBox";
+
+/**
+ * After submission: the instances until each is RUNNING or LAUNCH_FAILED (the backend's
+ * watcher streams changes; a poll every 2 s fills in addresses), or, when the answer was
+ * lost, a retry that re-sends the same ClientToken.
+ */
+export function LaunchView(props: {
+  profileId: string;
+  outcome: LaunchOutcome;
+  onRetry: (next: LaunchOutcome) => void;
+  onAnother: () => void;
+}) {
+  const { t } = useTranslation();
+  const { outcome } = props;
+  const [changes, setChanges] = useState<Record<string, InstanceChange>>({});
+  const [retrying, setRetrying] = useState(false);
+  const [retryError, setRetryError] = useState<unknown>(null);
+  const ids = outcome.instanceIds;
+  const progress = useQuery({
+    queryKey: ["wizard", "progress", props.profileId, outcome.token],
+    queryFn: () => wizardBackend.progress(props.profileId, outcome.region, ids),
+    enabled: ids.length > 0,
+    refetchInterval: (q) => (q.state.data?.done ? false : 2000),
+  });
+
+  if (outcome.status === "unknown") {
+    const retry = () => {
+      setRetrying(true);
+      setRetryError(null);
+      wizardBackend
+        .retry(outcome.token, (c) => setChanges((m) => ({ ...m, [c.instanceId]: c })))
+        .then(props.onRetry, setRetryError)
+        .finally(() => setRetrying(false));
+    };
+    return (
+      <section className="card wz-launch" data-testid="wz-unknown">
+        <h2>{t("wizard.launch.unknownTitle")}</h2>
+        <p>{t("wizard.launch.unknownText")}</p>
+        <p className="mono small">
+          {t("wizard.launch.token")}: <span className="selectable">{outcome.token}</span>
+        </p>
+        {outcome.error && (
+          <ErrorBox title={t("wizard.launch.lastError")} error={outcome.error.message} />
+        )}
+        {retryError != null && (
+          <ErrorBox title={t("wizard.launch.retryFailed")} error={retryError} />
+        )}
+        <button
+          type="button"
+          className="btn primary"
+          onClick={retry}
+          disabled={retrying}
+          data-testid="wz-retry"
+        >
+          {retrying ? t("wizard.launch.retrying") : t("wizard.launch.retry")}
+        </button>
+      </section>
+    );
+  }
+
+  const data = progress.data;
+  return (
+    <section className="card wz-launch" data-testid="wz-progress">
+      <h2>
+        {data?.done
+          ? data.failed > 0
+            ? t("wizard.launch.doneWithFailures", { running: data.running, failed: data.failed })
+            : t("wizard.launch.done", { count: data.running })
+          : t("wizard.launch.creating", { count: ids.length })}
+      </h2>
+      {outcome.passwordNotResent && (
+        <p className="wz-warn">{t("wizard.launch.passwordNotResent")}</p>
+      )}
+      <table className="wz-table">
+        <thead>
+          <tr>
+            <th>{t("wizard.launch.id")}</th>
+            <th>{t("wizard.launch.name")}</th>
+            <th>{t("wizard.launch.state")}</th>
+            <th>{t("wizard.launch.ips")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ids.map((id) => {
+            const row = data?.instances.find((i) => i.instanceId === id);
+            const state = row?.state ?? changes[id]?.state ?? "PENDING";
+            return (
+              <tr key={id} data-testid="wz-launched">
+                <td className="mono">{id}</td>
+                <td>{row?.name}</td>
+                <td>
+                  <span
+                    className={`wz-state ${state.toLowerCase()}`}
+                    data-testid="wz-launched-state"
+                  >
+                    {state}
+                  </span>
+                  {row?.failure && <div className="wz-error">{row.failure}</div>}
+                </td>
+                <td className="mono small">
+                  {[row?.privateIp, row?.publicIp].filter(Boolean).join(" / ")}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {progress.isError && (
+        <ErrorBox title={t("wizard.launch.progressFailed")} error={progress.error} />
+      )}
+      <p className="muted small mono">
+        {t("wizard.launch.token")}: {outcome.token}
+      </p>
+      <button type="button" className="btn" onClick={props.onAnother} data-testid="wz-another">
+        {t("wizard.launch.another")}
+      </button>
+    </section>
+  );
+}
