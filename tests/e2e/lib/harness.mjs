@@ -4,7 +4,7 @@
 // session with an unlocked gnome-keyring and a fresh HOME.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
@@ -13,7 +13,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "../../..");
 export const artifactsDir = process.env.CVM_E2E_ARTIFACTS ?? join(repoRoot, "tests/e2e/artifacts");
 const appPath = process.env.CVM_E2E_APP ?? join(repoRoot, "target/debug/cvm-console");
-const driverPort = Number(process.env.CVM_E2E_DRIVER_PORT ?? 4444);
+// Free ports picked per run (not tauri-driver's default 4444), so a second suite running
+// on the same machine, or a driver left behind by a crash, cannot collide with this one.
+let driverPort = Number(process.env.CVM_E2E_DRIVER_PORT ?? 0);
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
 
 function portOpen(port) {
   return new Promise((res) => {
@@ -37,12 +50,14 @@ async function waitFor(cond, what, timeoutMs = 30000) {
 
 /** Starts tauri-driver on its own ports; returns a handle whose stop() kills it by pid. */
 export async function startDriver() {
+  if (!process.env.CVM_E2E_DRIVER_PORT) driverPort = await freePort();
+  const nativePort = await freePort();
   if (await portOpen(driverPort)) {
     throw new Error(`port ${driverPort} is taken: a tauri-driver from an earlier run is still alive?`);
   }
   const child = spawn(
     "tauri-driver",
-    ["--port", String(driverPort), "--native-port", String(driverPort + 1)],
+    ["--port", String(driverPort), "--native-port", String(nativePort)],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   const exited = new Promise((r) => child.once("exit", r));
