@@ -5,6 +5,7 @@ import { AboutPage } from "./features/about/AboutPage";
 import { ActivityPage } from "./features/activity/ActivityPage";
 import { InstancesPage } from "./features/instances/InstancesPage";
 import { ProfilesPage } from "./features/profiles/ProfilesPage";
+import { ResourcesPage } from "./features/resources/ResourcesPage";
 import { SettingsPage } from "./features/settings/SettingsPage";
 import { WizardPage } from "./features/wizard/WizardPage";
 
@@ -30,6 +31,7 @@ function Pages() {
     <Shell page={page} onNavigate={setPage}>
       {page === "instances" && <InstancesPage />}
       {page === "create" && <WizardPage />}
+      {page === "resources" && <ResourcesPage />}
       {page === "activity" && <ActivityPage />}
       {page === "profiles" && <ProfilesPage />}
       {page === "settings" && <SettingsPage />}

@@ -3,7 +3,7 @@
 //! locked read-only profile, and hands over to `crate::resources`.
 
 use crate::console::instances::{ActionReport, read_only_error, validate_region};
-use crate::console::watch::{self, WatchConfig};
+use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::resources::PriceView;
 use crate::resources::addresses::{self, AddressView, AllocateInput};
@@ -13,8 +13,8 @@ use crate::resources::resize::{self, BandwidthOptions, ResizeOptions, StopPlan, 
 use crate::resources::security_groups::{self, SecurityGroupDetail, SecurityGroupView};
 use crate::state::AppState;
 use std::sync::Arc;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use tauri_specta::Event;
 use tencent_api::Client;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -34,14 +34,16 @@ async fn writer(state: &AppState, profile_id: &str, region: &str) -> Result<Clie
     state.client(&profile).await
 }
 
-/// Follows the instance until it settles, pushing `instance-change` events.
+/// Follows the instance until it settles, streaming its changes through `on_change`
+/// (a channel: it needs no event capability and reaches only the dialog that asked).
 fn follow(
-    app: AppHandle,
+    on_change: Channel<InstanceChange>,
     client: Client,
     profile_id: &str,
     region: &str,
     id: String,
     expected: Option<String>,
+    cfg: WatchConfig,
 ) {
     let (profile_id, region) = (profile_id.to_owned(), region.to_owned());
     tauri::async_runtime::spawn(async move {
@@ -51,10 +53,10 @@ fn follow(
             &region,
             vec![id],
             expected.as_deref(),
-            WatchConfig::default(),
+            cfg,
             |change| {
-                if let Err(e) = change.emit(&app) {
-                    tracing::warn!("instance-change event: {e}");
+                if let Err(e) = on_change.send(change) {
+                    tracing::debug!("instance-change channel closed: {e}");
                 }
             },
         )
@@ -89,17 +91,17 @@ pub async fn resize_price(
 }
 
 /// Changes the instance's type (stopping it first, or forcing it off, as asked); the
-/// change is then followed through `instance-change` events until the instance runs.
+/// change is then followed through `on_change` until the instance runs.
 #[tauri::command]
 #[specta::specta]
 pub async fn resize_instance(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_id: String,
     instance_type: String,
     stop_plan: StopPlan,
+    on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     resize::validate_instance_type(&instance_type)?;
     let client = writer(&state, &profile_id, &region).await?;
@@ -113,12 +115,18 @@ pub async fn resize_instance(
     )
     .await?;
     follow(
-        app,
+        on_change,
         client,
         &profile_id,
         &region,
         instance_id,
         Some("RUNNING".into()),
+        // A type change leaves the instance STOPPED (a steady state) for a while before it
+        // starts again: only RUNNING, or three minutes without it, ends the watch.
+        WatchConfig {
+            grace_polls: 120,
+            ..WatchConfig::default()
+        },
     );
     Ok(rid)
 }
@@ -151,17 +159,25 @@ pub async fn bandwidth_price(
 #[tauri::command]
 #[specta::specta]
 pub async fn change_bandwidth(
-    app: AppHandle,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
     instance_id: String,
     bandwidth_mbps: u32,
+    on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     let client = writer(&state, &profile_id, &region).await?;
     let (rid, keep) =
         resize::change_bandwidth(&client, &region, &instance_id, bandwidth_mbps).await?;
-    follow(app, client, &profile_id, &region, instance_id, Some(keep));
+    follow(
+        on_change,
+        client,
+        &profile_id,
+        &region,
+        instance_id,
+        Some(keep),
+        WatchConfig::default(),
+    );
     Ok(rid)
 }
 

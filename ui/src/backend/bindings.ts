@@ -61,12 +61,12 @@ export const commands = {
 	resizePrice: (profileId: string, region: string, instanceId: string, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { profileId, region, instanceId, instanceType })),
 	/**
 	 *  Changes the instance's type (stopping it first, or forcing it off, as asked); the
-	 *  change is then followed through `instance-change` events until the instance runs.
+	 *  change is then followed through `on_change` until the instance runs.
 	 */
-	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan })),
+	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, onChange })),
 	bandwidthOptions: (profileId: string, region: string, instanceId: string) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
 	bandwidthPrice: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
-	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps })),
+	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, onChange })),
 	listSecurityGroups: (profileId: string, region: string) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
 	securityGroupDetail: (profileId: string, region: string, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
 	bindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),

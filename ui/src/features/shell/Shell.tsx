@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   Activity,
+  Boxes,
   Cloud,
   Info,
   KeyRound,
@@ -15,10 +16,12 @@ import { SandboxBanner } from "../profiles/SandboxBanner";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActivityIndicator } from "../activity/ActivityIndicator";
 
-export type Page = "instances" | "create" | "activity" | "profiles" | "settings" | "overview";
+export type Page =
+  "instances" | "create" | "resources" | "activity" | "profiles" | "settings" | "overview";
 
 const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "instances", icon: Server, label: "nav.instances" },
+  { page: "resources", icon: Boxes, label: "resources.title" },
   { page: "create", icon: PlusCircle, label: "wizard.title" },
   { page: "activity", icon: Activity, label: "nav.activity" },
   { page: "profiles", icon: KeyRound, label: "nav.profiles" },

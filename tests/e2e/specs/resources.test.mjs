@@ -1,0 +1,314 @@
+// Resources end to end on the Sandbox: security groups, elastic IPs, key pairs, images,
+// and changing an instance's type and bandwidth. Bad input must be refused with the
+// field named and nothing sent; destructive actions need the resource's name typed.
+import assert from "node:assert/strict";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import {
+  click,
+  invoke,
+  repoRoot,
+  screenshot,
+  selectValue,
+  textOf,
+  typeInto,
+  useApp,
+} from "../lib/harness.mjs";
+
+// The app writes created private keys here instead of asking with a native save dialog
+// (debug builds only; WebDriver cannot drive a GTK file chooser).
+const keyDir = mkdtempSync(join(tmpdir(), "cvm-e2e-keys-"));
+process.env.CVM_CONSOLE_E2E_KEY_DIR = keyDir;
+
+const REGION = "ap-guangzhou";
+const ED25519 =
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1Fh2s0M3Rk1n8Vb4pGQyqf5n0l8h3V7u2m9cX2H0aZ e2e@host";
+
+/** A screenshot kept in docs/ as well as in the run's artifacts. */
+async function docShot(browser, name) {
+  const file = await screenshot(browser, name);
+  const dir = join(repoRoot, "docs/screenshots");
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(file, join(dir, `${name}.png`));
+}
+
+async function waitText(browser, testid, re, timeout = 60000) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await browser.waitUntil(
+    async () => (await el.isExisting()) && re.test(await el.getText()),
+    { timeout, interval: 250, timeoutMsg: `${testid} never matched ${re}` },
+  );
+  return el.getText();
+}
+
+async function gone(browser, testid, timeout = 15000) {
+  const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForExist({ timeout, reverse: true });
+}
+
+/** Rows of the configuration table: id, state, whether it has a public IP. */
+async function cfgRows(browser) {
+  await textOf(browser, "cfg-table", 30000);
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid^="cfg-row-"]')].map((tr) => {
+      const id = tr.getAttribute("data-testid").slice("cfg-row-".length);
+      return {
+        id,
+        state: tr.querySelector(`[data-testid="cfg-state-${id}"]`)?.textContent ?? "",
+        bw: tr.querySelector(`[data-testid="cfg-bw-${id}"]`)?.textContent ?? "",
+      };
+    }),
+  );
+}
+
+/** Closes a dialog an earlier failed test may have left open. */
+async function closeDialogs(browser) {
+  await browser.execute(() => {
+    for (const id of ["resize-close", "bw-close", "res-confirm-cancel"]) {
+      document.querySelector(`[data-testid="${id}"]`)?.click();
+    }
+  });
+}
+
+async function profileId(browser) {
+  const r = await invoke(browser, "list_profiles");
+  assert.ok(r.ok, r.error);
+  return r.data.active;
+}
+
+describe("resources", () => {
+  const app = useApp({ before, after, afterEach });
+  let profile;
+
+  before(async () => {
+    await click(app.browser, "nav-resources");
+    await selectValue(app.browser, "res-region", REGION);
+    profile = await profileId(app.browser);
+  });
+
+  it("lists security groups with their rules and keeps an instance's last group", async () => {
+    await click(app.browser, "res-tab-securityGroups");
+    await textOf(app.browser, "sg-table");
+    await textOf(app.browser, "sg-ingress");
+    const list = await textOf(app.browser, "sg-instances");
+    const first = list.match(/ins-[0-9a-z]{8}/)?.[0];
+    assert.ok(first, "the group is bound to an instance");
+    await click(app.browser, `sg-unbind-${first}`);
+    const report = await waitText(app.browser, "res-report", /failed/);
+    assert.match(report, /0 succeeded, 1 failed/);
+    assert.match(await textOf(app.browser, `res-report-error-${first}`), /only security group/);
+    await docShot(app.browser, "resources-security-groups-en-light");
+  });
+
+  it("allocates an EIP (bandwidth checked first), associates, refuses a second bind, disassociates and releases it", async () => {
+    await click(app.browser, "res-tab-addresses");
+    assert.match(await textOf(app.browser, "eip-billing-note"), /still charged/);
+    await click(app.browser, "eip-allocate");
+    await typeInto(app.browser, "eip-bandwidth", "101");
+    assert.match(await textOf(app.browser, "eip-bandwidth-hint"), /1 to 100/);
+    await typeInto(app.browser, "eip-name", "e2e_web");
+    await click(app.browser, "eip-allocate-go");
+    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
+    await docShot(app.browser, "resources-eip-bad-bandwidth-en-light");
+    await typeInto(app.browser, "eip-bandwidth", "5");
+    await click(app.browser, "eip-allocate-go");
+    await gone(app.browser, "eip-allocate-dialog");
+    const table = await waitText(app.browser, "eip-table", /e2e_web/);
+    const eip = table.split("\n").find((l) => l.includes("e2e_web"))?.match(/eip-[0-9a-z]{8}/)?.[0];
+    assert.ok(eip, table);
+    assert.match(await textOf(app.browser, `eip-status-${eip}`), /Idle/);
+
+    await click(app.browser, `eip-associate-${eip}`);
+    const target = await app.browser.execute(() => {
+      const s = document.querySelector('[data-testid="eip-associate-target"]');
+      return s && s.options.length > 1 ? s.options[1].value : null;
+    });
+    assert.ok(target, "an instance to associate with");
+    await selectValue(app.browser, "eip-associate-target", target);
+    await click(app.browser, "eip-associate-go");
+    await gone(app.browser, "eip-associate-dialog");
+    await waitText(app.browser, `eip-status-${eip}`, /Bound/);
+
+    // Already bound: the backend names the field and sends nothing.
+    const again = await invoke(app.browser, "associate_address", {
+      profileId: profile,
+      region: REGION,
+      addressId: eip,
+      instanceId: target,
+    });
+    assert.equal(again.ok, false);
+    assert.match(again.error, /"field":"addressId"/);
+    assert.match(again.error, /already bound/);
+    await docShot(app.browser, "resources-eip-en-light");
+
+    await click(app.browser, `eip-disassociate-${eip}`);
+    await waitText(app.browser, `eip-status-${eip}`, /Idle/);
+    await click(app.browser, `eip-release-${eip}`);
+    assert.match(await textOf(app.browser, "res-confirm"), new RegExp(eip));
+    const go = await app.browser.$('[data-testid="res-confirm-go"]');
+    assert.equal(await go.isEnabled(), false);
+    await typeInto(app.browser, "res-confirm-input", eip);
+    await docShot(app.browser, "resources-eip-release-confirm-en-light");
+    await click(app.browser, "res-confirm-go");
+    await gone(app.browser, "res-confirm");
+    await gone(app.browser, `eip-row-${eip}`);
+  });
+
+  it("creates a key pair whose private key is saved once, owner-only, and never shown", async () => {
+    await click(app.browser, "res-tab-keyPairs");
+    await textOf(app.browser, "kp-table");
+    const long = "a".repeat(26);
+    await typeInto(app.browser, "kp-create-name", long);
+    assert.match(await textOf(app.browser, "kp-name-hint"), /25/);
+    await click(app.browser, "kp-create");
+    assert.match(await textOf(app.browser, "res-field-error-keyName"), /at most 25/);
+    await typeInto(app.browser, "kp-create-name", "e2e_laptop");
+    await click(app.browser, "kp-create");
+    const saved = await textOf(app.browser, "kp-created");
+    const file = join(keyDir, "e2e_laptop.pem");
+    assert.ok(saved.includes(file), saved);
+    assert.ok(existsSync(file));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const pem = readFileSync(file, "utf8");
+    assert.match(pem, /^-----BEGIN RSA PRIVATE KEY-----/);
+    const body = pem.split("\n")[1];
+    const html = await app.browser.execute(() => document.body.innerHTML);
+    assert.ok(!html.includes(body.slice(0, 40)), "the private key is not on screen");
+    await textOf(app.browser, "kp-row-e2e_laptop");
+    await docShot(app.browser, "resources-key-pairs-en-light");
+  });
+
+  it("imports a public key after refusing a malformed one, and deletes only keys not in use", async () => {
+    await typeInto(app.browser, "kp-import-name", "e2e_imported");
+    await typeInto(app.browser, "kp-import-key", "ssh-rsa not-a-key");
+    await textOf(app.browser, "kp-key-hint");
+    await click(app.browser, "kp-import");
+    assert.match(await textOf(app.browser, "res-field-error-publicKey"), /ssh-rsa key/);
+    await typeInto(app.browser, "kp-import-key", ED25519);
+    await click(app.browser, "kp-import");
+    await textOf(app.browser, "kp-row-e2e_imported");
+
+    // A preloaded key used by instances: refused, naming them.
+    const inUse = await app.browser.execute(() => {
+      const row = [...document.querySelectorAll('[data-testid^="kp-row-"]')].find((r) =>
+        /ins-/.test(r.textContent),
+      );
+      return row?.getAttribute("data-testid").slice("kp-row-".length) ?? null;
+    });
+    assert.ok(inUse, "a key pair in use");
+    await click(app.browser, `kp-delete-${inUse}`);
+    await typeInto(app.browser, "res-confirm-input", inUse);
+    await click(app.browser, "res-confirm-go");
+    assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
+    assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
+    await docShot(app.browser, "resources-key-pair-in-use-en-light");
+    await click(app.browser, "res-confirm-cancel");
+    await gone(app.browser, "res-confirm");
+
+    await click(app.browser, "kp-delete-e2e_imported");
+    await typeInto(app.browser, "res-confirm-input", "e2e_imported");
+    await click(app.browser, "res-confirm-go");
+    await gone(app.browser, "kp-row-e2e_imported");
+  });
+
+  it("lists public, private and shared images with filters", async () => {
+    await click(app.browser, "res-tab-images");
+    const all = Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]);
+    assert.ok(all > 3);
+    await typeInto(app.browser, "img-platform", "Ubuntu");
+    await click(app.browser, "img-search");
+    await app.browser.waitUntil(
+      async () => Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]) < all,
+      { timeout: 15000 },
+    );
+    const table = await textOf(app.browser, "img-table");
+    assert.match(table, /Ubuntu/);
+    assert.doesNotMatch(table, /CentOS|Windows/);
+    await docShot(app.browser, "resources-images-en-light");
+    await selectValue(app.browser, "img-type", "PRIVATE_IMAGE");
+    assert.match(await textOf(app.browser, "img-empty"), /No private images/);
+  });
+
+  it("changes a running instance's type: sellable types only, price, stop first, progress until running", async () => {
+    await click(app.browser, "res-tab-configuration");
+    const rows = await cfgRows(app.browser);
+    const running = rows.find((r) => r.state === "RUNNING");
+    assert.ok(running, "a running instance");
+    await click(app.browser, `cfg-resize-${running.id}`);
+    await textOf(app.browser, "resize-target");
+    // A type the zone does not sell is refused with the field named, before anything is sent.
+    const bogus = await invoke(app.browser, "resize_instance", {
+      profileId: profile,
+      region: REGION,
+      instanceId: running.id,
+      instanceType: "ZZ9.HUGE9",
+      stopPlan: "forceStop",
+      onChange: "__CHANNEL__:1", // never used: the refusal comes first
+    });
+    assert.equal(bogus.ok, false);
+    assert.match(bogus.error, /"field":"instanceType"/);
+    const target = await app.browser.execute(() => {
+      const s = document.querySelector('[data-testid="resize-target"]');
+      const o = [...s.options].find((x) => x.value && !x.disabled);
+      return o?.value ?? null;
+    });
+    assert.ok(target, "a sellable type");
+    await selectValue(app.browser, "resize-target", target);
+    await textOf(app.browser, "res-price");
+    await click(app.browser, "resize-plan-stopFirst");
+    await docShot(app.browser, "resources-resize-en-light");
+    await click(app.browser, "resize-go");
+    const done = await waitText(app.browser, "resize-done", /RUNNING/, 120000);
+    assert.ok(done.includes(target), done);
+    assert.match(await textOf(app.browser, "resize-states"), /STOPP|RUNNING|STARTING/);
+    await docShot(app.browser, "resources-resize-done-en-light");
+    await click(app.browser, "resize-close");
+    await waitText(app.browser, `cfg-type-${running.id}`, new RegExp(target.replace(".", "\\.")));
+  });
+
+  it("changes bandwidth within the billing model's limits", async () => {
+    await closeDialogs(app.browser);
+    const rows = await cfgRows(app.browser);
+    const withIp = rows.find((r) => r.state === "RUNNING" && /Mbps/.test(r.bw));
+    assert.ok(withIp, "a running instance with a public IP");
+    await click(app.browser, `cfg-bandwidth-${withIp.id}`);
+    await typeInto(app.browser, "bw-value", "5000");
+    await textOf(app.browser, "bw-hint");
+    await click(app.browser, "bw-go");
+    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
+    const current = Number(withIp.bw.match(/\d+/)[0]);
+    // Raising is allowed for every billing model (prepaid bandwidth cannot be lowered).
+    const next = current < 50 ? current + 1 : current - 1;
+    await typeInto(app.browser, "bw-value", String(next));
+    await textOf(app.browser, "res-price");
+    await docShot(app.browser, "resources-bandwidth-en-light");
+    await click(app.browser, "bw-go");
+    await waitText(app.browser, "bw-done", new RegExp(`${next} Mbps`), 60000);
+    await click(app.browser, "bw-close");
+  });
+
+  it("renders in Simplified Chinese and dark", async () => {
+    await closeDialogs(app.browser);
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "language-select", "zh-CN");
+    await selectValue(app.browser, "theme-select", "dark");
+    await click(app.browser, "nav-resources");
+    await click(app.browser, "res-tab-addresses");
+    assert.match(await textOf(app.browser, "eip-billing-note"), /闲置/);
+    await docShot(app.browser, "resources-eip-zh-CN-dark");
+    await click(app.browser, "res-tab-securityGroups");
+    await textOf(app.browser, "sg-ingress");
+    await docShot(app.browser, "resources-security-groups-zh-CN-dark");
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "theme-select", "dark");
+    await selectValue(app.browser, "language-select", "en");
+    await click(app.browser, "nav-resources");
+    await click(app.browser, "res-tab-keyPairs");
+    await textOf(app.browser, "kp-table");
+    await docShot(app.browser, "resources-key-pairs-en-dark");
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "theme-select", "light");
+  });
+});

@@ -1,0 +1,138 @@
+// Resources facade (security groups, elastic IPs, key pairs, images, instance type and
+// bandwidth changes): the resources feature talks to Tauri only through this module.
+import { commands } from "./bindings";
+import type {
+  ActionReport,
+  AddressView,
+  AllocateInput,
+  AppError,
+  BandwidthOptions,
+  CreatedKeyPair,
+  ImageFilter,
+  ImageView,
+  InstanceChange,
+  InstancePage,
+  KeyPairView,
+  ListSummary,
+  PriceView,
+  RegionView,
+  ResizeOptions,
+  SecurityGroupDetail,
+  SecurityGroupView,
+  StopPlan,
+} from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
+import { BackendError } from "./index";
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const r = await call;
+  if (r.status === "error") throw new BackendError(r.error);
+  return r.data;
+}
+
+/** A channel whose messages go to `cb` (the backend streams instance changes through it). */
+function channel<T>(cb: (v: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = cb;
+  return c;
+}
+
+export const resourcesBackend = {
+  listRegions: (profile: string, language: "en" | "zh-CN"): Promise<RegionView[]> =>
+    unwrap(commands.listRegions(profile, language)),
+  /** Every instance of the region (all pages). */
+  listInstances: async (profile: string, region: string) => {
+    const channel = new Channel<InstancePage>();
+    const pages: InstancePage[] = [];
+    channel.onmessage = (p) => pages.push(p);
+    const summary: ListSummary = await unwrap(
+      commands.listInstances(profile, region, null, channel),
+    );
+    return { summary, instances: pages.flatMap((p) => p.instances) };
+  },
+
+  resizeOptions: (profile: string, region: string, id: string): Promise<ResizeOptions> =>
+    unwrap(commands.resizeOptions(profile, region, id)),
+  resizePrice: (profile: string, region: string, id: string, type: string): Promise<PriceView> =>
+    unwrap(commands.resizePrice(profile, region, id, type)),
+  resizeInstance: (
+    profile: string,
+    region: string,
+    id: string,
+    type: string,
+    plan: StopPlan,
+    onChange: (change: InstanceChange) => void,
+  ): Promise<string | null> =>
+    unwrap(commands.resizeInstance(profile, region, id, type, plan, channel(onChange))),
+  bandwidthOptions: (profile: string, region: string, id: string): Promise<BandwidthOptions> =>
+    unwrap(commands.bandwidthOptions(profile, region, id)),
+  bandwidthPrice: (profile: string, region: string, id: string, mbps: number): Promise<PriceView> =>
+    unwrap(commands.bandwidthPrice(profile, region, id, mbps)),
+  changeBandwidth: (
+    profile: string,
+    region: string,
+    id: string,
+    mbps: number,
+    onChange: (change: InstanceChange) => void,
+  ): Promise<string | null> =>
+    unwrap(commands.changeBandwidth(profile, region, id, mbps, channel(onChange))),
+
+  listSecurityGroups: (profile: string, region: string): Promise<SecurityGroupView[]> =>
+    unwrap(commands.listSecurityGroups(profile, region)),
+  securityGroupDetail: (
+    profile: string,
+    region: string,
+    sg: string,
+  ): Promise<SecurityGroupDetail> => unwrap(commands.securityGroupDetail(profile, region, sg)),
+  bindSecurityGroup: (
+    profile: string,
+    region: string,
+    sg: string,
+    ids: string[],
+  ): Promise<ActionReport> => unwrap(commands.bindSecurityGroup(profile, region, sg, ids)),
+  unbindSecurityGroup: (
+    profile: string,
+    region: string,
+    sg: string,
+    ids: string[],
+  ): Promise<ActionReport> => unwrap(commands.unbindSecurityGroup(profile, region, sg, ids)),
+
+  listAddresses: (profile: string, region: string): Promise<AddressView[]> =>
+    unwrap(commands.listAddresses(profile, region)),
+  allocateAddress: (profile: string, region: string, input: AllocateInput): Promise<string[]> =>
+    unwrap(commands.allocateAddress(profile, region, input)),
+  associateAddress: (
+    profile: string,
+    region: string,
+    address: string,
+    instance: string,
+  ): Promise<string | null> =>
+    unwrap(commands.associateAddress(profile, region, address, instance)),
+  disassociateAddress: (profile: string, region: string, address: string): Promise<string | null> =>
+    unwrap(commands.disassociateAddress(profile, region, address)),
+  releaseAddress: (
+    profile: string,
+    region: string,
+    address: string,
+    confirm: string,
+  ): Promise<string | null> => unwrap(commands.releaseAddress(profile, region, address, confirm)),
+
+  listKeyPairs: (profile: string, region: string): Promise<KeyPairView[]> =>
+    unwrap(commands.listKeyPairs(profile, region)),
+  /** Null when the user cancelled the save dialog (nothing was created). */
+  createKeyPair: (profile: string, region: string, name: string): Promise<CreatedKeyPair | null> =>
+    unwrap(commands.createKeyPair(profile, region, name)),
+  importKeyPair: (profile: string, region: string, name: string, key: string): Promise<string> =>
+    unwrap(commands.importKeyPair(profile, region, name, key)),
+  deleteKeyPair: (
+    profile: string,
+    region: string,
+    keyId: string,
+    confirm: string,
+  ): Promise<string | null> => unwrap(commands.deleteKeyPair(profile, region, keyId, confirm)),
+
+  listImages: (profile: string, region: string, filter: ImageFilter): Promise<ImageView[]> =>
+    unwrap(commands.listImages(profile, region, filter)),
+};

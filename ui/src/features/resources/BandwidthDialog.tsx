@@ -1,0 +1,131 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { resourcesBackend } from "../../backend/resources";
+import { ErrorNote, FieldError, Modal, PriceText, fieldOf } from "./common";
+import { useInstanceProgress } from "./useInstanceProgress";
+
+/**
+ * Change an instance's public bandwidth within its billing model's limits, with the
+ * quoted price. The instance list can open it for one instance.
+ */
+export function BandwidthDialog(props: {
+  profileId: string;
+  region: string;
+  instanceId: string;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { profileId, region, instanceId } = props;
+  const options = useQuery({
+    queryKey: ["bandwidthOptions", profileId, region, instanceId],
+    queryFn: () => resourcesBackend.bandwidthOptions(profileId, region, instanceId),
+  });
+  const [value, setValue] = useState("");
+  const o = options.data;
+  const n = Number(value);
+  const valid =
+    !!o &&
+    value !== "" &&
+    Number.isInteger(n) &&
+    n >= o.minMbps &&
+    n <= o.maxMbps &&
+    n !== o.currentMbps &&
+    !(o.prepaid && n < o.currentMbps);
+  const price = useQuery({
+    queryKey: ["bandwidthPrice", profileId, region, instanceId, n],
+    queryFn: () => resourcesBackend.bandwidthPrice(profileId, region, instanceId, n),
+    enabled: valid,
+  });
+  const progress = useInstanceProgress(profileId);
+  const change = useMutation({
+    mutationFn: () =>
+      resourcesBackend.changeBandwidth(profileId, region, instanceId, n, progress.onChange),
+  });
+
+  return (
+    <Modal
+      title={t("resources.bw.title", { id: instanceId })}
+      testid="bandwidth-dialog"
+      onClose={props.onClose}
+    >
+      {options.isPending && <p className="muted">{t("resources.loading")}</p>}
+      {options.error && <ErrorNote error={options.error} />}
+      {o && (
+        <>
+          <p>
+            {t("resources.bw.current", {
+              mbps: o.currentMbps,
+              charge: t(`resources.charge.${o.internetChargeType}`, o.internetChargeType),
+            })}
+          </p>
+          {o.unsupported ? (
+            <p className="res-field-error" data-testid="bw-unsupported">
+              {o.unsupported}
+            </p>
+          ) : (
+            <>
+              <label className="res-label">
+                {t("resources.bw.new", { min: o.minMbps, max: o.maxMbps })}
+                <input
+                  className="res-input"
+                  inputMode="numeric"
+                  data-testid="bw-value"
+                  value={value}
+                  disabled={change.isSuccess}
+                  onChange={(e) => setValue(e.target.value.trim())}
+                />
+              </label>
+              {value !== "" && !valid && (
+                <p className="res-field-error" data-testid="bw-hint">
+                  {o.prepaid && n < o.currentMbps
+                    ? t("resources.bw.prepaidLower")
+                    : t("resources.bw.range", { min: o.minMbps, max: o.maxMbps })}
+                </p>
+              )}
+              <FieldError error={change.error} field="bandwidth" />
+              {o.prepaid && <p className="small muted">{t("resources.bw.prepaidNote")}</p>}
+              {valid && (
+                <p>
+                  {t("resources.bw.price")}{" "}
+                  <PriceText price={price.data} loading={price.isFetching} />
+                </p>
+              )}
+              {price.error && <ErrorNote error={price.error} />}
+            </>
+          )}
+        </>
+      )}
+      {change.error && fieldOf(change.error) !== "bandwidth" && <ErrorNote error={change.error} />}
+      {change.isSuccess && (
+        <div className="res-progress" data-testid="bw-progress">
+          {progress.settled ? (
+            <p className="res-success" data-testid="bw-done">
+              {t("resources.bw.done", {
+                mbps: progress.settled.instance?.bandwidthOutMbps ?? n,
+              })}
+            </p>
+          ) : (
+            <p>{t("resources.bw.applying")}</p>
+          )}
+        </div>
+      )}
+      <div className="res-actions">
+        <button type="button" className="btn" data-testid="bw-close" onClick={props.onClose}>
+          {change.isSuccess ? t("resources.close") : t("resources.cancel")}
+        </button>
+        {!change.isSuccess && (
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="bw-go"
+            disabled={!o || !!o.unsupported || value === "" || change.isPending}
+            onClick={() => change.mutate()}
+          >
+            {t("resources.bw.go")}
+          </button>
+        )}
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,235 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { CreatedKeyPair, KeyPairView } from "../../backend";
+import { resourcesBackend } from "../../backend/resources";
+import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
+import type { Scope } from "./ResourcesPage";
+import { keyNameProblem, publicKeyLooksValid } from "./validation";
+
+export function KeyPairsTab({ scope }: { scope: Scope }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  // Key pairs are account-wide: the region only routes the calls.
+  const key = ["keyPairs", scope.profileId];
+  const list = useQuery({
+    queryKey: key,
+    queryFn: () => resourcesBackend.listKeyPairs(scope.profileId, scope.region),
+  });
+  const refresh = () => void qc.invalidateQueries({ queryKey: key });
+  const [deleting, setDeleting] = useState<KeyPairView | null>(null);
+  const del = useMutation({
+    mutationFn: (p: { id: string; confirm: string }) =>
+      resourcesBackend.deleteKeyPair(scope.profileId, scope.region, p.id, p.confirm),
+    onSuccess: () => {
+      setDeleting(null);
+      refresh();
+    },
+  });
+
+  return (
+    <div>
+      <p className="res-note small">{t("resources.kp.accountWide")}</p>
+      <div className="res-forms">
+        <CreateForm scope={scope} onDone={refresh} />
+        <ImportForm scope={scope} onDone={refresh} />
+      </div>
+      {list.isPending && <p className="muted">{t("resources.loading")}</p>}
+      {list.error && <ErrorNote error={list.error} />}
+      {list.data && (
+        <table className="res-table" data-testid="kp-table">
+          <thead>
+            <tr>
+              <th>{t("resources.col.id")}</th>
+              <th>{t("resources.col.name")}</th>
+              <th>{t("resources.kp.usedBy")}</th>
+              <th>{t("resources.col.created")}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((k) => (
+              <tr key={k.id} data-testid={`kp-row-${k.name}`}>
+                <td className="mono">{k.id}</td>
+                <td>{k.name}</td>
+                <td className="mono small">
+                  {k.associatedInstanceIds.length ? k.associatedInstanceIds.join(", ") : "—"}
+                </td>
+                <td className="small">{k.createdTime?.slice(0, 10)}</td>
+                <td className="res-row-actions">
+                  <button
+                    type="button"
+                    className="btn small res-danger"
+                    data-testid={`kp-delete-${k.name}`}
+                    disabled={scope.locked}
+                    onClick={() => {
+                      del.reset();
+                      setDeleting(k);
+                    }}
+                  >
+                    {t("resources.kp.delete")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t("resources.kp.deleteTitle", { name: deleting.name })}
+          body={
+            <>
+              <p>{t("resources.kp.deleteBody", { name: deleting.name, id: deleting.id })}</p>
+              {deleting.associatedInstanceIds.length > 0 && (
+                <p className="res-field-error">
+                  {t("resources.kp.inUse", { ids: deleting.associatedInstanceIds.join(", ") })}
+                </p>
+              )}
+            </>
+          }
+          phrase={deleting.name}
+          action={t("resources.kp.delete")}
+          busy={del.isPending}
+          error={del.error}
+          onCancel={() => setDeleting(null)}
+          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed })}
+        />
+      )}
+    </div>
+  );
+}
+
+function NameHint({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const p = name ? keyNameProblem(name) : null;
+  if (!p) return null;
+  return (
+    <p className="res-field-error" data-testid="kp-name-hint">
+      {t(`resources.kp.name.${p}`)}
+    </p>
+  );
+}
+
+function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<CreatedKeyPair | "cancelled" | null>(null);
+  const create = useMutation({
+    mutationFn: () => resourcesBackend.createKeyPair(scope.profileId, scope.region, name),
+    onSuccess: (r) => {
+      setCreated(r ?? "cancelled");
+      if (r) {
+        setName("");
+        onDone();
+      }
+    },
+  });
+  return (
+    <form
+      className="res-card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setCreated(null);
+        create.mutate();
+      }}
+    >
+      <h3>{t("resources.kp.create")}</h3>
+      <label className="res-label">
+        {t("resources.kp.nameLabel")}
+        <input
+          className="res-input"
+          data-testid="kp-create-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <NameHint name={name} />
+      <FieldError error={create.error} field="keyName" />
+      <p className="small muted">{t("resources.kp.createNote")}</p>
+      <button
+        type="submit"
+        className="btn primary"
+        data-testid="kp-create"
+        disabled={scope.locked || create.isPending}
+      >
+        {t("resources.kp.createButton")}
+      </button>
+      {create.error && fieldOf(create.error) !== "keyName" && <ErrorNote error={create.error} />}
+      {created === "cancelled" && (
+        <p className="muted small" data-testid="kp-create-cancelled">
+          {t("resources.kp.cancelled")}
+        </p>
+      )}
+      {created && created !== "cancelled" && (
+        <p className="res-success" data-testid="kp-created">
+          {t("resources.kp.saved", { name: created.keyPair.name, path: created.savedTo })}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function ImportForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState("");
+  const [key, setKey] = useState("");
+  const imp = useMutation({
+    mutationFn: () => resourcesBackend.importKeyPair(scope.profileId, scope.region, name, key),
+    onSuccess: () => {
+      setName("");
+      setKey("");
+      onDone();
+    },
+  });
+  return (
+    <form
+      className="res-card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        imp.mutate();
+      }}
+    >
+      <h3>{t("resources.kp.import")}</h3>
+      <label className="res-label">
+        {t("resources.kp.nameLabel")}
+        <input
+          className="res-input"
+          data-testid="kp-import-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </label>
+      <NameHint name={name} />
+      <FieldError error={imp.error} field="keyName" />
+      <label className="res-label">
+        {t("resources.kp.publicKey")}
+        <textarea
+          className="res-input mono"
+          rows={3}
+          data-testid="kp-import-key"
+          placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5… me@laptop"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+        />
+      </label>
+      {key.trim() !== "" && !publicKeyLooksValid(key) && (
+        <p className="res-field-error" data-testid="kp-key-hint">
+          {t("resources.kp.keyHint")}
+        </p>
+      )}
+      <FieldError error={imp.error} field="publicKey" />
+      <button
+        type="submit"
+        className="btn primary"
+        data-testid="kp-import"
+        disabled={scope.locked || imp.isPending}
+      >
+        {t("resources.kp.importButton")}
+      </button>
+      {imp.error && !["keyName", "publicKey"].includes(fieldOf(imp.error) ?? "") && (
+        <ErrorNote error={imp.error} />
+      )}
+    </form>
+  );
+}

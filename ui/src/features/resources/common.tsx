@@ -1,0 +1,166 @@
+import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { BackendError, type AppError, type PriceView } from "../../backend";
+
+export function errorDetail(e: unknown): AppError | null {
+  if (e instanceof BackendError) return e.detail;
+  if (typeof e === "object" && e !== null && "kind" in e && "code" in e && "message" in e)
+    return e as AppError;
+  return null;
+}
+
+/** The field a backend refusal names, if it names one. */
+export function fieldOf(e: unknown): string | null {
+  return errorDetail(e)?.field ?? null;
+}
+
+/** A failure: what kind it is, Tencent's (or our) code, the message and the RequestId. */
+export function ErrorNote(props: { error: unknown; testid?: string }) {
+  const { t } = useTranslation();
+  const d = errorDetail(props.error);
+  return (
+    <div className="res-error" role="alert" data-testid={props.testid ?? "res-error"}>
+      {d ? (
+        <>
+          <p>{t(`resources.kind.${d.kind}`)}</p>
+          <p className="small" data-testid="res-error-message">
+            {d.message}
+          </p>
+          <p className="mono small">
+            <span data-testid="res-error-code">{d.code}</span>
+            {d.requestId && <span className="selectable"> · RequestId {d.requestId}</span>}
+          </p>
+        </>
+      ) : (
+        <p>{String(props.error)}</p>
+      )}
+    </div>
+  );
+}
+
+/** A field's error message, when the backend's refusal names that field. */
+export function FieldError(props: { error: unknown; field: string }) {
+  const d = errorDetail(props.error);
+  if (!d || d.field !== props.field) return null;
+  return (
+    <p className="res-field-error" role="alert" data-testid={`res-field-error-${props.field}`}>
+      {d.message}
+    </p>
+  );
+}
+
+export function Modal(props: {
+  title: string;
+  testid: string;
+  children: ReactNode;
+  onClose: () => void;
+}) {
+  return (
+    <div className="res-backdrop">
+      <div
+        className="res-modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        data-testid={props.testid}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") props.onClose();
+        }}
+      >
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A destructive action's confirmation: it names the resource and its billing, and the
+ * resource's id (or name) must be typed before the button is enabled.
+ */
+export function ConfirmDialog(props: {
+  title: string;
+  body: ReactNode;
+  phrase: string;
+  action: string;
+  busy: boolean;
+  error: unknown;
+  onCancel: () => void;
+  onConfirm: (typed: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [typed, setTyped] = useState("");
+  return (
+    <Modal title={props.title} testid="res-confirm" onClose={props.onCancel}>
+      <div className="res-confirm-body">{props.body}</div>
+      <label className="res-label">
+        {t("resources.confirm.type", { phrase: props.phrase })}
+        <input
+          className="res-input mono"
+          data-testid="res-confirm-input"
+          value={typed}
+          autoFocus
+          onChange={(e) => setTyped(e.target.value)}
+        />
+      </label>
+      {props.error != null && <ErrorNote error={props.error} />}
+      <div className="res-actions">
+        <button
+          type="button"
+          className="btn"
+          data-testid="res-confirm-cancel"
+          onClick={props.onCancel}
+        >
+          {t("resources.cancel")}
+        </button>
+        <button
+          type="button"
+          className="btn res-danger"
+          data-testid="res-confirm-go"
+          disabled={props.busy || typed.trim() !== props.phrase}
+          onClick={() => props.onConfirm(typed.trim())}
+        >
+          {props.action}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** A quoted price in words: per unit for postpaid, a total for prepaid. */
+export function PriceText(props: { price: PriceView | undefined; loading: boolean }) {
+  const { t } = useTranslation();
+  if (props.loading) return <span className="muted">{t("resources.price.loading")}</span>;
+  const p = props.price;
+  if (!p) return <span className="muted">—</span>;
+  if (p.discountPrice != null) {
+    return (
+      <span data-testid="res-price">
+        {t("resources.price.total", { price: p.discountPrice.toFixed(2) })}
+        {p.originalPrice != null && p.originalPrice !== p.discountPrice && (
+          <span className="muted"> ({p.originalPrice.toFixed(2)})</span>
+        )}
+      </span>
+    );
+  }
+  if (p.unitPrice != null || p.unitPriceDiscount != null) {
+    const v = p.unitPriceDiscount ?? p.unitPrice ?? 0;
+    const unit = p.chargeUnit ?? "HOUR";
+    return (
+      <span data-testid="res-price">
+        {t("resources.price.per", {
+          price: v.toFixed(4).replace(/0+$/, "").replace(/\.$/, ""),
+          unit: t(`resources.price.unit.${unit}`, unit),
+        })}
+      </span>
+    );
+  }
+  return <span className="muted">—</span>;
+}
+
+/** A fresh idempotency token for one allocation intent. */
+export function newClientToken(): string {
+  return (
+    globalThis.crypto?.randomUUID?.() ?? `t-${Date.now()}-${Math.random().toString(36).slice(2)}`
+  );
+}
