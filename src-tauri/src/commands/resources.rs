@@ -404,3 +404,57 @@ pub async fn list_images(
     let client = reader(&state, &profile_id, &region).await?;
     images::list_images(&client, &region, &filter).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::{ApiLanguage, BudgetChoice, Profile, ProfileKind, Site};
+    use crate::secrets::{KeyringProblem, Vault};
+
+    fn state_with(read_only: bool) -> (AppState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(
+            dir.path().join("config"),
+            dir.path().join("data"),
+            Vault::unavailable(KeyringProblem::NoService),
+        )
+        .unwrap();
+        state
+            .update_profiles(|f| {
+                f.profiles.push(Profile {
+                    id: "prod".into(),
+                    name: "Production".into(),
+                    kind: ProfileKind::Cloud,
+                    site: Site::China,
+                    default_region: "ap-guangzhou".into(),
+                    language: ApiLanguage::EnUs,
+                    budget: BudgetChoice::Current,
+                    read_only,
+                    masked_secret_id: Some("AKID…1234".into()),
+                    has_token: false,
+                    last_region: None,
+                });
+                Ok(())
+            })
+            .unwrap();
+        (state, dir)
+    }
+
+    /// A locked read-only profile is refused before any client (or keyring) is touched;
+    /// reads go ahead, and so do writes once the profile is unlocked for the session.
+    #[tokio::test]
+    async fn read_only_profiles_refuse_mutations_until_unlocked() {
+        let (state, _dir) = state_with(true);
+        let e = writer(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        assert_eq!(e.code, "App.ProfileReadOnly");
+        // Reading goes on to the client, which fails here only for want of a keyring.
+        let e = reader(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        assert_ne!(e.code, "App.ProfileReadOnly");
+        state.set_unlocked("prod", true);
+        let e = writer(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        assert_ne!(e.code, "App.ProfileReadOnly");
+        // A bad region is refused first of all.
+        let e = writer(&state, "prod", "mars-1").await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("region"));
+    }
+}

@@ -282,6 +282,7 @@ describe("resources", () => {
     // Raising is allowed for every billing model (prepaid bandwidth cannot be lowered).
     const next = current < 50 ? current + 1 : current - 1;
     await typeInto(app.browser, "bw-value", String(next));
+    await gone(app.browser, "res-field-error-bandwidth"); // the refusal was about the old value
     await textOf(app.browser, "res-price");
     await docShot(app.browser, "resources-bandwidth-en-light");
     await click(app.browser, "bw-go");

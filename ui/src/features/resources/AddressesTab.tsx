@@ -234,7 +234,10 @@ function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () =
           data-testid="eip-bandwidth"
           inputMode="numeric"
           value={bandwidth}
-          onChange={(e) => setBandwidth(e.target.value)}
+          onChange={(e) => {
+            allocate.reset();
+            setBandwidth(e.target.value);
+          }}
         />
       </label>
       {!inRange && (

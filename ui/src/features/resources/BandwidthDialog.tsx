@@ -73,7 +73,10 @@ export function BandwidthDialog(props: {
                   data-testid="bw-value"
                   value={value}
                   disabled={change.isSuccess}
-                  onChange={(e) => setValue(e.target.value.trim())}
+                  onChange={(e) => {
+                    change.reset();
+                    setValue(e.target.value.trim());
+                  }}
                 />
               </label>
               {value !== "" && !valid && (

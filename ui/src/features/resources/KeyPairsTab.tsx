@@ -141,7 +141,10 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
           className="res-input"
           data-testid="kp-create-name"
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            create.reset();
+            setName(e.target.value);
+          }}
         />
       </label>
       <NameHint name={name} />
@@ -210,7 +213,10 @@ function ImportForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
           data-testid="kp-import-key"
           placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5… me@laptop"
           value={key}
-          onChange={(e) => setKey(e.target.value)}
+          onChange={(e) => {
+            imp.reset();
+            setKey(e.target.value);
+          }}
         />
       </label>
       {key.trim() !== "" && !publicKeyLooksValid(key) && (

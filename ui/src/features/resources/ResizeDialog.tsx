@@ -71,7 +71,10 @@ export function ResizeDialog(props: {
               data-testid="resize-target"
               value={target}
               disabled={resize.isPending || resize.isSuccess}
-              onChange={(e) => setTarget(e.target.value)}
+              onChange={(e) => {
+                resize.reset();
+                setTarget(e.target.value);
+              }}
             >
               <option value="">{t("resources.resize.pick")}</option>
               {o.targets.map((x) => (
