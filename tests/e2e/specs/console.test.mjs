@@ -80,8 +80,12 @@ describe("console", () => {
     await selectValue(b, "state-filter", "");
     await selectValue(b, "zone-filter", "ap-guangzhou-3");
     await waitUntil(b, async () => !(await textOf(b, "instance-count")).includes("…"), "zone listing");
-    const zones = await b.$$('[data-testid^="row-ins-"] .col-zone');
-    for (const z of zones) assert.equal(await z.getText(), "ap-guangzhou-3");
+    // Rows outside the viewport are not "displayed" to WebDriver: read the DOM text.
+    const zones = await b.execute(() =>
+      [...document.querySelectorAll('[data-testid^="row-ins-"] .col-zone')].map((e) => e.textContent),
+    );
+    assert.ok(zones.length > 0);
+    for (const z of zones) assert.equal(z, "ap-guangzhou-3");
     await selectValue(b, "zone-filter", "");
     await listed(b);
   });
@@ -111,18 +115,25 @@ describe("console", () => {
     await click(b, "action-reboot");
     await click(b, "dialog-confirm");
     assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
+    await waitUntil(b, async () => (await rowState(b, id)) === "REBOOTING", "REBOOTING");
     await waitUntil(b, async () => (await rowState(b, id)) === "RUNNING", "back to RUNNING");
   });
 
   it("shows the API's refusal of an action in the wrong state, with its code and RequestId", async () => {
     const b = app.browser;
-    const [id] = await rowIds(b, '[data-state="RUNNING"]');
+    const id = (await rowIds(b, '[data-state="RUNNING"]')).at(-1);
     await selectOnly(b, id);
     // Stop it behind the page's back, then reboot before the page has heard: the UI still
     // shows RUNNING, so it sends the reboot, and the API refuses it.
     const outcome = await b.executeAsync((id, done) => {
-      const q = (t) => document.querySelector(`[data-testid="${t}"]`);
-      const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+      const q = async (t) => {
+        for (let i = 0; i < 100; i++) {
+          const el = document.querySelector(`[data-testid="${t}"]`);
+          if (el) return el;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        throw new Error(`no ${t}`);
+      };
       window.__TAURI_INTERNALS__
         .invoke("stop_instances", {
           profileId: "sandbox",
@@ -134,19 +145,30 @@ describe("console", () => {
           onChange: `__CHANNEL__:${window.__TAURI_INTERNALS__.transformCallback(() => {})}`,
         })
         .then(async () => {
-          q("action-reboot").click();
-          await pause(80);
-          q("dialog-confirm").click();
+          (await q("action-reboot")).click();
+          (await q("dialog-confirm")).click();
           done("sent");
-        }, (e) => done(`stop failed: ${JSON.stringify(e)}`));
+        }, (e) => done(`stop failed: ${JSON.stringify(e)}`))
+        .catch((e) => done(`page: ${e.message}`));
     }, id);
     assert.equal(outcome, "sent");
     const code = await textOf(b, `result-error-${id}`);
     assert.match(code, /UnsupportedOperation\.InstanceState/);
     const rid = await textOf(b, "problem-request-id");
     assert.match(rid, /^[0-9a-f-]{36}$/);
+    await (await b.$('[data-testid="dialog-reboot"]')).waitForExist({ reverse: true, timeout: 10000 });
+    await b.pause(300);
     await screenshot(b, "console-refused-en-light");
-    await waitUntil(b, async () => (await rowState(b, id)) === "STOPPED", "STOPPED");
+    // The stop was not this page's action, so only a refresh shows where it went.
+    await waitUntil(
+      b,
+      async () => {
+        await click(b, "refresh");
+        await listed(b);
+        return (await rowState(b, id)) === "STOPPED";
+      },
+      "STOPPED after refresh",
+    );
   });
 
   it("terminates one instance after typed confirmation naming it and its billing", async () => {
@@ -163,6 +185,7 @@ describe("console", () => {
       const confirm = await b.$('[data-testid="dialog-confirm"]');
       assert.equal(await confirm.isEnabled(), false, "needs the typed id first");
       await typeInto(b, "terminate-confirm-input", id);
+      await (await b.$('[data-testid="dialog-confirm"]')).waitForEnabled({ timeout: 10000 });
       await screenshot(b, "console-terminate-dialog-en-light");
     }
     await click(b, "dialog-confirm");
