@@ -26,9 +26,13 @@ const REGION = "ap-guangzhou";
 const ED25519 =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1Fh2s0M3Rk1n8Vb4pGQyqf5n0l8h3V7u2m9cX2H0aZ e2e@host";
 
-/** A screenshot kept in docs/ as well as in the run's artifacts. */
+/**
+ * A screenshot in the run's artifacts; with CVM_E2E_DOCS=1 also copied to
+ * docs/screenshots (so an ordinary run leaves the working tree clean).
+ */
 async function docShot(browser, name) {
   const file = await screenshot(browser, name);
+  if (process.env.CVM_E2E_DOCS !== "1") return;
   const dir = join(repoRoot, "docs/screenshots");
   mkdirSync(dir, { recursive: true });
   copyFileSync(file, join(dir, `${name}.png`));
@@ -83,6 +87,10 @@ describe("resources", () => {
   let profile;
 
   before(async () => {
+    // Earlier spec files share this HOME: make sure the Sandbox is the active profile.
+    const active = await invoke(app.browser, "set_active_profile", { id: "sandbox" });
+    assert.ok(active.ok, active.error);
+    await app.browser.refresh();
     await click(app.browser, "nav-resources");
     await selectValue(app.browser, "res-region", REGION);
     profile = await profileId(app.browser);
