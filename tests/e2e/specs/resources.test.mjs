@@ -2,7 +2,15 @@
 // and changing an instance's type and bandwidth. Bad input must be refused with the
 // field named and nothing sent; destructive actions need the resource's name typed.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -74,6 +82,18 @@ async function closeDialogs(browser) {
       document.querySelector(`[data-testid="${id}"]`)?.click();
     }
   });
+}
+
+function filesUnder(dir) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...filesUnder(p));
+    else if (st.isFile()) out.push(p);
+  }
+  return out;
 }
 
 async function profileId(browser) {
@@ -184,6 +204,13 @@ describe("resources", () => {
     const body = pem.split("\n")[1];
     const html = await app.browser.execute(() => document.body.innerHTML);
     assert.ok(!html.includes(body.slice(0, 40)), "the private key is not on screen");
+    // Nor anywhere the app writes: config, data, logs, web view storage (all under HOME).
+    const home = process.env.CVM_E2E_HOME;
+    if (home) {
+      for (const f of filesUnder(home)) {
+        assert.ok(!readFileSync(f).includes(body.slice(0, 40)), `the private key leaked into ${f}`);
+      }
+    }
     await textOf(app.browser, "kp-row-e2e_laptop");
     await docShot(app.browser, "resources-key-pairs-en-light");
   });
