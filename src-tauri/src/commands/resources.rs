@@ -312,6 +312,7 @@ pub async fn list_key_pairs(
 async fn key_destination(
     app: &AppHandle,
     name: &str,
+    title: &str,
 ) -> Result<Option<std::path::PathBuf>, AppError> {
     if cfg!(debug_assertions)
         && let Some(dir) = std::env::var_os("CVM_CONSOLE_E2E_KEY_DIR")
@@ -324,7 +325,7 @@ async fn key_destination(
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
-        .set_title("Save the private key (this is the only copy)")
+        .set_title(title)
         .set_file_name(format!("{name}.pem"))
         .add_filter("PEM private key", &["pem"])
         .save_file(move |p| {
@@ -352,10 +353,19 @@ pub async fn create_key_pair(
     profile_id: String,
     region: String,
     name: String,
+    dialog_title: String,
 ) -> Result<Option<CreatedKeyPair>, AppError> {
     key_pairs::validate_key_name(&name)?;
     let client = writer(&state, &profile_id, &region).await?;
-    let Some(path) = key_destination(&app, &name).await? else {
+    // The UI's localised title; a plain English one if it is empty or odd.
+    let title = dialog_title.trim();
+    let title =
+        if title.is_empty() || title.chars().count() > 120 || title.chars().any(char::is_control) {
+            "Save the private key (this is the only copy)"
+        } else {
+            title
+        };
+    let Some(path) = key_destination(&app, &name, title).await? else {
         return Ok(None);
     };
     key_pairs::create(&client, &region, &name, |key| {

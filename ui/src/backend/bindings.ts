@@ -82,7 +82,7 @@ export const commands = {
 	 *  written there (owner-only) and nowhere else. None when the user cancelled the dialog
 	 *  (nothing was created).
 	 */
-	createKeyPair: (profileId: string, region: string, name: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name })),
+	createKeyPair: (profileId: string, region: string, name: string, dialogTitle: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name, dialogTitle })),
 	importKeyPair: (profileId: string, region: string, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
 	deleteKeyPair: (profileId: string, region: string, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
 	listImages: (profileId: string, region: string, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),

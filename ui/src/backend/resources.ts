@@ -122,8 +122,13 @@ export const resourcesBackend = {
   listKeyPairs: (profile: string, region: string): Promise<KeyPairView[]> =>
     unwrap(commands.listKeyPairs(profile, region)),
   /** Null when the user cancelled the save dialog (nothing was created). */
-  createKeyPair: (profile: string, region: string, name: string): Promise<CreatedKeyPair | null> =>
-    unwrap(commands.createKeyPair(profile, region, name)),
+  createKeyPair: (
+    profile: string,
+    region: string,
+    name: string,
+    dialogTitle: string,
+  ): Promise<CreatedKeyPair | null> =>
+    unwrap(commands.createKeyPair(profile, region, name, dialogTitle)),
   importKeyPair: (profile: string, region: string, name: string, key: string): Promise<string> =>
     unwrap(commands.importKeyPair(profile, region, name, key)),
   deleteKeyPair: (

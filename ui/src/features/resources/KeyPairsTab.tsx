@@ -116,7 +116,13 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedKeyPair | "cancelled" | null>(null);
   const create = useMutation({
-    mutationFn: () => resourcesBackend.createKeyPair(scope.profileId, scope.region, name),
+    mutationFn: () =>
+      resourcesBackend.createKeyPair(
+        scope.profileId,
+        scope.region,
+        name,
+        t("resources.kp.saveTitle", { name }),
+      ),
     onSuccess: (r) => {
       setCreated(r ?? "cancelled");
       if (r) {
