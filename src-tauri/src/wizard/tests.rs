@@ -77,7 +77,8 @@ fn facts_ok() -> Facts {
 fn shape_errors_name_the_spec_field() {
     let ok = base_spec("ap-guangzhou-3", "S5.MEDIUM4", "img-6n21msk1");
     assert!(check_shape(&ok, 60).is_ok());
-    let cases: Vec<(Box<dyn Fn(&mut LaunchSpec)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut LaunchSpec)>;
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|s| s.zone = "ap-shanghai-2".into()), "zone"),
         (
             Box::new(|s| {
