@@ -313,7 +313,7 @@ pub fn verify(
     now: i64,
     req: &ReceivedRequest<'_>,
 ) -> Result<(), VerifyError> {
-    if (now - req.timestamp).abs() > MAX_CLOCK_SKEW_SECS {
+    if now.abs_diff(req.timestamp) > MAX_CLOCK_SKEW_SECS as u64 {
         return Err(VerifyError::Expired);
     }
     let date = credential_date(req.timestamp).ok_or(VerifyError::Mismatch)?;

@@ -56,6 +56,11 @@ describe("profiles, keyring and Sandbox", () => {
 
   it("opens on the Sandbox, with its banner and a working keyring", async () => {
     await captureIpc(app.browser);
+    // Earlier spec files share this HOME: start from English and the light theme.
+    await click(app.browser, "nav-settings");
+    await selectValue(app.browser, "language-select", "en");
+    await selectValue(app.browser, "theme-select", "light");
+    await click(app.browser, "nav-profiles");
     assert.match(await textOf(app.browser, "sandbox-banner"), /nothing is billed/i);
     const status = await textOf(app.browser, "keyring-status");
     assert.equal(status, "Keyring available");
