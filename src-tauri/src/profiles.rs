@@ -313,13 +313,8 @@ pub fn validate_name(
 pub fn validate_site(site: &Site) -> Result<(), AppError> {
     if let Site::Custom { url } = site {
         // The client's own endpoint rules are the authority (https, or http on loopback).
-        let creds = tencent_api::Credentials::new(
-            "AKIDvalidationonly000000000000000000",
-            "validation-only-key-000000000000",
-        );
-        tencent_api::Client::builder(creds)
-            .endpoint(tencent_api::Endpoint::Custom(url.clone()))
-            .build()
+        tencent_api::Endpoint::Custom(url.clone())
+            .validate()
             .map_err(|e| invalid("site", format!("custom endpoint: {}", e.message())))?;
     }
     Ok(())

@@ -29,7 +29,7 @@ pub(crate) struct Target {
 
 impl Endpoint {
     /// Checks a custom base URL once, when the client is built.
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    pub fn validate(&self) -> Result<(), Error> {
         if let Endpoint::Custom(base) = self {
             parse_custom(base)?;
         }
