@@ -217,8 +217,11 @@ def scenario(method):
     check(f"{m} error codes", errors)
 
 
+import launch_templates  # noqa: E402 - the cases in their own file, run after the main ones
+
 for method in ("POST", "GET"):
     scenario(method)
+    launch_templates.scenario(method, globals())
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -53,6 +53,10 @@ pub const CVM_ACTIONS: &[&str] = &[
     "DeleteKeyPairs",
     "AssociateSecurityGroups",
     "DescribeInstancesModification",
+    "CreateLaunchTemplate",
+    "DescribeLaunchTemplates",
+    "DescribeLaunchTemplateVersions",
+    "DeleteLaunchTemplate",
 ];
 
 pub const VPC_ACTIONS: &[&str] = &[

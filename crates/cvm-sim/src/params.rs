@@ -60,6 +60,20 @@ impl Params {
         }
     }
 
+    /// The parameters as JSON (launch templates keep them).
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.map.clone())
+    }
+
+    /// Parameters of the same kind (GET-lenient or not) with other values.
+    pub fn replaced(&self, map: Map<String, Value>) -> Params {
+        Params {
+            map,
+            prefix: self.prefix.clone(),
+            lenient: self.lenient,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

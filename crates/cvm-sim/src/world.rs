@@ -294,6 +294,8 @@ pub struct RegionState {
     pub subnets: Vec<Subnet>,
     pub security_groups: Vec<SecurityGroup>,
     pub addresses: Vec<Address>,
+    #[serde(default)]
+    pub launch_templates: Vec<crate::cvm::templates::LaunchTemplate>,
     /// Earliest time anything scheduled happens; None = nothing scheduled.
     #[serde(skip, default = "force_scan")]
     pub next_deadline: Option<i64>,

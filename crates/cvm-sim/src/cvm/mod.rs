@@ -2,6 +2,7 @@
 
 mod ops;
 pub mod price;
+pub mod templates;
 
 use crate::actions::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
 use crate::catalog::{self, Lang, Stock};
@@ -15,6 +16,14 @@ pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Reply> {
     if action == "DescribeInstances" {
         return describe_instances(env, p);
     }
+    if action.contains("LaunchTemplate") {
+        return templates::call(env, action, p).map(Reply::from);
+    }
+    let expanded = match action {
+        "RunInstances" | "InquiryPriceRunInstances" => templates::expand(env, p)?,
+        _ => None,
+    };
+    let p = expanded.as_ref().unwrap_or(p);
     let v = match action {
         "DescribeRegions" => describe_regions(env, p),
         "DescribeZones" => describe_zones(env, p),

@@ -1,0 +1,481 @@
+//! Launch templates (CreateLaunchTemplate, DescribeLaunchTemplates,
+//! DescribeLaunchTemplateVersions, DeleteLaunchTemplate) and RunInstances /
+//! InquiryPriceRunInstances with a `LaunchTemplate`: the version's parameters, overridden by
+//! the ones the request gives. Templates are regional, ids `lt-xxxxxxxx`, versions count
+//! from 1; a template keeps at most 30 versions and a region at most 30 templates.
+//! Passwords are never kept: a version's `LoginSettings.Password` is dropped on creation.
+
+use crate::actions::{Env, page, well_formed};
+use crate::catalog;
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::{FilterDialect, Params, filters};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+pub const MAX_TEMPLATES: usize = 30;
+
+/// The launch parameters a template version may hold (RunInstances' minus the one-offs).
+const DATA_PARAMS: &[&str] = &[
+    "Placement",
+    "ImageId",
+    "InstanceChargeType",
+    "InstanceChargePrepaid",
+    "InstanceType",
+    "SystemDisk",
+    "DataDisks",
+    "VirtualPrivateCloud",
+    "InternetAccessible",
+    "InstanceCount",
+    "InstanceName",
+    "LoginSettings",
+    "SecurityGroupIds",
+    "EnhancedService",
+    "HostName",
+    "ActionTimer",
+    "DisasterRecoverGroupIds",
+    "TagSpecification",
+    "InstanceMarketOptions",
+    "UserData",
+    "CamRoleName",
+    "HpcClusterId",
+    "DisableApiTermination",
+];
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TemplateVersion {
+    pub number: i64,
+    pub description: String,
+    pub created_ms: i64,
+    /// The launch parameters, as given (password removed).
+    pub data: Value,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub name: String,
+    pub created_ms: i64,
+    pub default_version: i64,
+    pub versions: Vec<TemplateVersion>,
+}
+
+pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
+    match action {
+        "CreateLaunchTemplate" => create(env, p),
+        "DescribeLaunchTemplates" => describe(env, p),
+        "DescribeLaunchTemplateVersions" => describe_versions(env, p),
+        "DeleteLaunchTemplate" => delete(env, p),
+        _ => Err(ApiError::new(
+            "InvalidAction",
+            format!("The action `{action}` is not found."),
+        )),
+    }
+}
+
+fn check_id(id: &str) -> ApiResult<()> {
+    if well_formed(id, "lt") {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "InvalidParameterValue.LaunchTemplateIdMalformed",
+            format!("The launch template id `{id}` is malformed (lt-xxxxxxxx)."),
+        ))
+    }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::new(
+        "InvalidParameterValue.LaunchTemplateIdNotExisted",
+        format!("The launch template `{id}` does not exist."),
+    )
+}
+
+/// Checks what a template can be checked for without launching: the zone belongs to the
+/// region, the image and the instance type exist, the billing settings are well formed.
+fn check_data(env: &Env, p: &Params) -> ApiResult<()> {
+    let placement = p
+        .obj("Placement")?
+        .ok_or_else(|| ApiError::missing("Placement"))?;
+    let zone = placement.str_req("Zone")?;
+    if !catalog::zones(env.ctx.region)
+        .iter()
+        .any(|z| z.zone == zone)
+    {
+        return Err(match catalog::find_zone(&zone) {
+            Some(_) => ApiError::new(
+                "InvalidZone.MismatchRegion",
+                format!(
+                    "The zone `{zone}` does not belong to region {}.",
+                    env.ctx.region.id
+                ),
+            ),
+            None => ApiError::new(
+                "InvalidParameterValue.ZoneNotSupported",
+                format!("The zone `{zone}` is not supported."),
+            ),
+        });
+    }
+    let image = p
+        .str("ImageId")?
+        .ok_or_else(|| ApiError::missing("ImageId"))?;
+    if !well_formed(&image, "img") {
+        return Err(ApiError::new(
+            "InvalidImageId.Malformed",
+            format!("The image id `{image}` is malformed."),
+        ));
+    }
+    if catalog::image(&image).is_none() {
+        return Err(ApiError::new(
+            "InvalidImageId.NotFound",
+            format!("The image `{image}` does not exist."),
+        ));
+    }
+    if let Some(t) = p.str("InstanceType")?
+        && catalog::instance_type(&t).is_none()
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InstanceTypeNotFound",
+            format!("The instance type `{t}` does not exist."),
+        ));
+    }
+    if let Some(c) = p.str("InstanceChargeType")?
+        && !["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"].contains(&c.as_str())
+    {
+        return Err(ApiError::invalid_value(
+            "InstanceChargeType",
+            format!("`{c}` is not a billing model"),
+        ));
+    }
+    if let Some(o) = p.obj("InstanceChargePrepaid")? {
+        o.only(&["Period", "RenewFlag", "TimeUnit"])?;
+        if let Some(period) = o.int("Period")?
+            && !catalog::VALID_PERIODS.contains(&period)
+        {
+            return Err(ApiError::new(
+                "InvalidPeriod",
+                "Invalid period. Valid periods are 1-12, 24, 36, 48 and 60 months.",
+            ));
+        }
+    }
+    if let Some(n) = p.int("InstanceCount")?
+        && !(1..=100).contains(&n)
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Range",
+            "`InstanceCount` is 1-100.",
+        ));
+    }
+    Ok(())
+}
+
+/// GET parameters arrive as strings: a version keeps the numbers and booleans typed, as a
+/// POST would have given them, so DescribeLaunchTemplateVersions answers the same either way.
+fn typed(v: Value) -> Value {
+    const INTS: &[&str] = &[
+        "DiskSize",
+        "InstanceCount",
+        "Period",
+        "InternetMaxBandwidthOut",
+        "ProjectId",
+        "Ipv6AddressCount",
+    ];
+    const BOOLS: &[&str] = &[
+        "DisableApiTermination",
+        "PublicIpAssigned",
+        "DeleteWithInstance",
+        "Enabled",
+        "AsVpcGateway",
+        "Encrypt",
+    ];
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::String(s) if INTS.contains(&k.as_str()) => s
+                            .parse::<i64>()
+                            .map(Value::from)
+                            .unwrap_or(Value::String(s)),
+                        Value::String(s) if BOOLS.contains(&k.as_str()) => {
+                            match s.to_ascii_lowercase().as_str() {
+                                "true" => Value::Bool(true),
+                                "false" => Value::Bool(false),
+                                _ => Value::String(s),
+                            }
+                        }
+                        other => typed(other),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(typed).collect()),
+        other => other,
+    }
+}
+
+fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let mut known: Vec<&str> = DATA_PARAMS.to_vec();
+    known.extend([
+        "LaunchTemplateName",
+        "LaunchTemplateVersionDescription",
+        "LaunchTemplateTagSpecification",
+        "ClientToken",
+        "DryRun",
+        "Metadata",
+    ]);
+    p.only(&known)?;
+    let name = p
+        .str("LaunchTemplateName")?
+        .ok_or_else(|| ApiError::missing("LaunchTemplateName"))?;
+    let name_len = name.chars().count();
+    if !(2..=128).contains(&name_len) || name.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InvalidLaunchTemplateName",
+            "`LaunchTemplateName` is 2-128 characters.",
+        ));
+    }
+    let description = p
+        .str("LaunchTemplateVersionDescription")?
+        .unwrap_or_default();
+    if description.chars().count() > 255 {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InvalidLaunchTemplateVersionDescription",
+            "`LaunchTemplateVersionDescription` is at most 255 characters.",
+        ));
+    }
+    check_data(env, p)?;
+    if p.bool("DryRun")?.unwrap_or(false) {
+        return Err(ApiError::new(
+            "DryRunOperation",
+            "The request would have succeeded, but DryRun was set.",
+        ));
+    }
+    let now = env.ctx.now;
+    let mut data = Map::new();
+    if let Value::Object(all) = p.to_value() {
+        for (k, v) in all {
+            if DATA_PARAMS.contains(&k.as_str()) && !v.is_null() {
+                data.insert(k, v);
+            }
+        }
+    }
+    let mut data = match typed(Value::Object(data)) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Some(Value::Object(login)) = data.get_mut("LoginSettings") {
+        login.remove("Password");
+    }
+    let id = env.rng.id("lt");
+    let r = env.region();
+    if r.launch_templates.len() >= MAX_TEMPLATES {
+        return Err(ApiError::new(
+            "LimitExceeded.LaunchTemplateQuota",
+            format!("A region holds at most {MAX_TEMPLATES} launch templates."),
+        ));
+    }
+    r.launch_templates.push(LaunchTemplate {
+        id: id.clone(),
+        name,
+        created_ms: now,
+        default_version: 1,
+        versions: vec![TemplateVersion {
+            number: 1,
+            description,
+            created_ms: now,
+            data: Value::Object(data),
+        }],
+    });
+    Ok(json!({"LaunchTemplateId": id}))
+}
+
+fn info_json(t: &LaunchTemplate, account: &str) -> Value {
+    json!({
+        "LaunchTemplateId": t.id,
+        "LaunchTemplateName": t.name,
+        "LatestVersionNumber": t.versions.iter().map(|v| v.number).max().unwrap_or(1),
+        "DefaultVersionNumber": t.default_version,
+        "LaunchTemplateVersionCount": t.versions.len(),
+        "CreatedBy": account,
+        "CreationTime": clock::iso(t.created_ms),
+    })
+}
+
+fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["LaunchTemplateIds", "Filters", "Offset", "Limit"])?;
+    let ids = p.str_list("LaunchTemplateIds")?;
+    let fs = filters(p, FilterDialect::Cvm, &["launch-template-name"], 10, 5)?;
+    if ids.is_some() && !fs.is_empty() {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "`LaunchTemplateIds` and `Filters` cannot be specified at the same time.",
+        ));
+    }
+    if let Some(ids) = &ids {
+        for id in ids {
+            check_id(id)?;
+        }
+    }
+    let (offset, limit) = page(p, false)?;
+    let account = env.ctx.account.to_owned();
+    let r = env.region();
+    let matched: Vec<&LaunchTemplate> = r
+        .launch_templates
+        .iter()
+        .filter(|t| ids.as_ref().is_none_or(|ids| ids.contains(&t.id)))
+        .filter(|t| {
+            fs.iter().all(|f| {
+                f.values
+                    .iter()
+                    .any(|v| t.name.to_lowercase().contains(&v.to_lowercase()))
+            })
+        })
+        .collect();
+    let set: Vec<Value> = matched
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|t| info_json(t, &account))
+        .collect();
+    Ok(json!({"TotalCount": matched.len(), "LaunchTemplateSet": set}))
+}
+
+fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&[
+        "LaunchTemplateId",
+        "LaunchTemplateVersions",
+        "MinVersion",
+        "MaxVersion",
+        "Offset",
+        "Limit",
+        "DefaultVersion",
+    ])?;
+    let id = p.str_req("LaunchTemplateId")?;
+    check_id(&id)?;
+    let wanted: Option<Vec<i64>> = match p.to_value().get("LaunchTemplateVersions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .map(|v| {
+                    v.as_i64()
+                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                        .ok_or_else(|| ApiError::invalid_type("LaunchTemplateVersions", "integers"))
+                })
+                .collect::<ApiResult<_>>()?,
+        ),
+        Some(_) => {
+            return Err(ApiError::invalid_type(
+                "LaunchTemplateVersions",
+                "an array of integers",
+            ));
+        }
+    };
+    let min = p.int("MinVersion")?;
+    let max = p.int("MaxVersion")?;
+    let default_only = p.bool("DefaultVersion")?.unwrap_or(false);
+    let (offset, limit) = page(p, false)?;
+    let account = env.ctx.account.to_owned();
+    let r = env.region();
+    let t = r
+        .launch_templates
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| not_found(&id))?;
+    if let Some(w) = &wanted
+        && let Some(missing) = w
+            .iter()
+            .find(|n| !t.versions.iter().any(|v| v.number == **n))
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.LaunchTemplateIdVerNotExisted",
+            format!("The launch template `{id}` has no version {missing}."),
+        ));
+    }
+    let matched: Vec<&TemplateVersion> = t
+        .versions
+        .iter()
+        .filter(|v| wanted.as_ref().is_none_or(|w| w.contains(&v.number)))
+        .filter(|v| min.is_none_or(|m| v.number >= m) && max.is_none_or(|m| v.number <= m))
+        .filter(|v| !default_only || v.number == t.default_version)
+        .collect();
+    let set: Vec<Value> = matched
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|v| {
+            json!({
+                "LaunchTemplateId": t.id,
+                "LaunchTemplateVersion": v.number,
+                "LaunchTemplateVersionData": v.data,
+                "CreationTime": clock::iso(v.created_ms),
+                "IsDefaultVersion": v.number == t.default_version,
+                "LaunchTemplateVersionDescription": v.description,
+                "CreatedBy": account,
+            })
+        })
+        .collect();
+    Ok(json!({"TotalCount": matched.len(), "LaunchTemplateVersionSet": set}))
+}
+
+fn delete(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["LaunchTemplateId"])?;
+    let id = p.str_req("LaunchTemplateId")?;
+    check_id(&id)?;
+    let r = env.region();
+    let before = r.launch_templates.len();
+    r.launch_templates.retain(|t| t.id != id);
+    if r.launch_templates.len() == before {
+        return Err(not_found(&id));
+    }
+    Ok(json!({}))
+}
+
+/// RunInstances / InquiryPriceRunInstances with `LaunchTemplate`: the version's parameters
+/// with the request's own on top (a request value replaces the template's whole value).
+/// None when the request names no template.
+pub fn expand(env: &mut Env, p: &Params) -> ApiResult<Option<Params>> {
+    let Some(lt) = p.obj("LaunchTemplate")? else {
+        return Ok(None);
+    };
+    lt.only(&["LaunchTemplateId", "LaunchTemplateVersion"])?;
+    let id = lt.str_req("LaunchTemplateId")?;
+    check_id(&id)?;
+    let version = lt.int("LaunchTemplateVersion")?;
+    let r = env.region();
+    let t = r
+        .launch_templates
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidParameterValue.LaunchTemplateNotFound",
+                format!("The launch template `{id}` does not exist."),
+            )
+        })?;
+    let number = version.unwrap_or(t.default_version);
+    let v = t
+        .versions
+        .iter()
+        .find(|v| v.number == number)
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidParameterValue.LaunchTemplateVersion",
+                format!("The launch template `{id}` has no version {number}."),
+            )
+        })?;
+    let mut map = match &v.data {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    if let Value::Object(given) = p.to_value() {
+        for (k, val) in given {
+            if k != "LaunchTemplate" && !val.is_null() {
+                map.insert(k, val);
+            }
+        }
+    }
+    Ok(Some(p.replaced(map)))
+}
