@@ -13,6 +13,8 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.cvm.v20170312 import cvm_client, models as cvm
 from tencentcloud.vpc.v20170312 import vpc_client, models as vpc
 
+import resources_cases
+
 ADDR = sys.argv[1]
 SECRET_ID = "AKIDcvmsim00000000000000000000000000"
 SECRET_KEY = "cvmsimSecretKey0000000000000000000"
@@ -221,6 +223,7 @@ import launch_templates  # noqa: E402 - the cases in their own file, run after t
 
 for method in ("POST", "GET"):
     scenario(method)
+    resources_cases.run(method, *clients(method), check, req, expect_error, wait_state)
     launch_templates.scenario(method, globals())
 
 print(f"{passed} passed, {failed} failed")

@@ -53,6 +53,10 @@ pub const CVM_ACTIONS: &[&str] = &[
     "DeleteKeyPairs",
     "AssociateSecurityGroups",
     "DescribeInstancesModification",
+    "CreateImage",
+    "DeleteImages",
+    "AssociateInstancesKeyPairs",
+    "DisassociateInstancesKeyPairs",
     "CreateLaunchTemplate",
     "DescribeLaunchTemplates",
     "DescribeLaunchTemplateVersions",
@@ -69,6 +73,9 @@ pub const VPC_ACTIONS: &[&str] = &[
     "AssociateAddress",
     "DisassociateAddress",
     "ReleaseAddresses",
+    "CreateSecurityGroup",
+    "DeleteSecurityGroup",
+    "CreateSecurityGroupPolicies",
 ];
 
 pub fn exists(service: &str, action: &str) -> bool {

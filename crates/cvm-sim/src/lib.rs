@@ -29,6 +29,7 @@ mod preload;
 pub mod rng;
 mod server;
 mod vpc;
+mod vpc_sg;
 pub mod world;
 
 pub use faults::{FaultKind, FaultRule, FaultSpec};

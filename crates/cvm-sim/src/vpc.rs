@@ -20,6 +20,9 @@ pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
         "AssociateAddress" => associate_address(env, p),
         "DisassociateAddress" => disassociate_address(env, p),
         "ReleaseAddresses" => release_addresses(env, p),
+        "CreateSecurityGroup" => crate::vpc_sg::create_security_group(env, p),
+        "DeleteSecurityGroup" => crate::vpc_sg::delete_security_group(env, p),
+        "CreateSecurityGroupPolicies" => crate::vpc_sg::create_policies(env, p),
         _ => Err(ApiError::new(
             "InvalidAction",
             format!("The action `{action}` is not found."),

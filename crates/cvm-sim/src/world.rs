@@ -295,6 +295,8 @@ pub struct RegionState {
     pub security_groups: Vec<SecurityGroup>,
     pub addresses: Vec<Address>,
     #[serde(default)]
+    pub images: Vec<crate::cvm::images::CustomImage>,
+    #[serde(default)]
     pub launch_templates: Vec<crate::cvm::templates::LaunchTemplate>,
     /// Earliest time anything scheduled happens; None = nothing scheduled.
     #[serde(skip, default = "force_scan")]
@@ -567,6 +569,18 @@ pub struct Quotas {
     pub spot_per_region: usize,
     pub key_pairs: usize,
     pub eips_per_region: usize,
+    #[serde(default = "default_images_per_region")]
+    pub images_per_region: usize,
+    #[serde(default = "default_security_groups_per_region")]
+    pub security_groups_per_region: usize,
+}
+
+fn default_images_per_region() -> usize {
+    500
+}
+
+fn default_security_groups_per_region() -> usize {
+    50
 }
 
 impl Default for Quotas {
@@ -577,6 +591,8 @@ impl Default for Quotas {
             spot_per_region: 200,
             key_pairs: 500,
             eips_per_region: 20,
+            images_per_region: default_images_per_region(),
+            security_groups_per_region: default_security_groups_per_region(),
         }
     }
 }

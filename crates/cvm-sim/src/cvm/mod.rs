@@ -1,11 +1,13 @@
 //! CVM actions (service `cvm`, version 2017-03-12): catalog and read actions here, writes in `ops`.
 
+pub mod images;
+pub mod keypairs_bind;
 mod ops;
 pub mod price;
 pub mod templates;
 
 use crate::actions::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
-use crate::catalog::{self, Lang, Stock};
+use crate::catalog::{self, Stock};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{Filter, FilterDialect, Params, filters};
@@ -27,7 +29,11 @@ pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Reply> {
     let v = match action {
         "DescribeRegions" => describe_regions(env, p),
         "DescribeZones" => describe_zones(env, p),
-        "DescribeImages" => describe_images(env, p),
+        "DescribeImages" => images::describe_images(env, p),
+        "CreateImage" => images::create_image(env, p),
+        "DeleteImages" => images::delete_images(env, p),
+        "AssociateInstancesKeyPairs" => keypairs_bind::bind(env, p, true),
+        "DisassociateInstancesKeyPairs" => keypairs_bind::bind(env, p, false),
         "DescribeInstanceTypeConfigs" => describe_instance_type_configs(env, p),
         "DescribeZoneInstanceConfigInfos" => describe_zone_instance_config_infos(env, p),
         "DescribeInstancesStatus" => describe_instances_status(env, p),
@@ -64,99 +70,6 @@ fn describe_zones(env: &mut Env, p: &Params) -> ApiResult<Value> {
 fn fuzzy(hay: &str, values: &[String]) -> bool {
     let hay = hay.to_lowercase();
     values.iter().any(|v| hay.contains(&v.to_lowercase()))
-}
-
-fn image_json(i: &catalog::Image, lang: Lang) -> Value {
-    json!({
-        "ImageId": i.id, "OsName": i.os_name, "ImageType": "PUBLIC_IMAGE", "CreatedTime": i.created,
-        "ImageName": i.name, "ImageDescription": lang.pick(&format!("{} 公共镜像", i.os_name), &format!("{} public image", i.os_name)),
-        "ImageSize": i.size, "Architecture": i.arch.as_str(), "ImageState": "NORMAL", "Platform": i.platform,
-        "ImageCreator": null, "ImageSource": "OFFICIAL", "SyncPercent": null, "IsSupportCloudinit": !i.windows,
-        "SnapshotSet": [], "Tags": [], "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": false
-    })
-}
-
-fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    p.only(&["ImageIds", "Filters", "Offset", "Limit", "InstanceType"])?;
-    let ids = p.str_list("ImageIds")?;
-    let fs = filters(
-        p,
-        FilterDialect::Cvm,
-        &[
-            "image-id",
-            "image-type",
-            "image-name",
-            "platform",
-            "tag-key",
-            "tag-value",
-            "tag:",
-            "instance-type",
-        ],
-        10,
-        5,
-    )?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
-            "`ImageIds` and `Filters` cannot be specified at the same time.",
-        ));
-    }
-    let (offset, limit) = page(p, false)?;
-    let arch = match p.str("InstanceType")? {
-        None => None,
-        Some(t) => {
-            if !t.contains('.') {
-                return Err(ApiError::new(
-                    "InvalidInstanceType.Malformed",
-                    format!("The instance type `{t}` is malformed."),
-                ));
-            }
-            let t = catalog::instance_type(&t).ok_or_else(|| {
-                ApiError::new(
-                    "InvalidParameterValue.InstanceTypeNotFound",
-                    format!("The instance type `{t}` does not exist."),
-                )
-            })?;
-            Some(t.family.arch)
-        }
-    };
-    if let Some(ids) = &ids {
-        if ids.len() > 100 {
-            return Err(ApiError::limit("ImageIds", 100));
-        }
-        if let Some(bad) = ids.iter().find(|i| !well_formed(i, "img")) {
-            return Err(ApiError::new(
-                "InvalidImageId.Malformed",
-                format!("The image id `{bad}` is malformed."),
-            ));
-        }
-    }
-    let matched: Vec<&catalog::Image> = catalog::IMAGES
-        .iter()
-        .filter(|i| ids.as_ref().is_none_or(|ids| ids.iter().any(|x| x == i.id)))
-        .filter(|i| arch.is_none_or(|a| a == i.arch))
-        .filter(|i| {
-            fs.iter().all(|f| match f.name.as_str() {
-                "image-id" => f.values.iter().any(|v| v == i.id),
-                "image-type" => f.values.iter().any(|v| v == "PUBLIC_IMAGE"),
-                "image-name" => fuzzy(i.name, &f.values),
-                "platform" => fuzzy(i.platform, &f.values),
-                "instance-type" => f
-                    .values
-                    .iter()
-                    .any(|v| catalog::instance_type(v).is_some_and(|t| t.family.arch == i.arch)),
-                other => tag_filter(other, &f.values, &[]).unwrap_or(false),
-            })
-        })
-        .collect();
-    let lang = env.ctx.lang;
-    let set: Vec<Value> = matched
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|i| image_json(i, lang))
-        .collect();
-    Ok(json!({"TotalCount": matched.len(), "ImageSet": set}))
 }
 
 /// Zone filter values must be zones of this region.

@@ -1,0 +1,516 @@
+//! Images: public (the catalog), private (made from the account's instances with
+//! CreateImage) and shared with the account (a fixed set, as if another account had shared
+//! them). DescribeImages, CreateImage, DeleteImages.
+//!
+//! A private image is CREATING until its `ready_ms` and NORMAL afterwards (computed when
+//! read, so nothing needs scheduling).
+
+use super::{fuzzy, require_state};
+use crate::actions::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
+use crate::catalog::{self, Lang};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::{FilterDialect, Params, filters};
+use crate::world::{State, Tag};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// How long making an image takes at time scale 1 (a 50 GiB system disk takes minutes).
+const CREATE_MS: i64 = 60_000;
+const STOPPING_MS: i64 = 15_000;
+
+/// An image the account made from one of its instances.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CustomImage {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub os_name: String,
+    pub platform: String,
+    pub architecture: String,
+    pub size: i64,
+    pub windows: bool,
+    pub login_user: String,
+    pub created_ms: i64,
+    pub ready_ms: i64,
+    pub source_instance: String,
+    pub snapshots: Vec<(String, String, i64)>,
+    pub tags: Vec<Tag>,
+}
+
+impl CustomImage {
+    pub fn state(&self, now: i64) -> &'static str {
+        if now < self.ready_ms {
+            "CREATING"
+        } else {
+            "NORMAL"
+        }
+    }
+}
+
+/// The account that shared the shared images (another Tencent account's uin).
+const SHARER: &str = "100023456789";
+
+/// Images another account shared with this one (the same in every region).
+static SHARED: &[(&str, &str, &str, &str, i64)] = &[
+    (
+        "img-shr4ngnx",
+        "nginx-base-2026",
+        "TencentOS Server 3.3 (TK4)",
+        "TencentOS",
+        20,
+    ),
+    (
+        "img-shr7bld1",
+        "ci-runner-ubuntu",
+        "Ubuntu Server 22.04 LTS 64bit",
+        "Ubuntu",
+        50,
+    ),
+];
+
+/// Where an image of any kind comes from, for the rules that differ by kind.
+pub enum Found<'a> {
+    Public,
+    Shared,
+    Private(&'a CustomImage),
+}
+
+/// Looks an image id up among public, shared and the region's private images.
+pub fn find<'a>(env: &'a mut Env, id: &str) -> Option<Found<'a>> {
+    if catalog::image(id).is_some() {
+        return Some(Found::Public);
+    }
+    if SHARED.iter().any(|s| s.0 == id) {
+        return Some(Found::Shared);
+    }
+    env.region()
+        .images
+        .iter()
+        .find(|i| i.id == id)
+        .map(Found::Private)
+}
+
+fn public_json(i: &catalog::Image, lang: Lang) -> Value {
+    json!({
+        "ImageId": i.id, "OsName": i.os_name, "ImageType": "PUBLIC_IMAGE", "CreatedTime": i.created,
+        "ImageName": i.name, "ImageDescription": lang.pick(&format!("{} 公共镜像", i.os_name), &format!("{} public image", i.os_name)),
+        "ImageSize": i.size, "Architecture": i.arch.as_str(), "ImageState": "NORMAL", "Platform": i.platform,
+        "ImageCreator": null, "ImageSource": "OFFICIAL", "SyncPercent": null, "IsSupportCloudinit": !i.windows,
+        "SnapshotSet": [], "Tags": [], "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": false
+    })
+}
+
+fn shared_json(s: &(&str, &str, &str, &str, i64), lang: Lang) -> Value {
+    let (id, name, os, platform, size) = *s;
+    json!({
+        "ImageId": id, "OsName": os, "ImageType": "SHARED_IMAGE", "CreatedTime": "2026-01-15T03:20:00Z",
+        "ImageName": name, "ImageDescription": lang.pick("共享给你的镜像", "Shared with you"),
+        "ImageSize": size, "Architecture": "x86_64", "ImageState": "NORMAL", "Platform": platform,
+        "ImageCreator": SHARER, "ImageSource": "CREATE_IMAGE", "SyncPercent": null, "IsSupportCloudinit": true,
+        "SnapshotSet": [], "Tags": [], "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": false
+    })
+}
+
+fn private_json(i: &CustomImage, account: &str, now: i64) -> Value {
+    let state = i.state(now);
+    let snaps: Vec<Value> = i
+        .snapshots
+        .iter()
+        .map(|(id, usage, size)| json!({"SnapshotId": id, "DiskUsage": usage, "DiskSize": size}))
+        .collect();
+    json!({
+        "ImageId": i.id, "OsName": i.os_name, "ImageType": "PRIVATE_IMAGE", "CreatedTime": clock::iso(i.created_ms),
+        "ImageName": i.name, "ImageDescription": i.description, "ImageSize": i.size, "Architecture": i.architecture,
+        "ImageState": state, "Platform": i.platform, "ImageCreator": account, "ImageSource": "CREATE_IMAGE",
+        "SyncPercent": if state == "NORMAL" { json!(100) } else { json!(null) }, "IsSupportCloudinit": !i.windows,
+        "SnapshotSet": snaps, "Tags": tags_json(&i.tags), "LicenseType": "TencentCloud", "ImageFamily": "",
+        "ImageDeprecated": false
+    })
+}
+
+pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["ImageIds", "Filters", "Offset", "Limit", "InstanceType"])?;
+    let ids = p.str_list("ImageIds")?;
+    let fs = filters(
+        p,
+        FilterDialect::Cvm,
+        &[
+            "image-id",
+            "image-type",
+            "image-name",
+            "platform",
+            "tag-key",
+            "tag-value",
+            "tag:",
+            "instance-type",
+        ],
+        10,
+        5,
+    )?;
+    if ids.is_some() && !fs.is_empty() {
+        return Err(ApiError::new(
+            "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
+            "`ImageIds` and `Filters` cannot be specified at the same time.",
+        ));
+    }
+    let (offset, limit) = page(p, false)?;
+    let arch = match p.str("InstanceType")? {
+        None => None,
+        Some(t) => {
+            if !t.contains('.') {
+                return Err(ApiError::new(
+                    "InvalidInstanceType.Malformed",
+                    format!("The instance type `{t}` is malformed."),
+                ));
+            }
+            let t = catalog::instance_type(&t).ok_or_else(|| {
+                ApiError::new(
+                    "InvalidParameterValue.InstanceTypeNotFound",
+                    format!("The instance type `{t}` does not exist."),
+                )
+            })?;
+            Some(t.family.arch.as_str())
+        }
+    };
+    if let Some(ids) = &ids {
+        if ids.len() > 100 {
+            return Err(ApiError::limit("ImageIds", 100));
+        }
+        if let Some(bad) = ids.iter().find(|i| !well_formed(i, "img")) {
+            return Err(ApiError::new(
+                "InvalidImageId.Malformed",
+                format!("The image id `{bad}` is malformed."),
+            ));
+        }
+    }
+    for f in fs.iter().filter(|f| f.name == "image-type") {
+        if let Some(bad) = f
+            .values
+            .iter()
+            .find(|v| !["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"].contains(&v.as_str()))
+        {
+            return Err(ApiError::new(
+                "InvalidFilter",
+                format!(
+                    "`{bad}` is not an image type (PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE)."
+                ),
+            ));
+        }
+    }
+    let (lang, now, account) = (env.ctx.lang, env.ctx.now, env.ctx.account.to_owned());
+    // (id, type, name, platform, architecture, tags, answer) of every image, in the
+    // console's order: private first, then shared, then public.
+    let mut all: Vec<(String, &str, String, String, String, Vec<Tag>, Value)> = Vec::new();
+    for i in &env.region().images {
+        all.push((
+            i.id.clone(),
+            "PRIVATE_IMAGE",
+            i.name.clone(),
+            i.platform.clone(),
+            i.architecture.clone(),
+            i.tags.clone(),
+            private_json(i, &account, now),
+        ));
+    }
+    for s in SHARED {
+        all.push((
+            s.0.into(),
+            "SHARED_IMAGE",
+            s.1.into(),
+            s.3.into(),
+            "x86_64".into(),
+            Vec::new(),
+            shared_json(s, lang),
+        ));
+    }
+    for i in catalog::IMAGES {
+        all.push((
+            i.id.into(),
+            "PUBLIC_IMAGE",
+            i.name.into(),
+            i.platform.into(),
+            i.arch.as_str().into(),
+            Vec::new(),
+            public_json(i, lang),
+        ));
+    }
+    let matched: Vec<Value> = all
+        .into_iter()
+        .filter(|(id, ..)| ids.as_ref().is_none_or(|ids| ids.contains(id)))
+        .filter(|(.., a, _, _)| arch.is_none_or(|x| x == a))
+        .filter(|(id, kind, name, platform, a, tags, _)| {
+            fs.iter().all(|f| match f.name.as_str() {
+                "image-id" => f.values.contains(id),
+                "image-type" => f.values.iter().any(|v| v == kind),
+                "image-name" => fuzzy(name, &f.values),
+                "platform" => fuzzy(platform, &f.values),
+                "instance-type" => f.values.iter().any(|v| {
+                    catalog::instance_type(v).is_some_and(|t| t.family.arch.as_str() == a)
+                }),
+                other => tag_filter(other, &f.values, tags).unwrap_or(false),
+            })
+        })
+        .map(|x| x.6)
+        .collect();
+    let total = matched.len();
+    let set: Vec<Value> = matched.into_iter().skip(offset).take(limit).collect();
+    Ok(json!({"TotalCount": total, "ImageSet": set}))
+}
+
+/// Tencent's console rule for image names: 1–60 characters of Chinese, letters, digits,
+/// `-`, `_` and `.`.
+fn check_image_name(name: &str) -> ApiResult<()> {
+    if name.trim().is_empty() {
+        return Err(ApiError::missing("ImageName"));
+    }
+    if name.chars().count() > 60 {
+        return Err(ApiError::new(
+            "InvalidParameterValue.TooLong",
+            "`ImageName` may have at most 60 characters.",
+        ));
+    }
+    let ok = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '_' | '.')
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+    };
+    if let Some(c) = name.chars().find(|c| !ok(*c)) {
+        return Err(ApiError::invalid_value(
+            "ImageName",
+            format!("{c:?} is not allowed (Chinese, letters, digits, -, _ and . only)"),
+        ));
+    }
+    Ok(())
+}
+
+fn string_bool(p: &Params, name: &str) -> ApiResult<bool> {
+    match p.str(name)?.as_deref() {
+        None | Some("false") | Some("FALSE") => Ok(false),
+        Some("true") | Some("TRUE") => Ok(true),
+        Some(other) => Err(ApiError::invalid_value(
+            name,
+            format!("`{other}` is not true or false"),
+        )),
+    }
+}
+
+pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&[
+        "ImageName",
+        "InstanceId",
+        "ImageDescription",
+        "ForcePoweroff",
+        "Sysprep",
+        "DataDiskIds",
+        "SnapshotIds",
+        "DryRun",
+        "TagSpecification",
+        "ImageFamily",
+    ])?;
+    let name = p.str("ImageName")?.unwrap_or_default();
+    check_image_name(&name)?;
+    let description = p.str("ImageDescription")?.unwrap_or_default();
+    if description.chars().count() > 256 {
+        return Err(ApiError::new(
+            "InvalidParameterValue.TooLong",
+            "`ImageDescription` may have at most 256 characters.",
+        ));
+    }
+    let force = string_bool(p, "ForcePoweroff")?;
+    let sysprep = string_bool(p, "Sysprep")?;
+    let dry_run = p.bool("DryRun")?.unwrap_or(false);
+    if p.has("SnapshotIds") {
+        // Images from snapshots need CBS, which the simulator does not model.
+        return Err(ApiError::new(
+            "InvalidParameter.InstanceImageNotSupport",
+            "Images can only be made from an instance here (`InstanceId`).",
+        ));
+    }
+    let instance_id = p.str_req("InstanceId")?;
+    if !well_formed(&instance_id, "ins") {
+        return Err(ApiError::new(
+            "InvalidInstanceId.Malformed",
+            format!("The instance id `{instance_id}` is malformed."),
+        ));
+    }
+    let data_disk_ids = p.str_list("DataDiskIds")?.unwrap_or_default();
+    let mut tags = Vec::new();
+    for spec in p.obj_list("TagSpecification")?.unwrap_or_default() {
+        spec.only(&["ResourceType", "Tags"])?;
+        spec.str_req("ResourceType")?;
+        tags = parse_tags(spec.obj_list("Tags")?)?;
+    }
+    let quota = env.ctx.quotas.images_per_region;
+    let (now, req, stop, make) = (
+        env.ctx.now,
+        env.ctx.request_id.to_owned(),
+        env.ctx.clock.scaled(STOPPING_MS),
+        env.ctx.clock.scaled(CREATE_MS),
+    );
+    let r = env.region();
+    let i = r
+        .get(&instance_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidInstanceId.NotFound",
+                format!("The instance `{instance_id}` does not exist."),
+            )
+        })?
+        .clone();
+    require_state(&i, &[State::Running, State::Stopped])?;
+    if sysprep && !i.windows {
+        return Err(ApiError::invalid_value(
+            "Sysprep",
+            "Sysprep applies to Windows images only",
+        ));
+    }
+    if let Some(bad) = data_disk_ids
+        .iter()
+        .find(|d| !i.data_disks.iter().any(|x| &x.disk_id == *d))
+    {
+        return Err(ApiError::invalid_value(
+            "DataDiskIds",
+            format!("`{bad}` is not a data disk of {instance_id}"),
+        ));
+    }
+    if r.images.iter().any(|x| x.name == name) {
+        return Err(ApiError::new(
+            "InvalidImageName.Duplicate",
+            format!("An image named `{name}` already exists."),
+        ));
+    }
+    if r.images.len() >= quota {
+        return Err(ApiError::new(
+            "ImageQuotaLimitExceeded",
+            format!("The quota of {quota} custom images in this region is used up."),
+        ));
+    }
+    if dry_run {
+        return Err(ApiError::new(
+            "DryRunOperation",
+            "The request would have succeeded (DryRun).",
+        ));
+    }
+    let public = catalog::image(&i.image_id);
+    let mut snapshots = vec![(
+        env.rng.id("snap"),
+        "SYSTEM_DISK".to_owned(),
+        i.system_disk_size,
+    )];
+    for d in i
+        .data_disks
+        .iter()
+        .filter(|d| data_disk_ids.contains(&d.disk_id))
+    {
+        snapshots.push((env.rng.id("snap"), "DATA_DISK".to_owned(), d.disk_size));
+    }
+    let id = env.rng.id("img");
+    // A running instance forced off is stopped first; the image is made afterwards.
+    let forced = force && i.state == State::Running;
+    let image = CustomImage {
+        id: id.clone(),
+        name,
+        description,
+        os_name: i.os_name.clone(),
+        platform: public.map_or("Other", |x| x.platform).to_owned(),
+        architecture: catalog::instance_type(&i.instance_type)
+            .map_or("x86_64", |t| t.family.arch.as_str())
+            .to_owned(),
+        size: i.system_disk_size,
+        windows: i.windows,
+        login_user: i.login_user.clone(),
+        created_ms: now,
+        ready_ms: now + make + if forced { stop } else { 0 },
+        source_instance: instance_id.clone(),
+        snapshots,
+        tags,
+    };
+    let r = env.region();
+    r.images.push(image);
+    if let Some(inst) = r.get_mut(&instance_id) {
+        if forced {
+            inst.state = State::Stopping;
+            inst.begin("CreateImage", &req, now, &[(stop, Some(State::Stopped))]);
+        } else {
+            inst.begin("CreateImage", &req, now, &[]);
+        }
+    }
+    r.touch(&instance_id);
+    Ok(json!({"ImageId": id}))
+}
+
+pub fn delete_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["ImageIds", "DeleteBindedSnap", "DryRun"])?;
+    let ids = p.str_list_req("ImageIds")?;
+    p.bool("DeleteBindedSnap")?;
+    let dry_run = p.bool("DryRun")?.unwrap_or(false);
+    if ids.is_empty() {
+        return Err(ApiError::missing("ImageIds"));
+    }
+    if ids.len() > 100 {
+        return Err(ApiError::limit("ImageIds", 100));
+    }
+    let now = env.ctx.now;
+    for id in &ids {
+        if !well_formed(id, "img") {
+            return Err(ApiError::new(
+                "InvalidImageId.Malformed",
+                format!("The image id `{id}` is malformed."),
+            ));
+        }
+        match find(env, id) {
+            None => {
+                return Err(ApiError::new(
+                    "InvalidImageId.NotFound",
+                    format!("The image `{id}` does not exist."),
+                ));
+            }
+            Some(Found::Public) | Some(Found::Shared) => {
+                return Err(ApiError::new(
+                    "UnauthorizedOperation.ImageNotBelongToAccount",
+                    format!("The image `{id}` is not one of your custom images."),
+                ));
+            }
+            Some(Found::Private(i)) if i.state(now) != "NORMAL" => {
+                return Err(ApiError::new(
+                    "InvalidImageId.IncorrectState",
+                    format!(
+                        "The image `{id}` is {} and cannot be deleted yet.",
+                        i.state(now)
+                    ),
+                ));
+            }
+            Some(Found::Private(_)) => {}
+        }
+    }
+    if dry_run {
+        return Err(ApiError::new(
+            "DryRunOperation",
+            "The request would have succeeded (DryRun).",
+        ));
+    }
+    env.region().images.retain(|i| !ids.contains(&i.id));
+    Ok(json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names() {
+        assert!(check_image_name("web-2026.01_base").is_ok());
+        assert!(check_image_name("网站镜像").is_ok());
+        assert_eq!(check_image_name("").unwrap_err().code, "MissingParameter");
+        assert_eq!(
+            check_image_name(&"a".repeat(61)).unwrap_err().code,
+            "InvalidParameterValue.TooLong"
+        );
+        assert_eq!(
+            check_image_name("has space").unwrap_err().code,
+            "InvalidParameterValue"
+        );
+        assert!(SHARED.iter().all(|s| well_formed(s.0, "img")));
+    }
+}

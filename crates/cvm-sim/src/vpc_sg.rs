@@ -1,0 +1,325 @@
+//! Security-group writes (service `vpc`): CreateSecurityGroup, DeleteSecurityGroup and
+//! CreateSecurityGroupPolicies. Reads stay in `vpc.rs`.
+
+use crate::actions::{Env, parse_tags, tags_json, well_formed};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::world::{Policy, SecurityGroup, parse_ipv4};
+use serde_json::{Value, json};
+
+const MAX_RULES_PER_DIRECTION: usize = 100;
+
+fn too_long(name: &str, max: usize) -> ApiError {
+    ApiError::new(
+        "InvalidParameterValue.TooLong",
+        format!("`{name}` may have at most {max} characters."),
+    )
+}
+
+pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["GroupName", "GroupDescription", "ProjectId", "Tags"])?;
+    let name = p.str_req("GroupName")?;
+    let description = p.str_req("GroupDescription")?;
+    if name.trim().is_empty() {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Empty",
+            "`GroupName` must not be empty.",
+        ));
+    }
+    if name.chars().count() > 60 {
+        return Err(too_long("GroupName", 60));
+    }
+    if description.chars().count() > 100 {
+        return Err(too_long("GroupDescription", 100));
+    }
+    let project = match p.int_or_str("ProjectId")? {
+        None | Some(0) => 0,
+        Some(other) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Range",
+                format!("The project `{other}` does not exist."),
+            ));
+        }
+    };
+    let tags = parse_tags(p.obj_list("Tags")?)?;
+    let quota = env.ctx.quotas.security_groups_per_region;
+    let now = env.ctx.now;
+    let id = env.rng.id("sg");
+    let r = env.region();
+    if r.security_groups.len() >= quota {
+        return Err(ApiError::new(
+            "LimitExceeded",
+            format!("The quota of {quota} security groups in this region is used up."),
+        ));
+    }
+    // A new group lets everything out and nothing in, as the console's blank template does.
+    let sg = SecurityGroup {
+        id: id.clone(),
+        name,
+        description,
+        project_id: project,
+        is_default: false,
+        created_ms: now,
+        ingress: Vec::new(),
+        egress: Vec::new(),
+        version: 0,
+        tags,
+    };
+    let out = json!({"SecurityGroup": {"SecurityGroupId": sg.id, "SecurityGroupName": sg.name,
+        "SecurityGroupDesc": sg.description, "ProjectId": sg.project_id.to_string(), "IsDefault": false,
+        "CreatedTime": clock::plain(now), "UpdateTime": clock::plain(now), "TagSet": tags_json(&sg.tags)}});
+    r.security_groups.push(sg);
+    Ok(out)
+}
+
+fn group_index(env: &mut Env, id: &str) -> ApiResult<usize> {
+    if !well_formed(id, "sg") {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Malformed",
+            format!("The security group id `{id}` is malformed."),
+        ));
+    }
+    env.region()
+        .security_groups
+        .iter()
+        .position(|s| s.id == id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "ResourceNotFound",
+                format!("The security group `{id}` does not exist."),
+            )
+        })
+}
+
+pub fn delete_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["SecurityGroupId"])?;
+    let id = p.str_req("SecurityGroupId")?;
+    let at = group_index(env, &id)?;
+    let r = env.region();
+    if r.security_groups[at].is_default {
+        return Err(ApiError::new(
+            "UnsupportedOperation",
+            "The default security group cannot be deleted.",
+        ));
+    }
+    if let Some(user) = r
+        .instances
+        .values()
+        .find(|i| i.security_group_ids.contains(&id))
+    {
+        return Err(ApiError::new(
+            "ResourceInUse",
+            format!(
+                "The security group `{id}` is bound to `{}`; unbind it first.",
+                user.id
+            ),
+        ));
+    }
+    r.security_groups.remove(at);
+    Ok(json!({}))
+}
+
+fn port_ok(port: &str) -> bool {
+    let num = |s: &str| s.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+    port.eq_ignore_ascii_case("all")
+        || port.split(',').all(|part| match part.split_once('-') {
+            Some((a, b)) => num(a) && num(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok(),
+            None => num(part),
+        })
+}
+
+fn cidr_ok(c: &str) -> bool {
+    match c.split_once('/') {
+        Some((ip, bits)) => parse_ipv4(ip).is_some() && bits.parse::<u8>().is_ok_and(|b| b <= 32),
+        None => parse_ipv4(c).is_some(),
+    }
+}
+
+fn parse_policy(q: &Params) -> ApiResult<Policy> {
+    q.only(&[
+        "PolicyIndex",
+        "Protocol",
+        "Port",
+        "CidrBlock",
+        "Action",
+        "PolicyDescription",
+        "Ipv6CidrBlock",
+        "SecurityGroupId",
+        "ServiceTemplate",
+        "AddressTemplate",
+        "ModifyTime",
+    ])?;
+    for unsupported in [
+        "Ipv6CidrBlock",
+        "SecurityGroupId",
+        "ServiceTemplate",
+        "AddressTemplate",
+    ] {
+        if q.has(unsupported) {
+            return Err(ApiError::new(
+                "UnsupportedOperation",
+                format!("`{unsupported}` rules are not modelled by this emulator."),
+            ));
+        }
+    }
+    let protocol = q.str_req("Protocol")?.to_uppercase();
+    let protocol = match protocol.as_str() {
+        "TCP" | "UDP" | "ICMP" | "ALL" => protocol,
+        "ICMPV6" => "ICMPv6".to_owned(),
+        _ => {
+            return Err(ApiError::invalid_value(
+                "Protocol",
+                format!("`{protocol}` is not TCP, UDP, ICMP, ICMPv6 or ALL"),
+            ));
+        }
+    };
+    let port = q.str("Port")?.unwrap_or_else(|| "ALL".into());
+    if !port_ok(&port) {
+        return Err(ApiError::invalid_value(
+            "Port",
+            format!("`{port}` is not all, a port, a list or a range of ports 1-65535"),
+        ));
+    }
+    let port = if port.eq_ignore_ascii_case("all") {
+        "ALL".to_owned()
+    } else {
+        port
+    };
+    if matches!(protocol.as_str(), "ALL" | "ICMP" | "ICMPv6") && port != "ALL" {
+        return Err(ApiError::invalid_value(
+            "Port",
+            format!("a {protocol} rule takes Port all"),
+        ));
+    }
+    let cidr = q.str_req("CidrBlock")?;
+    if !cidr_ok(&cidr) {
+        return Err(ApiError::invalid_value(
+            "CidrBlock",
+            format!("`{cidr}` is not an IPv4 address or CIDR block"),
+        ));
+    }
+    // Tencent's documented normalisation: any 0.0.0.0/n means everywhere.
+    let cidr = if cidr.starts_with("0.0.0.0/") {
+        "0.0.0.0/0".to_owned()
+    } else {
+        cidr
+    };
+    let action = q.str_req("Action")?.to_uppercase();
+    if action != "ACCEPT" && action != "DROP" {
+        return Err(ApiError::invalid_value(
+            "Action",
+            format!("`{action}` is not ACCEPT or DROP"),
+        ));
+    }
+    let description = q.str("PolicyDescription")?.unwrap_or_default();
+    if description.chars().count() > 100 {
+        return Err(too_long("PolicyDescription", 100));
+    }
+    Ok(Policy {
+        protocol,
+        port,
+        cidr,
+        action,
+        description,
+    })
+}
+
+/// Adds rules to one direction of a group (Tencent takes Ingress or Egress per call, not
+/// both). Rules go to `PolicyIndex` when given, else after the existing ones.
+pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["SecurityGroupId", "SecurityGroupPolicySet"])?;
+    let id = p.str_req("SecurityGroupId")?;
+    let set = p
+        .obj("SecurityGroupPolicySet")?
+        .ok_or_else(|| ApiError::missing("SecurityGroupPolicySet"))?;
+    set.only(&["Version", "Egress", "Ingress", "PolicyStatistics"])?;
+    let version = set.int_or_str("Version")?;
+    let ingress = set.obj_list("Ingress")?.unwrap_or_default();
+    let egress = set.obj_list("Egress")?.unwrap_or_default();
+    if !ingress.is_empty() && !egress.is_empty() {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "Ingress and Egress rules cannot be created in one request.",
+        ));
+    }
+    let (list, inbound) = match (ingress.is_empty(), egress.is_empty()) {
+        (false, _) => (ingress, true),
+        (true, false) => (egress, false),
+        (true, true) => return Err(ApiError::missing("SecurityGroupPolicySet.Ingress")),
+    };
+    let mut rules = Vec::new();
+    let mut index = None;
+    for q in &list {
+        if let Some(i) = q.int("PolicyIndex")? {
+            index = Some(
+                usize::try_from(i)
+                    .map_err(|_| ApiError::invalid_value("PolicyIndex", "must not be negative"))?,
+            );
+        }
+        rules.push(parse_policy(q)?);
+    }
+    let at = group_index(env, &id)?;
+    let sg = &mut env.region().security_groups[at];
+    if let Some(v) = version
+        && v != sg.version
+    {
+        return Err(ApiError::new(
+            "UnsupportedOperation.VersionMismatch",
+            format!("The rules are at version {}, not {v}.", sg.version),
+        ));
+    }
+    let existing = if inbound { &sg.ingress } else { &sg.egress };
+    if existing.len() + rules.len() > MAX_RULES_PER_DIRECTION {
+        return Err(ApiError::new(
+            "LimitExceeded.SecurityGroupPolicySet",
+            format!("A direction holds at most {MAX_RULES_PER_DIRECTION} rules."),
+        ));
+    }
+    for (n, rule) in rules.iter().enumerate() {
+        let same = |x: &Policy| {
+            x.protocol == rule.protocol
+                && x.port == rule.port
+                && x.cidr == rule.cidr
+                && x.action == rule.action
+        };
+        if existing.iter().any(same) || rules[..n].iter().any(same) {
+            return Err(ApiError::new(
+                "UnsupportedOperation.DuplicatePolicy",
+                format!(
+                    "A rule {} {} from {} ({}) already exists.",
+                    rule.protocol, rule.port, rule.cidr, rule.action
+                ),
+            ));
+        }
+    }
+    let target = if inbound {
+        &mut sg.ingress
+    } else {
+        &mut sg.egress
+    };
+    let at = index.unwrap_or(target.len()).min(target.len());
+    target.splice(at..at, rules);
+    sg.version += 1;
+    Ok(json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_and_cidrs() {
+        assert!(port_ok("22"));
+        assert!(port_ok("80,443"));
+        assert!(port_ok("8000-8080"));
+        assert!(port_ok("ALL"));
+        assert!(!port_ok("0"));
+        assert!(!port_ok("9000-80"));
+        assert!(!port_ok("http"));
+        assert!(cidr_ok("10.0.0.0/8"));
+        assert!(cidr_ok("203.0.113.7"));
+        assert!(!cidr_ok("10.0.0.0/33"));
+        assert!(!cidr_ok("example.com"));
+    }
+}
