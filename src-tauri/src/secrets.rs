@@ -16,9 +16,9 @@ use zeroize::Zeroizing;
 /// The keyring "service" attribute of every entry this build writes.
 pub fn service_name() -> &'static str {
     if cfg!(debug_assertions) {
-        "com.cvmconsole.app.dev"
+        "com.cvmconsole.desktop.dev"
     } else {
-        "com.cvmconsole.app"
+        "com.cvmconsole.desktop"
     }
 }
 
