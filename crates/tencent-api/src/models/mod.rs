@@ -2,4 +2,5 @@
 
 pub mod cvm;
 pub mod launch_template;
+pub mod resources;
 pub mod vpc;
