@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tencent_api::{Credentials, Sensitive, models::cvm};
+use zeroize::Zeroize;
 
 #[derive(Clone, Debug, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -65,6 +66,22 @@ impl std::fmt::Debug for ProfileInput {
             .field("name", &self.name)
             .field("site", &self.site)
             .finish_non_exhaustive()
+    }
+}
+
+/// The key and token arrive as plain strings (that is what IPC deserialises); they are
+/// wiped when the input (or a clone of it) is dropped. What outlives the command is a
+/// `Sensitive` copy, which wipes itself too.
+impl Drop for ProfileInput {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl ProfileInput {
+    fn wipe(&mut self) {
+        self.secret_key.zeroize();
+        self.token.zeroize();
     }
 }
 
@@ -508,4 +525,44 @@ pub fn delete_tccli_credential<R: Runtime>(
 #[specta::specta]
 pub async fn reset_sandbox(state: State<'_, Arc<AppState>>) -> Result<(), AppError> {
     state.sandbox().await?.reset()
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    const KEY: &str = "CanaryKeyThatMustNotLeak0000000001";
+
+    fn input() -> ProfileInput {
+        ProfileInput {
+            name: "prod".into(),
+            site: Site::China,
+            default_region: "ap-guangzhou".into(),
+            language: ApiLanguage::EnUs,
+            budget: BudgetChoice::Current,
+            read_only: false,
+            secret_id: Some("AKIDcanary0000000000000000000000001".into()),
+            secret_key: Some(KEY.into()),
+            token: Some("CanaryTokenThatMustNotLeak".into()),
+        }
+    }
+
+    #[test]
+    fn debug_output_names_no_secret() {
+        let shown = format!("{:?} {:#?}", input(), input());
+        assert!(shown.contains("prod"), "{shown}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(!shown.contains("CanaryToken"), "{shown}");
+        assert!(!shown.contains("AKIDcanary"), "{shown}");
+    }
+
+    #[test]
+    fn dropping_the_input_wipes_the_key_and_token() {
+        // What Drop runs, observed on a live value (reading freed memory would need unsafe).
+        let mut i = input();
+        i.wipe();
+        assert_eq!(i.secret_key, None);
+        assert_eq!(i.token, None);
+        assert_eq!(i.name, "prod");
+    }
 }
