@@ -19,6 +19,9 @@ pub enum FaultKind {
     LostResponse,
     /// `RequestLimitExceeded`, nothing changed.
     Throttle,
+    /// Accepted, but the asynchronous operation ends FAILED (RunInstances: LAUNCH_FAILED)
+    /// with a LatestOperationErrorMsg (`outcomes.rs`).
+    OpFailed,
 }
 
 impl FaultKind {
@@ -29,9 +32,10 @@ impl FaultKind {
             "reset" => FaultKind::Reset,
             "lost-response" => FaultKind::LostResponse,
             "throttle" => FaultKind::Throttle,
+            "op-failed" => FaultKind::OpFailed,
             _ => {
                 return Err(format!(
-                    "unknown fault kind `{s}` (internal, timeout, reset, lost-response, throttle)"
+                    "unknown fault kind `{s}` (internal, timeout, reset, lost-response, throttle, op-failed)"
                 ));
             }
         })
@@ -43,6 +47,7 @@ impl FaultKind {
             FaultKind::Reset => "reset",
             FaultKind::LostResponse => "lost-response",
             FaultKind::Throttle => "throttle",
+            FaultKind::OpFailed => "op-failed",
         }
     }
 }

@@ -24,6 +24,7 @@ mod cvm;
 pub mod error;
 pub mod faults;
 pub mod limits;
+mod outcomes;
 pub mod params;
 mod preload;
 pub mod rng;

@@ -36,7 +36,8 @@ struct Cli {
     /// ≤1,000 in total per SecretId in any 60 s), off, or N/M (N per action, M in total per minute).
     #[arg(long, default_value = "current", value_parser = |s: &str| s.parse::<RateLimit>())]
     rate_limit: RateLimit,
-    /// Fault rules: `rate=0.1,kinds=internal+timeout+reset+lost-response+throttle,seed=7`,
+    /// Fault rules: `rate=0.1,kinds=internal+timeout+reset+lost-response+throttle,seed=7`
+    /// (op-failed: accepted, then the operation ends FAILED / LAUNCH_FAILED),
     /// optionally `,actions=RunInstances+StopInstances` and `,timeout-ms=30000`; several
     /// rules separated by `;`.
     #[arg(long, default_value = "", value_parser = |s: &str| s.parse::<FaultSpec>())]

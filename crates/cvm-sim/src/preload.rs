@@ -186,6 +186,8 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
                 .into(),
             ),
             latest_op_request_id: Some(rng.uuid()),
+            latest_op_error: None,
+            fail_with: None,
             restrict_state: "NORMAL".into(),
             isolated_source: "NOTISOLATED".into(),
             isolated_ms: None,

@@ -661,7 +661,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         }
         Some((FaultKind::Reset, _)) => return Outcome::Drop,
         Some((FaultKind::Timeout, d)) => return Outcome::Hold(d),
-        Some((FaultKind::LostResponse, _)) | None => {}
+        Some((FaultKind::LostResponse | FaultKind::OpFailed, _)) | None => {}
     }
     let result = {
         let mut world = lock(&shared.world);
@@ -677,7 +677,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         };
         // A panic in an action must not poison the world for everyone else: contain it
         // and answer InternalError (the action validates before it mutates).
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             actions::dispatch(
                 &mut world,
                 &ctx,
@@ -686,7 +686,11 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
                 &routed.params,
             )
         }))
-        .unwrap_or_else(|_| Err(ApiError::internal()))
+        .unwrap_or_else(|_| Err(ApiError::internal()));
+        if result.is_ok() && matches!(fault, Some((FaultKind::OpFailed, _))) {
+            crate::outcomes::fail_operation(&mut world, &ctx, &routed.action);
+        }
+        result
     };
     if result.is_ok() && actions::mutates(&routed.action) {
         shared.mark_dirty();

@@ -128,6 +128,13 @@ pub struct Instance {
     pub latest_op: Option<String>,
     pub latest_op_state: Option<String>,
     pub latest_op_request_id: Option<String>,
+    /// LatestOperationErrorMsg of a FAILED operation.
+    #[serde(default)]
+    pub latest_op_error: Option<String>,
+    /// Set by an `op-failed` fault: when the running operation's steps are done, it is
+    /// FAILED with this message (see `outcomes.rs`).
+    #[serde(default)]
+    pub fail_with: Option<String>,
     pub restrict_state: String,
     pub isolated_source: String,
     pub isolated_ms: Option<i64>,
@@ -156,6 +163,8 @@ impl Instance {
     pub fn begin(&mut self, op: &str, request_id: &str, now: i64, steps: &[(i64, Option<State>)]) {
         self.latest_op = Some(op.to_owned());
         self.latest_op_request_id = Some(request_id.to_owned());
+        self.latest_op_error = None;
+        self.fail_with = None;
         let mut at = now;
         self.steps.clear();
         for (delay, to) in steps {
@@ -375,7 +384,15 @@ impl RegionState {
                 }
             }
             if inst.steps.is_empty() && inst.latest_op_state.as_deref() == Some("OPERATING") {
-                inst.latest_op_state = Some("SUCCESS".into());
+                inst.latest_op_state = Some(
+                    if inst.fail_with.is_some() {
+                        "FAILED"
+                    } else {
+                        "SUCCESS"
+                    }
+                    .into(),
+                );
+                inst.latest_op_error = inst.fail_with.take();
             }
             if inst.terminate_at.is_some_and(|t| t <= now) {
                 gone = true;

@@ -367,7 +367,7 @@ impl serde::Serialize for InstanceOut<'_> {
         m.serialize_entry("LatestOperation", &i.latest_op)?;
         m.serialize_entry("LatestOperationState", &i.latest_op_state)?;
         m.serialize_entry("LatestOperationRequestId", &i.latest_op_request_id)?;
-        m.serialize_entry("LatestOperationErrorMsg", &none)?;
+        m.serialize_entry("LatestOperationErrorMsg", &i.latest_op_error)?;
         m.serialize_entry("DisasterRecoverGroupId", "")?;
         m.serialize_entry("IPv6Addresses", &none)?;
         m.serialize_entry("CamRoleName", &i.cam_role_name)?;

@@ -1243,6 +1243,8 @@ fn new_instance(
         latest_op: None,
         latest_op_state: None,
         latest_op_request_id: None,
+        latest_op_error: None,
+        fail_with: None,
         restrict_state: "NORMAL".into(),
         isolated_source: "NOTISOLATED".into(),
         isolated_ms: None,
