@@ -85,6 +85,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::quote_renew,
             commands::wizard::renew_instances,
             commands::wizard::set_renew_flag,
+            commands::wizard::list_launch_templates,
+            commands::wizard::save_launch_template,
+            commands::wizard::launch_template_draft,
+            commands::wizard::delete_launch_template,
+            commands::wizard::same_configuration_draft,
+            commands::wizard::cost_estimate,
         ])
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange

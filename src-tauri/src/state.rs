@@ -49,10 +49,14 @@ impl AppState {
             activity: Arc::new(ActivityLog::open(&data_dir)),
             profiles: Mutex::new(loaded.file),
             corrupt_backup: Mutex::new(loaded.corrupt_backup),
-            vault,
+            vault: vault.clone(),
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
-            launches: crate::wizard::journal::Journal::open(data_dir.join("launches.json")),
+            // Pending launches keep their password in the keyring, never in the file.
+            launches: crate::wizard::journal::Journal::open_with_vault(
+                data_dir.join("launches.json"),
+                vault,
+            ),
             clients: Mutex::new(HashMap::new()),
             language_clients: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),

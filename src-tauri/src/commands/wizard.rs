@@ -11,10 +11,13 @@ use crate::wizard::billing::{self, BillingQuote};
 use crate::wizard::catalog::{
     self, ImageChoice, InstanceTypeChoice, KeyPairChoice, NetworkChoices, ZoneChoice,
 };
+use crate::wizard::cost::{self, CostEstimate};
+use crate::wizard::draft::{self, LaunchDraft};
 use crate::wizard::journal::{LaunchRecord, record_view};
 use crate::wizard::launch::{self, LaunchOutcome, LaunchProgress, LaunchStatus};
 use crate::wizard::price::PriceQuote;
 use crate::wizard::spec::{self, LaunchPreview, LaunchSpec};
+use crate::wizard::templates::{self, LaunchTemplateView};
 use std::sync::Arc;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -322,4 +325,87 @@ pub async fn set_renew_flag(
     let profile = writable(&state, &profile_id)?;
     let client = state.client(&profile).await?;
     billing::set_renew_flag(&client, &region, &instance_ids, &renew_flag).await
+}
+
+/// The region's launch templates.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_launch_templates(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Vec<LaunchTemplateView>, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    templates::list(&client, &region).await
+}
+
+/// Saves the wizard's spec as a launch template (without its password); returns the id.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_launch_template(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    spec: LaunchSpec,
+    name: String,
+    description: String,
+) -> Result<String, AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    templates::save(&client, &spec, &name, &description, max_name(&profile)).await
+}
+
+/// A template version (the default when `version` is null) as a wizard draft.
+#[tauri::command]
+#[specta::specta]
+pub async fn launch_template_draft(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    template_id: String,
+    version: Option<u32>,
+) -> Result<LaunchDraft, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    templates::draft(&client, &region, &template_id, version).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_launch_template(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    template_id: String,
+) -> Result<(), AppError> {
+    let profile = writable(&state, &profile_id)?;
+    let client = state.client(&profile).await?;
+    templates::delete(&client, &region, &template_id).await
+}
+
+/// "Buy the same configuration" of an existing instance, as a wizard draft.
+#[tauri::command]
+#[specta::specta]
+pub async fn same_configuration_draft(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_id: String,
+) -> Result<LaunchDraft, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    draft::same_as(&client, &region, &instance_id).await
+}
+
+/// The estimated run-rate of the given regions, by billing model.
+#[tauri::command]
+#[specta::specta]
+pub async fn cost_estimate(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    regions: Vec<String>,
+) -> Result<CostEstimate, AppError> {
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    cost::estimate(&client, &profile.id, &regions).await
 }

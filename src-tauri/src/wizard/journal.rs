@@ -7,10 +7,15 @@
 //!
 //! Invariants: an entry is `Pending` from before the first send until an answer with the
 //! instance ids arrives (`Resolved`) or Tencent refuses the request (`Failed`, nothing
-//! was created). Passwords are kept in memory only, for retries in the same session; an
-//! entry resumed after a restart is re-sent without one (see `launch::retry`).
+//! was created). A pending launch's password never touches the journal file: it is kept
+//! in memory and, when the journal has a keyring (`open_with_vault`), in the OS keyring
+//! under `launch-password:<token>`, so a launch resumed after a restart is re-sent with
+//! it. The keyring entry is deleted as soon as the entry resolves or fails. Without a
+//! keyring (or when it refuses) an entry resumed after a restart is re-sent without the
+//! password (see `launch::retry`).
 
 use crate::error::AppError;
+use crate::secrets::{StoredSecret, Vault};
 use crate::state::lock;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -57,6 +62,12 @@ pub struct Journal {
     path: PathBuf,
     entries: Mutex<Vec<JournalEntry>>,
     passwords: Mutex<HashMap<String, Sensitive>>,
+    vault: Option<Vault>,
+}
+
+/// The keyring account of a pending launch's password.
+fn password_account(token: &str) -> String {
+    format!("launch-password:{token}")
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> AppError {
@@ -70,6 +81,16 @@ impl Journal {
     /// Opens the journal at `path`. An unreadable file is moved aside (never overwritten,
     /// since it may hold a pending purchase) and a fresh journal starts.
     pub fn open(path: PathBuf) -> Journal {
+        Self::open_inner(path, None)
+    }
+
+    /// Like `open`, with pending launches' passwords also kept in the OS keyring so that a
+    /// resumed launch can re-send them after a restart.
+    pub fn open_with_vault(path: PathBuf, vault: Vault) -> Journal {
+        Self::open_inner(path, Some(vault))
+    }
+
+    fn open_inner(path: PathBuf, vault: Option<Vault>) -> Journal {
         let entries = match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<JournalFile>(&bytes) {
                 Ok(f) if f.schema <= SCHEMA => f.entries,
@@ -97,6 +118,7 @@ impl Journal {
             path,
             entries: Mutex::new(entries),
             passwords: Mutex::new(HashMap::new()),
+            vault,
         }
     }
 
@@ -157,11 +179,42 @@ impl Journal {
     /// journal cannot be written.
     pub fn begin(&self, entry: JournalEntry, password: Option<Sensitive>) -> Result<(), AppError> {
         let token = entry.token.clone();
-        self.update(|v| v.push(entry))?;
+        if let Some(p) = &password {
+            self.keep_password(&token, p);
+        }
+        if let Err(e) = self.update(|v| v.push(entry)) {
+            self.forget_password(&token);
+            return Err(e);
+        }
         if let Some(p) = password {
             lock(&self.passwords).insert(token, p);
         }
         Ok(())
+    }
+
+    /// Stores the password in the keyring before the entry is written, so that a pending
+    /// entry on disk always has its password available after a restart. A keyring that
+    /// refuses is not fatal: the purchase goes ahead with the password in memory only.
+    /// (Keyring calls are short D-Bus round trips; `begin` runs once per purchase.)
+    fn keep_password(&self, token: &str, password: &Sensitive) {
+        let Some(vault) = &self.vault else { return };
+        let secret = StoredSecret {
+            secret_id: token.to_owned(),
+            secret_key: password.clone(),
+            token: None,
+        };
+        if let Err(e) = vault.put(&password_account(token), &secret) {
+            tracing::warn!(code = %e.code, "launch password not kept in the keyring: {}", e.message);
+        }
+    }
+
+    fn forget_password(&self, token: &str) {
+        lock(&self.passwords).remove(token);
+        if let Some(vault) = &self.vault
+            && let Err(e) = vault.delete(&password_account(token))
+        {
+            tracing::warn!(code = %e.code, "launch password left in the keyring: {}", e.message);
+        }
     }
 
     pub fn attempt(&self, token: &str) -> Result<(), AppError> {
@@ -173,7 +226,7 @@ impl Journal {
     }
 
     pub fn resolve(&self, token: &str, ids: Vec<String>) -> Result<(), AppError> {
-        lock(&self.passwords).remove(token);
+        self.forget_password(token);
         self.update(|v| {
             if let Some(e) = v.iter_mut().find(|e| e.token == token) {
                 e.state = EntryState::Resolved;
@@ -184,7 +237,7 @@ impl Journal {
     }
 
     pub fn fail(&self, token: &str, error: String) -> Result<(), AppError> {
-        lock(&self.passwords).remove(token);
+        self.forget_password(token);
         self.update(|v| {
             if let Some(e) = v.iter_mut().find(|e| e.token == token) {
                 e.state = EntryState::Failed;
@@ -209,8 +262,20 @@ impl Journal {
             .cloned()
     }
 
+    /// The pending launch's password: this session's copy, else the keyring's.
     pub fn password(&self, token: &str) -> Option<Sensitive> {
-        lock(&self.passwords).get(token).cloned()
+        if let Some(p) = lock(&self.passwords).get(token).cloned() {
+            return Some(p);
+        }
+        let vault = self.vault.as_ref()?;
+        match vault.get(&password_account(token)) {
+            Ok(Some(s)) if s.secret_id == token => Some(s.secret_key),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!(code = %e.code, "launch password unreadable: {}", e.message);
+                None
+            }
+        }
     }
 
     pub fn pending(&self) -> Vec<JournalEntry> {

@@ -399,7 +399,14 @@ async fn pick(s: &Sim, charge: &str) -> (String, InstanceTypeChoice, String) {
             let images = catalog::images(&s.client, REGION, &t.instance_type)
                 .await
                 .unwrap();
-            let img = images.iter().find(|i| !i.windows).unwrap().image_id.clone();
+            // A public image: every launch path accepts those (shared and custom ones
+            // depend on the account).
+            let img = images
+                .iter()
+                .find(|i| !i.windows && i.image_type == "PUBLIC_IMAGE")
+                .unwrap()
+                .image_id
+                .clone();
             return (z.zone.clone(), t, img);
         }
     }
@@ -741,4 +748,217 @@ async fn billing_changes_are_priced_first() {
             .is_err()
     );
     s.sim.shutdown().await.unwrap();
+}
+
+// ---------------------------------------------------------------- issue 7, part two
+
+fn mock_vault() -> crate::secrets::Vault {
+    let store: std::sync::Arc<keyring_core::CredentialStore> =
+        keyring_core::mock::Store::new().unwrap();
+    crate::secrets::Vault::with_store(store, "wizard-test")
+}
+
+/// A launch resumed after a restart re-sends its password from the keyring (never from the
+/// journal file, which must not contain it), and the keyring entry goes once it resolves.
+#[tokio::test]
+async fn a_resumed_launch_resends_its_password_from_the_keyring_never_from_disk() {
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let mut spec = base_spec(&zone, &t.instance_type, &img);
+    spec.count = 2;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("launches.json");
+    let vault = mock_vault();
+    let before = count_in(&s);
+    s.sim.set_faults(
+        &"rate=1,kinds=lost-response,actions=RunInstances,seed=1"
+            .parse()
+            .unwrap(),
+    );
+    let journal = Journal::open_with_vault(path.clone(), vault.clone());
+    let out = launch::submit_checked(&s.client, &journal, "p1", &spec)
+        .await
+        .unwrap();
+    assert_eq!(out.status, LaunchStatus::Unknown);
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(!file.contains("Wizard-Pass-2026"), "{file}");
+    assert!(!file.contains("\"Password\""), "{file}");
+    let account = format!("launch-password:{}", out.token);
+    assert!(
+        vault.get(&account).unwrap().is_some(),
+        "kept in the keyring"
+    );
+    drop(journal);
+
+    // Restart: a new journal (nothing in memory) finds the password in the keyring.
+    s.sim.set_faults(&cvm_sim::FaultSpec::default());
+    let journal = Journal::open_with_vault(path.clone(), vault.clone());
+    assert_eq!(
+        journal.password(&out.token).unwrap().expose(),
+        "Wizard-Pass-2026"
+    );
+    let r = launch::retry(&s.client, &journal, &out.token)
+        .await
+        .unwrap();
+    assert_eq!(r.status, LaunchStatus::Created);
+    assert!(!r.password_not_resent, "the password was re-sent");
+    assert_eq!(r.instance_ids.len(), 2);
+    assert_eq!(count_in(&s), before + 2, "no second purchase");
+    assert!(vault.get(&account).unwrap().is_none(), "deleted on resolve");
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(!file.contains("Wizard-Pass-2026"));
+    s.sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn templates_save_list_open_and_delete_without_the_password() {
+    use super::templates;
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let mut spec = base_spec(&zone, &t.instance_type, &img);
+    spec.data_disks = vec![DataDiskSpec {
+        disk_type: "CLOUD_SSD".into(),
+        size_gib: 100,
+        delete_with_instance: true,
+    }];
+    // Bad names are refused before anything is sent.
+    let e = templates::save(&s.client, &spec, "x", "", 60)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("templateName"));
+    assert!(templates::list(&s.client, REGION).await.unwrap().is_empty());
+    let mut bad = spec.clone();
+    bad.system_disk.size_gib = 5;
+    let e = templates::save(&s.client, &bad, "web", "", 60)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("systemDisk.sizeGib"));
+
+    let id = templates::save(&s.client, &spec, "web tier", "v1", 60)
+        .await
+        .unwrap();
+    assert!(id.starts_with("lt-"));
+    let listed = templates::list(&s.client, REGION).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "web tier");
+    assert_eq!(listed[0].default_version, 1);
+    let d = templates::draft(&s.client, REGION, &id, None)
+        .await
+        .unwrap();
+    assert_eq!(d.zone, zone);
+    assert_eq!(d.instance_type, t.instance_type);
+    assert_eq!(d.image_id, img);
+    assert_eq!(d.system_disk, spec.system_disk);
+    assert_eq!(d.data_disks, spec.data_disks);
+    assert_eq!(d.count, 2);
+    assert_eq!(d.name, "web-{R:1}");
+    assert_eq!(d.tags, spec.tags);
+    assert_eq!(d.login_kind, "password");
+    assert!(d.notes.contains(&"passwordNotCopied".to_owned()));
+    let e = templates::draft(&s.client, REGION, &id, Some(4))
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("templateId"));
+    let e = templates::draft(&s.client, REGION, "lt-1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("templateId"));
+    templates::delete(&s.client, REGION, &id).await.unwrap();
+    assert!(templates::list(&s.client, REGION).await.unwrap().is_empty());
+    s.sim.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn buy_the_same_copies_an_instance_and_the_cost_view_adds_up() {
+    use super::{cost, draft};
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let mut spec = base_spec(&zone, &t.instance_type, &img);
+    spec.count = 1;
+    spec.data_disks = vec![DataDiskSpec {
+        disk_type: "CLOUD_PREMIUM".into(),
+        size_gib: 50,
+        delete_with_instance: false,
+    }];
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path().join("launches.json"));
+    let before = cost::region_cost(&s.client, "t", REGION).await.unwrap();
+    let out = launch::submit(&s.client, &journal, "p1", &spec, 60)
+        .await
+        .unwrap();
+    let id = out.instance_ids[0].clone();
+    s.sim.advance_clock(std::time::Duration::from_secs(120));
+
+    let d = draft::same_as(&s.client, REGION, &id).await.unwrap();
+    assert_eq!(d.zone, zone);
+    assert_eq!(d.instance_type, t.instance_type);
+    assert_eq!(d.image_id, img);
+    assert_eq!(d.billing, Billing::PostpaidByHour);
+    assert_eq!(d.system_disk, spec.system_disk);
+    assert_eq!(d.data_disks, spec.data_disks);
+    assert!(!d.vpc_id.is_empty() && !d.subnet_id.is_empty());
+    assert!(!d.security_group_ids.is_empty());
+    assert_eq!(d.count, 1);
+    assert_eq!(d.tags, spec.tags);
+    assert_eq!(d.login_kind, "password");
+    let e = draft::same_as(&s.client, REGION, "ins-zzzzzzzz")
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("instanceId"));
+
+    // The new instance adds its catalog price per hour (and 730 times that a month).
+    let after = cost::region_cost(&s.client, "t", REGION).await.unwrap();
+    let line = |c: &cost::RegionCost| {
+        c.lines
+            .iter()
+            .find(|l| l.charge_type == "POSTPAID_BY_HOUR")
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (b, a) = (line(&before), line(&after));
+    assert_eq!(a.instances, b.instances + 1);
+    assert!(
+        ((a.hourly - b.hourly) - t.price).abs() < 0.011,
+        "{a:?} {b:?} {}",
+        t.price
+    );
+    assert!(((a.monthly - b.monthly) - t.price * 730.0).abs() < 1.0);
+    assert_eq!(cost::rate("PREPAID", 73.0, "MONTH"), (0.1, 73.0));
+    let all = cost::estimate(
+        &s.client,
+        "t",
+        &[REGION.to_owned(), "ap-beijing".to_owned()],
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.regions.len(), 2);
+    assert!((all.hourly - (after.hourly + all.regions[1].hourly)).abs() < 0.02);
+    let e = cost::estimate(&s.client, "t", &[]).await.unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("regions"));
+    s.sim.shutdown().await.unwrap();
+}
+
+#[test]
+fn stopped_instances_in_stop_charging_mode_cost_nothing() {
+    use super::cost::charged;
+    let i = |state: &str, charge: &str, mode: Option<&str>| cvm::Instance {
+        instance_state: Some(state.into()),
+        instance_charge_type: Some(charge.into()),
+        stop_charging_mode: mode.map(str::to_owned),
+        ..Default::default()
+    };
+    assert!(charged(&i("RUNNING", "POSTPAID_BY_HOUR", None)));
+    assert!(!charged(&i(
+        "STOPPED",
+        "POSTPAID_BY_HOUR",
+        Some("STOP_CHARGING")
+    )));
+    assert!(charged(&i(
+        "STOPPED",
+        "POSTPAID_BY_HOUR",
+        Some("KEEP_CHARGING")
+    )));
+    assert!(charged(&i("STOPPED", "PREPAID", Some("STOP_CHARGING"))));
+    assert!(!charged(&i("LAUNCH_FAILED", "SPOTPAID", None)));
+    assert!(!charged(&i("SHUTDOWN", "PREPAID", None)));
 }

@@ -112,6 +112,17 @@ export const commands = {
 	/**  Renews prepaid instances, only at the price the user accepted. */
 	renewInstances: (profileId: string, region: string, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
 	setRenewFlag: (profileId: string, region: string, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
+	/**  The region's launch templates. */
+	listLaunchTemplates: (profileId: string, region: string) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
+	/**  Saves the wizard's spec as a launch template (without its password); returns the id. */
+	saveLaunchTemplate: (profileId: string, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
+	/**  A template version (the default when `version` is null) as a wizard draft. */
+	launchTemplateDraft: (profileId: string, region: string, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
+	deleteLaunchTemplate: (profileId: string, region: string, templateId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId })),
+	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
+	sameConfigurationDraft: (profileId: string, region: string, instanceId: string) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
+	/**  The estimated run-rate of the given regions, by billing model. */
+	costEstimate: (profileId: string, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
 };
 
 /** Events */
@@ -282,6 +293,27 @@ export type BudgetChoice =
 export type CallResult = "ok" | "failed" | 
 /**  The request may have been applied although no answer arrived. */
 "unknown";
+
+export type CostEstimate = {
+	regions: RegionCost[],
+	/**  All regions together, by billing model. */
+	lines: CostLine[],
+	hourly: number | null,
+	monthly: number | null,
+	hoursPerMonth: number | null,
+};
+
+export type CostLine = {
+	/**  PREPAID, POSTPAID_BY_HOUR or SPOTPAID (others are counted as `unpriced`). */
+	chargeType: string,
+	instances: number,
+	/**  Stopped in STOP_CHARGING mode, failed or in the recycle bin: cost nothing. */
+	notCharged: number,
+	/**  Instances whose type has no catalog price in their zone. */
+	unpriced: number,
+	hourly: number | null,
+	monthly: number | null,
+};
 
 export type CreatedKeyPair = {
 	keyPair: KeyPairView,
@@ -480,6 +512,35 @@ export type KeyringStatus = {
 	sandboxCredentialInKeyring: boolean | null,
 };
 
+export type LaunchDraft = {
+	region: string,
+	zone: string,
+	billing: Billing,
+	instanceType: string,
+	imageId: string,
+	systemDisk: SystemDiskSpec,
+	dataDisks: DataDiskSpec[],
+	vpcId: string,
+	subnetId: string,
+	publicIp: boolean,
+	internetChargeType: string,
+	bandwidthMbps: number,
+	securityGroupIds: string[],
+	/**  password, keyPair or keepImageLogin; a password is never part of a draft. */
+	loginKind: string,
+	keyIds: string[],
+	name: string,
+	hostName: string | null,
+	tags: TagInput[],
+	count: number,
+	terminationProtection: boolean,
+	/**
+	 *  What the draft could not carry: `passwordNotCopied`, `periodDefaulted`,
+	 *  `billingChanged`, `hostNameNotCopied`.
+	 */
+	notes: string[],
+};
+
 export type LaunchOutcome = {
 	token: string,
 	region: string,
@@ -559,6 +620,15 @@ export type LaunchStatus =
 "unknown" | 
 /**  Tencent refused; nothing was created. */
 "failed";
+
+export type LaunchTemplateView = {
+	id: string,
+	name: string,
+	defaultVersion: number,
+	latestVersion: number,
+	versionCount: number,
+	createdTime: string | null,
+};
 
 export type LaunchedInstance = {
 	instanceId: string,
@@ -687,6 +757,15 @@ export type ProfilesView = {
 	profiles: ProfileView[],
 	/**  Set once after start-up when an unreadable profiles.json was moved to this path. */
 	corruptBackup: string | null,
+};
+
+export type RegionCost = {
+	region: string,
+	lines: CostLine[],
+	hourly: number | null,
+	monthly: number | null,
+	/**  The region could not be read (its error), the others still count. */
+	error: AppError | null,
 };
 
 export type RegionView = {
