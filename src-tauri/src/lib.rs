@@ -68,6 +68,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::resources::import_key_pair,
             commands::resources::delete_key_pair,
             commands::resources::list_images,
+            commands::resources::bind_key_pair,
+            commands::resources::unbind_key_pair,
+            commands::resources::create_image,
+            commands::resources::delete_image,
+            commands::resources::create_security_group,
+            commands::resources::delete_security_group,
+            commands::resources::add_security_group_rule,
             commands::wizard::wizard_zones,
             commands::wizard::wizard_instance_types,
             commands::wizard::wizard_images,
@@ -85,12 +92,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::quote_renew,
             commands::wizard::renew_instances,
             commands::wizard::set_renew_flag,
-            commands::wizard::list_launch_templates,
-            commands::wizard::save_launch_template,
-            commands::wizard::launch_template_draft,
-            commands::wizard::delete_launch_template,
-            commands::wizard::same_configuration_draft,
-            commands::wizard::cost_estimate,
         ])
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange

@@ -7,10 +7,10 @@ use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::resources::PriceView;
 use crate::resources::addresses::{self, AddressView, AllocateInput};
-use crate::resources::images::{self, ImageFilter, ImageView};
+use crate::resources::images::{self, CreateImageInput, ImageFilter, ImageView};
 use crate::resources::key_pairs::{self, CreatedKeyPair, KeyPairView};
 use crate::resources::resize::{self, BandwidthOptions, ResizeOptions, StopPlan, StopWait};
-use crate::resources::security_groups::{self, SecurityGroupDetail, SecurityGroupView};
+use crate::resources::security_groups::{self, NewRule, SecurityGroupDetail, SecurityGroupView};
 use crate::state::AppState;
 use std::sync::Arc;
 use tauri::ipc::Channel;
@@ -413,6 +413,108 @@ pub async fn list_images(
 ) -> Result<Vec<ImageView>, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     images::list_images(&client, &region, &filter).await
+}
+
+/// Binds a key pair to instances (STOPPED ones, or RUNNING ones forced off and started
+/// again when `force_stop`).
+#[tauri::command]
+#[specta::specta]
+pub async fn bind_key_pair(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    key_id: String,
+    instance_ids: Vec<String>,
+    force_stop: bool,
+) -> Result<Option<String>, AppError> {
+    key_pairs::validate_key_id(&key_id)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    key_pairs::bind(&client, &region, &key_id, &instance_ids, force_stop, true).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unbind_key_pair(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    key_id: String,
+    instance_ids: Vec<String>,
+    force_stop: bool,
+) -> Result<Option<String>, AppError> {
+    key_pairs::validate_key_id(&key_id)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    key_pairs::bind(&client, &region, &key_id, &instance_ids, force_stop, false).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_image(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    input: CreateImageInput,
+) -> Result<String, AppError> {
+    images::validate_image_name(&input.image_name)?;
+    images::validate_image_description(&input.description)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    images::create_image(&client, &region, &input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_image(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    image_id: String,
+    confirm: String,
+) -> Result<Option<String>, AppError> {
+    let client = writer(&state, &profile_id, &region).await?;
+    images::delete_image(&client, &region, &image_id, &confirm).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_security_group(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    name: String,
+    description: String,
+) -> Result<SecurityGroupView, AppError> {
+    security_groups::validate_new_group(&name, &description)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    security_groups::create(&client, &region, &name, &description).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_security_group(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    security_group_id: String,
+    confirm: String,
+) -> Result<Option<String>, AppError> {
+    security_groups::validate_sg_id(&security_group_id)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    security_groups::delete(&client, &region, &security_group_id, &confirm).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_security_group_rule(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    security_group_id: String,
+    rule: NewRule,
+) -> Result<Option<String>, AppError> {
+    security_groups::validate_sg_id(&security_group_id)?;
+    security_groups::validate_rule(&rule)?;
+    let client = writer(&state, &profile_id, &region).await?;
+    security_groups::add_rule(&client, &region, &security_group_id, &rule).await
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Key pairs (account-wide; any region routes the calls): list, create, import, delete.
+//! Key pairs (account-wide; any region routes the calls): list, create, import, delete,
+//! bind to and unbind from instances.
 //!
 //! A created pair's private key exists once, in CreateKeyPair's answer (Tencent does not
 //! keep it). It is handed straight to a `save` function (the command asks the user where
@@ -10,7 +11,7 @@ use super::{check_confirmation, conflict};
 use crate::error::{AppError, from_api};
 use crate::profiles::invalid;
 use serde::Serialize;
-use tencent_api::models::cvm;
+use tencent_api::models::{cvm, resources};
 use tencent_api::{Client, Sensitive};
 
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
@@ -233,12 +234,7 @@ pub async fn delete(
     key_id: &str,
     confirm: &str,
 ) -> Result<Option<String>, AppError> {
-    tencent_api::validate_id("keyId", "skey", key_id).map_err(|_| {
-        invalid(
-            "keyId",
-            format!("{key_id:?} is not a key pair id (skey-xxxxxxxx)"),
-        )
-    })?;
+    validate_key_id(key_id)?;
     let found = client
         .describe_key_pairs(
             region,
@@ -283,4 +279,107 @@ pub async fn delete(
         .await
         .map(|r| r.request_id)
         .map_err(|e| from_api(&e))
+}
+
+/// Binds (`associate`) or unbinds a key pair on instances in one call (≤100 instances).
+///
+/// Tencent changes keys only on STOPPED instances; with `force_stop` running ones are
+/// forced off, changed and started again (unsaved data may be lost). Windows instances
+/// take no key pairs. Both rules are checked here first, from DescribeInstances, so the
+/// refusal names the instance and nothing is changed.
+pub async fn bind(
+    client: &Client,
+    region: &str,
+    key_id: &str,
+    instance_ids: &[String],
+    force_stop: bool,
+    associate: bool,
+) -> Result<Option<String>, AppError> {
+    validate_key_id(key_id)?;
+    let ids = crate::console::instances::validate_ids(instance_ids)?;
+    if ids.len() > 100 {
+        return Err(invalid(
+            "instanceIds",
+            format!("at most 100 instances at once ({} selected)", ids.len()),
+        ));
+    }
+    let found = crate::console::instances::describe_ids(client, region, &ids)
+        .await
+        .map_err(|e| from_api(&e))?;
+    for id in &ids {
+        let Some(i) = found
+            .iter()
+            .find(|i| i.instance_id.as_deref() == Some(id.as_str()))
+        else {
+            return Err(conflict(
+                "InvalidInstanceId.NotFound",
+                Some("instanceIds"),
+                format!("no instance {id} in {region}"),
+            ));
+        };
+        let os = i.os_name.as_deref().unwrap_or_default();
+        if os.to_ascii_lowercase().contains("windows") {
+            return Err(conflict(
+                "UnsupportedOperation.KeyPairUnsupportedWindows",
+                Some("instanceIds"),
+                format!("{id} runs {os}: Windows instances take no SSH key pairs"),
+            ));
+        }
+        let state = i.instance_state.as_deref().unwrap_or_default();
+        match state {
+            "STOPPED" => {}
+            "RUNNING" if force_stop => {}
+            "RUNNING" => {
+                return Err(conflict(
+                    "UnsupportedOperation.InstanceStateRunning",
+                    Some("forceStop"),
+                    format!("{id} is running: stop it first, or choose to force it off"),
+                ));
+            }
+            other => {
+                return Err(conflict(
+                    "App.InstanceNotSteady",
+                    Some("instanceIds"),
+                    format!("{id} is {other}; key pairs change on stopped (or running) instances"),
+                ));
+            }
+        }
+    }
+    let keys = Some(vec![key_id.to_owned()]);
+    let force = Some(force_stop);
+    let r = if associate {
+        client
+            .associate_instances_key_pairs(
+                region,
+                &resources::AssociateInstancesKeyPairsRequest {
+                    instance_ids: Some(ids),
+                    key_ids: keys,
+                    force_stop: force,
+                },
+            )
+            .await
+            .map(|r| r.request_id)
+    } else {
+        client
+            .disassociate_instances_key_pairs(
+                region,
+                &resources::DisassociateInstancesKeyPairsRequest {
+                    instance_ids: Some(ids),
+                    key_ids: keys,
+                    force_stop: force,
+                },
+            )
+            .await
+            .map(|r| r.request_id)
+    };
+    r.map_err(|e| from_api(&e))
+}
+
+pub fn validate_key_id(key_id: &str) -> Result<(), AppError> {
+    tencent_api::validate_id("keyId", "skey", key_id).map_err(|_| {
+        invalid(
+            "keyId",
+            format!("{key_id:?} is not a key pair id (skey-xxxxxxxx)"),
+        )
+    })
 }

@@ -6,8 +6,8 @@ use super::cvm_filter;
 use crate::console::instances::{ActionReport, InstanceResult, describe_ids, validate_ids};
 use crate::error::{AppError, from_api};
 use crate::profiles::invalid;
-use serde::Serialize;
-use tencent_api::models::{cvm, vpc};
+use serde::{Deserialize, Serialize};
+use tencent_api::models::{cvm, resources, vpc};
 use tencent_api::{Client, chunk_ids};
 
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
@@ -281,4 +281,227 @@ pub async fn unbind(
         });
     }
     Ok(report("ModifyInstancesAttribute", region, results))
+}
+
+/// A new group: name 1–60 characters, description up to 100 (Tencent's limits).
+pub fn validate_new_group(name: &str, description: &str) -> Result<(), AppError> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        return Err(invalid("groupName", "a name is required"));
+    }
+    if name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(invalid(
+            "groupName",
+            "a name is at most 60 characters on one line",
+        ));
+    }
+    if description.chars().count() > 100 || description.chars().any(char::is_control) {
+        return Err(invalid(
+            "groupDescription",
+            "a description is at most 100 characters on one line",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a group. It starts without rules (nothing in or out is allowed until rules
+/// are added).
+pub async fn create(
+    client: &Client,
+    region: &str,
+    name: &str,
+    description: &str,
+) -> Result<SecurityGroupView, AppError> {
+    validate_new_group(name, description)?;
+    let out = client
+        .create_security_group(
+            region,
+            &resources::CreateSecurityGroupRequest {
+                group_name: Some(name.trim().to_owned()),
+                group_description: Some(description.trim().to_owned()),
+                project_id: Some("0".into()),
+                tags: None,
+            },
+        )
+        .await
+        .map_err(|e| from_api(&e))?;
+    let s = out.security_group.unwrap_or_default();
+    Ok(SecurityGroupView {
+        id: s.security_group_id.ok_or_else(|| {
+            AppError::internal(
+                "App.NoGroupId",
+                "CreateSecurityGroup answered without an id",
+            )
+        })?,
+        name: s.security_group_name.unwrap_or_default(),
+        description: s.security_group_desc.unwrap_or_default(),
+        project_id: s.project_id.unwrap_or_default(),
+        is_default: s.is_default.unwrap_or(false),
+        created_time: s.created_time,
+    })
+}
+
+/// Deletes a group bound to no instance. `confirm` must be its id or name.
+pub async fn delete(
+    client: &Client,
+    region: &str,
+    sg_id: &str,
+    confirm: &str,
+) -> Result<Option<String>, AppError> {
+    validate_sg_id(sg_id)?;
+    let groups = list_security_groups(client, region).await?;
+    let g = groups.iter().find(|g| g.id == sg_id).ok_or_else(|| {
+        super::conflict(
+            "ResourceNotFound",
+            Some("securityGroupId"),
+            format!("no security group {sg_id} in {region}"),
+        )
+    })?;
+    super::check_confirmation(confirm, &[sg_id, g.name.as_str()])?;
+    if g.is_default {
+        return Err(super::conflict(
+            "UnsupportedOperation",
+            Some("securityGroupId"),
+            format!(
+                "{} is the region's default group and cannot be deleted",
+                g.name
+            ),
+        ));
+    }
+    client
+        .delete_security_group(
+            region,
+            &resources::DeleteSecurityGroupRequest {
+                security_group_id: Some(sg_id.to_owned()),
+            },
+        )
+        .await
+        .map(|r| r.request_id)
+        .map_err(|e| from_api(&e))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+#[derive(Clone, Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRule {
+    pub direction: Direction,
+    /// TCP, UDP, ICMP or ALL.
+    pub protocol: String,
+    /// `ALL`, a port, a comma list or a range (`8000-8080`); ALL for ICMP and ALL.
+    pub port: String,
+    /// An IPv4 address or CIDR block.
+    pub cidr: String,
+    /// ACCEPT or DROP.
+    pub action: String,
+    pub description: String,
+}
+
+fn port_ok(port: &str) -> bool {
+    let num = |s: &str| s.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+    port.eq_ignore_ascii_case("all")
+        || port.split(',').all(|part| match part.split_once('-') {
+            Some((a, b)) => num(a) && num(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok(),
+            None => num(part),
+        })
+}
+
+/// Checks a rule and returns it normalised (upper-case protocol and action, `ALL` port).
+pub fn validate_rule(r: &NewRule) -> Result<NewRule, AppError> {
+    let protocol = r.protocol.trim().to_ascii_uppercase();
+    if !["TCP", "UDP", "ICMP", "ALL"].contains(&protocol.as_str()) {
+        return Err(invalid("protocol", "choose TCP, UDP, ICMP or ALL"));
+    }
+    let port = r.port.trim();
+    let port = if port.is_empty() || port.eq_ignore_ascii_case("all") {
+        "ALL".to_owned()
+    } else {
+        port.to_owned()
+    };
+    if !port_ok(&port) {
+        return Err(invalid(
+            "port",
+            "a port 1–65535, a list (80,443), a range (8000-8080) or ALL",
+        ));
+    }
+    if (protocol == "ALL" || protocol == "ICMP") && port != "ALL" {
+        return Err(invalid(
+            "port",
+            format!("{protocol} rules apply to all ports: use ALL"),
+        ));
+    }
+    let cidr = r.cidr.trim();
+    let cidr_ok = match cidr.split_once('/') {
+        Some((ip, bits)) => {
+            ip.parse::<std::net::Ipv4Addr>().is_ok() && bits.parse::<u8>().is_ok_and(|b| b <= 32)
+        }
+        None => cidr.parse::<std::net::Ipv4Addr>().is_ok(),
+    };
+    if !cidr_ok {
+        return Err(invalid(
+            "cidr",
+            "an IPv4 address or block, e.g. 203.0.113.7 or 10.0.0.0/8",
+        ));
+    }
+    let action = r.action.trim().to_ascii_uppercase();
+    if action != "ACCEPT" && action != "DROP" {
+        return Err(invalid("action", "ACCEPT or DROP"));
+    }
+    if r.description.chars().count() > 100 || r.description.chars().any(char::is_control) {
+        return Err(invalid(
+            "description",
+            "a description is at most 100 characters on one line",
+        ));
+    }
+    Ok(NewRule {
+        direction: r.direction,
+        protocol,
+        port,
+        cidr: cidr.to_owned(),
+        action,
+        description: r.description.trim().to_owned(),
+    })
+}
+
+/// Appends one rule to a group (CreateSecurityGroupPolicies).
+pub async fn add_rule(
+    client: &Client,
+    region: &str,
+    sg_id: &str,
+    rule: &NewRule,
+) -> Result<Option<String>, AppError> {
+    validate_sg_id(sg_id)?;
+    let r = validate_rule(rule)?;
+    let policy = vpc::SecurityGroupPolicy {
+        protocol: Some(r.protocol),
+        port: Some(r.port),
+        cidr_block: Some(r.cidr),
+        action: Some(r.action),
+        policy_description: Some(r.description),
+        ..Default::default()
+    };
+    let (ingress, egress) = match r.direction {
+        Direction::Ingress => (Some(vec![policy]), None),
+        Direction::Egress => (None, Some(vec![policy])),
+    };
+    client
+        .create_security_group_policies(
+            region,
+            &resources::CreateSecurityGroupPoliciesRequest {
+                security_group_id: Some(sg_id.to_owned()),
+                security_group_policy_set: Some(vpc::SecurityGroupPolicySet {
+                    ingress,
+                    egress,
+                    ..Default::default()
+                }),
+            },
+        )
+        .await
+        .map(|r| r.request_id)
+        .map_err(|e| from_api(&e))
 }

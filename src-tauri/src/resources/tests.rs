@@ -506,3 +506,283 @@ async fn images_by_type_and_filters() {
     .unwrap();
     assert!(private.is_empty());
 }
+
+/// The first instance of the region that `pick` accepts.
+async fn find_instance(
+    s: &Sim,
+    pick: impl Fn(&tencent_api::models::cvm::Instance) -> bool,
+) -> Option<String> {
+    let ids: Vec<String> = s
+        .sim
+        .instances(cvm_sim::DEFAULT_ACCOUNT, REGION)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    describe_ids(&s.client, REGION, &ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| pick(i))
+        .and_then(|i| i.instance_id)
+}
+
+/// A running (or stopped) instance whose OS is (or is not) Windows.
+async fn instance_where(s: &Sim, state: &str, windows: bool) -> String {
+    find_instance(s, |i| {
+        i.instance_state.as_deref() == Some(state)
+            && i.os_name
+                .as_deref()
+                .is_some_and(|o| o.contains("Windows") == windows)
+    })
+    .await
+    .unwrap_or_else(|| panic!("no {state} instance with windows={windows}"))
+}
+
+async fn key_ids_of(s: &Sim, id: &str) -> Vec<String> {
+    describe_ids(&s.client, REGION, &[id.to_owned()])
+        .await
+        .unwrap()[0]
+        .login_settings
+        .clone()
+        .and_then(|l| l.key_ids)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn key_pairs_bind_and_unbind_stop_first_or_forced() {
+    let s = sim().await;
+    let rsa = format!(
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{} me@host",
+        "C".repeat(202)
+    );
+    let key = key_pairs::import(&s.client, REGION, "deploy", &rsa)
+        .await
+        .unwrap();
+    let linux = instance_where(&s, "RUNNING", false).await;
+    let ids = vec![linux.clone()];
+
+    // A running instance without force is refused here, naming forceStop; nothing is sent.
+    let e = key_pairs::bind(&s.client, REGION, &key, &ids, false, true)
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "forceStop");
+    assert_eq!(e.code, "UnsupportedOperation.InstanceStateRunning");
+    // Bad ids are refused before anything is read.
+    let e = key_pairs::bind(&s.client, REGION, "skey-1", &ids, true, true)
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "keyId");
+    let e = key_pairs::bind(&s.client, REGION, &key, &[], true, true)
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "instanceIds");
+    assert_eq!(s.sent("AssociateInstancesKeyPairs"), 0);
+
+    // Windows instances take no key pairs (the preloaded fleet has some).
+    let win = find_instance(&s, |i| {
+        i.os_name.as_deref().is_some_and(|o| o.contains("Windows"))
+            && matches!(i.instance_state.as_deref(), Some("RUNNING" | "STOPPED"))
+    })
+    .await
+    .expect("a Windows instance");
+    let e = key_pairs::bind(&s.client, REGION, &key, &[win], true, true)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "UnsupportedOperation.KeyPairUnsupportedWindows");
+    assert_eq!(field(&e), "instanceIds");
+    assert_eq!(s.sent("AssociateInstancesKeyPairs"), 0);
+
+    // Forced: bound, and the key now lists the instance; deleting it is refused.
+    key_pairs::bind(&s.client, REGION, &key, &ids, true, true)
+        .await
+        .unwrap();
+    assert!(key_ids_of(&s, &linux).await.contains(&key));
+    let listed = key_pairs::list_key_pairs(&s.client, REGION).await.unwrap();
+    let k = listed.iter().find(|k| k.id == key).unwrap();
+    assert_eq!(k.associated_instance_ids, ids);
+    let e = key_pairs::delete(&s.client, REGION, &key, "deploy")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "App.KeyPairInUse");
+
+    // The API holds the same rule: sent straight, without ForceStop, it is refused.
+    let e = s
+        .client
+        .disassociate_instances_key_pairs(
+            REGION,
+            &tencent_api::models::resources::DisassociateInstancesKeyPairsRequest {
+                instance_ids: Some(ids.clone()),
+                key_ids: Some(vec![key.clone()]),
+                force_stop: Some(false),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "UnsupportedOperation.InstanceStateRunning");
+    key_pairs::bind(&s.client, REGION, &key, &ids, true, false)
+        .await
+        .unwrap();
+    assert!(!key_ids_of(&s, &linux).await.contains(&key));
+    key_pairs::delete(&s.client, REGION, &key, "deploy")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn images_create_from_instance_and_delete() {
+    let s = sim().await;
+    let inst = instance_where(&s, "RUNNING", false).await;
+    let input = |name: &str| images::CreateImageInput {
+        instance_id: inst.clone(),
+        image_name: name.to_owned(),
+        description: "nightly".into(),
+        force_poweroff: true,
+    };
+    for bad in ["", "has space", &"x".repeat(61), "semi;colon"] {
+        let e = images::create_image(&s.client, REGION, &input(bad))
+            .await
+            .unwrap_err();
+        assert_eq!(field(&e), "imageName", "{bad:?}");
+    }
+    assert_eq!(s.sent("CreateImage"), 0);
+    let id = images::create_image(&s.client, REGION, &input("web-2026.11_base"))
+        .await
+        .unwrap();
+    // ForcePoweroff: the running instance is shut down for a consistent image.
+    let i = describe_ids(&s.client, REGION, &[inst.clone()])
+        .await
+        .unwrap();
+    assert!(matches!(
+        i[0].instance_state.as_deref(),
+        Some("STOPPING" | "STOPPED")
+    ));
+    let e = images::create_image(&s.client, REGION, &input("web-2026.11_base"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "InvalidImageName.Duplicate");
+    let private = images::list_images(
+        &s.client,
+        REGION,
+        &ImageFilter {
+            image_type: ImageType::PrivateImage,
+            name: Some("web".into()),
+            platform: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(private.len(), 1);
+    assert_eq!(private[0].id, id);
+    assert_eq!(private[0].source, "CREATE_IMAGE");
+    let shared = images::list_images(
+        &s.client,
+        REGION,
+        &ImageFilter {
+            image_type: ImageType::SharedImage,
+            name: None,
+            platform: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!shared.is_empty() && shared.iter().all(|i| i.image_type == "SHARED_IMAGE"));
+
+    // Deleting: public and shared images are refused here, as is a wrong confirmation.
+    let e = images::delete_image(&s.client, REGION, &shared[0].id, &shared[0].id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "UnauthorizedOperation.ImageNotBelongToAccount");
+    let e = images::delete_image(&s.client, REGION, &id, "nope")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "confirm");
+    let e = images::delete_image(&s.client, REGION, "img-1", "img-1")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "imageId");
+    assert_eq!(s.sent("DeleteImages"), 0);
+    images::delete_image(&s.client, REGION, &id, "web-2026.11_base")
+        .await
+        .unwrap();
+    let e = images::delete_image(&s.client, REGION, &id, &id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "InvalidImageId.NotFound");
+}
+
+#[tokio::test]
+async fn security_groups_create_add_rule_and_delete() {
+    use security_groups::{Direction, NewRule};
+    let s = sim().await;
+    let e = security_groups::create(&s.client, REGION, " ", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "groupName");
+    let e = security_groups::create(&s.client, REGION, "web", &"d".repeat(101))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "groupDescription");
+    assert_eq!(s.sent("CreateSecurityGroup"), 0);
+    let g = security_groups::create(&s.client, REGION, "web", "public web tier")
+        .await
+        .unwrap();
+    assert!(g.id.starts_with("sg-") && !g.is_default);
+    let rule = |port: &str, protocol: &str, cidr: &str| NewRule {
+        direction: Direction::Ingress,
+        protocol: protocol.into(),
+        port: port.into(),
+        cidr: cidr.into(),
+        action: "accept".into(),
+        description: "https".into(),
+    };
+    for (r, f) in [
+        (rule("70000", "TCP", "0.0.0.0/0"), "port"),
+        (rule("22", "ALL", "0.0.0.0/0"), "port"),
+        (rule("443", "SCTP", "0.0.0.0/0"), "protocol"),
+        (rule("443", "TCP", "10.0.0.0/40"), "cidr"),
+    ] {
+        let e = security_groups::add_rule(&s.client, REGION, &g.id, &r)
+            .await
+            .unwrap_err();
+        assert_eq!(field(&e), f);
+    }
+    assert_eq!(s.sent("CreateSecurityGroupPolicies"), 0);
+    security_groups::add_rule(&s.client, REGION, &g.id, &rule("443", "tcp", "0.0.0.0/0"))
+        .await
+        .unwrap();
+    let d = security_groups::security_group_detail(&s.client, REGION, &g.id)
+        .await
+        .unwrap();
+    assert_eq!(d.ingress.len(), 1);
+    assert_eq!(
+        (d.ingress[0].protocol.as_str(), d.ingress[0].port.as_str()),
+        ("TCP", "443")
+    );
+    let e = security_groups::add_rule(&s.client, REGION, &g.id, &rule("443", "TCP", "0.0.0.0/0"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "UnsupportedOperation.DuplicatePolicy");
+
+    let default = security_groups::list_security_groups(&s.client, REGION)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.is_default)
+        .unwrap();
+    let e = security_groups::delete(&s.client, REGION, &default.id, &default.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "UnsupportedOperation");
+    let e = security_groups::delete(&s.client, REGION, &g.id, "other")
+        .await
+        .unwrap_err();
+    assert_eq!(field(&e), "confirm");
+    assert_eq!(s.sent("DeleteSecurityGroup"), 0);
+    security_groups::delete(&s.client, REGION, &g.id, "web")
+        .await
+        .unwrap();
+    let left = security_groups::list_security_groups(&s.client, REGION)
+        .await
+        .unwrap();
+    assert!(!left.iter().any(|x| x.id == g.id));
+}

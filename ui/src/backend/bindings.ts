@@ -86,6 +86,17 @@ export const commands = {
 	importKeyPair: (profileId: string, region: string, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
 	deleteKeyPair: (profileId: string, region: string, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
 	listImages: (profileId: string, region: string, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
+	/**
+	 *  Binds a key pair to instances (STOPPED ones, or RUNNING ones forced off and started
+	 *  again when `force_stop`).
+	 */
+	bindKeyPair: (profileId: string, region: string, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("bind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
+	unbindKeyPair: (profileId: string, region: string, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("unbind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
+	createImage: (profileId: string, region: string, input: CreateImageInput) => typedError<string, AppError>(__TAURI_INVOKE("create_image", { profileId, region, input })),
+	deleteImage: (profileId: string, region: string, imageId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_image", { profileId, region, imageId, confirm })),
+	createSecurityGroup: (profileId: string, region: string, name: string, description: string) => typedError<SecurityGroupView, AppError>(__TAURI_INVOKE("create_security_group", { profileId, region, name, description })),
+	deleteSecurityGroup: (profileId: string, region: string, securityGroupId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_security_group", { profileId, region, securityGroupId, confirm })),
+	addSecurityGroupRule: (profileId: string, region: string, securityGroupId: string, rule: NewRule) => typedError<string | null, AppError>(__TAURI_INVOKE("add_security_group_rule", { profileId, region, securityGroupId, rule })),
 	wizardZones: (profileId: string, region: string, chargeType: string, language: string) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { profileId, region, chargeType, language })),
 	wizardInstanceTypes: (profileId: string, region: string, zone: string, chargeType: string, language: string) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { profileId, region, zone, chargeType, language })),
 	wizardImages: (profileId: string, region: string, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { profileId, region, instanceType })),
@@ -112,17 +123,6 @@ export const commands = {
 	/**  Renews prepaid instances, only at the price the user accepted. */
 	renewInstances: (profileId: string, region: string, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
 	setRenewFlag: (profileId: string, region: string, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
-	/**  The region's launch templates. */
-	listLaunchTemplates: (profileId: string, region: string) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
-	/**  Saves the wizard's spec as a launch template (without its password); returns the id. */
-	saveLaunchTemplate: (profileId: string, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
-	/**  A template version (the default when `version` is null) as a wizard draft. */
-	launchTemplateDraft: (profileId: string, region: string, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
-	deleteLaunchTemplate: (profileId: string, region: string, templateId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId })),
-	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
-	sameConfigurationDraft: (profileId: string, region: string, instanceId: string) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
-	/**  The estimated run-rate of the given regions, by billing model. */
-	costEstimate: (profileId: string, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
 };
 
 /** Events */
@@ -294,25 +294,15 @@ export type CallResult = "ok" | "failed" |
 /**  The request may have been applied although no answer arrived. */
 "unknown";
 
-export type CostEstimate = {
-	regions: RegionCost[],
-	/**  All regions together, by billing model. */
-	lines: CostLine[],
-	hourly: number | null,
-	monthly: number | null,
-	hoursPerMonth: number | null,
-};
-
-export type CostLine = {
-	/**  PREPAID, POSTPAID_BY_HOUR or SPOTPAID (others are counted as `unpriced`). */
-	chargeType: string,
-	instances: number,
-	/**  Stopped in STOP_CHARGING mode, failed or in the recycle bin: cost nothing. */
-	notCharged: number,
-	/**  Instances whose type has no catalog price in their zone. */
-	unpriced: number,
-	hourly: number | null,
-	monthly: number | null,
+export type CreateImageInput = {
+	instanceId: string,
+	imageName: string,
+	description: string,
+	/**
+	 *  Shut a running instance down first (a consistent image; the instance stays
+	 *  stopped). Without it the image is taken while it runs, which may miss data.
+	 */
+	forcePoweroff: boolean,
 };
 
 export type CreatedKeyPair = {
@@ -326,6 +316,8 @@ export type DataDiskSpec = {
 	sizeGib: number,
 	deleteWithInstance: boolean,
 };
+
+export type Direction = "ingress" | "egress";
 
 export type EntryState = "pending" | "resolved" | "failed";
 
@@ -512,35 +504,6 @@ export type KeyringStatus = {
 	sandboxCredentialInKeyring: boolean | null,
 };
 
-export type LaunchDraft = {
-	region: string,
-	zone: string,
-	billing: Billing,
-	instanceType: string,
-	imageId: string,
-	systemDisk: SystemDiskSpec,
-	dataDisks: DataDiskSpec[],
-	vpcId: string,
-	subnetId: string,
-	publicIp: boolean,
-	internetChargeType: string,
-	bandwidthMbps: number,
-	securityGroupIds: string[],
-	/**  password, keyPair or keepImageLogin; a password is never part of a draft. */
-	loginKind: string,
-	keyIds: string[],
-	name: string,
-	hostName: string | null,
-	tags: TagInput[],
-	count: number,
-	terminationProtection: boolean,
-	/**
-	 *  What the draft could not carry: `passwordNotCopied`, `periodDefaulted`,
-	 *  `billingChanged`, `hostNameNotCopied`.
-	 */
-	notes: string[],
-};
-
 export type LaunchOutcome = {
 	token: string,
 	region: string,
@@ -621,15 +584,6 @@ export type LaunchStatus =
 /**  Tencent refused; nothing was created. */
 "failed";
 
-export type LaunchTemplateView = {
-	id: string,
-	name: string,
-	defaultVersion: number,
-	latestVersion: number,
-	versionCount: number,
-	createdTime: string | null,
-};
-
 export type LaunchedInstance = {
 	instanceId: string,
 	/**  None until DescribeInstances shows it. */
@@ -663,6 +617,19 @@ export type NetworkChoices = {
 	/**  Subnets in the zone only. */
 	subnets: SubnetChoice[],
 	securityGroups: SecurityGroupChoice[],
+};
+
+export type NewRule = {
+	direction: Direction,
+	/**  TCP, UDP, ICMP or ALL. */
+	protocol: string,
+	/**  `ALL`, a port, a comma list or a range (`8000-8080`); ALL for ICMP and ALL. */
+	port: string,
+	/**  An IPv4 address or CIDR block. */
+	cidr: string,
+	/**  ACCEPT or DROP. */
+	action: string,
+	description: string,
 };
 
 /**  The new password arrives write-only: it is never echoed, logged or returned. */
@@ -757,15 +724,6 @@ export type ProfilesView = {
 	profiles: ProfileView[],
 	/**  Set once after start-up when an unreadable profiles.json was moved to this path. */
 	corruptBackup: string | null,
-};
-
-export type RegionCost = {
-	region: string,
-	lines: CostLine[],
-	hourly: number | null,
-	monthly: number | null,
-	/**  The region could not be read (its error), the others still count. */
-	error: AppError | null,
 };
 
 export type RegionView = {
