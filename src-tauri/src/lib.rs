@@ -4,7 +4,7 @@ mod command_names;
 pub mod commands;
 pub mod console;
 pub mod error;
-mod logging;
+pub mod logging;
 pub mod platform;
 pub mod profiles;
 pub mod resources;
