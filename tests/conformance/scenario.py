@@ -201,6 +201,32 @@ def scenario(method):
         raise AssertionError("postpaid instances were not removed")
     check(f"{m} TerminateInstances (postpaid removes)", terminate)
 
+    def refund_quote():
+        kw = dict(Placement={"Zone": ZONE}, ImageId=IMAGE, InstanceType="S5.MEDIUM4", InstanceCount=1,
+                  InstanceChargeType="PREPAID", InstanceChargePrepaid={"Period": 1},
+                  InstanceName=f"sdk-refund-{method.lower()}")
+        pre = c.RunInstances(req(cvm.RunInstancesRequest, **kw)).InstanceIdSet[0]
+        protected = c.RunInstances(req(cvm.RunInstancesRequest, **dict(kw, InstanceChargeType="POSTPAID_BY_HOUR",
+                                                                          DisableApiTermination=True))).InstanceIdSet[0]
+        del kw["InstanceChargePrepaid"]
+        wait_state(c, pre, "RUNNING")
+        wait_state(c, protected, "RUNNING")
+        q = c.InquiryPriceTerminateInstances(req(cvm.InquiryPriceTerminateInstancesRequest, InstanceIds=[pre]))
+        assert q.RequestId and len(q.InstanceRefundsSet) == 1
+        r = q.InstanceRefundsSet[0]
+        assert r.InstanceId == pre and r.Refunds > 0 and r.PriceDetail
+        expect_error("UnsupportedOperation.InstanceChargeType", lambda: c.InquiryPriceTerminateInstances(
+            req(cvm.InquiryPriceTerminateInstancesRequest, InstanceIds=[protected])))
+        expect_error("InvalidInstanceId.NotFound", lambda: c.InquiryPriceTerminateInstances(
+            req(cvm.InquiryPriceTerminateInstancesRequest, InstanceIds=["ins-zzzzzzzz"])))
+        expect_error("UnsupportedOperation.InstancesProtected", lambda: c.TerminateInstances(
+            req(cvm.TerminateInstancesRequest, InstanceIds=[protected])))
+        c.TerminateInstances(req(cvm.TerminateInstancesRequest, InstanceIds=[pre]))
+        wait_state(c, pre, "SHUTDOWN")
+        q = c.InquiryPriceTerminateInstances(req(cvm.InquiryPriceTerminateInstancesRequest, InstanceIds=[pre]))
+        assert q.InstanceRefundsSet[0].Refunds == 0, "the recycle bin was refunded already"
+    check(f"{m} InquiryPriceTerminateInstances (prepaid refund, protection)", refund_quote)
+
     def errors():
         expect_error("InvalidInstanceId.Malformed", lambda: c.StartInstances(req(cvm.StartInstancesRequest, InstanceIds=["ins-1122"])))
         expect_error("InvalidInstanceId.NotFound", lambda: c.StartInstances(req(cvm.StartInstancesRequest, InstanceIds=["ins-zzzzzzzz"])))

@@ -61,6 +61,7 @@ pub const CVM_ACTIONS: &[&str] = &[
     "DescribeLaunchTemplates",
     "DescribeLaunchTemplateVersions",
     "DeleteLaunchTemplate",
+    "InquiryPriceTerminateInstances",
 ];
 
 pub const VPC_ACTIONS: &[&str] = &[

@@ -147,6 +147,7 @@ const CVM_ACTIONS: &[&str] = &[
     "DeleteKeyPairs",
     "AssociateSecurityGroups",
     "DescribeInstancesModification",
+    "InquiryPriceTerminateInstances",
 ];
 const VPC_ACTIONS: &[&str] = &[
     "DescribeVpcs",

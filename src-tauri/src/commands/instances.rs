@@ -3,18 +3,22 @@
 //! `crate::console`. Mutations are refused for a locked read-only profile.
 
 use crate::console::activity::{ActivityEntry, ActivityFilter};
+use crate::console::cache::{CachedList, ListCache};
+use crate::console::export::{self, ExportFormat};
 use crate::console::instances::{
-    self as core, ActionReport, InstancePage, Lifecycle, ListSummary, RegionView, StopType,
-    StoppedMode, ZoneView,
+    self as core, ActionReport, InstancePage, InstanceView, Lifecycle, ListSummary, RegionView,
+    StopType, StoppedMode, TerminateQuote, ZoneView,
 };
+use crate::console::listing::{self, ListEvent, StreamSummary, Ticket};
+use crate::console::settings::ConsoleSettings;
 use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 use tencent_api::Sensitive;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -217,6 +221,7 @@ pub async fn terminate_instances(
     profile_id: String,
     region: String,
     instance_ids: Vec<String>,
+    release_address: bool,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
@@ -225,9 +230,209 @@ pub async fn terminate_instances(
         &profile_id,
         &region,
         &instance_ids,
-        async |_, _, _| Ok(Lifecycle::Terminate),
+        async |_, _, _| Ok(Lifecycle::Terminate { release_address }),
     )
     .await
+}
+
+/// Refunds, protection and current states for the terminate dialog (reads only).
+#[tauri::command]
+#[specta::specta]
+pub async fn terminate_quote(
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+    instance_ids: Vec<String>,
+) -> Result<TerminateQuote, AppError> {
+    core::validate_region(&region)?;
+    let ids = core::validate_ids(&instance_ids)?;
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    core::terminate_quote(&client, &region, &ids).await
+}
+
+/// The most regions one listing fans out over.
+const MAX_REGIONS: usize = 64;
+
+/// Lists one region or several ("All regions") through the profile's client and rate
+/// budget, streaming pages and per-region outcomes through `on_event`. `slot` names the
+/// view asking: a newer listing in the same slot cancels this one, so a stale stream
+/// never writes into the new view. Complete whole-region lists are cached for the next
+/// start.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn stream_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    regions: Vec<String>,
+    zone: Option<String>,
+    slot: String,
+    on_event: Channel<ListEvent>,
+) -> Result<StreamSummary, AppError> {
+    if regions.is_empty() {
+        return Err(crate::profiles::invalid(
+            "regions",
+            "choose at least one region",
+        ));
+    }
+    if regions.len() > MAX_REGIONS {
+        return Err(crate::profiles::invalid(
+            "regions",
+            format!("at most {MAX_REGIONS} regions at once"),
+        ));
+    }
+    for r in &regions {
+        core::validate_region(r)?;
+    }
+    if let Some(z) = &zone {
+        if regions.len() != 1 {
+            return Err(crate::profiles::invalid(
+                "zone",
+                "a zone filter needs exactly one region",
+            ));
+        }
+        core::validate_zone(&regions[0], z)?;
+    }
+    if slot.is_empty() || slot.len() > 64 {
+        return Err(crate::profiles::invalid(
+            "slot",
+            "a listing slot name is 1–64 characters",
+        ));
+    }
+    let profile = state.profile(&profile_id)?;
+    let client = state.client(&profile).await?;
+    // The slot is the view, whatever the profile: switching profiles cancels too.
+    let ticket = Ticket::take(&slot);
+    let cache = app.path().app_cache_dir().ok().map(|d| ListCache::new(&d));
+    Ok(listing::stream_regions(
+        &client,
+        &regions,
+        zone.as_deref(),
+        &ticket,
+        |event| {
+            if let Err(e) = on_event.send(event) {
+                tracing::debug!("stream_instances: the channel is gone: {e}");
+            }
+        },
+        |region, rows| {
+            if zone.is_none()
+                && let Some(cache) = &cache
+                && let Err(e) = cache.save(&profile.id, region, rows)
+            {
+                tracing::warn!("{e}");
+            }
+        },
+    )
+    .await)
+}
+
+/// The list last seen for the profile and region (None when there is none or it cannot
+/// be read), to show at once while a fresh listing runs.
+#[tauri::command]
+#[specta::specta]
+pub fn cached_instances(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    region: String,
+) -> Result<Option<CachedList>, AppError> {
+    core::validate_region(&region)?;
+    let profile = state.profile(&profile_id)?;
+    let dir = app
+        .path()
+        .app_cache_dir()
+        .map_err(|e| AppError::internal("App.Cache", e.to_string()))?;
+    Ok(ListCache::new(&dir).load(&profile.id, &region))
+}
+
+fn console_settings(app: &AppHandle) -> Result<ConsoleSettings, AppError> {
+    let dir = app
+        .path()
+        .app_config_dir()
+        .map_err(|e| AppError::internal("App.Settings", e.to_string()))?;
+    Ok(ConsoleSettings::new(&dir))
+}
+
+/// The regions "All regions" lists for the profile; None means all of them.
+#[tauri::command]
+#[specta::specta]
+pub fn enabled_regions(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+) -> Result<Option<Vec<String>>, AppError> {
+    state.profile(&profile_id)?;
+    Ok(console_settings(&app)?.enabled_regions(&profile_id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_enabled_regions(
+    app: AppHandle,
+    state: AppStateRef<'_>,
+    profile_id: String,
+    regions: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    state.profile(&profile_id)?;
+    console_settings(&app)?.set_enabled_regions(&profile_id, regions)
+}
+
+/// Writes the rows the page shows (filtered and sorted) as CSV or JSON where the user
+/// chooses in a native save dialog; None when the dialog was cancelled, else the path.
+/// Debug builds honour `CVM_CONSOLE_E2E_EXPORT_DIR` instead (end-to-end tests cannot
+/// drive a native dialog); release builds never read it.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_instances(
+    app: AppHandle,
+    format: ExportFormat,
+    rows: Vec<InstanceView>,
+    dialog_title: String,
+) -> Result<Option<String>, AppError> {
+    // Checked before the dialog opens: nothing to export means no dialog.
+    export::render(format, &rows)?;
+    let name = format!("instances.{}", format.extension());
+    let path = if cfg!(debug_assertions)
+        && let Some(dir) = std::env::var_os("CVM_CONSOLE_E2E_EXPORT_DIR")
+    {
+        Some(std::path::PathBuf::from(dir).join(name))
+    } else {
+        use tauri_plugin_dialog::DialogExt;
+        let title = dialog_title.trim();
+        let title = if title.is_empty()
+            || title.chars().count() > 120
+            || title.chars().any(char::is_control)
+        {
+            "Export instances"
+        } else {
+            title
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        app.dialog()
+            .file()
+            .set_title(title)
+            .set_file_name(&name)
+            .add_filter(format.extension().to_uppercase(), &[format.extension()])
+            .save_file(move |p| {
+                let _ = tx.send(p);
+            });
+        let chosen = rx
+            .await
+            .map_err(|_| AppError::internal("App.Dialog", "the save dialog closed unexpectedly"))?;
+        chosen
+            .map(|p| {
+                p.into_path()
+                    .map_err(|e| AppError::internal("App.Dialog", format!("not a file path: {e}")))
+            })
+            .transpose()?
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    export::write(&path, format, &rows)?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command]

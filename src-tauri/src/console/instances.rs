@@ -219,14 +219,16 @@ pub struct ZoneView {
     pub available: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TagView {
     pub key: String,
     pub value: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+/// One instance as the list shows it. Deserialize: it comes back from the list cache
+/// and from the UI for an export; it holds no secret.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceView {
     pub id: String,
@@ -390,7 +392,10 @@ pub enum Lifecycle {
     Reboot {
         stop_type: StopType,
     },
-    Terminate,
+    Terminate {
+        /// Also release the EIP bound to the primary network interface (ReleaseAddress).
+        release_address: bool,
+    },
     Rename {
         name: String,
     },
@@ -407,7 +412,7 @@ impl Lifecycle {
             Lifecycle::Start => "StartInstances",
             Lifecycle::Stop { .. } => "StopInstances",
             Lifecycle::Reboot { .. } => "RebootInstances",
-            Lifecycle::Terminate => "TerminateInstances",
+            Lifecycle::Terminate { .. } => "TerminateInstances",
             Lifecycle::Rename { .. } => "ModifyInstancesAttribute",
             Lifecycle::ResetPassword { .. } => "ResetInstancesPassword",
         }
@@ -424,7 +429,7 @@ impl Lifecycle {
             Lifecycle::Start | Lifecycle::Reboot { .. } => Some("RUNNING"),
             Lifecycle::Stop { .. } => Some("STOPPED"),
             // Prepaid instances go to the recycle bin; the others disappear.
-            Lifecycle::Terminate => Some("SHUTDOWN"),
+            Lifecycle::Terminate { .. } => Some("SHUTDOWN"),
             _ => None,
         }
     }
@@ -535,6 +540,25 @@ pub async fn list_instances(
     client: &Client,
     region: &str,
     zone: Option<&str>,
+    on_page: impl FnMut(InstancePage),
+) -> Result<ListSummary, AppError> {
+    list_instances_while(client, region, zone, &|| true, on_page).await
+}
+
+/// The code of a listing abandoned because a newer one replaced it.
+pub const SUPERSEDED: &str = "App.ListingSuperseded";
+
+fn superseded() -> AppError {
+    AppError::internal(SUPERSEDED, "a newer listing replaced this one")
+}
+
+/// [`list_instances`] that stops as soon as `keep_going` says no: no page is handed over
+/// after that (pages in flight are dropped) and it fails with [`SUPERSEDED`].
+pub async fn list_instances_while(
+    client: &Client,
+    region: &str,
+    zone: Option<&str>,
+    keep_going: &(dyn Fn() -> bool + Sync),
     mut on_page: impl FnMut(InstancePage),
 ) -> Result<ListSummary, AppError> {
     validate_region(region)?;
@@ -567,6 +591,9 @@ pub async fn list_instances(
         .describe_instances(region, &describe_page(zone, 0))
         .await
         .map_err(|e| from_api(&e))?;
+    if !keep_going() {
+        return Err(superseded());
+    }
     let total = emit(0, first);
     let mut offsets = (1..)
         .map(|k| k * PAGE)
@@ -585,6 +612,10 @@ pub async fn list_instances(
         };
         let (offset, result) =
             done.map_err(|e| AppError::internal("App.Listing", e.to_string()))?;
+        if !keep_going() {
+            // Dropping the set aborts the pages still in flight.
+            return Err(superseded());
+        }
         emit(offset, result.map_err(|e| from_api(&e))?);
     }
     Ok(ListSummary {
@@ -650,11 +681,12 @@ async fn send(
             )
             .await
             .map(|r| r.request_id),
-        Lifecycle::Terminate => client
+        Lifecycle::Terminate { release_address } => client
             .terminate_instances(
                 region,
                 &cvm::TerminateInstancesRequest {
                     instance_ids: ids,
+                    release_address: release_address.then_some(true),
                     ..Default::default()
                 },
             )
@@ -710,7 +742,15 @@ pub async fn run_action(
     action: &Lifecycle,
 ) -> ActionReport {
     let mut results = Vec::with_capacity(ids.len());
-    for chunk in chunk_ids(action.api_name(), ids) {
+    let groups = match action {
+        Lifecycle::Terminate { .. } => {
+            let (groups, refused) = terminate_groups(client, region, ids).await;
+            results.extend(refused);
+            groups
+        }
+        _ => vec![ids.to_vec()],
+    };
+    for chunk in groups.iter().flat_map(|g| chunk_ids(action.api_name(), g)) {
         let outcome = crate::console::activity::with_targets(
             chunk.to_vec(),
             send(client, region, action, chunk),
@@ -773,6 +813,146 @@ fn result_of(id: &str, r: Result<Option<String>, tencent_api::Error>) -> Instanc
             }
         }
     }
+}
+
+/// The code of a terminate the app refused to send: the instance has termination
+/// protection, and TerminateInstances would refuse the whole call because of it.
+pub const PROTECTED: &str = "App.TerminationProtected";
+
+/// Splits a terminate by what TerminateInstances accepts in one call: protected
+/// instances are refused here (not sent: the API would refuse the whole call), and the
+/// rest is grouped by billing model (one call must not mix them). When the instances
+/// cannot be described, everything goes in one group and the API decides.
+async fn terminate_groups(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+) -> (Vec<Vec<String>>, Vec<InstanceResult>) {
+    let Ok(described) = describe_ids(client, region, ids).await else {
+        return (vec![ids.to_vec()], Vec::new());
+    };
+    let by_id: std::collections::HashMap<&str, &cvm::Instance> = described
+        .iter()
+        .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
+        .collect();
+    let mut refused = Vec::new();
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for id in ids {
+        let inst = by_id.get(id.as_str());
+        if inst.is_some_and(|i| i.disable_api_termination == Some(true)) {
+            refused.push(InstanceResult {
+                instance_id: id.clone(),
+                ok: false,
+                request_id: None,
+                error: Some(AppError {
+                    kind: ErrorKind::StateConflict,
+                    code: PROTECTED.into(),
+                    message: format!(
+                        "{id} has termination protection (DisableApiTermination), so it was not sent; turn the protection off first"
+                    ),
+                    request_id: None,
+                    field: None,
+                }),
+            });
+            continue;
+        }
+        // Unknown ids get their own group: the API names them (InvalidInstanceId.NotFound).
+        let charge = inst
+            .and_then(|i| i.instance_charge_type.clone())
+            .unwrap_or_default();
+        match groups.iter_mut().find(|(c, _)| *c == charge) {
+            Some((_, g)) => g.push(id.clone()),
+            None => groups.push((charge, vec![id.clone()])),
+        }
+    }
+    (groups.into_iter().map(|(_, g)| g).collect(), refused)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundView {
+    pub instance_id: String,
+    /// In the account's currency (CNY on the China site, USD on the international one).
+    pub refund: f64,
+    pub detail: Option<String>,
+}
+
+/// What the terminate dialog needs besides the list: refunds of the prepaid instances
+/// (InquiryPriceTerminateInstances), which are protected, which no longer exist.
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminateQuote {
+    pub refunds: Vec<RefundView>,
+    pub protected: Vec<String>,
+    pub missing: Vec<String>,
+    /// The current states by id (they may have changed since the list was loaded).
+    pub states: Vec<(String, String)>,
+}
+
+pub async fn terminate_quote(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+) -> Result<TerminateQuote, AppError> {
+    let described = describe_ids(client, region, ids)
+        .await
+        .map_err(|e| from_api(&e))?;
+    let found: HashSet<&str> = described
+        .iter()
+        .filter_map(|i| i.instance_id.as_deref())
+        .collect();
+    let missing = ids
+        .iter()
+        .filter(|id| !found.contains(id.as_str()))
+        .cloned()
+        .collect();
+    let protected = described
+        .iter()
+        .filter(|i| i.disable_api_termination == Some(true))
+        .filter_map(|i| i.instance_id.clone())
+        .collect();
+    let states = described
+        .iter()
+        .filter_map(|i| Some((i.instance_id.clone()?, i.instance_state.clone()?)))
+        .collect();
+    // Refunds exist for prepaid instances not yet in the recycle bin.
+    let refundable: Vec<String> = described
+        .iter()
+        .filter(|i| i.instance_charge_type.as_deref() == Some("PREPAID"))
+        .filter(|i| matches!(i.instance_state.as_deref(), Some("RUNNING" | "STOPPED")))
+        .filter(|i| i.disable_api_termination != Some(true))
+        .filter_map(|i| i.instance_id.clone())
+        .collect();
+    let mut refunds = Vec::new();
+    for chunk in chunk_ids("InquiryPriceTerminateInstances", &refundable) {
+        let out = client
+            .inquiry_price_terminate_instances(
+                region,
+                &cvm::InquiryPriceTerminateInstancesRequest {
+                    instance_ids: Some(chunk.to_vec()),
+                },
+            )
+            .await
+            .map_err(|e| from_api(&e))?;
+        refunds.extend(
+            out.instance_refunds_set
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| {
+                    Some(RefundView {
+                        instance_id: r.instance_id?,
+                        refund: r.refunds.unwrap_or(0.0),
+                        detail: r.price_detail.filter(|d| !d.is_empty()),
+                    })
+                }),
+        );
+    }
+    Ok(TerminateQuote {
+        refunds,
+        protected,
+        missing,
+        states,
+    })
 }
 
 /// Checks a new password against the selected instances' platforms (Windows rules when

@@ -3,8 +3,14 @@
 //! tested against an in-process cvm-sim without a window.
 
 pub mod activity;
+pub mod cache;
+pub mod export;
 pub mod instances;
+pub mod listing;
+pub mod settings;
 pub mod watch;
 
+#[cfg(test)]
+mod list_tests;
 #[cfg(test)]
 mod tests;

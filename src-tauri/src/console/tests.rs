@@ -346,7 +346,15 @@ async fn reboot_rename_terminate_and_password() {
     assert_eq!(r.succeeded, 1, "{:?}", r.results);
 
     // Terminate: the instance leaves (postpaid) or goes to the recycle bin (prepaid).
-    let r = run_action(&s.client, region, one, &Lifecycle::Terminate).await;
+    let r = run_action(
+        &s.client,
+        region,
+        one,
+        &Lifecycle::Terminate {
+            release_address: false,
+        },
+    )
+    .await;
     assert_eq!(r.succeeded, 1, "{:?}", r.results);
     let changes = Mutex::new(Vec::new());
     watch(
@@ -354,7 +362,10 @@ async fn reboot_rename_terminate_and_password() {
         "p1",
         region,
         vec![id.clone()],
-        Lifecycle::Terminate.expected_state(),
+        Lifecycle::Terminate {
+            release_address: false,
+        }
+        .expected_state(),
         WatchConfig {
             interval: Duration::from_millis(10),
             max: Duration::from_secs(10),

@@ -52,7 +52,32 @@ export const commands = {
 	startInstances: (profileId: string, region: string, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { profileId, region, instanceIds, onChange })),
 	stopInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, onChange })),
 	rebootInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, onChange })),
-	terminateInstances: (profileId: string, region: string, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, onChange })),
+	terminateInstances: (profileId: string, region: string, instanceIds: string[], releaseAddress: boolean, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, onChange })),
+	/**  Refunds, protection and current states for the terminate dialog (reads only). */
+	terminateQuote: (profileId: string, region: string, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { profileId, region, instanceIds })),
+	/**
+	 *  Lists one region or several ("All regions") through the profile's client and rate
+	 *  budget, streaming pages and per-region outcomes through `on_event`. `slot` names the
+	 *  view asking: a newer listing in the same slot cancels this one, so a stale stream
+	 *  never writes into the new view. Complete whole-region lists are cached for the next
+	 *  start.
+	 */
+	streamInstances: (profileId: string, regions: string[], zone: string | null, slot: string, onEvent: Channel<ListEvent>) => typedError<StreamSummary, AppError>(__TAURI_INVOKE("stream_instances", { profileId, regions, zone, slot, onEvent })),
+	/**
+	 *  The list last seen for the profile and region (None when there is none or it cannot
+	 *  be read), to show at once while a fresh listing runs.
+	 */
+	cachedInstances: (profileId: string, region: string) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { profileId, region })),
+	/**  The regions "All regions" lists for the profile; None means all of them. */
+	enabledRegions: (profileId: string) => typedError<string[] | null, AppError>(__TAURI_INVOKE("enabled_regions", { profileId })),
+	setEnabledRegions: (profileId: string, regions: string[] | null) => typedError<null, AppError>(__TAURI_INVOKE("set_enabled_regions", { profileId, regions })),
+	/**
+	 *  Writes the rows the page shows (filtered and sorted) as CSV or JSON where the user
+	 *  chooses in a native save dialog; None when the dialog was cancelled, else the path.
+	 *  Debug builds honour `CVM_CONSOLE_E2E_EXPORT_DIR` instead (end-to-end tests cannot
+	 *  drive a native dialog); release builds never read it.
+	 */
+	exportInstances: (format: ExportFormat, rows: InstanceView[], dialogTitle: string) => typedError<string | null, AppError>(__TAURI_INVOKE("export_instances", { format, rows, dialogTitle })),
 	renameInstances: (profileId: string, region: string, instanceIds: string[], name: string, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("rename_instances", { profileId, region, instanceIds, name, onChange })),
 	resetInstancesPassword: (profileId: string, region: string, instanceIds: string[], input: PasswordInput, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { profileId, region, instanceIds, input, onChange })),
 	activityLog: (filter: ActivityFilter) => typedError<ActivityEntry[], AppError>(__TAURI_INVOKE("activity_log", { filter })),
@@ -123,6 +148,26 @@ export const commands = {
 	/**  Renews prepaid instances, only at the price the user accepted. */
 	renewInstances: (profileId: string, region: string, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
 	setRenewFlag: (profileId: string, region: string, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
+	/**  The region's launch templates. */
+	listLaunchTemplates: (profileId: string, region: string) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
+	/**  Saves the wizard's spec as a launch template (without its password); returns the id. */
+	saveLaunchTemplate: (profileId: string, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
+	/**  A template version (the default when `version` is null) as a wizard draft. */
+	launchTemplateDraft: (profileId: string, region: string, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
+	deleteLaunchTemplate: (profileId: string, region: string, templateId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId })),
+	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
+	sameConfigurationDraft: (profileId: string, region: string, instanceId: string) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
+	/**  The estimated run-rate of the given regions, by billing model. */
+	costEstimate: (profileId: string, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
+	/**  Everything DescribeInstances returns about one instance. */
+	describeInstance: (profileId: string, region: string, instanceId: string) => typedError<InstanceDetail, AppError>(__TAURI_INVOKE("describe_instance", { profileId, region, instanceId })),
+	/**
+	 *  Puts an id or address on the system clipboard (the web view's own clipboard API is
+	 *  not dependable in WebKitGTK). Write-only: the app never reads the clipboard.
+	 */
+	copyText: (text: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_text", { text })),
+	/**  The UI's language ("en" or "zh-CN"), so desktop notifications speak it too. */
+	setUiLanguage: (language: string) => typedError<null, AppError>(__TAURI_INVOKE("set_ui_language", { language })),
 };
 
 /** Events */
@@ -290,9 +335,37 @@ export type BudgetChoice =
 /**  Calls per minute, per action and in total. */
 { type: "custom"; perActionPerMinute: number; totalPerMinute: number };
 
+export type CachedList = {
+	region: string,
+	/**  When the listing completed (milliseconds since the Unix epoch). */
+	savedAtMs: number | null,
+	instances: InstanceView[],
+};
+
 export type CallResult = "ok" | "failed" | 
 /**  The request may have been applied although no answer arrived. */
 "unknown";
+
+export type CostEstimate = {
+	regions: RegionCost[],
+	/**  All regions together, by billing model. */
+	lines: CostLine[],
+	hourly: number | null,
+	monthly: number | null,
+	hoursPerMonth: number | null,
+};
+
+export type CostLine = {
+	/**  PREPAID, POSTPAID_BY_HOUR or SPOTPAID (others are counted as `unpriced`). */
+	chargeType: string,
+	instances: number,
+	/**  Stopped in STOP_CHARGING mode, failed or in the recycle bin: cost nothing. */
+	notCharged: number,
+	/**  Instances whose type has no catalog price in their zone. */
+	unpriced: number,
+	hourly: number | null,
+	monthly: number | null,
+};
 
 export type CreateImageInput = {
 	instanceId: string,
@@ -319,9 +392,21 @@ export type DataDiskSpec = {
 
 export type Direction = "ingress" | "egress";
 
+export type DiskView = {
+	diskId: string,
+	diskType: string,
+	sizeGib: number,
+	name: string | null,
+	/**  Data disks only. */
+	deleteWithInstance: boolean | null,
+	encrypted: boolean | null,
+};
+
 export type EntryState = "pending" | "resolved" | "failed";
 
 export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
+
+export type ExportFormat = "csv" | "json";
 
 export type ImageChoice = {
 	imageId: string,
@@ -397,6 +482,41 @@ export type InstanceChange = {
 	settled: boolean,
 };
 
+export type InstanceDetail = {
+	/**  What the list shows (state, type, IPs, billing, tags, latest operation…). */
+	summary: InstanceView,
+	uuid: string | null,
+	projectId: number | null,
+	hostName: string | null,
+	imageId: string | null,
+	isolatedSource: string | null,
+	latestOperationRequestId: string | null,
+	gpuCount: number | null,
+	gpuType: string | null,
+	licenseType: string | null,
+	camRoleName: string | null,
+	hpcClusterId: string | null,
+	dedicatedClusterId: string | null,
+	disasterRecoverGroupIds: string[],
+	enableJumboFrame: boolean | null,
+	metadata: TagView[],
+	vpcId: string | null,
+	subnetId: string | null,
+	ipv6Addresses: string[],
+	publicIpv6Addresses: string[],
+	rdmaIpAddresses: string[],
+	publicIpAssigned: boolean | null,
+	bandwidthPackageId: string | null,
+	internetServiceProvider: string | null,
+	securityGroupIds: string[],
+	systemDisk: DiskView | null,
+	dataDisks: DiskView[],
+	renewFlag: string | null,
+	keyIds: string[],
+	defaultLoginUser: string | null,
+	defaultLoginPort: number | null,
+};
+
 /**  One page of a listing, as streamed to the UI. */
 export type InstancePage = {
 	region: string,
@@ -440,6 +560,10 @@ export type InstanceTypeChoice = {
 	priceUnit: string,
 };
 
+/**
+ *  One instance as the list shows it. Deserialize: it comes back from the list cache
+ *  and from the UI for an export; it holds no secret.
+ */
 export type InstanceView = {
 	id: string,
 	region: string,
@@ -502,6 +626,35 @@ export type KeyringStatus = {
 	service: string,
 	/**  The Sandbox's generated credential is in the keyring (false: in memory only). */
 	sandboxCredentialInKeyring: boolean | null,
+};
+
+export type LaunchDraft = {
+	region: string,
+	zone: string,
+	billing: Billing,
+	instanceType: string,
+	imageId: string,
+	systemDisk: SystemDiskSpec,
+	dataDisks: DataDiskSpec[],
+	vpcId: string,
+	subnetId: string,
+	publicIp: boolean,
+	internetChargeType: string,
+	bandwidthMbps: number,
+	securityGroupIds: string[],
+	/**  password, keyPair or keepImageLogin; a password is never part of a draft. */
+	loginKind: string,
+	keyIds: string[],
+	name: string,
+	hostName: string | null,
+	tags: TagInput[],
+	count: number,
+	terminationProtection: boolean,
+	/**
+	 *  What the draft could not carry: `passwordNotCopied`, `periodDefaulted`,
+	 *  `billingChanged`, `hostNameNotCopied`.
+	 */
+	notes: string[],
 };
 
 export type LaunchOutcome = {
@@ -584,6 +737,15 @@ export type LaunchStatus =
 /**  Tencent refused; nothing was created. */
 "failed";
 
+export type LaunchTemplateView = {
+	id: string,
+	name: string,
+	defaultVersion: number,
+	latestVersion: number,
+	versionCount: number,
+	createdTime: string | null,
+};
+
 export type LaunchedInstance = {
 	instanceId: string,
 	/**  None until DescribeInstances shows it. */
@@ -594,6 +756,13 @@ export type LaunchedInstance = {
 	/**  Tencent's message when the launch failed. */
 	failure: string | null,
 };
+
+/**  What a multi-region listing streams: pages as they arrive, and each region's end. */
+export type ListEvent = 
+/**  A region's listing started (its progress can be shown as 0 of ?). */
+{ kind: "started"; region: string } | { kind: "page"; page: InstancePage } | { kind: "done"; summary: ListSummary } | 
+/**  This region failed; the others carry on. */
+{ kind: "failed"; region: string; error: AppError };
 
 export type ListSummary = {
 	region: string,
@@ -726,6 +895,22 @@ export type ProfilesView = {
 	corruptBackup: string | null,
 };
 
+export type RefundView = {
+	instanceId: string,
+	/**  In the account's currency (CNY on the China site, USD on the international one). */
+	refund: number | null,
+	detail: string | null,
+};
+
+export type RegionCost = {
+	region: string,
+	lines: CostLine[],
+	hourly: number | null,
+	monthly: number | null,
+	/**  The region could not be read (its error), the others still count. */
+	error: AppError | null,
+};
+
 export type RegionView = {
 	id: string,
 	/**  Localised by the request's language. */
@@ -806,6 +991,14 @@ export type StopType = "SOFT" | "HARD" | "SOFT_FIRST";
 
 export type StoppedMode = "KEEP_CHARGING" | "STOP_CHARGING";
 
+/**  The outcome of a multi-region listing. */
+export type StreamSummary = {
+	loaded: number,
+	failedRegions: string[],
+	/**  True when a newer listing in the same slot replaced this one before it finished. */
+	superseded: boolean,
+};
+
 export type SubnetChoice = {
 	subnetId: string,
 	vpcId: string,
@@ -829,6 +1022,18 @@ export type TagInput = {
 export type TagView = {
 	key: string,
 	value: string,
+};
+
+/**
+ *  What the terminate dialog needs besides the list: refunds of the prepaid instances
+ *  (InquiryPriceTerminateInstances), which are protected, which no longer exist.
+ */
+export type TerminateQuote = {
+	refunds: RefundView[],
+	protected: string[],
+	missing: string[],
+	/**  The current states by id (they may have changed since the list was loaded). */
+	states: ([string, string])[],
 };
 
 export type TypeOption = {

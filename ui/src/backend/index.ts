@@ -130,8 +130,9 @@ export const consoleBackend = {
     region: string,
     ids: string[],
     onChange: OnInstanceChange,
+    releaseAddress = false,
   ): Promise<ActionReport> =>
-    unwrap(commands.terminateInstances(profileId, region, ids, channel(onChange))),
+    unwrap(commands.terminateInstances(profileId, region, ids, releaseAddress, channel(onChange))),
   renameInstances: (
     profileId: string,
     region: string,

@@ -5,6 +5,7 @@ pub mod keypairs_bind;
 mod ops;
 pub mod price;
 pub mod templates;
+mod terminate;
 
 use crate::actions::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
 use crate::catalog::{self, Stock};
@@ -39,6 +40,7 @@ pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Reply> {
         "DescribeInstancesStatus" => describe_instances_status(env, p),
         "DescribeInstancesModification" => describe_instances_modification(env, p),
         "DescribeKeyPairs" => describe_key_pairs(env, p),
+        "InquiryPriceTerminateInstances" => terminate::inquiry_price_terminate_instances(env, p),
         other => ops::call(env, other, p),
     };
     v.map(Reply::from)

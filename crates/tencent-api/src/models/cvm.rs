@@ -854,6 +854,30 @@ pub struct InquiryPriceRunInstancesResponse {
     pub request_id: Option<String>,
 }
 
+/// `InquiryPriceTerminateInstancesRequest`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InquiryPriceTerminateInstancesRequest {
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+}
+
+/// `InquiryPriceTerminateInstancesResponse`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InquiryPriceTerminateInstancesResponse {
+    #[serde(
+        rename = "InstanceRefundsSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refunds_set: Option<Vec<InstanceRefund>>,
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
 /// `Instance`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
@@ -1117,6 +1141,25 @@ pub struct InstanceMarketOptionsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub market_type: Option<String>,
+}
+
+/// `InstanceRefund`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRefund {
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    #[serde(rename = "Refunds", default, skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<f64>,
+    #[serde(
+        rename = "PriceDetail",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub price_detail: Option<String>,
 }
 
 /// `InstanceStatus`.
@@ -2328,4 +2371,5 @@ crate::actions! {
     DeleteKeyPairs => delete_key_pairs(DeleteKeyPairsRequest) -> DeleteKeyPairsResponse;
     AssociateSecurityGroups => associate_security_groups(AssociateSecurityGroupsRequest) -> AssociateSecurityGroupsResponse;
     DescribeInstancesModification => describe_instances_modification(DescribeInstancesModificationRequest) -> DescribeInstancesModificationResponse;
+    InquiryPriceTerminateInstances => inquiry_price_terminate_instances(InquiryPriceTerminateInstancesRequest) -> InquiryPriceTerminateInstancesResponse;
 }
