@@ -8,12 +8,14 @@ import type {
   AppError,
   BandwidthOptions,
   CreatedKeyPair,
+  CreateImageInput,
   ImageFilter,
   ImageView,
   InstanceChange,
   InstancePage,
   KeyPairView,
   ListSummary,
+  NewRule,
   PriceView,
   RegionView,
   ResizeOptions,
@@ -138,6 +140,52 @@ export const resourcesBackend = {
     confirm: string,
   ): Promise<string | null> => unwrap(commands.deleteKeyPair(profile, region, keyId, confirm)),
 
+  /** Binds (or unbinds) a key pair; running instances are refused unless `forceStop`. */
+  bindKeyPair: (
+    profile: string,
+    region: string,
+    keyId: string,
+    ids: string[],
+    forceStop: boolean,
+  ): Promise<string | null> => unwrap(commands.bindKeyPair(profile, region, keyId, ids, forceStop)),
+  unbindKeyPair: (
+    profile: string,
+    region: string,
+    keyId: string,
+    ids: string[],
+    forceStop: boolean,
+  ): Promise<string | null> =>
+    unwrap(commands.unbindKeyPair(profile, region, keyId, ids, forceStop)),
+
   listImages: (profile: string, region: string, filter: ImageFilter): Promise<ImageView[]> =>
     unwrap(commands.listImages(profile, region, filter)),
+  /** The new image's id (it is CREATING for a while). */
+  createImage: (profile: string, region: string, input: CreateImageInput): Promise<string> =>
+    unwrap(commands.createImage(profile, region, input)),
+  deleteImage: (
+    profile: string,
+    region: string,
+    imageId: string,
+    confirm: string,
+  ): Promise<string | null> => unwrap(commands.deleteImage(profile, region, imageId, confirm)),
+
+  createSecurityGroup: (
+    profile: string,
+    region: string,
+    name: string,
+    description: string,
+  ): Promise<SecurityGroupView> =>
+    unwrap(commands.createSecurityGroup(profile, region, name, description)),
+  deleteSecurityGroup: (
+    profile: string,
+    region: string,
+    sg: string,
+    confirm: string,
+  ): Promise<string | null> => unwrap(commands.deleteSecurityGroup(profile, region, sg, confirm)),
+  addSecurityGroupRule: (
+    profile: string,
+    region: string,
+    sg: string,
+    rule: NewRule,
+  ): Promise<string | null> => unwrap(commands.addSecurityGroupRule(profile, region, sg, rule)),
 };

@@ -1,10 +1,12 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useQuery } from "@tanstack/react-query";
-import type { ImageType } from "../../backend";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ImageType, ImageView } from "../../backend";
 import { resourcesBackend } from "../../backend/resources";
-import { ErrorNote } from "./common";
+import { ConfirmDialog, ErrorNote, FieldError, Modal, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
+import { useRegionInstances } from "./useRegionInstances";
+import { imageNameProblem } from "./validation";
 
 const TYPES: ImageType[] = ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"];
 
@@ -14,6 +16,7 @@ export function ImagesTab({ scope }: { scope: Scope }) {
   const [name, setName] = useState("");
   const [platform, setPlatform] = useState("");
   const [applied, setApplied] = useState({ name: "", platform: "" });
+  const qc = useQueryClient();
   const images = useQuery({
     queryKey: ["images", scope.profileId, scope.region, imageType, applied.name, applied.platform],
     queryFn: () =>
@@ -22,9 +25,55 @@ export function ImagesTab({ scope }: { scope: Scope }) {
         name: applied.name || null,
         platform: applied.platform || null,
       }),
+    // A new image is CREATING for a few minutes: follow it until it is NORMAL.
+    refetchInterval: (q) => (q.state.data?.some((i) => i.state === "CREATING") ? 3000 : false),
+  });
+  const refresh = () => void qc.invalidateQueries({ queryKey: ["images", scope.profileId] });
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<ImageView | null>(null);
+  const del = useMutation({
+    mutationFn: (p: { id: string; confirm: string }) =>
+      resourcesBackend.deleteImage(scope.profileId, scope.region, p.id, p.confirm),
+    onSuccess: () => {
+      setDeleting(null);
+      refresh();
+    },
   });
   return (
     <div>
+      <div className="res-inline">
+        <button
+          type="button"
+          className="btn primary"
+          data-testid="img-create-open"
+          disabled={scope.locked}
+          onClick={() => setCreating(true)}
+        >
+          {t("resources.img.create")}
+        </button>
+      </div>
+      {creating && (
+        <CreateImageDialog
+          scope={scope}
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setImageType("PRIVATE_IMAGE");
+            refresh();
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={t("resources.img.deleteTitle", { name: deleting.name })}
+          body={<p>{t("resources.img.deleteBody", { name: deleting.name, id: deleting.id })}</p>}
+          phrase={deleting.name}
+          action={t("resources.img.delete")}
+          busy={del.isPending}
+          error={del.error}
+          onCancel={() => setDeleting(null)}
+          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed })}
+        />
+      )}
       <form
         className="res-toolbar"
         onSubmit={(e) => {
@@ -83,6 +132,7 @@ export function ImagesTab({ scope }: { scope: Scope }) {
                 <th>{t("resources.img.arch")}</th>
                 <th>{t("resources.img.size")}</th>
                 <th>{t("resources.col.status")}</th>
+                {imageType === "PRIVATE_IMAGE" && <th />}
               </tr>
             </thead>
             <tbody>
@@ -96,7 +146,26 @@ export function ImagesTab({ scope }: { scope: Scope }) {
                   <td>{i.platform}</td>
                   <td>{i.architecture}</td>
                   <td>{i.sizeGib} GiB</td>
-                  <td>{t(`resources.img.state.${i.state}`, i.state)}</td>
+                  <td data-testid={`img-state-${i.id}`}>
+                    {t(`resources.img.state.${i.state}`, i.state)}
+                  </td>
+                  {imageType === "PRIVATE_IMAGE" && (
+                    <td className="res-row-actions">
+                      <button
+                        type="button"
+                        className="btn small res-danger"
+                        data-testid={`img-delete-${i.name}`}
+                        disabled={scope.locked || i.state !== "NORMAL"}
+                        title={i.state !== "NORMAL" ? t("resources.img.notYet") : undefined}
+                        onClick={() => {
+                          del.reset();
+                          setDeleting(i);
+                        }}
+                      >
+                        {t("resources.img.delete")}
+                      </button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -104,5 +173,137 @@ export function ImagesTab({ scope }: { scope: Scope }) {
         </>
       )}
     </div>
+  );
+}
+
+function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated: () => void }) {
+  const { t } = useTranslation();
+  const { scope } = props;
+  const instances = useRegionInstances(scope);
+  const usable = (instances.data ?? []).filter((i) => ["RUNNING", "STOPPED"].includes(i.state));
+  const [instanceId, setInstanceId] = useState("");
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [poweroff, setPoweroff] = useState(true);
+  const [created, setCreated] = useState<string | null>(null);
+  const problem = name ? imageNameProblem(name) : null;
+  const picked = usable.find((i) => i.id === instanceId);
+  const create = useMutation({
+    mutationFn: () =>
+      resourcesBackend.createImage(scope.profileId, scope.region, {
+        instanceId,
+        imageName: name,
+        description,
+        forcePoweroff: poweroff,
+      }),
+    onSuccess: (id) => {
+      setCreated(id);
+      props.onCreated();
+    },
+  });
+  return (
+    <Modal
+      title={t("resources.img.createTitle")}
+      testid="img-create-dialog"
+      onClose={props.onClose}
+    >
+      <label className="res-label">
+        {t("resources.img.fromInstance")}
+        <select
+          className="res-input"
+          data-testid="img-create-instance"
+          value={instanceId}
+          disabled={created != null}
+          onChange={(e) => {
+            create.reset();
+            setInstanceId(e.target.value);
+          }}
+        >
+          <option value="">{t("resources.pickInstance")}</option>
+          {usable.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.id} {i.name} ({t(`resources.instState.${i.state}`, i.state)})
+            </option>
+          ))}
+        </select>
+      </label>
+      <FieldError error={create.error} field="instanceIds" />
+      <label className="res-label">
+        {t("resources.img.nameLabel")}
+        <input
+          className="res-input"
+          data-testid="img-create-name"
+          value={name}
+          disabled={created != null}
+          onChange={(e) => {
+            create.reset();
+            setName(e.target.value);
+          }}
+        />
+      </label>
+      {problem && (
+        <p className="res-field-error" role="alert" data-testid="img-name-hint">
+          {t(`resources.img.nameProblem.${problem}`)}
+        </p>
+      )}
+      <FieldError error={create.error} field="imageName" />
+      <label className="res-label">
+        {t("resources.img.description")}
+        <input
+          className="res-input"
+          data-testid="img-create-description"
+          value={description}
+          disabled={created != null}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </label>
+      <FieldError error={create.error} field="imageDescription" />
+      <label className="res-check">
+        <input
+          type="checkbox"
+          data-testid="img-create-poweroff"
+          checked={poweroff}
+          disabled={created != null}
+          onChange={(e) => setPoweroff(e.target.checked)}
+        />{" "}
+        {t("resources.img.poweroff")}
+      </label>
+      <p className="small res-warn">
+        {picked?.state === "RUNNING"
+          ? t(poweroff ? "resources.img.poweroffNote" : "resources.img.liveNote")
+          : t("resources.img.stoppedNote")}
+      </p>
+      <p className="small muted">{t("resources.img.billingNote")}</p>
+      {create.error &&
+        !["instanceIds", "imageName", "imageDescription"].includes(fieldOf(create.error) ?? "") && (
+          <ErrorNote error={create.error} />
+        )}
+      {created && (
+        <p className="res-success" data-testid="img-created">
+          {t("resources.img.created", { id: created, name })}
+        </p>
+      )}
+      <div className="res-actions">
+        <button
+          type="button"
+          className="btn"
+          data-testid="img-create-close"
+          onClick={props.onClose}
+        >
+          {t(created ? "resources.close" : "resources.cancel")}
+        </button>
+        {!created && (
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="img-create-go"
+            disabled={scope.locked || !instanceId || !name || problem != null || create.isPending}
+            onClick={() => create.mutate()}
+          >
+            {t("resources.img.createButton")}
+          </button>
+        )}
+      </div>
+    </Modal>
   );
 }

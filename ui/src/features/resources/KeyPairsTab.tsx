@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CreatedKeyPair, KeyPairView } from "../../backend";
 import { resourcesBackend } from "../../backend/resources";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
+import { KeyBindDialog } from "./KeyBindDialog";
 import type { Scope } from "./ResourcesPage";
 import { keyNameProblem, publicKeyLooksValid } from "./validation";
 
@@ -18,6 +19,9 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
   });
   const refresh = () => void qc.invalidateQueries({ queryKey: key });
   const [deleting, setDeleting] = useState<KeyPairView | null>(null);
+  const [binding, setBinding] = useState<{ key: KeyPairView; mode: "bind" | "unbind" } | null>(
+    null,
+  );
   const del = useMutation({
     mutationFn: (p: { id: string; confirm: string }) =>
       resourcesBackend.deleteKeyPair(scope.profileId, scope.region, p.id, p.confirm),
@@ -59,6 +63,24 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
                 <td className="res-row-actions">
                   <button
                     type="button"
+                    className="btn small"
+                    data-testid={`kp-bind-${k.name}`}
+                    disabled={scope.locked}
+                    onClick={() => setBinding({ key: k, mode: "bind" })}
+                  >
+                    {t("resources.kp.bind")}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn small"
+                    data-testid={`kp-unbind-${k.name}`}
+                    disabled={scope.locked || k.associatedInstanceIds.length === 0}
+                    onClick={() => setBinding({ key: k, mode: "unbind" })}
+                  >
+                    {t("resources.kp.unbind")}
+                  </button>
+                  <button
+                    type="button"
                     className="btn small res-danger"
                     data-testid={`kp-delete-${k.name}`}
                     disabled={scope.locked}
@@ -74,6 +96,14 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
             ))}
           </tbody>
         </table>
+      )}
+      {binding && (
+        <KeyBindDialog
+          scope={scope}
+          keyPair={binding.key}
+          mode={binding.mode}
+          onClose={() => setBinding(null)}
+        />
       )}
       {deleting && (
         <ConfirmDialog

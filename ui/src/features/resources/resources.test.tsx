@@ -7,7 +7,13 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import "../../i18n";
 import type { AddressView, ProfileView } from "../../backend";
 import { ResourcesPage } from "./ResourcesPage";
-import { keyNameProblem, publicKeyLooksValid } from "./validation";
+import {
+  cidrLooksValid,
+  imageNameProblem,
+  keyNameProblem,
+  portProblem,
+  publicKeyLooksValid,
+} from "./validation";
 
 const ED =
   "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ1Fh2s0M3Rk1n8Vb4pGQyqf5n0l8h3V7u2m9cX2H0aZ me@host";
@@ -24,6 +30,26 @@ describe("quick checks mirror the backend's rules", () => {
     expect(publicKeyLooksValid("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA")).toBe(false);
     expect(publicKeyLooksValid("ssh-dss AAAAB3NzaC1kc3MAAACBAP")).toBe(false);
     expect(publicKeyLooksValid("-----BEGIN OPENSSH PRIVATE KEY-----\nabc")).toBe(false);
+  });
+  it("image names", () => {
+    expect(imageNameProblem("web-2026.11_base")).toBeNull();
+    expect(imageNameProblem("网站镜像")).toBeNull();
+    expect(imageNameProblem(" ")).toBe("required");
+    expect(imageNameProblem("x".repeat(61))).toBe("tooLong");
+    expect(imageNameProblem("has space")).toBe("illegal");
+  });
+  it("rule ports and sources", () => {
+    expect(portProblem("22", "TCP")).toBeNull();
+    expect(portProblem("80,443", "TCP")).toBeNull();
+    expect(portProblem("8000-8080", "UDP")).toBeNull();
+    expect(portProblem("", "ICMP")).toBeNull();
+    expect(portProblem("70000", "TCP")).toBe("range");
+    expect(portProblem("9000-80", "TCP")).toBe("range");
+    expect(portProblem("22", "ALL")).toBe("allOnly");
+    expect(cidrLooksValid("10.0.0.0/8")).toBe(true);
+    expect(cidrLooksValid("203.0.113.7")).toBe(true);
+    expect(cidrLooksValid("10.0.0.0/33")).toBe(false);
+    expect(cidrLooksValid("example.com")).toBe(false);
   });
 });
 
