@@ -78,4 +78,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     "quote_renew",
     "renew_instances",
     "set_renew_flag",
+    "list_launch_templates",
+    "save_launch_template",
+    "launch_template_draft",
+    "delete_launch_template",
+    "same_configuration_draft",
+    "cost_estimate",
+    "describe_instance",
+    "copy_text",
+    "set_ui_language",
 ];

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod console;
 pub mod error;
 pub mod logging;
+mod notify;
 pub mod platform;
 pub mod profiles;
 pub mod resources;
@@ -98,6 +99,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::quote_renew,
             commands::wizard::renew_instances,
             commands::wizard::set_renew_flag,
+            commands::wizard::list_launch_templates,
+            commands::wizard::save_launch_template,
+            commands::wizard::launch_template_draft,
+            commands::wizard::delete_launch_template,
+            commands::wizard::same_configuration_draft,
+            commands::wizard::cost_estimate,
+            commands::detail::describe_instance,
+            commands::detail::copy_text::<tauri::Wry>,
+            commands::detail::set_ui_language,
         ])
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange
@@ -119,9 +129,12 @@ pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            notify::install(app.handle());
             let log_dir = app.path().app_log_dir()?;
             match logging::init(&log_dir) {
                 Ok(guard) => {

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod cache;
+pub mod detail;
 pub mod export;
 pub mod instances;
 pub mod listing;
