@@ -17,6 +17,7 @@ import {
   STEP_FIELDS,
   SYSTEM_DISK_TYPES,
   defaultValues,
+  draftToValues,
   formFieldOf,
   formSchema,
   stepOfField,
@@ -27,6 +28,8 @@ import {
 } from "./form";
 import { PricePanel, money } from "./PricePanel";
 import { LaunchView } from "./LaunchView";
+import { onOpenWizard, takePendingDraft, type PendingDraft } from "./prefill";
+import { SaveTemplateDialog, TemplatesDialog } from "./Templates";
 import "./wizard.css";
 
 type Form = UseFormReturn<FormValues>;
@@ -44,11 +47,31 @@ export function WizardPage() {
   const [quick, setQuick] = useState(false);
   const [serverError, setServerError] = useState<AppError | null>(null);
   const [outcome, setOutcome] = useState<LaunchOutcome | null>(null);
+  const [prefilled, setPrefilled] = useState<PendingDraft | null>(null);
+  const [dialog, setDialog] = useState<"templates" | "save" | null>(null);
   const form = useForm<FormValues>({
     resolver: zodResolver(formSchema),
     defaultValues,
     mode: "onChange",
   });
+  // A draft opened from elsewhere (template, "buy the same"): now, and whenever another
+  // one is opened while the wizard is shown. It lands on the review step; a missing
+  // password sends the user to the login step on Check or Create.
+  useEffect(() => {
+    const apply = () => {
+      const p = takePendingDraft();
+      if (!p) return;
+      form.reset(draftToValues(p.draft));
+      setRegion(p.draft.region);
+      setQuick(false);
+      setOutcome(null);
+      setServerError(null);
+      setPrefilled(p);
+      setStep("review");
+    };
+    apply();
+    return onOpenWizard(apply);
+  }, [form]);
   const profileId = profile?.id ?? "";
   const activeRegion = region ?? profile?.lastRegion ?? profile?.defaultRegion ?? "ap-guangzhou";
   // Re-render on every change; the values themselves come from getValues().
@@ -99,6 +122,7 @@ export function WizardPage() {
           onRetry={setOutcome}
           onAnother={() => {
             setOutcome(null);
+            setPrefilled(null);
             setStep("place");
             form.reset({ ...defaultValues });
           }}
@@ -114,6 +138,14 @@ export function WizardPage() {
     <section className="page wz-page" data-testid="wizard-page">
       <div className="wz-head">
         <h1>{t("wizard.title")}</h1>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setDialog("templates")}
+          data-testid="wz-from-template"
+        >
+          {t("wizard.tpl.fromTemplate")}
+        </button>
         <div className="wz-mode" role="group" aria-label={t("wizard.mode")}>
           <button
             type="button"
@@ -135,6 +167,26 @@ export function WizardPage() {
       </div>
       <p className="lead">{t("wizard.intro")}</p>
       {profile.readOnly && <p className="wz-warn">{t("wizard.readOnly")}</p>}
+      {prefilled && (
+        <div className="wz-prefilled" data-testid="wz-prefilled">
+          <p>{t(`wizard.prefill.${prefilled.source.kind}`, { label: prefilled.source.label })}</p>
+          {prefilled.draft.notes.map((n) => (
+            <p key={n} className="small muted" data-testid={`wz-note-${n}`}>
+              {t(`wizard.prefill.note.${n}`)}
+            </p>
+          ))}
+        </div>
+      )}
+      {dialog === "templates" && (
+        <TemplatesDialog
+          profileId={profileId}
+          region={activeRegion}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "save" && (
+        <SaveTemplateDialog profileId={profileId} spec={spec} onClose={() => setDialog(null)} />
+      )}
       {quick ? (
         <QuickSetup
           {...stepProps}
@@ -188,6 +240,7 @@ export function WizardPage() {
                     if (bad) setStep(bad);
                   }}
                   onSubmitted={setOutcome}
+                  onSaveTemplate={() => setDialog("save")}
                 />
               )}
               <div className="wz-nav">
@@ -858,6 +911,7 @@ function ReviewStep(
     onError: (e: unknown) => void;
     onInvalid: () => void;
     onSubmitted: (o: LaunchOutcome) => void;
+    onSaveTemplate: () => void;
   },
 ) {
   const { t } = useTranslation();
@@ -972,6 +1026,14 @@ function ReviewStep(
           data-testid="wz-copy-tccli"
         >
           {copied === "tccli" ? t("wizard.copied") : t("wizard.copyTccli")}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={props.onSaveTemplate}
+          data-testid="wz-save-template-open"
+        >
+          {t("wizard.tpl.saveAs")}
         </button>
         <button
           type="button"

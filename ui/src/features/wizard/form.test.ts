@@ -76,3 +76,46 @@ describe("wizard form", () => {
     expect(paths).toEqual(["bandwidthMbps", "count", "maxPrice", "systemDiskSize"]);
   });
 });
+
+describe("prefilled drafts", () => {
+  it("become form values without a password, keeping billing, disks and network", async () => {
+    const { draftToValues, formSchema } = await import("./form");
+    const v = draftToValues({
+      region: "ap-guangzhou",
+      zone: "ap-guangzhou-3",
+      billing: { type: "PREPAID", period: 12, renewFlag: "NOTIFY_AND_AUTO_RENEW" },
+      instanceType: "S5.MEDIUM4",
+      imageId: "img-487zeit5",
+      systemDisk: { diskType: "CLOUD_SSD", sizeGib: 60 },
+      dataDisks: [{ diskType: "CLOUD_PREMIUM", sizeGib: 100, deleteWithInstance: false }],
+      vpcId: "vpc-12345678",
+      subnetId: "subnet-12345678",
+      publicIp: true,
+      internetChargeType: "BANDWIDTH_PREPAID",
+      bandwidthMbps: 5,
+      securityGroupIds: ["sg-12345678"],
+      loginKind: "password",
+      keyIds: [],
+      name: "web",
+      hostName: null,
+      tags: [{ key: "team", value: "web" }],
+      count: 1,
+      terminationProtection: true,
+      notes: ["passwordNotCopied"],
+    });
+    expect(v.chargeType).toBe("PREPAID");
+    expect(v.period).toBe(12);
+    expect(v.renewFlag).toBe("NOTIFY_AND_AUTO_RENEW");
+    expect(v.systemDiskSize).toBe(60);
+    expect(v.dataDisks).toEqual([
+      { diskType: "CLOUD_PREMIUM", sizeGib: 100, deleteWithInstance: false },
+    ]);
+    expect(v.subnetId).toBe("subnet-12345678");
+    expect(v.password).toBe("");
+    expect(v.hostName).toBe("");
+    // The missing password is what the instant check asks for, in its own field.
+    const r = formSchema.safeParse(v);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join("."))).toEqual(["password"]);
+  });
+});

@@ -1,7 +1,7 @@
 // The wizard's form model: values, instant checks (zod; the backend stays the authority),
 // the LaunchSpec they become, and which step owns which backend error field.
 import { z } from "zod";
-import type { LaunchSpec } from "../../backend";
+import type { LaunchDraft, LaunchSpec } from "../../backend";
 
 export const STEPS = [
   "place",
@@ -226,3 +226,40 @@ export const PRESETS = {
   large: { cpu: 4, memory: 8 },
 } as const;
 export type Preset = keyof typeof PRESETS;
+
+/** A prefilled draft (template or "buy the same") as form values; the password stays empty. */
+export function draftToValues(d: LaunchDraft): FormValues {
+  const b = d.billing;
+  const login = (["password", "keyPair", "keepImageLogin"] as const).find((k) => k === d.loginKind);
+  return {
+    ...defaultValues,
+    zone: d.zone,
+    chargeType: b.type,
+    period: b.type === "PREPAID" ? b.period : 1,
+    renewFlag:
+      b.type === "PREPAID" && (RENEW_FLAGS as readonly string[]).includes(b.renewFlag)
+        ? (b.renewFlag as FormValues["renewFlag"])
+        : defaultValues.renewFlag,
+    spotMode: b.type === "SPOTPAID" && b.maxPrice ? "bid" : "market",
+    maxPrice: b.type === "SPOTPAID" ? (b.maxPrice ?? "") : "",
+    instanceType: d.instanceType,
+    imageId: d.imageId,
+    systemDiskType: d.systemDisk.diskType,
+    systemDiskSize: d.systemDisk.sizeGib,
+    dataDisks: d.dataDisks.map((x) => ({ ...x })),
+    vpcId: d.vpcId,
+    subnetId: d.subnetId,
+    publicIp: d.publicIp,
+    internetChargeType: d.internetChargeType,
+    bandwidthMbps: d.bandwidthMbps,
+    securityGroupIds: [...d.securityGroupIds],
+    loginKind: login ?? "password",
+    password: "",
+    keyIds: [...d.keyIds],
+    name: d.name,
+    hostName: d.hostName ?? "",
+    tags: d.tags.map((x) => ({ ...x })),
+    count: d.count,
+    terminationProtection: d.terminationProtection,
+  };
+}

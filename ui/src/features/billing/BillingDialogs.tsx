@@ -1,0 +1,326 @@
+import { useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ActionReport, BillingQuote, InstanceView } from "../../backend";
+import { wizardBackend } from "../../backend/wizard";
+import { ErrorBox } from "../shell/ErrorBox";
+import { PERIODS, RENEW_FLAGS, calls, split, type BillingOp } from "./eligibility";
+import "./billing.css";
+
+/** What every billing dialog takes: the instances it was opened for (any billing model). */
+export interface BillingDialogProps {
+  profileId: string;
+  region: string;
+  instances: InstanceView[];
+  onClose: () => void;
+  /** After a change went through (e.g. to refresh a list). */
+  onDone?: (report: ActionReport) => void;
+}
+
+function money(n: number | null | undefined) {
+  return (n ?? 0).toFixed(2);
+}
+
+function Shell(props: { title: string; testid: string; onClose: () => void; children: ReactNode }) {
+  return (
+    <div className="bl-backdrop">
+      <div
+        className="bl-modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        data-testid={props.testid}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") props.onClose();
+        }}
+      >
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+/** The instances the operation applies to, and the others with the reason. */
+function Targets(props: { op: BillingOp; instances: InstanceView[] }) {
+  const { t } = useTranslation();
+  const { ok, refused } = split(props.op, props.instances);
+  return (
+    <div className="bl-targets">
+      <p>
+        {t("billing.applies", { count: ok.length })}
+        {ok.length > 0 && (
+          <span className="mono small muted"> {ok.map((i) => i.id).join(", ")}</span>
+        )}
+      </p>
+      {refused.length > 0 && (
+        <ul className="bl-refused" data-testid="bl-refused">
+          {refused.map(({ instance, reason }) => (
+            <li key={instance.id}>
+              <span className="mono">{instance.id}</span> —{" "}
+              {t(`billing.${reason}`, { charge: t(`billing.charge.${instance.chargeType}`) })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function PeriodPicker(props: { value: number; onChange: (n: number) => void; disabled?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <label className="bl-field">
+      {t("billing.period")}
+      <select
+        data-testid="bl-period"
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      >
+        {PERIODS.map((p) => (
+          <option key={p} value={p}>
+            {p >= 12 && p % 12 === 0
+              ? t("billing.years", { count: p / 12 })
+              : t("billing.months", { count: p })}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function FlagPicker(props: { value: string; onChange: (f: string) => void; disabled?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <label className="bl-field">
+      {t("billing.renewFlag")}
+      <select
+        data-testid="bl-flag"
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        {RENEW_FLAGS.map((f) => (
+          <option key={f} value={f}>
+            {t(`billing.flag.${f}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Quote(props: { q: BillingQuote; n: number }) {
+  const { t } = useTranslation();
+  const { q } = props;
+  return (
+    <div className="bl-quote" data-testid="bl-quote" data-price={money(q.discountPrice)}>
+      <span className="bl-price">¥{money(q.discountPrice)}</span>
+      {(q.originalPrice ?? 0) > (q.discountPrice ?? 0) && (
+        <s className="muted">¥{money(q.originalPrice)}</s>
+      )}
+      <span className="muted small">
+        {t("billing.quoteFor", { count: props.n, months: q.period, calls: calls(props.n) })}
+      </span>
+    </div>
+  );
+}
+
+function Report(props: { report: ActionReport }) {
+  const { t } = useTranslation();
+  const r = props.report;
+  return (
+    <div className={r.failed ? "bl-report bad" : "bl-report ok"} data-testid="bl-report">
+      <p>{t("billing.report", { ok: r.succeeded, failed: r.failed })}</p>
+      {r.results
+        .filter((x) => !x.ok)
+        .map((x) => (
+          <p key={x.instanceId} className="small">
+            <span className="mono">{x.instanceId}</span>: {x.error?.message} (
+            <span className="mono">{x.error?.code}</span>)
+          </p>
+        ))}
+    </div>
+  );
+}
+
+function useDone(props: BillingDialogProps) {
+  const qc = useQueryClient();
+  return (r: ActionReport) => {
+    void qc.invalidateQueries({ queryKey: ["instances"] });
+    void qc.invalidateQueries({ queryKey: ["billing"] });
+    props.onDone?.(r);
+  };
+}
+
+/**
+ * Pay-as-you-go → monthly subscription (ModifyInstancesChargeType, ≤ 20 instances a call),
+ * priced first by InquiryPriceModifyInstancesChargeType. Only POSTPAID_BY_HOUR instances
+ * qualify: spot instances cannot change their billing, prepaid ones already are monthly.
+ */
+export function ConvertToPrepaidDialog(props: BillingDialogProps) {
+  const { t } = useTranslation();
+  const { profileId, region } = props;
+  const ids = split("toPrepaid", props.instances).ok.map((i) => i.id);
+  const [period, setPeriod] = useState(1);
+  const [flag, setFlag] = useState<string>("NOTIFY_AND_MANUAL_RENEW");
+  const quote = useQuery({
+    queryKey: ["billing", "quoteToPrepaid", profileId, region, ids, period],
+    queryFn: () => wizardBackend.quoteToPrepaid(profileId, region, ids, period),
+    enabled: ids.length > 0,
+  });
+  const done = useDone(props);
+  const change = useMutation({
+    mutationFn: () =>
+      wizardBackend.changeToPrepaid(
+        profileId,
+        region,
+        ids,
+        period,
+        flag,
+        quote.data?.discountPrice ?? 0,
+      ),
+    onSuccess: done,
+  });
+  const settled = change.isSuccess;
+  return (
+    <Shell title={t("billing.toPrepaid.title")} testid="bl-convert" onClose={props.onClose}>
+      <p className="muted small">{t("billing.toPrepaid.intro")}</p>
+      <Targets op="toPrepaid" instances={props.instances} />
+      {ids.length > 0 && (
+        <div className="bl-fields">
+          <PeriodPicker value={period} onChange={setPeriod} disabled={settled} />
+          <FlagPicker value={flag} onChange={setFlag} disabled={settled} />
+        </div>
+      )}
+      {quote.isFetching && <p className="muted">{t("billing.pricing")}</p>}
+      {quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
+      {quote.data && !quote.isFetching && <Quote q={quote.data} n={ids.length} />}
+      {change.error && <ErrorBox title={t("billing.failed")} error={change.error} />}
+      {change.data && <Report report={change.data} />}
+      <div className="bl-actions">
+        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
+          {settled ? t("billing.close") : t("billing.cancel")}
+        </button>
+        {!settled && (
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="bl-confirm"
+            disabled={!quote.data || quote.isFetching || change.isPending || ids.length === 0}
+            onClick={() => change.mutate()}
+          >
+            {change.isPending
+              ? t("billing.working")
+              : t("billing.toPrepaid.confirm", { price: money(quote.data?.discountPrice) })}
+          </button>
+        )}
+      </div>
+    </Shell>
+  );
+}
+
+/**
+ * Renews monthly subscriptions (RenewInstances, ≤ 20 a call) by a chosen period, priced first
+ * by InquiryPriceRenewInstances. Only PREPAID instances qualify: pay-as-you-go and spot
+ * instances are billed by the hour and have nothing to renew.
+ */
+export function RenewDialog(props: BillingDialogProps) {
+  const { t } = useTranslation();
+  const { profileId, region } = props;
+  const ids = split("renew", props.instances).ok.map((i) => i.id);
+  const [period, setPeriod] = useState(1);
+  const quote = useQuery({
+    queryKey: ["billing", "quoteRenew", profileId, region, ids, period],
+    queryFn: () => wizardBackend.quoteRenew(profileId, region, ids, period),
+    enabled: ids.length > 0,
+  });
+  const done = useDone(props);
+  const renew = useMutation({
+    mutationFn: () =>
+      wizardBackend.renew(profileId, region, ids, period, quote.data?.discountPrice ?? 0),
+    onSuccess: done,
+  });
+  const settled = renew.isSuccess;
+  return (
+    <Shell title={t("billing.renew.title")} testid="bl-renew" onClose={props.onClose}>
+      <p className="muted small">{t("billing.renew.intro")}</p>
+      <Targets op="renew" instances={props.instances} />
+      {ids.length > 0 && (
+        <div className="bl-fields">
+          <PeriodPicker value={period} onChange={setPeriod} disabled={settled} />
+        </div>
+      )}
+      {quote.isFetching && <p className="muted">{t("billing.pricing")}</p>}
+      {quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
+      {quote.data && !quote.isFetching && <Quote q={quote.data} n={ids.length} />}
+      {renew.error && <ErrorBox title={t("billing.failed")} error={renew.error} />}
+      {renew.data && <Report report={renew.data} />}
+      <div className="bl-actions">
+        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
+          {settled ? t("billing.close") : t("billing.cancel")}
+        </button>
+        {!settled && (
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="bl-confirm"
+            disabled={!quote.data || quote.isFetching || renew.isPending || ids.length === 0}
+            onClick={() => renew.mutate()}
+          >
+            {renew.isPending
+              ? t("billing.working")
+              : t("billing.renew.confirm", { price: money(quote.data?.discountPrice) })}
+          </button>
+        )}
+      </div>
+    </Shell>
+  );
+}
+
+/**
+ * The renewal setting of monthly subscriptions (ModifyInstancesRenewFlag): renew
+ * automatically, notify only, or neither. Free of charge; only PREPAID instances qualify.
+ */
+export function AutoRenewDialog(props: BillingDialogProps) {
+  const { t } = useTranslation();
+  const { profileId, region } = props;
+  const ids = split("autoRenew", props.instances).ok.map((i) => i.id);
+  const [flag, setFlag] = useState<string>("NOTIFY_AND_AUTO_RENEW");
+  const done = useDone(props);
+  const set = useMutation({
+    mutationFn: () => wizardBackend.setRenewFlag(profileId, region, ids, flag),
+    onSuccess: done,
+  });
+  const settled = set.isSuccess;
+  return (
+    <Shell title={t("billing.autoRenew.title")} testid="bl-autorenew" onClose={props.onClose}>
+      <p className="muted small">{t("billing.autoRenew.intro")}</p>
+      <Targets op="autoRenew" instances={props.instances} />
+      {ids.length > 0 && (
+        <div className="bl-fields">
+          <FlagPicker value={flag} onChange={setFlag} disabled={settled} />
+        </div>
+      )}
+      {set.error && <ErrorBox title={t("billing.failed")} error={set.error} />}
+      {set.data && <Report report={set.data} />}
+      <div className="bl-actions">
+        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
+          {settled ? t("billing.close") : t("billing.cancel")}
+        </button>
+        {!settled && (
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="bl-confirm"
+            disabled={set.isPending || ids.length === 0}
+            onClick={() => set.mutate()}
+          >
+            {set.isPending ? t("billing.working") : t("billing.autoRenew.confirm")}
+          </button>
+        )}
+      </div>
+    </Shell>
+  );
+}
