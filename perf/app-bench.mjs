@@ -1,0 +1,416 @@
+// Measures the real release app against a bare Tauri window through WebDriver
+// (tauri-driver → WebKitWebDriver), side by side in one run. Started by `scripts/perf app`,
+// which builds both binaries and provides Xvfb, a private D-Bus session and a keyring.
+//
+//   node perf/app-bench.mjs --app BIN --bare BIN --world WORLD.json --out DIR [--runs N]
+//
+// Every launch goes through a small wrapper script (the WebDriver session's "binary") that
+// gives the app fresh XDG config/data/cache folders, records its pid and execs it, so the
+// app runs unmodified: a 10,000-instance Sandbox is just a world file placed where the
+// Sandbox keeps its world, and the `seed` budget is a profiles.json written beforehand.
+//
+// Times: t0 is taken just before the WebDriver session is requested (which launches the
+// process); "ready" is an epoch time read in the page (performance.timeOrigin + the
+// moment a requestAnimationFrame loop first sees the condition), so both sides pay the
+// same WebDriver start-up. Memory: RSS and PSS summed over the app's process tree (the
+// app, WebKitWebProcess, WebKitNetworkProcess and anything else it spawned).
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { createServer, createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { remote } = await import(
+  pathToFileURL(createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio")).href
+);
+
+const opts = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(" ")
+    .split("--")
+    .filter(Boolean)
+    .map((kv) => kv.trim().split(/\s+/)),
+);
+const APP = resolve(opts.app);
+const BARE = resolve(opts.bare);
+const WORLD = resolve(opts.world);
+const OUT = resolve(opts.out ?? join(root, "target-crates/perf"));
+const RUNS = Number(opts.runs ?? 5);
+const IDENT = "com.cvmconsole.desktop";
+const N = 10000;
+mkdirSync(OUT, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "cvm-perf-app-"));
+const results = { runs: RUNS };
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const log = (...a) => console.error("app-bench:", ...a);
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+const portOpen = (port) =>
+  new Promise((res) => {
+    const s = createConnection({ host: "127.0.0.1", port });
+    s.once("connect", () => (s.destroy(), res(true)));
+    s.once("error", () => res(false));
+  });
+
+// ---- process tree memory ---------------------------------------------------------------
+function procTable() {
+  const kids = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return kids;
+}
+function treeMemory(pid) {
+  const kids = procTable();
+  const pids = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    pids.push(p);
+    stack.push(...(kids.get(p) ?? []));
+  }
+  let rss = 0,
+    pss = 0;
+  const names = [];
+  for (const p of pids) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, "utf8");
+      rss += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      names.push(status.match(/Name:\s+(\S+)/)?.[1]);
+      pss += Number(
+        readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/)?.[1] ?? 0,
+      );
+    } catch {
+      /* gone */
+    }
+  }
+  return { rssKiB: rss, pssKiB: pss, processes: names.filter(Boolean) };
+}
+
+// ---- launching -------------------------------------------------------------------------
+let driverPort;
+let driver;
+async function startDriver() {
+  driverPort = await freePort();
+  const nativePort = await freePort();
+  // The driver's, WebKit's and the apps' own output goes to a file, not the report.
+  const logFd = openSync(join(OUT, "app-bench-driver.log"), "w");
+  driver = spawn(
+    "tauri-driver",
+    ["--port", String(driverPort), "--native-port", String(nativePort)],
+    {
+      stdio: ["ignore", logFd, logFd],
+    },
+  );
+  for (let i = 0; i < 300 && !(await portOpen(driverPort)); i++) await sleep(50);
+}
+
+let launchNo = 0;
+/** A fresh XDG home, optionally seeded; returns { dir, pidFile, wrapper }. */
+function prepare(bin, { world = false, budget = null } = {}) {
+  const dir = join(work, `launch-${++launchNo}`);
+  const data = join(dir, "data", IDENT);
+  const config = join(dir, "config", IDENT);
+  mkdirSync(join(data, "sandbox"), { recursive: true });
+  mkdirSync(config, { recursive: true });
+  mkdirSync(join(dir, "cache"), { recursive: true });
+  if (world) copyFileSync(WORLD, join(data, "sandbox", "world.json"));
+  if (budget) {
+    const profile = {
+      id: "sandbox",
+      name: "Sandbox",
+      kind: "sandbox",
+      site: { type: "custom", url: "http://127.0.0.1/" },
+      defaultRegion: "ap-guangzhou",
+      language: "en-US",
+      budget: { type: budget },
+      readOnly: false,
+      maskedSecretId: null,
+      hasToken: false,
+      lastRegion: null,
+    };
+    writeFileSync(
+      join(config, "profiles.json"),
+      JSON.stringify({ schemaVersion: 1, activeProfile: "sandbox", profiles: [profile] }),
+    );
+  }
+  const pidFile = join(dir, "pid");
+  const wrapper = join(dir, "launch.sh");
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh
+export XDG_CONFIG_HOME='${dir}/config' XDG_DATA_HOME='${dir}/data' XDG_CACHE_HOME='${dir}/cache'
+echo $$ > '${pidFile}'
+exec '${bin}' "$@"
+`,
+  );
+  chmodSync(wrapper, 0o755);
+  return { dir, pidFile, wrapper };
+}
+
+async function open(launch) {
+  const t0 = Date.now();
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "error",
+    connectionRetryCount: 0,
+    connectionRetryTimeout: 120000,
+    capabilities: { "tauri:options": { application: launch.wrapper } },
+  });
+  const session = Date.now() - t0;
+  await browser.setTimeout({ script: 180000 });
+  const pid = Number(readFileSync(launch.pidFile, "utf8").trim());
+  return { browser, t0, session, pid };
+}
+
+async function close(s) {
+  try {
+    await s.browser.deleteSession();
+  } catch {
+    /* already gone */
+  }
+  for (let i = 0; i < 40; i++) {
+    try {
+      process.kill(s.pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+  try {
+    process.kill(s.pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * Waits in the page, frame by frame, until the condition `kind` holds (the app's CSP
+ * forbids eval, so the conditions are written out here); gives the epoch time of that
+ * frame and whether it held at once.
+ */
+function waitInPage(browser, kind, n = 0, timeoutMs = 170000) {
+  return browser.executeAsync(
+    (kind, n, timeoutMs, done) => {
+      const test = () => {
+        if (kind === "bare") return !!document.getElementById("ready");
+        if (kind === "rows") return !!document.querySelector('[data-testid^="row-ins-"]');
+        // "all": the count reads "N of N instances" (not "Loading … of N…").
+        const el = document.querySelector('[data-testid="instance-count"]');
+        if (!el || /…|\.\.\./.test(el.textContent)) return false;
+        const nums = (el.textContent.replace(/[,.\u00a0\u202f]/g, "").match(/\d+/g) || []).map(
+          Number,
+        );
+        return nums.length >= 2 && nums[0] === n && nums[1] === n;
+      };
+      const start = performance.now();
+      const already = test();
+      const tick = () => {
+        if (test()) {
+          done({ at: performance.timeOrigin + performance.now(), already });
+        } else if (performance.now() - start > timeoutMs) {
+          done({ at: null, already });
+        } else {
+          requestAnimationFrame(tick);
+        }
+      };
+      tick();
+    },
+    kind,
+    n,
+    timeoutMs,
+  );
+}
+
+// For the bare page the element exists from the first parse: take the page's own
+// load/paint time instead of the moment our script got in.
+function paintedAt(browser) {
+  return browser.execute(() => {
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    const nav = performance.getEntriesByType("navigation")[0];
+    const t = fcp?.startTime ?? nav?.loadEventEnd ?? nav?.domContentLoadedEventEnd ?? null;
+    return t == null ? null : performance.timeOrigin + t;
+  });
+}
+
+// ---- the measurements --------------------------------------------------------------------
+async function coldStart(kind) {
+  const launch = prepare(kind === "app" ? APP : BARE);
+  const s = await open(launch);
+  let ready;
+  if (kind === "app") {
+    const r = await waitInPage(s.browser, "rows");
+    ready = r.already ? ((await paintedAt(s.browser)) ?? r.at) : r.at;
+  } else {
+    await waitInPage(s.browser, "bare");
+    ready = await paintedAt(s.browser);
+  }
+  await sleep(3000); // settle: memory after start-up work is done
+  const mem = treeMemory(s.pid);
+  await close(s);
+  return { ms: ready - s.t0, session: s.session, mem };
+}
+
+async function listing(budget) {
+  const launch = prepare(APP, { world: true, budget });
+  const s = await open(launch);
+  const first = await waitInPage(s.browser, "rows");
+  const all = await waitInPage(s.browser, "all", N);
+  const out = {
+    budget,
+    firstRowsMs: first.at - s.t0,
+    allRowsMs: all.at == null ? null : all.at - s.t0,
+    firstToAllMs: all.at == null ? null : all.at - first.at,
+  };
+  return { s, out };
+}
+
+async function filterLatency(browser) {
+  const input = await browser.$('[data-testid="instance-filter"]');
+  await input.waitForExist({ timeout: 10000 });
+  await input.click();
+  await browser.execute(() => {
+    // Per keystroke: from keydown to the end of the first frame after the input event
+    // (painted), and to the moment React's update reached the DOM (the input handler
+    // runs synchronously, so that is the end of the input event's dispatch).
+    window.__perf = { samples: [], dom: [] };
+    let key = null;
+    addEventListener("keydown", (e) => (key = e.timeStamp), true);
+    addEventListener(
+      "input",
+      (e) => {
+        const start = key ?? e.timeStamp;
+        key = null;
+        // Runs after React's own input listener (bubble phase on window, last).
+        addEventListener("input", () => window.__perf.dom.push(performance.now() - start), {
+          once: true,
+        });
+        requestAnimationFrame(() =>
+          setTimeout(() => window.__perf.samples.push(performance.now() - start), 0),
+        );
+      },
+      true,
+    );
+  });
+  const word = "web-prod";
+  for (let round = 0; round < 3; round++) {
+    for (const ch of word) {
+      await browser.keys(ch);
+      await sleep(120);
+    }
+    for (let i = 0; i < word.length; i++) {
+      await browser.keys("Backspace");
+      await sleep(120);
+    }
+  }
+  await sleep(500);
+  const samples = await browser.execute(() => window.__perf.samples);
+  const dom = await browser.execute(() => window.__perf.dom);
+  const counts = await browser.execute(
+    () => document.querySelector('[data-testid="instance-count"]')?.textContent,
+  );
+  return {
+    keystrokes: samples.length,
+    p50: median(samples),
+    p95: pct(samples, 95),
+    max: Math.max(...samples),
+    domP50: median(dom),
+    domP95: pct(dom, 95),
+    countAfter: counts,
+  };
+}
+
+// ---- the run -----------------------------------------------------------------------------
+await startDriver();
+try {
+  // Cold start and idle memory, alternating so load drifts hit both alike.
+  const cold = { app: [], bare: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const kind of ["bare", "app"]) {
+      const r = await coldStart(kind);
+      cold[kind].push(r);
+      log(
+        `cold start ${kind} #${i + 1}: ${r.ms.toFixed(0)} ms (session ${r.session} ms), RSS ${r.mem.rssKiB} KiB, PSS ${r.mem.pssKiB} KiB`,
+      );
+    }
+  }
+  results.cold = {};
+  for (const kind of ["app", "bare"]) {
+    results.cold[kind] = {
+      medianMs: median(cold[kind].map((r) => r.ms)),
+      minMs: Math.min(...cold[kind].map((r) => r.ms)),
+      maxMs: Math.max(...cold[kind].map((r) => r.ms)),
+      medianSessionMs: median(cold[kind].map((r) => r.session)),
+      idleRssKiB: median(cold[kind].map((r) => r.mem.rssKiB)),
+      idlePssKiB: median(cold[kind].map((r) => r.mem.pssKiB)),
+      processes: cold[kind][0].mem.processes,
+    };
+  }
+
+  // 10,000 instances under the `current` budget: listing, memory, then filtering.
+  {
+    const { s, out } = await listing("current");
+    log(
+      `listing (current): first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
+    );
+    await sleep(3000);
+    out.memory = treeMemory(s.pid);
+    log(`memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
+    out.filter = await filterLatency(s.browser);
+    log(
+      `filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
+    );
+    results.current = out;
+    await close(s);
+  }
+  // And under `seed` (a minute, by design).
+  {
+    const { s, out } = await listing("seed");
+    log(
+      `listing (seed): first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
+    );
+    results.seed = out;
+    await close(s);
+  }
+} finally {
+  driver?.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+writeFileSync(join(OUT, "app.json"), JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results, null, 2));
