@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { Shell, type Page } from "./features/shell/Shell";
+import { Shell } from "./features/shell/Shell";
 import { AboutPage } from "./features/about/AboutPage";
 import { ActivityPage } from "./features/activity/ActivityPage";
 import { InstancesPage } from "./features/instances/InstancesPage";
@@ -8,6 +8,9 @@ import { ProfilesPage } from "./features/profiles/ProfilesPage";
 import { ResourcesPage } from "./features/resources/ResourcesPage";
 import { SettingsPage } from "./features/settings/SettingsPage";
 import { WizardPage } from "./features/wizard/WizardPage";
+import { DetailPage } from "./features/detail/DetailPage";
+import { Palette } from "./features/palette/Palette";
+import { navigate, useNavigation } from "./features/palette/registry";
 
 // The backend owns retries (within the rate budget): the UI never retries on its own.
 function newQueryClient() {
@@ -26,9 +29,10 @@ export function App() {
 }
 
 function Pages() {
-  const [page, setPage] = useState<Page>("instances");
+  const { page, detail } = useNavigation();
   return (
-    <Shell page={page} onNavigate={setPage}>
+    <Shell page={page} onNavigate={navigate}>
+      <Palette />
       {page === "instances" && <InstancesPage />}
       {page === "create" && <WizardPage />}
       {page === "resources" && <ResourcesPage />}
@@ -36,6 +40,7 @@ function Pages() {
       {page === "profiles" && <ProfilesPage />}
       {page === "settings" && <SettingsPage />}
       {page === "overview" && <AboutPage />}
+      {page === "detail" && <DetailPage target={detail} />}
     </Shell>
   );
 }

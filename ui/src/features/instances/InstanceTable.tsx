@@ -14,6 +14,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
 import { stateTone } from "./states";
+import { openDetail } from "../palette/registry";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -57,7 +58,16 @@ export function InstanceTable(props: {
       sortFn: "alphanumeric",
       cell: (c) => (
         <div className="cell-name">
-          <span className="strong">{c.row.original.name || "—"}</span>
+          <button
+            type="button"
+            className="link-button strong"
+            data-testid={`open-${c.row.original.id}`}
+            onClick={() =>
+              openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
+            }
+          >
+            {c.row.original.name || "—"}
+          </button>
           <span className="mono small muted selectable">{c.row.original.id}</span>
         </div>
       ),

@@ -17,6 +17,7 @@ import { Results } from "./Results";
 import { ACCEPTED, ACTIONS, availability, type ActionKind } from "./states";
 import { useInstances } from "./useInstances";
 import { useRegion } from "./useRegion";
+import { useRegisterPageCommands } from "../palette/registry";
 import "./instances.css";
 
 /** Instant local filter over name, id, IPs and tags. */
@@ -152,6 +153,22 @@ export function InstancesPage() {
       accepted: ACCEPTED[a].map((s) => t(`instances.state.${s}`, { defaultValue: s })).join(" / "),
     });
   };
+
+  // The command palette and shortcuts dispatch to this page's own flow.
+  useRegisterPageCommands({
+    profileId,
+    refresh: () => setReload((n) => n + 1),
+    focusSearch: () =>
+      document.querySelector<HTMLInputElement>('[data-testid="instance-filter"]')?.focus(),
+    switchRegion,
+    instances: listing.rows,
+    actions: ACTIONS.map((a) => ({
+      id: a,
+      label: t(`instances.action.${a}`),
+      disabledReason: busy ? t("palette.busy") : reasonText(a),
+      run: () => (a === "start" ? void run({ kind: "start" }) : setDialog(a)),
+    })),
+  });
 
   return (
     <section className="page instances-page" data-testid="instances-page">

@@ -15,9 +15,9 @@ import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
 import { SandboxBanner } from "../profiles/SandboxBanner";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActivityIndicator } from "../activity/ActivityIndicator";
+import type { Page } from "../palette/registry";
 
-export type Page =
-  "instances" | "create" | "resources" | "activity" | "profiles" | "settings" | "overview";
+export type { Page } from "../palette/registry";
 
 const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "instances", icon: Server, label: "nav.instances" },
@@ -55,7 +55,11 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
               type="button"
               className="nav-item"
               data-testid={`nav-${page}`}
-              aria-current={props.page === page ? "page" : undefined}
+              aria-current={
+                props.page === page || (props.page === "detail" && page === "instances")
+                  ? "page"
+                  : undefined
+              }
               onClick={() => props.onNavigate(page)}
             >
               <Icon aria-hidden size={16} />

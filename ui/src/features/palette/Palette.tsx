@@ -1,0 +1,308 @@
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Command } from "cmdk";
+import { consoleBackend, type ApiLanguageArg } from "../../backend";
+import { detailBackend } from "../../backend/detail";
+import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
+import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
+import { dismissTop } from "./dismiss";
+import "./palette.css";
+
+const PAGES: Page[] = [
+  "instances",
+  "resources",
+  "create",
+  "cost",
+  "activity",
+  "profiles",
+  "settings",
+  "overview",
+];
+
+const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
+const MOD = isMac ? "⌘" : "Ctrl";
+
+/** The shortcuts, as shown in the palette. */
+export const SHORTCUTS = {
+  palette: [`${MOD}+K`],
+  refresh: ["F5", `${MOD}+R`],
+  search: [`${MOD}+F`, "/"],
+  close: ["Esc"],
+} as const;
+
+function editable(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  return (
+    el.isContentEditable ||
+    el.tagName === "INPUT" ||
+    el.tagName === "TEXTAREA" ||
+    el.tagName === "SELECT"
+  );
+}
+
+/**
+ * What a key press means for the app, or null. Kept pure for the tests. F5 / Ctrl+R are
+ * the app's own refresh: the web view must never reload (it would drop the page state).
+ */
+export function shortcutFor(
+  e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey" | "target">,
+): "palette" | "refresh" | "search" | "escape" | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  if (mod && !e.altKey && key === "k") return "palette";
+  if (key === "F5" || (mod && !e.altKey && key === "r")) return "refresh";
+  if (mod && !e.altKey && !e.shiftKey && key === "f") return "search";
+  if (key === "/" && !mod && !e.altKey && !editable(e.target)) return "search";
+  if (key === "Escape") return "escape";
+  return null;
+}
+
+function Keys(props: { keys: readonly string[] }) {
+  return (
+    <span className="palette-keys">
+      {props.keys.map((k) => (
+        <kbd key={k}>{k}</kbd>
+      ))}
+    </span>
+  );
+}
+
+/** Instances matching the typed text (name or id), at most `limit`. */
+export function matchInstances<T extends { id: string; name: string }>(
+  rows: readonly T[],
+  text: string,
+  limit = 30,
+): T[] {
+  const q = text.trim().toLowerCase();
+  if (q.length < 2) return [];
+  const out: T[] = [];
+  for (const r of rows) {
+    if (r.id.includes(q) || r.name.toLowerCase().includes(q)) {
+      out.push(r);
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
+}
+
+/**
+ * The command palette (Ctrl/Cmd+K) and the app's keyboard shortcuts. It lists every
+ * page, region and profile, the current page's commands (refresh, search, its actions
+ * on the selection) and instances by name or id; each entry dispatches to the owner's
+ * own flow.
+ */
+export function Palette() {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [search, setSearch] = useState("");
+  const page = usePageCommands();
+  const profiles = useProfiles();
+  const setActive = useSetActiveProfile();
+  const qc = useQueryClient();
+  const lang: ApiLanguageArg = i18n.language.startsWith("zh") ? "zh-CN" : "en";
+  const profileId = page.profileId ?? profiles.data?.active;
+  const regions = useQuery({
+    queryKey: ["regions", profileId, lang],
+    queryFn: () => consoleBackend.listRegions(profileId ?? "", lang),
+    enabled: open && !!profileId,
+    staleTime: 60 * 60 * 1000,
+  });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const s = shortcutFor(e);
+      if (!s) return;
+      if (s === "palette") {
+        e.preventDefault();
+        setOpen((o) => !o);
+        setSearch("");
+        return;
+      }
+      if (s === "escape") {
+        // The palette closes itself; other dialogs registered to close on Esc.
+        if (!open && dismissTop()) e.preventDefault();
+        return;
+      }
+      if (open) return;
+      const c = currentPageCommands();
+      if (s === "refresh") {
+        e.preventDefault();
+        c.refresh?.();
+      } else if (s === "search" && c.focusSearch) {
+        e.preventDefault();
+        c.focusSearch();
+      }
+    };
+    // Capture phase: before the web view's own handling of F5 / Ctrl+R / Ctrl+F.
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [open]);
+
+  // Desktop notifications are written by the backend: tell it the UI's language.
+  useEffect(() => {
+    detailBackend.setUiLanguage(lang).catch(() => undefined);
+  }, [lang]);
+
+  const found = useMemo(
+    () => matchInstances(page.instances ?? [], search),
+    [page.instances, search],
+  );
+
+  const changeOpen = (o: boolean) => {
+    setOpen(o);
+    setSearch("");
+  };
+  const run = (f: () => void) => {
+    changeOpen(false);
+    f();
+  };
+  const switchRegion = (r: string) => {
+    if (page.switchRegion) {
+      page.switchRegion(r);
+      return;
+    }
+    if (!profileId) return;
+    // Not on the instance list: remember it, and show the list there.
+    void consoleBackend.setLastRegion(profileId, r).then(
+      () => qc.invalidateQueries({ queryKey: profilesKey }),
+      () => undefined,
+    );
+    navigate("instances");
+  };
+
+  return (
+    <Command.Dialog
+      open={open}
+      onOpenChange={changeOpen}
+      label={t("palette.label")}
+      overlayClassName="palette-overlay"
+      contentClassName="palette"
+    >
+      <div data-testid="palette">
+        <Command.Input
+          value={search}
+          onValueChange={setSearch}
+          placeholder={t("palette.placeholder")}
+          data-testid="palette-input"
+        />
+        <Command.List>
+          <Command.Empty>{t("palette.empty")}</Command.Empty>
+          {found.length > 0 && (
+            <Command.Group heading={t("palette.group.instances")}>
+              {found.map((i) => (
+                <Command.Item
+                  key={`${i.region}/${i.id}`}
+                  value={`instance ${i.id} ${i.name}`}
+                  data-testid={`palette-instance-${i.id}`}
+                  onSelect={() =>
+                    run(() => openDetail({ profileId, region: i.region, instanceId: i.id }))
+                  }
+                >
+                  <span>{i.name || i.id}</span>
+                  <span className="mono muted small">
+                    {i.id} · {i.region}
+                  </span>
+                </Command.Item>
+              ))}
+            </Command.Group>
+          )}
+          {(page.refresh || page.focusSearch || (page.actions?.length ?? 0) > 0) && (
+            <Command.Group heading={t("palette.group.page")}>
+              {page.refresh && (
+                <Command.Item
+                  value={`${t("palette.refresh")} refresh`}
+                  data-testid="palette-refresh"
+                  onSelect={() => run(() => page.refresh?.())}
+                >
+                  <span>{t("palette.refresh")}</span>
+                  <Keys keys={SHORTCUTS.refresh} />
+                </Command.Item>
+              )}
+              {page.focusSearch && (
+                <Command.Item
+                  value={`${t("palette.search")} search`}
+                  data-testid="palette-search"
+                  onSelect={() => run(() => page.focusSearch?.())}
+                >
+                  <span>{t("palette.search")}</span>
+                  <Keys keys={SHORTCUTS.search} />
+                </Command.Item>
+              )}
+              {page.actions?.map((a) => (
+                <Command.Item
+                  key={a.id}
+                  value={`${t("palette.action", { action: a.label })} action ${a.id}`}
+                  data-testid={`palette-action-${a.id}`}
+                  disabled={!!a.disabledReason}
+                  onSelect={() => run(a.run)}
+                >
+                  <span>{t("palette.action", { action: a.label })}</span>
+                  {a.disabledReason && (
+                    <span className="muted small palette-reason">{a.disabledReason}</span>
+                  )}
+                </Command.Item>
+              ))}
+            </Command.Group>
+          )}
+          <Command.Group heading={t("palette.group.navigation")}>
+            {PAGES.map((p) => (
+              <Command.Item
+                key={p}
+                value={`${t("palette.goto", { page: t(`palette.page.${p}`) })} go ${p}`}
+                data-testid={`palette-nav-${p}`}
+                onSelect={() => run(() => navigate(p))}
+              >
+                {t("palette.goto", { page: t(`palette.page.${p}`) })}
+              </Command.Item>
+            ))}
+          </Command.Group>
+          <Command.Group heading={t("palette.group.profiles")}>
+            {(profiles.data?.profiles ?? []).map((p) => (
+              <Command.Item
+                key={p.id}
+                value={`${t("palette.profile", { name: p.name })} profile ${p.id}`}
+                data-testid={`palette-profile-${p.id}`}
+                disabled={p.id === profiles.data?.active}
+                onSelect={() => run(() => setActive.mutate(p.id))}
+              >
+                {t("palette.profile", { name: p.name })}
+              </Command.Item>
+            ))}
+          </Command.Group>
+          <Command.Group heading={t("palette.group.regions")}>
+            {(regions.data ?? []).map((r) => (
+              <Command.Item
+                key={r.id}
+                value={`${t("palette.region", { name: r.name })} region ${r.id}`}
+                data-testid={`palette-region-${r.id}`}
+                onSelect={() => run(() => switchRegion(r.id))}
+              >
+                <span>{t("palette.region", { name: r.name })}</span>
+                <span className="mono muted small">{r.id}</span>
+              </Command.Item>
+            ))}
+          </Command.Group>
+          <Command.Group heading={t("palette.group.shortcuts")}>
+            <Command.Item value={`${t("palette.shortcut.palette")} shortcut palette`} disabled>
+              <span>{t("palette.shortcut.palette")}</span>
+              <Keys keys={SHORTCUTS.palette} />
+            </Command.Item>
+            <Command.Item value={`${t("palette.shortcut.refresh")} shortcut refresh`} disabled>
+              <span>{t("palette.shortcut.refresh")}</span>
+              <Keys keys={SHORTCUTS.refresh} />
+            </Command.Item>
+            <Command.Item value={`${t("palette.shortcut.search")} shortcut search`} disabled>
+              <span>{t("palette.shortcut.search")}</span>
+              <Keys keys={SHORTCUTS.search} />
+            </Command.Item>
+            <Command.Item value={`${t("palette.shortcut.close")} shortcut close`} disabled>
+              <span>{t("palette.shortcut.close")}</span>
+              <Keys keys={SHORTCUTS.close} />
+            </Command.Item>
+          </Command.Group>
+        </Command.List>
+      </div>
+    </Command.Dialog>
+  );
+}
