@@ -1,13 +1,16 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { InstanceView, StopType, StoppedMode } from "../../backend";
-import { isPrepaid, type ActionKind } from "./states";
+import { useQuery } from "@tanstack/react-query";
+import type { InstanceView, RefundView, StopType, StoppedMode } from "../../backend";
+import { listBackend } from "../../backend/list";
+import { byRegion, isPrepaid, type ActionKind } from "./states";
+import { Problem } from "./Problem";
 
 export type ActionParams =
   | { kind: "start" }
   | { kind: "stop"; stopType: StopType; stoppedMode: StoppedMode }
   | { kind: "reboot"; stopType: StopType }
-  | { kind: "terminate" }
+  | { kind: "terminate"; releaseAddress: boolean }
   | { kind: "rename"; name: string }
   | { kind: "resetPassword"; password: string; userName: string | null; forceStop: boolean };
 
@@ -28,8 +31,25 @@ export function terminatePhrase(instances: InstanceView[]): string | null {
   return instances.length === 1 ? (instances[0]?.id ?? "") : `terminate ${instances.length}`;
 }
 
+/** Refunds of the prepaid instances among `instances` (one quote per region). */
+async function quoteAll(profileId: string, instances: InstanceView[]): Promise<RefundView[]> {
+  const out: RefundView[] = [];
+  for (const [region, rows] of byRegion(instances)) {
+    const q = await listBackend.terminateQuote(
+      profileId,
+      region,
+      rows.map((i) => i.id),
+    );
+    out.push(...q.refunds);
+  }
+  return out;
+}
+
 export function ActionDialog(props: {
   kind: Exclude<ActionKind, "start">;
+  profileId: string;
+  /** The account's currency for refunds. */
+  currency: string;
   instances: InstanceView[];
   busy: boolean;
   onCancel: () => void;
@@ -45,10 +65,24 @@ export function ActionDialog(props: {
   const [userName, setUserName] = useState("");
   const anyRunning = props.instances.some((i) => i.state === "RUNNING");
   const [forceStop, setForceStop] = useState(false);
-  const phrase = props.kind === "terminate" ? terminatePhrase(props.instances) : null;
+  const [releaseAddress, setReleaseAddress] = useState(false);
+  const protectedOnes = props.instances.filter((i) => i.disableApiTermination);
+  const sendable = props.instances.filter((i) => !i.disableApiTermination);
+  const phrase = props.kind === "terminate" ? terminatePhrase(sendable) : null;
+  const refundable = sendable.filter(
+    (i) => isPrepaid(i) && (i.state === "RUNNING" || i.state === "STOPPED"),
+  );
+  const quote = useQuery({
+    queryKey: ["terminate-quote", props.profileId, refundable.map((i) => i.id).join(",")],
+    queryFn: () => quoteAll(props.profileId, refundable),
+    enabled: props.kind === "terminate" && refundable.length > 0,
+    retry: false,
+  });
+  const refunds = new Map((quote.data ?? []).map((r) => [r.instanceId, r]));
   const allPostpaid = props.instances.every((i) => i.chargeType === "POSTPAID_BY_HOUR");
 
   let ready = !props.busy;
+  if (props.kind === "terminate") ready &&= sendable.length > 0;
   if (phrase !== null) ready &&= typed.trim() === phrase;
   if (props.kind === "rename") ready &&= name.trim().length > 0;
   if (props.kind === "resetPassword")
@@ -61,7 +95,7 @@ export function ActionDialog(props: {
       case "reboot":
         return props.onConfirm({ kind: "reboot", stopType });
       case "terminate":
-        return props.onConfirm({ kind: "terminate" });
+        return props.onConfirm({ kind: "terminate", releaseAddress });
       case "rename":
         return props.onConfirm({ kind: "rename", name: name.trim() });
       case "resetPassword":
@@ -95,6 +129,19 @@ export function ActionDialog(props: {
                 <span className={`charge${isPrepaid(i) ? " charge-prepaid" : ""}`}>
                   {t(`instances.charge.${i.chargeType}`, { defaultValue: i.chargeType })}
                 </span>
+                {props.kind === "terminate" && i.disableApiTermination && (
+                  <span className="badge badge-bad" data-testid={`protected-${i.id}`}>
+                    {t("instances.dialog.protectedBadge")}
+                  </span>
+                )}
+                {props.kind === "terminate" && refunds.has(i.id) && (
+                  <span className="small" data-testid={`refund-${i.id}`}>
+                    {t("instances.dialog.refund", {
+                      amount: (refunds.get(i.id)?.refund ?? 0).toFixed(2),
+                      currency: props.currency,
+                    })}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -142,6 +189,37 @@ export function ActionDialog(props: {
             <p className="warning" data-testid="terminate-warning">
               {t("instances.dialog.terminateWarning")}
             </p>
+            {sendable.some(isPrepaid) && (
+              <p className="small" data-testid="terminate-recycle-note">
+                {t("instances.dialog.recycleBin")}
+              </p>
+            )}
+            {protectedOnes.length > 0 && (
+              <p className="small warning" data-testid="terminate-protected-note">
+                {t("instances.dialog.protected", { count: protectedOnes.length })}
+              </p>
+            )}
+            {quote.isFetching && (
+              <p className="small muted" data-testid="refund-loading">
+                {t("instances.dialog.refundLoading")}
+              </p>
+            )}
+            {quote.error && (
+              <Problem
+                title={t("instances.dialog.refundFailed")}
+                error={quote.error}
+                testid="refund-error"
+              />
+            )}
+            <label className="radio">
+              <input
+                type="checkbox"
+                data-testid="release-eip"
+                checked={releaseAddress}
+                onChange={(e) => setReleaseAddress(e.target.checked)}
+              />
+              {t("instances.dialog.releaseEip")}
+            </label>
             {phrase !== null && (
               <label className="field">
                 <span>{t("instances.dialog.typeToConfirm", { phrase })}</span>
@@ -233,7 +311,7 @@ export function ActionDialog(props: {
           >
             {t("instances.dialog.confirm", {
               action: actionLabel,
-              count: props.instances.length,
+              count: props.kind === "terminate" ? sendable.length : props.instances.length,
             })}
           </button>
         </div>

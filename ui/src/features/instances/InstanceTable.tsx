@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import {
@@ -13,8 +13,7 @@ import {
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
-import { stateTone } from "./states";
-import { openDetail } from "../palette/registry";
+import { expiryInfo, stateTone, type ColumnId } from "./states";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -41,6 +40,23 @@ function date(s: string | null): string {
     .replace(/Z$/, "");
 }
 
+/** A prepaid instance's expiry: the date, with days left (red within 7 days) or "expired". */
+export function ExpiryCell(props: { row: InstanceView; now: number }) {
+  const { t } = useTranslation();
+  const e = expiryInfo(props.row, props.now);
+  if (!e) return <>{date(props.row.expiredTime)}</>;
+  return (
+    <div className="cell-expiry">
+      <span>{date(props.row.expiredTime)}</span>
+      <span className={`badge expiry-${e.tone}`} data-testid="expiry-badge" data-tone={e.tone}>
+        {e.tone === "expired"
+          ? t("instances.expiry.expired")
+          : t("instances.expiry.days", { count: e.days })}
+      </span>
+    </div>
+  );
+}
+
 const ROW_HEIGHT = 44;
 
 /** The instance table: sortable columns, virtualised rows, checkbox selection. */
@@ -49,28 +65,29 @@ export function InstanceTable(props: {
   selected: Set<string>;
   onToggle: (id: string) => void;
   onToggleAll: (ids: string[], on: boolean) => void;
+  /** Columns the user hid (the name column always shows). */
+  hidden: Set<ColumnId>;
+  /** Receives the rows in the order shown (for export). */
+  sortedRef?: RefObject<InstanceView[]>;
 }) {
   const { t } = useTranslation();
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
-  const columns = col.columns([
+  const [now] = useState(() => Date.now());
+  const allColumns = col.columns([
     col.accessor("name", {
       header: () => t("instances.col.name"),
       sortFn: "alphanumeric",
       cell: (c) => (
         <div className="cell-name">
-          <button
-            type="button"
-            className="link-button strong"
-            data-testid={`open-${c.row.original.id}`}
-            onClick={() =>
-              openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
-            }
-          >
-            {c.row.original.name || "—"}
-          </button>
+          <span className="strong">{c.row.original.name || "—"}</span>
           <span className="mono small muted selectable">{c.row.original.id}</span>
         </div>
       ),
+    }),
+    col.accessor("region", {
+      header: () => t("instances.col.region"),
+      sortFn: "alphanumeric",
+      cell: (c) => <span className="mono small">{c.getValue()}</span>,
     }),
     col.accessor("state", {
       header: () => t("instances.col.state"),
@@ -120,7 +137,7 @@ export function InstanceTable(props: {
       id: "expiry",
       header: () => t("instances.col.expiry"),
       sortFn: "alphanumeric",
-      cell: (c) => date(c.row.original.expiredTime),
+      cell: (c) => <ExpiryCell row={c.row.original} now={now} />,
     }),
     col.accessor((r) => r.createdTime ?? "", {
       id: "created",
@@ -143,6 +160,7 @@ export function InstanceTable(props: {
       ),
     }),
   ]);
+  const columns = allColumns.filter((c) => !props.hidden.has(c.id as ColumnId));
   const table = useTable({
     features,
     columns,
@@ -162,6 +180,10 @@ export function InstanceTable(props: {
     initialRect: { width: 1200, height: 600 },
   });
   const ids = rows.map((r) => r.original.id);
+  const sortedRef = props.sortedRef;
+  useEffect(() => {
+    if (sortedRef) sortedRef.current = rows.map((r) => r.original);
+  });
   const allOn = ids.length > 0 && ids.every((id) => props.selected.has(id));
 
   return (

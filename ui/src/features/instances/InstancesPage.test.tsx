@@ -7,8 +7,11 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import i18n from "../../i18n";
 import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from "../../backend";
-import { InstancesPage, matches } from "./InstancesPage";
-import { availability } from "./states";
+import { InstancesPage, mergeReports } from "./InstancesPage";
+import { NO_FILTERS, availability, byRegion, expiryInfo, matches as matchesF } from "./states";
+import { mergeRows } from "./useInstances";
+const matches = (i: InstanceView, text: string, state: string) =>
+  matchesF(i, { ...NO_FILTERS, text, state }, Date.now());
 import { passwordLooksValid, terminatePhrase } from "./ActionDialog";
 
 function inst(id: string, name: string, state: string, extra: Partial<InstanceView> = {}) {
@@ -64,7 +67,13 @@ const profiles = (locked = false): ProfilesView => ({
 type Calls = { cmd: string; args: Record<string, unknown> }[];
 type Chan = { onmessage: (v: unknown) => void };
 
-function backend(opts: { locked?: boolean; stop?: (ids: string[]) => ActionReport } = {}) {
+function backend(
+  opts: {
+    locked?: boolean;
+    stop?: (ids: string[]) => ActionReport;
+    cached?: { region: string; savedAtMs: number; instances: InstanceView[] };
+  } = {},
+) {
   const calls: Calls = [];
   const rows = [
     inst("ins-aaaaaaa1", "web-1", "RUNNING"),
@@ -99,6 +108,32 @@ function backend(opts: { locked?: boolean; stop?: (ids: string[]) => ActionRepor
         ch.onmessage({ region: "ap-guangzhou", offset: 2, total: 3, instances: rows.slice(2) });
         return { region: "ap-guangzhou", total: 3, loaded: 3, pages: 2 };
       }
+      case "stream_instances": {
+        const ch = args.onEvent as Chan;
+        const regs = args.regions as string[];
+        for (const region of regs) {
+          const mine = rows.map((r) => ({
+            ...r,
+            region,
+            id: region === "ap-guangzhou" ? r.id : r.id.replaceAll("a", "s"),
+          }));
+          ch.onmessage({ kind: "started", region });
+          ch.onmessage({
+            kind: "page",
+            page: { region, offset: 0, total: 3, instances: mine.slice(0, 2) },
+          });
+          ch.onmessage({
+            kind: "page",
+            page: { region, offset: 2, total: 3, instances: mine.slice(2) },
+          });
+          ch.onmessage({ kind: "done", summary: { region, total: 3, loaded: 3, pages: 2 } });
+        }
+        return { loaded: 3 * regs.length, failedRegions: [], superseded: false };
+      }
+      case "cached_instances":
+        return opts.cached ?? null;
+      case "enabled_regions":
+        return null;
       case "set_last_region":
         return null;
       case "stop_instances": {
@@ -155,7 +190,7 @@ describe("the instances page", () => {
     renderPage();
     expect(await screen.findByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
     expect(screen.getByTestId("instance-count")).toHaveTextContent("3 of 3 instances");
-    expect(calls.find((c) => c.cmd === "list_instances")?.args.region).toBe("ap-guangzhou");
+    expect(calls.find((c) => c.cmd === "stream_instances")?.args.regions).toEqual(["ap-guangzhou"]);
     expect(calls.find((c) => c.cmd === "list_regions")?.args.language).toBe("en");
     await userEvent.type(screen.getByTestId("instance-filter"), "team:data");
     expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
@@ -182,7 +217,10 @@ describe("the instances page", () => {
     );
     await waitFor(() =>
       expect(
-        calls.some((c) => c.cmd === "list_instances" && c.args.region === "ap-singapore"),
+        calls.some(
+          (c) =>
+            c.cmd === "stream_instances" && (c.args.regions as string[]).join() === "ap-singapore",
+        ),
       ).toBe(true),
     );
   });
@@ -312,5 +350,112 @@ describe("console rules", () => {
     expect(passwordLooksValid("/Abcdef12")).toBe(false);
     expect(availability("terminate", [a, b], false)).toEqual({ enabled: true });
     expect(availability("start", [], false)).toEqual({ enabled: false, reason: "noSelection" });
+  });
+});
+
+describe("the list's pure logic", () => {
+  const now = Date.parse("2026-11-26T12:00:00Z");
+  it("marks prepaid expiry: days left, soon within 7 days, expired", () => {
+    const soon = inst("ins-aaaaaaa1", "a", "RUNNING", {
+      chargeType: "PREPAID",
+      expiredTime: "2026-11-30T12:00:00Z",
+    });
+    const later = { ...soon, expiredTime: "2027-01-30T12:00:00Z" };
+    const gone = { ...soon, expiredTime: "2026-11-20T12:00:00Z" };
+    expect(expiryInfo(soon, now)).toEqual({ days: 4, tone: "soon" });
+    expect(expiryInfo(later, now)?.tone).toBe("ok");
+    expect(expiryInfo(gone, now)?.tone).toBe("expired");
+    expect(expiryInfo({ ...soon, chargeType: "POSTPAID_BY_HOUR" }, now)).toBeNull();
+    const f = { ...NO_FILTERS, expiring: true };
+    expect([soon, later, gone].filter((i) => matchesF(i, f, now))).toEqual([soon, gone]);
+  });
+  it("filters by zone and billing model together", () => {
+    const a = inst("ins-aaaaaaa1", "a", "RUNNING");
+    const b = inst("ins-aaaaaaa2", "b", "RUNNING", { zone: "ap-guangzhou-4" });
+    const c = inst("ins-aaaaaaa3", "c", "RUNNING", { chargeType: "PREPAID" });
+    const f = { ...NO_FILTERS, zone: "ap-guangzhou-3", billing: "POSTPAID_BY_HOUR" };
+    expect([a, b, c].filter((i) => matchesF(i, f, now))).toEqual([a]);
+  });
+  it("groups a selection by region and merges the per-region reports", () => {
+    const a = inst("ins-aaaaaaa1", "a", "RUNNING");
+    const b = inst("ins-aaaaaaa2", "b", "RUNNING", { region: "ap-shanghai" });
+    const c = inst("ins-aaaaaaa3", "c", "RUNNING");
+    expect(byRegion([a, b, c]).map(([r, rows]) => [r, rows.map((x) => x.id)])).toEqual([
+      ["ap-guangzhou", ["ins-aaaaaaa1", "ins-aaaaaaa3"]],
+      ["ap-shanghai", ["ins-aaaaaaa2"]],
+    ]);
+    const rep = (region: string, ok: number, failed: number): ActionReport => ({
+      action: "StopInstances",
+      region,
+      results: [],
+      succeeded: ok,
+      failed,
+    });
+    expect(mergeReports([rep("ap-guangzhou", 2, 0), rep("ap-shanghai", 0, 1)])).toMatchObject({
+      region: "ap-guangzhou, ap-shanghai",
+      succeeded: 2,
+      failed: 1,
+    });
+  });
+  it("shows cached rows until their region's fresh listing completes", () => {
+    const a = inst("ins-aaaaaaa1", "a", "RUNNING");
+    const old = inst("ins-aaaaaaa9", "old", "STOPPED");
+    const sh = inst("ins-aaaaaaa8", "sh", "RUNNING", { region: "ap-shanghai" });
+    const fresh = new Map([[a.id, a]]);
+    const cached = new Map([
+      [old.id, old],
+      [sh.id, sh],
+      [a.id, { ...a, state: "STOPPED" }],
+    ]);
+    expect(mergeRows(fresh, cached, new Set()).map((r) => [r.id, r.state])).toEqual([
+      ["ins-aaaaaaa1", "RUNNING"],
+      ["ins-aaaaaaa9", "STOPPED"],
+      ["ins-aaaaaaa8", "RUNNING"],
+    ]);
+    expect(mergeRows(fresh, cached, new Set(["ap-guangzhou"])).map((r) => r.id)).toEqual([
+      "ins-aaaaaaa1",
+      "ins-aaaaaaa8",
+    ]);
+  });
+});
+
+describe("all regions and the stale cache", () => {
+  beforeAll(async () => {
+    await i18n.changeLanguage("en");
+  });
+  afterEach(() => clearMocks());
+
+  it("shows the cached list at once, marked stale, then the fresh one", async () => {
+    backend({
+      cached: {
+        region: "ap-guangzhou",
+        savedAtMs: Date.now() - 5 * 60000,
+        instances: [inst("ins-aaaaaaa7", "cached-only", "RUNNING")],
+      },
+    });
+    renderPage();
+    expect(await screen.findByTestId("row-ins-aaaaaaa1")).toBeInTheDocument();
+    // The fresh listing completed: the cached-only row is gone, the banner too.
+    await waitFor(() => expect(screen.queryByTestId("row-ins-aaaaaaa7")).not.toBeInTheDocument());
+    expect(screen.queryByTestId("stale-banner")).not.toBeInTheDocument();
+  });
+
+  it("merges the enabled regions with a region column and per-region progress", async () => {
+    const { calls } = backend();
+    const user = userEvent.setup();
+    renderPage();
+    await screen.findByTestId("row-ins-aaaaaaa1");
+    await user.click(screen.getByTestId("region-picker"));
+    await user.click(screen.getByTestId("region-option-all"));
+    expect(await screen.findByTestId("row-ins-sssssss1")).toBeInTheDocument();
+    const call = calls.filter((c) => c.cmd === "stream_instances").at(-1);
+    expect(call?.args.regions).toEqual(["ap-guangzhou", "ap-singapore"]);
+    expect(screen.getByTestId("region-progress-ap-singapore")).toHaveAttribute(
+      "data-status",
+      "done",
+    );
+    expect(screen.getByTestId("region-progress-ap-singapore")).toHaveTextContent("3/3");
+    expect(screen.getByTestId("sort-region")).toBeInTheDocument();
+    expect(screen.getByTestId("instance-count")).toHaveTextContent("6 of 6 instances");
   });
 });

@@ -1,37 +1,60 @@
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useQuery } from "@tanstack/react-query";
-import { RefreshCw, Search } from "lucide-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Columns3, Download, RefreshCw, Search } from "lucide-react";
 import {
+  BackendError,
   consoleBackend,
   type ActionReport,
   type ApiLanguageArg,
+  type ExportFormat,
   type InstanceView,
 } from "../../backend";
+import { listBackend } from "../../backend/list";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActionDialog, type ActionParams } from "./ActionDialog";
 import { InstanceTable } from "./InstanceTable";
 import { Problem } from "./Problem";
-import { RegionPicker } from "./RegionPicker";
+import { ALL_REGIONS, RegionPicker } from "./RegionPicker";
 import { Results } from "./Results";
-import { ACCEPTED, ACTIONS, availability, type ActionKind } from "./states";
+import {
+  ACCEPTED,
+  ACTIONS,
+  COLUMNS,
+  NO_FILTERS,
+  availability,
+  byRegion,
+  loadHiddenColumns,
+  matches,
+  saveHiddenColumns,
+  type ActionKind,
+  type ColumnId,
+  type Filters,
+} from "./states";
 import { useInstances } from "./useInstances";
 import { useRegion } from "./useRegion";
-import { useRegisterPageCommands } from "../palette/registry";
 import "./instances.css";
 
-/** Instant local filter over name, id, IPs and tags. */
-export function matches(i: InstanceView, text: string, state: string): boolean {
-  if (state && i.state !== state) return false;
-  const q = text.trim().toLowerCase();
-  if (!q) return true;
-  return (
-    i.name.toLowerCase().includes(q) ||
-    i.id.includes(q) ||
-    i.privateIps.some((ip) => ip.includes(q)) ||
-    i.publicIps.some((ip) => ip.includes(q)) ||
-    i.tags.some((tg) => `${tg.key}:${tg.value}`.toLowerCase().includes(q))
-  );
+/** Merges per-region reports of one action into one (each result names its instance). */
+export function mergeReports(reports: ActionReport[]): ActionReport | null {
+  const [first] = reports;
+  if (!first) return null;
+  return {
+    action: first.action,
+    region: reports.map((r) => r.region).join(", "),
+    results: reports.flatMap((r) => r.results),
+    succeeded: reports.reduce((n, r) => n + r.succeeded, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+  };
+}
+
+function ageText(ms: number, t: (k: string, o?: Record<string, unknown>) => string): string {
+  const min = Math.max(0, Math.round((Date.now() - ms) / 60000));
+  if (min < 1) return t("instances.stale.justNow");
+  if (min < 60) return t("instances.stale.minutes", { count: min });
+  const h = Math.round(min / 60);
+  if (h < 48) return t("instances.stale.hours", { count: h });
+  return t("instances.stale.days", { count: Math.round(h / 24) });
 }
 
 export function InstancesPage() {
@@ -40,10 +63,16 @@ export function InstancesPage() {
   const profile = useActiveProfile();
   const profileId = profile?.id;
   const { region, choose } = useRegion(profile);
-  const [zone, setZone] = useState<string | null>(null);
+  const qc = useQueryClient();
+  const [allRegions, setAllRegions] = useState(false);
   const [reload, setReload] = useState(0);
-  const [text, setText] = useState("");
-  const [stateFilter, setStateFilter] = useState("");
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const setFilter = (f: Partial<Filters>) => setFilters((old) => ({ ...old, ...f }));
+  const [hidden, setHidden] = useState<Set<ColumnId>>(() => new Set(loadHiddenColumns()));
+  const [columnsOpen, setColumnsOpen] = useState(false);
+  const [exported, setExported] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const sortedRef = useRef<InstanceView[]>([]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<Exclude<ActionKind, "start"> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,14 +88,42 @@ export function InstancesPage() {
   const zones = useQuery({
     queryKey: ["zones", profileId, region, lang],
     queryFn: () => consoleBackend.listZones(profileId ?? "", region ?? "", lang),
-    enabled: !!profileId && !!region,
+    enabled: !!profileId && !!region && !allRegions,
     staleTime: 60 * 60 * 1000,
   });
-  const listing = useInstances(profileId, region, zone, reload);
+  const enabled = useQuery({
+    queryKey: ["enabled-regions", profileId],
+    queryFn: () => listBackend.enabledRegions(profileId ?? ""),
+    enabled: !!profileId,
+  });
+  const scope = useMemo(() => {
+    if (!allRegions) return region ? [region] : [];
+    const known = (regions.data ?? []).filter((r) => r.available).map((r) => r.id);
+    return enabled.data ? enabled.data.filter((r) => known.includes(r)) : known;
+  }, [allRegions, region, regions.data, enabled.data]);
+  const listing = useInstances(profileId, scope, null, reload);
 
+  const [now] = useState(() => Date.now());
   const shown = useMemo(
-    () => listing.rows.filter((i) => matches(i, text, stateFilter)),
-    [listing.rows, text, stateFilter],
+    () => listing.rows.filter((i) => matches(i, filters, now)),
+    [listing.rows, filters, now],
+  );
+  // Zone names (with availability) from DescribeZones for one region; the rows' zones otherwise.
+  const zoneOptions = useMemo(() => {
+    const seen = [...new Set(listing.rows.map((i) => i.zone))].sort();
+    const named = new Map((allRegions ? [] : (zones.data ?? [])).map((z) => [z.zone, z]));
+    const ids = [...new Set([...named.keys(), ...seen])];
+    return ids.map((id) => {
+      const z = named.get(id);
+      return {
+        id,
+        label: !z ? id : z.available ? z.name : t("instances.zone.unavailable", { name: z.name }),
+      };
+    });
+  }, [listing.rows, zones.data, allRegions, t]);
+  const billingModels = useMemo(
+    () => [...new Set(listing.rows.map((i) => i.chargeType))].sort(),
+    [listing.rows],
   );
   const byId = useMemo(() => new Map(listing.rows.map((i) => [i.id, i])), [listing.rows]);
   const selectedRows = useMemo(
@@ -79,42 +136,87 @@ export function InstancesPage() {
   );
 
   const switchRegion = (r: string) => {
-    choose(r);
-    setZone(null);
+    if (r === ALL_REGIONS) setAllRegions(true);
+    else {
+      setAllRegions(false);
+      choose(r);
+    }
+    setFilter({ zone: "" });
     setSelected(new Set());
     setReport(null);
     setActionError(null);
   };
 
+  const saveEnabled = (list: string[] | null) => {
+    if (!profileId) return;
+    listBackend.setEnabledRegions(profileId, list).then(
+      () => void qc.invalidateQueries({ queryKey: ["enabled-regions", profileId] }),
+      (e: unknown) => setActionError(e),
+    );
+  };
+
+  const toggleColumn = (c: ColumnId) =>
+    setHidden((h) => {
+      const n = new Set(h);
+      if (n.has(c)) n.delete(c);
+      else n.add(c);
+      saveHiddenColumns([...n]);
+      return n;
+    });
+
+  const exportView = async (format: ExportFormat) => {
+    setExported(null);
+    setExportError(null);
+    try {
+      const rows = sortedRef.current.length === shown.length ? sortedRef.current : shown;
+      const path = await listBackend.exportInstances(format, rows, t("instances.export.title"));
+      if (path) setExported(path);
+    } catch (e) {
+      setExportError(e);
+    }
+  };
+
+  /** One region's share of an action (each instance's own region). */
+  const runIn = (profile: string, p: ActionParams, reg: string, ids: string[]) => {
+    const b = consoleBackend;
+    const on = listing.apply;
+    switch (p.kind) {
+      case "start":
+        return b.startInstances(profile, reg, ids, on);
+      case "stop":
+        return b.stopInstances(profile, reg, ids, p.stopType, p.stoppedMode, on);
+      case "reboot":
+        return b.rebootInstances(profile, reg, ids, p.stopType, on);
+      case "terminate":
+        return b.terminateInstances(profile, reg, ids, on, p.releaseAddress);
+      case "rename":
+        return b.renameInstances(profile, reg, ids, p.name, on);
+      case "resetPassword":
+        return b.resetInstancesPassword(profile, reg, ids, p.password, p.userName, p.forceStop, on);
+    }
+  };
+
   const run = async (p: ActionParams) => {
-    if (!profileId || !region) return;
-    const ids = selectedRows.map((i) => i.id);
+    if (!profileId) return;
+    // Protected instances are never sent a terminate (the dialog says why).
+    const targets =
+      p.kind === "terminate" ? selectedRows.filter((i) => !i.disableApiTermination) : selectedRows;
     setBusy(true);
     setActionError(null);
     try {
-      const b = consoleBackend;
-      const on = listing.apply;
-      const r =
-        p.kind === "start"
-          ? await b.startInstances(profileId, region, ids, on)
-          : p.kind === "stop"
-            ? await b.stopInstances(profileId, region, ids, p.stopType, p.stoppedMode, on)
-            : p.kind === "reboot"
-              ? await b.rebootInstances(profileId, region, ids, p.stopType, on)
-              : p.kind === "terminate"
-                ? await b.terminateInstances(profileId, region, ids, on)
-                : p.kind === "rename"
-                  ? await b.renameInstances(profileId, region, ids, p.name, on)
-                  : await b.resetInstancesPassword(
-                      profileId,
-                      region,
-                      ids,
-                      p.password,
-                      p.userName,
-                      p.forceStop,
-                      on,
-                    );
-      setReport(r);
+      const reports: ActionReport[] = [];
+      // Grouped by region: each group goes to its own region (chunked by the backend).
+      for (const [reg, rows] of byRegion(targets)) {
+        reports.push(
+          await runIn(
+            profileId,
+            p,
+            reg,
+            rows.map((i) => i.id),
+          ),
+        );
+      }
+      setReport(mergeReports(reports));
       if (p.kind === "rename") setReload((n) => n + 1);
       setDialog(null);
     } catch (e) {
@@ -154,41 +256,28 @@ export function InstancesPage() {
     });
   };
 
-  // The command palette and shortcuts dispatch to this page's own flow.
-  useRegisterPageCommands({
-    profileId,
-    refresh: () => setReload((n) => n + 1),
-    focusSearch: () =>
-      document.querySelector<HTMLInputElement>('[data-testid="instance-filter"]')?.focus(),
-    switchRegion,
-    instances: listing.rows,
-    actions: ACTIONS.map((a) => ({
-      id: a,
-      label: t(`instances.action.${a}`),
-      disabledReason: busy ? t("palette.busy") : reasonText(a),
-      run: () => (a === "start" ? void run({ kind: "start" }) : setDialog(a)),
-    })),
-  });
-
   return (
     <section className="page instances-page" data-testid="instances-page">
       <header className="instances-header">
         <h1>{t("instances.title")}</h1>
-        <RegionPicker regions={regions.data ?? []} value={region} onChange={switchRegion} />
+        <RegionPicker
+          regions={regions.data ?? []}
+          value={allRegions ? ALL_REGIONS : region}
+          onChange={switchRegion}
+          enabled={enabled.data ?? null}
+          onSaveEnabled={saveEnabled}
+        />
         <select
           className="input"
           aria-label={t("instances.zone.label")}
           data-testid="zone-filter"
-          value={zone ?? ""}
-          onChange={(e) => {
-            setZone(e.target.value || null);
-            setSelected(new Set());
-          }}
+          value={filters.zone}
+          onChange={(e) => setFilter({ zone: e.target.value })}
         >
           <option value="">{t("instances.zone.all")}</option>
-          {(zones.data ?? []).map((z) => (
-            <option key={z.zone} value={z.zone}>
-              {z.available ? z.name : t("instances.zone.unavailable", { name: z.name })}
+          {zoneOptions.map((z) => (
+            <option key={z.id} value={z.id}>
+              {z.label}
             </option>
           ))}
         </select>
@@ -210,6 +299,51 @@ export function InstancesPage() {
       </header>
 
       {regions.error && <Problem title={t("instances.error.title")} error={regions.error} />}
+      {listing.staleSince !== null && (
+        <p className="stale-banner small" data-testid="stale-banner" role="status">
+          {t("instances.stale.banner", { age: ageText(listing.staleSince, t) })}
+        </p>
+      )}
+      {allRegions && (
+        <ul className="region-progress" data-testid="region-progress">
+          {scope.map((r) => {
+            const p = listing.progress[r];
+            const status = p?.status ?? "waiting";
+            return (
+              <li
+                key={r}
+                className={`region-chip region-chip-${status}`}
+                data-testid={`region-progress-${r}`}
+                data-status={status}
+              >
+                <span className="mono">{r}</span>{" "}
+                {status === "failed" ? (
+                  <span className="bad small" title={errorText(p?.error)}>
+                    {errorCode(p?.error)}
+                  </span>
+                ) : (
+                  <span className="small muted">
+                    {status === "waiting"
+                      ? t("instances.progress.waiting")
+                      : `${p?.loaded ?? 0}/${p?.total ?? "?"}`}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {allRegions &&
+        scope
+          .filter((r) => listing.progress[r]?.status === "failed")
+          .map((r) => (
+            <Problem
+              key={r}
+              title={t("instances.error.regionTitle", { region: r })}
+              error={listing.progress[r]?.error}
+              testid={`region-error-${r}`}
+            />
+          ))}
 
       <div className="instances-toolbar">
         <div className="filter-box">
@@ -218,16 +352,16 @@ export function InstancesPage() {
             className="input"
             data-testid="instance-filter"
             placeholder={t("instances.filter.placeholder")}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
+            value={filters.text}
+            onChange={(e) => setFilter({ text: e.target.value })}
           />
         </div>
         <select
           className="input"
           data-testid="state-filter"
           aria-label={t("instances.col.state")}
-          value={stateFilter}
-          onChange={(e) => setStateFilter(e.target.value)}
+          value={filters.state}
+          onChange={(e) => setFilter({ state: e.target.value })}
         >
           <option value="">{t("instances.filter.allStates")}</option>
           {states.map((s) => (
@@ -236,6 +370,78 @@ export function InstancesPage() {
             </option>
           ))}
         </select>
+        <select
+          className="input"
+          data-testid="billing-filter"
+          aria-label={t("instances.col.billing")}
+          value={filters.billing}
+          onChange={(e) => setFilter({ billing: e.target.value })}
+        >
+          <option value="">{t("instances.filter.allBilling")}</option>
+          {billingModels.map((c) => (
+            <option key={c} value={c}>
+              {t(`instances.charge.${c}`, { defaultValue: c })}
+            </option>
+          ))}
+        </select>
+        <label className="radio small">
+          <input
+            type="checkbox"
+            data-testid="expiring-filter"
+            checked={filters.expiring}
+            onChange={(e) => setFilter({ expiring: e.target.checked })}
+          />
+          {t("instances.filter.expiring")}
+        </label>
+        <div className="columns-chooser">
+          <button
+            type="button"
+            className="button"
+            data-testid="columns-button"
+            aria-expanded={columnsOpen}
+            onClick={() => setColumnsOpen((o) => !o)}
+          >
+            <Columns3 aria-hidden size={14} />
+            {t("instances.columns.button")}
+          </button>
+          {columnsOpen && (
+            <div className="columns-popover" data-testid="columns-popover">
+              {COLUMNS.map((c) => (
+                <label key={c} className="radio small">
+                  <input
+                    type="checkbox"
+                    data-testid={`column-toggle-${c}`}
+                    checked={!hidden.has(c)}
+                    onChange={() => toggleColumn(c)}
+                  />
+                  {t(`instances.col.${COLUMN_LABEL[c]}`)}
+                </label>
+              ))}
+            </div>
+          )}
+        </div>
+        <button
+          type="button"
+          className="button"
+          data-testid="export-csv"
+          disabled={shown.length === 0}
+          onClick={() => void exportView("csv")}
+        >
+          <Download aria-hidden size={14} />
+          CSV
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="export-json"
+          disabled={shown.length === 0}
+          onClick={() => void exportView("json")}
+        >
+          <Download aria-hidden size={14} />
+          JSON
+        </button>
+      </div>
+      <div className="instances-toolbar">
         <span className="small muted" data-testid="selection-count">
           {t("instances.selected", { count: selectedRows.length })}
         </span>
@@ -266,6 +472,14 @@ export function InstancesPage() {
             .slice(0, 1)}
         </p>
       )}
+      {exported && (
+        <p className="small" data-testid="export-result" role="status">
+          {t("instances.export.done", { path: exported })}
+        </p>
+      )}
+      {exportError !== null && (
+        <Problem title={t("instances.export.failed")} error={exportError} testid="export-error" />
+      )}
 
       {actionError !== null && (
         <Problem title={t("instances.error.title")} error={actionError} testid="action-error" />
@@ -291,12 +505,21 @@ export function InstancesPage() {
           {t("instances.noMatch")}
         </p>
       ) : (
-        <InstanceTable rows={shown} selected={selected} onToggle={toggle} onToggleAll={toggleAll} />
+        <InstanceTable
+          rows={shown}
+          selected={selected}
+          onToggle={toggle}
+          onToggleAll={toggleAll}
+          hidden={allRegions ? hidden : new Set([...hidden, "region"])}
+          sortedRef={sortedRef}
+        />
       )}
 
-      {dialog && (
+      {dialog && profileId && (
         <ActionDialog
           kind={dialog}
+          profileId={profileId}
+          currency={profile?.site.type === "intl" ? "USD" : "CNY"}
           instances={selectedRows}
           busy={busy}
           onCancel={() => setDialog(null)}
@@ -305,4 +528,28 @@ export function InstancesPage() {
       )}
     </section>
   );
+}
+
+/** The column chooser's labels (keys under instances.col). */
+const COLUMN_LABEL: Record<ColumnId, string> = {
+  region: "region",
+  state: "state",
+  zone: "zone",
+  instanceType: "type",
+  size: "size",
+  privateIp: "privateIp",
+  publicIp: "publicIp",
+  chargeType: "billing",
+  network: "network",
+  expiry: "expiry",
+  created: "created",
+  tags: "tags",
+};
+
+function errorCode(e: unknown): string {
+  return e instanceof BackendError ? e.detail.code : "Error";
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -66,3 +66,92 @@ export function availability(
 export function isPrepaid(i: InstanceView): boolean {
   return i.chargeType === "PREPAID";
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A prepaid instance's expiry as the list shows it: days left, "soon" within 7 days. */
+export type Expiry = { days: number; tone: "expired" | "soon" | "ok" } | null;
+
+export function expiryInfo(i: InstanceView, now: number): Expiry {
+  if (i.chargeType !== "PREPAID" || !i.expiredTime) return null;
+  const at = Date.parse(i.expiredTime);
+  if (Number.isNaN(at)) return null;
+  const days = Math.ceil((at - now) / DAY_MS);
+  return { days, tone: at <= now ? "expired" : days <= 7 ? "soon" : "ok" };
+}
+
+/** The list's local filters, applied together. */
+export type Filters = {
+  text: string;
+  state: string;
+  zone: string;
+  billing: string;
+  /** Only prepaid instances that expire within 7 days (or already have). */
+  expiring: boolean;
+};
+
+export const NO_FILTERS: Filters = { text: "", state: "", zone: "", billing: "", expiring: false };
+
+/** Instant local filter over name, id, IPs and tags, state, zone, billing and expiry. */
+export function matches(i: InstanceView, f: Filters, now: number): boolean {
+  if (f.state && i.state !== f.state) return false;
+  if (f.zone && i.zone !== f.zone) return false;
+  if (f.billing && i.chargeType !== f.billing) return false;
+  if (f.expiring) {
+    const e = expiryInfo(i, now);
+    if (!e || e.tone === "ok") return false;
+  }
+  const q = f.text.trim().toLowerCase();
+  if (!q) return true;
+  return (
+    i.name.toLowerCase().includes(q) ||
+    i.id.includes(q) ||
+    i.privateIps.some((ip) => ip.includes(q)) ||
+    i.publicIps.some((ip) => ip.includes(q)) ||
+    i.tags.some((tg) => `${tg.key}:${tg.value}`.toLowerCase().includes(q))
+  );
+}
+
+/** The selection by region, in first-seen order: each region's actions go to its own endpoint. */
+export function byRegion(rows: InstanceView[]): [string, InstanceView[]][] {
+  const groups = new Map<string, InstanceView[]>();
+  for (const r of rows) {
+    const g = groups.get(r.region);
+    if (g) g.push(r);
+    else groups.set(r.region, [r]);
+  }
+  return [...groups.entries()];
+}
+
+/** Columns the chooser offers; "name" is always shown. */
+export const COLUMNS = [
+  "region",
+  "state",
+  "zone",
+  "instanceType",
+  "size",
+  "privateIp",
+  "publicIp",
+  "chargeType",
+  "network",
+  "expiry",
+  "created",
+  "tags",
+] as const;
+export type ColumnId = (typeof COLUMNS)[number];
+
+const COLUMNS_KEY = "cvm.instances.hiddenColumns";
+
+/** The columns the user hid (persisted in the web view's local storage). */
+export function loadHiddenColumns(): ColumnId[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? "[]");
+    return Array.isArray(v) ? v.filter((c): c is ColumnId => COLUMNS.includes(c as ColumnId)) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveHiddenColumns(hidden: ColumnId[]) {
+  localStorage.setItem(COLUMNS_KEY, JSON.stringify(hidden));
+}

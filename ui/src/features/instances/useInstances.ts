@@ -1,70 +1,181 @@
 import { useCallback, useEffect, useState } from "react";
-import { consoleBackend, type InstanceChange, type InstanceView } from "../../backend";
+import type { InstanceChange, InstanceView, ListEvent } from "../../backend";
+import { listBackend } from "../../backend/list";
+
+/** How one region's listing is going (the all-regions view shows one per region). */
+export type RegionProgress = {
+  loaded: number;
+  /** TotalCount as last reported; null until the first page. */
+  total: number | null;
+  status: "loading" | "done" | "failed";
+  error: unknown;
+};
 
 export type Listing = {
+  /** Fresh rows, plus the cached rows of regions whose fresh listing has not completed. */
   rows: InstanceView[];
-  /** TotalCount as last reported; rows.length < total while pages stream in. */
+  /** Sum of the regions' TotalCount as last reported. */
   total: number;
   loading: boolean;
+  /** The listing's failure when it has one region (a multi-region one fails per region). */
   error: unknown;
   /** Failure messages of settled operations, by instance id. */
   failures: Record<string, string>;
+  progress: Record<string, RegionProgress>;
+  /** When cached rows are shown: the oldest cache's time (ms since the epoch). */
+  staleSince: number | null;
 };
 
-const EMPTY: Listing = { rows: [], total: 0, loading: false, error: null, failures: {} };
+const EMPTY: Listing = {
+  rows: [],
+  total: 0,
+  loading: false,
+  error: null,
+  failures: {},
+  progress: {},
+  staleSince: null,
+};
+
+/** The backend's slot for this page: a newer listing in it cancels the older one. */
+export const LIST_SLOT = "instances-page";
 
 /** Applies one pushed change to the rows. */
 export function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
   if (c.settled && c.state === null) return rows.filter((r) => r.id !== c.instanceId);
   return rows.map((r) => {
-    if (r.id !== c.instanceId) return r;
+    if (r.id !== c.instanceId || r.region !== c.region) return r;
     if (c.instance) return c.instance;
     return c.state ? { ...r, state: c.state } : r;
   });
 }
 
 /**
- * The instances of a region (and zone), streamed page by page. `apply` folds in the
- * state changes the backend streams after an action. `reload` changes to list again.
+ * Merges fresh and cached rows: fresh rows win; a region's cached rows show until its
+ * fresh listing completed (then only what the API returned remains).
+ */
+export function mergeRows(
+  fresh: Map<string, InstanceView>,
+  cached: Map<string, InstanceView>,
+  doneRegions: Set<string>,
+): InstanceView[] {
+  const out = [...fresh.values()];
+  for (const [id, r] of cached) if (!fresh.has(id) && !doneRegions.has(r.region)) out.push(r);
+  return out;
+}
+
+/**
+ * The instances of one region (optionally one zone) or of several regions, streamed
+ * page by page and merged. The last known lists (cache) show at once, marked stale,
+ * until the fresh listing replaces them. `apply` folds in the state changes the backend
+ * streams after an action. `reload` changes to list again.
  */
 export function useInstances(
   profileId: string | undefined,
-  region: string | null,
+  regions: string[],
   zone: string | null,
   reload: number,
 ): Listing & { apply: (c: InstanceChange) => void } {
+  const scope = regions.join(",");
   // State belongs to one listing (key); a new key shows as loading until its pages arrive.
-  const key = `${profileId}|${region}|${zone}|${reload}`;
+  const key = `${profileId}|${scope}|${zone}|${reload}`;
   const [listing, setListing] = useState<Listing & { key: string }>({ ...EMPTY, key: "" });
 
   useEffect(() => {
-    if (!profileId || !region) return;
+    if (!profileId || !scope) return;
+    const list = scope.split(",");
     let current = true;
-    const byId = new Map<string, InstanceView>();
-    const fresh = (l: Listing & { key: string }) =>
-      l.key === key ? l : { ...EMPTY, loading: true, key };
-    consoleBackend
-      .listInstances(profileId, region, zone, (page) => {
-        if (!current) return;
-        for (const i of page.instances) byId.set(i.id, i);
-        const rows = [...byId.values()];
-        setListing((l) => ({ ...fresh(l), rows, total: page.total }));
-      })
-      .then(
-        (summary) =>
-          current && setListing((l) => ({ ...fresh(l), loading: false, total: summary.total })),
-        (error: unknown) => current && setListing((l) => ({ ...fresh(l), loading: false, error })),
-      );
+    const fresh = new Map<string, InstanceView>();
+    const cached = new Map<string, InstanceView>();
+    const done = new Set<string>();
+    const progress: Record<string, RegionProgress> = {};
+    const totals: Record<string, number> = {};
+    let staleSince: number | null = null;
+    const publish = (extra: Partial<Listing> = {}) => {
+      if (!current) return;
+      const rows = mergeRows(fresh, cached, done);
+      const showsCache = rows.length > fresh.size;
+      setListing((l) => ({
+        ...(l.key === key ? l : { ...EMPTY, loading: true }),
+        key,
+        rows,
+        total: Object.values(totals).reduce((a, b) => a + b, 0),
+        progress: { ...progress },
+        staleSince: showsCache ? staleSince : null,
+        ...extra,
+      }));
+    };
+    // The cache first (whole-region lists only); never over rows that already arrived.
+    if (!zone) {
+      for (const region of list) {
+        listBackend.cachedInstances(profileId, region).then(
+          (c) => {
+            if (!current || !c || done.has(region)) return;
+            for (const i of c.instances) if (!fresh.has(i.id)) cached.set(i.id, i);
+            const at = c.savedAtMs ?? Date.now();
+            staleSince = staleSince === null ? at : Math.min(staleSince, at);
+            publish();
+          },
+          () => undefined, // a cache is a convenience
+        );
+      }
+    }
+    const onEvent = (e: ListEvent) => {
+      if (!current) return;
+      switch (e.kind) {
+        case "started":
+          progress[e.region] = { loaded: 0, total: null, status: "loading", error: null };
+          break;
+        case "page": {
+          const p = e.page;
+          for (const i of p.instances) fresh.set(i.id, i);
+          totals[p.region] = p.total;
+          const prev = progress[p.region];
+          progress[p.region] = {
+            loaded: (prev?.loaded ?? 0) + p.instances.length,
+            total: p.total,
+            status: "loading",
+            error: null,
+          };
+          break;
+        }
+        case "done":
+          done.add(e.summary.region);
+          totals[e.summary.region] = e.summary.total;
+          progress[e.summary.region] = {
+            loaded: e.summary.loaded,
+            total: e.summary.total,
+            status: "done",
+            error: null,
+          };
+          break;
+        case "failed":
+          progress[e.region] = {
+            ...(progress[e.region] ?? { loaded: 0, total: null }),
+            status: "failed",
+            error: e.error,
+          };
+          break;
+      }
+      publish();
+    };
+    listBackend.streamInstances(profileId, list, zone, LIST_SLOT, onEvent).then(
+      (summary) => {
+        if (!current || summary.superseded) return;
+        const failed = list.length === 1 ? (progress[list[0] ?? ""]?.error ?? null) : null;
+        publish({ loading: false, error: failed });
+      },
+      (error: unknown) => publish({ loading: false, error }),
+    );
     return () => {
       current = false;
     };
-  }, [profileId, region, zone, reload, key]);
+  }, [profileId, scope, zone, reload, key]);
 
   /** Applies a change streamed by an action of this page. */
   const apply = useCallback(
     (c: InstanceChange) =>
       setListing((l) =>
-        c.profileId !== profileId || c.region !== region
+        c.profileId !== profileId || !scope.split(",").includes(c.region)
           ? l
           : {
               ...l,
@@ -72,9 +183,9 @@ export function useInstances(
               failures: c.failure ? { ...l.failures, [c.instanceId]: c.failure } : l.failures,
             },
       ),
-    [profileId, region],
+    [profileId, scope],
   );
 
-  if (!profileId || !region) return { ...EMPTY, apply };
+  if (!profileId || !scope) return { ...EMPTY, apply };
   return listing.key === key ? { ...listing, apply } : { ...EMPTY, loading: true, apply };
 }
