@@ -68,7 +68,9 @@ async function cfgRows(browser) {
       const id = tr.getAttribute("data-testid").slice("cfg-row-".length);
       return {
         id,
-        state: tr.querySelector(`[data-testid="cfg-state-${id}"]`)?.textContent ?? "",
+        state:
+          tr.querySelector(`[data-testid="cfg-state-${id}"]`)?.textContent ??
+          "",
         bw: tr.querySelector(`[data-testid="cfg-bw-${id}"]`)?.textContent ?? "",
       };
     }),
@@ -78,7 +80,13 @@ async function cfgRows(browser) {
 /** Closes a dialog an earlier failed test may have left open. */
 async function closeDialogs(browser) {
   await browser.execute(() => {
-    for (const id of ["resize-close", "bw-close", "res-confirm-cancel"]) {
+    for (const id of [
+      "resize-close",
+      "bw-close",
+      "res-confirm-cancel",
+      "kp-bind-close",
+      "img-create-close",
+    ]) {
       document.querySelector(`[data-testid="${id}"]`)?.click();
     }
   });
@@ -108,7 +116,9 @@ describe("resources", () => {
 
   before(async () => {
     // Earlier spec files share this HOME: make sure the Sandbox is the active profile.
-    const active = await invoke(app.browser, "set_active_profile", { id: "sandbox" });
+    const active = await invoke(app.browser, "set_active_profile", {
+      id: "sandbox",
+    });
     assert.ok(active.ok, active.error);
     await app.browser.refresh();
     await click(app.browser, "nav-resources");
@@ -126,25 +136,37 @@ describe("resources", () => {
     await click(app.browser, `sg-unbind-${first}`);
     const report = await waitText(app.browser, "res-report", /failed/);
     assert.match(report, /0 succeeded, 1 failed/);
-    assert.match(await textOf(app.browser, `res-report-error-${first}`), /only security group/);
+    assert.match(
+      await textOf(app.browser, `res-report-error-${first}`),
+      /only security group/,
+    );
     await docShot(app.browser, "resources-security-groups-en-light");
   });
 
   it("allocates an EIP (bandwidth checked first), associates, refuses a second bind, disassociates and releases it", async () => {
     await click(app.browser, "res-tab-addresses");
-    assert.match(await textOf(app.browser, "eip-billing-note"), /still charged/);
+    assert.match(
+      await textOf(app.browser, "eip-billing-note"),
+      /still charged/,
+    );
     await click(app.browser, "eip-allocate");
     await typeInto(app.browser, "eip-bandwidth", "101");
     assert.match(await textOf(app.browser, "eip-bandwidth-hint"), /1 to 100/);
     await typeInto(app.browser, "eip-name", "e2e_web");
     await click(app.browser, "eip-allocate-go");
-    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
+    assert.match(
+      await textOf(app.browser, "res-field-error-bandwidth"),
+      /out of range/,
+    );
     await docShot(app.browser, "resources-eip-bad-bandwidth-en-light");
     await typeInto(app.browser, "eip-bandwidth", "5");
     await click(app.browser, "eip-allocate-go");
     await gone(app.browser, "eip-allocate-dialog");
     const table = await waitText(app.browser, "eip-table", /e2e_web/);
-    const eip = table.split("\n").find((l) => l.includes("e2e_web"))?.match(/eip-[0-9a-z]{8}/)?.[0];
+    const eip = table
+      .split("\n")
+      .find((l) => l.includes("e2e_web"))
+      ?.match(/eip-[0-9a-z]{8}/)?.[0];
     assert.ok(eip, table);
     assert.match(await textOf(app.browser, `eip-status-${eip}`), /Idle/);
 
@@ -191,7 +213,10 @@ describe("resources", () => {
     await typeInto(app.browser, "kp-create-name", long);
     assert.match(await textOf(app.browser, "kp-name-hint"), /25/);
     await click(app.browser, "kp-create");
-    assert.match(await textOf(app.browser, "res-field-error-keyName"), /at most 25/);
+    assert.match(
+      await textOf(app.browser, "res-field-error-keyName"),
+      /at most 25/,
+    );
     await typeInto(app.browser, "kp-create-name", "e2e_laptop");
     await click(app.browser, "kp-create");
     const saved = await textOf(app.browser, "kp-created");
@@ -203,12 +228,18 @@ describe("resources", () => {
     assert.match(pem, /^-----BEGIN RSA PRIVATE KEY-----/);
     const body = pem.split("\n")[1];
     const html = await app.browser.execute(() => document.body.innerHTML);
-    assert.ok(!html.includes(body.slice(0, 40)), "the private key is not on screen");
+    assert.ok(
+      !html.includes(body.slice(0, 40)),
+      "the private key is not on screen",
+    );
     // Nor anywhere the app writes: config, data, logs, web view storage (all under HOME).
     const home = process.env.CVM_E2E_HOME;
     if (home) {
       for (const f of filesUnder(home)) {
-        assert.ok(!readFileSync(f).includes(body.slice(0, 40)), `the private key leaked into ${f}`);
+        assert.ok(
+          !readFileSync(f).includes(body.slice(0, 40)),
+          `the private key leaked into ${f}`,
+        );
       }
     }
     await textOf(app.browser, "kp-row-e2e_laptop");
@@ -220,23 +251,29 @@ describe("resources", () => {
     await typeInto(app.browser, "kp-import-key", "ssh-rsa not-a-key");
     await textOf(app.browser, "kp-key-hint");
     await click(app.browser, "kp-import");
-    assert.match(await textOf(app.browser, "res-field-error-publicKey"), /ssh-rsa key/);
+    assert.match(
+      await textOf(app.browser, "res-field-error-publicKey"),
+      /ssh-rsa key/,
+    );
     await typeInto(app.browser, "kp-import-key", ED25519);
     await click(app.browser, "kp-import");
     await textOf(app.browser, "kp-row-e2e_imported");
 
     // A preloaded key used by instances: refused, naming them.
     const inUse = await app.browser.execute(() => {
-      const row = [...document.querySelectorAll('[data-testid^="kp-row-"]')].find((r) =>
-        /ins-/.test(r.textContent),
-      );
+      const row = [
+        ...document.querySelectorAll('[data-testid^="kp-row-"]'),
+      ].find((r) => /ins-/.test(r.textContent));
       return row?.getAttribute("data-testid").slice("kp-row-".length) ?? null;
     });
     assert.ok(inUse, "a key pair in use");
     await click(app.browser, `kp-delete-${inUse}`);
     await typeInto(app.browser, "res-confirm-input", inUse);
     await click(app.browser, "res-confirm-go");
-    assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
+    assert.match(
+      await textOf(app.browser, "res-error-code"),
+      /App.KeyPairInUse/,
+    );
     assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
     await docShot(app.browser, "resources-key-pair-in-use-en-light");
     await click(app.browser, "res-confirm-cancel");
@@ -250,12 +287,15 @@ describe("resources", () => {
 
   it("lists public, private and shared images with filters", async () => {
     await click(app.browser, "res-tab-images");
-    const all = Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]);
+    const all = Number(
+      (await textOf(app.browser, "img-count")).match(/\d+/)[0],
+    );
     assert.ok(all > 3);
     await typeInto(app.browser, "img-platform", "Ubuntu");
     await click(app.browser, "img-search");
     await app.browser.waitUntil(
-      async () => Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]) < all,
+      async () =>
+        Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]) < all,
       { timeout: 15000 },
     );
     const table = await textOf(app.browser, "img-table");
@@ -297,10 +337,17 @@ describe("resources", () => {
     await click(app.browser, "resize-go");
     const done = await waitText(app.browser, "resize-done", /RUNNING/, 120000);
     assert.ok(done.includes(target), done);
-    assert.match(await textOf(app.browser, "resize-states"), /STOPP|RUNNING|STARTING/);
+    assert.match(
+      await textOf(app.browser, "resize-states"),
+      /STOPP|RUNNING|STARTING/,
+    );
     await docShot(app.browser, "resources-resize-done-en-light");
     await click(app.browser, "resize-close");
-    await waitText(app.browser, `cfg-type-${running.id}`, new RegExp(target.replace(".", "\\.")));
+    await waitText(
+      app.browser,
+      `cfg-type-${running.id}`,
+      new RegExp(target.replace(".", "\\.")),
+    );
   });
 
   it("changes bandwidth within the billing model's limits", async () => {
@@ -312,7 +359,10 @@ describe("resources", () => {
     await typeInto(app.browser, "bw-value", "5000");
     await textOf(app.browser, "bw-hint");
     await click(app.browser, "bw-go");
-    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
+    assert.match(
+      await textOf(app.browser, "res-field-error-bandwidth"),
+      /out of range/,
+    );
     const current = Number(withIp.bw.match(/\d+/)[0]);
     // Raising is allowed for every billing model (prepaid bandwidth cannot be lowered).
     const next = current < 50 ? current + 1 : current - 1;
@@ -323,6 +373,239 @@ describe("resources", () => {
     await click(app.browser, "bw-go");
     await waitText(app.browser, "bw-done", new RegExp(`${next} Mbps`), 60000);
     await click(app.browser, "bw-close");
+  });
+
+  it("creates a security group, refuses a bad port, adds a rule, binds and unbinds an instance, and deletes it", async () => {
+    await closeDialogs(app.browser);
+    await click(app.browser, "res-tab-securityGroups");
+    await textOf(app.browser, "sg-table");
+    await typeInto(app.browser, "sg-create-name", "x".repeat(61));
+    assert.match(await textOf(app.browser, "sg-name-hint"), /60/);
+    const create = await app.browser.$('[data-testid="sg-create"]');
+    assert.equal(await create.isEnabled(), false);
+    // The backend refuses it too, naming the field (nothing is sent).
+    const long = await invoke(app.browser, "create_security_group", {
+      profileId: profile,
+      region: REGION,
+      name: "x".repeat(61),
+      description: "",
+    });
+    assert.equal(long.ok, false);
+    assert.match(long.error, /"field":"groupName"/);
+    await typeInto(app.browser, "sg-create-name", "e2e-web");
+    await typeInto(app.browser, "sg-create-description", "web tier");
+    await click(app.browser, "sg-create");
+    await waitText(app.browser, "sg-detail", /e2e-web/);
+    assert.match(await textOf(app.browser, "sg-detail"), /No rules|no rules/i);
+
+    await typeInto(app.browser, "sg-rule-port", "70000");
+    assert.match(await textOf(app.browser, "sg-port-hint"), /1–65535/);
+    const badRule = await invoke(app.browser, "add_security_group_rule", {
+      profileId: profile,
+      region: REGION,
+      securityGroupId: (await textOf(app.browser, "sg-detail")).match(
+        /sg-[0-9a-z]{8}/,
+      )[0],
+      rule: {
+        direction: "ingress",
+        protocol: "TCP",
+        port: "70000",
+        cidr: "0.0.0.0/0",
+        action: "ACCEPT",
+        description: "",
+      },
+    });
+    assert.equal(badRule.ok, false);
+    assert.match(badRule.error, /"field":"port"/);
+    await typeInto(app.browser, "sg-rule-port", "443");
+    await typeInto(app.browser, "sg-rule-description", "https");
+    await click(app.browser, "sg-rule-add");
+    await waitText(app.browser, "sg-ingress", /443/);
+
+    const target = await app.browser.execute(() => {
+      const s = document.querySelector('[data-testid="sg-bind-target"]');
+      return s && s.options.length > 1 ? s.options[1].value : null;
+    });
+    assert.ok(target, "an instance to bind");
+    await selectValue(app.browser, "sg-bind-target", target);
+    await click(app.browser, "sg-bind");
+    await waitText(app.browser, "sg-instances", new RegExp(target));
+    await docShot(app.browser, "resources-security-group-created-en-light");
+    await click(app.browser, `sg-unbind-${target}`);
+    await waitText(app.browser, "res-report", /1 succeeded, 0 failed/);
+    await app.browser.waitUntil(
+      async () =>
+        !(await textOf(app.browser, "sg-instances").catch(() => "")).includes(
+          target,
+        ),
+      { timeout: 15000, timeoutMsg: "the instance was not unbound" },
+    );
+    await click(app.browser, "sg-delete");
+    await typeInto(app.browser, "res-confirm-input", "e2e-web");
+    await click(app.browser, "res-confirm-go");
+    await gone(app.browser, "res-confirm");
+    await app.browser.waitUntil(
+      async () => !(await textOf(app.browser, "sg-table")).includes("e2e-web"),
+      { timeout: 15000, timeoutMsg: "the group was not deleted" },
+    );
+  });
+
+  it("binds a key pair to a running instance only with ForceStop, refuses deleting it while bound, unbinds and deletes it", async () => {
+    await closeDialogs(app.browser);
+    await click(app.browser, "res-tab-keyPairs");
+    await typeInto(app.browser, "kp-import-name", "e2e_bind");
+    await typeInto(app.browser, "kp-import-key", ED25519);
+    await click(app.browser, "kp-import");
+    await textOf(app.browser, "kp-row-e2e_bind");
+    await click(app.browser, "kp-bind-e2e_bind");
+    await textOf(app.browser, "kp-bind-instances");
+    // Windows instances cannot be picked; a running Linux one needs ForceStop.
+    const picks = await app.browser.execute(() =>
+      [...document.querySelectorAll('[data-testid^="kp-pick-"]')].map((c) => ({
+        id: c.getAttribute("data-testid").slice("kp-pick-".length),
+        disabled: c.disabled,
+        text: c.closest("label").textContent,
+      })),
+    );
+    const win = picks.find((p) => /Windows/.test(p.text));
+    if (win)
+      assert.equal(win.disabled, true, "Windows instances cannot be picked");
+    const linux = picks.find((p) => !p.disabled && /Running/.test(p.text));
+    assert.ok(linux, "a running Linux instance");
+    await click(app.browser, `kp-pick-${linux.id}`);
+    assert.match(
+      await textOf(app.browser, "kp-needs-force"),
+      new RegExp(linux.id),
+    );
+    const go = await app.browser.$('[data-testid="kp-bind-go"]');
+    assert.equal(await go.isEnabled(), false);
+    // Sent anyway, the backend refuses it naming forceStop.
+    const kid = (await textOf(app.browser, "kp-row-e2e_bind")).match(
+      /skey-[0-9a-z]{8}/,
+    )[0];
+    const refused = await invoke(app.browser, "bind_key_pair", {
+      profileId: profile,
+      region: REGION,
+      keyId: kid,
+      instanceIds: [linux.id],
+      forceStop: false,
+    });
+    assert.equal(refused.ok, false);
+    assert.match(refused.error, /"field":"forceStop"/);
+    await click(app.browser, "kp-force");
+    await gone(app.browser, "kp-needs-force");
+    assert.match(
+      await textOf(app.browser, "kp-bind-dialog"),
+      /data not yet written/,
+    );
+    await docShot(app.browser, "resources-key-pair-bind-en-light");
+    await click(app.browser, "kp-bind-go");
+    await textOf(app.browser, "kp-bind-done");
+    await click(app.browser, "kp-bind-close");
+    await waitText(app.browser, "kp-row-e2e_bind", new RegExp(linux.id));
+
+    // In use: deleting is refused, naming the instance.
+    await click(app.browser, "kp-delete-e2e_bind");
+    await typeInto(app.browser, "res-confirm-input", "e2e_bind");
+    await click(app.browser, "res-confirm-go");
+    assert.match(
+      await textOf(app.browser, "res-error-code"),
+      /App.KeyPairInUse/,
+    );
+    assert.match(
+      await textOf(app.browser, "res-error-message"),
+      new RegExp(linux.id),
+    );
+    await click(app.browser, "res-confirm-cancel");
+    await gone(app.browser, "res-confirm");
+
+    // Unbind once the forced restart is over (an operation in progress is refused).
+    await click(app.browser, "kp-unbind-e2e_bind");
+    await click(app.browser, `kp-pick-${linux.id}`);
+    await click(app.browser, "kp-force");
+    await app.browser.waitUntil(
+      async () => {
+        await click(app.browser, "kp-bind-go");
+        const done = await app.browser.$('[data-testid="kp-bind-done"]');
+        if (await done.waitForExist({ timeout: 3000 }).catch(() => false))
+          return true;
+        return false;
+      },
+      {
+        timeout: 60000,
+        interval: 2000,
+        timeoutMsg: "the key pair was never unbound",
+      },
+    );
+    await click(app.browser, "kp-bind-close");
+    await app.browser.waitUntil(
+      async () =>
+        !(await textOf(app.browser, "kp-row-e2e_bind")).includes(linux.id),
+      { timeout: 15000, timeoutMsg: "the instance still uses the key" },
+    );
+    await click(app.browser, "kp-delete-e2e_bind");
+    await typeInto(app.browser, "res-confirm-input", "e2e_bind");
+    await click(app.browser, "res-confirm-go");
+    await gone(app.browser, "kp-row-e2e_bind");
+  });
+
+  it("creates an image from an instance (name rules checked, CREATING until NORMAL) and deletes it after confirmation", async () => {
+    await closeDialogs(app.browser);
+    await click(app.browser, "res-tab-images");
+    await click(app.browser, "img-create-open");
+    await textOf(app.browser, "img-create-dialog");
+    const inst = await app.browser.execute(() => {
+      const s = document.querySelector('[data-testid="img-create-instance"]');
+      const o = [...s.options].find((x) => /Running/.test(x.textContent));
+      return o?.value ?? null;
+    });
+    assert.ok(inst, "a running instance");
+    await selectValue(app.browser, "img-create-instance", inst);
+    await typeInto(app.browser, "img-create-name", "has space");
+    assert.match(
+      await textOf(app.browser, "img-name-hint"),
+      /Only Chinese, letters/,
+    );
+    const go = await app.browser.$('[data-testid="img-create-go"]');
+    assert.equal(await go.isEnabled(), false);
+    const bad = await invoke(app.browser, "create_image", {
+      profileId: profile,
+      region: REGION,
+      input: {
+        instanceId: inst,
+        imageName: "has space",
+        description: "",
+        forcePoweroff: true,
+      },
+    });
+    assert.equal(bad.ok, false);
+    assert.match(bad.error, /"field":"imageName"/);
+    await typeInto(app.browser, "img-create-name", "e2e-image.v1");
+    await typeInto(
+      app.browser,
+      "img-create-description",
+      "made by the e2e suite",
+    );
+    assert.match(
+      await textOf(app.browser, "img-create-dialog"),
+      /stays stopped/,
+    );
+    await docShot(app.browser, "resources-image-create-en-light");
+    await click(app.browser, "img-create-go");
+    const created = await textOf(app.browser, "img-created");
+    const img = created.match(/img-[0-9a-z]{8}/)?.[0];
+    assert.ok(img, created);
+    await click(app.browser, "img-create-close");
+    // The list switched to private images; the new one is Creating, then Normal.
+    await waitText(app.browser, `img-state-${img}`, /Creating|Normal/);
+    await waitText(app.browser, `img-state-${img}`, /Normal/, 90000);
+    await docShot(app.browser, "resources-images-private-en-light");
+    await click(app.browser, "img-delete-e2e-image.v1");
+    assert.match(await textOf(app.browser, "res-confirm"), new RegExp(img));
+    await typeInto(app.browser, "res-confirm-input", "e2e-image.v1");
+    await click(app.browser, "res-confirm-go");
+    await gone(app.browser, "res-confirm");
+    await gone(app.browser, `img-row-${img}`);
   });
 
   it("renders in Simplified Chinese and dark", async () => {
@@ -337,6 +620,27 @@ describe("resources", () => {
     await click(app.browser, "res-tab-securityGroups");
     await textOf(app.browser, "sg-ingress");
     await docShot(app.browser, "resources-security-groups-zh-CN-dark");
+    await click(app.browser, "res-tab-keyPairs");
+    await textOf(app.browser, "kp-table");
+    const kp = await app.browser.execute(() => {
+      const b = document.querySelector('[data-testid^="kp-bind-"]');
+      return b?.getAttribute("data-testid") ?? null;
+    });
+    assert.ok(kp, "a key pair to bind");
+    await click(app.browser, kp);
+    assert.match(await textOf(app.browser, "kp-bind-dialog"), /强制关机/);
+    await docShot(app.browser, "resources-key-pair-bind-zh-CN-dark");
+    await click(app.browser, "kp-bind-close");
+    await click(app.browser, "res-tab-images");
+    await click(app.browser, "img-create-open");
+    assert.match(
+      await textOf(app.browser, "img-create-dialog"),
+      /制作自定义镜像/,
+    );
+    await typeInto(app.browser, "img-create-name", "网站 镜像");
+    assert.match(await textOf(app.browser, "img-name-hint"), /只能包含/);
+    await docShot(app.browser, "resources-image-create-zh-CN-dark");
+    await click(app.browser, "img-create-close");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "dark");
     await selectValue(app.browser, "language-select", "en");

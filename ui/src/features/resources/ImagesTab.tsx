@@ -269,9 +269,9 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
         {t("resources.img.poweroff")}
       </label>
       <p className="small res-warn">
-        {picked?.state === "RUNNING"
-          ? t(poweroff ? "resources.img.poweroffNote" : "resources.img.liveNote")
-          : t("resources.img.stoppedNote")}
+        {picked?.state === "STOPPED"
+          ? t("resources.img.stoppedNote")
+          : t(poweroff ? "resources.img.poweroffNote" : "resources.img.liveNote")}
       </p>
       <p className="small muted">{t("resources.img.billingNote")}</p>
       {create.error &&

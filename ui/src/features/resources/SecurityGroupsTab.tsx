@@ -89,6 +89,7 @@ export function SecurityGroupsTab({ scope }: { scope: Scope }) {
           </table>
           {current && (
             <GroupDetail
+              key={current.id}
               scope={scope}
               sgId={current.id}
               name={current.name}
