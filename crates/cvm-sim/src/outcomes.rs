@@ -43,7 +43,9 @@ pub fn fail_operation(world: &mut World, ctx: &Ctx<'_>, action: &str) -> usize {
     marked
 }
 
-fn message(action: &str, instance_type: &str, lang: Lang) -> String {
+/// The LatestOperationErrorMsg of a failed `action` (also given to preloaded LAUNCH_FAILED
+/// instances).
+pub fn message(action: &str, instance_type: &str, lang: Lang) -> String {
     match action {
         "RunInstances" => match lang {
             Lang::Zh => format!("可用区内实例规格 {instance_type} 资源不足，实例创建失败。"),

@@ -1,7 +1,7 @@
 //! Deterministic demo worlds: N instances spread over regions, zones, types, billing
 //! models and states, the same for the same seed.
 
-use crate::catalog::{self, Stock};
+use crate::catalog::{self, Lang, Stock};
 use crate::clock;
 use crate::world::{Account, DataDisk, Instance, KeyPair, State, Step, Tag, World, public_ip};
 
@@ -186,7 +186,8 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
                 .into(),
             ),
             latest_op_request_id: Some(rng.uuid()),
-            latest_op_error: None,
+            latest_op_error: (state == State::LaunchFailed)
+                .then(|| crate::outcomes::message("RunInstances", &t.name, Lang::En)),
             fail_with: None,
             restrict_state: "NORMAL".into(),
             isolated_source: "NOTISOLATED".into(),

@@ -11,6 +11,7 @@ import { TRANSIENT } from "../instances/states";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { closeDetail, useRegisterPageCommands, type DetailTarget } from "../palette/registry";
 import { BILLING_SLOTS, type BillingSlot, type BillingSlots } from "./slots";
+import { billingSlots } from "./billingSlots";
 import "./detail.css";
 
 /** Copies `text` to the system clipboard and says so for a moment. */
@@ -108,10 +109,12 @@ type Dialog = "resize" | "bandwidth" | BillingSlot | null;
 /**
  * One instance in full, grouped like the web console (overview, configuration, network,
  * storage, billing, login), with copy buttons for ids and addresses. It is the hub for
- * per-instance changes: type and bandwidth now, billing dialogs through `billing` slots.
+ * per-instance changes: type and bandwidth, and the billing dialogs through `billing`
+ * slots (by default the billing feature's own).
  */
 export function DetailPage(props: { target: DetailTarget | null; billing?: BillingSlots }) {
   const { t } = useTranslation();
+  const billing = props.billing ?? billingSlots;
   const active = useActiveProfile();
   const profileId = props.target?.profileId ?? active?.id;
   const region = props.target?.region;
@@ -217,7 +220,7 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
               {t("detail.action.bandwidth")}
             </button>
             {BILLING_SLOTS.filter(
-              (slot) => props.billing?.[slot] && billingSlotApplies(slot, s.chargeType),
+              (slot) => billing[slot] && billingSlotApplies(slot, s.chargeType),
             ).map((slot) => (
               <button
                 key={slot}
@@ -440,7 +443,7 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
         dialog !== null &&
         dialog !== "resize" &&
         dialog !== "bandwidth" &&
-        props.billing?.[dialog]?.({
+        billing[dialog]?.({
           profileId,
           region,
           instanceId,

@@ -136,6 +136,11 @@ describe("detail view", () => {
     expect(copied).toEqual(["ins-abcd1234", "203.0.113.9", "10.0.0.8"]);
     await waitFor(() => expect(screen.getByTestId("copy-id-0")).toHaveAttribute("data-copied"));
     expect(screen.queryByTestId("detail-failure")).toBeNull();
+    // By default the billing feature's dialogs fill the slots (prepaid: no conversion).
+    expect(screen.getByTestId("detail-renew")).toHaveTextContent("Renew");
+    expect(screen.getByTestId("detail-autoRenew")).toBeInTheDocument();
+    expect(screen.getByTestId("detail-buySame")).toBeInTheDocument();
+    expect(screen.queryByTestId("detail-toPrepaid")).toBeNull();
   });
 
   it("shows LAUNCH_FAILED with Tencent's message", async () => {
