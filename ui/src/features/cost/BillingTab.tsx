@@ -165,7 +165,7 @@ function Row(props: { i: InstanceView; checked: boolean; onToggle: () => void })
           <span className="muted small">{t("cost.billing.hourly")}</span>
         )}
       </td>
-      <td className="small">{i.state}</td>
+      <td className="small">{t(`instances.state.${i.state}`, { defaultValue: i.state })}</td>
     </tr>
   );
 }

@@ -10,6 +10,7 @@ import {
   PlusCircle,
   Server,
   Settings,
+  Wallet,
 } from "lucide-react";
 import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
 import { SandboxBanner } from "../profiles/SandboxBanner";
@@ -23,6 +24,7 @@ const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "instances", icon: Server, label: "nav.instances" },
   { page: "resources", icon: Boxes, label: "resources.title" },
   { page: "create", icon: PlusCircle, label: "wizard.title" },
+  { page: "cost", icon: Wallet, label: "cost.title" },
   { page: "activity", icon: Activity, label: "nav.activity" },
   { page: "profiles", icon: KeyRound, label: "nav.profiles" },
   { page: "settings", icon: Settings, label: "nav.settings" },

@@ -42,6 +42,9 @@ export function PricePanel(props: { profileId: string; spec: LaunchSpec; ready: 
   const { t } = useTranslation();
   const spec = useDebounced(props.spec, 500);
   const key = priceKey(spec);
+  // The debounced spec lags the form: ask only once it, too, names what a price needs
+  // (a prefilled wizard is ready at once, its debounced spec half a second later).
+  const ready = props.ready && !!(spec.zone && spec.instanceType && spec.imageId);
   const q = useQuery({
     queryKey: ["wizard", "price", props.profileId, key],
     queryFn: () =>
@@ -52,19 +55,19 @@ export function PricePanel(props: { profileId: string; spec: LaunchSpec; ready: 
         hostName: null,
         tags: [],
       }),
-    enabled: props.ready,
+    enabled: ready,
     placeholderData: (prev) => prev,
   });
   return (
     <aside className="wz-price" data-testid="wz-price" aria-live="polite">
       <h2>{t("wizard.price.title")}</h2>
       {!props.ready && <p className="muted">{t("wizard.price.incomplete")}</p>}
-      {props.ready && q.isError && (
+      {ready && q.isError && (
         <p className="wz-error" data-testid="wz-price-error">
           {q.error instanceof BackendError ? q.error.detail.message : String(q.error)}
         </p>
       )}
-      {props.ready && q.data && <Quote quote={q.data} stale={q.isFetching} />}
+      {ready && q.data && <Quote quote={q.data} stale={q.isFetching} />}
     </aside>
   );
 }

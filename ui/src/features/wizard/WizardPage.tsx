@@ -543,7 +543,11 @@ function ImageStep({ form, profileId, region }: StepProps) {
     if (!list) return;
     const found = list.find((i) => i.imageId === current);
     if (!found) {
-      const first = list.find((i) => !i.windows) ?? list[0];
+      // Default to a public Linux image: it exists for every account.
+      const first =
+        list.find((i) => !i.windows && i.imageType === "PUBLIC_IMAGE") ??
+        list.find((i) => !i.windows) ??
+        list[0];
       form.setValue("imageId", first?.imageId ?? "", { shouldValidate: true });
       form.setValue("imageWindows", first?.windows ?? false);
     } else form.setValue("imageWindows", found.windows);
@@ -558,7 +562,12 @@ function ImageStep({ form, profileId, region }: StepProps) {
       )}
       <div className="wz-choices wz-images" role="radiogroup" aria-label={t("wizard.step.image")}>
         {images.data?.map((i) => (
-          <label key={i.imageId} className="wz-choice" data-testid={`wz-image-${i.imageId}`}>
+          <label
+            key={i.imageId}
+            className="wz-choice"
+            data-testid={`wz-image-${i.imageId}`}
+            data-image-type={i.imageType}
+          >
             <input type="radio" value={i.imageId} {...form.register("imageId")} />
             <span>
               <strong>{i.osName}</strong>
