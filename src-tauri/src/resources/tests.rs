@@ -649,7 +649,7 @@ async fn images_create_from_instance_and_delete() {
         .await
         .unwrap();
     // ForcePoweroff: the running instance is shut down for a consistent image.
-    let i = describe_ids(&s.client, REGION, &[inst.clone()])
+    let i = describe_ids(&s.client, REGION, std::slice::from_ref(&inst))
         .await
         .unwrap();
     assert!(matches!(

@@ -129,6 +129,17 @@ fn private_json(i: &CustomImage, account: &str, now: i64) -> Value {
     })
 }
 
+/// One image of any kind, with what the filters look at.
+struct Listed {
+    id: String,
+    kind: &'static str,
+    name: String,
+    platform: String,
+    arch: String,
+    tags: Vec<Tag>,
+    json: Value,
+}
+
 pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["ImageIds", "Filters", "Offset", "Limit", "InstanceType"])?;
     let ids = p.str_list("ImageIds")?;
@@ -199,59 +210,58 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
         }
     }
     let (lang, now, account) = (env.ctx.lang, env.ctx.now, env.ctx.account.to_owned());
-    // (id, type, name, platform, architecture, tags, answer) of every image, in the
-    // console's order: private first, then shared, then public.
-    let mut all: Vec<(String, &str, String, String, String, Vec<Tag>, Value)> = Vec::new();
+    // Every image, in the console's order: private first, then shared, then public.
+    let mut all: Vec<Listed> = Vec::new();
     for i in &env.region().images {
-        all.push((
-            i.id.clone(),
-            "PRIVATE_IMAGE",
-            i.name.clone(),
-            i.platform.clone(),
-            i.architecture.clone(),
-            i.tags.clone(),
-            private_json(i, &account, now),
-        ));
+        all.push(Listed {
+            id: i.id.clone(),
+            kind: "PRIVATE_IMAGE",
+            name: i.name.clone(),
+            platform: i.platform.clone(),
+            arch: i.architecture.clone(),
+            tags: i.tags.clone(),
+            json: private_json(i, &account, now),
+        });
     }
     for s in SHARED {
-        all.push((
-            s.0.into(),
-            "SHARED_IMAGE",
-            s.1.into(),
-            s.3.into(),
-            "x86_64".into(),
-            Vec::new(),
-            shared_json(s, lang),
-        ));
+        all.push(Listed {
+            id: s.0.into(),
+            kind: "SHARED_IMAGE",
+            name: s.1.into(),
+            platform: s.3.into(),
+            arch: "x86_64".into(),
+            tags: Vec::new(),
+            json: shared_json(s, lang),
+        });
     }
     for i in catalog::IMAGES {
-        all.push((
-            i.id.into(),
-            "PUBLIC_IMAGE",
-            i.name.into(),
-            i.platform.into(),
-            i.arch.as_str().into(),
-            Vec::new(),
-            public_json(i, lang),
-        ));
+        all.push(Listed {
+            id: i.id.into(),
+            kind: "PUBLIC_IMAGE",
+            name: i.name.into(),
+            platform: i.platform.into(),
+            arch: i.arch.as_str().into(),
+            tags: Vec::new(),
+            json: public_json(i, lang),
+        });
     }
     let matched: Vec<Value> = all
         .into_iter()
-        .filter(|(id, ..)| ids.as_ref().is_none_or(|ids| ids.contains(id)))
-        .filter(|(.., a, _, _)| arch.is_none_or(|x| x == a))
-        .filter(|(id, kind, name, platform, a, tags, _)| {
+        .filter(|x| ids.as_ref().is_none_or(|ids| ids.contains(&x.id)))
+        .filter(|x| arch.is_none_or(|a| a == x.arch))
+        .filter(|x| {
             fs.iter().all(|f| match f.name.as_str() {
-                "image-id" => f.values.contains(id),
-                "image-type" => f.values.iter().any(|v| v == kind),
-                "image-name" => fuzzy(name, &f.values),
-                "platform" => fuzzy(platform, &f.values),
+                "image-id" => f.values.contains(&x.id),
+                "image-type" => f.values.iter().any(|v| v == x.kind),
+                "image-name" => fuzzy(&x.name, &f.values),
+                "platform" => fuzzy(&x.platform, &f.values),
                 "instance-type" => f.values.iter().any(|v| {
-                    catalog::instance_type(v).is_some_and(|t| t.family.arch.as_str() == a)
+                    catalog::instance_type(v).is_some_and(|t| t.family.arch.as_str() == x.arch)
                 }),
-                other => tag_filter(other, &f.values, tags).unwrap_or(false),
+                other => tag_filter(other, &f.values, &x.tags).unwrap_or(false),
             })
         })
-        .map(|x| x.6)
+        .map(|x| x.json)
         .collect();
     let total = matched.len();
     let set: Vec<Value> = matched.into_iter().skip(offset).take(limit).collect();
