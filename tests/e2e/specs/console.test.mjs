@@ -1,8 +1,72 @@
 // The console end to end against the embedded Sandbox: region picker, listing, filters,
 // lifecycle actions with live status, an API refusal with its code, the activity log.
 import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
-import { click, screenshot, selectValue, textOf, typeInto, useApp } from "../lib/harness.mjs";
+import {
+  click,
+  openApp,
+  repoRoot,
+  screenshot as shot,
+  selectValue,
+  textOf,
+  typeInto,
+  useApp,
+} from "../lib/harness.mjs";
+
+// Exports land here instead of a native save dialog (debug builds only; WebDriver cannot
+// drive a GTK file chooser).
+const exportDir = mkdtempSync(join(tmpdir(), "cvm-e2e-export-"));
+process.env.CVM_CONSOLE_E2E_EXPORT_DIR = exportDir;
+
+/** A screenshot in the artifacts; with CVM_E2E_DOCS=1 also copied to docs/screenshots. */
+async function screenshot(browser, name) {
+  const file = await shot(browser, name);
+  if (process.env.CVM_E2E_DOCS !== "1") return file;
+  const dir = join(repoRoot, "docs/screenshots");
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(file, join(dir, `${name}.png`));
+  return file;
+}
+
+/** Reads rows' attributes from the DOM (rows outside the viewport are not "displayed"). */
+async function rowAttrs(browser, attr) {
+  return browser.execute(
+    (attr) =>
+      [...document.querySelectorAll('[data-testid^="row-ins-"]')].map((e) => [
+        e.getAttribute("data-testid").slice(4),
+        e.getAttribute(attr),
+      ]),
+    attr,
+  );
+}
+
+/** Records whether the stale banner ever shows (it may last only while the list refreshes). */
+async function watchStale(browser) {
+  await browser.execute(() => {
+    window.__staleSeen = null;
+    const look = () => {
+      const el = document.querySelector('[data-testid="stale-banner"]');
+      if (el && !window.__staleSeen) window.__staleSeen = el.textContent;
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+async function allRegionsDone(browser) {
+  await waitUntil(
+    browser,
+    async () => {
+      const chips = await browser.execute(() =>
+        [...document.querySelectorAll('[data-testid^="region-progress-"]')].map((e) => e.getAttribute("data-status")),
+      );
+      return chips.length > 0 && chips.every((s) => s === "done" || s === "failed");
+    },
+    "every region listed",
+  );
+}
 
 async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
@@ -90,6 +154,132 @@ describe("console", () => {
     await listed(b);
   });
 
+  it("filters by billing model and expiry, and hides columns, all locally", async () => {
+    const b = app.browser;
+    await listed(b);
+    const total = (await rowIds(b)).length;
+    await selectValue(b, "billing-filter", "PREPAID");
+    await waitUntil(b, async () => (await rowAttrs(b, "data-charge")).every(([, c]) => c === "PREPAID"), "billing filter");
+    const prepaid = await rowAttrs(b, "data-charge");
+    assert.ok(prepaid.length > 0 && prepaid.length < total, "some, not all, are prepaid");
+    // Prepaid rows carry an expiry badge (days left, red within 7 days).
+    const badges = await b.execute(() =>
+      [...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]')].map((e) => e.getAttribute("data-tone")),
+    );
+    assert.ok(badges.length > 0);
+    await click(b, "expiring-filter");
+    await waitUntil(
+      b,
+      async () => {
+        const tones = await b.execute(() =>
+          [...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]')].map((e) => e.getAttribute("data-tone")),
+        );
+        const rows = (await rowIds(b)).length;
+        const none = await (await b.$('[data-testid="instances-no-match"]')).isExisting();
+        return (none && rows === 0) || (rows > 0 && tones.length === rows && tones.every((t) => t !== "ok"));
+      },
+      "only instances expiring within 7 days",
+    );
+    await click(b, "expiring-filter");
+    await selectValue(b, "billing-filter", "");
+    await waitUntil(b, async () => (await rowIds(b)).length === total, "all rows back");
+    // The column chooser hides a column, and the choice survives a revisit.
+    await click(b, "columns-button");
+    await click(b, "column-toggle-tags");
+    await waitUntil(b, async () => !(await (await b.$('[data-testid="sort-tags"]')).isExisting()), "tags column hidden");
+    await click(b, "nav-activity");
+    await click(b, "nav-instances");
+    await listed(b);
+    assert.equal(await (await b.$('[data-testid="sort-tags"]')).isExisting(), false, "still hidden");
+    await click(b, "columns-button");
+    await click(b, "column-toggle-tags");
+    await click(b, "columns-button");
+    await (await b.$('[data-testid="sort-tags"]')).waitForExist({ timeout: 10000 });
+  });
+
+  it("exports the filtered, sorted view as CSV and JSON, written by the backend", async () => {
+    const b = app.browser;
+    await selectValue(b, "state-filter", "RUNNING");
+    await waitUntil(b, async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0, "state filter");
+    await click(b, "sort-name"); // name is sorted ascending already: now descending
+    const shown = await rowIds(b);
+    await click(b, "export-csv");
+    assert.match(await textOf(b, "export-result"), /instances\.csv/);
+    const csv = readFileSync(join(exportDir, "instances.csv"), "utf8");
+    const lines = csv.trim().split("\n");
+    assert.match(lines[0], /^Region,InstanceId,InstanceName,InstanceState,Zone/);
+    const ids = lines.slice(1).map((l) => l.split(",")[1]);
+    const count = Number((await textOf(b, "instance-count")).match(/^(\d+)/)[1]);
+    assert.equal(ids.length, count, "exactly the rows shown");
+    assert.deepEqual(ids.slice(0, shown.length), shown, "in the order shown");
+    await click(b, "export-json");
+    await waitUntil(b, async () => /instances\.json/.test(await textOf(b, "export-result")), "JSON written");
+    const json = JSON.parse(readFileSync(join(exportDir, "instances.json"), "utf8"));
+    assert.equal(json.length, count);
+    assert.ok(json.every((r) => r.state === "RUNNING"));
+    assert.deepEqual(json.map((r) => r.id), ids);
+    // desc → unsorted → asc (name order again, as the other tests expect).
+    await click(b, "sort-name");
+    await click(b, "sort-name");
+    await selectValue(b, "state-filter", "");
+    await listed(b);
+  });
+
+  it("lists the enabled regions in one table with a region column and acts in another region", async () => {
+    const b = app.browser;
+    await click(b, "region-picker");
+    await click(b, "edit-enabled-regions");
+    // Enable three regions only.
+    const boxes = await b.$$('[data-testid^="enabled-region-"]');
+    for (const box of boxes) {
+      const id = (await box.getAttribute("data-testid")).slice("enabled-region-".length);
+      const want = ["ap-guangzhou", "ap-shanghai", "ap-beijing"].includes(id);
+      if ((await box.isSelected()) !== want) await box.click();
+    }
+    await click(b, "enabled-regions-save");
+    await click(b, "region-option-all");
+    await allRegionsDone(b);
+    await listed(b);
+    const chips = await b.$$('[data-testid^="region-progress-"]');
+    assert.equal(chips.length, 3, "one progress chip per enabled region");
+    assert.match(await textOf(b, "region-progress-ap-shanghai"), /\d+\/\d+/);
+    const regions = new Set((await rowAttrs(b, "data-region")).map(([, r]) => r));
+    assert.ok(regions.size >= 2, `rows from several regions (${[...regions]})`);
+    for (const r of regions) assert.ok(["ap-guangzhou", "ap-shanghai", "ap-beijing"].includes(r));
+    await (await b.$('[data-testid="sort-region"]')).waitForExist({ timeout: 5000 });
+    await screenshot(b, "console-all-regions-en-light");
+    // Stop and start an instance outside the remembered region: the call goes to its region.
+    const [id] = await rowIds(b, '[data-region="ap-shanghai"][data-state="RUNNING"]');
+    assert.ok(id, "a running instance in Shanghai");
+    await selectOnly(b, id);
+    await click(b, "action-stop");
+    await click(b, "stop-type-HARD");
+    await click(b, "dialog-confirm");
+    assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
+    await waitUntil(b, async () => (await rowState(b, id)) === "STOPPED", "STOPPED in Shanghai");
+    await click(b, "action-start");
+    await waitUntil(b, async () => (await rowState(b, id)) === "RUNNING", "RUNNING again");
+  });
+
+  it("shows the cached list at once, marked stale, on a revisit and after a restart", async () => {
+    let b = app.browser;
+    await click(b, "nav-activity");
+    await watchStale(b);
+    await click(b, "nav-instances");
+    await listed(b);
+    assert.match(String(await b.execute(() => window.__staleSeen)), /cached/, "the cache showed first, marked stale");
+    await waitUntil(b, async () => !(await (await b.$('[data-testid="stale-banner"]')).isExisting()), "replaced by the fresh list");
+    // Restart the app (same HOME): the cache is still there.
+    await b.deleteSession();
+    app.browser = await openApp();
+    b = app.browser;
+    await (await b.$('[data-testid="nav-instances"]')).waitForExist({ timeout: 30000 });
+    await watchStale(b);
+    await click(b, "nav-instances");
+    await listed(b);
+    assert.match(String(await b.execute(() => window.__staleSeen)), /cached/, "stale cache after a restart");
+  });
+
   it("stops and starts one instance, following its state live", async () => {
     const b = app.browser;
     const [id] = await rowIds(b, '[data-state="RUNNING"]');
@@ -173,7 +363,10 @@ describe("console", () => {
 
   it("terminates one instance after typed confirmation naming it and its billing", async () => {
     const b = app.browser;
-    const candidates = await rowIds(b, '[data-charge="PREPAID"][data-state="RUNNING"], [data-charge="PREPAID"][data-state="STOPPED"]');
+    const candidates = await rowIds(
+      b,
+      '[data-charge="PREPAID"][data-state="RUNNING"]:not([data-protected="true"]), [data-charge="PREPAID"][data-state="STOPPED"]:not([data-protected="true"])',
+    );
     const prepaid = candidates[0];
     const id = prepaid ?? (await rowIds(b, '[data-state="STOPPED"]'))[0];
     await selectOnly(b, id);
@@ -182,6 +375,9 @@ describe("console", () => {
     assert.match(listedText, new RegExp(id));
     if (prepaid) {
       assert.match(listedText, /Monthly subscription/);
+      // The refund quote (InquiryPriceTerminateInstances) and the recycle bin, explained.
+      assert.match(await textOf(b, `refund-${id}`), /refund \d+\.\d\d CNY/);
+      assert.match(await textOf(b, "terminate-recycle-note"), /recycle bin/);
       const confirm = await b.$('[data-testid="dialog-confirm"]');
       assert.equal(await confirm.isEnabled(), false, "needs the typed id first");
       await typeInto(b, "terminate-confirm-input", id);
@@ -233,6 +429,17 @@ describe("console", () => {
     await listed(b);
     await waitUntil(b, async () => /华南地区/.test(await textOf(b, "region-current")), "region name in Chinese");
     await screenshot(b, "console-zh-CN-dark");
+    await click(b, "region-picker");
+    await click(b, "region-option-all");
+    await allRegionsDone(b);
+    await listed(b);
+    const [first] = await rowIds(b);
+    await click(b, `select-${first}`);
+    await screenshot(b, "console-all-regions-zh-CN-dark");
+    await click(b, `select-${first}`);
+    await click(b, "region-picker");
+    await click(b, "region-option-ap-guangzhou");
+    await listed(b);
     await click(b, "nav-activity");
     await screenshot(b, "activity-zh-CN-dark");
     await click(b, "nav-settings");

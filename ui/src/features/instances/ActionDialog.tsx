@@ -135,7 +135,7 @@ export function ActionDialog(props: {
                   </span>
                 )}
                 {props.kind === "terminate" && refunds.has(i.id) && (
-                  <span className="small" data-testid={`refund-${i.id}`}>
+                  <span className="small refund" data-testid={`refund-${i.id}`}>
                     {t("instances.dialog.refund", {
                       amount: (refunds.get(i.id)?.refund ?? 0).toFixed(2),
                       currency: props.currency,

@@ -14,6 +14,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
 import { expiryInfo, stateTone, type ColumnId } from "./states";
+import { openDetail } from "../palette/registry";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -59,6 +60,23 @@ export function ExpiryCell(props: { row: InstanceView; now: number }) {
 
 const ROW_HEIGHT = 44;
 
+/** Grid track of each column (the grid follows the columns shown). */
+const WIDTH: Record<string, string> = {
+  name: "minmax(200px, 1.6fr)",
+  region: "120px",
+  state: "110px",
+  zone: "130px",
+  instanceType: "130px",
+  size: "120px",
+  privateIp: "120px",
+  publicIp: "120px",
+  chargeType: "150px",
+  network: "200px",
+  expiry: "150px",
+  created: "140px",
+  tags: "minmax(180px, 1fr)",
+};
+
 /** The instance table: sortable columns, virtualised rows, checkbox selection. */
 export function InstanceTable(props: {
   rows: InstanceView[];
@@ -79,7 +97,16 @@ export function InstanceTable(props: {
       sortFn: "alphanumeric",
       cell: (c) => (
         <div className="cell-name">
-          <span className="strong">{c.row.original.name || "—"}</span>
+          <button
+            type="button"
+            className="link-button strong"
+            data-testid={`open-${c.row.original.id}`}
+            onClick={() =>
+              openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
+            }
+          >
+            {c.row.original.name || "—"}
+          </button>
           <span className="mono small muted selectable">{c.row.original.id}</span>
         </div>
       ),
@@ -179,6 +206,9 @@ export function InstanceTable(props: {
     overscan: 12,
     initialRect: { width: 1200, height: 600 },
   });
+  const grid = {
+    gridTemplateColumns: ["36px", ...columns.map((c) => WIDTH[c.id ?? ""] ?? "120px")].join(" "),
+  };
   const ids = rows.map((r) => r.original.id);
   const sortedRef = props.sortedRef;
   useEffect(() => {
@@ -189,7 +219,7 @@ export function InstanceTable(props: {
   return (
     <div className="itable" role="table" aria-rowcount={rows.length} data-testid="instance-table">
       <div ref={scroller} className="itable-scroll">
-        <div className="itable-row itable-head" role="row">
+        <div className="itable-row itable-head" role="row" style={grid}>
           <div className="itable-cell itable-check" role="columnheader">
             <input
               type="checkbox"
@@ -238,8 +268,10 @@ export function InstanceTable(props: {
                 data-testid={`row-${id}`}
                 data-state={row.original.state}
                 data-charge={row.original.chargeType}
+                data-region={row.original.region}
+                data-protected={row.original.disableApiTermination}
                 aria-selected={on}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                style={{ ...grid, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
                 onClick={(e) => {
                   if ((e.target as HTMLElement).closest("input,button,.selectable")) return;
                   props.onToggle(id);

@@ -72,6 +72,7 @@ function backend(
     locked?: boolean;
     stop?: (ids: string[]) => ActionReport;
     cached?: { region: string; savedAtMs: number; instances: InstanceView[] };
+    slowStream?: boolean;
   } = {},
 ) {
   const calls: Calls = [];
@@ -111,24 +112,36 @@ function backend(
       case "stream_instances": {
         const ch = args.onEvent as Chan;
         const regs = args.regions as string[];
-        for (const region of regs) {
-          const mine = rows.map((r) => ({
-            ...r,
-            region,
-            id: region === "ap-guangzhou" ? r.id : r.id.replaceAll("a", "s"),
-          }));
-          ch.onmessage({ kind: "started", region });
-          ch.onmessage({
-            kind: "page",
-            page: { region, offset: 0, total: 3, instances: mine.slice(0, 2) },
-          });
-          ch.onmessage({
-            kind: "page",
-            page: { region, offset: 2, total: 3, instances: mine.slice(2) },
-          });
-          ch.onmessage({ kind: "done", summary: { region, total: 3, loaded: 3, pages: 2 } });
+        const emit = () => {
+          for (const region of regs) {
+            const mine = rows.map((r) => ({
+              ...r,
+              region,
+              id: region === "ap-guangzhou" ? r.id : r.id.replaceAll("a", "s"),
+            }));
+            ch.onmessage({ kind: "started", region });
+            ch.onmessage({
+              kind: "page",
+              page: { region, offset: 0, total: 3, instances: mine.slice(0, 2) },
+            });
+            ch.onmessage({
+              kind: "page",
+              page: { region, offset: 2, total: 3, instances: mine.slice(2) },
+            });
+            ch.onmessage({ kind: "done", summary: { region, total: 3, loaded: 3, pages: 2 } });
+          }
+        };
+        const summary = { loaded: 3 * regs.length, failedRegions: [], superseded: false };
+        if (!opts.slowStream) {
+          emit();
+          return summary;
         }
-        return { loaded: 3 * regs.length, failedRegions: [], superseded: false };
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            emit();
+            resolve(summary);
+          }, 400),
+        );
       }
       case "cached_instances":
         return opts.cached ?? null;
@@ -432,8 +445,12 @@ describe("all regions and the stale cache", () => {
         savedAtMs: Date.now() - 5 * 60000,
         instances: [inst("ins-aaaaaaa7", "cached-only", "RUNNING")],
       },
+      slowStream: true,
     });
     renderPage();
+    // At once: the cached row, marked stale with its age.
+    expect(await screen.findByTestId("row-ins-aaaaaaa7")).toBeInTheDocument();
+    expect(screen.getByTestId("stale-banner")).toHaveTextContent("5 minutes ago");
     expect(await screen.findByTestId("row-ins-aaaaaaa1")).toBeInTheDocument();
     // The fresh listing completed: the cached-only row is gone, the banner too.
     await waitFor(() => expect(screen.queryByTestId("row-ins-aaaaaaa7")).not.toBeInTheDocument());

@@ -33,6 +33,8 @@ import {
 } from "./states";
 import { useInstances } from "./useInstances";
 import { useRegion } from "./useRegion";
+import { useRegisterPageCommands } from "../palette/registry";
+import { useDismissOnEscape } from "../palette/dismiss";
 import "./instances.css";
 
 /** Merges per-region reports of one action into one (each result names its instance). */
@@ -256,6 +258,23 @@ export function InstancesPage() {
     });
   };
 
+  // The command palette and shortcuts dispatch to this page's own flow.
+  useRegisterPageCommands({
+    profileId,
+    refresh: () => setReload((n) => n + 1),
+    focusSearch: () =>
+      document.querySelector<HTMLInputElement>('[data-testid="instance-filter"]')?.focus(),
+    switchRegion,
+    instances: listing.rows,
+    actions: ACTIONS.map((a) => ({
+      id: a,
+      label: t(`instances.action.${a}`),
+      disabledReason: busy ? t("palette.busy") : reasonText(a),
+      run: () => (a === "start" ? void run({ kind: "start" }) : setDialog(a)),
+    })),
+  });
+  useDismissOnEscape(() => setDialog(null), dialog !== null);
+
   return (
     <section className="page instances-page" data-testid="instances-page">
       <header className="instances-header">
@@ -296,6 +315,55 @@ export function InstancesPage() {
             ? t("instances.loading", { loaded: listing.rows.length, total: listing.total })
             : t("instances.count", { shown: shown.length, total: listing.rows.length })}
         </span>
+        <div className="header-tools">
+          <div className="columns-chooser">
+            <button
+              type="button"
+              className="button"
+              data-testid="columns-button"
+              aria-expanded={columnsOpen}
+              onClick={() => setColumnsOpen((o) => !o)}
+            >
+              <Columns3 aria-hidden size={14} />
+              {t("instances.columns.button")}
+            </button>
+            {columnsOpen && (
+              <div className="columns-popover" data-testid="columns-popover">
+                {COLUMNS.map((c) => (
+                  <label key={c} className="radio small">
+                    <input
+                      type="checkbox"
+                      data-testid={`column-toggle-${c}`}
+                      checked={!hidden.has(c)}
+                      onChange={() => toggleColumn(c)}
+                    />
+                    {t(`instances.col.${COLUMN_LABEL[c]}`)}
+                  </label>
+                ))}
+              </div>
+            )}
+          </div>
+          <button
+            type="button"
+            className="button"
+            data-testid="export-csv"
+            disabled={shown.length === 0}
+            onClick={() => void exportView("csv")}
+          >
+            <Download aria-hidden size={14} />
+            CSV
+          </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="export-json"
+            disabled={shown.length === 0}
+            onClick={() => void exportView("json")}
+          >
+            <Download aria-hidden size={14} />
+            JSON
+          </button>
+        </div>
       </header>
 
       {regions.error && <Problem title={t("instances.error.title")} error={regions.error} />}
@@ -393,53 +461,6 @@ export function InstancesPage() {
           />
           {t("instances.filter.expiring")}
         </label>
-        <div className="columns-chooser">
-          <button
-            type="button"
-            className="button"
-            data-testid="columns-button"
-            aria-expanded={columnsOpen}
-            onClick={() => setColumnsOpen((o) => !o)}
-          >
-            <Columns3 aria-hidden size={14} />
-            {t("instances.columns.button")}
-          </button>
-          {columnsOpen && (
-            <div className="columns-popover" data-testid="columns-popover">
-              {COLUMNS.map((c) => (
-                <label key={c} className="radio small">
-                  <input
-                    type="checkbox"
-                    data-testid={`column-toggle-${c}`}
-                    checked={!hidden.has(c)}
-                    onChange={() => toggleColumn(c)}
-                  />
-                  {t(`instances.col.${COLUMN_LABEL[c]}`)}
-                </label>
-              ))}
-            </div>
-          )}
-        </div>
-        <button
-          type="button"
-          className="button"
-          data-testid="export-csv"
-          disabled={shown.length === 0}
-          onClick={() => void exportView("csv")}
-        >
-          <Download aria-hidden size={14} />
-          CSV
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="export-json"
-          disabled={shown.length === 0}
-          onClick={() => void exportView("json")}
-        >
-          <Download aria-hidden size={14} />
-          JSON
-        </button>
       </div>
       <div className="instances-toolbar">
         <span className="small muted" data-testid="selection-count">

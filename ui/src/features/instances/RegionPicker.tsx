@@ -101,30 +101,33 @@ export function RegionPicker(props: {
               if (e.key === "Enter" && first) pick(first.id);
             }}
           />
-          <div className="region-all-row">
-            <button
-              type="button"
-              role="option"
-              aria-selected={all}
-              className="region-option"
-              data-testid="region-option-all"
-              onClick={() => pick(ALL_REGIONS)}
-            >
-              <span>{t("instances.region.all")}</span>
-              <span className="muted small">
-                {t("instances.region.allCount", { count: enabledCount })}
-              </span>
-            </button>
-            <button
-              type="button"
-              className="button small"
-              data-testid="edit-enabled-regions"
-              aria-expanded={editing !== null}
-              onClick={() => (editing ? setEditing(null) : startEditing())}
-            >
-              {t("instances.region.choose")}
-            </button>
-          </div>
+          {/* "All regions" is not a search result: shown when nothing is typed. */}
+          {query.trim() === "" && (
+            <div className="region-all-row">
+              <button
+                type="button"
+                role="option"
+                aria-selected={all}
+                className="region-option"
+                data-testid="region-option-all"
+                onClick={() => pick(ALL_REGIONS)}
+              >
+                <span>{t("instances.region.all")}</span>
+                <span className="muted small">
+                  {t("instances.region.allCount", { count: enabledCount })}
+                </span>
+              </button>
+              <button
+                type="button"
+                className="button small"
+                data-testid="edit-enabled-regions"
+                aria-expanded={editing !== null}
+                onClick={() => (editing ? setEditing(null) : startEditing())}
+              >
+                {t("instances.region.choose")}
+              </button>
+            </div>
+          )}
           {editing && (
             <div className="enabled-regions" data-testid="enabled-regions">
               <p className="small muted">{t("instances.region.enabledHelp")}</p>

@@ -93,7 +93,9 @@ export function useInstances(
     const publish = (extra: Partial<Listing> = {}) => {
       if (!current) return;
       const rows = mergeRows(fresh, cached, done);
-      const showsCache = rows.length > fresh.size;
+      // Marked stale until the refresh completes (or while cached rows stand in for a
+      // region that failed).
+      const showsCache = rows.length > fresh.size || (extra.loading ?? true);
       setListing((l) => ({
         ...(l.key === key ? l : { ...EMPTY, loading: true }),
         key,
