@@ -140,6 +140,8 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
   const d = q.data;
   const s = d?.summary;
   const failure = d ? failureOf(d) : null;
+  // A failed launch left nothing to change; buying the same configuration still helps.
+  const changeable = s?.state !== "LAUNCH_FAILED";
   const y = (b: boolean | null | undefined) =>
     b === null || b === undefined ? dash : b ? t("detail.yes") : t("detail.no");
   const charge = (c: string) => t(`instances.charge.${c}`, { defaultValue: c });
@@ -153,7 +155,7 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
       <header className="detail-header">
         <button
           type="button"
-          className="button"
+          className="btn"
           data-testid="detail-back"
           onClick={closeDetail}
           title={t("detail.back")}
@@ -168,7 +170,7 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
         </div>
         <button
           type="button"
-          className="button"
+          className="btn"
           data-testid="detail-refresh"
           onClick={() => void q.refetch()}
           disabled={q.isFetching}
@@ -203,29 +205,36 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
           )}
 
           <div className="detail-actions" data-testid="detail-actions">
-            <button
-              type="button"
-              className="button"
-              data-testid="detail-resize"
-              onClick={() => setDialog("resize")}
-            >
-              {t("detail.action.resize")}
-            </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="detail-bandwidth"
-              onClick={() => setDialog("bandwidth")}
-            >
-              {t("detail.action.bandwidth")}
-            </button>
+            {changeable && (
+              <button
+                type="button"
+                className="btn"
+                data-testid="detail-resize"
+                onClick={() => setDialog("resize")}
+              >
+                {t("detail.action.resize")}
+              </button>
+            )}
+            {changeable && (
+              <button
+                type="button"
+                className="btn"
+                data-testid="detail-bandwidth"
+                onClick={() => setDialog("bandwidth")}
+              >
+                {t("detail.action.bandwidth")}
+              </button>
+            )}
             {BILLING_SLOTS.filter(
-              (slot) => billing[slot] && billingSlotApplies(slot, s.chargeType),
+              (slot) =>
+                billing[slot] &&
+                (changeable || slot === "buySame") &&
+                billingSlotApplies(slot, s.chargeType),
             ).map((slot) => (
               <button
                 key={slot}
                 type="button"
-                className="button"
+                className="btn"
                 data-testid={`detail-${slot}`}
                 onClick={() => setDialog(slot)}
               >

@@ -19,7 +19,7 @@ function BuySame(p: InstanceDialogProps) {
   return error === null ? null : (
     <div className="detail-buy-same" data-testid="detail-buySame-error">
       <Problem title={t("detail.action.buySame")} error={error} />
-      <button type="button" className="button" onClick={onClose}>
+      <button type="button" className="btn" onClick={onClose}>
         {t("detail.close")}
       </button>
     </div>

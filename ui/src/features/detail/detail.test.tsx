@@ -156,6 +156,10 @@ describe("detail view", () => {
       "The instance failed to launch",
     );
     expect(screen.getByTestId("detail-failure-message")).toHaveTextContent("S5.MEDIUM4");
+    // Nothing to change on it; buying the same configuration is still offered.
+    expect(screen.queryByTestId("detail-resize")).toBeNull();
+    expect(screen.queryByTestId("detail-renew")).toBeNull();
+    expect(screen.getByTestId("detail-buySame")).toBeInTheDocument();
   });
 
   it("offers type and bandwidth changes, and billing dialogs only where they apply", async () => {

@@ -139,6 +139,12 @@ export function Palette() {
     return () => window.removeEventListener("keydown", onKey, true);
   }, [open]);
 
+  // Profiles may have changed since they were read (added, imported, switched).
+  const refetchProfiles = profiles.refetch;
+  useEffect(() => {
+    if (open) void refetchProfiles();
+  }, [open, refetchProfiles]);
+
   // Desktop notifications are written by the backend: tell it the UI's language.
   useEffect(() => {
     detailBackend.setUiLanguage(lang).catch(() => undefined);
@@ -258,17 +264,20 @@ export function Palette() {
             ))}
           </Command.Group>
           <Command.Group heading={t("palette.group.profiles")}>
-            {(profiles.data?.profiles ?? []).map((p) => (
-              <Command.Item
-                key={p.id}
-                value={`${t("palette.profile", { name: p.name })} profile ${p.id}`}
-                data-testid={`palette-profile-${p.id}`}
-                disabled={p.id === profiles.data?.active}
-                onSelect={() => run(() => setActive.mutate(p.id))}
-              >
-                {t("palette.profile", { name: p.name })}
-              </Command.Item>
-            ))}
+            {(profiles.data?.profiles ?? []).map((p) => {
+              const name = p.kind === "sandbox" ? t("profiles.sandboxName") : p.name;
+              return (
+                <Command.Item
+                  key={p.id}
+                  value={`${t("palette.profile", { name })} profile ${p.id} ${p.name}`}
+                  data-testid={`palette-profile-${p.id}`}
+                  disabled={p.id === profiles.data?.active}
+                  onSelect={() => run(() => setActive.mutate(p.id))}
+                >
+                  {t("palette.profile", { name })}
+                </Command.Item>
+              );
+            })}
           </Command.Group>
           <Command.Group heading={t("palette.group.regions")}>
             {(regions.data ?? []).map((r) => (
