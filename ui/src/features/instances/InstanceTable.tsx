@@ -187,7 +187,12 @@ export function InstanceTable(props: {
       ),
     }),
   ]);
-  const columns = allColumns.filter((c) => !props.hidden.has(c.id as ColumnId));
+  // Accessor columns named by key carry no id until the table builds them.
+  const idOf = (c: object): string => {
+    const d = c as { id?: string; accessorKey?: string };
+    return d.id ?? d.accessorKey ?? "";
+  };
+  const columns = allColumns.filter((c) => !props.hidden.has(idOf(c) as ColumnId));
   const table = useTable({
     features,
     columns,
@@ -207,7 +212,7 @@ export function InstanceTable(props: {
     initialRect: { width: 1200, height: 600 },
   });
   const grid = {
-    gridTemplateColumns: ["36px", ...columns.map((c) => WIDTH[c.id ?? ""] ?? "120px")].join(" "),
+    gridTemplateColumns: ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")].join(" "),
   };
   const ids = rows.map((r) => r.original.id);
   const sortedRef = props.sortedRef;

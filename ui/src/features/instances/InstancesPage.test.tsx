@@ -132,7 +132,7 @@ function backend(
           }
         };
         const summary = { loaded: 3 * regs.length, failedRegions: [], superseded: false };
-        if (!opts.slowStream) {
+        if (!opts.slowStream || regs.join() !== "ap-guangzhou") {
           emit();
           return summary;
         }
@@ -457,11 +457,32 @@ describe("all regions and the stale cache", () => {
     expect(screen.queryByTestId("stale-banner")).not.toBeInTheDocument();
   });
 
+  it("never writes a stale stream's rows into the newly chosen region", async () => {
+    backend({ slowStream: true });
+    const user = userEvent.setup();
+    renderPage();
+    // Guangzhou's listing is still in flight when Singapore is picked.
+    await user.click(await screen.findByTestId("region-picker"));
+    await user.click(await screen.findByTestId("region-option-ap-singapore"));
+    expect(await screen.findByTestId("row-ins-sssssss1")).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 700)); // the Guangzhou pages arrive now
+    expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
+    expect(screen.getByTestId("instance-count")).toHaveTextContent("3 of 3 instances");
+  });
+
   it("merges the enabled regions with a region column and per-region progress", async () => {
     const { calls } = backend();
     const user = userEvent.setup();
     renderPage();
     await screen.findByTestId("row-ins-aaaaaaa1");
+    // One region: no region column; the chooser hides a column by key (and remembers it).
+    expect(screen.queryByTestId("sort-region")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("columns-button"));
+    await user.click(screen.getByTestId("column-toggle-state"));
+    expect(screen.queryByTestId("sort-state")).not.toBeInTheDocument();
+    expect(localStorage.getItem("cvm.instances.hiddenColumns")).toBe('["state"]');
+    await user.click(screen.getByTestId("column-toggle-state"));
+    expect(screen.getByTestId("sort-state")).toBeInTheDocument();
     await user.click(screen.getByTestId("region-picker"));
     await user.click(screen.getByTestId("region-option-all"));
     expect(await screen.findByTestId("row-ins-sssssss1")).toBeInTheDocument();
