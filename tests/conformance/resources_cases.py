@@ -89,6 +89,9 @@ def run(method, c, v, check, req, expect_error, wait_state):
         r = c.DescribeImages(req(cvm.DescribeImagesRequest, Filters=[{"Name": "image-type", "Values": ["PRIVATE_IMAGE"]},
                                                                      {"Name": "platform", "Values": ["ubuntu"]}]))
         assert any(i.ImageId == img for i in r.ImageSet)
+        launched = launch(f"res-{low}-from-image", img)
+        assert wait_state(c, launched, "RUNNING").ImageId == img
+        c.TerminateInstances(req(cvm.TerminateInstancesRequest, InstanceIds=[launched]))
         expect_error("UnauthorizedOperation.ImageNotBelongToAccount", lambda: c.DeleteImages(
             req(cvm.DeleteImagesRequest, ImageIds=[LINUX])))
         expect_error("UnauthorizedOperation.ImageNotBelongToAccount", lambda: c.DeleteImages(
@@ -97,7 +100,7 @@ def run(method, c, v, check, req, expect_error, wait_state):
         expect_error("InvalidImageId.Malformed", lambda: c.DeleteImages(req(cvm.DeleteImagesRequest, ImageIds=["img-1"])))
         c.DeleteImages(req(cvm.DeleteImagesRequest, ImageIds=[img]))
         assert c.DescribeImages(req(cvm.DescribeImagesRequest, ImageIds=[img])).TotalCount == 0
-    check(f"{m} DescribeImages (private, shared)/CreateImage/DeleteImages", images)
+    check(f"{m} DescribeImages (private, shared)/CreateImage/RunInstances from it/DeleteImages", images)
 
     def security_groups():
         name = f"sdk-{low}-web"

@@ -1,6 +1,7 @@
 //! Images, key pair binding and security groups over loopback HTTP, with the clock
 //! running: what is only visible while something is in progress (an image CREATING, an
-//! instance forced off for a key change) and the per-region quotas.
+//! instance forced off for a key change), launching from custom and shared images, and
+//! the per-region quotas.
 
 use cvm_sim::client::SimClient;
 use cvm_sim::{Config, Credential, Quotas, RateLimit, SimHandle};
@@ -88,14 +89,60 @@ async fn an_image_is_creating_then_normal_and_the_quota_holds() {
         .await
         .unwrap();
     assert_eq!(e.error_code(), Some("ImageQuotaLimitExceeded"));
+    let launch = json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": img, "InstanceType": "S5.MEDIUM4"});
+    let e = c.cvm("RunInstances", launch.clone()).await.unwrap();
+    assert_eq!(
+        e.error_code(),
+        Some("InvalidParameterValue.InvalidImageState")
+    );
     sim.advance_clock(Duration::from_secs(61));
     let i = image(&mut c, &img).await;
     assert_eq!(i["ImageState"], "NORMAL");
     assert_eq!(i["SyncPercent"], 100);
+    // A NORMAL custom image launches instances that carry its id and OS.
+    let r = c.cvm("RunInstances", launch).await.unwrap().ok();
+    let from_image = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
+    let got = instance(&mut c, &from_image).await;
+    assert_eq!(got["ImageId"], img.as_str());
+    assert_eq!(got["OsName"], "Ubuntu Server 22.04 LTS 64bit");
+    // So does an image shared with the account.
+    let shared = c
+        .cvm(
+            "DescribeImages",
+            json!({"Filters": [{"Name": "image-type", "Values": ["SHARED_IMAGE"]}]}),
+        )
+        .await
+        .unwrap()
+        .ok()["ImageSet"][0]["ImageId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = c
+        .cvm(
+            "RunInstances",
+            json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": shared, "InstanceType": "S5.MEDIUM4"}),
+        )
+        .await
+        .unwrap()
+        .ok();
+    let from_shared = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
+    assert_eq!(
+        instance(&mut c, &from_shared).await["ImageId"],
+        shared.as_str()
+    );
     c.cvm("DeleteImages", json!({"ImageIds": [img]}))
         .await
         .unwrap()
         .ok();
+    // Deleted, it launches nothing more (the instances made from it keep running).
+    let e = c
+        .cvm(
+            "RunInstances",
+            json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": img, "InstanceType": "S5.MEDIUM4"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(e.error_code(), Some("InvalidImageId.NotFound"));
     // With ForcePoweroff the running instance is stopped first and stays stopped.
     c.cvm(
         "CreateImage",

@@ -14,6 +14,8 @@ use crate::params::{FilterDialect, Params, filters};
 use crate::world::{State, Tag};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// How long making an image takes at time scale 1 (a 50 GiB system disk takes minutes).
 const CREATE_MS: i64 = 60_000;
@@ -89,6 +91,82 @@ pub fn find<'a>(env: &'a mut Env, id: &str) -> Option<Found<'a>> {
         .iter()
         .find(|i| i.id == id)
         .map(Found::Private)
+}
+
+/// The image RunInstances starts from. Public images come from the catalog; a shared or
+/// private (NORMAL) one is turned into a catalog-shaped `Image` once and kept for the
+/// process, because launch parameters borrow a `'static` image (a few hundred at most).
+pub fn launch_image(env: &mut Env, id: &str) -> ApiResult<&'static catalog::Image> {
+    if let Some(i) = catalog::image(id) {
+        return Ok(i);
+    }
+    let now = env.ctx.now;
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let made = |id: &str,
+                name: &str,
+                os: &str,
+                platform: &str,
+                arch: &str,
+                size: i64,
+                windows: bool,
+                user: &str| catalog::Image {
+        id: leak(id),
+        name: leak(name),
+        os_name: leak(os),
+        platform: leak(platform),
+        arch: if arch == "arm" {
+            catalog::Arch::Arm
+        } else {
+            catalog::Arch::X86
+        },
+        size,
+        windows,
+        login_user: leak(user),
+        created: "",
+    };
+    static MADE: OnceLock<Mutex<HashMap<String, &'static catalog::Image>>> = OnceLock::new();
+    let cache = MADE.get_or_init(Default::default);
+    if let Some(i) = cache.lock().map_err(|_| ApiError::internal())?.get(id) {
+        // Still the account's to use: a deleted private image is gone for launches too.
+        if SHARED.iter().any(|s| s.0 == id) || env.region().images.iter().any(|x| x.id == id) {
+            return Ok(i);
+        }
+    }
+    let image = if let Some(s) = SHARED.iter().find(|s| s.0 == id) {
+        let user = if s.3 == "Ubuntu" { "ubuntu" } else { "root" };
+        made(s.0, s.1, s.2, s.3, "x86_64", s.4, false, user)
+    } else if let Some(i) = env.region().images.iter().find(|i| i.id == id) {
+        if i.state(now) != "NORMAL" {
+            return Err(ApiError::new(
+                "InvalidParameterValue.InvalidImageState",
+                format!(
+                    "The image `{id}` is {}: wait until it is NORMAL.",
+                    i.state(now)
+                ),
+            ));
+        }
+        made(
+            &i.id,
+            &i.name,
+            &i.os_name,
+            &i.platform,
+            &i.architecture,
+            i.size,
+            i.windows,
+            &i.login_user,
+        )
+    } else {
+        return Err(ApiError::new(
+            "InvalidImageId.NotFound",
+            format!("The image `{id}` does not exist."),
+        ));
+    };
+    let image: &'static catalog::Image = Box::leak(Box::new(image));
+    cache
+        .lock()
+        .map_err(|_| ApiError::internal())?
+        .insert(id.to_owned(), image);
+    Ok(image)
 }
 
 fn public_json(i: &catalog::Image, lang: Lang) -> Value {

@@ -415,12 +415,7 @@ fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launch> {
             format!("The image id `{image_id}` is malformed."),
         ));
     }
-    let image = catalog::image(&image_id).ok_or_else(|| {
-        ApiError::new(
-            "InvalidImageId.NotFound",
-            format!("The image `{image_id}` does not exist."),
-        )
-    })?;
+    let image = super::images::launch_image(env, &image_id)?;
     let itype = match p.str("InstanceType")? {
         Some(t) => {
             if !t.contains('.') || t.len() > 64 {
