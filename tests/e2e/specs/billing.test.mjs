@@ -210,6 +210,8 @@ describe("billing: buy, change and renew all three models", () => {
     await textOf(b, "wz-prefilled", 30000);
     await textOf(b, "wz-note-passwordNotCopied");
     assert.equal((await textOf(b, "wz-sum-type")).trim(), typ);
+    // The live price applies to a prefilled wizard as to any other.
+    await textOf(b, "wz-price-total", 30000);
     await docShot(b, "template-prefilled-en-light");
     // The password is asked for; the check then passes (DryRun) at a live price.
     await click(b, "wz-check");
@@ -291,6 +293,7 @@ describe("billing: buy, change and renew all three models", () => {
     assert.equal(detail.data.billing.type, "SPOTPAID");
     assert.equal((await textOf(b, "wz-sum-type")).trim(), detail.data.instanceType);
     assert.equal(await attr(b, "wz-sum-place", "data-zone"), detail.data.zone);
+    await textOf(b, "wz-price-total", 30000);
     await docShot(b, "buy-same-en-light");
     await click(b, "wz-check");
     await onStep(b, "security");

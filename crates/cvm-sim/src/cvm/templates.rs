@@ -93,7 +93,7 @@ fn not_found(id: &str) -> ApiError {
 
 /// Checks what a template can be checked for without launching: the zone belongs to the
 /// region, the image and the instance type exist, the billing settings are well formed.
-fn check_data(env: &Env, p: &Params) -> ApiResult<()> {
+fn check_data(env: &mut Env, p: &Params) -> ApiResult<()> {
     let placement = p
         .obj("Placement")?
         .ok_or_else(|| ApiError::missing("Placement"))?;
@@ -125,7 +125,8 @@ fn check_data(env: &Env, p: &Params) -> ApiResult<()> {
             format!("The image id `{image}` is malformed."),
         ));
     }
-    if catalog::image(&image).is_none() {
+    // Public, shared or one of the region's own images.
+    if super::images::find(env, &image).is_none() {
         return Err(ApiError::new(
             "InvalidImageId.NotFound",
             format!("The image `{image}` does not exist."),
