@@ -99,8 +99,15 @@ async fn an_image_is_creating_then_normal_and_the_quota_holds() {
     let i = image(&mut c, &img).await;
     assert_eq!(i["ImageState"], "NORMAL");
     assert_eq!(i["SyncPercent"], 100);
-    // A NORMAL custom image launches instances that carry its id and OS.
-    let r = c.cvm("RunInstances", launch).await.unwrap().ok();
+    // A NORMAL custom image launches instances that carry its id and OS, and may keep
+    // the image's own login (refused for public images).
+    let mut keep = launch.clone();
+    keep["LoginSettings"] = json!({"KeepImageLogin": "true"});
+    let mut public = keep.clone();
+    public["ImageId"] = json!("img-487zeit5");
+    let e = c.cvm("RunInstances", public).await.unwrap();
+    assert_eq!(e.error_code(), Some("InvalidParameterValue"));
+    let r = c.cvm("RunInstances", keep).await.unwrap().ok();
     let from_image = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
     let got = instance(&mut c, &from_image).await;
     assert_eq!(got["ImageId"], img.as_str());

@@ -288,8 +288,20 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
         }
     }
     let (lang, now, account) = (env.ctx.lang, env.ctx.now, env.ctx.account.to_owned());
-    // Every image, in the console's order: private first, then shared, then public.
+    // Every image: public first (what a caller picking the first one got before custom
+    // images existed), then the account's own, then those shared with it.
     let mut all: Vec<Listed> = Vec::new();
+    for i in catalog::IMAGES {
+        all.push(Listed {
+            id: i.id.into(),
+            kind: "PUBLIC_IMAGE",
+            name: i.name.into(),
+            platform: i.platform.into(),
+            arch: i.arch.as_str().into(),
+            tags: Vec::new(),
+            json: public_json(i, lang),
+        });
+    }
     for i in &env.region().images {
         all.push(Listed {
             id: i.id.clone(),
@@ -310,17 +322,6 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
             arch: "x86_64".into(),
             tags: Vec::new(),
             json: shared_json(s, lang),
-        });
-    }
-    for i in catalog::IMAGES {
-        all.push(Listed {
-            id: i.id.into(),
-            kind: "PUBLIC_IMAGE",
-            name: i.name.into(),
-            platform: i.platform.into(),
-            arch: i.arch.as_str().into(),
-            tags: Vec::new(),
-            json: public_json(i, lang),
         });
     }
     let matched: Vec<Value> = all

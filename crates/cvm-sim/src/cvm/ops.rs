@@ -883,10 +883,12 @@ fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launch> {
         }
         if let Some(k) = keep {
             if k == "true" {
-                return Err(ApiError::new(
-                    "InvalidParameterValue",
-                    "`KeepImageLogin` applies to custom images only.",
-                ));
+                if catalog::image(image.id).is_some() {
+                    return Err(ApiError::new(
+                        "InvalidParameterValue",
+                        "`KeepImageLogin` applies to custom images only.",
+                    ));
+                }
             } else if k != "false" {
                 return Err(ApiError::invalid_value(
                     "LoginSettings.KeepImageLogin",
