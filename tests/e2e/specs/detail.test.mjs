@@ -172,7 +172,15 @@ describe("instance detail, command palette and live failures", () => {
     await openPalette(b);
     await typeInto(b, "palette-input", "reboot");
     await click(b, "palette-action-reboot");
-    await b.$('[data-testid="dialog-reboot"]').waitForExist({ timeout: 10000 });
+    const dialog = await b.$('[data-testid="dialog-reboot"]');
+    await dialog.waitForExist({ timeout: 10000 });
+    // Esc closes it; the palette opens it again.
+    await b.keys(Key.Escape);
+    await dialog.waitForExist({ reverse: true, timeout: 10000 });
+    await openPalette(b);
+    await typeInto(b, "palette-input", "reboot");
+    await click(b, "palette-action-reboot");
+    await dialog.waitForExist({ timeout: 10000 });
     await click(b, "dialog-confirm");
     await b.$(`[data-testid="result-${id}"]`).waitForExist({ timeout: 30000 });
     await waitUntil(

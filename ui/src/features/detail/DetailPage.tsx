@@ -10,6 +10,7 @@ import { Problem } from "../instances/Problem";
 import { TRANSIENT } from "../instances/states";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { closeDetail, useRegisterPageCommands, type DetailTarget } from "../palette/registry";
+import { useDismissOnEscape } from "../palette/dismiss";
 import { BILLING_SLOTS, type BillingSlot, type BillingSlots } from "./slots";
 import { billingSlots } from "./billingSlots";
 import "./detail.css";
@@ -120,6 +121,7 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
   const region = props.target?.region;
   const instanceId = props.target?.instanceId;
   const [dialog, setDialog] = useState<Dialog>(null);
+  useDismissOnEscape(() => setDialog(null), dialog !== null);
   const q = useQuery({
     queryKey: ["instanceDetail", profileId, region, instanceId],
     queryFn: () => detailBackend.describeInstance(profileId ?? "", region ?? "", instanceId ?? ""),
