@@ -190,6 +190,24 @@ describe("command palette", () => {
     },
   );
 
+  it("switches region through the page, and profile through the backend", async () => {
+    const user = userEvent.setup();
+    const switchRegion = vi.fn();
+    setup({ profileId: "sandbox", switchRegion });
+    key("k", { ctrlKey: true });
+    await user.type(await screen.findByTestId("palette-input"), "singapore");
+    await user.click(await screen.findByTestId("palette-region-ap-singapore"));
+    expect(switchRegion).toHaveBeenCalledWith("ap-singapore");
+    key("k", { ctrlKey: true });
+    // The active profile is not offered; the other one is.
+    expect(await screen.findByTestId("palette-profile-sandbox")).toHaveAttribute(
+      "data-disabled",
+      "true",
+    );
+    await user.click(screen.getByTestId("palette-profile-work"));
+    await waitFor(() => expect(calls).toContain("set_active_profile"));
+  });
+
   it("speaks Chinese", async () => {
     await i18n.changeLanguage("zh-CN");
     setup({ refresh: vi.fn() });
