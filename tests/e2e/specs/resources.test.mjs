@@ -47,17 +47,32 @@ async function docShot(browser, name) {
 }
 
 async function waitText(browser, testid, re, timeout = 60000) {
-  const el = await browser.$(`[data-testid="${testid}"]`);
+  // Looked up afresh on every poll: React may replace the element meanwhile.
+  let text = null;
   await browser.waitUntil(
-    async () => (await el.isExisting()) && re.test(await el.getText()),
+    async () => {
+      text = await browser.execute(
+        (id) =>
+          document.querySelector(`[data-testid="${id}"]`)?.innerText ?? null,
+        testid,
+      );
+      return text !== null && re.test(text);
+    },
     { timeout, interval: 250, timeoutMsg: `${testid} never matched ${re}` },
   );
-  return el.getText();
+  return text;
 }
 
 async function gone(browser, testid, timeout = 15000) {
-  const el = await browser.$(`[data-testid="${testid}"]`);
-  await el.waitForExist({ timeout, reverse: true });
+  // Asked in the page: a handle to an element that disappears mid-lookup goes stale.
+  await browser.waitUntil(
+    () =>
+      browser.execute(
+        (id) => !document.querySelector(`[data-testid="${id}"]`),
+        testid,
+      ),
+    { timeout, interval: 200, timeoutMsg: `${testid} is still shown` },
+  );
 }
 
 /** Rows of the configuration table: id, state, whether it has a public IP. */
