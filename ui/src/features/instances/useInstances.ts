@@ -106,21 +106,21 @@ export function useInstances(
         ...extra,
       }));
     };
-    // The cache first (whole-region lists only); never over rows that already arrived.
-    if (!zone) {
-      for (const region of list) {
-        listBackend.cachedInstances(profileId, region).then(
-          (c) => {
-            if (!current || !c || done.has(region)) return;
-            for (const i of c.instances) if (!fresh.has(i.id)) cached.set(i.id, i);
-            const at = c.savedAtMs ?? Date.now();
-            staleSince = staleSince === null ? at : Math.min(staleSince, at);
-            publish();
-          },
-          () => undefined, // a cache is a convenience
+    // The cache first (whole-region lists only; a local read of a few milliseconds), so
+    // the last known rows show, marked stale, before the fresh listing starts.
+    const caches = zone
+      ? []
+      : list.map((region) =>
+          listBackend.cachedInstances(profileId, region).then(
+            (c) => {
+              if (!current || !c) return;
+              for (const i of c.instances) if (!fresh.has(i.id)) cached.set(i.id, i);
+              const at = c.savedAtMs ?? Date.now();
+              staleSince = staleSince === null ? at : Math.min(staleSince, at);
+            },
+            () => undefined, // a cache is a convenience
+          ),
         );
-      }
-    }
     const onEvent = (e: ListEvent) => {
       if (!current) return;
       switch (e.kind) {
@@ -160,14 +160,18 @@ export function useInstances(
       }
       publish();
     };
-    listBackend.streamInstances(profileId, list, zone, LIST_SLOT, onEvent).then(
-      (summary) => {
-        if (!current || summary.superseded) return;
-        const failed = list.length === 1 ? (progress[list[0] ?? ""]?.error ?? null) : null;
-        publish({ loading: false, error: failed });
-      },
-      (error: unknown) => publish({ loading: false, error }),
-    );
+    void Promise.all(caches).then(() => {
+      if (!current) return;
+      if (cached.size > 0) publish();
+      listBackend.streamInstances(profileId, list, zone, LIST_SLOT, onEvent).then(
+        (summary) => {
+          if (!current || summary.superseded) return;
+          const failed = list.length === 1 ? (progress[list[0] ?? ""]?.error ?? null) : null;
+          publish({ loading: false, error: failed });
+        },
+        (error: unknown) => publish({ loading: false, error }),
+      );
+    });
     return () => {
       current = false;
     };
