@@ -270,11 +270,16 @@ function paintedAt(browser) {
 }
 
 // ---- the measurements --------------------------------------------------------------------
+// "app": a first start (no profiles.json yet); "app-returning": profiles.json exists,
+// as on every later start.
 async function coldStart(kind) {
-  const launch = prepare(kind === "app" ? APP : BARE);
+  const launch = prepare(
+    kind === "bare" ? BARE : APP,
+    kind === "app-returning" ? { budget: "current" } : {},
+  );
   const s = await open(launch);
   let ready;
-  if (kind === "app") {
+  if (kind !== "bare") {
     const r = await waitInPage(s.browser, "rows");
     ready = r.already ? ((await paintedAt(s.browser)) ?? r.at) : r.at;
   } else {
@@ -360,9 +365,9 @@ async function filterLatency(browser) {
 await startDriver();
 try {
   // Cold start and idle memory, alternating so load drifts hit both alike.
-  const cold = { app: [], bare: [] };
+  const cold = { app: [], "app-returning": [], bare: [] };
   for (let i = 0; i < RUNS; i++) {
-    for (const kind of ["bare", "app"]) {
+    for (const kind of ["bare", "app", "app-returning"]) {
       const r = await coldStart(kind);
       cold[kind].push(r);
       log(
@@ -371,7 +376,7 @@ try {
     }
   }
   results.cold = {};
-  for (const kind of ["app", "bare"]) {
+  for (const kind of ["app", "app-returning", "bare"]) {
     results.cold[kind] = {
       medianMs: median(cold[kind].map((r) => r.ms)),
       minMs: Math.min(...cold[kind].map((r) => r.ms)),
