@@ -23,6 +23,8 @@ process.env.CVM_CONSOLE_E2E_EXPORT_DIR = exportDir;
 
 /** A screenshot in the artifacts; with CVM_E2E_DOCS=1 also copied to docs/screenshots. */
 async function screenshot(browser, name) {
+  // WebKitGTK can hand back an older frame right after a change: let it paint first.
+  await browser.pause(400);
   const file = await shot(browser, name);
   if (process.env.CVM_E2E_DOCS !== "1") return file;
   const dir = join(repoRoot, "docs/screenshots");
