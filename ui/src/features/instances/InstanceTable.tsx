@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import {
@@ -91,108 +91,117 @@ export function InstanceTable(props: {
   const { t } = useTranslation();
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [now] = useState(() => Date.now());
-  const allColumns = col.columns([
-    col.accessor("name", {
-      header: () => t("instances.col.name"),
-      sortFn: "alphanumeric",
-      cell: (c) => (
-        <div className="cell-name">
-          <button
-            type="button"
-            className="link-button strong"
-            data-testid={`open-${c.row.original.id}`}
-            onClick={() =>
-              openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
-            }
-          >
-            {c.row.original.name || "—"}
-          </button>
-          <span className="mono small muted selectable">{c.row.original.id}</span>
-        </div>
-      ),
-    }),
-    col.accessor("region", {
-      header: () => t("instances.col.region"),
-      sortFn: "alphanumeric",
-      cell: (c) => <span className="mono small">{c.getValue()}</span>,
-    }),
-    col.accessor("state", {
-      header: () => t("instances.col.state"),
-      sortFn: "alphanumeric",
-      cell: (c) => <StateBadge state={c.getValue()} />,
-    }),
-    col.accessor("zone", { header: () => t("instances.col.zone"), sortFn: "alphanumeric" }),
-    col.accessor("instanceType", {
-      header: () => t("instances.col.type"),
-      sortFn: "alphanumeric",
-      cell: (c) => <span className="mono">{c.getValue()}</span>,
-    }),
-    col.accessor((r) => r.cpu * 100000 + r.memoryGib, {
-      id: "size",
-      header: () => t("instances.col.size"),
-      sortFn: "basic",
-      cell: (c) =>
-        t("instances.size", { cpu: c.row.original.cpu, memory: c.row.original.memoryGib }),
-    }),
-    col.accessor((r) => r.privateIps[0] ?? "", {
-      id: "privateIp",
-      header: () => t("instances.col.privateIp"),
-      sortFn: "alphanumeric",
-      cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
-    }),
-    col.accessor((r) => r.publicIps[0] ?? "", {
-      id: "publicIp",
-      header: () => t("instances.col.publicIp"),
-      sortFn: "alphanumeric",
-      cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
-    }),
-    col.accessor("chargeType", {
-      header: () => t("instances.col.billing"),
-      sortFn: "alphanumeric",
-      cell: (c) => t(`instances.charge.${c.getValue()}`, { defaultValue: c.getValue() }),
-    }),
-    col.accessor((r) => r.internetChargeType ?? "", {
-      id: "network",
-      header: () => t("instances.col.network"),
-      sortFn: "alphanumeric",
-      cell: (c) =>
-        c.getValue()
-          ? `${t(`instances.netCharge.${c.getValue()}`, { defaultValue: c.getValue() })} · ${c.row.original.bandwidthOutMbps} Mbps`
-          : "—",
-    }),
-    col.accessor((r) => r.expiredTime ?? "", {
-      id: "expiry",
-      header: () => t("instances.col.expiry"),
-      sortFn: "alphanumeric",
-      cell: (c) => <ExpiryCell row={c.row.original} now={now} />,
-    }),
-    col.accessor((r) => r.createdTime ?? "", {
-      id: "created",
-      header: () => t("instances.col.created"),
-      sortFn: "alphanumeric",
-      cell: (c) => date(c.row.original.createdTime),
-    }),
-    col.accessor((r) => r.tags.map((x) => `${x.key}:${x.value}`).join(" "), {
-      id: "tags",
-      header: () => t("instances.col.tags"),
-      sortFn: "alphanumeric",
-      cell: (c) => (
-        <div className="tags">
-          {c.row.original.tags.map((x) => (
-            <span key={x.key} className="tag">
-              {x.key}: {x.value}
-            </span>
-          ))}
-        </div>
-      ),
-    }),
-  ]);
+  // Built once per language: new column objects would make the table rebuild its models.
+  const allColumns = useMemo(
+    () =>
+      col.columns([
+        col.accessor("name", {
+          header: () => t("instances.col.name"),
+          sortFn: "alphanumeric",
+          cell: (c) => (
+            <div className="cell-name">
+              <button
+                type="button"
+                className="link-button strong"
+                data-testid={`open-${c.row.original.id}`}
+                onClick={() =>
+                  openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
+                }
+              >
+                {c.row.original.name || "—"}
+              </button>
+              <span className="mono small muted selectable">{c.row.original.id}</span>
+            </div>
+          ),
+        }),
+        col.accessor("region", {
+          header: () => t("instances.col.region"),
+          sortFn: "alphanumeric",
+          cell: (c) => <span className="mono small">{c.getValue()}</span>,
+        }),
+        col.accessor("state", {
+          header: () => t("instances.col.state"),
+          sortFn: "alphanumeric",
+          cell: (c) => <StateBadge state={c.getValue()} />,
+        }),
+        col.accessor("zone", { header: () => t("instances.col.zone"), sortFn: "alphanumeric" }),
+        col.accessor("instanceType", {
+          header: () => t("instances.col.type"),
+          sortFn: "alphanumeric",
+          cell: (c) => <span className="mono">{c.getValue()}</span>,
+        }),
+        col.accessor((r) => r.cpu * 100000 + r.memoryGib, {
+          id: "size",
+          header: () => t("instances.col.size"),
+          sortFn: "basic",
+          cell: (c) =>
+            t("instances.size", { cpu: c.row.original.cpu, memory: c.row.original.memoryGib }),
+        }),
+        col.accessor((r) => r.privateIps[0] ?? "", {
+          id: "privateIp",
+          header: () => t("instances.col.privateIp"),
+          sortFn: "alphanumeric",
+          cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
+        }),
+        col.accessor((r) => r.publicIps[0] ?? "", {
+          id: "publicIp",
+          header: () => t("instances.col.publicIp"),
+          sortFn: "alphanumeric",
+          cell: (c) => <span className="mono selectable">{c.getValue() || "—"}</span>,
+        }),
+        col.accessor("chargeType", {
+          header: () => t("instances.col.billing"),
+          sortFn: "alphanumeric",
+          cell: (c) => t(`instances.charge.${c.getValue()}`, { defaultValue: c.getValue() }),
+        }),
+        col.accessor((r) => r.internetChargeType ?? "", {
+          id: "network",
+          header: () => t("instances.col.network"),
+          sortFn: "alphanumeric",
+          cell: (c) =>
+            c.getValue()
+              ? `${t(`instances.netCharge.${c.getValue()}`, { defaultValue: c.getValue() })} · ${c.row.original.bandwidthOutMbps} Mbps`
+              : "—",
+        }),
+        col.accessor((r) => r.expiredTime ?? "", {
+          id: "expiry",
+          header: () => t("instances.col.expiry"),
+          sortFn: "alphanumeric",
+          cell: (c) => <ExpiryCell row={c.row.original} now={now} />,
+        }),
+        col.accessor((r) => r.createdTime ?? "", {
+          id: "created",
+          header: () => t("instances.col.created"),
+          sortFn: "alphanumeric",
+          cell: (c) => date(c.row.original.createdTime),
+        }),
+        col.accessor((r) => r.tags.map((x) => `${x.key}:${x.value}`).join(" "), {
+          id: "tags",
+          header: () => t("instances.col.tags"),
+          sortFn: "alphanumeric",
+          cell: (c) => (
+            <div className="tags">
+              {c.row.original.tags.map((x) => (
+                <span key={x.key} className="tag">
+                  {x.key}: {x.value}
+                </span>
+              ))}
+            </div>
+          ),
+        }),
+      ]),
+    [t, now],
+  );
   // Accessor columns named by key carry no id until the table builds them.
   const idOf = (c: object): string => {
     const d = c as { id?: string; accessorKey?: string };
     return d.id ?? d.accessorKey ?? "";
   };
-  const columns = allColumns.filter((c) => !props.hidden.has(idOf(c) as ColumnId));
+  const hidden = props.hidden;
+  const columns = useMemo(
+    () => allColumns.filter((c) => !hidden.has(idOf(c) as ColumnId)),
+    [allColumns, hidden],
+  );
   const table = useTable({
     features,
     columns,
@@ -218,7 +227,7 @@ export function InstanceTable(props: {
   const sortedRef = props.sortedRef;
   useEffect(() => {
     if (sortedRef) sortedRef.current = rows.map((r) => r.original);
-  });
+  }, [rows, sortedRef]);
   const allOn = ids.length > 0 && ids.every((id) => props.selected.has(id));
 
   return (

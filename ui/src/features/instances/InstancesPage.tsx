@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from "react";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Columns3, Download, RefreshCw, Search } from "lucide-react";
@@ -106,9 +106,11 @@ export function InstancesPage() {
   const listing = useInstances(profileId, scope, null, reload);
 
   const [now] = useState(() => Date.now());
+  // Typing stays responsive: the table follows the filter as a deferred (interruptible) render.
+  const deferredFilters = useDeferredValue(filters);
   const shown = useMemo(
-    () => listing.rows.filter((i) => matches(i, filters, now)),
-    [listing.rows, filters, now],
+    () => listing.rows.filter((i) => matches(i, deferredFilters, now)),
+    [listing.rows, deferredFilters, now],
   );
   // Zone names (with availability) from DescribeZones for one region; the rows' zones otherwise.
   const zoneOptions = useMemo(() => {
@@ -123,6 +125,10 @@ export function InstancesPage() {
       };
     });
   }, [listing.rows, zones.data, allRegions, t]);
+  const tableHidden = useMemo(
+    () => (allRegions ? hidden : new Set<ColumnId>([...hidden, "region"])),
+    [allRegions, hidden],
+  );
   const billingModels = useMemo(
     () => [...new Set(listing.rows.map((i) => i.chargeType))].sort(),
     [listing.rows],
@@ -531,7 +537,7 @@ export function InstancesPage() {
           selected={selected}
           onToggle={toggle}
           onToggleAll={toggleAll}
-          hidden={allRegions ? hidden : new Set([...hidden, "region"])}
+          hidden={tableHidden}
           sortedRef={sortedRef}
         />
       )}
