@@ -10,6 +10,7 @@ import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from ".
 import { InstancesPage, mergeReports } from "./InstancesPage";
 import { NO_FILTERS, availability, byRegion, expiryInfo, matches as matchesF } from "./states";
 import { mergeRows } from "./useInstances";
+import { naturalKey } from "./InstanceTable";
 const matches = (i: InstanceView, text: string, state: string) =>
   matchesF(i, { ...NO_FILTERS, text, state }, Date.now());
 import { passwordLooksValid, terminatePhrase } from "./ActionDialog";
@@ -381,6 +382,24 @@ describe("the list's pure logic", () => {
     expect(expiryInfo({ ...soon, chargeType: "POSTPAID_BY_HOUR" }, now)).toBeNull();
     const f = { ...NO_FILTERS, expiring: true };
     expect([soon, later, gone].filter((i) => matchesF(i, f, now))).toEqual([soon, gone]);
+  });
+  it("matches text case-insensitively within one field, never across two", () => {
+    const a = inst("ins-aaaaaaa1", "Web-Prod-1", "RUNNING", {
+      publicIps: ["49.1.2.3"],
+      tags: [{ key: "Team", value: "Data" }],
+    });
+    expect(matches(a, "web-prod", "")).toBe(true);
+    expect(matches(a, "49.1.2", "")).toBe(true);
+    expect(matches(a, "team:data", "")).toBe(true);
+    expect(matches(a, "ins-aaaaaaa1", "")).toBe(true);
+    // "1" ends the name and "ins" starts the id: no match spans the two.
+    expect(matches(a, "1ins", "")).toBe(false);
+  });
+  it("sorts digit runs by value (IPs and names), comparing plain keys", () => {
+    expect(["web-10", "web-2", "Web-1"].map(naturalKey).sort()).toEqual(
+      ["Web-1", "web-2", "web-10"].map(naturalKey),
+    );
+    expect(naturalKey("10.0.0.9") < naturalKey("10.0.0.10")).toBe(true);
   });
   it("filters by zone and billing model together", () => {
     const a = inst("ins-aaaaaaa1", "a", "RUNNING");

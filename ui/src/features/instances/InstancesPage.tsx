@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Columns3, Download, RefreshCw, Search } from "lucide-react";
@@ -108,10 +108,11 @@ export function InstancesPage() {
   const [now] = useState(() => Date.now());
   // Typing stays responsive: the table follows the filter as a deferred (interruptible) render.
   const deferredFilters = useDeferredValue(filters);
-  const shown = useMemo(
-    () => listing.rows.filter((i) => matches(i, deferredFilters, now)),
-    [listing.rows, deferredFilters, now],
+  const visible = useCallback(
+    (i: InstanceView) => matches(i, deferredFilters, now),
+    [deferredFilters, now],
   );
+  const shown = useMemo(() => listing.rows.filter(visible), [listing.rows, visible]);
   // Zone names (with availability) from DescribeZones for one region; the rows' zones otherwise.
   const zoneOptions = useMemo(() => {
     const seen = [...new Set(listing.rows.map((i) => i.zone))].sort();
@@ -533,7 +534,8 @@ export function InstancesPage() {
         </p>
       ) : (
         <InstanceTable
-          rows={shown}
+          rows={listing.rows}
+          visible={visible}
           selected={selected}
           onToggle={toggle}
           onToggleAll={toggleAll}

@@ -103,13 +103,25 @@ export function matches(i: InstanceView, f: Filters, now: number): boolean {
   }
   const q = f.text.trim().toLowerCase();
   if (!q) return true;
-  return (
-    i.name.toLowerCase().includes(q) ||
-    i.id.includes(q) ||
-    i.privateIps.some((ip) => ip.includes(q)) ||
-    i.publicIps.some((ip) => ip.includes(q)) ||
-    i.tags.some((tg) => `${tg.key}:${tg.value}`.toLowerCase().includes(q))
-  );
+  return haystack(i).includes(q);
+}
+
+const haystacks = new WeakMap<InstanceView, string>();
+
+/**
+ * What the text filter searches, lower-cased once per row (rows are immutable: a change
+ * makes a new object): name, id, IPs and `key:value` tags, split by a character no query
+ * contains, so a match never spans two fields.
+ */
+function haystack(i: InstanceView): string {
+  let h = haystacks.get(i);
+  if (h === undefined) {
+    h = [i.name, i.id, ...i.privateIps, ...i.publicIps, ...i.tags.map((t) => `${t.key}:${t.value}`)]
+      .join("\u0000")
+      .toLowerCase();
+    haystacks.set(i, h);
+  }
+  return h;
 }
 
 /** The selection by region, in first-seen order: each region's actions go to its own endpoint. */

@@ -36,6 +36,9 @@ const EMPTY: Listing = {
   staleSince: null,
 };
 
+/** At most one render of a streaming listing per this many milliseconds. */
+const PUBLISH_MS = 200;
+
 /** The backend's slot for this page: a newer listing in it cancels the older one. */
 export const LIST_SLOT = "instances-page";
 
@@ -90,8 +93,13 @@ export function useInstances(
     const progress: Record<string, RegionProgress> = {};
     const totals: Record<string, number> = {};
     let staleSince: number | null = null;
+    let lastPublish = 0;
+    let pending: ReturnType<typeof setTimeout> | null = null;
     const publish = (extra: Partial<Listing> = {}) => {
       if (!current) return;
+      if (pending !== null) clearTimeout(pending);
+      pending = null;
+      lastPublish = performance.now();
       const rows = mergeRows(fresh, cached, done);
       // Marked stale until the refresh completes (or while cached rows stand in for a
       // region that failed).
@@ -158,7 +166,10 @@ export function useInstances(
           };
           break;
       }
-      publish();
+      // Pages arrive up to ~40 a second: the first shows at once, later ones are folded
+      // into one render per PUBLISH_MS, so a 10,000-row table is not rebuilt 100 times.
+      if (e.kind !== "page" || performance.now() - lastPublish >= PUBLISH_MS) publish();
+      else pending ??= setTimeout(() => publish(), PUBLISH_MS);
     };
     void Promise.all(caches).then(() => {
       if (!current) return;
@@ -174,6 +185,7 @@ export function useInstances(
     });
     return () => {
       current = false;
+      if (pending !== null) clearTimeout(pending);
     };
   }, [profileId, scope, zone, reload, key]);
 
