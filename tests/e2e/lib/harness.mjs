@@ -53,7 +53,9 @@ export async function startDriver() {
   if (!process.env.CVM_E2E_DRIVER_PORT) driverPort = await freePort();
   const nativePort = await freePort();
   if (await portOpen(driverPort)) {
-    throw new Error(`port ${driverPort} is taken: a tauri-driver from an earlier run is still alive?`);
+    throw new Error(
+      `port ${driverPort} is taken: a tauri-driver from an earlier run is still alive?`,
+    );
   }
   const child = spawn(
     "tauri-driver",
@@ -128,12 +130,11 @@ export async function invoke(browser, cmd, args = {}) {
     return await browser.executeAsync(
       (cmd, args, done) => {
         try {
-          window.__TAURI_INTERNALS__
-            .invoke(cmd, args)
-            .then(
-              (data) => done({ ok: true, data }),
-              (error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
-            );
+          window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+            (data) => done({ ok: true, data }),
+            (error) =>
+              done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
+          );
         } catch (error) {
           done({ ok: false, error: String(error) });
         }

@@ -6,7 +6,15 @@
 // resolved, the password never on disk.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,7 +48,10 @@ async function waitUntil(browser, cond, what, timeout = 60000) {
 }
 
 async function checkedValue(browser, name) {
-  return browser.execute((n) => document.querySelector(`input[name="${n}"]:checked`)?.value ?? "", name);
+  return browser.execute(
+    (n) => document.querySelector(`input[name="${n}"]:checked`)?.value ?? "",
+    name,
+  );
 }
 
 async function attr(browser, testid, name, timeout = 15000) {
@@ -65,7 +76,11 @@ async function walk(b, { charge, name, count = 1 }) {
   await click(b, "nav-create");
   await onStep(b, "place");
   await click(b, `wz-charge-${charge}`);
-  await waitUntil(b, async () => (await checkedValue(b, "chargeType")) === charge, "billing chosen");
+  await waitUntil(
+    b,
+    async () => (await checkedValue(b, "chargeType")) === charge,
+    "billing chosen",
+  );
   await waitUntil(b, async () => (await checkedValue(b, "zone")) !== "", "a zone chosen");
   await next(b, "type");
   const sell = await b.$('[data-testid^="wz-type-"][data-status="SELL"] input');
@@ -77,7 +92,11 @@ async function walk(b, { charge, name, count = 1 }) {
   await pub.click();
   await next(b, "storage");
   await next(b, "network");
-  await waitUntil(b, async () => (await b.execute(() => document.getElementById("wz-subnet")?.value ?? "")) !== "", "a subnet");
+  await waitUntil(
+    b,
+    async () => (await b.execute(() => document.getElementById("wz-subnet")?.value ?? "")) !== "",
+    "a subnet",
+  );
   await next(b, "security");
   await typeInto(b, "wz-password", PASSWORD);
   await next(b, "details");
@@ -160,11 +179,18 @@ describe("billing: buy, change and renew all three models", () => {
     const profiles = await invoke(b, "list_profiles");
     profileId = profiles.data.active;
     await walk(b, { charge: "PREPAID", name: "e2e-prepaid" });
-    const spec = await reviewSpec(b, { type: "PREPAID", period: 1, renewFlag: "NOTIFY_AND_MANUAL_RENEW" });
+    const spec = await reviewSpec(b, {
+      type: "PREPAID",
+      period: 1,
+      renewFlag: "NOTIFY_AND_MANUAL_RENEW",
+    });
     const quote = await invoke(b, "quote_launch", { profileId, spec });
     assert.ok(quote.ok, quote.error);
     assert.equal(await textOf(b, "wz-price-total"), `¥${quote.data.totalNow.toFixed(2)}`);
-    assert.equal(await textOf(b, "wz-price-instance"), `¥${quote.data.instance.discountPrice.toFixed(2)}`);
+    assert.equal(
+      await textOf(b, "wz-price-instance"),
+      `¥${quote.data.instance.discountPrice.toFixed(2)}`,
+    );
     made.template = spec;
     [made.prepaid] = await createAndWait(b);
   });
@@ -232,9 +258,18 @@ describe("billing: buy, change and renew all three models", () => {
     await selectRows(b, [made.prepaid, made.spot]);
     await click(b, "bl-open-renew");
     await selectValue(b, "bl-period", "3");
-    const q = await invoke(b, "quote_renew", { profileId, region: REGION, instanceIds: [made.prepaid], period: 3 });
+    const q = await invoke(b, "quote_renew", {
+      profileId,
+      region: REGION,
+      instanceIds: [made.prepaid],
+      period: 3,
+    });
     assert.ok(q.ok, q.error);
-    await waitUntil(b, async () => (await attr(b, "bl-quote", "data-price")) === q.data.discountPrice.toFixed(2), "the quote");
+    await waitUntil(
+      b,
+      async () => (await attr(b, "bl-quote", "data-price")) === q.data.discountPrice.toFixed(2),
+      "the quote",
+    );
     // The spot instance is listed as not renewable, with the reason.
     assert.match(await textOf(b, "bl-refused"), /billed by the hour/);
     await docShot(b, "billing-renew-en-light");
@@ -242,7 +277,11 @@ describe("billing: buy, change and renew all three models", () => {
     assert.match(await textOf(b, "bl-report", 30000), /1 changed, 0 failed/);
     await click(b, "bl-close");
     await click(b, "bl-refresh");
-    await waitUntil(b, async () => (await attr(b, `bl-row-${made.prepaid}`, "data-expires")) !== before, "a later expiry");
+    await waitUntil(
+      b,
+      async () => (await attr(b, `bl-row-${made.prepaid}`, "data-expires")) !== before,
+      "a later expiry",
+    );
   });
 
   it("turns auto-renewal on", async () => {
@@ -266,15 +305,28 @@ describe("billing: buy, change and renew all three models", () => {
     await click(b, "bl-open-convert");
     await selectValue(b, "bl-period", "2");
     await selectValue(b, "bl-flag", "NOTIFY_AND_AUTO_RENEW");
-    const q = await invoke(b, "quote_to_prepaid", { profileId, region: REGION, instanceIds: [made.postpaid], period: 2 });
+    const q = await invoke(b, "quote_to_prepaid", {
+      profileId,
+      region: REGION,
+      instanceIds: [made.postpaid],
+      period: 2,
+    });
     assert.ok(q.ok, q.error);
-    await waitUntil(b, async () => (await attr(b, "bl-quote", "data-price")) === q.data.discountPrice.toFixed(2), "the quote");
+    await waitUntil(
+      b,
+      async () => (await attr(b, "bl-quote", "data-price")) === q.data.discountPrice.toFixed(2),
+      "the quote",
+    );
     await docShot(b, "billing-convert-en-light");
     await click(b, "bl-confirm");
     assert.match(await textOf(b, "bl-report", 30000), /1 changed, 0 failed/);
     await click(b, "bl-close");
     await click(b, "bl-refresh");
-    await waitUntil(b, async () => (await attr(b, `bl-row-${made.postpaid}`, "data-charge")) === "PREPAID", "now monthly");
+    await waitUntil(
+      b,
+      async () => (await attr(b, `bl-row-${made.postpaid}`, "data-charge")) === "PREPAID",
+      "now monthly",
+    );
     await docShot(b, "billing-tab-en-light");
   });
 
@@ -288,7 +340,11 @@ describe("billing: buy, change and renew all three models", () => {
     await click(b, "bl-buy-same");
     await textOf(b, "wz-prefilled", 30000);
     assert.match(await textOf(b, "wz-prefilled"), new RegExp(made.spot));
-    const detail = await invoke(b, "same_configuration_draft", { profileId, region: REGION, instanceId: made.spot });
+    const detail = await invoke(b, "same_configuration_draft", {
+      profileId,
+      region: REGION,
+      instanceId: made.spot,
+    });
     assert.ok(detail.ok, detail.error);
     assert.equal(detail.data.billing.type, "SPOTPAID");
     assert.equal((await textOf(b, "wz-sum-type")).trim(), detail.data.instanceType);
@@ -309,10 +365,18 @@ describe("billing: buy, change and renew all three models", () => {
     await click(b, "cost-tab-rate");
     const est = await invoke(b, "cost_estimate", { profileId, regions: [REGION] });
     assert.ok(est.ok, est.error);
-    await waitUntil(b, async () => (await attr(b, "cost-hourly", "data-value", 60000)) === est.data.hourly.toFixed(2), "hourly total");
+    await waitUntil(
+      b,
+      async () =>
+        (await attr(b, "cost-hourly", "data-value", 60000)) === est.data.hourly.toFixed(2),
+      "hourly total",
+    );
     assert.equal(await attr(b, "cost-monthly", "data-value"), est.data.monthly.toFixed(2));
     for (const line of est.data.lines) {
-      assert.equal(await attr(b, `cost-line-${line.chargeType}`, "data-hourly"), line.hourly.toFixed(2));
+      assert.equal(
+        await attr(b, `cost-line-${line.chargeType}`, "data-hourly"),
+        line.hourly.toFixed(2),
+      );
     }
     assert.match(await textOf(b, "cost-note-stopped"), /stop charging/);
     await docShot(b, "cost-en-light");
@@ -326,23 +390,44 @@ describe("billing: buy, change and renew all three models", () => {
     const base = { ...made.template, login: { kind: "password", password: PASSWORD } };
     const records = (await invoke(b, "launch_records")).data.length;
     // A spot bid below the market.
-    let r = await invoke(b, "check_launch", { profileId, spec: { ...base, billing: { type: "SPOTPAID", maxPrice: "0.0001" } } });
+    let r = await invoke(b, "check_launch", {
+      profileId,
+      spec: { ...base, billing: { type: "SPOTPAID", maxPrice: "0.0001" } },
+    });
     assert.equal(r.ok, false);
     assert.match(r.error, /"field":"billing.maxPrice"/);
     // A period Tencent does not sell.
-    r = await invoke(b, "check_launch", { profileId, spec: { ...base, billing: { type: "PREPAID", period: 13, renewFlag: "NOTIFY_AND_MANUAL_RENEW" } } });
+    r = await invoke(b, "check_launch", {
+      profileId,
+      spec: {
+        ...base,
+        billing: { type: "PREPAID", period: 13, renewFlag: "NOTIFY_AND_MANUAL_RENEW" },
+      },
+    });
     assert.match(r.error, /"field":"billing.period"/);
-    r = await invoke(b, "quote_renew", { profileId, region: REGION, instanceIds: [made.prepaid], period: 13 });
+    r = await invoke(b, "quote_renew", {
+      profileId,
+      region: REGION,
+      instanceIds: [made.prepaid],
+      period: 13,
+    });
     assert.match(r.error, /"field":"period"/);
     // More spot instances than the quota (200 a region): DryRun's refusal lands on the count.
-    r = await invoke(b, "check_launch", { profileId, spec: { ...base, billing: { type: "SPOTPAID", maxPrice: null }, count: 250 } });
+    r = await invoke(b, "check_launch", {
+      profileId,
+      spec: { ...base, billing: { type: "SPOTPAID", maxPrice: null }, count: 250 },
+    });
     assert.equal(r.ok, false);
     assert.match(r.error, /SpotQuota/);
     assert.match(r.error, /"field":"count"/);
     // More than one call may create.
     r = await invoke(b, "check_launch", { profileId, spec: { ...base, count: 501 } });
     assert.match(r.error, /"field":"count"/);
-    assert.equal((await invoke(b, "launch_records")).data.length, records, "nothing was journalled or sent");
+    assert.equal(
+      (await invoke(b, "launch_records")).data.length,
+      records,
+      "nothing was journalled or sent",
+    );
     // In the UI the count is refused at once, on its step.
     await click(b, "nav-create");
     await onStep(b, "place");
@@ -402,7 +487,16 @@ function freePort() {
 /** cvm-sim on a fixed port with a state file, so a second one continues the first's world. */
 async function startSimAt(port, state, faults) {
   const bin = process.env.CVM_E2E_SIM ?? join(repoRoot, "target/debug/cvm-sim");
-  const args = ["--listen", `127.0.0.1:${port}`, "--time-scale", "0", "--rate-limit", "off", "--state", state];
+  const args = [
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--time-scale",
+    "0",
+    "--rate-limit",
+    "off",
+    "--state",
+    state,
+  ];
   if (faults) args.push("--faults", faults);
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((r) => child.once("exit", r));
@@ -456,12 +550,20 @@ describe("restart during a purchase whose answers are lost", () => {
     // Seed 40 at rate 0.95: the first RunInstances (the submission's DryRun) gets through,
     // the next eleven (the purchase and every retry with its ClientToken) are applied and
     // their answers lost.
-    sim = await startSimAt(port, state, "rate=0.95,kinds=lost-response,actions=RunInstances,seed=40");
+    sim = await startSimAt(
+      port,
+      state,
+      "rate=0.95,kinds=lost-response,actions=RunInstances,seed=40",
+    );
     driver = await startDriver();
     browser = await openApp();
   });
   afterEach(async (tc) => {
-    if (browser) await screenshot(browser, `${tc?.passed === false ? "FAILED-" : ""}restart-${tc?.name ?? "test"}`).catch(() => {});
+    if (browser)
+      await screenshot(
+        browser,
+        `${tc?.passed === false ? "FAILED-" : ""}restart-${tc?.name ?? "test"}`,
+      ).catch(() => {});
   });
   after(async () => {
     try {

@@ -53,7 +53,11 @@ async function watchStale(browser) {
       const el = document.querySelector('[data-testid="stale-banner"]');
       if (el && !window.__staleSeen) window.__staleSeen = el.textContent;
     };
-    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+    new MutationObserver(look).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
   });
 }
 
@@ -62,7 +66,9 @@ async function allRegionsDone(browser) {
     browser,
     async () => {
       const chips = await browser.execute(() =>
-        [...document.querySelectorAll('[data-testid^="region-progress-"]')].map((e) => e.getAttribute("data-status")),
+        [...document.querySelectorAll('[data-testid^="region-progress-"]')].map((e) =>
+          e.getAttribute("data-status"),
+        ),
       );
       return chips.length > 0 && chips.every((s) => s === "done" || s === "failed");
     },
@@ -89,7 +95,9 @@ async function rowState(browser, id) {
 async function listed(browser) {
   await waitUntil(
     browser,
-    async () => (await rowIds(browser)).length > 0 && !(await textOf(browser, "instance-count")).includes("…"),
+    async () =>
+      (await rowIds(browser)).length > 0 &&
+      !(await textOf(browser, "instance-count")).includes("…"),
     "instances listed",
   );
 }
@@ -141,14 +149,24 @@ describe("console", () => {
     await textOf(b, "instances-no-match");
     await typeInto(b, "instance-filter", " ");
     await selectValue(b, "state-filter", "RUNNING");
-    await waitUntil(b, async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0, "state filter");
+    await waitUntil(
+      b,
+      async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0,
+      "state filter",
+    );
     assert.ok((await rowIds(b)).length > 0);
     await selectValue(b, "state-filter", "");
     await selectValue(b, "zone-filter", "ap-guangzhou-3");
-    await waitUntil(b, async () => !(await textOf(b, "instance-count")).includes("…"), "zone listing");
+    await waitUntil(
+      b,
+      async () => !(await textOf(b, "instance-count")).includes("…"),
+      "zone listing",
+    );
     // Rows outside the viewport are not "displayed" to WebDriver: read the DOM text.
     const zones = await b.execute(() =>
-      [...document.querySelectorAll('[data-testid^="row-ins-"] .col-zone')].map((e) => e.textContent),
+      [...document.querySelectorAll('[data-testid^="row-ins-"] .col-zone')].map(
+        (e) => e.textContent,
+      ),
     );
     assert.ok(zones.length > 0);
     for (const z of zones) assert.equal(z, "ap-guangzhou-3");
@@ -161,12 +179,18 @@ describe("console", () => {
     await listed(b);
     const total = (await rowIds(b)).length;
     await selectValue(b, "billing-filter", "PREPAID");
-    await waitUntil(b, async () => (await rowAttrs(b, "data-charge")).every(([, c]) => c === "PREPAID"), "billing filter");
+    await waitUntil(
+      b,
+      async () => (await rowAttrs(b, "data-charge")).every(([, c]) => c === "PREPAID"),
+      "billing filter",
+    );
     const prepaid = await rowAttrs(b, "data-charge");
     assert.ok(prepaid.length > 0 && prepaid.length < total, "some, not all, are prepaid");
     // Prepaid rows carry an expiry badge (days left, red within 7 days).
     const badges = await b.execute(() =>
-      [...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]')].map((e) => e.getAttribute("data-tone")),
+      [...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]')].map(
+        (e) => e.getAttribute("data-tone"),
+      ),
     );
     assert.ok(badges.length > 0);
     await click(b, "expiring-filter");
@@ -174,11 +198,16 @@ describe("console", () => {
       b,
       async () => {
         const tones = await b.execute(() =>
-          [...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]')].map((e) => e.getAttribute("data-tone")),
+          [
+            ...document.querySelectorAll('[data-testid^="row-ins-"] [data-testid="expiry-badge"]'),
+          ].map((e) => e.getAttribute("data-tone")),
         );
         const rows = (await rowIds(b)).length;
         const none = await (await b.$('[data-testid="instances-no-match"]')).isExisting();
-        return (none && rows === 0) || (rows > 0 && tones.length === rows && tones.every((t) => t !== "ok"));
+        return (
+          (none && rows === 0) ||
+          (rows > 0 && tones.length === rows && tones.every((t) => t !== "ok"))
+        );
       },
       "only instances expiring within 7 days",
     );
@@ -188,11 +217,19 @@ describe("console", () => {
     // The column chooser hides a column, and the choice survives a revisit.
     await click(b, "columns-button");
     await click(b, "column-toggle-tags");
-    await waitUntil(b, async () => !(await (await b.$('[data-testid="sort-tags"]')).isExisting()), "tags column hidden");
+    await waitUntil(
+      b,
+      async () => !(await (await b.$('[data-testid="sort-tags"]')).isExisting()),
+      "tags column hidden",
+    );
     await click(b, "nav-activity");
     await click(b, "nav-instances");
     await listed(b);
-    assert.equal(await (await b.$('[data-testid="sort-tags"]')).isExisting(), false, "still hidden");
+    assert.equal(
+      await (await b.$('[data-testid="sort-tags"]')).isExisting(),
+      false,
+      "still hidden",
+    );
     await click(b, "columns-button");
     await click(b, "column-toggle-tags");
     await click(b, "columns-button");
@@ -202,7 +239,11 @@ describe("console", () => {
   it("exports the filtered, sorted view as CSV and JSON, written by the backend", async () => {
     const b = app.browser;
     await selectValue(b, "state-filter", "RUNNING");
-    await waitUntil(b, async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0, "state filter");
+    await waitUntil(
+      b,
+      async () => (await rowIds(b, ':not([data-state="RUNNING"])')).length === 0,
+      "state filter",
+    );
     await click(b, "sort-name"); // name is sorted ascending already: now descending
     const shown = await rowIds(b);
     await click(b, "export-csv");
@@ -215,11 +256,18 @@ describe("console", () => {
     assert.equal(ids.length, count, "exactly the rows shown");
     assert.deepEqual(ids.slice(0, shown.length), shown, "in the order shown");
     await click(b, "export-json");
-    await waitUntil(b, async () => /instances\.json/.test(await textOf(b, "export-result")), "JSON written");
+    await waitUntil(
+      b,
+      async () => /instances\.json/.test(await textOf(b, "export-result")),
+      "JSON written",
+    );
     const json = JSON.parse(readFileSync(join(exportDir, "instances.json"), "utf8"));
     assert.equal(json.length, count);
     assert.ok(json.every((r) => r.state === "RUNNING"));
-    assert.deepEqual(json.map((r) => r.id), ids);
+    assert.deepEqual(
+      json.map((r) => r.id),
+      ids,
+    );
     // desc → unsorted → asc (name order again, as the other tests expect).
     await click(b, "sort-name");
     await click(b, "sort-name");
@@ -269,8 +317,16 @@ describe("console", () => {
     await watchStale(b);
     await click(b, "nav-instances");
     await listed(b);
-    assert.match(String(await b.execute(() => window.__staleSeen)), /cached/, "the cache showed first, marked stale");
-    await waitUntil(b, async () => !(await (await b.$('[data-testid="stale-banner"]')).isExisting()), "replaced by the fresh list");
+    assert.match(
+      String(await b.execute(() => window.__staleSeen)),
+      /cached/,
+      "the cache showed first, marked stale",
+    );
+    await waitUntil(
+      b,
+      async () => !(await (await b.$('[data-testid="stale-banner"]')).isExisting()),
+      "replaced by the fresh list",
+    );
     // Restart the app (same HOME): the cache is still there.
     await b.deleteSession();
     app.browser = await openApp();
@@ -279,7 +335,11 @@ describe("console", () => {
     await watchStale(b);
     await click(b, "nav-instances");
     await listed(b);
-    assert.match(String(await b.execute(() => window.__staleSeen)), /cached/, "stale cache after a restart");
+    assert.match(
+      String(await b.execute(() => window.__staleSeen)),
+      /cached/,
+      "stale cache after a restart",
+    );
   });
 
   it("stops and starts one instance, following its state live", async () => {
@@ -289,7 +349,10 @@ describe("console", () => {
     await selectOnly(b, id);
     // Start is refused by the UI with a reason: the instance is running.
     assert.equal(await (await b.$('[data-testid="action-start"]')).isEnabled(), false);
-    assert.match(await (await b.$('[data-testid="action-start"]')).getAttribute("title"), /Start needs/);
+    assert.match(
+      await (await b.$('[data-testid="action-start"]')).getAttribute("title"),
+      /Start needs/,
+    );
     await click(b, "action-stop");
     await click(b, "stop-type-HARD");
     await screenshot(b, "console-stop-dialog-en-light");
@@ -336,11 +399,14 @@ describe("console", () => {
           // A channel the page ignores (what `new Channel()` serialises to).
           onChange: `__CHANNEL__:${window.__TAURI_INTERNALS__.transformCallback(() => {})}`,
         })
-        .then(async () => {
-          (await q("action-reboot")).click();
-          (await q("dialog-confirm")).click();
-          done("sent");
-        }, (e) => done(`stop failed: ${JSON.stringify(e)}`))
+        .then(
+          async () => {
+            (await q("action-reboot")).click();
+            (await q("dialog-confirm")).click();
+            done("sent");
+          },
+          (e) => done(`stop failed: ${JSON.stringify(e)}`),
+        )
         .catch((e) => done(`page: ${e.message}`));
     }, id);
     assert.equal(outcome, "sent");
@@ -348,7 +414,9 @@ describe("console", () => {
     assert.match(code, /UnsupportedOperation\.InstanceState/);
     const rid = await textOf(b, "problem-request-id");
     assert.match(rid, /^[0-9a-f-]{36}$/);
-    await (await b.$('[data-testid="dialog-reboot"]')).waitForExist({ reverse: true, timeout: 10000 });
+    await (
+      await b.$('[data-testid="dialog-reboot"]')
+    ).waitForExist({ reverse: true, timeout: 10000 });
     await b.pause(300);
     await screenshot(b, "console-refused-en-light");
     // The stop was not this page's action, so only a refresh shows where it went.
@@ -400,16 +468,29 @@ describe("console", () => {
     await click(b, "nav-activity");
     await waitUntil(b, async () => (await b.$$('[data-testid="activity-row"]')).length > 5, "rows");
     const actions = [];
-    for (const r of await b.$$('[data-testid="activity-row"]')) actions.push(await r.getAttribute("data-action"));
-    for (const a of ["DescribeRegions", "DescribeInstances", "StopInstances", "StartInstances", "RebootInstances", "TerminateInstances", "DescribeInstancesStatus"]) {
+    for (const r of await b.$$('[data-testid="activity-row"]'))
+      actions.push(await r.getAttribute("data-action"));
+    for (const a of [
+      "DescribeRegions",
+      "DescribeInstances",
+      "StopInstances",
+      "StartInstances",
+      "RebootInstances",
+      "TerminateInstances",
+      "DescribeInstancesStatus",
+    ]) {
       assert.ok(actions.includes(a), `${a} logged`);
     }
     await screenshot(b, "activity-en-light");
     await selectValue(b, "activity-result", "failed");
-    await waitUntil(b, async () => {
-      const rows = await b.$$('[data-testid="activity-row"]');
-      return rows.length >= 1 && (await rows[0].getText()).includes("UnsupportedOperation");
-    }, "the refused reboot");
+    await waitUntil(
+      b,
+      async () => {
+        const rows = await b.$$('[data-testid="activity-row"]');
+        return rows.length >= 1 && (await rows[0].getText()).includes("UnsupportedOperation");
+      },
+      "the refused reboot",
+    );
     const text = await (await b.$('[data-testid="activity-row"]')).getText();
     assert.match(text, /RebootInstances/);
     assert.match(await textOf(b, "statusbar"), /calls/);
@@ -429,7 +510,11 @@ describe("console", () => {
     await selectValue(b, "language-select", "zh-CN");
     await click(b, "nav-instances");
     await listed(b);
-    await waitUntil(b, async () => /华南地区/.test(await textOf(b, "region-current")), "region name in Chinese");
+    await waitUntil(
+      b,
+      async () => /华南地区/.test(await textOf(b, "region-current")),
+      "region name in Chinese",
+    );
     await screenshot(b, "console-zh-CN-dark");
     await click(b, "region-picker");
     await click(b, "region-option-all");

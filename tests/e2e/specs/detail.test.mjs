@@ -43,17 +43,12 @@ async function waitUntil(browser, cond, what, timeout = 60000) {
 async function rowIds(browser, selector = "") {
   const rows = await browser.$$(`[data-testid^="row-ins-"]${selector}`);
   const ids = [];
-  for (const r of rows)
-    ids.push((await r.getAttribute("data-testid")).slice(4));
+  for (const r of rows) ids.push((await r.getAttribute("data-testid")).slice(4));
   return ids;
 }
 
 async function listed(browser) {
-  await waitUntil(
-    browser,
-    async () => (await rowIds(browser)).length > 0,
-    "instances listed",
-  );
+  await waitUntil(browser, async () => (await rowIds(browser)).length > 0, "instances listed");
 }
 
 async function openPalette(browser) {
@@ -104,21 +99,9 @@ describe("instance detail, command palette and live failures", () => {
     const [id] = await rowIds(b, '[data-state="RUNNING"]');
     assert.ok(id, "a running instance");
     await click(b, `open-${id}`);
-    await b
-      .$('[data-testid="detail-section-overview"]')
-      .waitForExist({ timeout: 30000 });
-    for (const s of [
-      "overview",
-      "configuration",
-      "network",
-      "storage",
-      "billing",
-      "login",
-    ]) {
-      assert.ok(
-        await b.$(`[data-testid="detail-section-${s}"]`).isExisting(),
-        s,
-      );
+    await b.$('[data-testid="detail-section-overview"]').waitForExist({ timeout: 30000 });
+    for (const s of ["overview", "configuration", "network", "storage", "billing", "login"]) {
+      assert.ok(await b.$(`[data-testid="detail-section-${s}"]`).isExisting(), s);
     }
     assert.match(await textOf(b, "detail-f-id"), new RegExp(id));
     assert.match(await textOf(b, "detail-f-vpc"), /vpc-/);
@@ -130,9 +113,7 @@ describe("instance detail, command palette and live failures", () => {
     await click(b, "copy-id-0");
     await waitUntil(
       b,
-      async () =>
-        (await b.$('[data-testid="copy-id-0"]').getAttribute("data-copied")) ===
-        "true",
+      async () => (await b.$('[data-testid="copy-id-0"]').getAttribute("data-copied")) === "true",
       "copied",
     );
     await click(b, "detail-back");
@@ -185,9 +166,7 @@ describe("instance detail, command palette and live failures", () => {
     await b.$(`[data-testid="result-${id}"]`).waitForExist({ timeout: 30000 });
     await waitUntil(
       b,
-      async () =>
-        (await b.$(`[data-testid="row-${id}"]`).getAttribute("data-state")) ===
-        "RUNNING",
+      async () => (await b.$(`[data-testid="row-${id}"]`).getAttribute("data-state")) === "RUNNING",
       "rebooted and running again",
     );
 
@@ -195,9 +174,7 @@ describe("instance detail, command palette and live failures", () => {
     await openPalette(b);
     await typeInto(b, "palette-input", id);
     await click(b, `palette-instance-${id}`);
-    await b
-      .$('[data-testid="detail-section-overview"]')
-      .waitForExist({ timeout: 30000 });
+    await b.$('[data-testid="detail-section-overview"]').waitForExist({ timeout: 30000 });
     await click(b, "detail-back");
   });
 
@@ -211,19 +188,13 @@ describe("instance detail, command palette and live failures", () => {
     });
     const before = await describeCalls(b);
     await b.keys(Key.F5);
-    await waitUntil(
-      b,
-      async () => (await describeCalls(b)) > before,
-      "a new DescribeInstances",
-    );
+    await waitUntil(b, async () => (await describeCalls(b)) > before, "a new DescribeInstances");
     assert.equal(await b.execute(() => window.__notReloaded === true), true);
     // Ctrl+F and / focus the filter.
     await b.$('[data-testid="main"]').click();
     await b.keys("/");
     assert.equal(
-      await b.execute(() =>
-        document.activeElement?.getAttribute("data-testid"),
-      ),
+      await b.execute(() => document.activeElement?.getAttribute("data-testid")),
       "instance-filter",
     );
     assert.ok((await capturedIpc(b)).length > 0);
@@ -274,10 +245,7 @@ describe("instance detail, command palette and live failures", () => {
     await click(b, "dialog-confirm");
     await waitUntil(
       b,
-      async () =>
-        /RebootInstances failed/.test(
-          await b.$('[data-testid="main"]').getText(),
-        ),
+      async () => /RebootInstances failed/.test(await b.$('[data-testid="main"]').getText()),
       "the failed reboot reported",
       30000,
     );
@@ -321,9 +289,7 @@ describe("instance detail, command palette and live failures", () => {
     assert.ok(launched.ok, launched.error);
     await b.keys(Key.F5);
     const fresh = async () =>
-      (await rowIds(b, '[data-state="LAUNCH_FAILED"]')).filter(
-        (i) => !earlier.has(i),
-      );
+      (await rowIds(b, '[data-state="LAUNCH_FAILED"]')).filter((i) => !earlier.has(i));
     await waitUntil(
       b,
       async () => (await fresh()).length === 1,
@@ -332,10 +298,7 @@ describe("instance detail, command palette and live failures", () => {
     const [failed] = await fresh();
     await click(b, `open-${failed}`);
     assert.match(await textOf(b, "detail-failure", 30000), /failed to launch/);
-    assert.match(
-      await textOf(b, "detail-failure-message"),
-      /ran out of resources.*S5\.MEDIUM4/,
-    );
+    assert.match(await textOf(b, "detail-failure-message"), /ran out of resources.*S5\.MEDIUM4/);
     await docShot(b, "detail-launch-failed-en-light");
     await click(b, "detail-back");
 
@@ -348,8 +311,7 @@ describe("instance detail, command palette and live failures", () => {
 
   it("shows the detail view and the palette in Simplified Chinese, dark theme", async () => {
     const b = app.browser;
-    if (await b.$('[data-testid="palette"]').isExisting())
-      await b.keys(Key.Escape);
+    if (await b.$('[data-testid="palette"]').isExisting()) await b.keys(Key.Escape);
     await click(b, "nav-settings");
     await selectValue(b, "language-select", "zh-CN");
     await selectValue(b, "theme-select", "dark");
@@ -357,20 +319,14 @@ describe("instance detail, command palette and live failures", () => {
     await listed(b);
     const [id] = await rowIds(b, '[data-state="RUNNING"]');
     await click(b, `open-${id}`);
-    await b
-      .$('[data-testid="detail-section-overview"]')
-      .waitForExist({ timeout: 30000 });
+    await b.$('[data-testid="detail-section-overview"]').waitForExist({ timeout: 30000 });
     assert.match(await textOf(b, "detail-section-network"), /公网 IP|内网 IP/);
     await docShot(b, "detail-zh-CN-dark");
     await openPalette(b);
     assert.match(await textOf(b, "palette"), /打开命令面板/);
     await docShot(b, "palette-zh-CN-dark");
     await b.keys(Key.Escape);
-    await waitUntil(
-      b,
-      async () => !(await b.$('[data-testid="palette"]').isExisting()),
-      "closed",
-    );
+    await waitUntil(b, async () => !(await b.$('[data-testid="palette"]').isExisting()), "closed");
     await click(b, "nav-settings");
     await selectValue(b, "language-select", "en");
     await selectValue(b, "theme-select", "light");

@@ -162,10 +162,15 @@ describe("profiles, keyring and Sandbox", () => {
     await click(app.browser, "nav-instances");
     await click(app.browser, "nav-profiles");
     await autoConfirm(app.browser);
-    const card = await app.browser.$(`[data-testid="profile-${imported.id}"] [data-testid="profile-delete"]`);
+    const card = await app.browser.$(
+      `[data-testid="profile-${imported.id}"] [data-testid="profile-delete"]`,
+    );
     await card.click();
     await app.browser.waitUntil(
-      async () => !(await invoke(app.browser, "list_profiles")).data.profiles.some((p) => p.id === imported.id),
+      async () =>
+        !(await invoke(app.browser, "list_profiles")).data.profiles.some(
+          (p) => p.id === imported.id,
+        ),
       { timeout: 10000 },
     );
     let left = "";
@@ -195,13 +200,22 @@ describe("profiles, keyring and Sandbox", () => {
   it("leaks the SecretKey nowhere: files, logs, web storage, IPC answers", async () => {
     const ipc = await capturedIpc(app.browser);
     assert.ok(ipc.length > 5, "IPC answers were captured");
-    for (const line of ipc) assert.ok(!line.includes(CANARY), `IPC answer leaks the key: ${line.slice(0, 200)}`);
-    const storage = await app.browser.execute(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    for (const line of ipc)
+      assert.ok(!line.includes(CANARY), `IPC answer leaks the key: ${line.slice(0, 200)}`);
+    const storage = await app.browser.execute(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     assert.ok(!storage.includes(CANARY));
     const dirs = [".config", ".local/share", ".cache"].map((d) => join(home, d));
     const files = dirs.flatMap(filesUnder);
-    assert.ok(files.some((f) => f.endsWith("profiles.json")), "the config was written");
-    assert.ok(files.some((f) => /cvm-console.*\.log$/.test(f)), "debug logs were written");
+    assert.ok(
+      files.some((f) => f.endsWith("profiles.json")),
+      "the config was written",
+    );
+    assert.ok(
+      files.some((f) => /cvm-console.*\.log$/.test(f)),
+      "debug logs were written",
+    );
     for (const f of files) {
       const body = readFileSync(f);
       assert.ok(!body.includes(CANARY), `${f} contains the SecretKey`);

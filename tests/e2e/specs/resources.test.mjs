@@ -52,8 +52,7 @@ async function waitText(browser, testid, re, timeout = 60000) {
   await browser.waitUntil(
     async () => {
       text = await browser.execute(
-        (id) =>
-          document.querySelector(`[data-testid="${id}"]`)?.innerText ?? null,
+        (id) => document.querySelector(`[data-testid="${id}"]`)?.innerText ?? null,
         testid,
       );
       return text !== null && re.test(text);
@@ -66,11 +65,7 @@ async function waitText(browser, testid, re, timeout = 60000) {
 async function gone(browser, testid, timeout = 15000) {
   // Asked in the page: a handle to an element that disappears mid-lookup goes stale.
   await browser.waitUntil(
-    () =>
-      browser.execute(
-        (id) => !document.querySelector(`[data-testid="${id}"]`),
-        testid,
-      ),
+    () => browser.execute((id) => !document.querySelector(`[data-testid="${id}"]`), testid),
     { timeout, interval: 200, timeoutMsg: `${testid} is still shown` },
   );
 }
@@ -83,9 +78,7 @@ async function cfgRows(browser) {
       const id = tr.getAttribute("data-testid").slice("cfg-row-".length);
       return {
         id,
-        state:
-          tr.querySelector(`[data-testid="cfg-state-${id}"]`)?.textContent ??
-          "",
+        state: tr.querySelector(`[data-testid="cfg-state-${id}"]`)?.textContent ?? "",
         bw: tr.querySelector(`[data-testid="cfg-bw-${id}"]`)?.textContent ?? "",
       };
     }),
@@ -151,28 +144,19 @@ describe("resources", () => {
     await click(app.browser, `sg-unbind-${first}`);
     const report = await waitText(app.browser, "res-report", /failed/);
     assert.match(report, /0 succeeded, 1 failed/);
-    assert.match(
-      await textOf(app.browser, `res-report-error-${first}`),
-      /only security group/,
-    );
+    assert.match(await textOf(app.browser, `res-report-error-${first}`), /only security group/);
     await docShot(app.browser, "resources-security-groups-en-light");
   });
 
   it("allocates an EIP (bandwidth checked first), associates, refuses a second bind, disassociates and releases it", async () => {
     await click(app.browser, "res-tab-addresses");
-    assert.match(
-      await textOf(app.browser, "eip-billing-note"),
-      /still charged/,
-    );
+    assert.match(await textOf(app.browser, "eip-billing-note"), /still charged/);
     await click(app.browser, "eip-allocate");
     await typeInto(app.browser, "eip-bandwidth", "101");
     assert.match(await textOf(app.browser, "eip-bandwidth-hint"), /1 to 100/);
     await typeInto(app.browser, "eip-name", "e2e_web");
     await click(app.browser, "eip-allocate-go");
-    assert.match(
-      await textOf(app.browser, "res-field-error-bandwidth"),
-      /out of range/,
-    );
+    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
     await docShot(app.browser, "resources-eip-bad-bandwidth-en-light");
     await typeInto(app.browser, "eip-bandwidth", "5");
     await click(app.browser, "eip-allocate-go");
@@ -228,10 +212,7 @@ describe("resources", () => {
     await typeInto(app.browser, "kp-create-name", long);
     assert.match(await textOf(app.browser, "kp-name-hint"), /25/);
     await click(app.browser, "kp-create");
-    assert.match(
-      await textOf(app.browser, "res-field-error-keyName"),
-      /at most 25/,
-    );
+    assert.match(await textOf(app.browser, "res-field-error-keyName"), /at most 25/);
     await typeInto(app.browser, "kp-create-name", "e2e_laptop");
     await click(app.browser, "kp-create");
     const saved = await textOf(app.browser, "kp-created");
@@ -243,18 +224,12 @@ describe("resources", () => {
     assert.match(pem, /^-----BEGIN RSA PRIVATE KEY-----/);
     const body = pem.split("\n")[1];
     const html = await app.browser.execute(() => document.body.innerHTML);
-    assert.ok(
-      !html.includes(body.slice(0, 40)),
-      "the private key is not on screen",
-    );
+    assert.ok(!html.includes(body.slice(0, 40)), "the private key is not on screen");
     // Nor anywhere the app writes: config, data, logs, web view storage (all under HOME).
     const home = process.env.CVM_E2E_HOME;
     if (home) {
       for (const f of filesUnder(home)) {
-        assert.ok(
-          !readFileSync(f).includes(body.slice(0, 40)),
-          `the private key leaked into ${f}`,
-        );
+        assert.ok(!readFileSync(f).includes(body.slice(0, 40)), `the private key leaked into ${f}`);
       }
     }
     await textOf(app.browser, "kp-row-e2e_laptop");
@@ -266,29 +241,23 @@ describe("resources", () => {
     await typeInto(app.browser, "kp-import-key", "ssh-rsa not-a-key");
     await textOf(app.browser, "kp-key-hint");
     await click(app.browser, "kp-import");
-    assert.match(
-      await textOf(app.browser, "res-field-error-publicKey"),
-      /ssh-rsa key/,
-    );
+    assert.match(await textOf(app.browser, "res-field-error-publicKey"), /ssh-rsa key/);
     await typeInto(app.browser, "kp-import-key", ED25519);
     await click(app.browser, "kp-import");
     await textOf(app.browser, "kp-row-e2e_imported");
 
     // A preloaded key used by instances: refused, naming them.
     const inUse = await app.browser.execute(() => {
-      const row = [
-        ...document.querySelectorAll('[data-testid^="kp-row-"]'),
-      ].find((r) => /ins-/.test(r.textContent));
+      const row = [...document.querySelectorAll('[data-testid^="kp-row-"]')].find((r) =>
+        /ins-/.test(r.textContent),
+      );
       return row?.getAttribute("data-testid").slice("kp-row-".length) ?? null;
     });
     assert.ok(inUse, "a key pair in use");
     await click(app.browser, `kp-delete-${inUse}`);
     await typeInto(app.browser, "res-confirm-input", inUse);
     await click(app.browser, "res-confirm-go");
-    assert.match(
-      await textOf(app.browser, "res-error-code"),
-      /App.KeyPairInUse/,
-    );
+    assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
     assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
     await docShot(app.browser, "resources-key-pair-in-use-en-light");
     await click(app.browser, "res-confirm-cancel");
@@ -302,15 +271,12 @@ describe("resources", () => {
 
   it("lists public, private and shared images with filters", async () => {
     await click(app.browser, "res-tab-images");
-    const all = Number(
-      (await textOf(app.browser, "img-count")).match(/\d+/)[0],
-    );
+    const all = Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]);
     assert.ok(all > 3);
     await typeInto(app.browser, "img-platform", "Ubuntu");
     await click(app.browser, "img-search");
     await app.browser.waitUntil(
-      async () =>
-        Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]) < all,
+      async () => Number((await textOf(app.browser, "img-count")).match(/\d+/)[0]) < all,
       { timeout: 15000 },
     );
     const table = await textOf(app.browser, "img-table");
@@ -352,17 +318,10 @@ describe("resources", () => {
     await click(app.browser, "resize-go");
     const done = await waitText(app.browser, "resize-done", /RUNNING/, 120000);
     assert.ok(done.includes(target), done);
-    assert.match(
-      await textOf(app.browser, "resize-states"),
-      /STOPP|RUNNING|STARTING/,
-    );
+    assert.match(await textOf(app.browser, "resize-states"), /STOPP|RUNNING|STARTING/);
     await docShot(app.browser, "resources-resize-done-en-light");
     await click(app.browser, "resize-close");
-    await waitText(
-      app.browser,
-      `cfg-type-${running.id}`,
-      new RegExp(target.replace(".", "\\.")),
-    );
+    await waitText(app.browser, `cfg-type-${running.id}`, new RegExp(target.replace(".", "\\.")));
   });
 
   it("changes bandwidth within the billing model's limits", async () => {
@@ -374,10 +333,7 @@ describe("resources", () => {
     await typeInto(app.browser, "bw-value", "5000");
     await textOf(app.browser, "bw-hint");
     await click(app.browser, "bw-go");
-    assert.match(
-      await textOf(app.browser, "res-field-error-bandwidth"),
-      /out of range/,
-    );
+    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
     const current = Number(withIp.bw.match(/\d+/)[0]);
     // Raising is allowed for every billing model (prepaid bandwidth cannot be lowered).
     const next = current < 50 ? current + 1 : current - 1;
@@ -418,9 +374,7 @@ describe("resources", () => {
     const badRule = await invoke(app.browser, "add_security_group_rule", {
       profileId: profile,
       region: REGION,
-      securityGroupId: (await textOf(app.browser, "sg-detail")).match(
-        /sg-[0-9a-z]{8}/,
-      )[0],
+      securityGroupId: (await textOf(app.browser, "sg-detail")).match(/sg-[0-9a-z]{8}/)[0],
       rule: {
         direction: "ingress",
         protocol: "TCP",
@@ -449,10 +403,7 @@ describe("resources", () => {
     await click(app.browser, `sg-unbind-${target}`);
     await waitText(app.browser, "res-report", /1 succeeded, 0 failed/);
     await app.browser.waitUntil(
-      async () =>
-        !(await textOf(app.browser, "sg-instances").catch(() => "")).includes(
-          target,
-        ),
+      async () => !(await textOf(app.browser, "sg-instances").catch(() => "")).includes(target),
       { timeout: 15000, timeoutMsg: "the instance was not unbound" },
     );
     await click(app.browser, "sg-delete");
@@ -483,21 +434,15 @@ describe("resources", () => {
       })),
     );
     const win = picks.find((p) => /Windows/.test(p.text));
-    if (win)
-      assert.equal(win.disabled, true, "Windows instances cannot be picked");
+    if (win) assert.equal(win.disabled, true, "Windows instances cannot be picked");
     const linux = picks.find((p) => !p.disabled && /Running/.test(p.text));
     assert.ok(linux, "a running Linux instance");
     await click(app.browser, `kp-pick-${linux.id}`);
-    assert.match(
-      await textOf(app.browser, "kp-needs-force"),
-      new RegExp(linux.id),
-    );
+    assert.match(await textOf(app.browser, "kp-needs-force"), new RegExp(linux.id));
     const go = await app.browser.$('[data-testid="kp-bind-go"]');
     assert.equal(await go.isEnabled(), false);
     // Sent anyway, the backend refuses it naming forceStop.
-    const kid = (await textOf(app.browser, "kp-row-e2e_bind")).match(
-      /skey-[0-9a-z]{8}/,
-    )[0];
+    const kid = (await textOf(app.browser, "kp-row-e2e_bind")).match(/skey-[0-9a-z]{8}/)[0];
     const refused = await invoke(app.browser, "bind_key_pair", {
       profileId: profile,
       region: REGION,
@@ -509,10 +454,7 @@ describe("resources", () => {
     assert.match(refused.error, /"field":"forceStop"/);
     await click(app.browser, "kp-force");
     await gone(app.browser, "kp-needs-force");
-    assert.match(
-      await textOf(app.browser, "kp-bind-dialog"),
-      /data not yet written/,
-    );
+    assert.match(await textOf(app.browser, "kp-bind-dialog"), /data not yet written/);
     await docShot(app.browser, "resources-key-pair-bind-en-light");
     await click(app.browser, "kp-bind-go");
     await textOf(app.browser, "kp-bind-done");
@@ -523,14 +465,8 @@ describe("resources", () => {
     await click(app.browser, "kp-delete-e2e_bind");
     await typeInto(app.browser, "res-confirm-input", "e2e_bind");
     await click(app.browser, "res-confirm-go");
-    assert.match(
-      await textOf(app.browser, "res-error-code"),
-      /App.KeyPairInUse/,
-    );
-    assert.match(
-      await textOf(app.browser, "res-error-message"),
-      new RegExp(linux.id),
-    );
+    assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
+    assert.match(await textOf(app.browser, "res-error-message"), new RegExp(linux.id));
     await click(app.browser, "res-confirm-cancel");
     await gone(app.browser, "res-confirm");
 
@@ -542,8 +478,7 @@ describe("resources", () => {
       async () => {
         await click(app.browser, "kp-bind-go");
         const done = await app.browser.$('[data-testid="kp-bind-done"]');
-        if (await done.waitForExist({ timeout: 3000 }).catch(() => false))
-          return true;
+        if (await done.waitForExist({ timeout: 3000 }).catch(() => false)) return true;
         return false;
       },
       {
@@ -554,8 +489,7 @@ describe("resources", () => {
     );
     await click(app.browser, "kp-bind-close");
     await app.browser.waitUntil(
-      async () =>
-        !(await textOf(app.browser, "kp-row-e2e_bind")).includes(linux.id),
+      async () => !(await textOf(app.browser, "kp-row-e2e_bind")).includes(linux.id),
       { timeout: 15000, timeoutMsg: "the instance still uses the key" },
     );
     await click(app.browser, "kp-delete-e2e_bind");
@@ -577,10 +511,7 @@ describe("resources", () => {
     assert.ok(inst, "a running instance");
     await selectValue(app.browser, "img-create-instance", inst);
     await typeInto(app.browser, "img-create-name", "has space");
-    assert.match(
-      await textOf(app.browser, "img-name-hint"),
-      /Only Chinese, letters/,
-    );
+    assert.match(await textOf(app.browser, "img-name-hint"), /Only Chinese, letters/);
     const go = await app.browser.$('[data-testid="img-create-go"]');
     assert.equal(await go.isEnabled(), false);
     const bad = await invoke(app.browser, "create_image", {
@@ -596,15 +527,8 @@ describe("resources", () => {
     assert.equal(bad.ok, false);
     assert.match(bad.error, /"field":"imageName"/);
     await typeInto(app.browser, "img-create-name", "e2e-image.v1");
-    await typeInto(
-      app.browser,
-      "img-create-description",
-      "made by the e2e suite",
-    );
-    assert.match(
-      await textOf(app.browser, "img-create-dialog"),
-      /stays stopped/,
-    );
+    await typeInto(app.browser, "img-create-description", "made by the e2e suite");
+    assert.match(await textOf(app.browser, "img-create-dialog"), /stays stopped/);
     await docShot(app.browser, "resources-image-create-en-light");
     await click(app.browser, "img-create-go");
     const created = await textOf(app.browser, "img-created");
@@ -648,10 +572,7 @@ describe("resources", () => {
     await click(app.browser, "kp-bind-close");
     await click(app.browser, "res-tab-images");
     await click(app.browser, "img-create-open");
-    assert.match(
-      await textOf(app.browser, "img-create-dialog"),
-      /制作自定义镜像/,
-    );
+    assert.match(await textOf(app.browser, "img-create-dialog"), /制作自定义镜像/);
     await typeInto(app.browser, "img-create-name", "网站 镜像");
     assert.match(await textOf(app.browser, "img-name-hint"), /只能包含/);
     await docShot(app.browser, "resources-image-create-zh-CN-dark");

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
-import { click, invoke, repoRoot, screenshot, selectValue, textOf, useApp } from "../lib/harness.mjs";
+import {
+  click,
+  invoke,
+  repoRoot,
+  screenshot,
+  selectValue,
+  textOf,
+  useApp,
+} from "../lib/harness.mjs";
 
 const cargoVersion = readFileSync(join(repoRoot, "Cargo.toml"), "utf8").match(
   /\[workspace\.package\][^[]*?version\s*=\s*"([^"]+)"/,

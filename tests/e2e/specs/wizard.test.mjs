@@ -3,14 +3,25 @@
 // followed to RUNNING, a sold-out type refused, and each step in both languages.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { click, invoke, screenshot, selectValue, textOf, typeInto, useApp } from "../lib/harness.mjs";
+import {
+  click,
+  invoke,
+  screenshot,
+  selectValue,
+  textOf,
+  typeInto,
+  useApp,
+} from "../lib/harness.mjs";
 
 async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
 }
 
 async function checkedValue(browser, name) {
-  return browser.execute((n) => document.querySelector(`input[name="${n}"]:checked`)?.value ?? "", name);
+  return browser.execute(
+    (n) => document.querySelector(`input[name="${n}"]:checked`)?.value ?? "",
+    name,
+  );
 }
 
 async function inputValue(browser, id) {
