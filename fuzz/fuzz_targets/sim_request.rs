@@ -15,49 +15,8 @@ use serde_json::{Map, Number, Value};
 use std::sync::{Mutex, OnceLock};
 use tokio::runtime::Runtime;
 
-const CVM: &[&str] = &[
-    "DescribeRegions",
-    "DescribeZones",
-    "DescribeImages",
-    "DescribeInstanceTypeConfigs",
-    "DescribeZoneInstanceConfigInfos",
-    "DescribeInstances",
-    "DescribeInstancesStatus",
-    "RunInstances",
-    "InquiryPriceRunInstances",
-    "StartInstances",
-    "StopInstances",
-    "RebootInstances",
-    "TerminateInstances",
-    "ResetInstancesType",
-    "InquiryPriceResetInstancesType",
-    "ResetInstancesInternetMaxBandwidth",
-    "InquiryPriceResetInstancesInternetMaxBandwidth",
-    "ModifyInstancesChargeType",
-    "InquiryPriceModifyInstancesChargeType",
-    "RenewInstances",
-    "InquiryPriceRenewInstances",
-    "ModifyInstancesRenewFlag",
-    "ModifyInstancesAttribute",
-    "ResetInstancesPassword",
-    "DescribeKeyPairs",
-    "CreateKeyPair",
-    "ImportKeyPair",
-    "DeleteKeyPairs",
-    "AssociateSecurityGroups",
-    "DescribeInstancesModification",
-];
-const VPC: &[&str] = &[
-    "DescribeVpcs",
-    "DescribeSubnets",
-    "DescribeSecurityGroups",
-    "DescribeSecurityGroupPolicies",
-    "AllocateAddresses",
-    "DescribeAddresses",
-    "AssociateAddress",
-    "DisassociateAddress",
-    "ReleaseAddresses",
-];
+// The sim's own routing tables, so every action it serves (new ones included) is fuzzed.
+use cvm_sim::{CVM_ACTIONS as CVM, VPC_ACTIONS as VPC};
 /// Parameter names and values the actions know, so the fuzzer gets past "unknown parameter".
 const KEYS: &[&str] = &[
     "InstanceIds",
@@ -107,6 +66,20 @@ const KEYS: &[&str] = &[
     "AddressCount",
     "InstanceId",
     "DisableApiTermination",
+    "ImageName",
+    "ImageIds",
+    "ForcePoweroff",
+    "LaunchTemplateName",
+    "LaunchTemplateData",
+    "LaunchTemplateId",
+    "LaunchTemplateIds",
+    "LaunchTemplateVersion",
+    "LaunchTemplate",
+    "GroupName",
+    "GroupDescription",
+    "SecurityGroupPolicySet",
+    "Ingress",
+    "Egress",
     "UserName",
     "ForceReboot",
 ];

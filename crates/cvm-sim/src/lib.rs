@@ -33,6 +33,7 @@ mod vpc;
 mod vpc_sg;
 pub mod world;
 
+pub use actions::{CVM_ACTIONS, VPC_ACTIONS};
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use limits::RateLimit;
 pub use server::{SimHandle, StartError, start};
