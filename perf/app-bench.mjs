@@ -2,7 +2,7 @@
 // (tauri-driver → WebKitWebDriver), side by side in one run. Started by `scripts/perf app`,
 // which builds both binaries and provides Xvfb, a private D-Bus session and a keyring.
 //
-//   node perf/app-bench.mjs --app BIN --bare BIN --world WORLD.json --out DIR [--runs N]
+//   node perf/app-bench.mjs --app BIN --bare BIN --world WORLD.json --out DIR [--runs N] [--only filter]
 //
 // Every launch goes through a small wrapper script (the WebDriver session's "binary") that
 // gives the app fresh XDG config/data/cache folders, records its pid and execs it, so the
@@ -34,7 +34,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { remote } = await import(
-  pathToFileURL(createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio")).href
+  pathToFileURL(
+    createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio"),
+  ).href
 );
 
 const opts = Object.fromEntries(
@@ -57,9 +59,12 @@ const work = mkdtempSync(join(tmpdir(), "cvm-perf-app-"));
 const results = { runs: RUNS };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+  [...xs].sort((a, b) => a - b)[
+    Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)
+  ];
 const log = (...a) => console.error("app-bench:", ...a);
 
 function freePort() {
@@ -113,7 +118,9 @@ function treeMemory(pid) {
       rss += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
       names.push(status.match(/Name:\s+(\S+)/)?.[1]);
       pss += Number(
-        readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/)?.[1] ?? 0,
+        readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(
+          /Pss:\s+(\d+)/,
+        )?.[1] ?? 0,
       );
     } catch {
       /* gone */
@@ -137,7 +144,8 @@ async function startDriver() {
       stdio: ["ignore", logFd, logFd],
     },
   );
-  for (let i = 0; i < 300 && !(await portOpen(driverPort)); i++) await sleep(50);
+  for (let i = 0; i < 300 && !(await portOpen(driverPort)); i++)
+    await sleep(50);
 }
 
 let launchNo = 0;
@@ -166,7 +174,11 @@ function prepare(bin, { world = false, budget = null } = {}) {
     };
     writeFileSync(
       join(config, "profiles.json"),
-      JSON.stringify({ schemaVersion: 1, activeProfile: "sandbox", profiles: [profile] }),
+      JSON.stringify({
+        schemaVersion: 1,
+        activeProfile: "sandbox",
+        profiles: [profile],
+      }),
     );
   }
   const pidFile = join(dir, "pid");
@@ -230,13 +242,14 @@ function waitInPage(browser, kind, n = 0, timeoutMs = 170000) {
     (kind, n, timeoutMs, done) => {
       const test = () => {
         if (kind === "bare") return !!document.getElementById("ready");
-        if (kind === "rows") return !!document.querySelector('[data-testid^="row-ins-"]');
+        if (kind === "rows")
+          return !!document.querySelector('[data-testid^="row-ins-"]');
         // "all": the count reads "N of N instances" (not "Loading … of N…").
         const el = document.querySelector('[data-testid="instance-count"]');
         if (!el || /…|\.\.\./.test(el.textContent)) return false;
-        const nums = (el.textContent.replace(/[,.\u00a0\u202f]/g, "").match(/\d+/g) || []).map(
-          Number,
-        );
+        const nums = (
+          el.textContent.replace(/[,.\u00a0\u202f]/g, "").match(/\d+/g) || []
+        ).map(Number);
         return nums.length >= 2 && nums[0] === n && nums[1] === n;
       };
       const start = performance.now();
@@ -264,7 +277,11 @@ function paintedAt(browser) {
   return browser.execute(() => {
     const fcp = performance.getEntriesByName("first-contentful-paint")[0];
     const nav = performance.getEntriesByType("navigation")[0];
-    const t = fcp?.startTime ?? nav?.loadEventEnd ?? nav?.domContentLoadedEventEnd ?? null;
+    const t =
+      fcp?.startTime ??
+      nav?.loadEventEnd ??
+      nav?.domContentLoadedEventEnd ??
+      null;
     return t == null ? null : performance.timeOrigin + t;
   });
 }
@@ -311,24 +328,38 @@ async function filterLatency(browser) {
   await input.waitForExist({ timeout: 10000 });
   await input.click();
   await browser.execute(() => {
-    // Per keystroke: from keydown to the end of the first frame after the input event
-    // (painted), and to the moment React's update reached the DOM (the input handler
-    // runs synchronously, so that is the end of the input event's dispatch).
+    // Per keystroke: from keydown to the end of the first frame in which the rows shown
+    // answer the new filter text (the count's data-filter follows the table's deferred
+    // filter), and to the moment React's synchronous update reached the DOM.
     window.__perf = { samples: [], dom: [] };
     let key = null;
+    const count = () =>
+      document.querySelector('[data-testid="instance-count"]');
     addEventListener("keydown", (e) => (key = e.timeStamp), true);
     addEventListener(
       "input",
       (e) => {
         const start = key ?? e.timeStamp;
+        const want = e.target.value;
         key = null;
         // Runs after React's own input listener (bubble phase on window, last).
-        addEventListener("input", () => window.__perf.dom.push(performance.now() - start), {
-          once: true,
-        });
-        requestAnimationFrame(() =>
-          setTimeout(() => window.__perf.samples.push(performance.now() - start), 0),
+        addEventListener(
+          "input",
+          () => window.__perf.dom.push(performance.now() - start),
+          {
+            once: true,
+          },
         );
+        const check = () => {
+          if (e.target.value !== want) return; // a later keystroke took over
+          if (count()?.dataset.filter === want)
+            setTimeout(
+              () => window.__perf.samples.push(performance.now() - start),
+              0,
+            );
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
       },
       true,
     );
@@ -364,9 +395,11 @@ async function filterLatency(browser) {
 // ---- the run -----------------------------------------------------------------------------
 await startDriver();
 try {
+  // --only filter: the 10,000-row listing and filtering alone (no cold starts, no seed).
+  const ONLY_FILTER = opts.only === "filter";
   // Cold start and idle memory, alternating so load drifts hit both alike.
   const cold = { app: [], "app-returning": [], bare: [] };
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < (ONLY_FILTER ? 0 : RUNS); i++) {
     for (const kind of ["bare", "app", "app-returning"]) {
       const r = await coldStart(kind);
       cold[kind].push(r);
@@ -376,7 +409,7 @@ try {
     }
   }
   results.cold = {};
-  for (const kind of ["app", "app-returning", "bare"]) {
+  for (const kind of ONLY_FILTER ? [] : ["app", "app-returning", "bare"]) {
     results.cold[kind] = {
       medianMs: median(cold[kind].map((r) => r.ms)),
       minMs: Math.min(...cold[kind].map((r) => r.ms)),
@@ -396,7 +429,9 @@ try {
     );
     await sleep(3000);
     out.memory = treeMemory(s.pid);
-    log(`memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
+    log(
+      `memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
+    );
     out.filter = await filterLatency(s.browser);
     log(
       `filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
@@ -405,7 +440,7 @@ try {
     await close(s);
   }
   // And under `seed` (a minute, by design).
-  {
+  if (!ONLY_FILTER) {
     const { s, out } = await listing("seed");
     log(
       `listing (seed): first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,

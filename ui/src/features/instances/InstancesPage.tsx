@@ -317,7 +317,12 @@ export function InstancesPage() {
           <RefreshCw aria-hidden size={14} className={listing.loading ? "spin" : undefined} />
           {t("instances.refresh")}
         </button>
-        <span className="muted small" data-testid="instance-count">
+        {/* data-filter: the filter text the shown rows answer (they follow typing deferred). */}
+        <span
+          className="muted small"
+          data-testid="instance-count"
+          data-filter={deferredFilters.text}
+        >
           {listing.loading
             ? t("instances.loading", { loaded: listing.rows.length, total: listing.total })
             : t("instances.count", { shown: shown.length, total: listing.rows.length })}
