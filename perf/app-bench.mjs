@@ -34,9 +34,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { remote } = await import(
-  pathToFileURL(
-    createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio"),
-  ).href
+  pathToFileURL(createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio")).href
 );
 
 const opts = Object.fromEntries(
@@ -59,12 +57,9 @@ const work = mkdtempSync(join(tmpdir(), "cvm-perf-app-"));
 const results = { runs: RUNS };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) =>
-  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[
-    Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)
-  ];
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const log = (...a) => console.error("app-bench:", ...a);
 
 function freePort() {
@@ -118,9 +113,7 @@ function treeMemory(pid) {
       rss += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
       names.push(status.match(/Name:\s+(\S+)/)?.[1]);
       pss += Number(
-        readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(
-          /Pss:\s+(\d+)/,
-        )?.[1] ?? 0,
+        readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/)?.[1] ?? 0,
       );
     } catch {
       /* gone */
@@ -144,8 +137,7 @@ async function startDriver() {
       stdio: ["ignore", logFd, logFd],
     },
   );
-  for (let i = 0; i < 300 && !(await portOpen(driverPort)); i++)
-    await sleep(50);
+  for (let i = 0; i < 300 && !(await portOpen(driverPort)); i++) await sleep(50);
 }
 
 let launchNo = 0;
@@ -242,14 +234,13 @@ function waitInPage(browser, kind, n = 0, timeoutMs = 170000) {
     (kind, n, timeoutMs, done) => {
       const test = () => {
         if (kind === "bare") return !!document.getElementById("ready");
-        if (kind === "rows")
-          return !!document.querySelector('[data-testid^="row-ins-"]');
+        if (kind === "rows") return !!document.querySelector('[data-testid^="row-ins-"]');
         // "all": the count reads "N of N instances" (not "Loading … of N…").
         const el = document.querySelector('[data-testid="instance-count"]');
         if (!el || /…|\.\.\./.test(el.textContent)) return false;
-        const nums = (
-          el.textContent.replace(/[,.\u00a0\u202f]/g, "").match(/\d+/g) || []
-        ).map(Number);
+        const nums = (el.textContent.replace(/[,.\u00a0\u202f]/g, "").match(/\d+/g) || []).map(
+          Number,
+        );
         return nums.length >= 2 && nums[0] === n && nums[1] === n;
       };
       const start = performance.now();
@@ -277,11 +268,7 @@ function paintedAt(browser) {
   return browser.execute(() => {
     const fcp = performance.getEntriesByName("first-contentful-paint")[0];
     const nav = performance.getEntriesByType("navigation")[0];
-    const t =
-      fcp?.startTime ??
-      nav?.loadEventEnd ??
-      nav?.domContentLoadedEventEnd ??
-      null;
+    const t = fcp?.startTime ?? nav?.loadEventEnd ?? nav?.domContentLoadedEventEnd ?? null;
     return t == null ? null : performance.timeOrigin + t;
   });
 }
@@ -333,8 +320,7 @@ async function filterLatency(browser) {
     // filter), and to the moment React's synchronous update reached the DOM.
     window.__perf = { samples: [], dom: [] };
     let key = null;
-    const count = () =>
-      document.querySelector('[data-testid="instance-count"]');
+    const count = () => document.querySelector('[data-testid="instance-count"]');
     addEventListener("keydown", (e) => (key = e.timeStamp), true);
     addEventListener(
       "input",
@@ -343,23 +329,16 @@ async function filterLatency(browser) {
         const want = e.target.value;
         key = null;
         // Runs after React's own input listener (bubble phase on window, last).
-        addEventListener(
-          "input",
-          () => window.__perf.dom.push(performance.now() - start),
-          {
-            once: true,
-          },
-        );
+        addEventListener("input", () => window.__perf.dom.push(performance.now() - start), {
+          once: true,
+        });
         const check = () => {
           if (e.target.value !== want) return; // a later keystroke took over
           // A front end without data-filter renders the filter synchronously: the first
           // frame after the input event is the answer.
           const shows = count()?.dataset.filter;
           if (shows === undefined || shows === want)
-            setTimeout(
-              () => window.__perf.samples.push(performance.now() - start),
-              0,
-            );
+            setTimeout(() => window.__perf.samples.push(performance.now() - start), 0);
           else requestAnimationFrame(check);
         };
         requestAnimationFrame(check);
@@ -432,9 +411,7 @@ try {
     );
     await sleep(3000);
     out.memory = treeMemory(s.pid);
-    log(
-      `memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
-    );
+    log(`memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
     out.filter = await filterLatency(s.browser);
     log(
       `filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
