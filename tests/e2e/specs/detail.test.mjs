@@ -307,6 +307,8 @@ describe("instance detail, command palette and live failures", () => {
     await typeInto(b, "palette-input", "Sandbox");
     await click(b, "palette-profile-sandbox");
     await listed(b);
+    // The run shares one HOME: later specs expect only the Sandbox profile.
+    assert.ok((await invoke(b, "delete_profile", { id: faulty.id })).ok);
   });
 
   it("shows the detail view and the palette in Simplified Chinese, dark theme", async () => {

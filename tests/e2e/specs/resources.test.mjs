@@ -392,8 +392,10 @@ describe("resources", () => {
     await waitText(app.browser, "sg-ingress", /443/);
 
     const target = await app.browser.execute(() => {
+      // A seeded Sandbox instance: other specs in the same run leave their own behind.
       const s = document.querySelector('[data-testid="sg-bind-target"]');
-      return s && s.options.length > 1 ? s.options[1].value : null;
+      const seeded = [...(s?.options ?? [])].find((o) => o.value && !/e2e/.test(o.text));
+      return seeded ? seeded.value : null;
     });
     assert.ok(target, "an instance to bind");
     await selectValue(app.browser, "sg-bind-target", target);
