@@ -194,10 +194,43 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
           <FlagPicker value={flag} onChange={setFlag} disabled={settled} />
         </div>
       )}
+      <PricedChange
+        quote={quote}
+        change={change}
+        count={ids.length}
+        confirm={t("billing.toPrepaid.confirm", { price: money(quote.data?.discountPrice) })}
+        onClose={props.onClose}
+      />
+    </Shell>
+  );
+}
+
+/**
+ * The priced part every paid change shares: the quote (or why there is none), the
+ * outcome, and Cancel / "Pay … and change", enabled only at a fresh quote.
+ */
+function PricedChange(props: {
+  quote: { data?: BillingQuote; isFetching: boolean; error: unknown };
+  change: {
+    data?: ActionReport;
+    error: unknown;
+    isPending: boolean;
+    isSuccess: boolean;
+    mutate: () => void;
+  };
+  count: number;
+  confirm: string;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { quote, change } = props;
+  const settled = change.isSuccess;
+  return (
+    <>
       {quote.isFetching && <p className="muted">{t("billing.pricing")}</p>}
-      {quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
-      {quote.data && !quote.isFetching && <Quote q={quote.data} n={ids.length} />}
-      {change.error && <ErrorBox title={t("billing.failed")} error={change.error} />}
+      {!!quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
+      {quote.data && !quote.isFetching && <Quote q={quote.data} n={props.count} />}
+      {!!change.error && <ErrorBox title={t("billing.failed")} error={change.error} />}
       {change.data && <Report report={change.data} />}
       <div className="bl-actions">
         <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
@@ -208,16 +241,14 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
             type="button"
             className="btn primary"
             data-testid="bl-confirm"
-            disabled={!quote.data || quote.isFetching || change.isPending || ids.length === 0}
+            disabled={!quote.data || quote.isFetching || change.isPending || props.count === 0}
             onClick={() => change.mutate()}
           >
-            {change.isPending
-              ? t("billing.working")
-              : t("billing.toPrepaid.confirm", { price: money(quote.data?.discountPrice) })}
+            {change.isPending ? t("billing.working") : props.confirm}
           </button>
         )}
       </div>
-    </Shell>
+    </>
   );
 }
 
@@ -252,29 +283,13 @@ export function RenewDialog(props: BillingDialogProps) {
           <PeriodPicker value={period} onChange={setPeriod} disabled={settled} />
         </div>
       )}
-      {quote.isFetching && <p className="muted">{t("billing.pricing")}</p>}
-      {quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
-      {quote.data && !quote.isFetching && <Quote q={quote.data} n={ids.length} />}
-      {renew.error && <ErrorBox title={t("billing.failed")} error={renew.error} />}
-      {renew.data && <Report report={renew.data} />}
-      <div className="bl-actions">
-        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
-          {settled ? t("billing.close") : t("billing.cancel")}
-        </button>
-        {!settled && (
-          <button
-            type="button"
-            className="btn primary"
-            data-testid="bl-confirm"
-            disabled={!quote.data || quote.isFetching || renew.isPending || ids.length === 0}
-            onClick={() => renew.mutate()}
-          >
-            {renew.isPending
-              ? t("billing.working")
-              : t("billing.renew.confirm", { price: money(quote.data?.discountPrice) })}
-          </button>
-        )}
-      </div>
+      <PricedChange
+        quote={quote}
+        change={renew}
+        count={ids.length}
+        confirm={t("billing.renew.confirm", { price: money(quote.data?.discountPrice) })}
+        onClose={props.onClose}
+      />
     </Shell>
   );
 }
