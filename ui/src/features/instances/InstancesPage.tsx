@@ -25,7 +25,7 @@ import {
   availability,
   byRegion,
   loadHiddenColumns,
-  matches,
+  matcher,
   saveHiddenColumns,
   type ActionKind,
   type ColumnId,
@@ -74,7 +74,7 @@ export function InstancesPage() {
   const [columnsOpen, setColumnsOpen] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
   const [exportError, setExportError] = useState<unknown>(null);
-  const sortedRef = useRef<InstanceView[]>([]);
+  const sortedRef = useRef<(() => InstanceView[]) | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<Exclude<ActionKind, "start"> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -108,10 +108,7 @@ export function InstancesPage() {
   const [now] = useState(() => Date.now());
   // Typing stays responsive: the table follows the filter as a deferred (interruptible) render.
   const deferredFilters = useDeferredValue(filters);
-  const visible = useCallback(
-    (i: InstanceView) => matches(i, deferredFilters, now),
-    [deferredFilters, now],
-  );
+  const visible = useMemo(() => matcher(deferredFilters, now), [deferredFilters, now]);
   const shown = useMemo(() => listing.rows.filter(visible), [listing.rows, visible]);
   // Zone names (with availability) from DescribeZones for one region; the rows' zones otherwise.
   const zoneOptions = useMemo(() => {
@@ -177,7 +174,8 @@ export function InstancesPage() {
     setExported(null);
     setExportError(null);
     try {
-      const rows = sortedRef.current.length === shown.length ? sortedRef.current : shown;
+      const sorted = sortedRef.current?.() ?? [];
+      const rows = sorted.length === shown.length ? sorted : shown;
       const path = await listBackend.exportInstances(format, rows, t("instances.export.title"));
       if (path) setExported(path);
     } catch (e) {
@@ -236,22 +234,29 @@ export function InstancesPage() {
     }
   };
 
-  const toggle = (id: string) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
-  const toggleAll = (ids: string[], on: boolean) =>
-    setSelected((s) => {
-      const n = new Set(s);
-      for (const id of ids) {
-        if (on) n.add(id);
-        else n.delete(id);
-      }
-      return n;
-    });
+  // Stable, so the memoised table does not re-render for the page's own state changes.
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((s) => {
+        const n = new Set(s);
+        if (n.has(id)) n.delete(id);
+        else n.add(id);
+        return n;
+      }),
+    [],
+  );
+  const toggleAll = useCallback(
+    (ids: string[], on: boolean) =>
+      setSelected((s) => {
+        const n = new Set(s);
+        for (const id of ids) {
+          if (on) n.add(id);
+          else n.delete(id);
+        }
+        return n;
+      }),
+    [],
+  );
 
   const reasonText = (a: ActionKind) => {
     const av = availability(a, selectedRows, profile?.locked ?? false);
