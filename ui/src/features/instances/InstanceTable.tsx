@@ -2,6 +2,7 @@ import { memo, useEffect, useMemo, useRef, useState, type RefObject } from "reac
 import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import {
+  FlexRender,
   createColumnHelper,
   createSortedRowModel,
   rowSortingFeature,
@@ -68,6 +69,63 @@ export function ExpiryCell(props: { row: InstanceView; now: number }) {
 
 const ROW_HEIGHT = 44;
 
+type TableRowData = ReturnType<
+  ReturnType<typeof useTable<typeof features, InstanceView>>["getRowModel"]
+>["rows"][number];
+
+/**
+ * One row. Memoised: a keystroke or a selection re-renders only the rows whose
+ * instance, place or selection changed. `columns` is passed so a column change renders.
+ */
+const TableRow = memo(function TableRow(props: {
+  row: TableRowData;
+  top: number;
+  on: boolean;
+  grid: string;
+  columns: unknown;
+  onToggle: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { row, on, onToggle } = props;
+  const id = row.original.id;
+  return (
+    <div
+      role="row"
+      className={`itable-row${on ? " selected" : ""}`}
+      data-testid={`row-${id}`}
+      data-state={row.original.state}
+      data-charge={row.original.chargeType}
+      data-region={row.original.region}
+      data-protected={row.original.disableApiTermination}
+      aria-selected={on}
+      style={{
+        gridTemplateColumns: props.grid,
+        transform: `translateY(${props.top}px)`,
+        height: ROW_HEIGHT,
+      }}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest("input,button,.selectable")) return;
+        onToggle(id);
+      }}
+    >
+      <div className="itable-cell itable-check" role="cell">
+        <input
+          type="checkbox"
+          aria-label={t("instances.select", { id })}
+          data-testid={`select-${id}`}
+          checked={on}
+          onChange={() => onToggle(id)}
+        />
+      </div>
+      {row.getAllCells().map((c) => (
+        <div key={c.column.id} role="cell" className={`itable-cell col-${c.column.id}`}>
+          <FlexRender cell={c} />
+        </div>
+      ))}
+    </div>
+  );
+});
+
 /** Grid track of each column (the grid follows the columns shown). */
 const WIDTH: Record<string, string> = {
   name: "minmax(200px, 1.6fr)",
@@ -93,8 +151,8 @@ const WIDTH: Record<string, string> = {
 export const InstanceTable = memo(function InstanceTable(props: {
   /** Every listed row: the table sorts these once per listing and sort order. */
   rows: InstanceView[];
-  /** The local filter: applied to the sorted rows, so a keystroke never re-sorts. */
-  visible?: (r: InstanceView) => boolean;
+  /** The rows the local filter lets through (a subset of `rows`, any order). */
+  shown?: readonly InstanceView[];
   selected: Set<string>;
   onToggle: (id: string) => void;
   onToggleAll: (ids: string[], on: boolean) => void;
@@ -231,18 +289,30 @@ export const InstanceTable = memo(function InstanceTable(props: {
     onSortingChange: setSorting,
   });
   const sortedAll = table.getRowModel().rows;
-  const visible = props.visible;
-  const rows = useMemo(
-    () => (visible ? sortedAll.filter((r) => visible(r.original)) : sortedAll),
-    [sortedAll, visible],
-  );
+  // Each row's place in the sort, once per listing and sort order: a keystroke then puts
+  // the matches in order by marking their places, never re-sorting.
+  const place = useMemo(() => {
+    const m = new Map<InstanceView, number>();
+    sortedAll.forEach((r, i) => m.set(r.original, i));
+    return m;
+  }, [sortedAll]);
+  const shown = props.shown;
+  const rows = useMemo(() => {
+    if (!shown || shown.length === sortedAll.length) return sortedAll;
+    const marked = new Uint8Array(sortedAll.length);
+    for (const r of shown) {
+      const i = place.get(r);
+      if (i !== undefined) marked[i] = 1;
+    }
+    return sortedAll.filter((_, i) => marked[i] === 1);
+  }, [sortedAll, place, shown]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is mutable by design
   const virtual = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
+    overscan: 3,
     initialRect: { width: 1200, height: 600 },
   });
   const grid = {
@@ -305,40 +375,18 @@ export const InstanceTable = memo(function InstanceTable(props: {
           {virtual.getVirtualItems().map((v) => {
             const row = rows[v.index];
             if (!row) return null;
-            const id = row.original.id;
-            const on = props.selected.has(id);
             return (
-              <div
-                key={id}
-                role="row"
-                className={`itable-row${on ? " selected" : ""}`}
-                data-testid={`row-${id}`}
-                data-state={row.original.state}
-                data-charge={row.original.chargeType}
-                data-region={row.original.region}
-                data-protected={row.original.disableApiTermination}
-                aria-selected={on}
-                style={{ ...grid, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                onClick={(e) => {
-                  if ((e.target as HTMLElement).closest("input,button,.selectable")) return;
-                  props.onToggle(id);
-                }}
-              >
-                <div className="itable-cell itable-check" role="cell">
-                  <input
-                    type="checkbox"
-                    aria-label={t("instances.select", { id })}
-                    data-testid={`select-${id}`}
-                    checked={on}
-                    onChange={() => props.onToggle(id)}
-                  />
-                </div>
-                {row.getAllCells().map((c) => (
-                  <div key={c.id} role="cell" className={`itable-cell col-${c.column.id}`}>
-                    <table.FlexRender cell={c} />
-                  </div>
-                ))}
-              </div>
+              // Keyed by place, not instance: when the filter changes which instance sits
+              // at a place, React updates that row's text instead of rebuilding it.
+              <TableRow
+                key={v.index}
+                row={row}
+                top={v.start}
+                on={props.selected.has(row.original.id)}
+                grid={grid.gridTemplateColumns}
+                columns={columns}
+                onToggle={props.onToggle}
+              />
             );
           })}
         </div>

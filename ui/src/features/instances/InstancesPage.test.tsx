@@ -8,7 +8,14 @@ import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import i18n from "../../i18n";
 import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from "../../backend";
 import { InstancesPage, mergeReports } from "./InstancesPage";
-import { NO_FILTERS, availability, byRegion, expiryInfo, matches as matchesF } from "./states";
+import {
+  NO_FILTERS,
+  NarrowingFilter,
+  availability,
+  byRegion,
+  expiryInfo,
+  matches as matchesF,
+} from "./states";
 import { mergeRows } from "./useInstances";
 import { naturalKey } from "./InstanceTable";
 const matches = (i: InstanceView, text: string, state: string) =>
@@ -394,6 +401,27 @@ describe("the list's pure logic", () => {
     expect(matches(a, "ins-aaaaaaa1", "")).toBe(true);
     // "1" ends the name and "ins" starts the id: no match spans the two.
     expect(matches(a, "1ins", "")).toBe(false);
+  });
+  it("narrows as the user types and always answers what a full filter answers", () => {
+    const rows = ["web-1", "web-2", "webapp-3", "db-4", "Web-Prod-5", "cache-6"].map((n, i) =>
+      inst(`ins-0000000${i}`, n, i % 2 ? "RUNNING" : "STOPPED"),
+    );
+    const full = (text: string, state = "") =>
+      rows.filter((i) => matchesF(i, { ...NO_FILTERS, text, state }, 0));
+    const f = new NarrowingFilter();
+    // Typing forward, deleting back, and typing something that does not extend the text.
+    for (const text of ["w", "we", "web", "web-", "web-p", "web-", "we", "", "db", "d", "x"]) {
+      expect(f.apply(rows, { ...NO_FILTERS, text }, 0)).toEqual(full(text));
+    }
+    // An answer given before is the same array (reused, not filtered again).
+    const web = f.apply(rows, { ...NO_FILTERS, text: "web" }, 0);
+    expect(f.apply(rows, { ...NO_FILTERS, text: "web" }, 0)).toBe(web);
+    // Another state filter, or another list, starts over.
+    expect(f.apply(rows, { ...NO_FILTERS, text: "web", state: "RUNNING" }, 0)).toEqual(
+      full("web", "RUNNING"),
+    );
+    const fewer = rows.slice(0, 2);
+    expect(f.apply(fewer, { ...NO_FILTERS, text: "web" }, 0)).toEqual(fewer);
   });
   it("sorts digit runs by value (IPs and names), comparing plain keys", () => {
     expect(["web-10", "web-2", "Web-1"].map(naturalKey).sort()).toEqual(

@@ -115,6 +115,40 @@ export function matcher(f: Filters, now: number): (i: InstanceView) => boolean {
   };
 }
 
+/**
+ * Filters a list as the user types, narrowing the last answers instead of testing every
+ * row again: a row that contains "web-p" also contains "web-", so typing forward only
+ * re-tests the previous matches, and deleting back to an earlier text reuses its answer.
+ * Answers are kept for one list and one set of the other filters (any change starts
+ * over), at most `limit` texts.
+ */
+export class NarrowingFilter {
+  private rows: readonly InstanceView[] | null = null;
+  private key = "";
+  private byText = new Map<string, InstanceView[]>();
+
+  constructor(private readonly limit = 64) {}
+
+  apply(rows: readonly InstanceView[], f: Filters, now: number): InstanceView[] {
+    const key = `${f.state}\u0000${f.zone}\u0000${f.billing}\u0000${f.expiring}\u0000${now}`;
+    if (rows !== this.rows || key !== this.key || this.byText.size >= this.limit) {
+      this.rows = rows;
+      this.key = key;
+      this.byText.clear();
+    }
+    const q = f.text.trim().toLowerCase();
+    const known = this.byText.get(q);
+    if (known) return known;
+    // The narrowest earlier answer whose text is part of this one.
+    let base: readonly InstanceView[] = rows;
+    for (const [text, answer] of this.byText)
+      if (q.includes(text) && answer.length < base.length) base = answer;
+    const answer = base.filter(matcher(f, now));
+    this.byText.set(q, answer);
+    return answer;
+  }
+}
+
 const haystacks = new WeakMap<InstanceView, string>();
 
 /**
