@@ -142,7 +142,7 @@ async function startDriver() {
 
 let launchNo = 0;
 /** A fresh XDG home, optionally seeded; returns { dir, pidFile, wrapper }. */
-function prepare(bin, { world = false, budget = null } = {}) {
+function prepare(bin, { world = false, budget = null, env = "" } = {}) {
   const dir = join(work, `launch-${++launchNo}`);
   const data = join(dir, "data", IDENT);
   const config = join(dir, "config", IDENT);
@@ -178,7 +178,7 @@ function prepare(bin, { world = false, budget = null } = {}) {
   writeFileSync(
     wrapper,
     `#!/bin/sh
-export XDG_CONFIG_HOME='${dir}/config' XDG_DATA_HOME='${dir}/data' XDG_CACHE_HOME='${dir}/cache'
+export XDG_CONFIG_HOME='${dir}/config' XDG_DATA_HOME='${dir}/data' XDG_CACHE_HOME='${dir}/cache' ${env}
 echo $$ > '${pidFile}'
 exec '${bin}' "$@"
 `,
@@ -275,15 +275,18 @@ function paintedAt(browser) {
 
 // ---- the measurements --------------------------------------------------------------------
 // "app": a first start (no profiles.json yet); "app-returning": profiles.json exists,
-// as on every later start.
+// as on every later start. "bare-nocomp": the bare window with the WebKit setting the app
+// picks for itself on a machine without a GPU (src-tauri/src/platform.rs), i.e. the bare
+// window at its best here.
+const isBare = (kind) => kind.startsWith("bare");
 async function coldStart(kind) {
-  const launch = prepare(
-    kind === "bare" ? BARE : APP,
-    kind === "app-returning" ? { budget: "current" } : {},
-  );
+  const launch = prepare(isBare(kind) ? BARE : APP, {
+    budget: kind === "app-returning" ? "current" : null,
+    env: kind === "bare-nocomp" ? "WEBKIT_DISABLE_COMPOSITING_MODE=1" : "",
+  });
   const s = await open(launch);
   let ready;
-  if (kind !== "bare") {
+  if (!isBare(kind)) {
     const r = await waitInPage(s.browser, "rows");
     ready = r.already ? ((await paintedAt(s.browser)) ?? r.at) : r.at;
   } else {
@@ -380,9 +383,9 @@ try {
   // --only filter: the 10,000-row listing and filtering alone (no cold starts, no seed).
   const ONLY_FILTER = opts.only === "filter";
   // Cold start and idle memory, alternating so load drifts hit both alike.
-  const cold = { app: [], "app-returning": [], bare: [] };
+  const cold = { app: [], "app-returning": [], bare: [], "bare-nocomp": [] };
   for (let i = 0; i < (ONLY_FILTER ? 0 : RUNS); i++) {
-    for (const kind of ["bare", "app", "app-returning"]) {
+    for (const kind of ["bare", "app", "app-returning", "bare-nocomp"]) {
       const r = await coldStart(kind);
       cold[kind].push(r);
       log(
@@ -391,7 +394,7 @@ try {
     }
   }
   results.cold = {};
-  for (const kind of ONLY_FILTER ? [] : ["app", "app-returning", "bare"]) {
+  for (const kind of ONLY_FILTER ? [] : ["app", "app-returning", "bare", "bare-nocomp"]) {
     results.cold[kind] = {
       medianMs: median(cold[kind].map((r) => r.ms)),
       minMs: Math.min(...cold[kind].map((r) => r.ms)),

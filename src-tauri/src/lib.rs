@@ -159,6 +159,12 @@ pub fn run() {
                 if let Err(e) = state.sandbox().await {
                     tracing::error!(code = %e.code, "Sandbox: {}", e.message);
                 }
+                // The first screen lists the active profile: build its client (TLS roots,
+                // keyring read) while the web view is still loading, not after it asks.
+                let active = state.active_profile();
+                if let Err(e) = state.client(&active).await {
+                    tracing::debug!(code = %e.code, "client warm-up: {}", e.message);
+                }
                 // Finish launches a crash or exit interrupted (same ClientToken: no
                 // second purchase).
                 wizard::launch::resume_pending(&state.launches, |id| {

@@ -1,18 +1,37 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Shell } from "./features/shell/Shell";
-import { AboutPage } from "./features/about/AboutPage";
-import { ActivityPage } from "./features/activity/ActivityPage";
 import { InstancesPage } from "./features/instances/InstancesPage";
-import { ProfilesPage } from "./features/profiles/ProfilesPage";
-import { ResourcesPage } from "./features/resources/ResourcesPage";
-import { SettingsPage } from "./features/settings/SettingsPage";
-import { WizardPage } from "./features/wizard/WizardPage";
 import { onOpenWizard } from "./features/wizard/prefill";
-import { CostPage } from "./features/cost/CostPage";
-import { DetailPage } from "./features/detail/DetailPage";
 import { Palette } from "./features/palette/Palette";
 import { navigate, useNavigation } from "./features/palette/registry";
+
+// The first screen (the instance list) is in the main bundle; every other page loads on
+// first visit, so a cold start parses and runs only what it shows.
+const DetailPage = lazy(() =>
+  import("./features/detail/DetailPage").then((m) => ({ default: m.DetailPage })),
+);
+const CostPage = lazy(() =>
+  import("./features/cost/CostPage").then((m) => ({ default: m.CostPage })),
+);
+const WizardPage = lazy(() =>
+  import("./features/wizard/WizardPage").then((m) => ({ default: m.WizardPage })),
+);
+const SettingsPage = lazy(() =>
+  import("./features/settings/SettingsPage").then((m) => ({ default: m.SettingsPage })),
+);
+const ResourcesPage = lazy(() =>
+  import("./features/resources/ResourcesPage").then((m) => ({ default: m.ResourcesPage })),
+);
+const ProfilesPage = lazy(() =>
+  import("./features/profiles/ProfilesPage").then((m) => ({ default: m.ProfilesPage })),
+);
+const ActivityPage = lazy(() =>
+  import("./features/activity/ActivityPage").then((m) => ({ default: m.ActivityPage })),
+);
+const AboutPage = lazy(() =>
+  import("./features/about/AboutPage").then((m) => ({ default: m.AboutPage })),
+);
 
 // The backend owns retries (within the rate budget): the UI never retries on its own.
 function newQueryClient() {
@@ -38,14 +57,16 @@ function Pages() {
     <Shell page={page} onNavigate={navigate}>
       <Palette />
       {page === "instances" && <InstancesPage />}
-      {page === "create" && <WizardPage />}
-      {page === "cost" && <CostPage />}
-      {page === "resources" && <ResourcesPage />}
-      {page === "activity" && <ActivityPage />}
-      {page === "profiles" && <ProfilesPage />}
-      {page === "settings" && <SettingsPage />}
-      {page === "overview" && <AboutPage />}
-      {page === "detail" && <DetailPage target={detail} />}
+      <Suspense fallback={null}>
+        {page === "create" && <WizardPage />}
+        {page === "cost" && <CostPage />}
+        {page === "resources" && <ResourcesPage />}
+        {page === "activity" && <ActivityPage />}
+        {page === "profiles" && <ProfilesPage />}
+        {page === "settings" && <SettingsPage />}
+        {page === "overview" && <AboutPage />}
+        {page === "detail" && <DetailPage target={detail} />}
+      </Suspense>
     </Shell>
   );
 }

@@ -22,7 +22,7 @@ describe("the shell", () => {
     mockBackend();
     render(<App />);
     await userEvent.click(screen.getByTestId("nav-settings"));
-    await userEvent.selectOptions(screen.getByTestId("language-select"), "zh-CN");
+    await userEvent.selectOptions(await screen.findByTestId("language-select"), "zh-CN");
     expect(screen.getByTestId("app-name")).toHaveTextContent("CVM 控制台");
     expect(screen.getByTestId("nav-overview")).toHaveTextContent("关于");
   });
