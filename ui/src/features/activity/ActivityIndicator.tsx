@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { consoleBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
+import "./activity.css";
 
 /** Status-bar text: API calls in flight and queued for rate budget, calls so far. */
 export function ActivityIndicator() {

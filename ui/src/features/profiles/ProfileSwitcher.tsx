@@ -3,6 +3,9 @@ import { Lock, UserRound } from "lucide-react";
 import { useQuery } from "@tanstack/react-query";
 import { backend } from "../../backend";
 import { useProfiles, useSetActiveProfile } from "./useProfiles";
+// Also the app-wide form, card and badge classes: loaded with the first screen, not with
+// the (lazily loaded) profiles page.
+import "./profiles.css";
 
 /** The sidebar's profile slot: which account the console talks to, and the keyring's health. */
 export function ProfileSwitcher() {

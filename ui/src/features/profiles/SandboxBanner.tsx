@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { FlaskConical } from "lucide-react";
 import { useActiveProfile } from "./useProfiles";
+import "./profiles.css";
 
 /** Always visible while the Sandbox is active: nothing shown is real, nothing is billed. */
 export function SandboxBanner() {
