@@ -9,6 +9,7 @@ import {
   sortFn_basic,
   tableFeatures,
   useTable,
+  type Row,
   type SortingState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -69,16 +70,12 @@ export function ExpiryCell(props: { row: InstanceView; now: number }) {
 
 const ROW_HEIGHT = 44;
 
-type TableRowData = ReturnType<
-  ReturnType<typeof useTable<typeof features, InstanceView>>["getRowModel"]
->["rows"][number];
-
 /**
  * One row. Memoised: a keystroke or a selection re-renders only the rows whose
  * instance, place or selection changed. `columns` is passed so a column change renders.
  */
 const TableRow = memo(function TableRow(props: {
-  row: TableRowData;
+  row: Row<typeof features, InstanceView>;
   top: number;
   on: boolean;
   grid: string;
@@ -289,16 +286,19 @@ export const InstanceTable = memo(function InstanceTable(props: {
     onSortingChange: setSorting,
   });
   const sortedAll = table.getRowModel().rows;
-  // Each row's place in the sort, once per listing and sort order: a keystroke then puts
-  // the matches in order by marking their places, never re-sorting.
+  const shown = props.shown;
+  const filtering = !!shown && shown.length !== sortedAll.length;
+  // Each row's place in the sort, once per listing and sort order, and only while a filter
+  // narrows the list: a keystroke then puts the matches in order by marking their places,
+  // never re-sorting.
   const place = useMemo(() => {
+    if (!filtering) return null;
     const m = new Map<InstanceView, number>();
     sortedAll.forEach((r, i) => m.set(r.original, i));
     return m;
-  }, [sortedAll]);
-  const shown = props.shown;
+  }, [sortedAll, filtering]);
   const rows = useMemo(() => {
-    if (!shown || shown.length === sortedAll.length) return sortedAll;
+    if (!shown || !place) return sortedAll;
     const marked = new Uint8Array(sortedAll.length);
     for (const r of shown) {
       const i = place.get(r);
