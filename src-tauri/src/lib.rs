@@ -2,8 +2,10 @@
 
 mod command_names;
 pub mod commands;
+pub mod consent;
 pub mod console;
 pub mod error;
+pub mod fsutil;
 pub mod logging;
 mod notify;
 pub mod platform;

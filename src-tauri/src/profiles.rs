@@ -189,26 +189,12 @@ impl ProfileStore {
         }
     }
 
-    /// Writes to a temporary file in the same directory, syncs it, then renames it over
-    /// the old one, so a crash leaves either the old or the new file, never half of one.
+    /// Written atomically (`fsutil::write_atomic`), so a crash leaves either the old or
+    /// the new file, never half of one, and two writers never share a temp file.
     pub fn save(&self, file: &ProfilesFile) -> Result<(), AppError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
         let json = serde_json::to_vec_pretty(file)
             .map_err(|e| AppError::internal("App.Encode", e.to_string()))?;
-        let tmp = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(|e| io_error("write", &tmp, e))?;
-            f.write_all(&json).map_err(|e| io_error("write", &tmp, e))?;
-            f.sync_all().map_err(|e| io_error("sync", &tmp, e))?;
-        }
-        std::fs::rename(&tmp, &self.path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io_error("replace", &self.path, e)
-        })
+        crate::fsutil::write_atomic(&self.path, &json).map_err(|e| io_error("write", &self.path, e))
     }
 }
 
@@ -276,13 +262,8 @@ pub fn validate_region(region: &str) -> Result<(), AppError> {
     if region.is_empty() {
         return Err(invalid("defaultRegion", "a default region is required"));
     }
-    if cvm_sim::catalog::region(region).is_none() {
-        return Err(invalid(
-            "defaultRegion",
-            format!("unknown region {region:?} (for example ap-guangzhou)"),
-        ));
-    }
-    Ok(())
+    // Format only: the account's live region list decides which exist.
+    tencent_api::validate_region(region).map_err(|e| invalid("defaultRegion", e.message()))
 }
 
 pub fn validate_name(
@@ -381,6 +362,39 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("profiles.json")]);
     }
 
+    /// Two saves at once (two threads, one pid) must not write into one temp file: each
+    /// succeeds and the file on disk is one of them, whole.
+    #[test]
+    fn concurrent_saves_never_share_a_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..6)
+            .map(|i| {
+                let dir = dir.path().to_owned();
+                std::thread::spawn(move || {
+                    let store = ProfileStore::new(&dir);
+                    let mut f = ProfilesFile::default();
+                    for n in 0..40 {
+                        let mut p = Profile::sandbox();
+                        p.id = format!("p{n}");
+                        p.name = format!("writer {i}");
+                        f.profiles.push(p);
+                    }
+                    for _ in 0..15 {
+                        store.save(&f).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let store = ProfileStore::new(dir.path());
+        let l = store.load().unwrap();
+        assert!(l.corrupt_backup.is_none());
+        assert_eq!(l.file.profiles.len(), 41);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn corrupt_file_is_kept_as_a_backup_and_reported() {
         let dir = tempfile::tempdir().unwrap();
@@ -433,6 +447,11 @@ mod tests {
             Some("defaultRegion")
         );
         assert!(validate_region("ap-guangzhou").is_ok());
+        assert!(cvm_sim::catalog::region("eu-madrid").is_none());
+        assert!(
+            validate_region("eu-madrid").is_ok(),
+            "checked by format only"
+        );
         let f = ProfilesFile::default();
         assert_eq!(
             validate_name(&f, " sandbox ", None)

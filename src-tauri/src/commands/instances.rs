@@ -2,6 +2,7 @@
 //! Each resolves the profile, validates input before any call, and hands over to
 //! `crate::console`. Mutations are refused for a locked read-only profile.
 
+use crate::consent::Consent;
 use crate::console::activity::{ActivityEntry, ActivityFilter};
 use crate::console::cache::{CachedList, ListCache};
 use crate::console::export::{self, ExportFormat};
@@ -168,6 +169,7 @@ pub async fn start_instances(
 
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub async fn stop_instances(
     state: AppStateRef<'_>,
     profile_id: String,
@@ -175,8 +177,10 @@ pub async fn stop_instances(
     instance_ids: Vec<String>,
     stop_type: StopType,
     stopped_mode: StoppedMode,
+    consent: Consent,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
+    consent.check_stop(&instance_ids, stop_type, stopped_mode)?;
     act(
         on_change,
         &state,
@@ -201,8 +205,10 @@ pub async fn reboot_instances(
     region: String,
     instance_ids: Vec<String>,
     stop_type: StopType,
+    consent: Consent,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
+    consent.check_reboot(&instance_ids, stop_type)?;
     act(
         on_change,
         &state,
@@ -222,8 +228,10 @@ pub async fn terminate_instances(
     region: String,
     instance_ids: Vec<String>,
     release_address: bool,
+    consent: Consent,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
+    consent.check_terminate(&instance_ids)?;
     act(
         on_change,
         &state,
@@ -283,9 +291,7 @@ pub async fn stream_instances(
             format!("at most {MAX_REGIONS} regions at once"),
         ));
     }
-    for r in &regions {
-        core::validate_region(r)?;
-    }
+    // Each region is checked where it is listed: one bad region fails alone.
     if let Some(z) = &zone {
         if regions.len() != 1 {
             return Err(crate::profiles::invalid(
@@ -306,7 +312,7 @@ pub async fn stream_instances(
     // The slot is the view, whatever the profile: switching profiles cancels too.
     let ticket = Ticket::take(&slot);
     let cache = app.path().app_cache_dir().ok().map(|d| ListCache::new(&d));
-    Ok(listing::stream_regions(
+    Ok(listing::stream_checked(
         &client,
         &regions,
         zone.as_deref(),

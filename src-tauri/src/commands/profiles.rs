@@ -412,7 +412,10 @@ pub async fn verify_profile(
 pub async fn delete_profile(
     state: State<'_, Arc<AppState>>,
     id: String,
+    confirm_name: String,
 ) -> Result<ProfilesView, AppError> {
+    let profile = state.profile(&id)?;
+    crate::consent::check_named("confirmName", &confirm_name, &[profile.name.as_str()])?;
     delete(&state, id).await
 }
 
@@ -439,15 +442,25 @@ pub async fn delete(state: &AppState, id: String) -> Result<ProfilesView, AppErr
     Ok(view(state))
 }
 
-/// Unlocks a read-only profile for this session (or locks it again).
+/// Unlocks a read-only profile for this session (or locks it again). Unlocking lets
+/// the profile change and buy things, so it needs the dialog's confirmation: the
+/// profile's id. Locking again needs none.
 #[tauri::command]
 #[specta::specta]
 pub fn set_profile_unlocked(
     state: State<'_, Arc<AppState>>,
     id: String,
     unlocked: bool,
+    confirm: Option<String>,
 ) -> Result<ProfilesView, AppError> {
-    state.profile(&id)?;
+    let profile = state.profile(&id)?;
+    if unlocked {
+        crate::consent::check_named(
+            "confirm",
+            confirm.as_deref().unwrap_or_default(),
+            &[profile.id.as_str()],
+        )?;
+    }
     state.set_unlocked(&id, unlocked);
     Ok(view(&state))
 }
@@ -521,9 +534,15 @@ pub fn delete_tccli_credential<R: Runtime>(
     tccli::delete_tccli_credential(&home(&app)?, &profile)
 }
 
+/// Puts the Sandbox's simulated world back to its first state. `confirm` is the Sandbox
+/// profile's id, which the confirmation dialog sends.
 #[tauri::command]
 #[specta::specta]
-pub async fn reset_sandbox(state: State<'_, Arc<AppState>>) -> Result<(), AppError> {
+pub async fn reset_sandbox(
+    state: State<'_, Arc<AppState>>,
+    confirm: String,
+) -> Result<(), AppError> {
+    crate::consent::check_named("confirm", &confirm, &[SANDBOX_ID])?;
     state.sandbox().await?.reset()
 }
 

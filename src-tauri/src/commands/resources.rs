@@ -94,6 +94,7 @@ pub async fn resize_price(
 /// change is then followed through `on_change` until the instance runs.
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub async fn resize_instance(
     state: AppStateRef<'_>,
     profile_id: String,
@@ -101,17 +102,19 @@ pub async fn resize_instance(
     instance_id: String,
     instance_type: String,
     stop_plan: StopPlan,
+    accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     resize::validate_instance_type(&instance_type)?;
     let client = writer(&state, &profile_id, &region).await?;
-    let rid = resize::resize(
+    let rid = resize::resize_at_price(
         &client,
         &region,
         &instance_id,
         &instance_type,
         stop_plan,
         StopWait::default(),
+        accepted_price,
     )
     .await?;
     follow(
@@ -164,11 +167,18 @@ pub async fn change_bandwidth(
     region: String,
     instance_id: String,
     bandwidth_mbps: u32,
+    accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     let client = writer(&state, &profile_id, &region).await?;
-    let (rid, keep) =
-        resize::change_bandwidth(&client, &region, &instance_id, bandwidth_mbps).await?;
+    let (rid, keep) = resize::change_bandwidth_at_price(
+        &client,
+        &region,
+        &instance_id,
+        bandwidth_mbps,
+        accepted_price,
+    )
+    .await?;
     follow(
         on_change,
         client,

@@ -179,23 +179,26 @@ fn follow(
     });
 }
 
-/// Validates, dry-runs, journals (one ClientToken) and sends the launch.
+/// Validates, re-prices (refusing a price other than the one accepted), dry-runs,
+/// journals (one ClientToken) and sends the launch.
 #[tauri::command]
 #[specta::specta]
 pub async fn submit_launch(
     state: AppStateRef<'_>,
     profile_id: String,
     spec: LaunchSpec,
+    accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<LaunchOutcome, AppError> {
     let profile = writable(&state, &profile_id)?;
     let client = state.client(&profile).await?;
-    let outcome = launch::submit(
+    let outcome = launch::submit_at_price(
         &client,
         &state.launches,
         &profile.id,
         &spec,
         max_name(&profile),
+        accepted_price,
     )
     .await?;
     follow(on_change, client, profile.id, &outcome);
@@ -370,6 +373,7 @@ pub async fn launch_template_draft(
     templates::draft(&client, &region, &template_id, version).await
 }
 
+/// Deletes a launch template; `confirm` is its id, as the confirmation dialog sends it.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_launch_template(
@@ -377,7 +381,9 @@ pub async fn delete_launch_template(
     profile_id: String,
     region: String,
     template_id: String,
+    confirm: String,
 ) -> Result<(), AppError> {
+    crate::consent::check_named("confirm", &confirm, &[template_id.as_str()])?;
     let profile = writable(&state, &profile_id)?;
     let client = state.client(&profile).await?;
     templates::delete(&client, &region, &template_id).await

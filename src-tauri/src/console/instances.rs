@@ -31,14 +31,24 @@ pub fn validate_region(region: &str) -> Result<(), AppError> {
     if region.is_empty() {
         return Err(invalid("region", "a region is required"));
     }
-    tencent_api::validate_region(region).map_err(|e| invalid("region", e.message()))?;
-    if cvm_sim::catalog::region(region).is_none() {
-        return Err(invalid(
-            "region",
-            format!("unknown region {region:?} (for example ap-guangzhou)"),
-        ));
+    // Format only: which regions exist is the account's live DescribeRegions answer
+    // (`check_live_region`), never a built-in list, so a region opened tomorrow works.
+    tencent_api::validate_region(region).map_err(|e| invalid("region", e.message()))
+}
+
+/// A region the profile's own DescribeRegions did not name.
+pub fn check_live_region(region: &str, live: &[RegionView]) -> Result<(), AppError> {
+    if live.iter().any(|r| r.id == region) {
+        Ok(())
+    } else {
+        Err(AppError {
+            kind: ErrorKind::NotFound,
+            code: "App.UnknownRegion".into(),
+            message: format!("{region} is not among this account's regions (DescribeRegions)"),
+            request_id: None,
+            field: Some("region".into()),
+        })
     }
-    Ok(())
 }
 
 /// A zone of `region`, like `ap-guangzhou-3`.

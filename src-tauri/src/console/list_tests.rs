@@ -4,7 +4,7 @@
 use super::cache::ListCache;
 use super::export::{self, ExportFormat};
 use super::instances::*;
-use super::listing::{ListEvent, Ticket, stream_regions};
+use super::listing::{ListEvent, Ticket, stream_checked, stream_regions};
 use super::settings::ConsoleSettings;
 use std::collections::HashSet;
 use tencent_api::models::vpc;
@@ -112,6 +112,55 @@ async fn a_failing_region_is_reported_and_the_stream_ends() {
             .all(|(_, code)| code.starts_with("InternalError")),
         "{failed:?}"
     );
+}
+
+#[tokio::test]
+async fn a_bad_region_in_all_regions_fails_alone() {
+    // A malformed name and one the account's DescribeRegions does not list: each is its
+    // own region's error, and the real regions still list.
+    let (sim, client) = sim_with(60, "").await;
+    let mut asked = regions();
+    asked.push("xx-nowhere-9".into());
+    asked.push("Not A Region".into());
+    let mut failed = Vec::new();
+    let ticket = Ticket::take("test-bad-region");
+    let summary = stream_checked(
+        &client,
+        &asked,
+        None,
+        &ticket,
+        |e| {
+            if let ListEvent::Failed { region, error } = e {
+                failed.push((region, error.code, error.field));
+            }
+        },
+        |_, _| {},
+    )
+    .await;
+    let expected: usize = REGIONS
+        .iter()
+        .map(|r| sim.instances(cvm_sim::DEFAULT_ACCOUNT, r).len())
+        .sum();
+    assert_eq!(summary.loaded as usize, expected);
+    failed.sort();
+    assert_eq!(
+        failed,
+        vec![
+            (
+                "Not A Region".to_owned(),
+                "App.InvalidInput".to_owned(),
+                Some("region".to_owned())
+            ),
+            (
+                "xx-nowhere-9".to_owned(),
+                "App.UnknownRegion".to_owned(),
+                Some("region".to_owned())
+            ),
+        ]
+    );
+    let mut bad = summary.failed_regions.clone();
+    bad.sort();
+    assert_eq!(bad, vec!["Not A Region", "xx-nowhere-9"]);
 }
 
 #[tokio::test]

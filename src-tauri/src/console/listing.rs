@@ -73,6 +73,53 @@ pub struct StreamSummary {
     pub superseded: bool,
 }
 
+/// `stream_regions` for regions the user picked: each is checked by format and, when
+/// several are asked for, against the account's own DescribeRegions answer (one call).
+/// A region that fails either check is reported as that region's failure; the others
+/// are listed. A single region is sent as is: Tencent's answer is the check, without an
+/// extra round trip before the first rows.
+pub async fn stream_checked(
+    client: &Client,
+    regions: &[String],
+    zone: Option<&str>,
+    ticket: &Ticket,
+    mut on_event: impl FnMut(ListEvent),
+    on_complete: impl FnMut(&str, Vec<InstanceView>),
+) -> StreamSummary {
+    let live = if regions.len() > 1 {
+        match core::list_regions(client).await {
+            Ok(v) => Some(v),
+            Err(e) => {
+                tracing::warn!(code = %e.code, "DescribeRegions failed; regions checked by format only: {}", e.message);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for r in regions {
+        let check = core::validate_region(r).and_then(|()| match &live {
+            Some(live) => core::check_live_region(r, live),
+            None => Ok(()),
+        });
+        match check {
+            Ok(()) => good.push(r.clone()),
+            Err(error) => {
+                bad.push(r.clone());
+                on_event(ListEvent::Failed {
+                    region: r.clone(),
+                    error,
+                });
+            }
+        }
+    }
+    let mut summary = stream_regions(client, &good, zone, ticket, on_event, on_complete).await;
+    summary.failed_regions.extend(bad);
+    summary
+}
+
 /// Lists `regions` (optionally one zone, when there is one region) a few regions at a
 /// time, streaming every page through `on_event` and calling `on_complete` with a
 /// region's full list when it completed (for the cache). A failing region is reported

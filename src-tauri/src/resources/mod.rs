@@ -27,6 +27,16 @@ pub struct PriceView {
     pub discount_price: Option<f64>,
 }
 
+impl PriceView {
+    /// The figure the user is charged and accepts: the prepaid discounted price, else the
+    /// discounted unit price.
+    pub fn charged(&self) -> f64 {
+        self.discount_price
+            .or(self.unit_price_discount)
+            .unwrap_or(0.0)
+    }
+}
+
 pub fn price_view(p: Option<&cvm::ItemPrice>) -> PriceView {
     let Some(p) = p else {
         return PriceView::default();

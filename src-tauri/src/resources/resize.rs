@@ -284,6 +284,21 @@ async fn wait_stopped(
     }
 }
 
+/// `resize`, sent only when Tencent's fresh quote is still `accepted_price`.
+pub async fn resize_at_price(
+    client: &Client,
+    region: &str,
+    instance_id: &str,
+    instance_type: &str,
+    plan: StopPlan,
+    wait: StopWait,
+    accepted_price: f64,
+) -> Result<Option<String>, AppError> {
+    let quoted = resize_price(client, region, instance_id, instance_type).await?;
+    crate::consent::check_price(quoted.charged(), accepted_price)?;
+    resize(client, region, instance_id, instance_type, plan, wait).await
+}
+
 /// Changes the type of one instance. Returns the RequestId of ResetInstancesType; the
 /// change itself completes asynchronously (the instance ends RUNNING).
 pub async fn resize(
@@ -509,6 +524,19 @@ pub async fn bandwidth_price(
     Ok(price_view(
         out.price.as_ref().and_then(|p| p.bandwidth_price.as_ref()),
     ))
+}
+
+/// `change_bandwidth`, sent only when Tencent's fresh quote is still `accepted_price`.
+pub async fn change_bandwidth_at_price(
+    client: &Client,
+    region: &str,
+    instance_id: &str,
+    mbps: u32,
+    accepted_price: f64,
+) -> Result<(Option<String>, String), AppError> {
+    let quoted = bandwidth_price(client, region, instance_id, mbps).await?;
+    crate::consent::check_price(quoted.charged(), accepted_price)?;
+    change_bandwidth(client, region, instance_id, mbps).await
 }
 
 /// Changes the bandwidth; returns the RequestId and the state the instance keeps.

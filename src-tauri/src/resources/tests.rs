@@ -202,9 +202,33 @@ async fn resize_offers_sellable_types_prices_and_needs_a_stop() {
         .unwrap();
     assert!(price.unit_price.is_some() || price.discount_price.is_some());
 
-    resize::resize(&s.client, REGION, &id, &target, StopPlan::StopFirst, QUICK)
-        .await
-        .unwrap();
+    // Not the price the user accepted: refused with the new price, nothing sent.
+    let e = resize::resize_at_price(
+        &s.client,
+        REGION,
+        &id,
+        &target,
+        StopPlan::StopFirst,
+        QUICK,
+        price.charged() + 1.0,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(field(&e), "acceptedPrice");
+    assert_eq!(s.sent("ResetInstancesType") + s.sent("StopInstances"), 0);
+
+    resize::resize_at_price(
+        &s.client,
+        REGION,
+        &id,
+        &target,
+        StopPlan::StopFirst,
+        QUICK,
+        price.charged(),
+    )
+    .await
+    .unwrap();
     assert_eq!(s.sent("StopInstances"), 1);
     assert_eq!(s.sent("ResetInstancesType"), 1);
     let after = describe_ids(&s.client, REGION, std::slice::from_ref(&id))
@@ -267,7 +291,18 @@ async fn bandwidth_range_price_and_change() {
         .await
         .unwrap();
     assert!(p.unit_price.is_some() || p.discount_price.is_some());
-    resize::change_bandwidth(&s.client, REGION, &o.instance_id, new)
+    let e = resize::change_bandwidth_at_price(
+        &s.client,
+        REGION,
+        &o.instance_id,
+        new,
+        p.charged() + 0.5,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(s.sent("ResetInstancesInternetMaxBandwidth"), 0);
+    resize::change_bandwidth_at_price(&s.client, REGION, &o.instance_id, new, p.charged())
         .await
         .unwrap();
     let after = resize::bandwidth_options(&s.client, REGION, &o.instance_id)

@@ -4,7 +4,7 @@
 //! only when the price the user accepted is still the price Tencent quotes.
 
 use crate::console::instances::{ActionReport, InstanceResult, validate_ids, validate_region};
-use crate::error::{AppError, ErrorKind, from_api};
+use crate::error::{AppError, from_api};
 use crate::profiles::invalid;
 use crate::wizard::price::{ItemPriceView, item_view};
 use crate::wizard::spec::{PERIODS, RENEW_FLAGS};
@@ -125,21 +125,6 @@ pub async fn quote_renew(
     Ok(sum("RenewInstances", ids.len(), period, parts))
 }
 
-fn price_changed(quoted: f64, accepted: f64) -> Result<(), AppError> {
-    if (quoted - accepted).abs() > 0.005 {
-        return Err(AppError {
-            kind: ErrorKind::StateConflict,
-            code: "App.PriceChanged".into(),
-            message: format!(
-                "the price is now {quoted:.2}, not the {accepted:.2} you accepted; review it and confirm again"
-            ),
-            request_id: None,
-            field: Some("acceptedPrice".into()),
-        });
-    }
-    Ok(())
-}
-
 fn report(action: &str, region: &str, results: Vec<InstanceResult>) -> ActionReport {
     let succeeded = results.iter().filter(|r| r.ok).count() as u32;
     ActionReport {
@@ -183,7 +168,7 @@ pub async fn to_prepaid(
 ) -> Result<ActionReport, AppError> {
     validate_renew_flag(renew_flag)?;
     let q = quote_to_prepaid(client, region, ids, period).await?;
-    price_changed(q.discount_price, accepted_price)?;
+    crate::consent::check_price(q.discount_price, accepted_price)?;
     let ids = validate_ids(ids)?;
     let mut results = Vec::new();
     for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
@@ -211,7 +196,7 @@ pub async fn renew(
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
     let q = quote_renew(client, region, ids, period).await?;
-    price_changed(q.discount_price, accepted_price)?;
+    crate::consent::check_price(q.discount_price, accepted_price)?;
     let ids = validate_ids(ids)?;
     let mut results = Vec::new();
     for chunk in chunk_ids("RenewInstances", &ids) {

@@ -206,6 +206,21 @@ pub async fn submit(
     submit_checked(client, journal, profile_id, s).await
 }
 
+/// `submit`, sent only when Tencent's fresh quote for the spec is still the
+/// `accepted_price` (the quote's `total_now`) the user accepted.
+pub async fn submit_at_price(
+    client: &Client,
+    journal: &Journal,
+    profile_id: &str,
+    s: &LaunchSpec,
+    max_name: usize,
+    accepted_price: f64,
+) -> Result<LaunchOutcome, AppError> {
+    let quoted = price(client, s).await?;
+    crate::consent::check_price(quoted.total_now, accepted_price)?;
+    submit(client, journal, profile_id, s, max_name).await
+}
+
 /// Journals and sends a spec that has been validated and dry-run.
 pub async fn submit_checked(
     client: &Client,

@@ -962,3 +962,44 @@ fn stopped_instances_in_stop_charging_mode_cost_nothing() {
     assert!(!charged(&i("LAUNCH_FAILED", "SPOTPAID", None)));
     assert!(!charged(&i("SHUTDOWN", "PREPAID", None)));
 }
+
+#[tokio::test]
+async fn a_launch_is_sent_only_at_the_accepted_price() {
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let spec = base_spec(&zone, &t.instance_type, &img);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path().join("launches.json"));
+    let before = count_in(&s);
+    let quoted = launch::price(&s.client, &spec).await.unwrap();
+    assert!(quoted.total_now > 0.0, "{quoted:?}");
+
+    // A price other than the fresh quote: refused with the new price, nothing bought.
+    let e = launch::submit_at_price(&s.client, &journal, "p1", &spec, 60, quoted.total_now / 2.0)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(e.field.as_deref(), Some("acceptedPrice"));
+    assert!(
+        e.message.contains(&format!("{:.2}", quoted.total_now)),
+        "{}",
+        e.message
+    );
+    assert_eq!(count_in(&s), before, "nothing was created");
+    assert!(journal.all().is_empty(), "nothing was journalled");
+
+    // Not a number: refused naming the field.
+    let e = launch::submit_at_price(&s.client, &journal, "p1", &spec, 60, f64::NAN)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("acceptedPrice"));
+    assert_eq!(count_in(&s), before);
+
+    // The accepted price: bought.
+    let out = launch::submit_at_price(&s.client, &journal, "p1", &spec, 60, quoted.total_now)
+        .await
+        .unwrap();
+    assert_eq!(out.status, LaunchStatus::Created);
+    assert_eq!(count_in(&s), before + 2);
+    s.sim.shutdown().await.unwrap();
+}

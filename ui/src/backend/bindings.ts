@@ -25,9 +25,13 @@ export const commands = {
 	 *  Deletes the keyring entry first: a profile must never disappear from the list while
 	 *  its secret stays behind.
 	 */
-	deleteProfile: (id: string) => typedError<ProfilesView, AppError>(__TAURI_INVOKE("delete_profile", { id })),
-	/**  Unlocks a read-only profile for this session (or locks it again). */
-	setProfileUnlocked: (id: string, unlocked: boolean) => typedError<ProfilesView, AppError>(__TAURI_INVOKE("set_profile_unlocked", { id, unlocked })),
+	deleteProfile: (id: string, confirmName: string) => typedError<ProfilesView, AppError>(__TAURI_INVOKE("delete_profile", { id, confirmName })),
+	/**
+	 *  Unlocks a read-only profile for this session (or locks it again). Unlocking lets
+	 *  the profile change and buy things, so it needs the dialog's confirmation: the
+	 *  profile's id. Locking again needs none.
+	 */
+	setProfileUnlocked: (id: string, unlocked: boolean, confirm: string | null) => typedError<ProfilesView, AppError>(__TAURI_INVOKE("set_profile_unlocked", { id, unlocked, confirm })),
 	importCandidates: () => typedError<ImportCandidate[], AppError>(__TAURI_INVOKE("import_candidates")),
 	/**
 	 *  Imports credentials from tccli or the environment into a new profile on `site`
@@ -39,7 +43,11 @@ export const commands = {
 	 *  UI asks the user first.
 	 */
 	deleteTccliCredential: (profile: string, confirm: boolean) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
-	resetSandbox: () => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox")),
+	/**
+	 *  Puts the Sandbox's simulated world back to its first state. `confirm` is the Sandbox
+	 *  profile's id, which the confirmation dialog sends.
+	 */
+	resetSandbox: (confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox", { confirm })),
 	listRegions: (profileId: string, language: string) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
 	listZones: (profileId: string, region: string, language: string) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { profileId, region, language })),
 	/**
@@ -50,9 +58,9 @@ export const commands = {
 	/**  Remembers the region last shown for the profile. */
 	setLastRegion: (profileId: string, region: string) => typedError<null, AppError>(__TAURI_INVOKE("set_last_region", { profileId, region })),
 	startInstances: (profileId: string, region: string, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { profileId, region, instanceIds, onChange })),
-	stopInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, onChange })),
-	rebootInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, onChange })),
-	terminateInstances: (profileId: string, region: string, instanceIds: string[], releaseAddress: boolean, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, onChange })),
+	stopInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, consent, onChange })),
+	rebootInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, consent, onChange })),
+	terminateInstances: (profileId: string, region: string, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, consent, onChange })),
 	/**  Refunds, protection and current states for the terminate dialog (reads only). */
 	terminateQuote: (profileId: string, region: string, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { profileId, region, instanceIds })),
 	/**
@@ -88,10 +96,10 @@ export const commands = {
 	 *  Changes the instance's type (stopping it first, or forcing it off, as asked); the
 	 *  change is then followed through `on_change` until the instance runs.
 	 */
-	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, onChange })),
+	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, acceptedPrice, onChange })),
 	bandwidthOptions: (profileId: string, region: string, instanceId: string) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
 	bandwidthPrice: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
-	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, onChange })),
+	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, acceptedPrice, onChange })),
 	listSecurityGroups: (profileId: string, region: string) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
 	securityGroupDetail: (profileId: string, region: string, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
 	bindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),
@@ -133,8 +141,11 @@ export const commands = {
 	previewLaunch: (profileId: string, spec: LaunchSpec) => typedError<LaunchPreview, AppError>(__TAURI_INVOKE("preview_launch", { profileId, spec })),
 	/**  Full validation plus a DryRun: the review step's check. */
 	checkLaunch: (profileId: string, spec: LaunchSpec) => typedError<null, AppError>(__TAURI_INVOKE("check_launch", { profileId, spec })),
-	/**  Validates, dry-runs, journals (one ClientToken) and sends the launch. */
-	submitLaunch: (profileId: string, spec: LaunchSpec, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, onChange })),
+	/**
+	 *  Validates, re-prices (refusing a price other than the one accepted), dry-runs,
+	 *  journals (one ClientToken) and sends the launch.
+	 */
+	submitLaunch: (profileId: string, spec: LaunchSpec, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, acceptedPrice, onChange })),
 	/**  Re-sends a pending launch with its original ClientToken. */
 	retryLaunch: (token: string, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("retry_launch", { token, onChange })),
 	/**  The journal: pending and recent launches. */
@@ -154,7 +165,8 @@ export const commands = {
 	saveLaunchTemplate: (profileId: string, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
 	/**  A template version (the default when `version` is null) as a wizard draft. */
 	launchTemplateDraft: (profileId: string, region: string, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
-	deleteLaunchTemplate: (profileId: string, region: string, templateId: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId })),
+	/**  Deletes a launch template; `confirm` is its id, as the confirmation dialog sends it. */
+	deleteLaunchTemplate: (profileId: string, region: string, templateId: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId, confirm })),
 	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
 	sameConfigurationDraft: (profileId: string, region: string, instanceId: string) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
 	/**  The estimated run-rate of the given regions, by billing model. */
@@ -345,6 +357,18 @@ export type CachedList = {
 export type CallResult = "ok" | "failed" | 
 /**  The request may have been applied although no answer arrived. */
 "unknown";
+
+/**  What the lifecycle dialog showed and the user confirmed. */
+export type Consent = {
+	/**  Every instance the dialog named (all regions; a call may carry a subset of them). */
+	instanceIds: string[],
+	/**  What the user typed into the dialog, where it asks for it (terminate). */
+	typed: string | null,
+	/**  The stop type the dialog showed (stop, reboot). */
+	stopType: StopType | null,
+	/**  The stopped mode the dialog showed (stop). */
+	stoppedMode: StoppedMode | null,
+};
 
 export type CostEstimate = {
 	regions: RegionCost[],
