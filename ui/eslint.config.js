@@ -18,6 +18,27 @@ export default tseslint.config(
         "error",
         { patterns: [{ group: ["@tauri-apps/*"], message: "Import from src/backend instead." }] },
       ],
+      // The web view's own dialogs are not confirmations: under the dialog plugin
+      // window.confirm returns a Promise (always truthy), so the action would go ahead.
+      // Ask through components/ConfirmDialog instead.
+      "no-alert": "error",
+      "no-restricted-globals": [
+        "error",
+        ...["confirm", "alert", "prompt"].map((name) => ({
+          name,
+          message: "Use the app's ConfirmDialog (src/components/ConfirmDialog.tsx).",
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        ...["window", "globalThis", "self"].flatMap((object) =>
+          ["confirm", "alert", "prompt"].map((property) => ({
+            object,
+            property,
+            message: "Use the app's ConfirmDialog (src/components/ConfirmDialog.tsx).",
+          })),
+        ),
+      ],
     },
   },
   {

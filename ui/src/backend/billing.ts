@@ -50,8 +50,13 @@ export const billingBackend = {
     version: number | null,
   ): Promise<LaunchDraft> =>
     unwrap(commands.launchTemplateDraft(profileId, region, templateId, version)),
-  deleteTemplate: (profileId: string, region: string, templateId: string): Promise<null> =>
-    unwrap(commands.deleteLaunchTemplate(profileId, region, templateId)),
+  /** `confirm`: the template's id, as the confirmation dialog named it. */
+  deleteTemplate: (
+    profileId: string,
+    region: string,
+    templateId: string,
+    confirm: string,
+  ): Promise<null> => unwrap(commands.deleteLaunchTemplate(profileId, region, templateId, confirm)),
   sameDraft: (profileId: string, region: string, instanceId: string): Promise<LaunchDraft> =>
     unwrap(commands.sameConfigurationDraft(profileId, region, instanceId)),
 };

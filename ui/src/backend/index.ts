@@ -8,6 +8,7 @@ import type {
   ProfileInput,
   ProfilesView,
   Site,
+  StartupNotice,
   VerifyReport,
 } from "./bindings";
 
@@ -21,6 +22,11 @@ export class BackendError extends Error {
     this.name = "BackendError";
     this.detail = detail;
   }
+}
+
+/** The backend refused because Tencent's fresh quote differs from the price the user accepted. */
+export function isPriceChanged(e: unknown): boolean {
+  return e instanceof BackendError && e.detail.code === "App.PriceChanged";
 }
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
@@ -43,15 +49,28 @@ export const backend = {
   updateProfile: (id: string, input: ProfileInput): Promise<VerifyReport | null> =>
     unwrap(commands.updateProfile(id, input)),
   verifyProfile: (id: string): Promise<VerifyReport> => unwrap(commands.verifyProfile(id)),
-  deleteProfile: (id: string): Promise<ProfilesView> => unwrap(commands.deleteProfile(id)),
-  setProfileUnlocked: (id: string, unlocked: boolean): Promise<ProfilesView> =>
-    unwrap(commands.setProfileUnlocked(id, unlocked)),
+  /** `confirmName`: the profile's name as the user typed it in the confirmation dialog. */
+  deleteProfile: (id: string, confirmName: string): Promise<ProfilesView> =>
+    unwrap(commands.deleteProfile(id, confirmName)),
+  /** Unlocking needs the dialog's confirmation (the profile's id); locking needs none. */
+  setProfileUnlocked: (
+    id: string,
+    unlocked: boolean,
+    confirm: string | null,
+  ): Promise<ProfilesView> => unwrap(commands.setProfileUnlocked(id, unlocked, confirm)),
   importCandidates: (): Promise<ImportCandidate[]> => unwrap(commands.importCandidates()),
   importProfile: (source: ImportSource, name: string, site: Site): Promise<VerifyReport> =>
     unwrap(commands.importProfile(source, name, site)),
-  deleteTccliCredential: (profile: string): Promise<string> =>
-    unwrap(commands.deleteTccliCredential(profile, true)),
-  resetSandbox: (): Promise<null> => unwrap(commands.resetSandbox()),
+  /** `confirm`: the credential file's path the confirmation dialog showed. */
+  deleteTccliCredential: (profile: string, confirm: string): Promise<string> =>
+    unwrap(commands.deleteTccliCredential(profile, confirm)),
+  /** `confirm`: the Sandbox profile's id, sent only from the confirmation dialog. */
+  resetSandbox: (confirm: string): Promise<null> => unwrap(commands.resetSandbox(confirm)),
+  /** Warnings from start-up (a data file moved aside, a fresh Sandbox world). */
+  startupNotices: (): Promise<StartupNotice[]> => commands.startupNotices(),
+  dismissStartupNotice: async (id: string): Promise<void> => {
+    await commands.dismissStartupNotice(id);
+  },
 };
 
 // ---------------------------------------------------------------------------------------
@@ -63,6 +82,7 @@ import type {
   ActivityEntry,
   ActivityFilter,
   ActivityStatus,
+  Consent,
   InstanceChange,
   InstancePage,
   ListSummary,
@@ -112,27 +132,47 @@ export const consoleBackend = {
     ids: string[],
     stopType: StopType,
     stoppedMode: StoppedMode,
+    consent: Consent,
     onChange: OnInstanceChange,
   ): Promise<ActionReport> =>
     unwrap(
-      commands.stopInstances(profileId, region, ids, stopType, stoppedMode, channel(onChange)),
+      commands.stopInstances(
+        profileId,
+        region,
+        ids,
+        stopType,
+        stoppedMode,
+        consent,
+        channel(onChange),
+      ),
     ),
   rebootInstances: (
     profileId: string,
     region: string,
     ids: string[],
     stopType: StopType,
+    consent: Consent,
     onChange: OnInstanceChange,
   ): Promise<ActionReport> =>
-    unwrap(commands.rebootInstances(profileId, region, ids, stopType, channel(onChange))),
+    unwrap(commands.rebootInstances(profileId, region, ids, stopType, consent, channel(onChange))),
   terminateInstances: (
     profileId: string,
     region: string,
     ids: string[],
+    releaseAddress: boolean,
+    consent: Consent,
     onChange: OnInstanceChange,
-    releaseAddress = false,
   ): Promise<ActionReport> =>
-    unwrap(commands.terminateInstances(profileId, region, ids, releaseAddress, channel(onChange))),
+    unwrap(
+      commands.terminateInstances(
+        profileId,
+        region,
+        ids,
+        releaseAddress,
+        consent,
+        channel(onChange),
+      ),
+    ),
   renameInstances: (
     profileId: string,
     region: string,

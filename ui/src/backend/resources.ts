@@ -65,9 +65,12 @@ export const resourcesBackend = {
     id: string,
     type: string,
     plan: StopPlan,
+    acceptedPrice: number,
     onChange: (change: InstanceChange) => void,
   ): Promise<string | null> =>
-    unwrap(commands.resizeInstance(profile, region, id, type, plan, channel(onChange))),
+    unwrap(
+      commands.resizeInstance(profile, region, id, type, plan, acceptedPrice, channel(onChange)),
+    ),
   bandwidthOptions: (profile: string, region: string, id: string): Promise<BandwidthOptions> =>
     unwrap(commands.bandwidthOptions(profile, region, id)),
   bandwidthPrice: (profile: string, region: string, id: string, mbps: number): Promise<PriceView> =>
@@ -77,9 +80,10 @@ export const resourcesBackend = {
     region: string,
     id: string,
     mbps: number,
+    acceptedPrice: number,
     onChange: (change: InstanceChange) => void,
   ): Promise<string | null> =>
-    unwrap(commands.changeBandwidth(profile, region, id, mbps, channel(onChange))),
+    unwrap(commands.changeBandwidth(profile, region, id, mbps, acceptedPrice, channel(onChange))),
 
   listSecurityGroups: (profile: string, region: string): Promise<SecurityGroupView[]> =>
     unwrap(commands.listSecurityGroups(profile, region)),

@@ -65,13 +65,23 @@ export const wizardBackend = {
     unwrap(commands.previewLaunch(profileId, spec)),
   check: (profileId: string, spec: LaunchSpec): Promise<null> =>
     unwrap(commands.checkLaunch(profileId, spec)),
+  /** `acceptedPrice`: the quote's `totalNow` the user saw; the backend re-prices and refuses another. */
   submit: (
     profileId: string,
     spec: LaunchSpec,
+    acceptedPrice: number,
     onChange: (c: InstanceChange) => void,
-  ): Promise<LaunchOutcome> => unwrap(commands.submitLaunch(profileId, spec, channel(onChange))),
-  retry: (token: string, onChange: (c: InstanceChange) => void): Promise<LaunchOutcome> =>
-    unwrap(commands.retryLaunch(token, channel(onChange))),
+  ): Promise<LaunchOutcome> =>
+    unwrap(commands.submitLaunch(profileId, spec, acceptedPrice, channel(onChange))),
+  /** Re-sends a pending launch with its ClientToken; `confirm` is that token, from the dialog. */
+  retry: (
+    token: string,
+    confirm: string,
+    onChange: (c: InstanceChange) => void,
+  ): Promise<LaunchOutcome> => unwrap(commands.retryLaunch(token, confirm, channel(onChange))),
+  /** Forgets a pending launch (cancels nothing at Tencent); `confirm` is its ClientToken. */
+  drop: (token: string, confirm: string): Promise<null> =>
+    unwrap(commands.dropLaunch(token, confirm)),
   records: (): Promise<LaunchRecord[]> => commands.launchRecords(),
   progress: (profileId: string, region: string, ids: string[]): Promise<LaunchProgress> =>
     unwrap(commands.launchProgress(profileId, region, ids)),

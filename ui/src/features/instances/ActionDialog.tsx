@@ -1,16 +1,22 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { InstanceView, RefundView, StopType, StoppedMode } from "../../backend";
+import type { Consent, InstanceView, RefundView, StopType, StoppedMode } from "../../backend";
 import { listBackend } from "../../backend/list";
 import { byRegion, isPrepaid, type ActionKind } from "./states";
 import { Problem } from "./Problem";
+import "../../components/ConfirmDialog.css";
 
+/**
+ * What the dialog confirmed. Stop, reboot and terminate carry the consent the backend checks
+ * again: every instance the dialog named (all regions; terminate: only those it will send),
+ * the modes it showed and, for terminate, what was typed.
+ */
 export type ActionParams =
   | { kind: "start" }
-  | { kind: "stop"; stopType: StopType; stoppedMode: StoppedMode }
-  | { kind: "reboot"; stopType: StopType }
-  | { kind: "terminate"; releaseAddress: boolean }
+  | { kind: "stop"; stopType: StopType; stoppedMode: StoppedMode; consent: Consent }
+  | { kind: "reboot"; stopType: StopType; consent: Consent }
+  | { kind: "terminate"; releaseAddress: boolean; consent: Consent }
   | { kind: "rename"; name: string }
   | { kind: "resetPassword"; password: string; userName: string | null; forceStop: boolean };
 
@@ -24,10 +30,11 @@ export function passwordLooksValid(p: string): boolean {
   return classes + ([...p].some((c) => SPECIALS.includes(c)) ? 1 : 0) >= 3;
 }
 
-/** The confirmation phrase a terminate needs typed: the id for one, "terminate N" for more. */
-export function terminatePhrase(instances: InstanceView[]): string | null {
-  const needs = instances.length > 1 || instances.some(isPrepaid);
-  if (!needs) return null;
+/**
+ * The phrase every terminate needs typed (the backend checks it again): the instance's id
+ * when one is sent, "terminate N" for N. `instances` are the ones sent (protected excluded).
+ */
+export function terminatePhrase(instances: InstanceView[]): string {
   return instances.length === 1 ? (instances[0]?.id ?? "") : `terminate ${instances.length}`;
 }
 
@@ -89,13 +96,32 @@ export function ActionDialog(props: {
     ready &&= passwordLooksValid(password) && password === again && (!anyRunning || forceStop);
 
   const confirm = () => {
+    const named = props.instances.map((i) => i.id);
     switch (props.kind) {
       case "stop":
-        return props.onConfirm({ kind: "stop", stopType, stoppedMode });
+        return props.onConfirm({
+          kind: "stop",
+          stopType,
+          stoppedMode,
+          consent: { instanceIds: named, typed: null, stopType, stoppedMode },
+        });
       case "reboot":
-        return props.onConfirm({ kind: "reboot", stopType });
+        return props.onConfirm({
+          kind: "reboot",
+          stopType,
+          consent: { instanceIds: named, typed: null, stopType, stoppedMode: null },
+        });
       case "terminate":
-        return props.onConfirm({ kind: "terminate", releaseAddress });
+        return props.onConfirm({
+          kind: "terminate",
+          releaseAddress,
+          consent: {
+            instanceIds: sendable.map((i) => i.id),
+            typed: typed.trim(),
+            stopType: null,
+            stoppedMode: null,
+          },
+        });
       case "rename":
         return props.onConfirm({ kind: "rename", name: name.trim() });
       case "resetPassword":

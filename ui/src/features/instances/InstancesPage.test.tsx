@@ -175,6 +175,18 @@ function backend(
           }
         );
       }
+      case "terminate_instances": {
+        const ids = args.instanceIds as string[];
+        return {
+          action: "TerminateInstances",
+          region: "ap-guangzhou",
+          succeeded: ids.length,
+          failed: 0,
+          results: ids.map((id) => ({ instanceId: id, ok: true, requestId: "req-t", error: null })),
+        };
+      }
+      case "terminate_quote":
+        return { refunds: [] };
       case "activity_status":
         return { inFlight: 0, waiting: 0, calls: 0, failures: 0 };
     }
@@ -272,6 +284,12 @@ describe("the instances page", () => {
       instanceIds: ["ins-aaaaaaa1"],
       stopType: "SOFT_FIRST",
       stoppedMode: "KEEP_CHARGING",
+      consent: {
+        instanceIds: ["ins-aaaaaaa1"],
+        typed: null,
+        stopType: "SOFT_FIRST",
+        stoppedMode: "KEEP_CHARGING",
+      },
     });
     expect(await screen.findByTestId("result-ins-aaaaaaa1")).toHaveAttribute("data-ok", "true");
     const change: InstanceChange = {
@@ -341,6 +359,44 @@ describe("the instances page", () => {
     expect(screen.getByTestId("dialog-confirm")).toBeEnabled();
   });
 
+  it("terminates one pay-as-you-go instance only once its id is typed, sending that consent", async () => {
+    const { calls } = backend();
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    await userEvent.click(screen.getByTestId("action-terminate"));
+    const ok = screen.getByTestId("dialog-confirm");
+    expect(ok).toBeDisabled();
+    await userEvent.type(screen.getByTestId("terminate-confirm-input"), "ins-aaaaaaa");
+    expect(ok).toBeDisabled();
+    await userEvent.type(screen.getByTestId("terminate-confirm-input"), "1");
+    expect(ok).toBeEnabled();
+    await userEvent.click(ok);
+    const sent = calls.filter((c) => c.cmd === "terminate_instances");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args).toMatchObject({
+      instanceIds: ["ins-aaaaaaa1"],
+      releaseAddress: false,
+      consent: { instanceIds: ["ins-aaaaaaa1"], typed: "ins-aaaaaaa1" },
+    });
+  });
+
+  it("asks for “terminate N” when several are selected", async () => {
+    const { calls } = backend();
+    renderPage();
+    await userEvent.click(await screen.findByTestId("select-ins-aaaaaaa1"));
+    await userEvent.click(screen.getByTestId("select-ins-aaaaaaa3"));
+    await userEvent.click(screen.getByTestId("action-terminate"));
+    await userEvent.type(screen.getByTestId("terminate-confirm-input"), "ins-aaaaaaa1");
+    expect(screen.getByTestId("dialog-confirm")).toBeDisabled();
+    await userEvent.clear(screen.getByTestId("terminate-confirm-input"));
+    await userEvent.type(screen.getByTestId("terminate-confirm-input"), "terminate 2");
+    await userEvent.click(screen.getByTestId("dialog-confirm"));
+    const sent = calls.find((c) => c.cmd === "terminate_instances");
+    expect(sent?.args).toMatchObject({
+      consent: { instanceIds: ["ins-aaaaaaa1", "ins-aaaaaaa3"], typed: "terminate 2" },
+    });
+  });
+
   it("renders in Simplified Chinese", async () => {
     backend();
     await act(() => i18n.changeLanguage("zh-CN"));
@@ -363,7 +419,7 @@ describe("console rules", () => {
   it("terminate confirmation and password feedback", () => {
     const a = inst("ins-aaaaaaa1", "a", "RUNNING");
     const b = inst("ins-aaaaaaa2", "b", "RUNNING", { chargeType: "PREPAID" });
-    expect(terminatePhrase([a])).toBeNull();
+    expect(terminatePhrase([a])).toBe("ins-aaaaaaa1");
     expect(terminatePhrase([b])).toBe("ins-aaaaaaa2");
     expect(terminatePhrase([a, b])).toBe("terminate 2");
     expect(passwordLooksValid("Abcdef12")).toBe(true);

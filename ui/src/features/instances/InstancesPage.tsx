@@ -194,11 +194,11 @@ export function InstancesPage() {
       case "start":
         return b.startInstances(profile, reg, ids, on);
       case "stop":
-        return b.stopInstances(profile, reg, ids, p.stopType, p.stoppedMode, on);
+        return b.stopInstances(profile, reg, ids, p.stopType, p.stoppedMode, p.consent, on);
       case "reboot":
-        return b.rebootInstances(profile, reg, ids, p.stopType, on);
+        return b.rebootInstances(profile, reg, ids, p.stopType, p.consent, on);
       case "terminate":
-        return b.terminateInstances(profile, reg, ids, on, p.releaseAddress);
+        return b.terminateInstances(profile, reg, ids, p.releaseAddress, p.consent, on);
       case "rename":
         return b.renameInstances(profile, reg, ids, p.name, on);
       case "resetPassword":
@@ -208,9 +208,10 @@ export function InstancesPage() {
 
   const run = async (p: ActionParams) => {
     if (!profileId) return;
-    // Protected instances are never sent a terminate (the dialog says why).
-    const targets =
-      p.kind === "terminate" ? selectedRows.filter((i) => !i.disableApiTermination) : selectedRows;
+    // Only what the dialog named is sent (each region's share carries the same consent);
+    // protected instances are never sent a terminate (the dialog says why).
+    const named = "consent" in p ? new Set(p.consent.instanceIds) : null;
+    const targets = named ? selectedRows.filter((i) => named.has(i.id)) : selectedRows;
     setBusy(true);
     setActionError(null);
     try {

@@ -8,6 +8,7 @@ import {
   type ProfileView,
   type VerifyReport,
 } from "../../backend";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../shell/ErrorBox";
 import { ProfileForm } from "./ProfileForm";
 import { profilesKey, useProfiles, useSetActiveProfile } from "./useProfiles";
@@ -130,20 +131,37 @@ function ProfileCard(props: {
     mutationFn: () => backend.verifyProfile(p.id),
     onSuccess: (r) => props.onNotice(verifiedText(t, r)),
   });
-  const remove = useMutation({ mutationFn: () => backend.deleteProfile(p.id), onSuccess: after });
+  const [asking, setAsking] = useState<"delete" | "reset" | "unlock" | null>(null);
+  const close = () => setAsking(null);
+  const remove = useMutation({
+    mutationFn: (typedName: string) => backend.deleteProfile(p.id, typedName),
+    onSuccess: (view) => {
+      close();
+      after(view);
+    },
+  });
+  // Unlocking sends the profile's id as the dialog's confirmation; locking needs none.
   const unlock = useMutation({
-    mutationFn: (u: boolean) => backend.setProfileUnlocked(p.id, u),
-    onSuccess: after,
+    mutationFn: (u: boolean) => backend.setProfileUnlocked(p.id, u, u ? p.id : null),
+    onSuccess: (view) => {
+      close();
+      after(view);
+    },
   });
   const reset = useMutation({
-    mutationFn: backend.resetSandbox,
+    mutationFn: () => backend.resetSandbox(p.id),
     onSuccess: () => {
+      close();
       props.onNotice(t("profiles.resetDone"));
       void qc.invalidateQueries();
     },
   });
-  const error = verify.error ?? remove.error ?? unlock.error ?? reset.error;
-  const sandbox = p.kind === "sandbox";
+  const dialogError = (e: unknown) =>
+    e ? <ErrorBox title={t("profiles.failed")} error={e} /> : null;
+  // Failures inside an open dialog show there; the card shows the rest.
+  const error = verify.error ?? (asking ? null : (remove.error ?? unlock.error ?? reset.error));
+  const name = p.kind === "sandbox" ? t("profiles.sandboxName") : p.name;
+  const isSandbox = p.kind === "sandbox";
   const siteText = p.site.type === "custom" ? p.site.url : t(`profiles.site.${p.site.type}`);
 
   return (
@@ -152,7 +170,7 @@ function ProfileCard(props: {
       data-testid={`profile-${p.id}`}
     >
       <header>
-        <h3>{sandbox ? t("profiles.sandboxName") : p.name}</h3>
+        <h3>{name}</h3>
         <span className="badge">{t(`profiles.kind.${p.kind}`)}</span>
         {props.active && <span className="badge accent">{t("profiles.active")}</span>}
         {p.readOnly && (
@@ -166,7 +184,7 @@ function ProfileCard(props: {
         <dd className="mono" data-testid="masked-id">
           {p.maskedSecretId ?? "—"}
         </dd>
-        {!sandbox && (
+        {!isSandbox && (
           <>
             <dt>{t("profiles.site.label")}</dt>
             <dd>{siteText}</dd>
@@ -201,41 +219,90 @@ function ProfileCard(props: {
             type="button"
             className="btn"
             data-testid="profile-unlock"
-            onClick={() => unlock.mutate(p.locked)}
+            onClick={() => {
+              unlock.reset();
+              if (p.locked) setAsking("unlock");
+              else unlock.mutate(false);
+            }}
           >
             {p.locked ? t("profiles.unlock") : t("profiles.lock")}
           </button>
         )}
-        {!sandbox && (
+        {!isSandbox && (
           <button type="button" className="btn" data-testid="profile-edit" onClick={props.onEdit}>
             {t("profiles.edit")}
           </button>
         )}
-        {!sandbox && (
+        {!isSandbox && (
           <button
             type="button"
             className="btn danger"
             data-testid="profile-delete"
             onClick={() => {
-              if (window.confirm(t("profiles.confirmDelete", { name: p.name }))) remove.mutate();
+              remove.reset();
+              setAsking("delete");
             }}
           >
             {t("profiles.delete")}
           </button>
         )}
-        {sandbox && (
+        {isSandbox && (
           <button
             type="button"
             className="btn danger"
             data-testid="sandbox-reset"
             onClick={() => {
-              if (window.confirm(t("profiles.confirmReset"))) reset.mutate();
+              reset.reset();
+              setAsking("reset");
             }}
           >
             {t("profiles.resetSandbox")}
           </button>
         )}
       </div>
+      {asking === "delete" && (
+        <ConfirmDialog
+          kind="delete-profile"
+          title={t("profiles.confirm.deleteTitle")}
+          confirmLabel={t("profiles.confirm.deleteOk")}
+          danger
+          phrase={p.name}
+          typedLabel={t("profiles.confirm.deleteTyped", { phrase: p.name })}
+          busy={remove.isPending}
+          error={dialogError(remove.error)}
+          onCancel={close}
+          onConfirm={(typed) => remove.mutate(typed ?? "")}
+        >
+          <p>{t("profiles.confirm.deleteText", { name: p.name })}</p>
+        </ConfirmDialog>
+      )}
+      {asking === "reset" && (
+        <ConfirmDialog
+          kind="reset-sandbox"
+          title={t("profiles.confirm.resetTitle")}
+          confirmLabel={t("profiles.confirm.resetOk")}
+          danger
+          busy={reset.isPending}
+          error={dialogError(reset.error)}
+          onCancel={close}
+          onConfirm={() => reset.mutate()}
+        >
+          <p>{t("profiles.confirm.resetText")}</p>
+        </ConfirmDialog>
+      )}
+      {asking === "unlock" && (
+        <ConfirmDialog
+          kind="unlock-profile"
+          title={t("profiles.confirm.unlockTitle", { name })}
+          confirmLabel={t("profiles.confirm.unlockOk")}
+          busy={unlock.isPending}
+          error={dialogError(unlock.error)}
+          onCancel={close}
+          onConfirm={() => unlock.mutate(true)}
+        >
+          <p>{t("profiles.confirm.unlockText")}</p>
+        </ConfirmDialog>
+      )}
     </article>
   );
 }
@@ -269,6 +336,7 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
   const [endpoint, setEndpoint] = useState("");
   const [imported, setImported] = useState<VerifyReport | null>(null);
   const [deleted, setDeleted] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
   const imp = useMutation({
     mutationFn: () =>
       backend.importProfile(
@@ -278,10 +346,14 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
       ),
     onSuccess: setImported,
   });
+  // The confirmation is the path the dialog showed: the backend deletes only that file.
   const del = useMutation({
-    mutationFn: () =>
-      backend.deleteTccliCredential(c.source.type === "tccli" ? c.source.profile : ""),
-    onSuccess: setDeleted,
+    mutationFn: (path: string) =>
+      backend.deleteTccliCredential(c.source.type === "tccli" ? c.source.profile : "", path),
+    onSuccess: (path) => {
+      setAsking(false);
+      setDeleted(path);
+    },
   });
   const key = sourceKey(c.source);
   return (
@@ -339,10 +411,8 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
               className="btn danger"
               data-testid={`import-delete-plaintext-${key}`}
               onClick={() => {
-                if (
-                  window.confirm(t("profiles.confirmDeletePlaintext", { path: c.credentialFile }))
-                )
-                  del.mutate();
+                del.reset();
+                setAsking(true);
               }}
             >
               {t("profiles.deletePlaintext", { path: c.credentialFile })}
@@ -356,7 +426,24 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
           </button>
         </div>
       )}
-      {(imp.error ?? del.error) && (
+      {asking && c.credentialFile && (
+        <ConfirmDialog
+          kind="delete-plaintext"
+          title={t("profiles.confirm.plaintextTitle")}
+          confirmLabel={t("profiles.confirm.plaintextOk")}
+          danger
+          busy={del.isPending}
+          error={del.error ? <ErrorBox title={t("profiles.failed")} error={del.error} /> : null}
+          onCancel={() => setAsking(false)}
+          onConfirm={() => c.credentialFile && del.mutate(c.credentialFile)}
+        >
+          <p className="mono selectable" data-testid="confirm-path">
+            {c.credentialFile}
+          </p>
+          <p>{t("profiles.confirm.plaintextText")}</p>
+        </ConfirmDialog>
+      )}
+      {(imp.error ?? (asking ? null : del.error)) && (
         <ErrorBox title={t("profiles.import")} error={imp.error ?? del.error} />
       )}
     </div>

@@ -1,0 +1,227 @@
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+// eslint-disable-next-line no-restricted-imports
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import i18n from "../../i18n";
+import type { ImportCandidate, ProfileView, ProfilesView } from "../../backend";
+import { ProfilesPage } from "./ProfilesPage";
+
+function profile(id: string, name: string, extra: Partial<ProfileView> = {}): ProfileView {
+  return {
+    id,
+    name,
+    kind: id === "sandbox" ? "sandbox" : "keys",
+    site: id === "sandbox" ? { type: "custom", url: "http://127.0.0.1/" } : { type: "china" },
+    defaultRegion: "ap-guangzhou",
+    language: "en-US",
+    budget: { type: "current" },
+    readOnly: false,
+    maskedSecretId: "AKID****1234",
+    hasToken: false,
+    lastRegion: null,
+    locked: false,
+    ...extra,
+  } as ProfileView;
+}
+
+const candidate: ImportCandidate = {
+  source: { type: "tccli", profile: "default" },
+  label: "tccli default",
+  maskedSecretId: "AKID****9999",
+  hasToken: false,
+  region: "ap-guangzhou",
+  credentialFile: "/home/me/.tccli/default.credential",
+};
+
+type Calls = { cmd: string; args: Record<string, unknown> }[];
+
+/** Answers the profiles page's reads; records every call so tests can assert none was sent. */
+function backend(view: ProfilesView) {
+  const calls: Calls = [];
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args });
+    switch (cmd) {
+      case "list_profiles":
+        return view;
+      case "keyring_status":
+        return { available: true, code: null, message: null, service: "x", sandboxStored: true };
+      case "import_candidates":
+        return [candidate];
+      case "import_profile":
+        return { maskedSecretId: "AKID****9999", clockOffsetSeconds: 0, regionsVisible: 3 };
+      case "delete_tccli_credential":
+        return args.confirm;
+      case "delete_profile":
+      case "set_profile_unlocked":
+        return view;
+      case "reset_sandbox":
+        return null;
+    }
+    throw new Error(`unexpected command ${cmd}`);
+  });
+  return calls;
+}
+
+const WRITES = [
+  "delete_profile",
+  "reset_sandbox",
+  "set_profile_unlocked",
+  "delete_tccli_credential",
+];
+const writes = (calls: Calls) => calls.filter((c) => WRITES.includes(c.cmd));
+
+function renderPage() {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={qc}>
+      <ProfilesPage />
+    </QueryClientProvider>,
+  );
+}
+
+const view: ProfilesView = {
+  active: "sandbox",
+  corruptBackup: null,
+  profiles: [
+    profile("sandbox", "Sandbox"),
+    profile("p-work", "Work account"),
+    profile("p-ro", "Prod (read-only)", { readOnly: true, locked: true }),
+  ],
+};
+
+async function card(id: string) {
+  return within(await screen.findByTestId(`profile-${id}`));
+}
+
+beforeEach(async () => {
+  await act(() => i18n.changeLanguage("en"));
+});
+afterEach(() => clearMocks());
+
+describe("confirmations on the profiles page", () => {
+  it("Cancel and Esc close the reset dialog and send nothing; OK sends the Sandbox's id", async () => {
+    const calls = backend(view);
+    renderPage();
+    await userEvent.click((await card("sandbox")).getByTestId("sandbox-reset"));
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(dialog).toHaveAttribute("role", "dialog");
+    expect(dialog).toHaveAttribute("aria-modal", "true");
+    expect(dialog).toHaveAttribute("data-kind", "reset-sandbox");
+    // Focus starts inside the dialog, on Cancel (Enter never confirms by accident).
+    expect(screen.getByTestId("confirm-cancel")).toHaveFocus();
+    await userEvent.click(screen.getByTestId("confirm-cancel"));
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+
+    await userEvent.click((await card("sandbox")).getByTestId("sandbox-reset"));
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    expect(writes(calls)).toEqual([]);
+
+    await userEvent.click((await card("sandbox")).getByTestId("sandbox-reset"));
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    expect(await screen.findByTestId("profiles-notice")).toHaveTextContent("reset");
+    expect(writes(calls)).toEqual([{ cmd: "reset_sandbox", args: { confirm: "sandbox" } }]);
+  });
+
+  it("deletes a profile only once its exact name is typed, and sends what was typed", async () => {
+    const calls = backend(view);
+    renderPage();
+    await userEvent.click((await card("p-work")).getByTestId("profile-delete"));
+    const ok = screen.getByTestId("confirm-ok");
+    const typed = screen.getByTestId("confirm-typed");
+    expect(typed).toHaveFocus();
+    expect(ok).toBeDisabled();
+    await userEvent.type(typed, "Work accoun");
+    expect(ok).toBeDisabled();
+    // Enter with a mismatch does nothing either.
+    await userEvent.keyboard("{Enter}");
+    expect(writes(calls)).toEqual([]);
+    await userEvent.type(typed, "t");
+    expect(ok).toBeEnabled();
+    await userEvent.click(ok);
+    await screen.findByTestId("profile-p-work");
+    expect(writes(calls)).toEqual([
+      { cmd: "delete_profile", args: { id: "p-work", confirmName: "Work account" } },
+    ]);
+  });
+
+  it("unlocks a read-only profile only through the dialog, confirming with its id", async () => {
+    const calls = backend(view);
+    renderPage();
+    await userEvent.click((await card("p-ro")).getByTestId("profile-unlock"));
+    expect(screen.getByTestId("confirm-dialog")).toHaveTextContent(
+      "allows changes for this session",
+    );
+    expect(writes(calls)).toEqual([]);
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    await act(async () => undefined);
+    expect(writes(calls)).toEqual([
+      { cmd: "set_profile_unlocked", args: { id: "p-ro", unlocked: true, confirm: "p-ro" } },
+    ]);
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+  });
+
+  it("locks an unlocked profile again without asking, sending no confirmation", async () => {
+    const unlocked: ProfilesView = {
+      ...view,
+      profiles: view.profiles.map((p) => (p.id === "p-ro" ? { ...p, locked: false } : p)),
+    };
+    const calls = backend(unlocked);
+    renderPage();
+    await userEvent.click((await card("p-ro")).getByTestId("profile-unlock"));
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    await act(async () => undefined);
+    expect(writes(calls)).toEqual([
+      { cmd: "set_profile_unlocked", args: { id: "p-ro", unlocked: false, confirm: null } },
+    ]);
+  });
+
+  it("deletes the plaintext tccli file only from the dialog, confirming with the path shown", async () => {
+    const calls = backend(view);
+    renderPage();
+    await userEvent.click(await screen.findByTestId("import-do-tccli-default"));
+    await userEvent.click(await screen.findByTestId("import-delete-plaintext-tccli-default"));
+    expect(screen.getByTestId("confirm-path")).toHaveTextContent(
+      "/home/me/.tccli/default.credential",
+    );
+    await userEvent.keyboard("{Escape}");
+    expect(writes(calls)).toEqual([]);
+    await userEvent.click(screen.getByTestId("import-delete-plaintext-tccli-default"));
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    expect(await screen.findByText(/Deleted|已删除/)).toBeInTheDocument();
+    expect(writes(calls)).toEqual([
+      {
+        cmd: "delete_tccli_credential",
+        args: { profile: "default", confirm: "/home/me/.tccli/default.credential" },
+      },
+    ]);
+  });
+
+  it("keeps the dialog open and shows the refusal when the backend says no", async () => {
+    const calls: Calls = [];
+    mockIPC((cmd, payload) => {
+      calls.push({ cmd, args: (payload ?? {}) as Record<string, unknown> });
+      if (cmd === "list_profiles") return view;
+      if (cmd === "keyring_status")
+        return { available: true, code: null, message: null, service: "x", sandboxStored: true };
+      if (cmd === "import_candidates") return [];
+      if (cmd === "reset_sandbox")
+        throw {
+          kind: "invalid-input",
+          code: "App.ConsentRequired",
+          message: "confirm by naming sandbox",
+          requestId: null,
+          field: "confirm",
+        };
+      throw new Error(`unexpected ${cmd}`);
+    });
+    renderPage();
+    await userEvent.click((await card("sandbox")).getByTestId("sandbox-reset"));
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(await within(dialog).findByTestId("error-box")).toHaveTextContent("App.ConsentRequired");
+  });
+});
