@@ -18,6 +18,7 @@ export function mockBackend(opts: { fail?: boolean } = {}) {
     debugBuild: true,
   };
   mockIPC((cmd) => {
+    if (cmd === "startup_notices" || cmd === "launch_records") return [];
     if (cmd === "list_profiles") {
       return { active: "sandbox", profiles: [], corruptBackup: null };
     }

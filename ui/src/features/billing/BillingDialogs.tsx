@@ -1,7 +1,12 @@
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ActionReport, BillingQuote, InstanceView } from "../../backend";
+import {
+  isPriceChanged,
+  type ActionReport,
+  type BillingQuote,
+  type InstanceView,
+} from "../../backend";
 import { wizardBackend } from "../../backend/wizard";
 import { ErrorBox } from "../shell/ErrorBox";
 import { PERIODS, RENEW_FLAGS, calls, split, type BillingOp } from "./eligibility";
@@ -207,10 +212,12 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
 
 /**
  * The priced part every paid change shares: the quote (or why there is none), the
- * outcome, and Cancel / "Pay … and change", enabled only at a fresh quote.
+ * outcome, and Cancel / "Pay … and change", enabled only at a fresh quote. The change
+ * carries the quoted price; when the backend refuses because Tencent's price moved, the
+ * quote is asked again, the new price shown with a note, and the user must click again.
  */
 function PricedChange(props: {
-  quote: { data?: BillingQuote; isFetching: boolean; error: unknown };
+  quote: { data?: BillingQuote; isFetching: boolean; error: unknown; refetch: () => unknown };
   change: {
     data?: ActionReport;
     error: unknown;
@@ -225,12 +232,28 @@ function PricedChange(props: {
   const { t } = useTranslation();
   const { quote, change } = props;
   const settled = change.isSuccess;
+  const [accepted, setAccepted] = useState<number | null>(null);
+  const priceChanged = isPriceChanged(change.error);
+  const refetch = quote.refetch;
+  useEffect(() => {
+    if (priceChanged) void refetch();
+  }, [priceChanged, refetch]);
   return (
     <>
       {quote.isFetching && <p className="muted">{t("billing.pricing")}</p>}
       {!!quote.error && <ErrorBox title={t("billing.priceFailed")} error={quote.error} />}
       {quote.data && !quote.isFetching && <Quote q={quote.data} n={props.count} />}
-      {!!change.error && <ErrorBox title={t("billing.failed")} error={change.error} />}
+      {priceChanged && (
+        <p className="bl-report bad" role="alert" data-testid="bl-price-changed">
+          {t("confirm.priceChanged", {
+            price: quote.data && !quote.isFetching ? `¥${money(quote.data.discountPrice)}` : "…",
+            before: `¥${money(accepted)}`,
+          })}
+        </p>
+      )}
+      {!!change.error && !priceChanged && (
+        <ErrorBox title={t("billing.failed")} error={change.error} />
+      )}
       {change.data && <Report report={change.data} />}
       <div className="bl-actions">
         <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
@@ -242,7 +265,10 @@ function PricedChange(props: {
             className="btn primary"
             data-testid="bl-confirm"
             disabled={!quote.data || quote.isFetching || change.isPending || props.count === 0}
-            onClick={() => change.mutate()}
+            onClick={() => {
+              setAccepted(quote.data?.discountPrice ?? 0);
+              change.mutate();
+            }}
           >
             {change.isPending ? t("billing.working") : props.confirm}
           </button>

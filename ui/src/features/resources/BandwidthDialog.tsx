@@ -1,8 +1,17 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { isPriceChanged } from "../../backend";
 import { resourcesBackend } from "../../backend/resources";
-import { ErrorNote, FieldError, Modal, PriceText, fieldOf } from "./common";
+import {
+  ErrorNote,
+  FieldError,
+  Modal,
+  PriceChangedNote,
+  PriceText,
+  chargedPrice,
+  fieldOf,
+} from "./common";
 import { useInstanceProgress } from "./useInstanceProgress";
 
 /**
@@ -38,10 +47,28 @@ export function BandwidthDialog(props: {
     enabled: valid,
   });
   const progress = useInstanceProgress(profileId);
+  // The price shown is the price accepted; a moved price is refused by the backend, asked
+  // again here, and needs a new click.
+  const shownPrice = valid && price.data && !price.isFetching ? price.data : null;
+  const [priceChangedFrom, setPriceChangedFrom] = useState<number | null>(null);
   const change = useMutation({
-    mutationFn: () =>
-      resourcesBackend.changeBandwidth(profileId, region, instanceId, n, progress.onChange),
+    mutationFn: (accepted: number) =>
+      resourcesBackend.changeBandwidth(
+        profileId,
+        region,
+        instanceId,
+        n,
+        accepted,
+        progress.onChange,
+      ),
+    onMutate: () => setPriceChangedFrom(null),
+    onError: (e, accepted) => {
+      if (!isPriceChanged(e)) return;
+      setPriceChangedFrom(accepted);
+      void price.refetch();
+    },
   });
+  const priceChanged = isPriceChanged(change.error);
 
   return (
     <Modal
@@ -75,6 +102,7 @@ export function BandwidthDialog(props: {
                   disabled={change.isSuccess}
                   onChange={(e) => {
                     change.reset();
+                    setPriceChangedFrom(null);
                     setValue(e.target.value.trim());
                   }}
                 />
@@ -99,7 +127,12 @@ export function BandwidthDialog(props: {
           )}
         </>
       )}
-      {change.error && fieldOf(change.error) !== "bandwidth" && <ErrorNote error={change.error} />}
+      {priceChanged && priceChangedFrom != null && (
+        <PriceChangedNote before={priceChangedFrom} price={shownPrice ?? undefined} />
+      )}
+      {change.error && !priceChanged && fieldOf(change.error) !== "bandwidth" && (
+        <ErrorNote error={change.error} />
+      )}
       {change.isSuccess && (
         <div className="res-progress" data-testid="bw-progress">
           {progress.settled ? (
@@ -122,8 +155,8 @@ export function BandwidthDialog(props: {
             type="button"
             className="btn primary"
             data-testid="bw-go"
-            disabled={!o || !!o.unsupported || value === "" || change.isPending}
-            onClick={() => change.mutate()}
+            disabled={!o || !!o.unsupported || !valid || change.isPending || !shownPrice}
+            onClick={() => shownPrice && change.mutate(chargedPrice(shownPrice))}
           >
             {t("resources.bw.go")}
           </button>

@@ -1,9 +1,17 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import type { StopPlan } from "../../backend";
+import { isPriceChanged, type StopPlan } from "../../backend";
 import { resourcesBackend } from "../../backend/resources";
-import { ErrorNote, FieldError, Modal, PriceText, fieldOf } from "./common";
+import {
+  ErrorNote,
+  FieldError,
+  Modal,
+  PriceChangedNote,
+  PriceText,
+  chargedPrice,
+  fieldOf,
+} from "./common";
 import { useInstanceProgress } from "./useInstanceProgress";
 
 /**
@@ -31,17 +39,29 @@ export function ResizeDialog(props: {
     enabled: target !== "",
   });
   const progress = useInstanceProgress(profileId);
+  // The price shown is the price accepted; a moved price is refused by the backend, asked
+  // again here, and needs a new click.
+  const shownPrice = price.data && !price.isFetching ? price.data : null;
+  const [priceChangedFrom, setPriceChangedFrom] = useState<number | null>(null);
   const resize = useMutation({
-    mutationFn: () =>
+    mutationFn: (accepted: number) =>
       resourcesBackend.resizeInstance(
         profileId,
         region,
         instanceId,
         target,
         options.data?.needsStop ? plan : "none",
+        accepted,
         progress.onChange,
       ),
+    onMutate: () => setPriceChangedFrom(null),
+    onError: (e, accepted) => {
+      if (!isPriceChanged(e)) return;
+      setPriceChangedFrom(accepted);
+      void price.refetch();
+    },
   });
+  const priceChanged = isPriceChanged(resize.error);
   const o = options.data;
   const chosen = o?.targets.find((x) => x.instanceType === target);
   const finished = progress.settled;
@@ -73,6 +93,7 @@ export function ResizeDialog(props: {
               disabled={resize.isPending || resize.isSuccess}
               onChange={(e) => {
                 resize.reset();
+                setPriceChangedFrom(null);
                 setTarget(e.target.value);
               }}
             >
@@ -136,7 +157,10 @@ export function ResizeDialog(props: {
           <p className="small muted">{t("resources.resize.restartNote")}</p>
         </>
       )}
-      {resize.error && fieldOf(resize.error) !== "instanceType" && (
+      {priceChanged && priceChangedFrom != null && (
+        <PriceChangedNote before={priceChangedFrom} price={shownPrice ?? undefined} />
+      )}
+      {resize.error && !priceChanged && fieldOf(resize.error) !== "instanceType" && (
         <ErrorNote error={resize.error} />
       )}
       {(resize.isPending || resize.isSuccess) && (
@@ -177,8 +201,8 @@ export function ResizeDialog(props: {
             type="button"
             className={plan === "forceStop" && o?.needsStop ? "btn res-danger" : "btn primary"}
             data-testid="resize-go"
-            disabled={!chosen?.available || resize.isPending}
-            onClick={() => resize.mutate()}
+            disabled={!chosen?.available || resize.isPending || !shownPrice}
+            onClick={() => shownPrice && resize.mutate(chargedPrice(shownPrice))}
           >
             {t("resources.resize.go")}
           </button>

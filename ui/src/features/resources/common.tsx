@@ -158,6 +158,33 @@ export function PriceText(props: { price: PriceView | undefined; loading: boolea
   return <span className="muted">—</span>;
 }
 
+/** The figure a change is charged at, sent back as its accepted price. */
+export function chargedPrice(p: PriceView): number {
+  return p.discountPrice ?? p.unitPriceDiscount ?? 0;
+}
+
+/**
+ * The backend refused because the price moved since it was shown: nothing was sent. The
+ * dialog has asked for the price again; this says so, with the new figure, and the user
+ * must click again.
+ */
+export function PriceChangedNote(props: { before: number; price: PriceView | undefined }) {
+  const { t } = useTranslation();
+  const now = props.price ? chargedPrice(props.price) : null;
+  return (
+    <p className="res-field-error" role="alert" data-testid="res-price-changed">
+      {t("confirm.priceChanged", {
+        price: now == null ? "…" : formatPrice(now),
+        before: formatPrice(props.before),
+      })}
+    </p>
+  );
+}
+
+function formatPrice(n: number): string {
+  return n.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
+}
+
 /** A fresh idempotency token for one allocation intent. */
 export function newClientToken(): string {
   return (

@@ -16,6 +16,8 @@ import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
 import { SandboxBanner } from "../profiles/SandboxBanner";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActivityIndicator } from "../activity/ActivityIndicator";
+import { PendingLaunches } from "../wizard/PendingLaunches";
+import { StartupNotices } from "./StartupNotices";
 import type { Page } from "../palette/registry";
 
 export type { Page } from "../palette/registry";
@@ -72,6 +74,8 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
       </aside>
       <main className="main" data-testid="main">
         <SandboxBanner />
+        <StartupNotices />
+        <PendingLaunches />
         {props.children}
       </main>
       <StatusBar />

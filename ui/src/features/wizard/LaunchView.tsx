@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { InstanceChange, LaunchOutcome } from "../../backend";
+import type { LaunchOutcome } from "../../backend";
 import { wizardBackend } from "../../backend/wizard";
 import { ErrorBox } from "../shell/ErrorBox";
+import { LaunchDecisionDialog, type PendingPurchase } from "./PendingLaunches";
 
 /**
  * After submission: the instances until each is RUNNING or LAUNCH_FAILED (the backend's
@@ -13,14 +14,14 @@ import { ErrorBox } from "../shell/ErrorBox";
 export function LaunchView(props: {
   profileId: string;
   outcome: LaunchOutcome;
+  /** What the launch buys, for the retry's confirmation. */
+  purchase: Omit<PendingPurchase, "token" | "region">;
   onRetry: (next: LaunchOutcome) => void;
   onAnother: () => void;
 }) {
   const { t } = useTranslation();
   const { outcome } = props;
-  const [changes, setChanges] = useState<Record<string, InstanceChange>>({});
-  const [retrying, setRetrying] = useState(false);
-  const [retryError, setRetryError] = useState<unknown>(null);
+  const [asking, setAsking] = useState(false);
   const ids = outcome.instanceIds;
   const progress = useQuery({
     queryKey: ["wizard", "progress", props.profileId, outcome.token],
@@ -30,14 +31,6 @@ export function LaunchView(props: {
   });
 
   if (outcome.status === "unknown") {
-    const retry = () => {
-      setRetrying(true);
-      setRetryError(null);
-      wizardBackend
-        .retry(outcome.token, (c) => setChanges((m) => ({ ...m, [c.instanceId]: c })))
-        .then(props.onRetry, setRetryError)
-        .finally(() => setRetrying(false));
-    };
     return (
       <section className="card wz-launch" data-testid="wz-unknown">
         <h2>{t("wizard.launch.unknownTitle")}</h2>
@@ -48,18 +41,25 @@ export function LaunchView(props: {
         {outcome.error && (
           <ErrorBox title={t("wizard.launch.lastError")} error={outcome.error.message} />
         )}
-        {retryError != null && (
-          <ErrorBox title={t("wizard.launch.retryFailed")} error={retryError} />
-        )}
         <button
           type="button"
           className="btn primary"
-          onClick={retry}
-          disabled={retrying}
+          onClick={() => setAsking(true)}
           data-testid="wz-retry"
         >
-          {retrying ? t("wizard.launch.retrying") : t("wizard.launch.retry")}
+          {t("wizard.launch.retry")}
         </button>
+        {asking && (
+          <LaunchDecisionDialog
+            decision="resume"
+            purchase={{ ...props.purchase, token: outcome.token, region: outcome.region }}
+            onCancel={() => setAsking(false)}
+            onResumed={(next) => {
+              setAsking(false);
+              props.onRetry(next);
+            }}
+          />
+        )}
       </section>
     );
   }
@@ -89,7 +89,7 @@ export function LaunchView(props: {
         <tbody>
           {ids.map((id) => {
             const row = data?.instances.find((i) => i.instanceId === id);
-            const state = row?.state ?? changes[id]?.state ?? "PENDING";
+            const state = row?.state ?? "PENDING";
             return (
               <tr key={id} data-testid="wz-launched">
                 <td className="mono">{id}</td>

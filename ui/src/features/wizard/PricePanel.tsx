@@ -38,26 +38,33 @@ function priceKey(s: LaunchSpec) {
   };
 }
 
-export function PricePanel(props: { profileId: string; spec: LaunchSpec; ready: boolean }) {
-  const { t } = useTranslation();
-  const spec = useDebounced(props.spec, 500);
-  const key = priceKey(spec);
-  // The debounced spec lags the form: ask only once it, too, names what a price needs
-  // (a prefilled wizard is ready at once, its debounced spec half a second later).
-  const ready = props.ready && !!(spec.zone && spec.instanceType && spec.imageId);
-  const q = useQuery({
-    queryKey: ["wizard", "price", props.profileId, key],
+/**
+ * The quote of `spec` (shared by the price panel and the review step's Create, which sends
+ * its `totalNow` as the accepted price).
+ */
+export function useLaunchQuote(profileId: string, spec: LaunchSpec, ready: boolean) {
+  return useQuery({
+    queryKey: ["wizard", "price", profileId, priceKey(spec)],
     queryFn: () =>
-      wizardBackend.quote(props.profileId, {
+      wizardBackend.quote(profileId, {
         ...spec,
         login: { kind: "keepImageLogin" },
         name: "",
         hostName: null,
         tags: [],
       }),
-    enabled: ready,
+    enabled: ready && !!(spec.zone && spec.instanceType && spec.imageId),
     placeholderData: (prev) => prev,
   });
+}
+
+export function PricePanel(props: { profileId: string; spec: LaunchSpec; ready: boolean }) {
+  const { t } = useTranslation();
+  const spec = useDebounced(props.spec, 500);
+  // The debounced spec lags the form: ask only once it, too, names what a price needs
+  // (a prefilled wizard is ready at once, its debounced spec half a second later).
+  const ready = props.ready && !!(spec.zone && spec.instanceType && spec.imageId);
+  const q = useLaunchQuote(props.profileId, spec, ready);
   return (
     <aside className="wz-price" data-testid="wz-price" aria-live="polite">
       <h2>{t("wizard.price.title")}</h2>

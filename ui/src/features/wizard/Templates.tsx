@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BackendError, type LaunchSpec } from "../../backend";
 import { billingBackend } from "../../backend/billing";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../shell/ErrorBox";
 import { openWizardWith } from "./prefill";
 
@@ -55,10 +56,14 @@ export function TemplatesDialog(props: { profileId: string; region: string; onCl
     },
     onError: setError,
   });
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  // The confirmation is the template's id, as the dialog names it.
   const remove = useMutation({
-    mutationFn: (id: string) => billingBackend.deleteTemplate(profileId, region, id),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["wizard", "templates", profileId, region] }),
-    onError: setError,
+    mutationFn: (id: string) => billingBackend.deleteTemplate(profileId, region, id, id),
+    onSuccess: () => {
+      setDeleting(null);
+      return qc.invalidateQueries({ queryKey: ["wizard", "templates", profileId, region] });
+    },
   });
   return (
     <Modal
@@ -100,7 +105,10 @@ export function TemplatesDialog(props: { profileId: string; region: string; onCl
                     className="btn"
                     data-testid="wz-tpl-delete"
                     disabled={remove.isPending}
-                    onClick={() => remove.mutate(x.id)}
+                    onClick={() => {
+                      remove.reset();
+                      setDeleting({ id: x.id, name: x.name });
+                    }}
                   >
                     {t("wizard.tpl.delete")}
                   </button>
@@ -111,6 +119,22 @@ export function TemplatesDialog(props: { profileId: string; region: string; onCl
         </table>
       )}
       {error != null && <ErrorBox title={t("wizard.tpl.failed")} error={error} />}
+      {deleting && (
+        <ConfirmDialog
+          kind="delete-template"
+          title={t("wizard.tpl.deleteTitle")}
+          confirmLabel={t("wizard.tpl.deleteOk")}
+          danger
+          busy={remove.isPending}
+          error={
+            remove.error ? <ErrorBox title={t("wizard.tpl.failed")} error={remove.error} /> : null
+          }
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => remove.mutate(deleting.id)}
+        >
+          <p>{t("wizard.tpl.deleteText", { name: deleting.name, id: deleting.id, region })}</p>
+        </ConfirmDialog>
+      )}
       <div className="wz-nav">
         <button type="button" className="btn" onClick={props.onClose} data-testid="wz-tpl-close">
           {t("wizard.tpl.close")}

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useForm, useFieldArray, useWatch, type UseFormReturn } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { BackendError, type AppError, type LaunchOutcome } from "../../backend";
+import { BackendError, isPriceChanged, type AppError, type LaunchOutcome } from "../../backend";
 import { wizardBackend } from "../../backend/wizard";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ErrorBox } from "../shell/ErrorBox";
@@ -26,7 +26,7 @@ import {
   type Preset,
   type Step,
 } from "./form";
-import { PricePanel, money } from "./PricePanel";
+import { PricePanel, money, useLaunchQuote } from "./PricePanel";
 import { LaunchView } from "./LaunchView";
 import { onOpenWizard, takePendingDraft, type PendingDraft } from "./prefill";
 import { SaveTemplateDialog, TemplatesDialog } from "./Templates";
@@ -119,6 +119,11 @@ export function WizardPage() {
           key={outcome.token}
           profileId={profileId}
           outcome={outcome}
+          purchase={{
+            count: spec.count,
+            instanceType: spec.instanceType,
+            chargeType: spec.billing.type,
+          }}
           onRetry={setOutcome}
           onAnother={() => {
             setOutcome(null);
@@ -927,6 +932,11 @@ function ReviewStep(
   const { form, profileId, spec } = props;
   const [busy, setBusy] = useState<"check" | "submit" | null>(null);
   const [checked, setChecked] = useState(false);
+  // Create sends the price shown; when Tencent's fresh quote differs the backend refuses,
+  // the quote is asked again and the user must click Create again at the new price.
+  const quote = useLaunchQuote(profileId, spec, true);
+  const shown = quote.data && !quote.isFetching && !quote.isPlaceholderData ? quote.data : null;
+  const [priceChanged, setPriceChanged] = useState<number | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const v = form.watch();
 
@@ -957,12 +967,17 @@ function ReviewStep(
     }
   };
   const submit = async () => {
-    if (!(await valid())) return;
+    if (!shown || !(await valid())) return;
+    const accepted = shown.totalNow ?? 0;
     setBusy("submit");
+    setPriceChanged(null);
     try {
-      props.onSubmitted(await wizardBackend.submit(profileId, spec, () => undefined));
+      props.onSubmitted(await wizardBackend.submit(profileId, spec, accepted, () => undefined));
     } catch (e) {
-      props.onError(e);
+      if (isPriceChanged(e)) {
+        setPriceChanged(accepted);
+        await quote.refetch();
+      } else props.onError(e);
     } finally {
       setBusy(null);
     }
@@ -1014,6 +1029,14 @@ function ReviewStep(
       {props.serverError && (
         <ErrorBox title={t("wizard.submitFailed")} error={new BackendError(props.serverError)} />
       )}
+      {priceChanged != null && (
+        <p className="wz-warn" role="alert" data-testid="wz-price-changed">
+          {t("confirm.priceChanged", {
+            price: shown ? `¥${money(shown.totalNow)}` : "…",
+            before: `¥${money(priceChanged)}`,
+          })}
+        </p>
+      )}
       {checked && (
         <p className="wz-ok" data-testid="wz-checked">
           {t("wizard.checkPassed")}
@@ -1057,12 +1080,22 @@ function ReviewStep(
           type="button"
           className="btn primary"
           onClick={() => void submit()}
-          disabled={busy != null}
+          disabled={busy != null || !shown}
           data-testid="wz-create"
+          data-price={shown ? money(shown.totalNow) : undefined}
         >
           {busy === "submit" ? t("wizard.creating") : t("wizard.create", { count: spec.count })}
         </button>
       </div>
+      <p className="small muted" data-testid="wz-accept-price">
+        {shown
+          ? t(shown.chargeType === "PREPAID" ? "wizard.acceptUpFront" : "wizard.acceptFirstHour", {
+              price: `¥${money(shown.totalNow)}`,
+            })
+          : quote.isError
+            ? t("wizard.acceptNoPrice")
+            : t("wizard.acceptPricing")}
+      </p>
     </div>
   );
 }
