@@ -132,12 +132,20 @@ export function PendingLaunches() {
   const waiting = (records.data ?? []).filter((r) => r.needsDecision);
   if (waiting.length === 0 && Object.keys(results).length === 0) return null;
   return (
-    <section className="pending-launches" role="alert" data-testid="pending-launches">
-      <header>
-        <AlertTriangle aria-hidden size={16} />
-        <strong>{t("wizard.pending.title", { count: waiting.length })}</strong>
-      </header>
-      <p className="small">{t("wizard.pending.intro")}</p>
+    <section
+      className="pending-launches"
+      role={waiting.length > 0 ? "alert" : "status"}
+      data-testid="pending-launches"
+    >
+      {waiting.length > 0 && (
+        <>
+          <header>
+            <AlertTriangle aria-hidden size={16} />
+            <strong>{t("wizard.pending.title", { count: waiting.length })}</strong>
+          </header>
+          <p className="small">{t("wizard.pending.intro")}</p>
+        </>
+      )}
       {Object.entries(results).map(([token, text]) => (
         <p key={token} className="small pending-result" data-testid={`pending-result-${token}`}>
           {text}
