@@ -20,12 +20,13 @@ pub mod wizard;
 pub use command_names::COMMAND_NAMES;
 use tauri::Manager;
 
-/// The single list of commands: it drives both registration (`invoke_handler`) and the
-/// generated TypeScript bindings in `ui/src/backend/bindings.ts`.
-pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![
-            commands::app_info::<tauri::Wry>,
+/// The single list of commands, expanded by `$m`: tauri-specta's `collect_commands` for
+/// the app and its TypeScript bindings (with `$rt`, the runtime of the generic commands),
+/// or Tauri's `generate_handler` for a handler on any runtime (which infers it).
+macro_rules! app_commands {
+    ($m:ident $(, $rt:ty)?) => {
+        $m![
+            commands::app_info$(::<$rt>)?,
             commands::profiles::list_profiles,
             commands::profiles::dismiss_corrupt_notice,
             commands::profiles::set_active_profile,
@@ -35,9 +36,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::profiles::verify_profile,
             commands::profiles::delete_profile,
             commands::profiles::set_profile_unlocked,
-            commands::profiles::import_candidates::<tauri::Wry>,
-            commands::profiles::import_profile::<tauri::Wry>,
-            commands::profiles::delete_tccli_credential::<tauri::Wry>,
+            commands::profiles::import_candidates$(::<$rt>)?,
+            commands::profiles::import_profile$(::<$rt>)?,
+            commands::profiles::delete_tccli_credential$(::<$rt>)?,
             commands::profiles::reset_sandbox,
             commands::instances::list_regions,
             commands::instances::list_zones,
@@ -48,11 +49,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::instances::reboot_instances,
             commands::instances::terminate_instances,
             commands::instances::terminate_quote,
-            commands::instances::stream_instances,
-            commands::instances::cached_instances,
-            commands::instances::enabled_regions,
-            commands::instances::set_enabled_regions,
-            commands::instances::export_instances,
+            commands::instances::stream_instances$(::<$rt>)?,
+            commands::instances::cached_instances$(::<$rt>)?,
+            commands::instances::enabled_regions$(::<$rt>)?,
+            commands::instances::set_enabled_regions$(::<$rt>)?,
+            commands::instances::export_instances$(::<$rt>)?,
             commands::instances::rename_instances,
             commands::instances::reset_instances_password,
             commands::instances::activity_log,
@@ -73,7 +74,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::resources::disassociate_address,
             commands::resources::release_address,
             commands::resources::list_key_pairs,
-            commands::resources::create_key_pair,
+            commands::resources::create_key_pair$(::<$rt>)?,
             commands::resources::import_key_pair,
             commands::resources::delete_key_pair,
             commands::resources::list_images,
@@ -93,8 +94,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::preview_launch,
             commands::wizard::check_launch,
             commands::wizard::submit_launch,
-            commands::wizard::retry_launch,
-            commands::wizard::launch_records,
+            commands::journal::retry_launch,
+            commands::journal::launch_records,
+            commands::journal::drop_launch,
+            commands::journal::startup_notices,
+            commands::journal::dismiss_startup_notice,
             commands::wizard::launch_progress,
             commands::wizard::quote_to_prepaid,
             commands::wizard::change_to_prepaid,
@@ -108,13 +112,30 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::same_configuration_draft,
             commands::wizard::cost_estimate,
             commands::detail::describe_instance,
-            commands::detail::copy_text::<tauri::Wry>,
+            commands::detail::copy_text$(::<$rt>)?,
             commands::detail::set_ui_language,
-        ])
+        ]
+    };
+}
+
+/// The commands, registered by `run` (`invoke_handler`) and exported as the TypeScript
+/// bindings in `ui/src/backend/bindings.ts`.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use tauri_specta::collect_commands;
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(app_commands!(collect_commands, tauri::Wry))
         .events(tauri_specta::collect_events![
             console::watch::InstanceChange
         ])
         .disable_serde_phases()
+}
+
+/// The same commands as a plain Tauri handler on any runtime: the IPC tests run it on
+/// Tauri's mock runtime, with the app's argument decoding and commands.
+pub fn invoke_handler<R: tauri::Runtime>()
+-> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    use tauri::generate_handler;
+    app_commands!(generate_handler)
 }
 
 /// Where the committed bindings live, relative to this crate.
@@ -130,6 +151,12 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        // First: a second launch hands over to the running app (which comes to the front)
+        // and exits, instead of racing it over profiles.json, the journal and the
+        // Sandbox's world.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main_window(app);
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -156,6 +183,13 @@ pub fn run() {
                 vault,
             )?);
             app.manage(state.clone());
+            // Pending launches: young ones of writable profiles are re-sent below (claimed
+            // now, before the UI can list them); the rest wait for the user's decision.
+            let resumable = wizard::launch::claim_auto_resume(
+                &state.launches,
+                wizard::launch::unix_now(),
+                |id| state.profile(id).is_ok_and(|p| state.is_writable(&p)),
+            );
             // Start the Sandbox now so the first screen does not wait for it.
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = state.sandbox().await {
@@ -169,7 +203,7 @@ pub fn run() {
                 }
                 // Finish launches a crash or exit interrupted (same ClientToken: no
                 // second purchase).
-                wizard::launch::resume_pending(&state.launches, |id| {
+                wizard::launch::resume_pending(&state.launches, resumable, |id| {
                     let state = state.clone();
                     async move {
                         let profile = state.profile(&id).ok()?;
@@ -180,8 +214,34 @@ pub fn run() {
             });
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running CVM Console");
+        .build(tauri::generate_context!())
+        .expect("error while building CVM Console")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                save_sandbox_on_exit(app);
+            }
+        });
+}
+
+fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.webview_windows().values().next() {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// The Sandbox's world is saved periodically; this saves what changed since.
+fn save_sandbox_on_exit<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let Some(state) = app.try_state::<std::sync::Arc<state::AppState>>() else {
+        return;
+    };
+    if let Some(sandbox) = state.sandbox.get() {
+        match sandbox.save() {
+            Ok(()) => tracing::info!("Sandbox world saved on exit"),
+            Err(e) => tracing::error!(code = %e.code, "{}", e.message),
+        }
+    }
 }
 
 #[cfg(test)]

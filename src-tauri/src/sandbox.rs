@@ -84,6 +84,14 @@ impl Sandbox {
         })
     }
 
+    /// Saves the world now (the app calls it on exit, so nothing since the last periodic
+    /// save is lost).
+    pub fn save(&self) -> Result<(), AppError> {
+        self.handle.save_state().map_err(|e| {
+            AppError::internal("App.Sandbox", format!("could not save the Sandbox: {e}"))
+        })
+    }
+
     pub async fn shutdown(self) {
         if let Err(e) = self.handle.shutdown().await {
             tracing::warn!("Sandbox shutdown: {e}");

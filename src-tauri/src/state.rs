@@ -8,6 +8,7 @@ use crate::profiles::{
 };
 use crate::sandbox::Sandbox;
 use crate::secrets::Vault;
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,18 @@ use tencent_api::{BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, L
 use tokio::sync::OnceCell;
 
 pub const REQUEST_CLIENT: &str = concat!("CVM-Console_", env!("CARGO_PKG_VERSION"));
+
+/// Something start-up found that the user must hear about (a data file moved aside, the
+/// Sandbox not starting), kept until the UI dismisses it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupNotice {
+    /// What it is about: `journal`, `sandbox`. One notice per id.
+    pub id: String,
+    pub message: String,
+    /// The file it concerns (a backup the user may want to open), if any.
+    pub path: Option<String>,
+}
 
 pub struct AppState {
     pub store: ProfileStore,
@@ -28,11 +41,14 @@ pub struct AppState {
     pub sandbox: OnceCell<Sandbox>,
     /// Pending and recent launches (the wizard's ClientToken journal).
     pub launches: crate::wizard::journal::Journal,
-    clients: Mutex<HashMap<String, Client>>,
+    /// One cell per profile: concurrent first calls wait for one build, so the profile
+    /// has exactly one client and one rate budget.
+    clients: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
     /// Clients in another `X-TC-Language` than the profile's, sharing its budget.
     language_clients: Mutex<HashMap<(String, &'static str), Client>>,
     /// Read-only profiles the user unlocked for this session only.
     unlocked: Mutex<HashSet<String>>,
+    notices: Mutex<Vec<StartupNotice>>,
 }
 
 pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -44,23 +60,50 @@ impl AppState {
     pub fn new(config_dir: PathBuf, data_dir: PathBuf, vault: Vault) -> Result<AppState, AppError> {
         let store = ProfileStore::new(&config_dir);
         let loaded = store.load()?;
+        // Pending launches keep their password in the keyring, never in the file.
+        let launches = crate::wizard::journal::Journal::open_with_vault(
+            data_dir.join("launches.json"),
+            vault.clone(),
+        );
+        let notices = launches
+            .unreadable()
+            .map(|u| StartupNotice {
+                id: "journal".into(),
+                message: u.message(launches.path()),
+                path: u.moved_to.as_ref().map(|p| p.display().to_string()),
+            })
+            .into_iter()
+            .collect();
         Ok(AppState {
             store,
             activity: Arc::new(ActivityLog::open(&data_dir)),
             profiles: Mutex::new(loaded.file),
             corrupt_backup: Mutex::new(loaded.corrupt_backup),
-            vault: vault.clone(),
+            vault,
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
-            // Pending launches keep their password in the keyring, never in the file.
-            launches: crate::wizard::journal::Journal::open_with_vault(
-                data_dir.join("launches.json"),
-                vault,
-            ),
+            launches,
             clients: Mutex::new(HashMap::new()),
             language_clients: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),
+            notices: Mutex::new(notices),
         })
+    }
+
+    /// Adds a start-up notice, replacing one with the same id.
+    pub fn push_notice(&self, notice: StartupNotice) {
+        let mut n = lock(&self.notices);
+        n.retain(|x| x.id != notice.id);
+        n.push(notice);
+    }
+
+    pub fn notices(&self) -> Vec<StartupNotice> {
+        lock(&self.notices).clone()
+    }
+
+    /// The UI has shown it; stop reporting it.
+    pub fn dismiss_notice(&self, id: &str) {
+        lock(&self.notices).retain(|x| x.id != id);
     }
 
     pub async fn sandbox(&self) -> Result<&Sandbox, AppError> {
@@ -120,7 +163,7 @@ impl AppState {
 
     /// The profile's client if one was built already (for status, without building one).
     pub fn existing_client(&self, profile_id: &str) -> Option<Client> {
-        lock(&self.clients).get(profile_id).cloned()
+        lock(&self.clients).get(profile_id)?.get().cloned()
     }
 
     /// The profile's client answering in `language` (localised region and zone names):
@@ -174,11 +217,20 @@ impl AppState {
         }
     }
 
-    /// The profile's client, built on first use from its keyring entry.
+    /// The profile's client, built on first use from its keyring entry. Callers that
+    /// arrive while it is being built wait for that build (one client, one budget); a
+    /// failed build is tried again by the next call.
     pub async fn client(&self, profile: &Profile) -> Result<Client, AppError> {
-        if let Some(c) = lock(&self.clients).get(&profile.id) {
-            return Ok(c.clone());
-        }
+        let cell = lock(&self.clients)
+            .entry(profile.id.clone())
+            .or_default()
+            .clone();
+        cell.get_or_try_init(|| self.build_profile_client(profile))
+            .await
+            .cloned()
+    }
+
+    async fn build_profile_client(&self, profile: &Profile) -> Result<Client, AppError> {
         let (credentials, endpoint) = match profile.kind {
             ProfileKind::Sandbox => {
                 let sb = self.sandbox().await?;
@@ -200,9 +252,7 @@ impl AppState {
                 (secret.credentials(), endpoint_for(&profile.site))
             }
         };
-        let client = build_logged_client(credentials, endpoint, profile, &self.activity)?;
-        lock(&self.clients).insert(profile.id.clone(), client.clone());
-        Ok(client)
+        build_logged_client(credentials, endpoint, profile, &self.activity)
     }
 }
 
@@ -276,3 +326,125 @@ pub fn build_logged_client(
 
 /// Shared by everything that needs the managed state as an `Arc`.
 pub type Shared = Arc<AppState>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::StoredSecret;
+    use tencent_api::Sensitive;
+
+    fn mock_vault() -> Vault {
+        let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        Vault::with_store(store, "state-test")
+    }
+
+    fn state_in(dir: &std::path::Path) -> AppState {
+        AppState::new(dir.join("config"), dir.join("data"), mock_vault()).unwrap()
+    }
+
+    fn cloud_profile(state: &AppState) -> Profile {
+        let mut p = Profile::sandbox();
+        p.id = "p-cloud".into();
+        p.name = "Cloud".into();
+        p.kind = ProfileKind::Cloud;
+        p.site = Site::Custom {
+            url: "http://127.0.0.1:9/".into(),
+        };
+        put_secret(state, &p.id);
+        let added = p.clone();
+        state
+            .update_profiles(|f| {
+                f.profiles.push(added);
+                Ok(())
+            })
+            .unwrap();
+        p
+    }
+
+    /// Many first calls at once (the start-up warm-up, the first screen's listings, the
+    /// status watcher) all get the same client: one rate budget per profile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_first_calls_share_one_client_and_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = Arc::new(state_in(dir.path()));
+        let profile = cloud_profile(&state);
+        let calls: Vec<_> = (0..16)
+            .map(|_| {
+                let (state, profile) = (state.clone(), profile.clone());
+                tokio::spawn(async move { state.client(&profile).await.unwrap() })
+            })
+            .collect();
+        let mut clients = Vec::new();
+        for c in calls {
+            clients.push(c.await.unwrap());
+        }
+        let first = clients[0].budget().clone();
+        assert!(clients.iter().all(|c| Arc::ptr_eq(c.budget(), &first)));
+        let existing = state.existing_client(&profile.id).unwrap();
+        assert!(Arc::ptr_eq(existing.budget(), &first));
+        // Forgetting it (credentials changed) builds a new one next time.
+        state.forget_client(&profile.id);
+        assert!(state.existing_client(&profile.id).is_none());
+        let next = state.client(&profile).await.unwrap();
+        assert!(!Arc::ptr_eq(next.budget(), &first));
+    }
+
+    #[tokio::test]
+    async fn a_failed_build_is_tried_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let profile = cloud_profile(&state);
+        state.vault.delete(&profile.id).unwrap();
+        let e = state.client(&profile).await.unwrap_err();
+        assert_eq!(e.code, "App.Keyring.NoEntry");
+        assert!(state.existing_client(&profile.id).is_none());
+        put_secret(&state, &profile.id);
+        assert!(state.client(&profile).await.is_ok());
+    }
+
+    fn put_secret(state: &AppState, id: &str) {
+        state
+            .vault
+            .put(
+                id,
+                &StoredSecret {
+                    secret_id: "AKIDabcdefghijklmnopqrstuvwxyz123456".into(),
+                    secret_key: Sensitive::new("keykeykeykeykeykeykeykeykeykey12"),
+                    token: None,
+                },
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn an_unreadable_journal_becomes_a_start_up_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data").join("launches.json"), b"{ broken").unwrap();
+        let state = state_in(dir.path());
+        let n = state.notices();
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].id, "journal");
+        let backup = n[0].path.clone().expect("the backup's path");
+        assert_eq!(std::fs::read(&backup).unwrap(), b"{ broken");
+        assert!(n[0].message.contains(&backup));
+        state.push_notice(StartupNotice {
+            id: "sandbox".into(),
+            message: "first".into(),
+            path: None,
+        });
+        state.push_notice(StartupNotice {
+            id: "sandbox".into(),
+            message: "second".into(),
+            path: None,
+        });
+        assert_eq!(state.notices().len(), 2, "one per id");
+        state.dismiss_notice("journal");
+        let n = state.notices();
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].message, "second");
+        // A clean start has nothing to report.
+        let clean = tempfile::tempdir().unwrap();
+        assert!(state_in(clean.path()).notices().is_empty());
+    }
+}

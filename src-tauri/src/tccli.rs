@@ -3,9 +3,9 @@
 //! variables. The secrets read here go straight into the keyring; the UI only ever sees
 //! a masked SecretId.
 
-use crate::error::AppError;
-use crate::profiles::invalid;
-use crate::secrets::StoredSecret;
+use crate::error::{AppError, ErrorKind};
+use crate::profiles::{Profile, ProfileKind, invalid};
+use crate::secrets::{StoredSecret, Vault};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tencent_api::Sensitive;
@@ -189,8 +189,22 @@ fn candidate(source: ImportSource, label: String, f: &Found) -> ImportCandidate 
     }
 }
 
-/// Deletes a tccli credential file (only `~/.tccli/<name>.credential`, nothing else).
-pub fn delete_tccli_credential(home: &Path, profile: &str) -> Result<String, AppError> {
+/// Deletes the tccli credential file `~/.tccli/<profile>.credential` (that file and
+/// nothing else), only when
+/// - `confirm` is its path as the UI showed it (the import candidate's `credentialFile`);
+/// - it is a regular file: a symbolic link is refused (and never followed), its target
+///   named so the user can decide about it;
+/// - it still holds the SecretId and SecretKey that are in the keyring for a profile
+///   (`imported` answers that, see `imported_into`): a file rewritten since the import
+///   (another key) or whose profile is gone is never deleted, since the key would be lost.
+///
+/// Returns the deleted path.
+pub fn delete_tccli_credential(
+    home: &Path,
+    profile: &str,
+    confirm: &str,
+    imported: impl FnOnce(&StoredSecret) -> Result<bool, AppError>,
+) -> Result<String, AppError> {
     if !profile_name_ok(profile) {
         return Err(invalid(
             "profile",
@@ -198,13 +212,65 @@ pub fn delete_tccli_credential(home: &Path, profile: &str) -> Result<String, App
         ));
     }
     let path = tccli_dir(home).join(format!("{profile}.credential"));
-    std::fs::remove_file(&path).map_err(|e| {
-        invalid(
+    let shown = path.display().to_string();
+    crate::consent::check_named("confirm", confirm, &[shown.as_str()])?;
+    let meta = std::fs::symlink_metadata(&path)
+        .map_err(|e| invalid("profile", format!("cannot read {shown}: {e}")))?;
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(&path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|e| format!("an unreadable target ({e})"));
+        return Err(invalid(
             "profile",
-            format!("could not delete {}: {e}", path.display()),
-        )
-    })?;
-    Ok(path.display().to_string())
+            format!(
+                "{shown} is a symbolic link to {target}; it is not deleted (remove the link or its target yourself if you mean to)"
+            ),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(invalid(
+            "profile",
+            format!("{shown} is not a regular file; it is not deleted"),
+        ));
+    }
+    let found = read_tccli(home, profile)
+        .map_err(|e| invalid("profile", format!("{shown} is not deleted: {}", e.message)))?;
+    if !imported(&found.secret)? {
+        return Err(AppError {
+            kind: ErrorKind::StateConflict,
+            code: "App.TccliFileChanged".into(),
+            message: format!(
+                "{shown} no longer holds the key of a profile in CVM Console (it changed since the import, or the profile was deleted or given another key); it is not deleted"
+            ),
+            request_id: None,
+            field: Some("profile".into()),
+        });
+    }
+    std::fs::remove_file(&path)
+        .map_err(|e| invalid("profile", format!("could not delete {shown}: {e}")))?;
+    Ok(shown)
+}
+
+/// Whether the keyring holds `secret` (same SecretId and SecretKey) for one of the cloud
+/// profiles, looked up through their masked SecretId. Blocking (keyring reads).
+pub fn imported_into(
+    profiles: &[Profile],
+    vault: &Vault,
+    secret: &StoredSecret,
+) -> Result<bool, AppError> {
+    let masked = secret.credentials().masked_secret_id();
+    for p in profiles
+        .iter()
+        .filter(|p| p.kind == ProfileKind::Cloud && p.masked_secret_id.as_deref() == Some(&masked))
+    {
+        if let Some(stored) = vault.get(&p.id)?
+            && stored.secret_id == secret.secret_id
+            && stored.secret_key.expose() == secret.secret_key.expose()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 #[cfg(test)]
@@ -253,15 +319,120 @@ mod tests {
         );
     }
 
+    const ID: &str = "AKIDabcdefghijklmnopqrstuvwxyz123456";
+    const KEY: &str = "keykeykeykeykeykeykeykeykeykey12";
+
+    fn credential(id: &str, key: &str) -> String {
+        format!(r#"{{"secretId": "{id}", "secretKey": "{key}"}}"#)
+    }
+
+    fn mock_vault() -> Vault {
+        let store: std::sync::Arc<keyring_core::CredentialStore> =
+            keyring_core::mock::Store::new().unwrap();
+        Vault::with_store(store, "tccli-test")
+    }
+
+    /// A cloud profile whose keyring entry holds `key` for `ID`, as an import leaves it.
+    fn imported_profile(vault: &Vault, id: &str, key: &str) -> Profile {
+        let mut p = Profile::sandbox();
+        p.id = id.into();
+        p.name = id.into();
+        p.kind = ProfileKind::Cloud;
+        p.masked_secret_id = Some("AKID…3456".into());
+        vault
+            .put(
+                id,
+                &StoredSecret {
+                    secret_id: ID.into(),
+                    secret_key: Sensitive::new(key),
+                    token: None,
+                },
+            )
+            .unwrap();
+        p
+    }
+
+    fn shown(home: &Path, name: &str) -> String {
+        tccli_dir(home)
+            .join(format!("{name}.credential"))
+            .display()
+            .to_string()
+    }
+
     #[test]
-    fn deletes_only_the_credential_file() {
+    fn deletes_only_the_confirmed_credential_file_still_holding_the_imported_key() {
         let home = tempfile::tempdir().unwrap();
-        write(home.path(), "default.credential", "{}");
+        let vault = mock_vault();
+        let profiles = vec![Profile::sandbox(), imported_profile(&vault, "p-1", KEY)];
+        let imported = |s: &StoredSecret| imported_into(&profiles, &vault, s);
+        write(home.path(), "default.credential", &credential(ID, KEY));
         write(home.path(), "default.configure", "{}");
-        delete_tccli_credential(home.path(), "default").unwrap();
-        assert!(!tccli_dir(home.path()).join("default.credential").exists());
+        let path = shown(home.path(), "default");
+        // The confirmation must be the path the dialog showed.
+        for confirm in ["", "yes", "true", "default"] {
+            let e = delete_tccli_credential(home.path(), "default", confirm, imported).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("confirm"), "{confirm:?}");
+        }
+        assert!(Path::new(&path).exists());
+        assert_eq!(
+            delete_tccli_credential(home.path(), "default", &path, imported).unwrap(),
+            path
+        );
+        assert!(!Path::new(&path).exists());
         assert!(tccli_dir(home.path()).join("default.configure").exists());
-        assert!(delete_tccli_credential(home.path(), "../x").is_err());
+        let e = delete_tccli_credential(home.path(), "../x", "../x", imported).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profile"));
+    }
+
+    #[test]
+    fn a_file_that_no_longer_holds_the_imported_key_is_kept() {
+        let home = tempfile::tempdir().unwrap();
+        let vault = mock_vault();
+        let profiles = vec![imported_profile(&vault, "p-1", KEY)];
+        let imported = |s: &StoredSecret| imported_into(&profiles, &vault, s);
+        let path = shown(home.path(), "default");
+        // Rewritten since the import: another SecretKey for the same SecretId.
+        let other = "otherotherotherotherotherother12";
+        write(home.path(), "default.credential", &credential(ID, other));
+        let e = delete_tccli_credential(home.path(), "default", &path, imported).unwrap_err();
+        assert_eq!(e.code, "App.TccliFileChanged");
+        assert_eq!(e.field.as_deref(), Some("profile"));
+        assert!(!e.message.contains(other), "the key is never echoed");
+        // No key at all any more (tccli switched it to a role).
+        write(home.path(), "default.credential", r#"{"type": "cvm-role"}"#);
+        let e = delete_tccli_credential(home.path(), "default", &path, imported).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profile"));
+        // The key matches, but its profile was deleted (nothing in the keyring).
+        write(home.path(), "default.credential", &credential(ID, KEY));
+        vault.delete("p-1").unwrap();
+        let e = delete_tccli_credential(home.path(), "default", &path, imported).unwrap_err();
+        assert_eq!(e.code, "App.TccliFileChanged");
+        assert!(Path::new(&path).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_refused_and_its_target_named() {
+        let home = tempfile::tempdir().unwrap();
+        let vault = mock_vault();
+        let profiles = vec![imported_profile(&vault, "p-1", KEY)];
+        let elsewhere = home.path().join("dotfiles-default.credential");
+        std::fs::write(&elsewhere, credential(ID, KEY)).unwrap();
+        std::fs::create_dir_all(tccli_dir(home.path())).unwrap();
+        let path = shown(home.path(), "default");
+        std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+        let e = delete_tccli_credential(home.path(), "default", &path, |s| {
+            imported_into(&profiles, &vault, s)
+        })
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profile"));
+        assert!(
+            e.message.contains(&elsewhere.display().to_string()),
+            "{}",
+            e.message
+        );
+        assert!(Path::new(&path).symlink_metadata().is_ok(), "link kept");
+        assert!(elsewhere.exists(), "target kept");
     }
 
     #[test]

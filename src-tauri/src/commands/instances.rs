@@ -19,7 +19,7 @@ use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tencent_api::Sensitive;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -270,8 +270,8 @@ const MAX_REGIONS: usize = 64;
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
-pub async fn stream_instances(
-    app: AppHandle,
+pub async fn stream_instances<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     profile_id: String,
     regions: Vec<String>,
@@ -338,8 +338,8 @@ pub async fn stream_instances(
 /// be read), to show at once while a fresh listing runs.
 #[tauri::command]
 #[specta::specta]
-pub fn cached_instances(
-    app: AppHandle,
+pub fn cached_instances<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,
@@ -353,7 +353,7 @@ pub fn cached_instances(
     Ok(ListCache::new(&dir).load(&profile.id, &region))
 }
 
-fn console_settings(app: &AppHandle) -> Result<ConsoleSettings, AppError> {
+fn console_settings<R: Runtime>(app: &AppHandle<R>) -> Result<ConsoleSettings, AppError> {
     let dir = app
         .path()
         .app_config_dir()
@@ -364,8 +364,8 @@ fn console_settings(app: &AppHandle) -> Result<ConsoleSettings, AppError> {
 /// The regions "All regions" lists for the profile; None means all of them.
 #[tauri::command]
 #[specta::specta]
-pub fn enabled_regions(
-    app: AppHandle,
+pub fn enabled_regions<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     profile_id: String,
 ) -> Result<Option<Vec<String>>, AppError> {
@@ -375,8 +375,8 @@ pub fn enabled_regions(
 
 #[tauri::command]
 #[specta::specta]
-pub fn set_enabled_regions(
-    app: AppHandle,
+pub fn set_enabled_regions<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     profile_id: String,
     regions: Option<Vec<String>>,
@@ -391,8 +391,8 @@ pub fn set_enabled_regions(
 /// drive a native dialog); release builds never read it.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_instances(
-    app: AppHandle,
+pub async fn export_instances<R: Runtime>(
+    app: AppHandle<R>,
     format: ExportFormat,
     rows: Vec<InstanceView>,
     dialog_title: String,

@@ -2,6 +2,7 @@
 
 pub mod detail;
 pub mod instances;
+pub mod journal;
 pub mod profiles;
 pub mod resources;
 pub mod wizard;

@@ -516,22 +516,27 @@ pub async fn import_profile<R: Runtime>(
     save_new(&state, &input, found.secret).await
 }
 
-/// Deletes `~/.tccli/<profile>.credential` after an import. `confirm` must be true: the
-/// UI asks the user first.
+/// Deletes `~/.tccli/<profile>.credential` after an import. `confirm` is the file's path
+/// as the dialog showed it (the candidate's `credentialFile`). Only a regular file that
+/// still holds the key now in the keyring for a profile is deleted (see
+/// `tccli::delete_tccli_credential`). Returns the deleted path.
 #[tauri::command]
 #[specta::specta]
-pub fn delete_tccli_credential<R: Runtime>(
+pub async fn delete_tccli_credential<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, Arc<AppState>>,
     profile: String,
-    confirm: bool,
+    confirm: String,
 ) -> Result<String, AppError> {
-    if !confirm {
-        return Err(invalid(
-            "confirm",
-            "deleting the tccli credential file needs confirmation",
-        ));
-    }
-    tccli::delete_tccli_credential(&home(&app)?, &profile)
+    let home = home(&app)?;
+    let profiles = crate::state::lock(&state.profiles).profiles.clone();
+    let vault = state.vault.clone();
+    keyring(move || {
+        tccli::delete_tccli_credential(&home, &profile, &confirm, |found| {
+            tccli::imported_into(&profiles, &vault, found)
+        })
+    })
+    .await
 }
 
 /// Puts the Sandbox's simulated world back to its first state. `confirm` is the Sandbox

@@ -14,7 +14,7 @@ use crate::resources::security_groups::{self, NewRule, SecurityGroupDetail, Secu
 use crate::state::AppState;
 use std::sync::Arc;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use tencent_api::Client;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
@@ -319,8 +319,8 @@ pub async fn list_key_pairs(
 /// Where the private key goes: a native save dialog (None when the user cancels). Debug
 /// builds honour `CVM_CONSOLE_E2E_KEY_DIR` instead, because end-to-end tests cannot drive
 /// a native dialog; release builds never read it.
-async fn key_destination(
-    app: &AppHandle,
+async fn key_destination<R: Runtime>(
+    app: &AppHandle<R>,
     name: &str,
     title: &str,
 ) -> Result<Option<std::path::PathBuf>, AppError> {
@@ -357,8 +357,8 @@ async fn key_destination(
 /// (nothing was created).
 #[tauri::command]
 #[specta::specta]
-pub async fn create_key_pair(
-    app: AppHandle,
+pub async fn create_key_pair<R: Runtime>(
+    app: AppHandle<R>,
     state: AppStateRef<'_>,
     profile_id: String,
     region: String,

@@ -13,7 +13,6 @@ use crate::wizard::catalog::{
 };
 use crate::wizard::cost::{self, CostEstimate};
 use crate::wizard::draft::{self, LaunchDraft};
-use crate::wizard::journal::{LaunchRecord, record_view};
 use crate::wizard::launch::{self, LaunchOutcome, LaunchProgress, LaunchStatus};
 use crate::wizard::price::PriceQuote;
 use crate::wizard::spec::{self, LaunchPreview, LaunchSpec};
@@ -151,7 +150,7 @@ pub async fn check_launch(
 
 /// Streams the new instances' states through `on_change` until each is RUNNING or
 /// LAUNCH_FAILED (the console's status watcher).
-fn follow(
+pub(crate) fn follow(
     on_change: Channel<InstanceChange>,
     client: tencent_api::Client,
     profile_id: String,
@@ -203,32 +202,6 @@ pub async fn submit_launch(
     .await?;
     follow(on_change, client, profile.id, &outcome);
     Ok(outcome)
-}
-
-/// Re-sends a pending launch with its original ClientToken.
-#[tauri::command]
-#[specta::specta]
-pub async fn retry_launch(
-    state: AppStateRef<'_>,
-    token: String,
-    on_change: Channel<InstanceChange>,
-) -> Result<LaunchOutcome, AppError> {
-    let entry = state
-        .launches
-        .get(&token)
-        .ok_or_else(|| crate::profiles::invalid("token", "no such launch in the journal"))?;
-    let profile = writable(&state, &entry.profile_id)?;
-    let client = state.client(&profile).await?;
-    let outcome = launch::retry(&client, &state.launches, &token).await?;
-    follow(on_change, client, profile.id, &outcome);
-    Ok(outcome)
-}
-
-/// The journal: pending and recent launches.
-#[tauri::command]
-#[specta::specta]
-pub fn launch_records(state: AppStateRef<'_>) -> Vec<LaunchRecord> {
-    state.launches.all().iter().rev().map(record_view).collect()
 }
 
 /// Where the launched instances are (RUNNING / LAUNCH_FAILED ends it).

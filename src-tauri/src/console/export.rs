@@ -1,6 +1,11 @@
 //! Export of the instance list as the page shows it (filtered and sorted): CSV for
 //! spreadsheets (one row per instance, lists joined, quoted by the `csv` crate) or JSON
 //! (the rows as the app sees them).
+//!
+//! Every CSV cell that a spreadsheet would read as a formula (it starts with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return) gets a leading `'`: instance names and tags are
+//! chosen by whoever can tag instances in the account, and opening an export must never
+//! run them. JSON is written as is.
 
 use crate::console::instances::InstanceView;
 use crate::error::AppError;
@@ -45,6 +50,15 @@ pub const CSV_HEADER: &[&str] = &[
     "Tags",
 ];
 
+/// The cell as a spreadsheet will take it literally: a leading `'` when it would
+/// otherwise start a formula.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
     let err = |e: csv::Error| AppError::internal("App.Export", e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -56,7 +70,7 @@ pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
             .map(|t| format!("{}={}", t.key, t.value))
             .collect::<Vec<_>>()
             .join("; ");
-        w.write_record([
+        let cells = [
             r.region.as_str(),
             &r.id,
             &r.name,
@@ -73,8 +87,9 @@ pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
             r.expired_time.as_deref().unwrap_or(""),
             r.created_time.as_deref().unwrap_or(""),
             &tags,
-        ])
-        .map_err(err)?;
+        ];
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(err)?;
     }
     w.into_inner()
         .map_err(|e| AppError::internal("App.Export", e.to_string()))
@@ -110,4 +125,62 @@ pub fn write(
             format!("could not write {}: {e}", path.display()),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, tag_value: &str) -> InstanceView {
+        serde_json::from_value(serde_json::json!({
+            "id": "ins-aaaaaaaa", "region": "ap-guangzhou", "name": name, "state": "RUNNING",
+            "zone": "ap-guangzhou-3", "instanceType": "S5.SMALL2", "cpu": 1, "memoryGib": 2,
+            "privateIps": ["10.0.0.2"], "publicIps": [], "chargeType": "POSTPAID_BY_HOUR",
+            "internetChargeType": null, "bandwidthOutMbps": 0, "expiredTime": null,
+            "createdTime": null, "tags": [{"key": "=k", "value": tag_value}], "osName": null,
+            "restrictState": null, "stopChargingMode": null, "disableApiTermination": false,
+            "latestOperation": null, "latestOperationState": null, "latestOperationError": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(neutralise(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for ok in ["web-1", "", "10.0.0.2", "a=b", " =1", "'quoted"] {
+            assert_eq!(neutralise(ok), ok);
+        }
+    }
+
+    #[test]
+    fn no_exported_cell_starts_a_formula() {
+        let rows = vec![row("=cmd|' /C calc'!A0", "-x"), row("web-1", "ok")];
+        let csv = to_csv(&rows).unwrap();
+        let mut r = csv::Reader::from_reader(csv.as_slice());
+        let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(&recs[0][2], "'=cmd|' /C calc'!A0");
+        assert_eq!(&recs[0][15], "'=k=-x", "the tags cell starts with the key");
+        assert_eq!(&recs[1][2], "web-1");
+        for rec in &recs {
+            for cell in rec.iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell:?}"
+                );
+            }
+        }
+        // JSON keeps the values as they are.
+        let json = render(ExportFormat::Json, &rows).unwrap();
+        let back: Vec<InstanceView> = serde_json::from_slice(&json).unwrap();
+        assert_eq!(back[0].name, "=cmd|' /C calc'!A0");
+    }
 }

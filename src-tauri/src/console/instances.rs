@@ -203,7 +203,7 @@ pub fn read_only_error() -> AppError {
             "This profile is read-only. Unlock it for this session (Profiles) to change instances."
                 .into(),
         request_id: None,
-        field: None,
+        field: Some("profileId".into()),
     }
 }
 
@@ -978,6 +978,13 @@ pub async fn password_action(
     if let Some(u) = &user_name {
         validate_user_name(u)?;
     }
+    // The Linux rules first, before any call: every password they refuse, the stricter
+    // Windows rules refuse too.
+    check_password(
+        password.expose(),
+        false,
+        user_name.as_deref().unwrap_or("root"),
+    )?;
     let instances = describe_ids(client, region, ids)
         .await
         .map_err(|e| from_api(&e))?;

@@ -167,7 +167,7 @@ async fn regions_and_zones_are_localised() {
         "华南地区(广州)"
     );
     assert_eq!(
-        list_zones(&zh.client, "ap-guangzhou-x")
+        list_zones(&zh.client, "ap_guangzhou")
             .await
             .unwrap_err()
             .field
@@ -331,10 +331,10 @@ async fn reboot_rename_terminate_and_password() {
     let before = s.log.query(&ActivityFilter::default()).len();
     let weak = password_action(&s.client, region, one, Sensitive::new("abc"), None, true).await;
     assert_eq!(weak.unwrap_err().field.as_deref(), Some("password"));
-    let calls = s.log.query(&ActivityFilter::default());
-    assert!(
-        calls.len() == before + 1 && calls[0].action == "DescribeInstances",
-        "only the platform look-up was made"
+    assert_eq!(
+        s.log.query(&ActivityFilter::default()).len(),
+        before,
+        "nothing was sent, not even the platform look-up"
     );
     let good = password_action(
         &s.client,

@@ -271,6 +271,7 @@ pub async fn release(
     address_id: &str,
     confirm: &str,
 ) -> Result<Option<String>, AppError> {
+    super::require_confirmation(confirm)?;
     validate_address_id("addressId", address_id)?;
     let a = find(client, region, address_id).await?;
     check_confirmation(confirm, &[address_id, a.ip.as_str()])?;

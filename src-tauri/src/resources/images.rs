@@ -193,6 +193,7 @@ pub async fn delete_image(
     image_id: &str,
     confirm: &str,
 ) -> Result<Option<String>, AppError> {
+    super::require_confirmation(confirm)?;
     tencent_api::validate_id("imageId", "img", image_id).map_err(|_| {
         invalid(
             "imageId",

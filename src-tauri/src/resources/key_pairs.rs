@@ -234,6 +234,7 @@ pub async fn delete(
     key_id: &str,
     confirm: &str,
 ) -> Result<Option<String>, AppError> {
+    super::require_confirmation(confirm)?;
     validate_key_id(key_id)?;
     let found = client
         .describe_key_pairs(

@@ -61,6 +61,17 @@ pub fn conflict(code: &str, field: Option<&str>, message: impl Into<String>) -> 
     }
 }
 
+/// An empty confirmation is refused before anything is looked up or sent.
+pub fn require_confirmation(confirm: &str) -> Result<(), AppError> {
+    if confirm.trim().is_empty() {
+        return Err(crate::profiles::invalid(
+            "confirm",
+            "type the name or id of what goes to confirm",
+        ));
+    }
+    Ok(())
+}
+
 /// The typed confirmation a destructive action needs: it must name the resource.
 pub fn check_confirmation(confirm: &str, accepted: &[&str]) -> Result<(), AppError> {
     let c = confirm.trim();

@@ -348,6 +348,7 @@ pub async fn delete(
     sg_id: &str,
     confirm: &str,
 ) -> Result<Option<String>, AppError> {
+    super::require_confirmation(confirm)?;
     validate_sg_id(sg_id)?;
     let groups = list_security_groups(client, region).await?;
     let g = groups.iter().find(|g| g.id == sg_id).ok_or_else(|| {

@@ -4,13 +4,14 @@
 //! drawn and written with the request to the journal before the request is sent. The
 //! client repeats a RunInstances that carries a token when the answer may have been lost;
 //! if every attempt fails that way the entry stays pending and `retry` (the user, or the
-//! start-up `resume_pending`) re-sends the same request with the same token, which Tencent
-//! answers with the ids of the original purchase instead of buying again.
+//! start-up `resume_pending` for a young entry) re-sends the same request with the same
+//! token, which Tencent answers with the ids of the original purchase instead of buying
+//! again.
 
 use crate::console::instances::describe_ids;
 use crate::error::{AppError, ErrorKind};
 use crate::wizard::catalog::{instance_type_row, is_windows};
-use crate::wizard::journal::{EntryState, Journal, JournalEntry};
+use crate::wizard::journal::{self, EntryState, Journal, JournalEntry};
 use crate::wizard::price::{PriceQuote, quote};
 use crate::wizard::spec::{
     Facts, LaunchSpec, Login, check_facts, check_price_shape, check_shape, price_request,
@@ -145,7 +146,7 @@ pub struct LaunchOutcome {
     pub password_not_resent: bool,
 }
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -257,6 +258,7 @@ pub async fn submit_checked(
     };
     // Written (and synced) before anything leaves: a crash after this point is resumed.
     journal.begin(entry.clone(), password)?;
+    let _sending = journal.in_flight(&entry.token);
     send(client, journal, &entry, &req, false).await
 }
 
@@ -267,13 +269,16 @@ pub async fn retry(
     journal: &Journal,
     token: &str,
 ) -> Result<LaunchOutcome, AppError> {
-    let entry = journal.get(token).ok_or_else(|| AppError {
-        kind: ErrorKind::NotFound,
-        code: "App.LaunchNotFound".into(),
-        message: "no such launch in the journal".into(),
-        request_id: None,
-        field: None,
-    })?;
+    let entry = journal.get(token).ok_or_else(journal::not_found)?;
+    if entry.state == EntryState::Dropped {
+        return Err(AppError {
+            kind: ErrorKind::StateConflict,
+            code: "App.LaunchDropped".into(),
+            message: "this launch was dropped; it is not sent again (start a new one)".into(),
+            request_id: None,
+            field: Some("token".into()),
+        });
+    }
     if entry.state != EntryState::Pending {
         return Ok(LaunchOutcome {
             token: entry.token.clone(),
@@ -309,23 +314,56 @@ pub async fn retry(
             }
         }
     }
+    let _sending = journal.in_flight(token);
     send(client, journal, &entry, &req, password_not_resent).await
 }
 
-/// Start-up: re-sends every pending entry (same token) until Tencent answers, then
-/// marks it resolved. `client_for` gives the client of an entry's profile (None when the
-/// profile is gone: the entry stays pending and is reported).
-pub async fn resume_pending<F, Fut>(journal: &Journal, client_for: F) -> Vec<LaunchOutcome>
+/// Start-up, first step (synchronous, before the UI can list the journal): picks the
+/// pending entries that are re-sent without asking (`journal::auto_resume`) and marks
+/// them in flight, so the UI does not offer them to the user meanwhile. The rest wait for
+/// the user (`needsDecision`). `profile_writable` is false for a read-only or unknown
+/// profile.
+pub fn claim_auto_resume(
+    journal: &Journal,
+    now_unix: i64,
+    profile_writable: impl Fn(&str) -> bool,
+) -> Vec<JournalEntry> {
+    let mut claimed = Vec::new();
+    for entry in journal.pending() {
+        if journal::auto_resume(&entry, now_unix, profile_writable(&entry.profile_id)) {
+            if journal.claim(&entry.token) {
+                claimed.push(entry);
+            }
+        } else {
+            tracing::info!(
+                token = %entry.token,
+                "pending launch left for the user to resume or drop"
+            );
+        }
+    }
+    claimed
+}
+
+/// Start-up, second step: re-sends each claimed entry once (same token) and releases
+/// it. `client_for` gives the client of an entry's profile (None when it cannot be had:
+/// the entry stays pending and waits for the user).
+pub async fn resume_pending<F, Fut>(
+    journal: &Journal,
+    claimed: Vec<JournalEntry>,
+    client_for: F,
+) -> Vec<LaunchOutcome>
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Option<Client>>,
 {
     let mut out = Vec::new();
-    for entry in journal.pending() {
+    for entry in claimed {
+        // Releases the claim of `claim_auto_resume` whatever happens below.
+        let _claimed = ReleaseOnDrop(journal, &entry.token);
         let Some(client) = client_for(entry.profile_id.clone()).await else {
             tracing::warn!(
                 token = %entry.token,
-                "pending launch of an unknown profile left in the journal"
+                "pending launch not resumed: no client for its profile"
             );
             continue;
         };
@@ -338,6 +376,14 @@ where
         }
     }
     out
+}
+
+struct ReleaseOnDrop<'a>(&'a Journal, &'a str);
+
+impl Drop for ReleaseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]

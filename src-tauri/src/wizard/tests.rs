@@ -638,7 +638,9 @@ async fn lost_answers_never_buy_twice_and_resume_after_a_restart() {
     let journal = Journal::open(path.clone());
     assert_eq!(journal.pending().len(), 1);
     let client = s.client.clone();
-    let resumed = launch::resume_pending(&journal, |_| {
+    let claimed = launch::claim_auto_resume(&journal, launch::unix_now(), |_| true);
+    assert_eq!(claimed.len(), 1, "a young launch resumes on its own");
+    let resumed = launch::resume_pending(&journal, claimed, |_| {
         let c = client.clone();
         async move { Some(c) }
     })
@@ -660,11 +662,95 @@ async fn lost_answers_never_buy_twice_and_resume_after_a_restart() {
     assert!(journal.pending().is_empty());
     assert_eq!(journal.get(&out.token).unwrap().state, EntryState::Resolved);
     // And again after that: nothing pending, nothing sent.
-    assert!(
-        launch::resume_pending(&journal, |_| async { None::<Client> })
-            .await
-            .is_empty()
+    assert!(launch::claim_auto_resume(&journal, launch::unix_now(), |_| true).is_empty());
+    s.sim.shutdown().await.unwrap();
+}
+
+/// At start-up only a young pending launch of a writable profile is re-sent; an old one,
+/// or one of a read-only profile, is left for the user (nothing is sent for it) until
+/// they resume or drop it.
+#[tokio::test]
+async fn old_or_read_only_pending_launches_wait_for_the_user_at_start_up() {
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let spec = base_spec(&zone, &t.instance_type, &img);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("launches.json");
+    // The request never reaches the emulator: an entry stays pending, nothing bought.
+    s.sim.set_faults(
+        &"rate=1,kinds=reset,actions=RunInstances,seed=1"
+            .parse()
+            .unwrap(),
     );
+    let journal = Journal::open(path.clone());
+    let out = launch::submit_checked(&s.client, &journal, "p1", &spec)
+        .await
+        .unwrap();
+    assert_eq!(out.status, LaunchStatus::Unknown, "{out:?}");
+    let before = count_in(&s);
+    drop(journal);
+    s.sim.set_faults(&cvm_sim::FaultSpec::default());
+
+    let now = launch::unix_now();
+    let journal = Journal::open(path.clone());
+    // Young, but the profile is read-only (or gone): not re-sent.
+    assert!(launch::claim_auto_resume(&journal, now, |_| false).is_empty());
+    // Writable, but an hour old: not re-sent either.
+    assert!(launch::claim_auto_resume(&journal, now + 3_600, |_| true).is_empty());
+    let client = s.client.clone();
+    let resumed = launch::resume_pending(
+        &journal,
+        launch::claim_auto_resume(&journal, now + 3_600, |_| true),
+        |_| {
+            let c = client.clone();
+            async move { Some(c) }
+        },
+    )
+    .await;
+    assert!(resumed.is_empty());
+    assert_eq!(count_in(&s), before, "nothing was sent");
+    let r = journal.records(now + 3_600);
+    assert!(r[0].needs_decision);
+    assert!(r[0].age_seconds >= 3_600.0);
+    // Young and writable: claimed (not offered to the user meanwhile), then re-sent.
+    let claimed = launch::claim_auto_resume(&journal, now, |_| true);
+    assert_eq!(claimed.len(), 1);
+    assert!(!journal.records(now)[0].needs_decision);
+    let resumed = launch::resume_pending(&journal, claimed, |_| {
+        let c = client.clone();
+        async move { Some(c) }
+    })
+    .await;
+    assert_eq!(resumed[0].status, LaunchStatus::Created);
+    assert_eq!(count_in(&s), before + spec.count as usize);
+    assert!(!journal.records(now)[0].needs_decision);
+    s.sim.shutdown().await.unwrap();
+}
+
+/// A dropped launch is settled: a retry refuses and sends nothing.
+#[tokio::test]
+async fn a_dropped_launch_is_never_sent_again() {
+    let s = sim().await;
+    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let spec = base_spec(&zone, &t.instance_type, &img);
+    let dir = tempfile::tempdir().unwrap();
+    s.sim.set_faults(
+        &"rate=1,kinds=reset,actions=RunInstances,seed=1"
+            .parse()
+            .unwrap(),
+    );
+    let journal = Journal::open(dir.path().join("launches.json"));
+    let out = launch::submit_checked(&s.client, &journal, "p1", &spec)
+        .await
+        .unwrap();
+    s.sim.set_faults(&cvm_sim::FaultSpec::default());
+    let before = count_in(&s);
+    journal.drop_pending(&out.token).unwrap();
+    let e = launch::retry(&s.client, &journal, &out.token)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "App.LaunchDropped");
+    assert_eq!(count_in(&s), before);
     s.sim.shutdown().await.unwrap();
 }
 

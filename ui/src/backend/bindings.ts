@@ -39,10 +39,12 @@ export const commands = {
 	 */
 	importProfile: (source: ImportSource, name: string, site: Site) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("import_profile", { source, name, site })),
 	/**
-	 *  Deletes `~/.tccli/<profile>.credential` after an import. `confirm` must be true: the
-	 *  UI asks the user first.
+	 *  Deletes `~/.tccli/<profile>.credential` after an import. `confirm` is the file's path
+	 *  as the dialog showed it (the candidate's `credentialFile`). Only a regular file that
+	 *  still holds the key now in the keyring for a profile is deleted (see
+	 *  `tccli::delete_tccli_credential`). Returns the deleted path.
 	 */
-	deleteTccliCredential: (profile: string, confirm: boolean) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
+	deleteTccliCredential: (profile: string, confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
 	/**
 	 *  Puts the Sandbox's simulated world back to its first state. `confirm` is the Sandbox
 	 *  profile's id, which the confirmation dialog sends.
@@ -146,10 +148,23 @@ export const commands = {
 	 *  journals (one ClientToken) and sends the launch.
 	 */
 	submitLaunch: (profileId: string, spec: LaunchSpec, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, acceptedPrice, onChange })),
-	/**  Re-sends a pending launch with its original ClientToken. */
-	retryLaunch: (token: string, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("retry_launch", { token, onChange })),
-	/**  The journal: pending and recent launches. */
+	/**
+	 *  Re-sends a pending launch with its original ClientToken (Tencent answers a repeat
+	 *  with the original purchase: it cannot buy twice). `confirm` is the ClientToken the
+	 *  dialog showed.
+	 */
+	retryLaunch: (token: string, confirm: string, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("retry_launch", { token, confirm, onChange })),
+	/**  The journal: pending and recent launches, newest first. */
 	launchRecords: () => __TAURI_INVOKE<LaunchRecord[]>("launch_records"),
+	/**
+	 *  Gives up on a pending launch without sending anything: it is settled as dropped and
+	 *  its password forgotten. `confirm` is the ClientToken the dialog showed.
+	 */
+	dropLaunch: (token: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("drop_launch", { token, confirm })),
+	/**  What start-up found that the user must hear about (a journal moved aside, …). */
+	startupNotices: () => __TAURI_INVOKE<StartupNotice[]>("startup_notices"),
+	/**  The notice has been shown; stop reporting it. */
+	dismissStartupNotice: (id: string) => __TAURI_INVOKE<void>("dismiss_startup_notice", { id }),
 	/**  Where the launched instances are (RUNNING / LAUNCH_FAILED ends it). */
 	launchProgress: (profileId: string, region: string, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { profileId, region, instanceIds })),
 	quoteToPrepaid: (profileId: string, region: string, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { profileId, region, instanceIds, period })),
@@ -426,7 +441,12 @@ export type DiskView = {
 	encrypted: boolean | null,
 };
 
-export type EntryState = "pending" | "resolved" | "failed";
+export type EntryState = "pending" | "resolved" | "failed" | 
+/**
+ *  The user gave up on a pending launch; nothing more is sent for it. Whether the
+ *  lost first attempt bought anything is unknown: the instance list tells.
+ */
+"dropped";
 
 export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
 
@@ -720,6 +740,10 @@ export type LaunchRecord = {
 	chargeType: string,
 	/**  Seconds since the Unix epoch. */
 	createdUnix: number | null,
+	/**  Seconds since it was created (0 when its time is in the future). */
+	ageSeconds: number | null,
+	/**  Pending and nobody is sending it: the user decides to resume or drop it. */
+	needsDecision: boolean,
 	error: string | null,
 	attempts: number,
 };
@@ -1001,6 +1025,18 @@ export type Site =
 { type: "intl" } | 
 /**  A base URL (https, or http on loopback only). */
 { type: "custom"; url: string };
+
+/**
+ *  Something start-up found that the user must hear about (a data file moved aside, the
+ *  Sandbox not starting), kept until the UI dismisses it.
+ */
+export type StartupNotice = {
+	/**  What it is about: `journal`, `sandbox`. One notice per id. */
+	id: string,
+	message: string,
+	/**  The file it concerns (a backup the user may want to open), if any. */
+	path: string | null,
+};
 
 /**  How a running instance is brought to a stop for the change. */
 export type StopPlan = 
