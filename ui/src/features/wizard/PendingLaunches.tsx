@@ -160,7 +160,8 @@ export function PendingLaunches() {
                 type: r.instanceType,
                 charge: t(`wizard.charge.${r.chargeType}`, { defaultValue: r.chargeType }),
               })}{" "}
-              · <span className="mono">{r.region}</span> · {ageText(t, r.ageSeconds)}
+              · <span className="mono">{r.region}</span>
+              {r.ageSeconds != null && <> · {ageText(t, r.ageSeconds)}</>}
             </span>
             <span className="mono small selectable">{r.token}</span>
             {r.error && <span className="small muted">{r.error}</span>}
