@@ -56,8 +56,16 @@ pub async fn retry_launch(
 /// its password forgotten. `confirm` is the ClientToken the dialog showed.
 #[tauri::command]
 #[specta::specta]
-pub fn drop_launch(state: AppStateRef<'_>, token: String, confirm: String) -> Result<(), AppError> {
-    drop_pending(&state, &token, &confirm)
+pub async fn drop_launch(
+    state: AppStateRef<'_>,
+    token: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    // Off the async workers: it writes and syncs the journal and deletes a keyring entry.
+    let state = state.inner().clone();
+    tokio::task::spawn_blocking(move || drop_pending(&state, &token, &confirm))
+        .await
+        .map_err(|e| AppError::internal("App.Journal", e.to_string()))?
 }
 
 /// `drop_launch` without a window. An entry whose profile was deleted can be dropped
