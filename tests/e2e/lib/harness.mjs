@@ -120,17 +120,25 @@ export async function selectValue(browser, testid, value) {
   await el.selectByAttribute("value", value);
 }
 
+/** An argument for `invoke`: a fresh channel whose messages the page ignores. */
+export const CHANNEL = "__CHANNEL__";
+
 /**
  * Calls an app command over the real IPC path, as the UI does. Returns { ok, data } or
  * { ok: false, error } (WebKit sometimes reports a rejected IPC promise as a script
- * error instead of handing the value back; both end up here).
+ * error instead of handing the value back; both end up here). An argument equal to
+ * CHANNEL becomes a channel the page ignores (what `new Channel()` serialises to).
  */
 export async function invoke(browser, cmd, args = {}) {
   try {
     return await browser.executeAsync(
       (cmd, args, done) => {
         try {
-          window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+          const t = window.__TAURI_INTERNALS__;
+          for (const [k, v] of Object.entries(args)) {
+            if (v === "__CHANNEL__") args[k] = `__CHANNEL__:${t.transformCallback(() => {})}`;
+          }
+          t.invoke(cmd, args).then(
             (data) => done({ ok: true, data }),
             (error) =>
               done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
@@ -143,7 +151,9 @@ export async function invoke(browser, cmd, args = {}) {
       args,
     );
   } catch (e) {
-    return { ok: false, error: e.message };
+    // WebKitWebDriver's message wraps the command's error: keep the AppError's JSON.
+    const json = e.message.match(/\{".*\}/)?.[0];
+    return { ok: false, error: json ?? e.message };
   }
 }
 
@@ -249,9 +259,31 @@ export async function capturedIpc(browser) {
   return browser.execute(() => window.__ipcCapture ?? []);
 }
 
-/** window.confirm answers yes (WebDriver alert support varies across WebKit builds). */
-export async function autoConfirm(browser) {
-  await browser.execute(() => {
-    window.confirm = () => true;
-  });
+/** Entries of the app's activity log (newest first) matching an ActivityFilter. */
+export async function activity(browser, filter = {}) {
+  const r = await invoke(browser, "activity_log", { filter: { limit: 1000, ...filter } });
+  if (!r.ok) throw new Error(`activity_log failed: ${r.error}`);
+  return r.data;
+}
+
+/**
+ * The app's own confirmation dialog (components/ConfirmDialog), once open; `kind` is its
+ * data-kind ("delete-profile", "reset-sandbox", …). Returns the dialog element.
+ */
+export async function confirmDialog(browser, kind, timeout = 15000) {
+  const sel = kind
+    ? `[data-testid="confirm-dialog"][data-kind="${kind}"]`
+    : '[data-testid="confirm-dialog"]';
+  const el = await browser.$(sel);
+  await el.waitForExist({ timeout });
+  return el;
+}
+
+/** Waits until no element with this data-testid is in the page. */
+export async function gone(browser, testid, timeout = 15000) {
+  // Asked in the page: a handle to an element that disappears mid-lookup goes stale.
+  await browser.waitUntil(
+    () => browser.execute((id) => !document.querySelector(`[data-testid="${id}"]`), testid),
+    { timeout, interval: 200, timeoutMsg: `${testid} is still shown` },
+  );
 }

@@ -570,7 +570,7 @@ describe("restart during a purchase whose answers are lost", () => {
       const profiles = await invoke(browser, "list_profiles");
       const p = profiles.data?.profiles.find((x) => x.name === "Lossy cloud");
       await invoke(browser, "set_active_profile", { id: "sandbox" });
-      if (p) await invoke(browser, "delete_profile", { id: p.id });
+      if (p) await invoke(browser, "delete_profile", { id: p.id, confirmName: p.name });
       await browser?.deleteSession();
     } catch {
       /* the app may be gone */

@@ -396,6 +396,13 @@ describe("console", () => {
           instanceIds: [id],
           stopType: "HARD",
           stoppedMode: "KEEP_CHARGING",
+          // What a confirmed stop dialog would carry (the backend checks it).
+          consent: {
+            instanceIds: [id],
+            typed: null,
+            stopType: "HARD",
+            stoppedMode: "KEEP_CHARGING",
+          },
           // A channel the page ignores (what `new Channel()` serialises to).
           onChange: `__CHANNEL__:${window.__TAURI_INTERNALS__.transformCallback(() => {})}`,
         })
@@ -448,12 +455,13 @@ describe("console", () => {
       // The refund quote (InquiryPriceTerminateInstances) and the recycle bin, explained.
       assert.match(await textOf(b, `refund-${id}`), /refund \d+\.\d\d CNY/);
       assert.match(await textOf(b, "terminate-recycle-note"), /recycle bin/);
-      const confirm = await b.$('[data-testid="dialog-confirm"]');
-      assert.equal(await confirm.isEnabled(), false, "needs the typed id first");
-      await typeInto(b, "terminate-confirm-input", id);
-      await (await b.$('[data-testid="dialog-confirm"]')).waitForEnabled({ timeout: 10000 });
-      await screenshot(b, "console-terminate-dialog-en-light");
     }
+    // Every terminate needs the instance's id typed.
+    const confirm = await b.$('[data-testid="dialog-confirm"]');
+    assert.equal(await confirm.isEnabled(), false, "needs the typed id first");
+    await typeInto(b, "terminate-confirm-input", id);
+    await (await b.$('[data-testid="dialog-confirm"]')).waitForEnabled({ timeout: 10000 });
+    if (prepaid) await screenshot(b, "console-terminate-dialog-en-light");
     await click(b, "dialog-confirm");
     assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
     await waitUntil(

@@ -253,39 +253,49 @@ describe("instance detail, command palette and live failures", () => {
 
     // A launch the API accepts, then fails: LAUNCH_FAILED, in the list and the detail.
     const earlier = new Set(await rowIds(b, '[data-state="LAUNCH_FAILED"]'));
-    const launched = await b.executeAsync((profileId, done) => {
-      const id = window.__TAURI_INTERNALS__.transformCallback(() => {});
-      window.__TAURI_INTERNALS__
-        .invoke("submit_launch", {
-          profileId,
-          spec: {
-            region: "ap-guangzhou",
-            zone: "ap-guangzhou-3",
-            billing: { type: "POSTPAID_BY_HOUR" },
-            instanceType: "S5.MEDIUM4",
-            imageId: "img-487zeit5",
-            systemDisk: { diskType: "CLOUD_PREMIUM", sizeGib: 50 },
-            dataDisks: [],
-            vpcId: "",
-            subnetId: "",
-            publicIp: false,
-            internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
-            bandwidthMbps: 0,
-            securityGroupIds: [],
-            login: { kind: "password", password: "E2e-Pass-2026" },
-            name: "doomed",
-            hostName: null,
-            tags: [],
-            count: 1,
-            terminationProtection: false,
-          },
-          onChange: `__CHANNEL__:${id}`,
-        })
-        .then(
-          (data) => done({ ok: true, data }),
-          (e) => done({ ok: false, error: JSON.stringify(e) }),
-        );
-    }, faulty.id);
+    const spec = {
+      region: "ap-guangzhou",
+      zone: "ap-guangzhou-3",
+      billing: { type: "POSTPAID_BY_HOUR" },
+      instanceType: "S5.MEDIUM4",
+      imageId: "img-487zeit5",
+      systemDisk: { diskType: "CLOUD_PREMIUM", sizeGib: 50 },
+      dataDisks: [],
+      vpcId: "",
+      subnetId: "",
+      publicIp: false,
+      internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
+      bandwidthMbps: 0,
+      securityGroupIds: [],
+      login: { kind: "password", password: "E2e-Pass-2026" },
+      name: "doomed",
+      hostName: null,
+      tags: [],
+      count: 1,
+      terminationProtection: false,
+    };
+    // A launch is sent only at the price the user accepted: the quote's total.
+    const quote = await invoke(b, "quote_launch", { profileId: faulty.id, spec });
+    assert.ok(quote.ok, quote.error);
+    const launched = await b.executeAsync(
+      (profileId, spec, acceptedPrice, done) => {
+        const id = window.__TAURI_INTERNALS__.transformCallback(() => {});
+        window.__TAURI_INTERNALS__
+          .invoke("submit_launch", {
+            profileId,
+            spec,
+            acceptedPrice,
+            onChange: `__CHANNEL__:${id}`,
+          })
+          .then(
+            (data) => done({ ok: true, data }),
+            (e) => done({ ok: false, error: JSON.stringify(e) }),
+          );
+      },
+      faulty.id,
+      spec,
+      quote.data.totalNow,
+    );
     assert.ok(launched.ok, launched.error);
     await b.keys(Key.F5);
     const fresh = async () =>
@@ -308,7 +318,11 @@ describe("instance detail, command palette and live failures", () => {
     await click(b, "palette-profile-sandbox");
     await listed(b);
     // The run shares one HOME: later specs expect only the Sandbox profile.
-    assert.ok((await invoke(b, "delete_profile", { id: faulty.id })).ok);
+    const deleted = await invoke(b, "delete_profile", {
+      id: faulty.id,
+      confirmName: "Faulty cloud",
+    });
+    assert.ok(deleted.ok, deleted.error);
   });
 
   it("shows the detail view and the palette in Simplified Chinese, dark theme", async () => {

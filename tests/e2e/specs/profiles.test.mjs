@@ -6,10 +6,11 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSy
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
-  autoConfirm,
   captureIpc,
   capturedIpc,
   click,
+  confirmDialog,
+  gone,
   invoke,
   screenshot,
   selectValue,
@@ -138,12 +139,16 @@ describe("profiles, keyring and Sandbox", () => {
   it("imports a tccli profile and deletes its plaintext file on confirmation", async () => {
     await click(app.browser, "nav-instances");
     await click(app.browser, "nav-profiles");
-    await autoConfirm(app.browser);
     await typeInto(app.browser, "import-name-tccli-work", "From tccli");
     await selectValue(app.browser, "import-site-tccli-work", "custom");
     await typeInto(app.browser, "import-endpoint-tccli-work", sim.url);
     await click(app.browser, "import-do-tccli-work");
     await click(app.browser, "import-delete-plaintext-tccli-work");
+    // The app's own dialog names the file; only its OK deletes it.
+    const dialog = await confirmDialog(app.browser, "delete-plaintext");
+    assert.match(await dialog.getText(), /work\.credential/);
+    await click(app.browser, "confirm-ok");
+    await gone(app.browser, "confirm-dialog");
     await app.browser.waitUntil(() => !existsSync(join(home, ".tccli", "work.credential")), {
       timeout: 10000,
       timeoutMsg: "the tccli credential file was not deleted",
@@ -161,11 +166,14 @@ describe("profiles, keyring and Sandbox", () => {
     const imported = view.profiles.find((p) => p.name === "From tccli");
     await click(app.browser, "nav-instances");
     await click(app.browser, "nav-profiles");
-    await autoConfirm(app.browser);
     const card = await app.browser.$(
       `[data-testid="profile-${imported.id}"] [data-testid="profile-delete"]`,
     );
     await card.click();
+    // Deleting asks for the profile's name typed.
+    await confirmDialog(app.browser, "delete-profile");
+    await typeInto(app.browser, "confirm-typed", "From tccli");
+    await click(app.browser, "confirm-ok");
     await app.browser.waitUntil(
       async () =>
         !(await invoke(app.browser, "list_profiles")).data.profiles.some(

@@ -301,6 +301,7 @@ describe("resources", () => {
       instanceId: running.id,
       instanceType: "ZZ9.HUGE9",
       stopPlan: "forceStop",
+      acceptedPrice: 0,
       onChange: "__CHANNEL__:1", // never used: the refusal comes first
     });
     assert.equal(bogus.ok, false);
