@@ -29,6 +29,7 @@ pub mod params;
 mod preload;
 pub mod rng;
 mod server;
+mod state_file;
 mod vpc;
 mod vpc_sg;
 pub mod world;
@@ -37,10 +38,12 @@ pub use actions::{CVM_ACTIONS, VPC_ACTIONS};
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use limits::RateLimit;
 pub use server::{SimHandle, StartError, start};
+pub use state_file::LoadNotice;
 pub use world::Quotas;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The credential accepted when none is configured (documented in the README and `--help`).
 pub const DEFAULT_SECRET_ID: &str = "AKIDcvmsim00000000000000000000000000";
@@ -87,6 +90,12 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// Longer than the app's 60 s pool idle timeout: the emulator never closes an idle
+/// kept-alive connection that the client may be about to reuse.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(75);
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Port 0 picks a free port. The library default is `127.0.0.1:0`; the CLI's is 9100.
@@ -99,11 +108,20 @@ pub struct Config {
     /// Instances created at start (for the first credential's account) when the world is new.
     pub preload: usize,
     pub seed: u64,
-    /// Loaded at start when it exists, saved on change and at shutdown.
+    /// Loaded at start when it exists, saved on change and at shutdown. A file that cannot
+    /// be loaded is moved aside and reported by `SimHandle::load_notice`.
     pub state_file: Option<PathBuf>,
     /// Starting balance of every account (CNY).
     pub balance: f64,
     pub quotas: Quotas,
+    /// A client must send a request's whole header within this time (measured also while
+    /// a kept-alive connection waits for its next request), or the connection is closed.
+    pub header_timeout: Duration,
+    /// A request's body must arrive in full within this time after its header, or the
+    /// connection is closed without an answer.
+    pub body_timeout: Duration,
+    /// Connections served at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -119,11 +137,33 @@ impl Default for Config {
             state_file: None,
             balance: 100_000.0,
             quotas: Quotas::default(),
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
 
 impl Config {
+    /// A warning for listening beyond this machine while accepting the published default
+    /// credential: anyone who can reach the port could then use the emulator. `None` when
+    /// the address is loopback or every credential is a private one.
+    pub fn exposure_warning(&self) -> Option<String> {
+        if self.listen.ip().to_canonical().is_loopback() {
+            return None;
+        }
+        let default = self
+            .credentials
+            .iter()
+            .any(|c| c.secret_id == DEFAULT_SECRET_ID || c.secret_key == DEFAULT_SECRET_KEY);
+        default.then(|| {
+            format!(
+                "warning: listening on {}, which other machines may reach, with the published default credential ({DEFAULT_SECRET_ID}); anyone who can connect can use it. Listen on 127.0.0.1 or pass --secret-id and --secret-key.",
+                self.listen
+            )
+        })
+    }
+
     /// What the app's Sandbox wants: a few dozen instances over several regions in mixed
     /// states and billing models, fast transitions, no faults.
     pub fn sandbox(credential: Credential, state_file: Option<PathBuf>) -> Self {
@@ -135,5 +175,58 @@ impl Config {
             state_file,
             ..Default::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listening_on(addr: &str, credential: Credential) -> Config {
+        Config {
+            listen: addr.parse().unwrap(),
+            credentials: vec![credential],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn warns_only_for_the_default_credential_beyond_loopback() {
+        let private = || Credential::new("AKIDmine", "my-key");
+        for addr in ["0.0.0.0:9100", "192.168.1.5:9100", "[::]:9100"] {
+            assert!(
+                listening_on(addr, Credential::default())
+                    .exposure_warning()
+                    .is_some_and(|w| w.contains(DEFAULT_SECRET_ID)),
+                "{addr}"
+            );
+            assert_eq!(listening_on(addr, private()).exposure_warning(), None);
+        }
+        // Half of the default pair is as public as the whole of it.
+        assert!(
+            listening_on("0.0.0.0:1", Credential::new("AKIDmine", DEFAULT_SECRET_KEY))
+                .exposure_warning()
+                .is_some()
+        );
+        for addr in [
+            "127.0.0.1:9100",
+            "127.8.0.1:0",
+            "[::1]:9100",
+            "[::ffff:127.0.0.1]:1",
+        ] {
+            assert_eq!(
+                listening_on(addr, Credential::default()).exposure_warning(),
+                None,
+                "{addr}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_warning_never_contains_the_secret_key() {
+        let w = listening_on("0.0.0.0:1", Credential::default())
+            .exposure_warning()
+            .unwrap();
+        assert!(!w.contains(DEFAULT_SECRET_KEY));
     }
 }

@@ -5,6 +5,7 @@ use cvm_sim::{Config, Credential, FaultSpec, RateLimit};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A local, stateful, signature-checking emulator of the Tencent Cloud CVM and VPC APIs.
 ///
@@ -48,9 +49,28 @@ struct Cli {
     /// Seed for ids, addresses, preload and everything else random in the world.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Load the world from FILE at start (if it exists); save it on change and at shutdown.
+    /// Load the world from FILE at start (if it exists); save it on change and at shutdown
+    /// (SIGTERM or Ctrl-C). A file that cannot be loaded is moved aside to
+    /// FILE.corrupt-<unix time> and a fresh world starts.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Connections served at once; more wait in the listen backlog.
+    #[arg(long, default_value_t = cvm_sim::DEFAULT_MAX_CONNECTIONS, value_parser = parse_count)]
+    max_connections: usize,
+    /// Close a connection whose request header is not complete after this many ms
+    /// (also an idle kept-alive connection).
+    #[arg(long, value_name = "MS", default_value_t = cvm_sim::DEFAULT_HEADER_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_ms: u64,
+    /// Close a connection whose request body is not complete this many ms after its header.
+    #[arg(long, value_name = "MS", default_value_t = cvm_sim::DEFAULT_BODY_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout_ms: u64,
+}
+
+fn parse_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{s}` is not a whole number ≥ 1")),
+    }
 }
 
 fn parse_scale(s: &str) -> Result<f64, String> {
@@ -75,8 +95,14 @@ fn main() {
         preload: cli.preload,
         seed: cli.seed,
         state_file: cli.state,
+        max_connections: cli.max_connections,
+        header_timeout: Duration::from_millis(cli.header_timeout_ms),
+        body_timeout: Duration::from_millis(cli.body_timeout_ms),
         ..Default::default()
     };
+    if let Some(warning) = config.exposure_warning() {
+        eprintln!("cvm-sim: {warning}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -88,6 +114,7 @@ fn main() {
         }
     };
     let code = runtime.block_on(async move {
+        let signal = shutdown_signal();
         let sim = match cvm_sim::start(config).await {
             Ok(s) => s,
             Err(e) => {
@@ -95,9 +122,12 @@ fn main() {
                 return 1;
             }
         };
+        if let Some(notice) = sim.load_notice() {
+            eprintln!("cvm-sim: warning: {notice}");
+        }
         println!("cvm-sim listening on {}", sim.base_url());
         let _ = std::io::stdout().flush();
-        wait_for_signal().await;
+        signal.await;
         match sim.shutdown().await {
             Ok(()) => 0,
             Err(e) => {
@@ -109,24 +139,33 @@ fn main() {
     std::process::exit(code);
 }
 
-async fn wait_for_signal() {
+/// Registers for SIGTERM and Ctrl-C at once (not when first awaited), so a signal sent
+/// right after the ready line still ends in a saving shutdown rather than the default kill.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Ok(mut one), Err(_)) | (Err(_), Ok(mut one)) => {
+                    one.recv().await;
+                }
+                (Err(_), Err(_)) => std::future::pending().await,
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

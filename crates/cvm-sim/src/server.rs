@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::faults::{FaultKind, FaultSpec, Faults};
 use crate::limits::{Limiter, RateLimit};
 use crate::params::Params;
+use crate::state_file::{self, LoadNotice, Loaded};
 use crate::world::World;
 use crate::{Config, Credential, preload};
 use bytes::Bytes;
@@ -20,16 +21,16 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tencent_api::sign::{self, Payload, ReceivedRequest, VerifyError};
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinHandle;
 
 /// POST with TC3: 10 MB; GET: 32 KB for the whole request (reference §1.1).
@@ -44,16 +45,6 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("cannot read state file {path}: {source}")]
-    StateRead {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("state file {path} is not a cvm-sim world: {source}")]
-    StateParse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
     #[error("invalid configuration: {0}")]
     Config(String),
 }
@@ -67,6 +58,12 @@ pub(crate) struct Shared {
     faults: Mutex<Faults>,
     dirty: AtomicBool,
     changed: Notify,
+    /// Where the world is saved: the configured file, unless it was unusable and could
+    /// not be moved aside (then nothing is saved, so it is not overwritten).
+    state_file: Option<PathBuf>,
+    /// Held for a whole save, so two saves never interleave their snapshots and renames.
+    saving: Mutex<()>,
+    load_notice: Option<LoadNotice>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,30 +73,31 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     fn mark_dirty(&self) {
-        if self.config.state_file.is_some() {
+        if self.state_file.is_some() {
             self.dirty.store(true, Ordering::Release);
             self.changed.notify_one();
         }
     }
 
     fn save(&self) -> std::io::Result<()> {
-        let Some(path) = &self.config.state_file else {
+        let Some(path) = &self.state_file else {
             return Ok(());
         };
+        let _saving = lock(&self.saving);
+        // Cleared before the snapshot: a change made after it marks the world dirty again.
         self.dirty.store(false, Ordering::Release);
         let bytes = {
             let mut w = lock(&self.world);
             w.clock_offset_ms = self.clock.offset_ms();
             serde_json::to_vec(&*w).map_err(std::io::Error::other)?
         };
-        write_atomically(path, &bytes)
+        let result = state_file::write_atomically(path, &bytes);
+        if result.is_err() {
+            // Not on disk: the next change or shutdown must try again.
+            self.dirty.store(true, Ordering::Release);
+        }
+        result
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 fn new_world(config: &Config) -> World {
@@ -121,31 +119,23 @@ fn new_world(config: &Config) -> World {
     world
 }
 
-fn load_world(config: &Config) -> Result<World, StartError> {
-    if let Some(path) = &config.state_file {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let mut w: World =
-                    serde_json::from_slice(&bytes).map_err(|source| StartError::StateParse {
-                        path: path.clone(),
-                        source,
-                    })?;
-                w.after_load();
-                return Ok(w);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(StartError::StateRead {
-                    path: path.clone(),
-                    source,
-                });
-            }
+/// The world to start with, where to save it, and why the state file was not used.
+fn load_world(config: &Config) -> (World, Option<PathBuf>, Option<LoadNotice>) {
+    let Some(path) = &config.state_file else {
+        return (new_world(config), None, None);
+    };
+    match state_file::load(path) {
+        Loaded::World(w) => (*w, Some(path.clone()), None),
+        Loaded::Missing => (new_world(config), Some(path.clone()), None),
+        Loaded::Unusable(notice) => {
+            let save_to = notice.backup().is_some().then(|| path.clone());
+            (new_world(config), save_to, Some(notice))
         }
     }
-    Ok(new_world(config))
 }
 
-/// A running emulator. Dropping it without `shutdown` stops serving but does not save.
+/// A running emulator. `shutdown` saves the state file; dropping the handle without it
+/// stops serving and saves only if something changed since the last save.
 pub struct SimHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -165,7 +155,15 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
             "time scale must be a finite number ≥ 0".into(),
         ));
     }
-    let world = load_world(&config)?;
+    if config.max_connections == 0 {
+        return Err(StartError::Config("max connections must be ≥ 1".into()));
+    }
+    if config.header_timeout.is_zero() || config.body_timeout.is_zero() {
+        return Err(StartError::Config(
+            "header and body timeouts must be longer than zero".into(),
+        ));
+    }
+    let (world, state_file, load_notice) = load_world(&config);
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -184,6 +182,9 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         faults: Mutex::new(Faults::new(&config.faults)),
         dirty: AtomicBool::new(false),
         changed: Notify::new(),
+        state_file,
+        saving: Mutex::new(()),
+        load_notice,
         config,
     });
     let (stop, stop_rx) = watch::channel(false);
@@ -192,7 +193,7 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         shared.clone(),
         stop_rx.clone(),
     ))];
-    if shared.config.state_file.is_some() {
+    if shared.state_file.is_some() {
         // A new world is written at once so that a crash right after start keeps the preload.
         let _ = shared.save();
         tasks.push(tokio::spawn(save_loop(shared.clone(), stop_rx)));
@@ -239,9 +240,16 @@ impl SimHandle {
         *lock(&self.shared.world) = w;
         self.shared.mark_dirty();
     }
-    /// Writes the state file now (no-op without one).
+    /// Writes the state file now (no-op without one). Safe to call from several threads:
+    /// saves are serialised, each writes a complete file.
     pub fn save_state(&self) -> std::io::Result<()> {
         self.shared.save()
+    }
+    /// Set when the state file could not be loaded at start: it was moved aside (or, if
+    /// even that failed, left alone and not saved over) and a fresh world was made. The
+    /// embedding app should show this to the user.
+    pub fn load_notice(&self) -> Option<&LoadNotice> {
+        self.shared.load_notice.as_ref()
     }
     /// `(InstanceId, InstanceState)` of an account's instances in a region, oldest first,
     /// after applying due transitions. For tests.
@@ -282,6 +290,10 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        if self.shared.dirty.load(Ordering::Acquire) {
+            // Nobody is left to report a failure to; the last good file stays in place.
+            let _ = self.shared.save();
+        }
     }
 }
 
@@ -301,14 +313,29 @@ async fn save_loop(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Serves at most `max_connections` at once. A slot is taken before `accept`, so further
+/// clients wait in the kernel's listen backlog (costing the process nothing) until a
+/// connection closes; the header and body timeouts make sure slow clients do close.
 async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let mut conns = tokio::task::JoinSet::new();
+    let slots = Arc::new(Semaphore::new(shared.config.max_connections));
     loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            _ = stop.changed() => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    conns.spawn(serve_connection(stream, shared.clone(), stop.clone()));
+                    let conn = serve_connection(stream, shared.clone(), stop.clone());
+                    conns.spawn(async move {
+                        conn.await;
+                        drop(slot);
+                    });
                 }
                 // Out of file descriptors and the like: back off instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
@@ -330,8 +357,13 @@ async fn serve_connection(
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let header_timeout = shared.config.header_timeout;
     let svc = service_fn(move |req| handle(shared.clone(), req));
+    // The header timeout also runs while a kept-alive connection waits for its next
+    // request, so idle connections do not hold a slot forever either.
     let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
         .max_headers(500)
         .serve_connection(TokioIo::new(stream), svc);
     let mut conn = std::pin::pin!(conn);
@@ -344,13 +376,14 @@ async fn serve_connection(
     }
 }
 
-/// Returned by the service to make hyper close the connection without an answer.
+/// Returned by the service to make hyper close the connection without an answer (an
+/// injected fault, a body past its timeout, a client gone mid-body).
 #[derive(Debug)]
 struct DropConnection;
 
 impl std::fmt::Display for DropConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by fault injection")
+        f.write_str("connection dropped without an answer")
     }
 }
 
@@ -373,7 +406,17 @@ async fn handle(
     } else {
         POST_LIMIT
     };
-    let body = match Limited::new(body, limit).collect().await {
+    // A body that trickles in would hold its connection slot indefinitely.
+    let collected = match tokio::time::timeout(
+        shared.config.body_timeout,
+        Limited::new(body, limit).collect(),
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(_) => return Err(DropConnection),
+    };
+    let body = match collected {
         Ok(c) => c.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
             let err = ApiError::new(
