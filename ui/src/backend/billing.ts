@@ -1,40 +1,55 @@
-// Billing, cost, launch templates and "buy the same" drafts (issue 7, part two). A facade
-// of its own so these features and the wizard's facade can change independently.
-import { Channel } from "@tauri-apps/api/core";
+// Billing: cost estimates, prepaid conversion and renewal (each sent only at the price the
+// user accepted), launch templates and "buy the same" drafts.
 import { commands } from "./bindings";
 import type {
-  AppError,
+  ActionReport,
+  BillingQuote,
   CostEstimate,
-  InstancePage,
-  InstanceView,
   LaunchDraft,
   LaunchSpec,
   LaunchTemplateView,
-  RegionView,
 } from "./bindings";
-import { BackendError } from "./index";
-
-type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
-
-async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
-  const r = await call;
-  if (r.status === "error") throw new BackendError(r.error);
-  return r.data;
-}
+import { unwrap } from "./ipc";
 
 export const billingBackend = {
-  regions: (profileId: string, language: "en" | "zh-CN"): Promise<RegionView[]> =>
-    unwrap(commands.listRegions(profileId, language)),
-  /** Every instance of the region (all pages). */
-  instances: async (profileId: string, region: string): Promise<InstanceView[]> => {
-    const channel = new Channel<InstancePage>();
-    const pages: InstancePage[] = [];
-    channel.onmessage = (p) => pages.push(p);
-    await unwrap(commands.listInstances(profileId, region, null, channel));
-    return pages.flatMap((p) => p.instances);
-  },
   cost: (profileId: string, regions: string[]): Promise<CostEstimate> =>
     unwrap(commands.costEstimate(profileId, regions)),
+  quoteToPrepaid: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    period: number,
+  ): Promise<BillingQuote> => unwrap(commands.quoteToPrepaid(profileId, region, ids, period)),
+  changeToPrepaid: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    period: number,
+    renewFlag: string,
+    acceptedPrice: number,
+  ): Promise<ActionReport> =>
+    unwrap(commands.changeToPrepaid(profileId, region, ids, period, renewFlag, acceptedPrice)),
+  quoteRenew: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    period: number,
+  ): Promise<BillingQuote> => unwrap(commands.quoteRenew(profileId, region, ids, period)),
+  renew: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    period: number,
+    acceptedPrice: number,
+  ): Promise<ActionReport> =>
+    unwrap(commands.renewInstances(profileId, region, ids, period, acceptedPrice)),
+  setRenewFlag: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    renewFlag: string,
+  ): Promise<ActionReport> => unwrap(commands.setRenewFlag(profileId, region, ids, renewFlag)),
+
   templates: (profileId: string, region: string): Promise<LaunchTemplateView[]> =>
     unwrap(commands.listLaunchTemplates(profileId, region)),
   saveTemplate: (

@@ -1,60 +1,27 @@
-// Resources facade (security groups, elastic IPs, key pairs, images, instance type and
-// bandwidth changes): the resources feature talks to Tauri only through this module.
+// Resources: security groups, elastic IPs, key pairs, images, and instance type and
+// bandwidth changes (billable ones sent only at the price the user accepted).
 import { commands } from "./bindings";
 import type {
   ActionReport,
   AddressView,
   AllocateInput,
-  AppError,
   BandwidthOptions,
   CreatedKeyPair,
   CreateImageInput,
   ImageFilter,
   ImageView,
   InstanceChange,
-  InstancePage,
   KeyPairView,
-  ListSummary,
   NewRule,
   PriceView,
-  RegionView,
   ResizeOptions,
   SecurityGroupDetail,
   SecurityGroupView,
   StopPlan,
 } from "./bindings";
-import { Channel } from "@tauri-apps/api/core";
-import { BackendError } from "./index";
-
-type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
-
-async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
-  const r = await call;
-  if (r.status === "error") throw new BackendError(r.error);
-  return r.data;
-}
-
-/** A channel whose messages go to `cb` (the backend streams instance changes through it). */
-function channel<T>(cb: (v: T) => void): Channel<T> {
-  const c = new Channel<T>();
-  c.onmessage = cb;
-  return c;
-}
+import { channel, unwrap } from "./ipc";
 
 export const resourcesBackend = {
-  listRegions: (profile: string, language: "en" | "zh-CN"): Promise<RegionView[]> =>
-    unwrap(commands.listRegions(profile, language)),
-  /** Every instance of the region (all pages). */
-  listInstances: async (profile: string, region: string) => {
-    const channel = new Channel<InstancePage>();
-    const pages: InstancePage[] = [];
-    channel.onmessage = (p) => pages.push(p);
-    const summary: ListSummary = await unwrap(
-      commands.listInstances(profile, region, null, channel),
-    );
-    return { summary, instances: pages.flatMap((p) => p.instances) };
-  },
-
   resizeOptions: (profile: string, region: string, id: string): Promise<ResizeOptions> =>
     unwrap(commands.resizeOptions(profile, region, id)),
   resizePrice: (profile: string, region: string, id: string, type: string): Promise<PriceView> =>

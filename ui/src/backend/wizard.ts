@@ -1,11 +1,7 @@
-// The instance creation wizard's part of the backend facade (issue 7). A file of its own
-// so the wizard and the console facades in index.ts can change independently.
-import { Channel } from "@tauri-apps/api/core";
+// The instance creation wizard: the choices each step offers, price, preview, dry run,
+// the launch itself and the launches still pending (journalled with their ClientToken).
 import { commands } from "./bindings";
 import type {
-  ActionReport,
-  AppError,
-  BillingQuote,
   ImageChoice,
   InstanceChange,
   InstanceTypeChoice,
@@ -17,40 +13,23 @@ import type {
   LaunchSpec,
   NetworkChoices,
   PriceQuote,
-  RegionView,
   ZoneChoice,
 } from "./bindings";
-import { BackendError } from "./index";
-
-type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
-
-async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
-  const r = await call;
-  if (r.status === "error") throw new BackendError(r.error);
-  return r.data;
-}
-
-function channel(onChange: (c: InstanceChange) => void): Channel<InstanceChange> {
-  const ch = new Channel<InstanceChange>();
-  ch.onmessage = onChange;
-  return ch;
-}
+import { channel, unwrap, type ApiLanguage } from "./ipc";
 
 export const wizardBackend = {
-  regions: (profileId: string, language: string): Promise<RegionView[]> =>
-    unwrap(commands.listRegions(profileId, language)),
   zones: (
     profileId: string,
     region: string,
     chargeType: string,
-    language: string,
+    language: ApiLanguage,
   ): Promise<ZoneChoice[]> => unwrap(commands.wizardZones(profileId, region, chargeType, language)),
   instanceTypes: (
     profileId: string,
     region: string,
     zone: string,
     chargeType: string,
-    language: string,
+    language: ApiLanguage,
   ): Promise<InstanceTypeChoice[]> =>
     unwrap(commands.wizardInstanceTypes(profileId, region, zone, chargeType, language)),
   images: (profileId: string, region: string, instanceType: string): Promise<ImageChoice[]> =>
@@ -85,39 +64,4 @@ export const wizardBackend = {
   records: (): Promise<LaunchRecord[]> => commands.launchRecords(),
   progress: (profileId: string, region: string, ids: string[]): Promise<LaunchProgress> =>
     unwrap(commands.launchProgress(profileId, region, ids)),
-  quoteToPrepaid: (
-    profileId: string,
-    region: string,
-    ids: string[],
-    period: number,
-  ): Promise<BillingQuote> => unwrap(commands.quoteToPrepaid(profileId, region, ids, period)),
-  changeToPrepaid: (
-    profileId: string,
-    region: string,
-    ids: string[],
-    period: number,
-    renewFlag: string,
-    acceptedPrice: number,
-  ): Promise<ActionReport> =>
-    unwrap(commands.changeToPrepaid(profileId, region, ids, period, renewFlag, acceptedPrice)),
-  quoteRenew: (
-    profileId: string,
-    region: string,
-    ids: string[],
-    period: number,
-  ): Promise<BillingQuote> => unwrap(commands.quoteRenew(profileId, region, ids, period)),
-  renew: (
-    profileId: string,
-    region: string,
-    ids: string[],
-    period: number,
-    acceptedPrice: number,
-  ): Promise<ActionReport> =>
-    unwrap(commands.renewInstances(profileId, region, ids, period, acceptedPrice)),
-  setRenewFlag: (
-    profileId: string,
-    region: string,
-    ids: string[],
-    renewFlag: string,
-  ): Promise<ActionReport> => unwrap(commands.setRenewFlag(profileId, region, ids, renewFlag)),
 };

@@ -1,8 +1,7 @@
 // Component tests run without the Tauri shell: this answers IPC calls in-process, in the
 // shape the Rust commands return (a mock, because no Tauri runtime exists under jsdom;
 // the end-to-end suite drives the real app).
-// eslint-disable-next-line no-restricted-imports
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC } from "../backend/mocks";
 import type { AppInfo } from "../backend";
 
 export function mockBackend(opts: { fail?: boolean } = {}) {

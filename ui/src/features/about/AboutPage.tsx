@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { backend, type AppInfo } from "../../backend";
+import { type AppInfo, appBackend } from "../../backend";
 import { ErrorBox } from "../shell/ErrorBox";
 
 export function AboutPage() {
@@ -10,7 +10,7 @@ export function AboutPage() {
 
   useEffect(() => {
     let live = true;
-    backend.appInfo().then(
+    appBackend.appInfo().then(
       (i) => live && setInfo(i),
       (e: unknown) => live && setError(e),
     );

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { consoleBackend } from "../../backend";
+import { activityBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
 import "./activity.css";
 
@@ -10,7 +10,7 @@ export function ActivityIndicator() {
   const profile = useActiveProfile();
   const status = useQuery({
     queryKey: ["activity-status", profile?.id],
-    queryFn: () => consoleBackend.activityStatus(profile?.id ?? ""),
+    queryFn: () => activityBackend.activityStatus(profile?.id ?? ""),
     enabled: !!profile,
     refetchInterval: 1000,
   });

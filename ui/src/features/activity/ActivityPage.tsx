@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { consoleBackend, type CallResult } from "../../backend";
+import { type CallResult, activityBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
 import "./activity.css";
 
@@ -16,7 +16,7 @@ export function ActivityPage() {
   const log = useQuery({
     queryKey: ["activity", profileId, result, text],
     queryFn: () =>
-      consoleBackend.activityLog({
+      activityBackend.activityLog({
         profileId,
         region: null,
         result: result || null,

@@ -2,8 +2,7 @@ import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
 import type { InstanceView } from "../../backend";
 import { RenewDialog } from "./BillingDialogs";

@@ -6,8 +6,8 @@ import {
   type ActionReport,
   type BillingQuote,
   type InstanceView,
+  billingBackend,
 } from "../../backend";
-import { wizardBackend } from "../../backend/wizard";
 import { ErrorBox } from "../shell/ErrorBox";
 import { PERIODS, RENEW_FLAGS, calls, split, type BillingOp } from "./eligibility";
 import "./billing.css";
@@ -172,13 +172,13 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
   const [flag, setFlag] = useState<string>("NOTIFY_AND_MANUAL_RENEW");
   const quote = useQuery({
     queryKey: ["billing", "quoteToPrepaid", profileId, region, ids, period],
-    queryFn: () => wizardBackend.quoteToPrepaid(profileId, region, ids, period),
+    queryFn: () => billingBackend.quoteToPrepaid(profileId, region, ids, period),
     enabled: ids.length > 0,
   });
   const done = useDone(props);
   const change = useMutation({
     mutationFn: () =>
-      wizardBackend.changeToPrepaid(
+      billingBackend.changeToPrepaid(
         profileId,
         region,
         ids,
@@ -290,13 +290,13 @@ export function RenewDialog(props: BillingDialogProps) {
   const [period, setPeriod] = useState(1);
   const quote = useQuery({
     queryKey: ["billing", "quoteRenew", profileId, region, ids, period],
-    queryFn: () => wizardBackend.quoteRenew(profileId, region, ids, period),
+    queryFn: () => billingBackend.quoteRenew(profileId, region, ids, period),
     enabled: ids.length > 0,
   });
   const done = useDone(props);
   const renew = useMutation({
     mutationFn: () =>
-      wizardBackend.renew(profileId, region, ids, period, quote.data?.discountPrice ?? 0),
+      billingBackend.renew(profileId, region, ids, period, quote.data?.discountPrice ?? 0),
     onSuccess: done,
   });
   const settled = renew.isSuccess;
@@ -331,7 +331,7 @@ export function AutoRenewDialog(props: BillingDialogProps) {
   const [flag, setFlag] = useState<string>("NOTIFY_AND_AUTO_RENEW");
   const done = useDone(props);
   const set = useMutation({
-    mutationFn: () => wizardBackend.setRenewFlag(profileId, region, ids, flag),
+    mutationFn: () => billingBackend.setRenewFlag(profileId, region, ids, flag),
     onSuccess: done,
   });
   const settled = set.isSuccess;

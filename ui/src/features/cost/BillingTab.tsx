@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import type { InstanceView } from "../../backend";
-import { billingBackend } from "../../backend/billing";
+import { type InstanceView, instancesBackend } from "../../backend";
 import { AutoRenewDialog, ConvertToPrepaidDialog, RenewDialog, daysLeft, whyNot } from "../billing";
 import { buyTheSame } from "../wizard/prefill";
 import { ErrorBox } from "../shell/ErrorBox";
@@ -19,7 +18,7 @@ export function BillingTab(props: { profileId: string; region: string }) {
   const { profileId, region } = props;
   const list = useQuery({
     queryKey: ["instances", profileId, region, "billing"],
-    queryFn: () => billingBackend.instances(profileId, region),
+    queryFn: () => instancesBackend.allInstances(profileId, region),
   });
   const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { CostLine } from "../../backend";
-import { billingBackend } from "../../backend/billing";
+import { type CostLine, apiLanguage, billingBackend, instancesBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ErrorBox } from "../shell/ErrorBox";
 import { BillingTab } from "./BillingTab";
@@ -12,10 +11,6 @@ type Tab = "rate" | "billing";
 
 function money(n: number | null | undefined) {
   return (n ?? 0).toFixed(2);
-}
-
-function lang(l: string): "en" | "zh-CN" {
-  return l.startsWith("zh") ? "zh-CN" : "en";
 }
 
 /**
@@ -30,8 +25,8 @@ export function CostPage() {
   const profileId = profile?.id ?? "";
   const region = chosen ?? profile?.lastRegion ?? profile?.defaultRegion ?? "ap-guangzhou";
   const regions = useQuery({
-    queryKey: ["cost", "regions", profileId, lang(i18n.language)],
-    queryFn: () => billingBackend.regions(profileId, lang(i18n.language)),
+    queryKey: ["cost", "regions", profileId, apiLanguage(i18n.language)],
+    queryFn: () => instancesBackend.listRegions(profileId, apiLanguage(i18n.language)),
     enabled: !!profile,
   });
   if (!profile) return <section className="page">{t("cost.loading")}</section>;

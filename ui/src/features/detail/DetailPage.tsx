@@ -2,8 +2,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, ArrowLeft, Check, Copy, RefreshCw } from "lucide-react";
-import type { DiskView, InstanceDetail } from "../../backend";
-import { detailBackend } from "../../backend/detail";
+import { type DiskView, type InstanceDetail, appBackend, instancesBackend } from "../../backend";
 import { BandwidthDialog, ResizeDialog } from "../resources";
 import { StateBadge } from "../instances/InstanceTable";
 import { Problem } from "../instances/Problem";
@@ -39,7 +38,7 @@ export function CopyButton(props: { text: string; label: string; testid: string 
       title={title}
       aria-label={title}
       onClick={() =>
-        detailBackend.copyText(props.text).then(
+        appBackend.copyText(props.text).then(
           () => setState("copied"),
           () => setState("failed"),
         )
@@ -124,7 +123,8 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
   useDismissOnEscape(() => setDialog(null), dialog !== null);
   const q = useQuery({
     queryKey: ["instanceDetail", profileId, region, instanceId],
-    queryFn: () => detailBackend.describeInstance(profileId ?? "", region ?? "", instanceId ?? ""),
+    queryFn: () =>
+      instancesBackend.describeInstance(profileId ?? "", region ?? "", instanceId ?? ""),
     enabled: !!profileId && !!region && !!instanceId,
     // Follow a transition until the instance settles.
     refetchInterval: (query) =>

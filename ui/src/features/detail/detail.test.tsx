@@ -3,8 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-// eslint-disable-next-line no-restricted-imports
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
 import type { InstanceDetail } from "../../backend";
 import { DetailPage, billingSlotApplies, failureOf } from "./DetailPage";

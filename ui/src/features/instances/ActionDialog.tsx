@@ -1,8 +1,14 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { Consent, InstanceView, RefundView, StopType, StoppedMode } from "../../backend";
-import { listBackend } from "../../backend/list";
+import {
+  type Consent,
+  type InstanceView,
+  type RefundView,
+  type StopType,
+  type StoppedMode,
+  instancesBackend,
+} from "../../backend";
 import { byRegion, isPrepaid, type ActionKind } from "./states";
 import { Problem } from "./Problem";
 import "../../components/ConfirmDialog.css";
@@ -42,7 +48,7 @@ export function terminatePhrase(instances: InstanceView[]): string {
 async function quoteAll(profileId: string, instances: InstanceView[]): Promise<RefundView[]> {
   const out: RefundView[] = [];
   for (const [region, rows] of byRegion(instances)) {
-    const q = await listBackend.terminateQuote(
+    const q = await instancesBackend.terminateQuote(
       profileId,
       region,
       rows.map((i) => i.id),

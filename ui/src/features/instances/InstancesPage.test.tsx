@@ -3,8 +3,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-// eslint-disable-next-line no-restricted-imports
-import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
+import { mockIPC, clearMocks } from "../../backend/mocks";
 import i18n from "../../i18n";
 import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from "../../backend";
 import { InstancesPage, mergeReports } from "./InstancesPage";

@@ -4,13 +4,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Columns3, Download, RefreshCw, Search } from "lucide-react";
 import {
   BackendError,
-  consoleBackend,
   type ActionReport,
-  type ApiLanguageArg,
+  apiLanguage,
   type ExportFormat,
   type InstanceView,
+  instancesBackend,
 } from "../../backend";
-import { listBackend } from "../../backend/list";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActionDialog, type ActionParams } from "./ActionDialog";
 import { InstanceTable } from "./InstanceTable";
@@ -61,7 +60,7 @@ function ageText(ms: number, t: (k: string, o?: Record<string, unknown>) => stri
 
 export function InstancesPage() {
   const { t, i18n } = useTranslation();
-  const lang: ApiLanguageArg = i18n.language.startsWith("zh") ? "zh-CN" : "en";
+  const lang = apiLanguage(i18n.language);
   const profile = useActiveProfile();
   const profileId = profile?.id;
   const { region, choose } = useRegion(profile);
@@ -83,19 +82,19 @@ export function InstancesPage() {
 
   const regions = useQuery({
     queryKey: ["regions", profileId, lang],
-    queryFn: () => consoleBackend.listRegions(profileId ?? "", lang),
+    queryFn: () => instancesBackend.listRegions(profileId ?? "", lang),
     enabled: !!profileId,
     staleTime: 60 * 60 * 1000,
   });
   const zones = useQuery({
     queryKey: ["zones", profileId, region, lang],
-    queryFn: () => consoleBackend.listZones(profileId ?? "", region ?? "", lang),
+    queryFn: () => instancesBackend.listZones(profileId ?? "", region ?? "", lang),
     enabled: !!profileId && !!region && !allRegions,
     staleTime: 60 * 60 * 1000,
   });
   const enabled = useQuery({
     queryKey: ["enabled-regions", profileId],
-    queryFn: () => listBackend.enabledRegions(profileId ?? ""),
+    queryFn: () => instancesBackend.enabledRegions(profileId ?? ""),
     enabled: !!profileId,
   });
   const scope = useMemo(() => {
@@ -158,7 +157,7 @@ export function InstancesPage() {
 
   const saveEnabled = (list: string[] | null) => {
     if (!profileId) return;
-    listBackend.setEnabledRegions(profileId, list).then(
+    instancesBackend.setEnabledRegions(profileId, list).then(
       () => void qc.invalidateQueries({ queryKey: ["enabled-regions", profileId] }),
       (e: unknown) => setActionError(e),
     );
@@ -179,7 +178,11 @@ export function InstancesPage() {
     try {
       const sorted = sortedRef.current?.() ?? [];
       const rows = sorted.length === shown.length ? sorted : shown;
-      const path = await listBackend.exportInstances(format, rows, t("instances.export.title"));
+      const path = await instancesBackend.exportInstances(
+        format,
+        rows,
+        t("instances.export.title"),
+      );
       if (path) setExported(path);
     } catch (e) {
       setExportError(e);
@@ -188,7 +191,7 @@ export function InstancesPage() {
 
   /** One region's share of an action (each instance's own region). */
   const runIn = (profile: string, p: ActionParams, reg: string, ids: string[]) => {
-    const b = consoleBackend;
+    const b = instancesBackend;
     const on = listing.apply;
     switch (p.kind) {
       case "start":

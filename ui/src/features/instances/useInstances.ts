@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import type { InstanceChange, InstanceView, ListEvent } from "../../backend";
-import { listBackend } from "../../backend/list";
+import {
+  type InstanceChange,
+  type InstanceView,
+  type ListEvent,
+  instancesBackend,
+} from "../../backend";
 
 /** How one region's listing is going (the all-regions view shows one per region). */
 export type RegionProgress = {
@@ -119,7 +123,7 @@ export function useInstances(
     const caches = zone
       ? []
       : list.map((region) =>
-          listBackend.cachedInstances(profileId, region).then(
+          instancesBackend.cachedInstances(profileId, region).then(
             (c) => {
               if (!current || !c) return;
               for (const i of c.instances) if (!fresh.has(i.id)) cached.set(i.id, i);
@@ -174,7 +178,7 @@ export function useInstances(
     void Promise.all(caches).then(() => {
       if (!current) return;
       if (cached.size > 0) publish();
-      listBackend.streamInstances(profileId, list, zone, LIST_SLOT, onEvent).then(
+      instancesBackend.streamInstances(profileId, list, zone, LIST_SLOT, onEvent).then(
         (summary) => {
           if (!current || summary.superseded) return;
           const failed = list.length === 1 ? (progress[list[0] ?? ""]?.error ?? null) : null;

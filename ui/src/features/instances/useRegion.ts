@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { consoleBackend, type ProfileView } from "../../backend";
+import { type ProfileView, instancesBackend } from "../../backend";
 import { profilesKey } from "../profiles/useProfiles";
 
 /**
@@ -16,7 +16,7 @@ export function useRegion(profile: ProfileView | undefined) {
   const choose = (r: string) => {
     if (!profile) return;
     setPicked((p) => ({ ...p, [profile.id]: r }));
-    consoleBackend.setLastRegion(profile.id, r).then(
+    instancesBackend.setLastRegion(profile.id, r).then(
       () => void qc.invalidateQueries({ queryKey: profilesKey }),
       () => undefined, // remembering is a convenience; the listing shows real errors
     );

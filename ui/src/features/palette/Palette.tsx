@@ -2,8 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Command } from "cmdk";
-import { consoleBackend, type ApiLanguageArg } from "../../backend";
-import { detailBackend } from "../../backend/detail";
+import { apiLanguage, appBackend, instancesBackend } from "../../backend";
 import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
 import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { dismissTop } from "./dismiss";
@@ -100,11 +99,11 @@ export function Palette() {
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
-  const lang: ApiLanguageArg = i18n.language.startsWith("zh") ? "zh-CN" : "en";
+  const lang = apiLanguage(i18n.language);
   const profileId = page.profileId ?? profiles.data?.active;
   const regions = useQuery({
     queryKey: ["regions", profileId, lang],
-    queryFn: () => consoleBackend.listRegions(profileId ?? "", lang),
+    queryFn: () => instancesBackend.listRegions(profileId ?? "", lang),
     enabled: open && !!profileId,
     staleTime: 60 * 60 * 1000,
   });
@@ -147,7 +146,7 @@ export function Palette() {
 
   // Desktop notifications are written by the backend: tell it the UI's language.
   useEffect(() => {
-    detailBackend.setUiLanguage(lang).catch(() => undefined);
+    appBackend.setUiLanguage(lang).catch(() => undefined);
   }, [lang]);
 
   const found = useMemo(
@@ -170,7 +169,7 @@ export function Palette() {
     }
     if (!profileId) return;
     // Not on the instance list: remember it, and show the list there.
-    void consoleBackend.setLastRegion(profileId, r).then(
+    void instancesBackend.setLastRegion(profileId, r).then(
       () => qc.invalidateQueries({ queryKey: profilesKey }),
       () => undefined,
     );

@@ -3,8 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-// eslint-disable-next-line no-restricted-imports
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
 import { Palette, matchInstances, shortcutFor } from "./Palette";
 import {

@@ -4,11 +4,11 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import {
-  backend,
   BackendError,
   type ProfileInput,
   type ProfileView,
   type VerifyReport,
+  profilesBackend,
 } from "../../backend";
 import { ErrorBox } from "../shell/ErrorBox";
 
@@ -125,8 +125,8 @@ export function ProfileForm(props: {
     try {
       const input = toInput(values);
       const report = p
-        ? await backend.updateProfile(p.id, input)
-        : await backend.createProfile(input);
+        ? await profilesBackend.updateProfile(p.id, input)
+        : await profilesBackend.createProfile(input);
       props.onDone(report);
     } catch (e) {
       const field = e instanceof BackendError ? e.detail.field : null;

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Lock, UserRound } from "lucide-react";
 import { useQuery } from "@tanstack/react-query";
-import { backend } from "../../backend";
+import { profilesBackend } from "../../backend";
 import { useProfiles, useSetActiveProfile } from "./useProfiles";
 // Also the app-wide form, card and badge classes: loaded with the first screen, not with
 // the (lazily loaded) profiles page.
@@ -12,7 +12,7 @@ export function ProfileSwitcher() {
   const { t } = useTranslation();
   const { data } = useProfiles();
   const setActive = useSetActiveProfile();
-  const keyring = useQuery({ queryKey: ["keyring"], queryFn: backend.keyringStatus });
+  const keyring = useQuery({ queryKey: ["keyring"], queryFn: profilesBackend.keyringStatus });
   const active = data?.profiles.find((p) => p.id === data.active);
 
   return (

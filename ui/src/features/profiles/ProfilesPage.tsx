@@ -2,11 +2,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
-  backend,
   type ImportCandidate,
   type ImportSource,
   type ProfileView,
   type VerifyReport,
+  profilesBackend,
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../shell/ErrorBox";
@@ -20,7 +20,7 @@ export function ProfilesPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const { data } = useProfiles();
-  const keyring = useQuery({ queryKey: ["keyring"], queryFn: backend.keyringStatus });
+  const keyring = useQuery({ queryKey: ["keyring"], queryFn: profilesBackend.keyringStatus });
   const [mode, setMode] = useState<Mode>({ kind: "list" });
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -49,7 +49,7 @@ export function ProfilesPage() {
           <button
             type="button"
             className="btn"
-            onClick={() => void backend.dismissCorruptNotice().then(refresh)}
+            onClick={() => void profilesBackend.dismissCorruptNotice().then(refresh)}
           >
             {t("profiles.dismiss")}
           </button>
@@ -128,13 +128,13 @@ function ProfileCard(props: {
     else void qc.invalidateQueries({ queryKey: profilesKey });
   };
   const verify = useMutation({
-    mutationFn: () => backend.verifyProfile(p.id),
+    mutationFn: () => profilesBackend.verifyProfile(p.id),
     onSuccess: (r) => props.onNotice(verifiedText(t, r)),
   });
   const [asking, setAsking] = useState<"delete" | "reset" | "unlock" | null>(null);
   const close = () => setAsking(null);
   const remove = useMutation({
-    mutationFn: (typedName: string) => backend.deleteProfile(p.id, typedName),
+    mutationFn: (typedName: string) => profilesBackend.deleteProfile(p.id, typedName),
     onSuccess: (view) => {
       close();
       after(view);
@@ -142,14 +142,14 @@ function ProfileCard(props: {
   });
   // Unlocking sends the profile's id as the dialog's confirmation; locking needs none.
   const unlock = useMutation({
-    mutationFn: (u: boolean) => backend.setProfileUnlocked(p.id, u, u ? p.id : null),
+    mutationFn: (u: boolean) => profilesBackend.setProfileUnlocked(p.id, u, u ? p.id : null),
     onSuccess: (view) => {
       close();
       after(view);
     },
   });
   const reset = useMutation({
-    mutationFn: () => backend.resetSandbox(p.id),
+    mutationFn: () => profilesBackend.resetSandbox(p.id),
     onSuccess: () => {
       close();
       props.onNotice(t("profiles.resetDone"));
@@ -311,7 +311,7 @@ function ImportPanel(props: { onImported: (r: VerifyReport) => void }) {
   const { t } = useTranslation();
   const candidates = useQuery({
     queryKey: ["import-candidates"],
-    queryFn: backend.importCandidates,
+    queryFn: profilesBackend.importCandidates,
   });
   return (
     <section className="card import-panel" data-testid="import-panel">
@@ -339,7 +339,7 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
   const [asking, setAsking] = useState(false);
   const imp = useMutation({
     mutationFn: () =>
-      backend.importProfile(
+      profilesBackend.importProfile(
         c.source,
         name,
         siteType === "custom" ? { type: "custom", url: endpoint } : { type: siteType },
@@ -349,7 +349,10 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
   // The confirmation is the path the dialog showed: the backend deletes only that file.
   const del = useMutation({
     mutationFn: (path: string) =>
-      backend.deleteTccliCredential(c.source.type === "tccli" ? c.source.profile : "", path),
+      profilesBackend.deleteTccliCredential(
+        c.source.type === "tccli" ? c.source.profile : "",
+        path,
+      ),
     onSuccess: (path) => {
       setAsking(false);
       setDeleted(path);

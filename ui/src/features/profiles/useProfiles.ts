@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { backend, type ProfileView, type ProfilesView } from "../../backend";
+import { type ProfileView, type ProfilesView, profilesBackend } from "../../backend";
 
 export const profilesKey = ["profiles"] as const;
 
 /** All profiles and the active one; the Sandbox is always among them. */
 export function useProfiles() {
-  return useQuery({ queryKey: profilesKey, queryFn: backend.listProfiles });
+  return useQuery({ queryKey: profilesKey, queryFn: profilesBackend.listProfiles });
 }
 
 /** The active profile, or undefined while loading. */
@@ -18,7 +18,7 @@ export function useActiveProfile(): ProfileView | undefined {
 export function useSetActiveProfile() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: backend.setActiveProfile,
+    mutationFn: profilesBackend.setActiveProfile,
     onSuccess: (view: ProfilesView) => qc.setQueryData(profilesKey, view),
   });
 }

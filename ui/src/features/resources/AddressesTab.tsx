@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { AddressView } from "../../backend";
-import { resourcesBackend } from "../../backend/resources";
+import { type AddressView, resourcesBackend } from "../../backend";
 import { ConfirmDialog, ErrorNote, FieldError, Modal, fieldOf, newClientToken } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";

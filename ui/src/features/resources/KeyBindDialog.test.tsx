@@ -2,8 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC } from "../../backend/mocks";
 import "../../i18n";
 import type { InstanceView, KeyPairView } from "../../backend";
 import { KeyBindDialog } from "./KeyBindDialog";
@@ -33,14 +32,14 @@ function setup(calls: { cmd: string; args: Record<string, unknown> }[]) {
     defaultOptions: { queries: { retry: false, staleTime: Infinity } },
   });
   // The region's instances, as the picker's query would have loaded them.
-  qc.setQueryData(["instances", scope.profileId, scope.region, "all"], {
-    summary: {},
-    instances: [
+  qc.setQueryData(
+    ["instances", scope.profileId, scope.region, "all"],
+    [
       inst("ins-run00001", "RUNNING", "Ubuntu Server 22.04 LTS 64bit"),
       inst("ins-stop0001", "STOPPED", "TencentOS Server 3.1"),
       inst("ins-win00001", "STOPPED", "Windows Server 2022 DataCenter 64bit CN"),
     ],
-  });
+  );
   render(
     <QueryClientProvider client={qc}>
       <KeyBindDialog scope={scope} keyPair={key} mode="bind" onClose={() => {}} />

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { KeyPairView } from "../../backend";
-import { resourcesBackend } from "../../backend/resources";
+import { type KeyPairView, resourcesBackend } from "../../backend";
 import { ErrorNote, FieldError, Modal, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreatedKeyPair, KeyPairView } from "../../backend";
-import { resourcesBackend } from "../../backend/resources";
+import { type CreatedKeyPair, type KeyPairView, resourcesBackend } from "../../backend";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import { KeyBindDialog } from "./KeyBindDialog";
 import type { Scope } from "./ResourcesPage";

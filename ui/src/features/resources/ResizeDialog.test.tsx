@@ -2,8 +2,7 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC } from "../../backend/mocks";
 import "../../i18n";
 import type { ResizeOptions } from "../../backend";
 import { ResizeDialog } from "./ResizeDialog";

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { isPriceChanged, type StopPlan } from "../../backend";
-import { resourcesBackend } from "../../backend/resources";
+import { isPriceChanged, type StopPlan, resourcesBackend } from "../../backend";
 import {
   ErrorNote,
   FieldError,

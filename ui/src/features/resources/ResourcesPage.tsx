@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { resourcesBackend } from "../../backend/resources";
+import { apiLanguage, instancesBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ErrorNote } from "./common";
 import { SecurityGroupsTab } from "./SecurityGroupsTab";
@@ -22,10 +22,10 @@ export function ResourcesPage() {
   const profile = useActiveProfile();
   const [tab, setTab] = useState<ResourceTab>("securityGroups");
   const [picked, setPicked] = useState<Record<string, string>>({});
-  const language = i18n.language === "zh-CN" ? "zh-CN" : "en";
+  const language = apiLanguage(i18n.language);
   const regions = useQuery({
     queryKey: ["regions", profile?.id, language],
-    queryFn: () => resourcesBackend.listRegions(profile?.id ?? "", language),
+    queryFn: () => instancesBackend.listRegions(profile?.id ?? "", language),
     enabled: !!profile,
   });
   if (!profile) return <div className="page muted">{t("resources.loading")}</div>;

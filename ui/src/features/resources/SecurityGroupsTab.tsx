@@ -1,8 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ActionReport, Direction, RuleView, SecurityGroupView } from "../../backend";
-import { resourcesBackend } from "../../backend/resources";
+import {
+  type ActionReport,
+  type Direction,
+  type RuleView,
+  type SecurityGroupView,
+  resourcesBackend,
+} from "../../backend";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";

@@ -2,8 +2,7 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-// eslint-disable-next-line no-restricted-imports
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC } from "../../backend/mocks";
 import "../../i18n";
 import type { AddressView, ProfileView } from "../../backend";
 import { ResourcesPage } from "./ResourcesPage";

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
-import { backend } from "../../backend";
+import { appBackend } from "../../backend";
 import "./notices.css";
 
 const key = ["startup-notices"] as const;
@@ -14,9 +14,9 @@ const key = ["startup-notices"] as const;
 export function StartupNotices() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const notices = useQuery({ queryKey: key, queryFn: backend.startupNotices });
+  const notices = useQuery({ queryKey: key, queryFn: appBackend.startupNotices });
   const dismiss = useMutation({
-    mutationFn: backend.dismissStartupNotice,
+    mutationFn: appBackend.dismissStartupNotice,
     onSettled: () => qc.invalidateQueries({ queryKey: key }),
   });
   if (!notices.data?.length) return null;

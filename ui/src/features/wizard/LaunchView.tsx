@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { LaunchOutcome } from "../../backend";
-import { wizardBackend } from "../../backend/wizard";
+import { type LaunchOutcome, wizardBackend } from "../../backend";
 import { ErrorBox } from "../shell/ErrorBox";
 import { LaunchDecisionDialog, type PendingPurchase } from "./PendingLaunches";
 

@@ -1,9 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import type { LaunchSpec, PriceQuote } from "../../backend";
-import { wizardBackend } from "../../backend/wizard";
-import { BackendError } from "../../backend";
+import { type LaunchSpec, type PriceQuote, BackendError, wizardBackend } from "../../backend";
 
 /** The spec after it stopped changing for `ms` (the price is asked for only then). */
 function useDebounced<T>(value: T, ms: number): T {

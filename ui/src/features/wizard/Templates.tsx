@@ -1,8 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { BackendError, type LaunchSpec } from "../../backend";
-import { billingBackend } from "../../backend/billing";
+import { BackendError, type LaunchSpec, billingBackend } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../shell/ErrorBox";
 import { openWizardWith } from "./prefill";

@@ -3,8 +3,16 @@ import { useTranslation } from "react-i18next";
 import { useForm, useFieldArray, useWatch, type UseFormReturn } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
-import { BackendError, isPriceChanged, type AppError, type LaunchOutcome } from "../../backend";
-import { wizardBackend } from "../../backend/wizard";
+import {
+  BackendError,
+  isPriceChanged,
+  apiLanguage,
+  type ApiLanguage,
+  type AppError,
+  type LaunchOutcome,
+  instancesBackend,
+  wizardBackend,
+} from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ErrorBox } from "../shell/ErrorBox";
 import {
@@ -33,10 +41,6 @@ import { SaveTemplateDialog, TemplatesDialog } from "./Templates";
 import "./wizard.css";
 
 type Form = UseFormReturn<FormValues>;
-
-function apiLanguage(lng: string): "en" | "zh-CN" {
-  return lng.startsWith("zh") ? "zh-CN" : "en";
-}
 
 export function WizardPage() {
   const { t, i18n } = useTranslation();
@@ -278,7 +282,7 @@ export function WizardPage() {
   );
 }
 
-type StepProps = { form: Form; profileId: string; region: string; lang: "en" | "zh-CN" };
+type StepProps = { form: Form; profileId: string; region: string; lang: ApiLanguage };
 
 function FieldError({ form, name }: { form: Form; name: string }) {
   const { t } = useTranslation();
@@ -311,7 +315,7 @@ function PlaceStep(props: StepProps & { onRegion: (r: string) => void }) {
   const spotMode = form.watch("spotMode");
   const regions = useQuery({
     queryKey: ["wizard", "regions", profileId, lang],
-    queryFn: () => wizardBackend.regions(profileId, lang),
+    queryFn: () => instancesBackend.listRegions(profileId, lang),
   });
   const zones = useQuery({
     queryKey: ["wizard", "zones", profileId, region, charge, lang],
@@ -1109,7 +1113,7 @@ function QuickSetup(props: StepProps & { onRegion: (r: string) => void; onDone: 
   const [imageId, setImageId] = useState("");
   const regions = useQuery({
     queryKey: ["wizard", "regions", profileId, lang],
-    queryFn: () => wizardBackend.regions(profileId, lang),
+    queryFn: () => instancesBackend.listRegions(profileId, lang),
   });
   // The cheapest on-sale pay-as-you-go type of the preset's size in the first zone with one.
   const pick = useQuery({

@@ -2,8 +2,7 @@
 // area or the instance detail view, "Create from template"). The draft waits here until
 // the wizard mounts (or, if it is open, it is handed over at once); the app shell listens
 // to switch to the wizard's page.
-import type { LaunchDraft } from "../../backend";
-import { billingBackend } from "../../backend/billing";
+import { type LaunchDraft, billingBackend } from "../../backend";
 
 /** Where the draft came from, shown above the prefilled wizard. */
 export interface DraftSource {

@@ -1,0 +1,155 @@
+// Instances: regions and zones, the streamed list and its cache, one instance in full,
+// the lifecycle actions (each streaming the state changes until they settle), export and
+// the terminate quote.
+import { commands } from "./bindings";
+import type {
+  ActionReport,
+  CachedList,
+  Consent,
+  ExportFormat,
+  InstanceChange,
+  InstanceDetail,
+  InstancePage,
+  InstanceView,
+  ListEvent,
+  RegionView,
+  StopType,
+  StoppedMode,
+  StreamSummary,
+  TerminateQuote,
+  ZoneView,
+} from "./bindings";
+import { channel, unwrap, type ApiLanguage } from "./ipc";
+
+/** Receives the state changes of the instances an action touched, until they settle. */
+type OnInstanceChange = (change: InstanceChange) => void;
+
+export const instancesBackend = {
+  listRegions: (profileId: string, language: ApiLanguage): Promise<RegionView[]> =>
+    unwrap(commands.listRegions(profileId, language)),
+  listZones: (profileId: string, region: string, language: ApiLanguage): Promise<ZoneView[]> =>
+    unwrap(commands.listZones(profileId, region, language)),
+  /** Every instance of the region (all pages), for pickers and billing. */
+  allInstances: async (profileId: string, region: string): Promise<InstanceView[]> => {
+    const pages: InstancePage[] = [];
+    await unwrap(
+      commands.listInstances(
+        profileId,
+        region,
+        null,
+        channel((p) => pages.push(p)),
+      ),
+    );
+    return pages.flatMap((p) => p.instances);
+  },
+  /** Streams pages and per-region outcomes; a newer stream in the same slot cancels this one. */
+  streamInstances: (
+    profileId: string,
+    regions: string[],
+    zone: string | null,
+    slot: string,
+    onEvent: (e: ListEvent) => void,
+  ): Promise<StreamSummary> =>
+    unwrap(commands.streamInstances(profileId, regions, zone, slot, channel(onEvent))),
+  cachedInstances: (profileId: string, region: string): Promise<CachedList | null> =>
+    unwrap(commands.cachedInstances(profileId, region)),
+  enabledRegions: (profileId: string): Promise<string[] | null> =>
+    unwrap(commands.enabledRegions(profileId)),
+  setEnabledRegions: (profileId: string, regions: string[] | null): Promise<null> =>
+    unwrap(commands.setEnabledRegions(profileId, regions)),
+  setLastRegion: (profileId: string, region: string): Promise<null> =>
+    unwrap(commands.setLastRegion(profileId, region)),
+  describeInstance: (
+    profileId: string,
+    region: string,
+    instanceId: string,
+  ): Promise<InstanceDetail> => unwrap(commands.describeInstance(profileId, region, instanceId)),
+  exportInstances: (
+    format: ExportFormat,
+    rows: InstanceView[],
+    dialogTitle: string,
+  ): Promise<string | null> => unwrap(commands.exportInstances(format, rows, dialogTitle)),
+  terminateQuote: (profileId: string, region: string, ids: string[]): Promise<TerminateQuote> =>
+    unwrap(commands.terminateQuote(profileId, region, ids)),
+
+  startInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.startInstances(profileId, region, ids, channel(onChange))),
+  stopInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    stopType: StopType,
+    stoppedMode: StoppedMode,
+    consent: Consent,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(
+      commands.stopInstances(
+        profileId,
+        region,
+        ids,
+        stopType,
+        stoppedMode,
+        consent,
+        channel(onChange),
+      ),
+    ),
+  rebootInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    stopType: StopType,
+    consent: Consent,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.rebootInstances(profileId, region, ids, stopType, consent, channel(onChange))),
+  terminateInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    releaseAddress: boolean,
+    consent: Consent,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(
+      commands.terminateInstances(
+        profileId,
+        region,
+        ids,
+        releaseAddress,
+        consent,
+        channel(onChange),
+      ),
+    ),
+  renameInstances: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    name: string,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(commands.renameInstances(profileId, region, ids, name, channel(onChange))),
+  resetInstancesPassword: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    password: string,
+    userName: string | null,
+    forceStop: boolean,
+    onChange: OnInstanceChange,
+  ): Promise<ActionReport> =>
+    unwrap(
+      commands.resetInstancesPassword(
+        profileId,
+        region,
+        ids,
+        { password, userName, forceStop },
+        channel(onChange),
+      ),
+    ),
+};

@@ -1,0 +1,44 @@
+// The one module that turns Tauri IPC into promises: every command's `Result` is unwrapped
+// here (errors become a BackendError carrying the backend's error shape), and every stream
+// the backend sends goes through one kind of channel.
+import { Channel } from "@tauri-apps/api/core";
+import type { AppError } from "./bindings";
+
+/** A failed command, carrying the backend's `{ kind, code, message, requestId }`. */
+export class BackendError extends Error {
+  readonly detail: AppError;
+  constructor(detail: AppError) {
+    super(detail.message);
+    this.name = "BackendError";
+    this.detail = detail;
+  }
+}
+
+/** The backend refused because Tencent's fresh quote differs from the price the user accepted. */
+export function isPriceChanged(e: unknown): boolean {
+  return e instanceof BackendError && e.detail.code === "App.PriceChanged";
+}
+
+/** The language the API answers in (X-TC-Language), and the one desktop notifications use. */
+export type ApiLanguage = "en" | "zh-CN";
+
+/** The UI language (i18next's) as the API's language argument: any Chinese → zh-CN. */
+export function apiLanguage(uiLanguage: string): ApiLanguage {
+  return uiLanguage.startsWith("zh") ? "zh-CN" : "en";
+}
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+/** The command's data, or a BackendError with the backend's error. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  const r = await call;
+  if (r.status === "error") throw new BackendError(r.error);
+  return r.data;
+}
+
+/** A channel whose messages go to `onMessage` (pages, instance changes, list events). */
+export function channel<T>(onMessage: (message: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = onMessage;
+  return c;
+}
