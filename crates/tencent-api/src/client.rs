@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
-use tracing::field::Empty;
 
 /// `X-TC-Language`: the language of error messages and localised names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -274,7 +273,8 @@ struct Inner {
     transport: Arc<dyn Transport>,
     on_call: Option<CallCallback>,
     clock: UnixClock,
-    /// Server time minus local time, learned from a SignatureExpire answer.
+    /// Server time minus local time, learned from a SignatureExpire answer; within
+    /// ±[`MAX_CLOCK_OFFSET`].
     clock_offset: AtomicI64,
     page_concurrency: usize,
 }
@@ -332,6 +332,11 @@ struct Envelope<T> {
     response: T,
 }
 
+/// The largest clock offset learned from a server's `Date`, in seconds either way. A real
+/// skew is minutes; a `Date` further off is broken or hostile, and following it would
+/// sign every later request with an absurd timestamp.
+pub const MAX_CLOCK_OFFSET: i64 = 24 * 60 * 60;
+
 const GET_LIMIT: usize = 32 * 1024;
 const POST_LIMIT: usize = 10 * 1024 * 1024;
 
@@ -365,7 +370,8 @@ impl Client {
         &self.inner.credentials
     }
 
-    /// Server time minus local time in seconds, as learned so far.
+    /// Server time minus local time in seconds, as learned so far (at most
+    /// [`MAX_CLOCK_OFFSET`] either way).
     pub fn clock_offset(&self) -> i64 {
         self.inner.clock_offset.load(Ordering::Relaxed)
     }
@@ -378,15 +384,15 @@ impl Client {
     pub async fn call<A: Action>(&self, region: &str, req: &A) -> Result<A::Output, Error> {
         let prepared = self.prepare::<A>(region, req)?;
         let safety = retry_safety(A::NAME, req.client_token());
+        // Only fields known up front. What is learned later (RequestId, attempts, latency,
+        // outcome) goes on the closing event: a field recorded into a span after it was
+        // created is appended again by every fmt layer that shares the span (the app has
+        // two), and a field recorded per attempt piles up in the span's line.
         let span = tracing::info_span!(
             "tencent_api.call",
             service = A::SERVICE,
             action = A::NAME,
             region = %region,
-            request_id = Empty,
-            attempt = Empty,
-            latency_ms = Empty,
-            outcome = Empty,
         );
         self.execute::<A>(prepared, safety).instrument(span).await
     }
@@ -439,7 +445,6 @@ impl Client {
         let mut last_request_id = None;
         let result = loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
             let sent = {
                 let _permit = self.inner.budget.acquire(A::SERVICE, A::NAME).await;
                 self.send_once::<A>(&prepared).await
@@ -463,7 +468,8 @@ impl Client {
                 && !skew_learned
                 && let Some(server) = failure.date.as_deref().and_then(parse_http_date)
             {
-                let offset = server - (self.inner.clock)();
+                let offset =
+                    (server - (self.inner.clock)()).clamp(-MAX_CLOCK_OFFSET, MAX_CLOCK_OFFSET);
                 self.inner.clock_offset.store(offset, Ordering::Relaxed);
                 skew_learned = true;
                 tracing::info!(offset, "learned the server clock offset; retrying once");
@@ -480,11 +486,6 @@ impl Client {
             break Err(finalize(failure.error, safety));
         };
         let latency = started.elapsed();
-        let span = tracing::Span::current();
-        span.record("latency_ms", latency.as_millis() as u64);
-        if let Some(rid) = &last_request_id {
-            span.record("request_id", rid.as_str());
-        }
         let outcome = match &result {
             Ok(_) => CallOutcome::Ok,
             Err(e) => CallOutcome::Failed {
@@ -493,11 +494,16 @@ impl Client {
                 outcome_unknown: e.outcome_unknown(),
             },
         };
-        match &outcome {
-            CallOutcome::Ok => span.record("outcome", "ok"),
-            CallOutcome::Failed { code, .. } => span.record("outcome", code.as_str()),
-        };
-        tracing::info!("call finished");
+        tracing::info!(
+            request_id = last_request_id.as_deref(),
+            attempts = attempt,
+            latency_ms = latency.as_millis() as u64,
+            outcome = match &outcome {
+                CallOutcome::Ok => "ok",
+                CallOutcome::Failed { code, .. } => code.as_str(),
+            },
+            "call finished"
+        );
         if let Some(cb) = &self.inner.on_call {
             cb(&CallRecord {
                 service: A::SERVICE,
@@ -664,7 +670,8 @@ fn is_transient(e: &Error) -> bool {
         Error::Transport { kind, .. } => match kind {
             TransportKind::Timeout | TransportKind::Reset | TransportKind::Connect => true,
             TransportKind::Status(s) => *s >= 500,
-            TransportKind::Tls | TransportKind::Other => false,
+            // A server that sent too much once will do it again.
+            TransportKind::Tls | TransportKind::TooLarge | TransportKind::Other => false,
         },
         Error::Decode { .. } | Error::InvalidInput { .. } => false,
     }

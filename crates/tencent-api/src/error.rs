@@ -131,8 +131,12 @@ pub enum TransportKind {
     Tls,
     /// The connection broke after the request was written: outcome unknown.
     Reset,
-    /// A non-200 HTTP status (Tencent answers API errors with 200).
+    /// A non-200 HTTP status (Tencent answers API errors with 200). Redirects (3xx) are
+    /// never followed and end here too.
     Status(u16),
+    /// An answer over [`crate::transport::MAX_RESPONSE_BYTES`]: the request was delivered
+    /// (and may have been executed), the answer was not read.
+    TooLarge,
     Other,
 }
 
@@ -142,7 +146,7 @@ impl TransportKind {
         match self {
             Self::Connect | Self::Tls => false,
             Self::Status(s) => s >= 500,
-            Self::Timeout | Self::Reset | Self::Other => true,
+            Self::Timeout | Self::Reset | Self::TooLarge | Self::Other => true,
         }
     }
 }
@@ -155,6 +159,7 @@ impl fmt::Display for TransportKind {
             Self::Tls => f.write_str("tls"),
             Self::Reset => f.write_str("connection reset"),
             Self::Status(s) => write!(f, "HTTP {s}"),
+            Self::TooLarge => f.write_str("answer too large"),
             Self::Other => f.write_str("transport"),
         }
     }
@@ -209,6 +214,10 @@ impl Error {
                 kind: TransportKind::Status(s),
                 ..
             } if *s >= 500 => ErrorCategory::Server,
+            Self::Transport {
+                kind: TransportKind::TooLarge,
+                ..
+            } => ErrorCategory::Server,
             Self::Transport { .. } => ErrorCategory::Network,
             Self::Decode { .. } => ErrorCategory::Server,
             Self::InvalidInput { .. } => ErrorCategory::InvalidInput,
@@ -225,6 +234,7 @@ impl Error {
                 TransportKind::Tls => "ClientNetworkError.Tls",
                 TransportKind::Reset => "ClientNetworkError.Reset",
                 TransportKind::Status(_) => "ServerNetworkError",
+                TransportKind::TooLarge => "ClientError.ResponseTooLarge",
                 TransportKind::Other => "ClientNetworkError",
             },
             Self::Decode { .. } => "ClientError.Decode",

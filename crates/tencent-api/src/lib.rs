@@ -32,9 +32,10 @@ pub use action::{
 };
 pub use budget::{Budget, BudgetProfile, BudgetSnapshot, Limit, Permit};
 pub use client::{
-    CallCallback, CallOutcome, CallRecord, Client, ClientBuilder, HttpMethod, Language, RetryPolicy,
+    CallCallback, CallOutcome, CallRecord, Client, ClientBuilder, HttpMethod, Language,
+    MAX_CLOCK_OFFSET, RetryPolicy,
 };
 pub use credentials::{Credentials, Sensitive};
 pub use endpoint::{Endpoint, validate_id, validate_region};
 pub use error::{Error, ErrorCategory, TransportKind};
-pub use paging::{MAX_PAGE, Page, PagedAction};
+pub use paging::{MAX_PAGE, MAX_TOTAL_COUNT, PAGE_SLACK, Page, PagedAction};

@@ -5,6 +5,12 @@
 //! that change while paging are tolerated: a larger total schedules more pages, a smaller
 //! one stops scheduling, and items seen twice (shifted across a page boundary) are dropped.
 //! The listing ends at TotalCount without an extra "is there more" call.
+//!
+//! A broken or hostile answer cannot make a listing run forever: it fails with
+//! `ClientError.Decode` when a TotalCount is negative or above [`MAX_TOTAL_COUNT`], when
+//! more pages arrive than the first TotalCount allows for (see [`PAGE_SLACK`]), when a
+//! listing without TotalCount runs past [`MAX_TOTAL_COUNT`] items, or when a page comes back
+//! empty although its own TotalCount says there is more from its offset.
 
 use crate::models::{cvm, vpc};
 use crate::{Action, Client, Error};
@@ -20,8 +26,12 @@ pub trait PagedAction: Action + Clone + 'static {
     fn set_page(&mut self, offset: u64, limit: u64);
     /// The caller's own Offset and Limit, if set.
     fn page(&self) -> (Option<u64>, Option<u64>);
-    /// `(TotalCount, items)` of one answer.
-    fn split(output: Self::Output) -> (Option<u64>, Vec<Self::Item>);
+    /// `(TotalCount, items)` of one answer, TotalCount as sent (it may be negative).
+    fn split(output: Self::Output) -> (Option<i64>, Vec<Self::Item>);
+    /// The answer's RequestId, kept in an error about the page.
+    fn request_id(_output: &Self::Output) -> Option<&str> {
+        None
+    }
     /// A stable id for de-duplication, when the item has one.
     fn key(item: &Self::Item) -> Option<&str>;
 }
@@ -37,6 +47,16 @@ pub struct Page<T> {
 
 pub const MAX_PAGE: u64 = 100;
 
+/// The largest TotalCount believed. Ten times the biggest real inventories (CVM quotas
+/// are thousands per region): a larger count is a broken answer, and paging it would take
+/// hours of calls.
+pub const MAX_TOTAL_COUNT: u64 = 1_000_000;
+
+/// How many pages a listing may grow by while it is paged, beyond the first TotalCount's
+/// pages: at least this many, and at most as many again as it started with. A total that
+/// keeps growing past that is a broken answer, not instances being launched.
+pub const PAGE_SLACK: u64 = 10;
+
 type PageFuture<A> = BoxFuture<'static, (u64, Result<<A as Action>::Output, Error>)>;
 
 struct State<A: PagedAction> {
@@ -47,6 +67,9 @@ struct State<A: PagedAction> {
     start: u64,
     next_offset: u64,
     total: Option<u64>,
+    /// Pages received so far, and how many may be: set from the first page's TotalCount.
+    pages: u64,
+    max_pages: u64,
     in_flight: FuturesOrdered<PageFuture<A>>,
     seen: HashSet<String>,
     /// A short page was seen: the listing ends there.
@@ -94,14 +117,19 @@ impl<A: PagedAction> State<A> {
                 return Some(Err(e));
             }
         };
+        let request_id = A::request_id(&output).map(str::to_owned);
         let (total, items) = A::split(output);
         let len = items.len() as u64;
+        if let Err(e) = self.check(offset, total, len, request_id) {
+            self.failed = true;
+            return Some(Err(e));
+        }
         // No TotalCount at all: page until a short page.
-        let total = total.unwrap_or(if len < self.limit {
-            offset + len
-        } else {
-            u64::MAX
-        });
+        let total = match total {
+            Some(t) => t as u64,
+            None if len < self.limit => offset + len,
+            None => u64::MAX,
+        };
         self.total = Some(total);
         if len < self.limit {
             self.ended = true;
@@ -115,6 +143,59 @@ impl<A: PagedAction> State<A> {
             items,
             total,
         }))
+    }
+}
+
+impl<A: PagedAction> State<A> {
+    /// Refuses a page that would keep the listing going on nonsense.
+    fn check(
+        &mut self,
+        offset: u64,
+        total: Option<i64>,
+        len: u64,
+        request_id: Option<String>,
+    ) -> Result<(), Error> {
+        let broken = |detail: String| Error::Decode {
+            action: A::NAME.to_owned(),
+            detail,
+            request_id: request_id.clone(),
+            outcome_unknown: false,
+        };
+        let total = match total {
+            Some(t) if t < 0 || t as u64 > MAX_TOTAL_COUNT => {
+                return Err(broken(format!(
+                    "TotalCount {t} at Offset {offset} is outside 0..={MAX_TOTAL_COUNT}; listing stopped"
+                )));
+            }
+            Some(t) => Some(t as u64),
+            None => None,
+        };
+        self.pages += 1;
+        if self.pages == 1 {
+            // Without a TotalCount the item cap bounds the listing instead.
+            let expected = total.unwrap_or(MAX_TOTAL_COUNT).div_ceil(self.limit);
+            self.max_pages = expected + expected.max(PAGE_SLACK);
+        }
+        if self.pages > self.max_pages {
+            return Err(broken(format!(
+                "more than {} pages of {} (TotalCount keeps growing); listing stopped",
+                self.max_pages, self.limit
+            )));
+        }
+        if total.is_none() && offset + len > MAX_TOTAL_COUNT {
+            return Err(broken(format!(
+                "more than {MAX_TOTAL_COUNT} items without a TotalCount; listing stopped"
+            )));
+        }
+        if let Some(t) = total
+            && len == 0
+            && offset < t
+        {
+            return Err(broken(format!(
+                "empty page at Offset {offset} although TotalCount is {t}; listing stopped"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -139,6 +220,8 @@ impl Client {
             start: start.unwrap_or(0),
             next_offset: 0,
             total: None,
+            pages: 0,
+            max_pages: 0,
             in_flight: FuturesOrdered::new(),
             seen: HashSet::new(),
             ended: false,
@@ -218,11 +301,11 @@ macro_rules! paged {
             fn page(&self) -> (Option<u64>, Option<u64>) {
                 (($dec)(&self.offset), ($dec)(&self.limit))
             }
-            fn split(o: Self::Output) -> (Option<u64>, Vec<$item>) {
-                (
-                    o.total_count.and_then(|n| u64::try_from(n).ok()),
-                    o.$set.unwrap_or_default(),
-                )
+            fn split(o: Self::Output) -> (Option<i64>, Vec<$item>) {
+                (o.total_count, o.$set.unwrap_or_default())
+            }
+            fn request_id(o: &Self::Output) -> Option<&str> {
+                o.request_id.as_deref()
             }
             fn key(item: &$item) -> Option<&str> {
                 item.$key.as_deref()

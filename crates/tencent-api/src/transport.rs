@@ -2,14 +2,30 @@
 //! [`Transport`] (tests use in-memory ones to drive retries and clocks deterministically).
 
 use crate::error::TransportKind;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures::future::BoxFuture;
 use reqwest::Url;
 use std::error::Error as _;
+use std::fmt;
 use std::time::Duration;
 
+/// The largest answer read, in bytes. Tencent's largest list pages (100 images or
+/// instance types with every field) are a few hundred KiB; 16 MiB leaves room for growth
+/// and stops a broken or hostile server from filling memory. Larger answers fail with
+/// [`TransportKind::TooLarge`] before the excess is read: a `Content-Length` above the cap
+/// is refused before any of the body, and a body without one is read chunk by chunk and
+/// dropped as soon as it passes the cap.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Headers whose values are credentials: the signature and the STS token.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-tc-token"];
+
 /// One signed request, ready to send.
-#[derive(Clone, Debug)]
+///
+/// Its `Debug` output shows the method, the URL without its query, the header names
+/// (values of Authorization and X-TC-Token redacted) and the body's length only: the body
+/// and a GET query carry the request's parameters, passwords included.
+#[derive(Clone)]
 pub struct HttpRequest {
     pub method: &'static str,
     pub url: Url,
@@ -19,12 +35,55 @@ pub struct HttpRequest {
     pub body: Bytes,
 }
 
-#[derive(Clone, Debug)]
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Headers<'a>(&'a [(&'static str, String)]);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut m = f.debug_map();
+                for (name, value) in self.0 {
+                    if SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+                        m.entry(name, &format_args!("** redacted **"));
+                    } else {
+                        m.entry(name, value);
+                    }
+                }
+                m.finish()
+            }
+        }
+        let mut url = self.url.clone();
+        url.set_query(None);
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &url.as_str())
+            .field(
+                "query",
+                &format_args!("<{} bytes>", self.url.query().map_or(0, str::len)),
+            )
+            .field("headers", &Headers(&self.headers))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// One answer. Its `Debug` output shows the body's length only: some answers carry
+/// secrets (CreateKeyPair returns the private key).
+#[derive(Clone)]
 pub struct HttpResponse {
     pub status: u16,
     /// The `Date` header, from which the server's clock is learned.
     pub date: Option<String>,
     pub body: Bytes,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("date", &self.date)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -38,9 +97,14 @@ pub trait Transport: Send + Sync + 'static {
 }
 
 /// Pooled reqwest client with connect and total timeouts.
+///
+/// Redirects are never followed: a 3xx answer is an error, so the body, the token and the
+/// signature only ever go to the host the request was signed for. Answers are capped at
+/// [`MAX_RESPONSE_BYTES`] (see [`ReqwestTransport::max_response_bytes`]).
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    max_response_bytes: usize,
 }
 
 impl ReqwestTransport {
@@ -51,11 +115,21 @@ impl ReqwestTransport {
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(16)
             .build()
             .map_err(|e| crate::Error::invalid("transport", e.to_string()))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            max_response_bytes: MAX_RESPONSE_BYTES,
+        })
+    }
+
+    /// Lowers (or raises) the answer size cap, [`MAX_RESPONSE_BYTES`] by default.
+    pub fn max_response_bytes(mut self, cap: usize) -> Self {
+        self.max_response_bytes = cap;
+        self
     }
 }
 
@@ -71,16 +145,49 @@ impl Transport for ReqwestTransport {
             builder = builder.header(*name, value);
         }
         let fut = builder.body(req.body).send();
+        let cap = self.max_response_bytes;
         Box::pin(async move {
-            let resp = fut.await.map_err(classify)?;
+            let mut resp = fut.await.map_err(classify)?;
             let status = resp.status().as_u16();
+            if resp.status().is_redirection() {
+                return Err(TransportError {
+                    kind: TransportKind::Status(status),
+                    detail: format!(
+                        "HTTP {status}: redirect refused (redirects are never followed)"
+                    ),
+                });
+            }
+            let too_large = |detail: String| TransportError {
+                kind: TransportKind::TooLarge,
+                detail,
+            };
+            if let Some(len) = resp.content_length()
+                && len > cap as u64
+            {
+                return Err(too_large(format!(
+                    "answer of {len} bytes refused: over the {cap}-byte limit"
+                )));
+            }
             let date = resp
                 .headers()
                 .get(http::header::DATE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = resp.bytes().await.map_err(classify)?;
-            Ok(HttpResponse { status, date, body })
+            let mut body = BytesMut::new();
+            while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+                if chunk.len() > cap - body.len() {
+                    return Err(too_large(format!(
+                        "answer dropped after {} bytes: over the {cap}-byte limit",
+                        body.len()
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(HttpResponse {
+                status,
+                date,
+                body: body.freeze(),
+            })
         })
     }
 }
@@ -122,4 +229,62 @@ fn classify(e: reqwest::Error) -> TransportError {
         source = s.source();
     }
     TransportError { kind, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_the_signature_token_query_and_body() {
+        let req = HttpRequest {
+            method: "GET",
+            url: Url::parse("https://cvm.tencentcloudapi.com/?Password=CANARY-QUERY-PASSWORD")
+                .unwrap(),
+            headers: vec![
+                ("Host", "cvm.tencentcloudapi.com".into()),
+                ("X-TC-Action", "RunInstances".into()),
+                (
+                    "Authorization",
+                    "TC3-HMAC-SHA256 Credential=AKIDCANARYID/2025-06-15/cvm/tc3_request, \
+                     SignedHeaders=content-type;host, Signature=CANARYSIGNATURE0123456789abcdef"
+                        .into(),
+                ),
+                ("x-tc-token", "CANARY-STS-TOKEN".into()),
+            ],
+            body: Bytes::from_static(br#"{"LoginSettings":{"Password":"CANARY-BODY-PASSWORD"}}"#),
+        };
+        let out = format!("{req:?}");
+        for canary in [
+            "CANARYSIGNATURE",
+            "AKIDCANARYID",
+            "TC3-HMAC-SHA256",
+            "CANARY-STS-TOKEN",
+            "CANARY-QUERY-PASSWORD",
+            "CANARY-BODY-PASSWORD",
+            "Password",
+        ] {
+            assert!(!out.contains(canary), "{canary} in {out}");
+        }
+        let pretty = format!("{req:#?}");
+        assert!(!pretty.contains("CANARY"), "{pretty}");
+        // What is shown still helps debugging.
+        assert!(out.contains("cvm.tencentcloudapi.com"), "{out}");
+        assert!(out.contains("RunInstances"), "{out}");
+        assert!(out.contains("\"Authorization\": ** redacted **"), "{out}");
+        assert!(out.contains("\"x-tc-token\": ** redacted **"), "{out}");
+        assert!(out.contains("<53 bytes>"), "{out}");
+    }
+
+    #[test]
+    fn response_debug_output_shows_no_body() {
+        let resp = HttpResponse {
+            status: 200,
+            date: None,
+            body: Bytes::from_static(br#"{"Response":{"PrivateKey":"CANARY-PRIVATE-KEY"}}"#),
+        };
+        let out = format!("{resp:?}");
+        assert!(!out.contains("CANARY"), "{out}");
+        assert!(out.contains("status: 200"), "{out}");
+    }
 }

@@ -12,7 +12,8 @@ use tencent_api::sign::{self, Payload, ReceivedRequest};
 use tencent_api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use tencent_api::{
     BudgetProfile, CallOutcome, CallRecord, Client, ClientBuilder, Credentials, Endpoint,
-    ErrorCategory, HttpMethod, Language, Limit, RetryPolicy, TransportKind,
+    ErrorCategory, HttpMethod, Language, Limit, MAX_CLOCK_OFFSET, MAX_TOTAL_COUNT, PAGE_SLACK,
+    RetryPolicy, TransportKind,
 };
 
 const ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
@@ -704,6 +705,40 @@ async fn clock_skew_is_retried_only_once() {
     assert_eq!(fake.count(), 2);
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_learned_clock_offset_is_clamped_to_a_day() {
+    for (date, offset) in [
+        // Ten years behind, and seventy-five ahead: broken or hostile clocks.
+        ("Thu, 01 Jan 2015 00:00:00 GMT", -MAX_CLOCK_OFFSET),
+        ("Fri, 01 Jan 2100 00:00:00 GMT", MAX_CLOCK_OFFSET),
+    ] {
+        let fake = Fake::new(move |_, n| {
+            let body = if n == 0 {
+                json!({"Response": {"Error": {"Code": "AuthFailure.SignatureExpire", "Message": "m"}, "RequestId": "r"}})
+            } else {
+                json!({"Response": {"TotalCount": 0, "ZoneSet": [], "RequestId": "r2"}})
+            };
+            Ok(HttpResponse {
+                status: 200,
+                date: Some(date.into()),
+                body: body.to_string().into(),
+            })
+        });
+        let client = builder(&fake).build().unwrap();
+        client
+            .describe_zones("ap-guangzhou", &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(client.clock_offset(), offset, "{date}");
+        let retried = (NOW + offset).to_string();
+        assert_eq!(
+            header(&fake.requests()[1], "X-TC-Timestamp"),
+            Some(retried.as_str())
+        );
+    }
+    assert_eq!(MAX_CLOCK_OFFSET, 86_400);
+}
+
 fn paging_fake(total: Arc<Mutex<usize>>) -> Arc<Fake> {
     Fake::new(move |r, _| {
         let b = body_json(r);
@@ -841,6 +876,167 @@ async fn a_listing_stops_at_the_first_error() {
     assert!(pages.last().unwrap().is_err());
 }
 
+/// A listing server that answers `page(offset, limit)`; after `calls` calls it fails
+/// instead, so a client that would page forever ends with an error other than the one a
+/// test expects.
+fn endless_until(
+    calls: usize,
+    page: impl Fn(usize, usize) -> Value + Send + Sync + 'static,
+) -> Arc<Fake> {
+    Fake::new(move |r, n| {
+        if n >= calls {
+            return net(TransportKind::Other);
+        }
+        let b = body_json(r);
+        ok(page(
+            b["Offset"].as_u64().unwrap() as usize,
+            b["Limit"].as_u64().unwrap() as usize,
+        ))
+    })
+}
+
+fn endless(page: impl Fn(usize, usize) -> Value + Send + Sync + 'static) -> Arc<Fake> {
+    endless_until(2000, page)
+}
+
+fn assert_broken_listing(e: &tencent_api::Error, words: &str) {
+    assert_eq!(e.code(), "ClientError.Decode", "{e}");
+    assert!(e.to_string().contains(words), "{e}");
+    assert!(e.to_string().contains("listing stopped"), "{e}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_negative_or_absurd_total_count_stops_the_listing_at_once() {
+    for total in [-1i64, i64::MIN, 1_000_001, 1 << 40, i64::MAX] {
+        let fake = endless(move |offset, limit| {
+            let items: Vec<Value> = (offset..offset + limit)
+                .map(|i| json!({"InstanceId": format!("ins-{i:08}")}))
+                .collect();
+            json!({"Response": {"TotalCount": total, "InstanceSet": items, "RequestId": "rid-absurd"}})
+        });
+        let client = builder(&fake).build().unwrap();
+        let e = client
+            .list_all("ap-guangzhou", cvm::DescribeInstancesRequest::default())
+            .await
+            .map(|all| all.len())
+            .unwrap_err();
+        assert_broken_listing(&e, &format!("TotalCount {total}"));
+        assert_eq!(e.request_id(), Some("rid-absurd"));
+        assert_eq!(fake.count(), 1, "TotalCount {total}");
+    }
+    // The cap itself is believed.
+    let fake = paging_fake(Arc::new(Mutex::new(MAX_TOTAL_COUNT as usize)));
+    let client = builder(&fake).build().unwrap();
+    let mut pages =
+        std::pin::pin!(client.pages("ap-guangzhou", cvm::DescribeInstancesRequest::default()));
+    assert_eq!(pages.next().await.unwrap().unwrap().total, MAX_TOTAL_COUNT);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_total_that_keeps_growing_stops_after_the_page_slack() {
+    // Every page claims two more pages than it reaches.
+    let fake = endless(|offset, limit| {
+        let items: Vec<Value> = (offset..offset + limit)
+            .map(|i| json!({"InstanceId": format!("ins-{i:08}")}))
+            .collect();
+        json!({"Response": {"TotalCount": offset + 3 * limit, "InstanceSet": items, "RequestId": "r"}})
+    });
+    let client = builder(&fake).page_concurrency(1).build().unwrap();
+    let pages: Vec<_> = client
+        .pages("ap-guangzhou", cvm::DescribeInstancesRequest::default())
+        .collect()
+        .await;
+    // The first TotalCount (300) means 3 pages; it may grow by PAGE_SLACK (10) more.
+    let allowed = 3 + PAGE_SLACK as usize;
+    assert_eq!(pages.iter().filter(|p| p.is_ok()).count(), allowed);
+    assert_broken_listing(pages.last().unwrap().as_ref().unwrap_err(), "pages");
+    assert_eq!(fake.count(), allowed + 1);
+    // Large listings may grow by as many pages as they started with.
+    let fake = endless(|offset, limit| {
+        let items: Vec<Value> = (offset..offset + limit)
+            .map(|i| json!({"InstanceId": format!("ins-{i:08}")}))
+            .collect();
+        let total = if offset == 0 {
+            5000
+        } else {
+            offset + 3 * limit
+        };
+        json!({"Response": {"TotalCount": total, "InstanceSet": items, "RequestId": "r"}})
+    });
+    let client = builder(&fake).build().unwrap();
+    let e = client
+        .list_all("ap-guangzhou", cvm::DescribeInstancesRequest::default())
+        .await
+        .map(|all| all.len())
+        .unwrap_err();
+    assert_broken_listing(&e, "pages");
+    assert!((101..=105).contains(&fake.count()), "{}", fake.count());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_page_while_the_total_says_more_is_an_error() {
+    let fake = endless(|offset, limit| {
+        let end = if offset >= 300 {
+            offset
+        } else {
+            offset + limit
+        };
+        let items: Vec<Value> = (offset..end)
+            .map(|i| json!({"InstanceId": format!("ins-{i:08}")}))
+            .collect();
+        json!({"Response": {"TotalCount": 1000, "InstanceSet": items, "RequestId": format!("rid-{offset}")}})
+    });
+    let client = builder(&fake).page_concurrency(1).build().unwrap();
+    let e = client
+        .list_all("ap-guangzhou", cvm::DescribeInstancesRequest::default())
+        .await
+        .map(|all| all.len())
+        .unwrap_err();
+    assert_broken_listing(&e, "empty page at Offset 300");
+    assert_eq!(e.request_id(), Some("rid-300"));
+    assert_eq!(fake.count(), 4);
+    // An empty page at or past its own total is the normal end of a shrinking listing.
+    let fake = endless(
+        |offset, _| json!({"Response": {"TotalCount": offset, "InstanceSet": [], "RequestId": "r"}}),
+    );
+    let client = builder(&fake).build().unwrap();
+    let all = client
+        .list_all(
+            "ap-guangzhou",
+            cvm::DescribeInstancesRequest {
+                offset: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(all.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_listing_without_total_count_stops_at_the_item_cap() {
+    // Full pages forever and no TotalCount: the item cap ends it (10,000 pages of 100).
+    let fake = endless_until(11_000, |offset, limit| {
+        let items: Vec<Value> = (offset..offset + limit)
+            .map(|i| json!({"InstanceId": format!("ins-{i:08}")}))
+            .collect();
+        json!({"Response": {"InstanceSet": items, "RequestId": "r"}})
+    });
+    let client = builder(&fake).build().unwrap();
+    let e = client
+        .list_all("ap-guangzhou", cvm::DescribeInstancesRequest::default())
+        .await
+        .map(|all| all.len())
+        .unwrap_err();
+    assert_broken_listing(&e, "without a TotalCount");
+    let pages = (MAX_TOTAL_COUNT / 100) as usize;
+    assert!(
+        (pages + 1..=pages + 5).contains(&fake.count()),
+        "{}",
+        fake.count()
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn seed_budget_spaces_a_10000_instance_listing_over_a_minute() {
     let fake = paging_fake(Arc::new(Mutex::new(10_000)));
@@ -893,77 +1089,4 @@ async fn queue_depth_is_observable_while_calls_wait() {
     h.await.unwrap();
     assert_eq!(max_waiting, 1);
     assert_eq!(client.budget().snapshot().admitted, 3);
-}
-
-#[tokio::test(start_paused = true)]
-async fn tracing_records_the_call_and_never_a_secret() {
-    use tracing_subscriber::fmt::MakeWriter;
-    #[derive(Clone, Default)]
-    struct Buf(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buf {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> MakeWriter<'a> for Buf {
-        type Writer = Buf;
-        fn make_writer(&'a self) -> Buf {
-            self.clone()
-        }
-    }
-    let buf = Buf::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(buf.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let fake = Fake::new(|_, n| {
-        if n == 0 {
-            api_error("InternalError")
-        } else {
-            ok(instances_page(0, 1, 1))
-        }
-    });
-    let client = Client::builder(Credentials::with_token(ID, KEY, "SECRET-STS-TOKEN"))
-        .transport(fake.clone())
-        .endpoint(Endpoint::Custom("http://127.0.0.1:18080".into()))
-        .unix_clock(|| NOW)
-        .build()
-        .unwrap();
-    client
-        .describe_instances("ap-guangzhou", &Default::default())
-        .await
-        .unwrap();
-    tracing::info!(?client, "client debug output");
-    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        out.contains("action=\"DescribeInstances\"") || out.contains("action=DescribeInstances"),
-        "{out}"
-    );
-    assert!(out.contains("rid-0"), "{out}");
-    assert!(out.contains("attempt=2"), "{out}");
-    let signature = header(&fake.requests()[0], "Authorization")
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_owned();
-    for secret in [
-        KEY,
-        "SECRET-STS-TOKEN",
-        "Authorization",
-        "TC3-HMAC-SHA256",
-        signature.as_str(),
-    ] {
-        assert!(
-            !out.contains(secret),
-            "{secret} leaked into the trace:\n{out}"
-        );
-    }
 }
