@@ -13,9 +13,17 @@
 //! where the margin (2 % of the window) absorbs jitter between our clock and the
 //! server's arrival times.
 //!
+//! A call cancelled while it waits (its future dropped before its instant) gives its slot
+//! back when nothing has been reserved after it in that limit: the limit's state is rolled
+//! back to what it was before the reservation, exactly as if the call had never asked.
+//! Cancelled reservations with later ones behind them are given back once all the later
+//! ones are cancelled too; once a later one is admitted, they stay spent (giving them back
+//! would need the admitted call's slot moved, which may already have been used). Never
+//! rolling back past an admitted reservation is what keeps the limit exact.
+//!
 //! Time is `tokio::time::Instant`, so tests can run budgets on a paused clock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -168,12 +176,23 @@ pub struct BudgetSnapshot {
     pub admitted: u64,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Gcra {
     interval: Duration,
     tolerance: Duration,
     /// Theoretical arrival time of the next call; `None` before the first.
     tat: Option<Instant>,
+    /// Reservations made after the last admitted one, oldest first: the ones that can
+    /// still be rolled back.
+    pending: VecDeque<Pending>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    id: u64,
+    /// `tat` just before this reservation was committed.
+    tat_before: Option<Instant>,
+    cancelled: bool,
 }
 
 impl Gcra {
@@ -184,6 +203,7 @@ impl Gcra {
             interval,
             tolerance: interval * (burst - 1),
             tat: None,
+            pending: VecDeque::new(),
         }
     }
 
@@ -197,15 +217,48 @@ impl Gcra {
         }
     }
 
-    fn commit(&mut self, at: Instant) {
+    /// Takes the slot at `at`; with an `id`, the slot can be given back until admitted.
+    fn commit(&mut self, at: Instant, id: Option<u64>) {
+        let tat_before = self.tat;
         let base = self.tat.map_or(at, |t| t.max(at));
         self.tat = Some(base + self.interval);
+        match id {
+            Some(id) => self.pending.push_back(Pending {
+                id,
+                tat_before,
+                cancelled: false,
+            }),
+            // A permanent reservation: nothing before it can be rolled back any more.
+            None => self.pending.clear(),
+        }
+    }
+
+    /// The call went out: its slot, and every slot reserved before it, stay spent.
+    fn admit(&mut self, id: u64) {
+        if let Some(i) = self.pending.iter().position(|p| p.id == id) {
+            self.pending.drain(..=i);
+        }
+    }
+
+    /// The call was dropped before going out: roll back every cancelled reservation at the
+    /// end of the queue, this one included when nothing live follows it.
+    fn cancel(&mut self, id: u64) {
+        if let Some(p) = self.pending.iter_mut().find(|p| p.id == id) {
+            p.cancelled = true;
+        }
+        while let Some(p) = self.pending.back().copied()
+            && p.cancelled
+        {
+            self.tat = p.tat_before;
+            self.pending.pop_back();
+        }
     }
 }
 
 struct Limiters {
     actions: HashMap<(String, String), Gcra>,
     total: Option<Gcra>,
+    next_id: u64,
 }
 
 /// One credential's budget. Share it (`Arc`) between clients that use the same credential.
@@ -235,6 +288,7 @@ impl Budget {
             limiters: Mutex::new(Limiters {
                 actions: HashMap::new(),
                 total,
+                next_id: 0,
             }),
             waiting: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
@@ -264,30 +318,71 @@ impl Budget {
         self.snapshot.send_replace(self.snapshot());
     }
 
-    /// Reserves the earliest slot that both the action's and the total limit allow.
+    /// Reserves the earliest slot that both the action's and the total limit allow, for
+    /// good.
+    #[cfg(test)]
     pub(crate) fn reserve(&self, service: &str, action: &str, now: Instant) -> Instant {
-        let mut l = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
-        let key = (service.to_owned(), action.to_owned());
-        let limit = self.profile.limit_for(service, action);
-        let mut per = *l
+        self.reserve_at(service, action, now, false).0
+    }
+
+    /// Reserves the earliest slot that both the action's and the total limit allow. With
+    /// `cancellable`, the reservation's id for [`Budget::admit`] or [`Budget::cancel`].
+    fn reserve_at(
+        &self,
+        service: &str,
+        action: &str,
+        now: Instant,
+        cancellable: bool,
+    ) -> (Instant, Option<u64>) {
+        let mut guard = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        let l = &mut *guard;
+        let id = cancellable.then(|| {
+            l.next_id += 1;
+            l.next_id
+        });
+        let per = l
             .actions
-            .entry(key.clone())
-            .or_insert_with(|| Gcra::new(limit));
+            .entry((service.to_owned(), action.to_owned()))
+            .or_insert_with(|| Gcra::new(self.profile.limit_for(service, action)));
         let mut at = per.earliest(now);
         if let Some(total) = &l.total {
             at = at.max(total.earliest(now));
         }
-        per.commit(at);
-        l.actions.insert(key, per);
+        per.commit(at, id);
         if let Some(total) = &mut l.total {
-            total.commit(at);
+            total.commit(at, id);
         }
-        at
+        (at, id)
+    }
+
+    fn settle(&self, r: &Reservation<'_>, admitted: bool) {
+        let mut guard = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        let l = &mut *guard;
+        let limiters = l
+            .actions
+            .get_mut(&r.key)
+            .into_iter()
+            .chain(l.total.as_mut());
+        for g in limiters {
+            if admitted {
+                g.admit(r.id);
+            } else {
+                g.cancel(r.id);
+            }
+        }
     }
 
     /// Waits for budget. The returned permit counts the call as in flight until dropped.
+    /// Dropping the future while it waits gives the slot back (see the module notes).
     pub async fn acquire(&self, service: &str, action: &str) -> Permit<'_> {
-        let at = self.reserve(service, action, Instant::now());
+        let now = Instant::now();
+        let (at, id) = self.reserve_at(service, action, now, true);
+        let mut reservation = Reservation {
+            budget: self,
+            id: id.unwrap_or_default(),
+            key: (service.to_owned(), action.to_owned()),
+            admitted: false,
+        };
         if at > Instant::now() {
             self.waiting.fetch_add(1, Ordering::Relaxed);
             self.publish();
@@ -295,10 +390,28 @@ impl Budget {
             let _waiting = Counter(&self.waiting, self);
             tokio::time::sleep_until(at).await;
         }
+        reservation.admitted = true;
+        self.settle(&reservation, true);
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         self.admitted.fetch_add(1, Ordering::Relaxed);
         self.publish();
         Permit { budget: self }
+    }
+}
+
+/// A slot reserved by [`Budget::acquire`]; given back if dropped before admission.
+struct Reservation<'a> {
+    budget: &'a Budget,
+    id: u64,
+    key: (String, String),
+    admitted: bool,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.admitted {
+            self.budget.settle(self, false);
+        }
     }
 }
 
@@ -441,5 +554,191 @@ mod tests {
         waiter.await.unwrap();
         let s = b.snapshot();
         assert_eq!((s.waiting, s.in_flight, s.admitted), (0, 0, 2));
+    }
+
+    fn one_per_second() -> std::sync::Arc<Budget> {
+        std::sync::Arc::new(Budget::new(BudgetProfile::custom(
+            "t",
+            Limit::per_second(1, 1),
+            None,
+        )))
+    }
+
+    /// Starts a caller that waits for budget; returns once it has reserved its slot.
+    async fn waiter(
+        b: &std::sync::Arc<Budget>,
+        action: &'static str,
+    ) -> tokio::task::JoinHandle<()> {
+        let b2 = b.clone();
+        let before = b.snapshot().waiting;
+        let h = tokio::spawn(async move {
+            let _p = b2.acquire("cvm", action).await;
+        });
+        while b.snapshot().waiting == before {
+            tokio::task::yield_now().await;
+        }
+        h
+    }
+
+    async fn cancel(h: tokio::task::JoinHandle<()>) {
+        h.abort();
+        assert!(h.await.unwrap_err().is_cancelled());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_wait_gives_its_slot_back() {
+        let b = one_per_second();
+        let interval = Limit::per_second(1, 1).interval();
+        let t0 = Instant::now();
+        drop(b.acquire("cvm", "DescribeZones").await);
+        // Waits for the second slot, then is cancelled before it comes.
+        let ghost = waiter(&b, "DescribeZones").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        cancel(ghost).await;
+        assert_eq!(b.snapshot().waiting, 0);
+        // The next caller gets that slot, not the one after it.
+        let _p = b.acquire("cvm", "DescribeZones").await;
+        let waited = Instant::now() - t0;
+        assert!(waited >= interval, "{waited:?}");
+        assert!(waited < interval + Duration::from_millis(2), "{waited:?}");
+        assert_eq!(b.snapshot().admitted, 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelled_waits_are_all_given_back_whatever_the_order() {
+        // Per action and in total: both limits roll back.
+        let b = std::sync::Arc::new(Budget::new(BudgetProfile::custom(
+            "t",
+            Limit::per_second(1, 1),
+            Some(Limit::per_second(2, 1)),
+        )));
+        let per = Limit::per_second(1, 1).interval();
+        let t0 = Instant::now();
+        drop(b.acquire("cvm", "DescribeZones").await);
+        let mut waiters = Vec::new();
+        for _ in 0..5 {
+            waiters.push(Some(waiter(&b, "DescribeZones").await));
+        }
+        // One of another action, reserved after them in the total limit and cancelled too.
+        waiters.push(Some(waiter(&b, "DescribeRegions").await));
+        for i in [2, 0, 5, 4, 1, 3] {
+            cancel(waiters[i].take().unwrap()).await;
+        }
+        assert_eq!(b.snapshot().waiting, 0);
+        let _p = b.acquire("cvm", "DescribeZones").await;
+        let waited = Instant::now() - t0;
+        assert!(waited < per + Duration::from_millis(2), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelled_slots_behind_a_live_reservation_stay_spent() {
+        let b = one_per_second();
+        let interval = Limit::per_second(1, 1).interval();
+        let t0 = Instant::now();
+        drop(b.acquire("cvm", "DescribeZones").await);
+        let first = waiter(&b, "DescribeZones").await;
+        let second = waiter(&b, "DescribeZones").await;
+        // Behind a live reservation: cannot be given back yet.
+        cancel(first).await;
+        let b2 = b.clone();
+        let third = tokio::spawn(async move {
+            let _p = b2.acquire("cvm", "DescribeZones").await;
+            Instant::now()
+        });
+        tokio::task::yield_now().await;
+        // The third reserved after the second; cancelling the second does not unwind
+        // past the third, which stays where it is (the third slot).
+        cancel(second).await;
+        let at = third.await.unwrap();
+        assert!(at - t0 >= interval * 3, "{:?}", at - t0);
+        // With nothing live behind them, cancelled slots before the third are spent;
+        // the next caller comes after the third.
+        let _p = b.acquire("cvm", "DescribeZones").await;
+        assert!(Instant::now() - t0 >= interval * 4);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Callers on spawned tasks, arriving at random, some giving up (their future
+        /// dropped) while they wait, never exceed the per-action or the total limit in any
+        /// window, as admitted on tokio's clock.
+        #[test]
+        fn concurrent_callers_with_cancellations_never_exceed_a_limit(
+            count in 1u32..12,
+            burst in 0u32..12,
+            window_ms in 1_000u64..4_000,
+            total in proptest::option::of((1u32..20, 0u32..20, 1_000u64..4_000)),
+            callers in proptest::collection::vec(
+                (0u64..6_000, 0usize..3, proptest::option::of(0u64..6_000)),
+                1..60,
+            ),
+        ) {
+            let limit = Limit {
+                count,
+                window: Duration::from_millis(window_ms),
+                burst: burst % count + 1,
+            };
+            let total = total.map(|(n, b, w)| Limit {
+                count: n,
+                window: Duration::from_millis(w),
+                burst: b % n + 1,
+            });
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let admitted = rt.block_on(async {
+                let b = std::sync::Arc::new(Budget::new(BudgetProfile::custom("p", limit, total)));
+                let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+                let t0 = Instant::now();
+                let tasks: Vec<_> = callers
+                    .iter()
+                    .map(|&(arrive, action, give_up)| {
+                        let (b, log) = (b.clone(), log.clone());
+                        tokio::spawn(async move {
+                            tokio::time::sleep_until(t0 + Duration::from_millis(arrive)).await;
+                            let name = format!("Action{action}");
+                            let call = async {
+                                let _p = b.acquire("cvm", &name).await;
+                                log.lock().unwrap().push((action, Instant::now()));
+                            };
+                            match give_up {
+                                Some(ms) => {
+                                    let _ = tokio::time::timeout(Duration::from_millis(ms), call).await;
+                                }
+                                None => call.await,
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await.unwrap();
+                }
+                let snapshot = b.snapshot();
+                assert_eq!((snapshot.waiting, snapshot.in_flight), (0, 0));
+                std::sync::Arc::try_unwrap(log).unwrap().into_inner().unwrap()
+            });
+            let mut all: Vec<Instant> = admitted.iter().map(|&(_, t)| t).collect();
+            for action in 0..3 {
+                let mut times: Vec<Instant> = admitted
+                    .iter()
+                    .filter(|&&(a, _)| a == action)
+                    .map(|&(_, t)| t)
+                    .collect();
+                times.sort();
+                prop_assert!(
+                    max_in_window(&times, limit.window) <= count as usize,
+                    "action {action}: {times:?}"
+                );
+            }
+            if let Some(total) = total {
+                all.sort();
+                prop_assert!(max_in_window(&all, total.window) <= total.count as usize);
+            }
+            // Everyone who did not give up got through.
+            let patient = callers.iter().filter(|c| c.2.is_none()).count();
+            prop_assert!(admitted.len() >= patient);
+        }
     }
 }
