@@ -1,21 +1,15 @@
 //! CVM Console's Tauri shell: setup, IPC commands and their TypeScript bindings.
 
 mod command_names;
+// The core's modules under their old paths: the commands and tests name them so.
+pub use console_core::{
+    accounts, consent, console, error, fsutil, profiles, resources, sandbox, secrets, state, tccli,
+    wizard,
+};
 pub mod commands;
-pub mod consent;
-pub mod console;
-pub mod error;
-pub mod fsutil;
 pub mod logging;
 mod notify;
 pub mod platform;
-pub mod profiles;
-pub mod resources;
-pub mod sandbox;
-pub mod secrets;
-pub mod state;
-pub mod tccli;
-pub mod wizard;
 
 pub use command_names::COMMAND_NAMES;
 use tauri::Manager;
@@ -124,9 +118,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use tauri_specta::collect_commands;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(app_commands!(collect_commands, tauri::Wry))
-        .events(tauri_specta::collect_events![
-            console::watch::InstanceChange
-        ])
         .disable_serde_phases()
 }
 

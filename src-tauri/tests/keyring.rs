@@ -4,7 +4,7 @@
 //! gnome-keyring for the first group and no D-Bus at all for the second. They never
 //! touch the developer's own keyring.
 
-use cvm_console::commands::profiles::{ProfileInput, create, delete};
+use cvm_console::accounts::{ProfileInput, create, delete};
 use cvm_console::profiles::{ApiLanguage, BudgetChoice, Site};
 use cvm_console::secrets::Vault;
 use cvm_console::state::AppState;

@@ -11,7 +11,7 @@
 //!
 //! The canary, nor any 8-character piece of it, may appear anywhere.
 
-use cvm_console::commands::profiles::{ProfileInput, create};
+use cvm_console::accounts::{ProfileInput, create};
 use cvm_console::console::activity::ActivityFilter;
 use cvm_console::profiles::{ApiLanguage, BudgetChoice, Site};
 use cvm_console::secrets::{StoredSecret, Vault};

@@ -1,469 +1,15 @@
-//! Profile commands. Secrets come in write-only (`secretKey`, `token`) and never go
-//! back out: responses carry the masked SecretId only.
+//! Profile commands: each resolves the app's state (and home folder) and hands over to
+//! `console_core::accounts`. Secrets come in write-only and never go back out.
 
-use crate::error::{AppError, ErrorKind, from_api};
-use crate::profiles::{
-    self, ApiLanguage, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site, invalid,
-};
-use crate::secrets::StoredSecret;
-use crate::state::{AppState, build_client, endpoint_for};
-use crate::tccli::{self, ImportCandidate, ImportSource};
-use serde::{Deserialize, Serialize};
+use crate::error::AppError;
+use crate::profiles::Site;
+use crate::state::AppState;
+use crate::tccli::{ImportCandidate, ImportSource};
+use console_core::accounts::{self, KeyringStatus, ProfileInput, ProfilesView, VerifyReport};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
-use tencent_api::{Credentials, Sensitive, models::cvm};
-use zeroize::Zeroize;
 
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfilesView {
-    pub active: String,
-    pub profiles: Vec<ProfileView>,
-    /// Set once after start-up when an unreadable profiles.json was moved to this path.
-    pub corrupt_backup: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileView {
-    #[serde(flatten)]
-    pub profile: Profile,
-    /// Read-only and not unlocked for this session.
-    pub locked: bool,
-}
-
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyringStatus {
-    pub available: bool,
-    /// `App.Keyring.*` when unavailable.
-    pub code: Option<String>,
-    pub message: Option<String>,
-    pub service: String,
-    /// The Sandbox's generated credential is in the keyring (false: in memory only).
-    pub sandbox_credential_in_keyring: Option<bool>,
-}
-
-/// A new profile, or the full replacement of an existing one's settings.
-#[derive(Clone, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileInput {
-    pub name: String,
-    pub site: Site,
-    pub default_region: String,
-    pub language: ApiLanguage,
-    pub budget: BudgetChoice,
-    pub read_only: bool,
-    /// Required for a new profile; when editing, omit all three to keep the stored key.
-    pub secret_id: Option<String>,
-    pub secret_key: Option<String>,
-    pub token: Option<String>,
-}
-
-impl std::fmt::Debug for ProfileInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProfileInput")
-            .field("name", &self.name)
-            .field("site", &self.site)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The key and token arrive as plain strings (that is what IPC deserialises); they are
-/// wiped when the input (or a clone of it) is dropped. What outlives the command is a
-/// `Sensitive` copy, which wipes itself too.
-impl Drop for ProfileInput {
-    fn drop(&mut self) {
-        self.wipe();
-    }
-}
-
-impl ProfileInput {
-    fn wipe(&mut self) {
-        self.secret_key.zeroize();
-        self.token.zeroize();
-    }
-}
-
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyReport {
-    pub masked_secret_id: String,
-    /// Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered.
-    pub clock_offset_seconds: i32,
-    pub regions_visible: u32,
-}
-
-fn view(state: &AppState) -> ProfilesView {
-    let f = crate::state::lock(&state.profiles).clone();
-    ProfilesView {
-        active: f.active_profile.clone(),
-        profiles: f
-            .profiles
-            .into_iter()
-            .map(|p| ProfileView {
-                locked: !state.is_writable(&p),
-                profile: p,
-            })
-            .collect(),
-        corrupt_backup: crate::state::lock(&state.corrupt_backup)
-            .as_ref()
-            .map(|p| p.display().to_string()),
-    }
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn list_profiles(state: State<'_, Arc<AppState>>) -> Result<ProfilesView, AppError> {
-    let mut v = view(&state);
-    // Filling in the Sandbox's masked id starts it, which the first screen needs anyway.
-    if let Ok(sb) = state.sandbox().await
-        && let Some(p) = v.profiles.iter_mut().find(|p| p.profile.id == SANDBOX_ID)
-    {
-        p.profile.masked_secret_id = Some(sb.masked_secret_id());
-    }
-    Ok(v)
-}
-
-/// The corrupt-file notice has been shown; stop reporting it.
-#[tauri::command]
-#[specta::specta]
-pub fn dismiss_corrupt_notice(state: State<'_, Arc<AppState>>) {
-    *crate::state::lock(&state.corrupt_backup) = None;
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn set_active_profile(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-) -> Result<ProfilesView, AppError> {
-    state.profile(&id)?;
-    state.update_profiles(|f| {
-        f.active_profile = id.clone();
-        Ok(())
-    })?;
-    Ok(view(&state))
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn keyring_status(state: State<'_, Arc<AppState>>) -> Result<KeyringStatus, AppError> {
-    let vault = state.vault.clone();
-    let check = tokio::task::spawn_blocking(move || vault.check())
-        .await
-        .map_err(|e| AppError::internal("App.Keyring", e.to_string()))?;
-    let sandbox = state.sandbox.get().map(|s| s.credential_in_keyring);
-    Ok(match check {
-        Ok(()) => KeyringStatus {
-            available: true,
-            code: None,
-            message: None,
-            service: crate::secrets::service_name().into(),
-            sandbox_credential_in_keyring: sandbox,
-        },
-        Err(e) => KeyringStatus {
-            available: false,
-            code: Some(e.code),
-            message: Some(e.message),
-            service: crate::secrets::service_name().into(),
-            sandbox_credential_in_keyring: sandbox,
-        },
-    })
-}
-
-fn validate_input(
-    state: &AppState,
-    input: &ProfileInput,
-    editing: Option<&str>,
-) -> Result<(), AppError> {
-    let f = crate::state::lock(&state.profiles).clone();
-    profiles::validate_name(&f, &input.name, editing)?;
-    profiles::validate_site(&input.site)?;
-    profiles::validate_region(&input.default_region)?;
-    profiles::validate_budget(&input.budget)?;
-    match (&input.secret_id, &input.secret_key) {
-        (Some(id), Some(key)) => {
-            profiles::validate_secret_id(id)?;
-            profiles::validate_secret_key(key)?;
-        }
-        (None, None) if editing.is_some() => {
-            if input.token.is_some() {
-                return Err(invalid(
-                    "token",
-                    "to change the session token, enter the SecretId and SecretKey too",
-                ));
-            }
-        }
-        (None, _) => return Err(invalid("secretId", "SecretId is required")),
-        (_, None) => return Err(invalid("secretKey", "SecretKey is required")),
-    }
-    if let Some(t) = &input.token
-        && (t.trim().is_empty() || t.len() > 4096)
-    {
-        return Err(invalid(
-            "token",
-            "the session token is empty or longer than 4096 characters",
-        ));
-    }
-    Ok(())
-}
-
-/// One cheap signed call (DescribeRegions) with a client built exactly as the profile's
-/// will be. Failures name the field at fault: an unknown SecretId, a wrong key, an
-/// expired token, a clock too far off, or a network problem, each with Tencent's code
-/// and RequestId.
-async fn verify_credentials(
-    credentials: Credentials,
-    profile: &Profile,
-) -> Result<VerifyReport, AppError> {
-    let masked = credentials.masked_secret_id();
-    let client = build_client(credentials, endpoint_for(&profile.site), profile)?;
-    match client
-        .call(
-            &profile.default_region,
-            &cvm::DescribeRegionsRequest::default(),
-        )
-        .await
-    {
-        Ok(r) => Ok(VerifyReport {
-            masked_secret_id: masked,
-            clock_offset_seconds: i32::try_from(client.clock_offset()).unwrap_or(i32::MAX),
-            regions_visible: r.region_set.as_ref().map(|s| s.len() as u32).unwrap_or(0),
-        }),
-        Err(e) => {
-            let mut err = from_api(&e);
-            let (field, explain) = match err.code.as_str() {
-                "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (
-                    Some("secretId"),
-                    "Tencent Cloud does not know this SecretId: it is mistyped, deleted or disabled.",
-                ),
-                "AuthFailure.SignatureFailure" => (
-                    Some("secretKey"),
-                    "The SecretKey does not belong to this SecretId.",
-                ),
-                "AuthFailure.TokenFailure" | "UnauthorizedOperation.InvalidToken" => (
-                    Some("token"),
-                    "The session token is invalid or has expired: get a new temporary credential.",
-                ),
-                "AuthFailure.SignatureExpire" => (
-                    None,
-                    "This computer's clock differs from Tencent Cloud's by more than 5 minutes and could not be corrected: set the clock (enable NTP) and try again.",
-                ),
-                _ if err.kind == ErrorKind::Network => (
-                    Some("site"),
-                    "Tencent Cloud could not be reached: check the network and the endpoint.",
-                ),
-                _ => (None, ""),
-            };
-            if !explain.is_empty() {
-                err.message = format!("{explain} ({})", err.message);
-            }
-            if let Some(f) = field {
-                err.field = Some(f.into());
-            }
-            Err(err)
-        }
-    }
-}
-
-fn new_id() -> String {
-    format!("p-{}", uuid::Uuid::new_v4().simple())
-}
-
-async fn keyring<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::internal("App.Keyring", e.to_string()))?
-}
-
-fn profile_from(
-    input: &ProfileInput,
-    id: String,
-    masked: Option<String>,
-    has_token: bool,
-) -> Profile {
-    Profile {
-        id,
-        name: input.name.trim().to_owned(),
-        kind: ProfileKind::Cloud,
-        site: input.site.clone(),
-        default_region: input.default_region.clone(),
-        language: input.language,
-        budget: input.budget.clone(),
-        read_only: input.read_only,
-        masked_secret_id: masked,
-        has_token,
-        last_region: None,
-    }
-}
-
-/// Validates, verifies with one signed call, stores the secret in the keyring, then the
-/// settings on disk. Nothing is stored when any step fails.
-#[tauri::command]
-#[specta::specta]
-pub async fn create_profile(
-    state: State<'_, Arc<AppState>>,
-    input: ProfileInput,
-) -> Result<VerifyReport, AppError> {
-    create(&state, input).await
-}
-
-/// The command's logic, callable without a window (integration tests drive it directly).
-pub async fn create(state: &AppState, input: ProfileInput) -> Result<VerifyReport, AppError> {
-    validate_input(state, &input, None)?;
-    state.vault.check()?;
-    let secret = StoredSecret {
-        secret_id: input.secret_id.clone().unwrap_or_default(),
-        secret_key: Sensitive::new(input.secret_key.clone().unwrap_or_default()),
-        token: input.token.clone().map(Sensitive::new),
-    };
-    save_new(state, &input, secret).await
-}
-
-async fn save_new(
-    state: &AppState,
-    input: &ProfileInput,
-    secret: StoredSecret,
-) -> Result<VerifyReport, AppError> {
-    let id = new_id();
-    let profile = profile_from(input, id.clone(), None, secret.token.is_some());
-    let report = verify_credentials(secret.credentials(), &profile).await?;
-    let vault = state.vault.clone();
-    let account = id.clone();
-    keyring(move || vault.put(&account, &secret)).await?;
-    let saved = state.update_profiles(|f| {
-        let mut p = profile.clone();
-        p.masked_secret_id = Some(report.masked_secret_id.clone());
-        f.profiles.push(p);
-        f.active_profile = id.clone();
-        Ok(())
-    });
-    if let Err(e) = saved {
-        // Do not leave an orphaned secret behind.
-        let vault = state.vault.clone();
-        let _ = keyring(move || vault.delete(&id)).await;
-        return Err(e);
-    }
-    Ok(report)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn update_profile(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-    input: ProfileInput,
-) -> Result<Option<VerifyReport>, AppError> {
-    let current = state.profile(&id)?;
-    if current.kind == ProfileKind::Sandbox {
-        return Err(invalid("profileId", "the Sandbox profile cannot be edited"));
-    }
-    validate_input(&state, &input, Some(&id))?;
-    let mut next = profile_from(
-        &input,
-        id.clone(),
-        current.masked_secret_id.clone(),
-        current.has_token,
-    );
-    next.last_region = current.last_region.clone();
-    let report = match (&input.secret_id, &input.secret_key) {
-        (Some(sid), Some(key)) => {
-            let secret = StoredSecret {
-                secret_id: sid.clone(),
-                secret_key: Sensitive::new(key.clone()),
-                token: input.token.clone().map(Sensitive::new),
-            };
-            let report = verify_credentials(secret.credentials(), &next).await?;
-            next.masked_secret_id = Some(report.masked_secret_id.clone());
-            next.has_token = secret.token.is_some();
-            let vault = state.vault.clone();
-            let account = id.clone();
-            keyring(move || vault.put(&account, &secret)).await?;
-            Some(report)
-        }
-        _ => None,
-    };
-    state.update_profiles(|f| {
-        *f.get_mut(&id).expect("checked above") = next;
-        Ok(())
-    })?;
-    state.forget_client(&id);
-    Ok(report)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn verify_profile(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-) -> Result<VerifyReport, AppError> {
-    let profile = state.profile(&id)?;
-    let client = state.client(&profile).await?;
-    verify_credentials(client.credentials().clone(), &profile).await
-}
-
-/// Deletes the keyring entry first: a profile must never disappear from the list while
-/// its secret stays behind.
-#[tauri::command]
-#[specta::specta]
-pub async fn delete_profile(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-    confirm_name: String,
-) -> Result<ProfilesView, AppError> {
-    let profile = state.profile(&id)?;
-    crate::consent::check_named("confirmName", &confirm_name, &[profile.name.as_str()])?;
-    delete(&state, id).await
-}
-
-pub async fn delete(state: &AppState, id: String) -> Result<ProfilesView, AppError> {
-    let profile = state.profile(&id)?;
-    if profile.kind == ProfileKind::Sandbox {
-        return Err(invalid(
-            "profileId",
-            "the Sandbox profile cannot be deleted (use Reset sandbox)",
-        ));
-    }
-    let vault = state.vault.clone();
-    let account = id.clone();
-    keyring(move || vault.delete(&account)).await?;
-    state.update_profiles(|f| {
-        f.profiles.retain(|p| p.id != id);
-        if f.active_profile == id {
-            f.active_profile = SANDBOX_ID.into();
-        }
-        Ok(())
-    })?;
-    state.forget_client(&id);
-    state.set_unlocked(&id, false);
-    Ok(view(state))
-}
-
-/// Unlocks a read-only profile for this session (or locks it again). Unlocking lets
-/// the profile change and buy things, so it needs the dialog's confirmation: the
-/// profile's id. Locking again needs none.
-#[tauri::command]
-#[specta::specta]
-pub fn set_profile_unlocked(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-    unlocked: bool,
-    confirm: Option<String>,
-) -> Result<ProfilesView, AppError> {
-    let profile = state.profile(&id)?;
-    if unlocked {
-        crate::consent::check_named(
-            "confirm",
-            confirm.as_deref().unwrap_or_default(),
-            &[profile.id.as_str()],
-        )?;
-    }
-    state.set_unlocked(&id, unlocked);
-    Ok(view(&state))
-}
+type AppStateRef<'a> = State<'a, Arc<AppState>>;
 
 fn home<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, AppError> {
     app.path()
@@ -473,120 +19,115 @@ fn home<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, AppError> 
 
 #[tauri::command]
 #[specta::specta]
-pub fn import_candidates<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ImportCandidate>, AppError> {
-    Ok(tccli::candidates(&home(&app)?))
+pub async fn list_profiles(state: AppStateRef<'_>) -> Result<ProfilesView, AppError> {
+    accounts::list_profiles(&state).await
 }
 
-/// Imports credentials from tccli or the environment into a new profile on `site`
-/// (verified first, secret into the keyring). The region comes from the source.
+/// The corrupt-file notice has been shown; stop reporting it.
+#[tauri::command]
+#[specta::specta]
+pub fn dismiss_corrupt_notice(state: AppStateRef<'_>) {
+    accounts::dismiss_corrupt_notice(&state)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_active_profile(state: AppStateRef<'_>, id: String) -> Result<ProfilesView, AppError> {
+    accounts::set_active_profile(&state, id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keyring_status(state: AppStateRef<'_>) -> Result<KeyringStatus, AppError> {
+    accounts::keyring_status(&state).await
+}
+
+/// Validates, verifies with one signed call, stores the secret in the keyring, then the
+/// settings on disk. Nothing is stored when any step fails.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_profile(
+    state: AppStateRef<'_>,
+    input: ProfileInput,
+) -> Result<VerifyReport, AppError> {
+    accounts::create(&state, input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_profile(
+    state: AppStateRef<'_>,
+    id: String,
+    input: ProfileInput,
+) -> Result<Option<VerifyReport>, AppError> {
+    accounts::update_profile(&state, id, input).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_profile(state: AppStateRef<'_>, id: String) -> Result<VerifyReport, AppError> {
+    accounts::verify_profile(&state, id).await
+}
+
+/// `confirmName` is the profile's name as the user typed it in the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_profile(
+    state: AppStateRef<'_>,
+    id: String,
+    confirm_name: String,
+) -> Result<ProfilesView, AppError> {
+    accounts::delete_confirmed(&state, id, confirm_name).await
+}
+
+/// Unlocks a read-only profile for this session (`confirm`: its id, from the dialog), or
+/// locks it again (no confirmation).
+#[tauri::command]
+#[specta::specta]
+pub fn set_profile_unlocked(
+    state: AppStateRef<'_>,
+    id: String,
+    unlocked: bool,
+    confirm: Option<String>,
+) -> Result<ProfilesView, AppError> {
+    accounts::set_profile_unlocked(&state, id, unlocked, confirm)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn import_candidates<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ImportCandidate>, AppError> {
+    Ok(accounts::import_candidates(&home(&app)?))
+}
+
+/// Imports credentials from tccli or the environment into a new profile on `site`.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_profile<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, Arc<AppState>>,
+    state: AppStateRef<'_>,
     source: ImportSource,
     name: String,
     site: Site,
 ) -> Result<VerifyReport, AppError> {
-    profiles::validate_site(&site)?;
-    let found = tccli::read(&home(&app)?, &source)?;
-    profiles::validate_secret_id(&found.secret.secret_id)?;
-    profiles::validate_secret_key(found.secret.secret_key.expose())?;
-    let region = found
-        .region
-        .clone()
-        .filter(|r| profiles::validate_region(r).is_ok())
-        .unwrap_or_else(|| "ap-guangzhou".into());
-    let input = ProfileInput {
-        name,
-        site,
-        default_region: region,
-        language: ApiLanguage::ZhCn,
-        budget: BudgetChoice::Current,
-        read_only: false,
-        secret_id: None,
-        secret_key: None,
-        token: None,
-    };
-    {
-        let f = crate::state::lock(&state.profiles).clone();
-        profiles::validate_name(&f, &input.name, None)?;
-    }
-    state.vault.check()?;
-    save_new(&state, &input, found.secret).await
+    accounts::import_profile(&home(&app)?, &state, source, name, site).await
 }
 
-/// Deletes `~/.tccli/<profile>.credential` after an import. `confirm` is the file's path
-/// as the dialog showed it (the candidate's `credentialFile`). Only a regular file that
-/// still holds the key now in the keyring for a profile is deleted (see
-/// `tccli::delete_tccli_credential`). Returns the deleted path.
+/// Deletes `~/.tccli/<profile>.credential` after an import; `confirm` is the path the
+/// dialog showed. Returns the deleted path.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_tccli_credential<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, Arc<AppState>>,
+    state: AppStateRef<'_>,
     profile: String,
     confirm: String,
 ) -> Result<String, AppError> {
-    let home = home(&app)?;
-    let profiles = crate::state::lock(&state.profiles).profiles.clone();
-    let vault = state.vault.clone();
-    keyring(move || {
-        tccli::delete_tccli_credential(&home, &profile, &confirm, |found| {
-            tccli::imported_into(&profiles, &vault, found)
-        })
-    })
-    .await
+    accounts::delete_tccli_credential(&home(&app)?, &state, profile, confirm).await
 }
 
-/// Puts the Sandbox's simulated world back to its first state. `confirm` is the Sandbox
-/// profile's id, which the confirmation dialog sends.
+/// Puts the Sandbox's world back to its first state; `confirm` is `sandbox`.
 #[tauri::command]
 #[specta::specta]
-pub async fn reset_sandbox(
-    state: State<'_, Arc<AppState>>,
-    confirm: String,
-) -> Result<(), AppError> {
-    crate::consent::check_named("confirm", &confirm, &[SANDBOX_ID])?;
-    state.sandbox().await?.reset()
-}
-
-#[cfg(test)]
-mod input_tests {
-    use super::*;
-
-    const KEY: &str = "CanaryKeyThatMustNotLeak0000000001";
-
-    fn input() -> ProfileInput {
-        ProfileInput {
-            name: "prod".into(),
-            site: Site::China,
-            default_region: "ap-guangzhou".into(),
-            language: ApiLanguage::EnUs,
-            budget: BudgetChoice::Current,
-            read_only: false,
-            secret_id: Some("AKIDcanary0000000000000000000000001".into()),
-            secret_key: Some(KEY.into()),
-            token: Some("CanaryTokenThatMustNotLeak".into()),
-        }
-    }
-
-    #[test]
-    fn debug_output_names_no_secret() {
-        let shown = format!("{:?} {:#?}", input(), input());
-        assert!(shown.contains("prod"), "{shown}");
-        assert!(!shown.contains(KEY), "{shown}");
-        assert!(!shown.contains("CanaryToken"), "{shown}");
-        assert!(!shown.contains("AKIDcanary"), "{shown}");
-    }
-
-    #[test]
-    fn dropping_the_input_wipes_the_key_and_token() {
-        // What Drop runs, observed on a live value (reading freed memory would need unsafe).
-        let mut i = input();
-        i.wipe();
-        assert_eq!(i.secret_key, None);
-        assert_eq!(i.token, None);
-        assert_eq!(i.name, "prod");
-    }
+pub async fn reset_sandbox(state: AppStateRef<'_>, confirm: String) -> Result<(), AppError> {
+    accounts::reset_sandbox(&state, confirm).await
 }

@@ -15,10 +15,10 @@ use std::time::Duration;
 use tencent_api::models::cvm;
 use tencent_api::{Client, chunk_ids};
 
-/// One instance changed state (or left). The console streams it over the action's
-/// channel; it is also a tauri-specta event (`instance-change`) for other emitters, but
-/// listening to events needs `core:event:allow-listen`, which the capability does not grant.
-#[derive(Clone, Debug, PartialEq, Serialize, specta::Type, tauri_specta::Event)]
+/// One instance changed state (or left). The console streams it over the channel of the
+/// action that caused it (a channel reaches only the page that asked, and needs no event
+/// capability).
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct InstanceChange {
     pub profile_id: String,

@@ -109,15 +109,36 @@ impl AppState {
     pub async fn sandbox(&self) -> Result<&Sandbox, AppError> {
         self.sandbox
             .get_or_try_init(|| async {
-                if let Some(dir) = self.sandbox_state_file.parent() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        AppError::internal(
-                            "App.Io",
-                            format!("could not create {}: {e}", dir.display()),
-                        )
-                    })?;
+                // The Sandbox always starts: a world file that cannot be read is moved
+                // aside by cvm-sim, and a folder that cannot be written means a world
+                // kept in memory for this session. Either way the user is told.
+                let file = match self.sandbox_state_file.parent() {
+                    Some(dir) => match std::fs::create_dir_all(dir) {
+                        Ok(()) => Some(self.sandbox_state_file.clone()),
+                        Err(e) => {
+                            self.push_notice(StartupNotice {
+                                id: "sandbox".into(),
+                                message: format!(
+                                    "The Sandbox's folder {} cannot be written ({e}): its world is kept in memory and starts afresh next time.",
+                                    dir.display()
+                                ),
+                                path: None,
+                            });
+                            None
+                        }
+                    },
+                    None => Some(self.sandbox_state_file.clone()),
+                };
+                let sandbox = Sandbox::start(&self.vault, file).await?;
+                if let Some(n) = sandbox.load_notice() {
+                    tracing::error!("Sandbox world: {n}");
+                    self.push_notice(StartupNotice {
+                        id: "sandbox".into(),
+                        message: format!("The Sandbox's world could not be loaded: {n}. A fresh world was made."),
+                        path: n.backup().map(|p| p.display().to_string()),
+                    });
                 }
-                Sandbox::start(&self.vault, self.sandbox_state_file.clone()).await
+                Ok(sandbox)
             })
             .await
     }
@@ -414,6 +435,39 @@ mod tests {
                 },
             )
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_sandbox_world_is_moved_aside_and_the_sandbox_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let world = dir.path().join("data").join("sandbox").join("world.json");
+        std::fs::create_dir_all(world.parent().unwrap()).unwrap();
+        std::fs::write(&world, b"\x00 not a world").unwrap();
+        let state = state_in(dir.path());
+        let sandbox = state.sandbox().await.expect("the Sandbox always starts");
+        assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
+        let n = state.notices();
+        let notice = n.iter().find(|n| n.id == "sandbox").expect("a notice");
+        let backup = notice.path.clone().expect("the moved file");
+        assert_eq!(std::fs::read(&backup).unwrap(), b"\x00 not a world");
+        // The fresh world is saved over nothing the user could have wanted back.
+        sandbox.save().unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&world).unwrap()).unwrap();
+        assert!(saved.is_object());
+    }
+
+    #[tokio::test]
+    async fn a_sandbox_folder_that_cannot_be_made_keeps_the_world_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the Sandbox's folder should be: create_dir_all fails.
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data").join("sandbox"), b"a file").unwrap();
+        let state = state_in(dir.path());
+        state.sandbox().await.expect("the Sandbox always starts");
+        let n = state.notices();
+        let notice = n.iter().find(|n| n.id == "sandbox").expect("a notice");
+        assert!(notice.message.contains("in memory"), "{}", notice.message);
     }
 
     #[test]

@@ -34,7 +34,8 @@ fn generate() -> StoredSecret {
 }
 
 impl Sandbox {
-    pub async fn start(vault: &Vault, state_file: PathBuf) -> Result<Sandbox, AppError> {
+    /// Starts the emulator; `state_file` None keeps its world in memory only.
+    pub async fn start(vault: &Vault, state_file: Option<PathBuf>) -> Result<Sandbox, AppError> {
         let (secret, in_keyring) = {
             let vault = vault.clone();
             tokio::task::spawn_blocking(move || match vault.get(crate::profiles::SANDBOX_ID) {
@@ -51,7 +52,7 @@ impl Sandbox {
         };
         let credential =
             cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose());
-        let handle = cvm_sim::start(cvm_sim::Config::sandbox(credential, Some(state_file)))
+        let handle = cvm_sim::start(cvm_sim::Config::sandbox(credential, state_file))
             .await
             .map_err(|e| {
                 AppError::internal("App.Sandbox", format!("the Sandbox could not start: {e}"))
@@ -82,6 +83,12 @@ impl Sandbox {
         self.handle.save_state().map_err(|e| {
             AppError::internal("App.Sandbox", format!("could not save the Sandbox: {e}"))
         })
+    }
+
+    /// Why the world file could not be loaded at start (it was moved aside, or left in
+    /// place when even that failed), if it could not.
+    pub fn load_notice(&self) -> Option<&cvm_sim::LoadNotice> {
+        self.handle.load_notice()
     }
 
     /// Saves the world now (the app calls it on exit, so nothing since the last periodic
