@@ -14,6 +14,14 @@ export class BackendError extends Error {
   }
 }
 
+/** The backend's error in a failure: a BackendError's, or the shape itself (a raw rejection). */
+export function errorDetail(e: unknown): AppError | null {
+  if (e instanceof BackendError) return e.detail;
+  if (typeof e === "object" && e !== null && "kind" in e && "code" in e && "message" in e)
+    return e as AppError;
+  return null;
+}
+
 /** The backend refused because Tencent's fresh quote differs from the price the user accepted. */
 export function isPriceChanged(e: unknown): boolean {
   return e instanceof BackendError && e.detail.code === "App.PriceChanged";

@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { useTranslation } from "react-i18next";
-import { useDismissOnEscape } from "../features/palette/dismiss";
+import { Modal } from "./Modal";
 import "./ConfirmDialog.css";
 
 /**
@@ -9,7 +9,7 @@ import "./ConfirmDialog.css";
  * (The web view's `window.confirm` is not one: under the dialog plugin it returns a
  * Promise, which is always truthy.)
  *
- * Esc, Cancel and closing only close it; nothing reaches the backend except through OK.
+ * Esc, Cancel and closing only close it (Esc only this one, not a dialog under it); nothing reaches the backend except through OK.
  * With `phrase`, OK stays disabled until exactly that text (trimmed) is typed, and
  * `onConfirm` receives what was typed so the caller can send it for the backend's own
  * check.
@@ -40,113 +40,68 @@ export function ConfirmDialog(props: {
 }) {
   const { t } = useTranslation();
   const [typed, setTyped] = useState("");
-  const titleId = useId();
-  const dialogRef = useRef<HTMLDivElement>(null);
   const typedRef = useRef<HTMLInputElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const phrase = props.phrase ?? null;
   const matches = phrase === null || typed.trim() === phrase;
   const ready = matches && !props.busy && !props.disabled;
-  // The palette's Esc handler closes the topmost registered dialog: this one, above any
-  // dialog it was opened from.
-  useDismissOnEscape(props.onCancel);
-
-  // Focus starts on the typed input, else on Cancel (Enter then never confirms by
-  // accident); it goes back where it was when the dialog closes.
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    (typedRef.current ?? cancelRef.current ?? dialogRef.current)?.focus();
-    return () => before?.focus?.();
-  }, []);
 
   const confirm = () => {
     if (ready) props.onConfirm(phrase === null ? null : typed.trim());
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key === "Escape") {
-      // Dialogs underneath close on Esc too: this one is on top, so only it closes.
-      e.stopPropagation();
-      if (!e.nativeEvent.defaultPrevented) props.onCancel();
-      e.preventDefault();
-      return;
-    }
-    if (e.key === "Tab") {
-      // Focus stays inside while the dialog is open.
-      const items = [
-        ...(dialogRef.current?.querySelectorAll<HTMLElement>(
-          "button:not(:disabled), input:not(:disabled), select:not(:disabled), [href]",
-        ) ?? []),
-      ];
-      const first = items[0];
-      const last = items[items.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    }
-  };
-
+  // In <body>, whatever opened it (a table row, another dialog). Focus starts on the typed
+  // input, else on Cancel, so Enter never confirms by accident.
   return createPortal(
-    <div className="modal-backdrop confirm-backdrop">
-      <div
-        ref={dialogRef}
-        className="modal confirm-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        tabIndex={-1}
-        data-testid="confirm-dialog"
-        data-kind={props.kind}
-        onKeyDown={onKeyDown}
-      >
-        <h2 id={titleId}>{props.title}</h2>
-        <div className="confirm-body">{props.children}</div>
-        {phrase !== null && (
-          <label className="field">
-            <span>{props.typedLabel ?? t("confirm.typeToConfirm", { phrase })}</span>
-            <input
-              ref={typedRef}
-              className="input mono"
-              data-testid="confirm-typed"
-              value={typed}
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={typed !== "" && !matches}
-              onChange={(e) => setTyped(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") confirm();
-              }}
-            />
-          </label>
-        )}
-        {props.error}
-        <div className="dialog-buttons">
-          <button
-            ref={cancelRef}
-            type="button"
-            className="btn"
-            data-testid="confirm-cancel"
-            onClick={props.onCancel}
-          >
-            {t("confirm.cancel")}
-          </button>
-          <button
-            type="button"
-            className={props.danger ? "btn danger confirm-danger" : "btn primary"}
-            data-testid="confirm-ok"
-            disabled={!ready}
-            onClick={confirm}
-          >
-            {props.busy ? t("confirm.working") : props.confirmLabel}
-          </button>
-        </div>
+    <Modal
+      title={props.title}
+      testid="confirm-dialog"
+      kind={props.kind}
+      className="confirm-dialog"
+      initialFocus={() => typedRef.current ?? cancelRef.current}
+      onCancel={props.onCancel}
+    >
+      <div className="confirm-body">{props.children}</div>
+      {phrase !== null && (
+        <label className="field">
+          <span>{props.typedLabel ?? t("confirm.typeToConfirm", { phrase })}</span>
+          <input
+            ref={typedRef}
+            className="input mono"
+            data-testid="confirm-typed"
+            value={typed}
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={typed !== "" && !matches}
+            onChange={(e) => setTyped(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") confirm();
+            }}
+          />
+        </label>
+      )}
+      {props.error}
+      <div className="dialog-buttons">
+        <button
+          ref={cancelRef}
+          type="button"
+          className="btn"
+          data-testid="confirm-cancel"
+          onClick={props.onCancel}
+        >
+          {t("confirm.cancel")}
+        </button>
+        <button
+          type="button"
+          className={props.danger ? "btn danger confirm-danger" : "btn primary"}
+          data-testid="confirm-ok"
+          disabled={!ready}
+          onClick={confirm}
+        >
+          {props.busy ? t("confirm.working") : props.confirmLabel}
+        </button>
       </div>
-    </div>,
+    </Modal>,
     document.body,
   );
 }

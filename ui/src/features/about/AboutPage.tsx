@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type AppInfo, appBackend } from "../../backend";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 
 export function AboutPage() {
   const { t } = useTranslation();

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
@@ -8,7 +8,8 @@ import {
   type InstanceView,
   billingBackend,
 } from "../../backend";
-import { ErrorBox } from "../shell/ErrorBox";
+import { Modal } from "../../components/Modal";
+import { ErrorBox } from "../../components/ErrorBox";
 import { PERIODS, RENEW_FLAGS, calls, split, type BillingOp } from "./eligibility";
 import "./billing.css";
 
@@ -24,26 +25,6 @@ export interface BillingDialogProps {
 
 function money(n: number | null | undefined) {
   return (n ?? 0).toFixed(2);
-}
-
-function Shell(props: { title: string; testid: string; onClose: () => void; children: ReactNode }) {
-  return (
-    <div className="bl-backdrop">
-      <div
-        className="bl-modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={props.title}
-        data-testid={props.testid}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") props.onClose();
-        }}
-      >
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-    </div>
-  );
 }
 
 /** The instances the operation applies to, and the others with the reason. */
@@ -190,7 +171,7 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
   });
   const settled = change.isSuccess;
   return (
-    <Shell title={t("billing.toPrepaid.title")} testid="bl-convert" onClose={props.onClose}>
+    <Modal title={t("billing.toPrepaid.title")} testid="bl-convert" onCancel={props.onClose}>
       <p className="muted small">{t("billing.toPrepaid.intro")}</p>
       <Targets op="toPrepaid" instances={props.instances} />
       {ids.length > 0 && (
@@ -206,7 +187,7 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
         confirm={t("billing.toPrepaid.confirm", { price: money(quote.data?.discountPrice) })}
         onClose={props.onClose}
       />
-    </Shell>
+    </Modal>
   );
 }
 
@@ -301,7 +282,7 @@ export function RenewDialog(props: BillingDialogProps) {
   });
   const settled = renew.isSuccess;
   return (
-    <Shell title={t("billing.renew.title")} testid="bl-renew" onClose={props.onClose}>
+    <Modal title={t("billing.renew.title")} testid="bl-renew" onCancel={props.onClose}>
       <p className="muted small">{t("billing.renew.intro")}</p>
       <Targets op="renew" instances={props.instances} />
       {ids.length > 0 && (
@@ -316,7 +297,7 @@ export function RenewDialog(props: BillingDialogProps) {
         confirm={t("billing.renew.confirm", { price: money(quote.data?.discountPrice) })}
         onClose={props.onClose}
       />
-    </Shell>
+    </Modal>
   );
 }
 
@@ -336,7 +317,7 @@ export function AutoRenewDialog(props: BillingDialogProps) {
   });
   const settled = set.isSuccess;
   return (
-    <Shell title={t("billing.autoRenew.title")} testid="bl-autorenew" onClose={props.onClose}>
+    <Modal title={t("billing.autoRenew.title")} testid="bl-autorenew" onCancel={props.onClose}>
       <p className="muted small">{t("billing.autoRenew.intro")}</p>
       <Targets op="autoRenew" instances={props.instances} />
       {ids.length > 0 && (
@@ -362,6 +343,6 @@ export function AutoRenewDialog(props: BillingDialogProps) {
           </button>
         )}
       </div>
-    </Shell>
+    </Modal>
   );
 }

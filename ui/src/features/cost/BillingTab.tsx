@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type InstanceView, instancesBackend } from "../../backend";
 import { AutoRenewDialog, ConvertToPrepaidDialog, RenewDialog, daysLeft, whyNot } from "../billing";
 import { buyTheSame } from "../wizard/prefill";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 
 type Dialog = "convert" | "renew" | "autoRenew" | null;
 

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { type CostLine, apiLanguage, billingBackend, instancesBackend } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 import { BillingTab } from "./BillingTab";
 import "./cost.css";
 

@@ -5,7 +5,7 @@ import { AlertTriangle, ArrowLeft, Check, Copy, RefreshCw } from "lucide-react";
 import { type DiskView, type InstanceDetail, appBackend, instancesBackend } from "../../backend";
 import { BandwidthDialog, ResizeDialog } from "../resources";
 import { StateBadge } from "../instances/InstanceTable";
-import { Problem } from "../instances/Problem";
+import { Problem } from "../../components/Problem";
 import { TRANSIENT } from "../instances/states";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { closeDetail, useRegisterPageCommands, type DetailTarget } from "../palette/registry";

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AutoRenewDialog, ConvertToPrepaidDialog, RenewDialog } from "../billing";
 import { buyTheSame } from "../wizard/prefill";
-import { Problem } from "../instances/Problem";
+import { Problem } from "../../components/Problem";
 import type { BillingSlots, InstanceDialogProps } from "./slots";
 
 function BuySame(p: InstanceDialogProps) {

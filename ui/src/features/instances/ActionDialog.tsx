@@ -10,7 +10,8 @@ import {
   instancesBackend,
 } from "../../backend";
 import { byRegion, isPrepaid, type ActionKind } from "./states";
-import { Problem } from "./Problem";
+import { Modal } from "../../components/Modal";
+import { Problem } from "../../components/Problem";
 import "../../components/ConfirmDialog.css";
 
 /**
@@ -142,212 +143,203 @@ export function ActionDialog(props: {
 
   const actionLabel = t(`instances.action.${props.kind}`);
   return (
-    <div className="modal-backdrop">
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="action-dialog-title"
-        data-testid={`dialog-${props.kind}`}
-      >
-        <h2 id="action-dialog-title">{actionLabel}</h2>
-        <div className="dialog-instances">
-          <div className="small muted">{t("instances.dialog.instances")}</div>
-          <ul data-testid="dialog-instances">
-            {props.instances.map((i) => (
-              <li key={i.id}>
-                <span className="strong">{i.name || "—"}</span>{" "}
-                <span className="mono small">{i.id}</span>{" "}
-                <span className={`charge${isPrepaid(i) ? " charge-prepaid" : ""}`}>
-                  {t(`instances.charge.${i.chargeType}`, { defaultValue: i.chargeType })}
+    <Modal title={actionLabel} testid={`dialog-${props.kind}`} onCancel={props.onCancel}>
+      <div className="dialog-instances">
+        <div className="small muted">{t("instances.dialog.instances")}</div>
+        <ul data-testid="dialog-instances">
+          {props.instances.map((i) => (
+            <li key={i.id}>
+              <span className="strong">{i.name || "—"}</span>{" "}
+              <span className="mono small">{i.id}</span>{" "}
+              <span className={`charge${isPrepaid(i) ? " charge-prepaid" : ""}`}>
+                {t(`instances.charge.${i.chargeType}`, { defaultValue: i.chargeType })}
+              </span>
+              {props.kind === "terminate" && i.disableApiTermination && (
+                <span className="badge badge-bad" data-testid={`protected-${i.id}`}>
+                  {t("instances.dialog.protectedBadge")}
                 </span>
-                {props.kind === "terminate" && i.disableApiTermination && (
-                  <span className="badge badge-bad" data-testid={`protected-${i.id}`}>
-                    {t("instances.dialog.protectedBadge")}
-                  </span>
-                )}
-                {props.kind === "terminate" && refunds.has(i.id) && (
-                  <span className="small refund" data-testid={`refund-${i.id}`}>
-                    {t("instances.dialog.refund", {
-                      amount: (refunds.get(i.id)?.refund ?? 0).toFixed(2),
-                      currency: props.currency,
-                    })}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
+              )}
+              {props.kind === "terminate" && refunds.has(i.id) && (
+                <span className="small refund" data-testid={`refund-${i.id}`}>
+                  {t("instances.dialog.refund", {
+                    amount: (refunds.get(i.id)?.refund ?? 0).toFixed(2),
+                    currency: props.currency,
+                  })}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
 
-        {(props.kind === "stop" || props.kind === "reboot") && (
-          <fieldset>
-            <legend>{t("instances.dialog.stopType")}</legend>
-            {(["SOFT", "SOFT_FIRST", "HARD"] as StopType[]).map((s) => (
-              <label key={s} className="radio">
-                <input
-                  type="radio"
-                  name="stopType"
-                  value={s}
-                  data-testid={`stop-type-${s}`}
-                  checked={stopType === s}
-                  onChange={() => setStopType(s)}
-                />
-                {t(`instances.dialog.stopTypes.${s}`)}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        {props.kind === "stop" && (
-          <fieldset>
-            <legend>{t("instances.dialog.stoppedMode")}</legend>
-            {(["KEEP_CHARGING", "STOP_CHARGING"] as StoppedMode[]).map((m) => (
-              <label key={m} className="radio">
-                <input
-                  type="radio"
-                  name="stoppedMode"
-                  value={m}
-                  data-testid={`stopped-mode-${m}`}
-                  checked={stoppedMode === m}
-                  disabled={m === "STOP_CHARGING" && !allPostpaid}
-                  onChange={() => setStoppedMode(m)}
-                />
-                {t(`instances.dialog.stoppedModes.${m}`)}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        {props.kind === "terminate" && (
-          <>
-            <p className="warning" data-testid="terminate-warning">
-              {t("instances.dialog.terminateWarning")}
-            </p>
-            {sendable.some(isPrepaid) && (
-              <p className="small" data-testid="terminate-recycle-note">
-                {t("instances.dialog.recycleBin")}
-              </p>
-            )}
-            {protectedOnes.length > 0 && (
-              <p className="small warning" data-testid="terminate-protected-note">
-                {t("instances.dialog.protected", { count: protectedOnes.length })}
-              </p>
-            )}
-            {quote.isFetching && (
-              <p className="small muted" data-testid="refund-loading">
-                {t("instances.dialog.refundLoading")}
-              </p>
-            )}
-            {quote.error && (
-              <Problem
-                title={t("instances.dialog.refundFailed")}
-                error={quote.error}
-                testid="refund-error"
-              />
-            )}
-            <label className="radio">
+      {(props.kind === "stop" || props.kind === "reboot") && (
+        <fieldset>
+          <legend>{t("instances.dialog.stopType")}</legend>
+          {(["SOFT", "SOFT_FIRST", "HARD"] as StopType[]).map((s) => (
+            <label key={s} className="radio">
               <input
-                type="checkbox"
-                data-testid="release-eip"
-                checked={releaseAddress}
-                onChange={(e) => setReleaseAddress(e.target.checked)}
+                type="radio"
+                name="stopType"
+                value={s}
+                data-testid={`stop-type-${s}`}
+                checked={stopType === s}
+                onChange={() => setStopType(s)}
               />
-              {t("instances.dialog.releaseEip")}
+              {t(`instances.dialog.stopTypes.${s}`)}
             </label>
-            {phrase !== null && (
-              <label className="field">
-                <span>{t("instances.dialog.typeToConfirm", { phrase })}</span>
-                <input
-                  className="input mono"
-                  data-testid="terminate-confirm-input"
-                  value={typed}
-                  autoComplete="off"
-                  onChange={(e) => setTyped(e.target.value)}
-                />
-              </label>
-            )}
-          </>
-        )}
-        {props.kind === "rename" && (
+          ))}
+        </fieldset>
+      )}
+      {props.kind === "stop" && (
+        <fieldset>
+          <legend>{t("instances.dialog.stoppedMode")}</legend>
+          {(["KEEP_CHARGING", "STOP_CHARGING"] as StoppedMode[]).map((m) => (
+            <label key={m} className="radio">
+              <input
+                type="radio"
+                name="stoppedMode"
+                value={m}
+                data-testid={`stopped-mode-${m}`}
+                checked={stoppedMode === m}
+                disabled={m === "STOP_CHARGING" && !allPostpaid}
+                onChange={() => setStoppedMode(m)}
+              />
+              {t(`instances.dialog.stoppedModes.${m}`)}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {props.kind === "terminate" && (
+        <>
+          <p className="warning" data-testid="terminate-warning">
+            {t("instances.dialog.terminateWarning")}
+          </p>
+          {sendable.some(isPrepaid) && (
+            <p className="small" data-testid="terminate-recycle-note">
+              {t("instances.dialog.recycleBin")}
+            </p>
+          )}
+          {protectedOnes.length > 0 && (
+            <p className="small warning" data-testid="terminate-protected-note">
+              {t("instances.dialog.protected", { count: protectedOnes.length })}
+            </p>
+          )}
+          {quote.isFetching && (
+            <p className="small muted" data-testid="refund-loading">
+              {t("instances.dialog.refundLoading")}
+            </p>
+          )}
+          {quote.error && (
+            <Problem
+              title={t("instances.dialog.refundFailed")}
+              error={quote.error}
+              testid="refund-error"
+            />
+          )}
+          <label className="radio">
+            <input
+              type="checkbox"
+              data-testid="release-eip"
+              checked={releaseAddress}
+              onChange={(e) => setReleaseAddress(e.target.checked)}
+            />
+            {t("instances.dialog.releaseEip")}
+          </label>
+          {phrase !== null && (
+            <label className="field">
+              <span>{t("instances.dialog.typeToConfirm", { phrase })}</span>
+              <input
+                className="input mono"
+                data-testid="terminate-confirm-input"
+                value={typed}
+                autoComplete="off"
+                onChange={(e) => setTyped(e.target.value)}
+              />
+            </label>
+          )}
+        </>
+      )}
+      {props.kind === "rename" && (
+        <label className="field">
+          <span>{t("instances.dialog.newName")}</span>
+          <input
+            className="input"
+            data-testid="rename-input"
+            value={name}
+            maxLength={128}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+      )}
+      {props.kind === "resetPassword" && (
+        <>
           <label className="field">
-            <span>{t("instances.dialog.newName")}</span>
+            <span>{t("instances.dialog.password")}</span>
             <input
               className="input"
-              data-testid="rename-input"
-              value={name}
-              maxLength={128}
-              onChange={(e) => setName(e.target.value)}
+              type="password"
+              autoComplete="new-password"
+              data-testid="password-input"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
             />
           </label>
-        )}
-        {props.kind === "resetPassword" && (
-          <>
-            <label className="field">
-              <span>{t("instances.dialog.password")}</span>
-              <input
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                data-testid="password-input"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </label>
-            <label className="field">
-              <span>{t("instances.dialog.passwordAgain")}</span>
-              <input
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                data-testid="password-again-input"
-                value={again}
-                onChange={(e) => setAgain(e.target.value)}
-              />
-            </label>
-            <p className="small muted">{t("instances.dialog.passwordRules")}</p>
-            {again !== "" && again !== password && (
-              <p className="field-error">{t("instances.dialog.passwordMismatch")}</p>
-            )}
-            <label className="field">
-              <span>{t("instances.dialog.userName")}</span>
-              <input
-                className="input"
-                data-testid="user-name-input"
-                value={userName}
-                onChange={(e) => setUserName(e.target.value)}
-              />
-            </label>
-            <label className="radio">
-              <input
-                type="checkbox"
-                data-testid="force-stop"
-                checked={forceStop}
-                onChange={(e) => setForceStop(e.target.checked)}
-              />
-              {t("instances.dialog.forceStop")}
-            </label>
-            {anyRunning && !forceStop && (
-              <p className="small warning">{t("instances.dialog.forceStopNeeded")}</p>
-            )}
-          </>
-        )}
+          <label className="field">
+            <span>{t("instances.dialog.passwordAgain")}</span>
+            <input
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              data-testid="password-again-input"
+              value={again}
+              onChange={(e) => setAgain(e.target.value)}
+            />
+          </label>
+          <p className="small muted">{t("instances.dialog.passwordRules")}</p>
+          {again !== "" && again !== password && (
+            <p className="field-error">{t("instances.dialog.passwordMismatch")}</p>
+          )}
+          <label className="field">
+            <span>{t("instances.dialog.userName")}</span>
+            <input
+              className="input"
+              data-testid="user-name-input"
+              value={userName}
+              onChange={(e) => setUserName(e.target.value)}
+            />
+          </label>
+          <label className="radio">
+            <input
+              type="checkbox"
+              data-testid="force-stop"
+              checked={forceStop}
+              onChange={(e) => setForceStop(e.target.checked)}
+            />
+            {t("instances.dialog.forceStop")}
+          </label>
+          {anyRunning && !forceStop && (
+            <p className="small warning">{t("instances.dialog.forceStopNeeded")}</p>
+          )}
+        </>
+      )}
 
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={props.onCancel}>
-            {t("instances.dialog.cancel")}
-          </button>
-          <button
-            type="button"
-            className={`button ${props.kind === "terminate" ? "danger" : "primary"}`}
-            data-testid="dialog-confirm"
-            disabled={!ready}
-            onClick={confirm}
-          >
-            {t("instances.dialog.confirm", {
-              action: actionLabel,
-              count: props.kind === "terminate" ? sendable.length : props.instances.length,
-            })}
-          </button>
-        </div>
+      <div className="dialog-buttons">
+        <button type="button" className="button" onClick={props.onCancel}>
+          {t("instances.dialog.cancel")}
+        </button>
+        <button
+          type="button"
+          className={`button ${props.kind === "terminate" ? "danger" : "primary"}`}
+          data-testid="dialog-confirm"
+          disabled={!ready}
+          onClick={confirm}
+        >
+          {t("instances.dialog.confirm", {
+            action: actionLabel,
+            count: props.kind === "terminate" ? sendable.length : props.instances.length,
+          })}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

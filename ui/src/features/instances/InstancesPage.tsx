@@ -13,7 +13,7 @@ import {
 import { useActiveProfile } from "../profiles/useProfiles";
 import { ActionDialog, type ActionParams } from "./ActionDialog";
 import { InstanceTable } from "./InstanceTable";
-import { Problem } from "./Problem";
+import { Problem } from "../../components/Problem";
 import { ALL_REGIONS, RegionPicker } from "./RegionPicker";
 import { Results } from "./Results";
 import {

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { CheckCircle2, XCircle } from "lucide-react";
 import type { ActionReport, InstanceView } from "../../backend";
-import { Problem } from "./Problem";
+import { Problem } from "../../components/Problem";
 
 /** What each instance of the last action did. */
 export function Results(props: {

@@ -10,7 +10,7 @@ import {
   type VerifyReport,
   profilesBackend,
 } from "../../backend";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 
 // Instant feedback only: the backend validates again and is the authority.
 const schema = (editing: boolean) =>

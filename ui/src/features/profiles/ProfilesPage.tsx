@@ -9,7 +9,7 @@ import {
   profilesBackend,
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 import { ProfileForm } from "./ProfileForm";
 import { profilesKey, useProfiles, useSetActiveProfile } from "./useProfiles";
 import "./profiles.css";

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type AddressView, resourcesBackend } from "../../backend";
-import { ConfirmDialog, ErrorNote, FieldError, Modal, fieldOf, newClientToken } from "./common";
+import { Modal } from "../../components/Modal";
+import { ConfirmDialog, ErrorNote, FieldError, fieldOf, newClientToken } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
 
@@ -209,7 +210,7 @@ function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () =
     <Modal
       title={t("resources.eip.allocateTitle")}
       testid="eip-allocate-dialog"
-      onClose={props.onClose}
+      onCancel={props.onClose}
     >
       <label className="res-label">
         {t("resources.eip.chargeType")}
@@ -302,7 +303,7 @@ function AssociateDialog(props: {
     <Modal
       title={t("resources.eip.associateTitle", { ip: props.address.ip })}
       testid="eip-associate-dialog"
-      onClose={props.onClose}
+      onCancel={props.onClose}
     >
       <label className="res-label">
         {t("resources.eip.instance")}

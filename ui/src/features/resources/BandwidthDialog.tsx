@@ -2,10 +2,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { isPriceChanged, resourcesBackend } from "../../backend";
+import { Modal } from "../../components/Modal";
 import {
   ErrorNote,
   FieldError,
-  Modal,
   PriceChangedNote,
   PriceText,
   chargedPrice,
@@ -73,7 +73,7 @@ export function BandwidthDialog(props: {
     <Modal
       title={t("resources.bw.title", { id: instanceId })}
       testid="bandwidth-dialog"
-      onClose={props.onClose}
+      onCancel={props.onClose}
     >
       {options.isPending && <p className="muted">{t("resources.loading")}</p>}
       {options.error && <ErrorNote error={options.error} />}

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ImageType, type ImageView, resourcesBackend } from "../../backend";
-import { ConfirmDialog, ErrorNote, FieldError, Modal, fieldOf } from "./common";
+import { Modal } from "../../components/Modal";
+import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
 import { imageNameProblem } from "./validation";
@@ -204,7 +205,7 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
     <Modal
       title={t("resources.img.createTitle")}
       testid="img-create-dialog"
-      onClose={props.onClose}
+      onCancel={props.onClose}
     >
       <label className="res-label">
         {t("resources.img.fromInstance")}

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type KeyPairView, resourcesBackend } from "../../backend";
-import { ErrorNote, FieldError, Modal, fieldOf } from "./common";
+import { Modal } from "../../components/Modal";
+import { ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
 
@@ -51,7 +52,7 @@ export function KeyBindDialog(props: {
     name: keyPair.name,
   });
   return (
-    <Modal title={title} testid="kp-bind-dialog" onClose={props.onClose}>
+    <Modal title={title} testid="kp-bind-dialog" onCancel={props.onClose}>
       <p className="small">{t("resources.kp.stopFirst")}</p>
       {instances.isPending && <p className="muted">{t("resources.loading")}</p>}
       {instances.error && <ErrorNote error={instances.error} />}

@@ -2,10 +2,10 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { isPriceChanged, type StopPlan, resourcesBackend } from "../../backend";
+import { Modal } from "../../components/Modal";
 import {
   ErrorNote,
   FieldError,
-  Modal,
   PriceChangedNote,
   PriceText,
   chargedPrice,
@@ -69,7 +69,7 @@ export function ResizeDialog(props: {
     <Modal
       title={t("resources.resize.title", { id: instanceId })}
       testid="resize-dialog"
-      onClose={props.onClose}
+      onCancel={props.onClose}
     >
       {options.isPending && <p className="muted">{t("resources.loading")}</p>}
       {options.error && <ErrorNote error={options.error} />}

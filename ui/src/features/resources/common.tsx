@@ -1,13 +1,7 @@
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { BackendError, type AppError, type PriceView } from "../../backend";
-
-export function errorDetail(e: unknown): AppError | null {
-  if (e instanceof BackendError) return e.detail;
-  if (typeof e === "object" && e !== null && "kind" in e && "code" in e && "message" in e)
-    return e as AppError;
-  return null;
-}
+import { errorDetail, type PriceView } from "../../backend";
+import { Modal } from "../../components/Modal";
 
 /** The field a backend refusal names, if it names one. */
 export function fieldOf(e: unknown): string | null {
@@ -49,31 +43,6 @@ export function FieldError(props: { error: unknown; field: string }) {
   );
 }
 
-export function Modal(props: {
-  title: string;
-  testid: string;
-  children: ReactNode;
-  onClose: () => void;
-}) {
-  return (
-    <div className="res-backdrop">
-      <div
-        className="res-modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={props.title}
-        data-testid={props.testid}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") props.onClose();
-        }}
-      >
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-    </div>
-  );
-}
-
 /**
  * A destructive action's confirmation: it names the resource and its billing, and the
  * resource's id (or name) must be typed before the button is enabled.
@@ -91,7 +60,7 @@ export function ConfirmDialog(props: {
   const { t } = useTranslation();
   const [typed, setTyped] = useState("");
   return (
-    <Modal title={props.title} testid="res-confirm" onClose={props.onCancel}>
+    <Modal title={props.title} testid="res-confirm" onCancel={props.onCancel}>
       <div className="res-confirm-body">{props.body}</div>
       <label className="res-label">
         {t("resources.confirm.type", { phrase: props.phrase })}

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { type LaunchOutcome, wizardBackend } from "../../backend";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 import { LaunchDecisionDialog, type PendingPurchase } from "./PendingLaunches";
 
 /**

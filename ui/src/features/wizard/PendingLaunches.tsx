@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import { type LaunchOutcome, type LaunchRecord, wizardBackend } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 import "./pending.css";
 
 export const launchRecordsKey = ["wizard", "launchRecords"] as const;

@@ -3,33 +3,9 @@ import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BackendError, type LaunchSpec, billingBackend } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { ErrorBox } from "../shell/ErrorBox";
+import { Modal } from "../../components/Modal";
+import { ErrorBox } from "../../components/ErrorBox";
 import { openWizardWith } from "./prefill";
-
-function Modal(props: {
-  title: string;
-  testid: string;
-  onClose: () => void;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className="wz-backdrop">
-      <div
-        className="wz-modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={props.title}
-        data-testid={props.testid}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") props.onClose();
-        }}
-      >
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-    </div>
-  );
-}
 
 /**
  * "Create from template": the region's launch templates; choosing one opens its default
@@ -68,7 +44,8 @@ export function TemplatesDialog(props: { profileId: string; region: string; onCl
     <Modal
       title={t("wizard.tpl.pickTitle", { region })}
       testid="wz-templates"
-      onClose={props.onClose}
+      className="modal-wide"
+      onCancel={props.onClose}
     >
       {list.isLoading && <p className="muted">{t("wizard.loading")}</p>}
       {list.error && <ErrorBox title={t("wizard.loadFailed")} error={list.error} />}
@@ -161,7 +138,7 @@ export function SaveTemplateDialog(props: {
   // Instant check (the backend checks again): 2–128 characters.
   const nameOk = name.trim().length >= 2 && name.trim().length <= 128;
   return (
-    <Modal title={t("wizard.tpl.saveTitle")} testid="wz-save-template" onClose={props.onClose}>
+    <Modal title={t("wizard.tpl.saveTitle")} testid="wz-save-template" onCancel={props.onClose}>
       <p className="muted small">{t("wizard.tpl.saveIntro")}</p>
       <div className="wz-fields">
         <label htmlFor="wz-tpl-name">{t("wizard.tpl.name")}</label>

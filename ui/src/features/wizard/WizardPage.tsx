@@ -14,7 +14,7 @@ import {
   wizardBackend,
 } from "../../backend";
 import { useActiveProfile } from "../profiles/useProfiles";
-import { ErrorBox } from "../shell/ErrorBox";
+import { ErrorBox } from "../../components/ErrorBox";
 import {
   CHARGE_TYPES,
   DATA_DISK_TYPES,

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { BackendError } from "../../backend";
+import { BackendError } from "../backend";
+import "./ErrorBox.css";
 
 /** Shows a failure with its code and RequestId (copyable text), never a stack. */
 export function ErrorBox(props: { title: string; error: unknown }) {

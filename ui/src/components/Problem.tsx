@@ -1,17 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Copy } from "lucide-react";
-import { BackendError, type AppError } from "../../backend";
+import { errorDetail, type AppError } from "../backend";
+import "./Problem.css";
 
 /** A failure: plain explanation by kind, Tencent's code, the message, a copyable RequestId. */
 export function Problem(props: { title?: string; error: AppError | unknown; testid?: string }) {
   const { t } = useTranslation();
-  const detail: AppError | null =
-    props.error instanceof BackendError
-      ? props.error.detail
-      : isAppError(props.error)
-        ? props.error
-        : null;
+  const detail = errorDetail(props.error);
   const [copied, setCopied] = useState(false);
   if (!detail) {
     return (
@@ -56,8 +52,4 @@ export function Problem(props: { title?: string; error: AppError | unknown; test
       </p>
     </div>
   );
-}
-
-function isAppError(e: unknown): e is AppError {
-  return typeof e === "object" && e !== null && "kind" in e && "code" in e && "message" in e;
 }
