@@ -3,9 +3,9 @@
 // process it started by pid. Run it through ./run, which provides Xvfb, a private D-Bus
 // session with an unlocked gnome-keyring and a fresh HOME.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { remote } from "webdriverio";
 
@@ -48,6 +48,77 @@ async function waitFor(cond, what, timeoutMs = 30000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** The tauri-driver this process started last (its descendants include the app). */
+let currentDriverPid = null;
+
+/** Pids of `pid`'s descendants (Linux /proc; empty elsewhere). */
+function descendants(pid) {
+  let entries;
+  try {
+    entries = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  const parent = new Map();
+  for (const d of entries) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(d), ppid);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop();
+    for (const [c, pp] of parent) if (pp === p) (out.push(c), todo.push(c));
+  }
+  return out;
+}
+
+/** Instances of the app under the driver (started through it by WebKitWebDriver). */
+function appPids(driverPid) {
+  if (!driverPid) return [];
+  const name = basename(appPath);
+  return descendants(driverPid).filter((p) => {
+    try {
+      return basename(readlinkSync(`/proc/${p}/exe`).replace(/ \(deleted\)$/, "")) === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits for the apps this driver started to exit (a closed session should end its app);
+ * ends any still running after `graceMs`, by pid. The app is single-instance: a
+ * straggler would take over every later launch, so none may outlive its session.
+ */
+export async function reapApps(driverPid = currentDriverPid, graceMs = 10000) {
+  let pids = appPids(driverPid);
+  const end = Date.now() + graceMs;
+  while (pids.some(alive) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  pids = pids.filter(alive);
+  if (pids.length === 0) return;
+  console.error(`e2e: the app (pid ${pids.join(", ")}) outlived its session; ending it`);
+  for (const p of pids) process.kill(p, "SIGTERM");
+  const hard = Date.now() + 3000;
+  while (pids.some(alive) && Date.now() < hard) await new Promise((r) => setTimeout(r, 100));
+  for (const p of pids.filter(alive)) process.kill(p, "SIGKILL");
+}
+
 /** Starts tauri-driver on its own ports; returns a handle whose stop() kills it by pid. */
 export async function startDriver() {
   if (!process.env.CVM_E2E_DRIVER_PORT) driverPort = await freePort();
@@ -64,9 +135,12 @@ export async function startDriver() {
   );
   const exited = new Promise((r) => child.once("exit", r));
   await waitFor(() => portOpen(driverPort), "tauri-driver to listen");
+  currentDriverPid = child.pid;
   return {
     pid: child.pid,
     async stop() {
+      // The app first: once the driver is gone it would be nobody's child.
+      await reapApps(child.pid);
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         const t = setTimeout(() => child.kill("SIGKILL"), 3000);
@@ -77,8 +151,9 @@ export async function startDriver() {
   };
 }
 
-/** Opens the app in a new WebDriver session. */
+/** Opens the app in a new WebDriver session (after any earlier one has exited). */
 export async function openApp() {
+  await reapApps();
   const browser = await remote({
     hostname: "127.0.0.1",
     port: driverPort,

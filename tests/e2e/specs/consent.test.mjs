@@ -9,8 +9,16 @@
 // made here is deleted, and the Sandbox is reset (the last test) to its seeded world.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { Key } from "webdriverio";
 import {
@@ -20,8 +28,10 @@ import {
   confirmDialog,
   gone,
   invoke,
+  openApp,
   screenshot,
   selectValue,
+  startDriver,
   startSim,
   textOf,
   typeInto,
@@ -453,6 +463,12 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
       async () => !["RUNNING", "STOPPED"].includes((await instanceNow(b, id))?.summary.state),
       "terminating or gone",
     );
+    // The list follows it too.
+    await waitUntil(
+      b,
+      async () => !["RUNNING", "STOPPED"].includes(await rowState(b, id)),
+      "the row no longer running",
+    );
   });
 
   it("a launch or a resize at a price other than the quote is refused, nothing bought", async () => {
@@ -752,5 +768,158 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     await textOf(b, "profiles-notice");
     assert.equal((await instanceNow(b, picked.stop)).summary.state, "RUNNING", "seeded again");
     assert.equal((await instanceNow(b, picked.terminate))?.summary.state, "RUNNING", "back");
+  });
+});
+
+// ------------------------------------------------------------ pending launches
+
+function findFile(dir, name) {
+  if (!existsSync(dir)) return null;
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (e === name) return p;
+    if (statSync(p).isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    }
+  }
+  return null;
+}
+
+describe("pending launches: resume and drop only through the dialog, with the ClientToken", () => {
+  let driver;
+  let browser;
+  const stamp = Date.now().toString(36);
+  const DROP = `e2e-consent-drop-${stamp}`;
+  const RESUME = `e2e-consent-resume-${stamp}`;
+
+  before(async () => {
+    driver = await startDriver();
+    browser = await openApp();
+    // What the wizard would send, as a journal entry an hour old (the app resumes young
+    // entries by itself; older ones wait for the user). The journal never holds the
+    // password, and after a restart it is gone: the entry is re-sent without one.
+    const spec = await sellableSpec(browser);
+    const preview = await invoke(browser, "preview_launch", { profileId: "sandbox", spec });
+    assert.ok(preview.ok, preview.error);
+    const request = JSON.parse(preview.data.requestJson);
+    delete request.LoginSettings;
+    // The app saves the Sandbox on exit: its file shows where the app keeps its data.
+    await browser.deleteSession();
+    browser = null;
+    const world = findFile(join(home, ".local/share"), "world.json");
+    assert.ok(world, "the Sandbox's saved world");
+    const journal = join(dirname(dirname(world)), "launches.json");
+    const file = existsSync(journal)
+      ? JSON.parse(readFileSync(journal, "utf8"))
+      : { schema: 1, entries: [] };
+    const created = Math.floor(Date.now() / 1000) - 3600;
+    for (const token of [DROP, RESUME])
+      file.entries.push({
+        token,
+        profileId: "sandbox",
+        region: REGION,
+        request,
+        hadPassword: true,
+        createdUnix: created,
+        state: "pending",
+        instanceIds: [],
+        error: null,
+        attempts: 1,
+      });
+    writeFileSync(journal, JSON.stringify(file, null, 2));
+    browser = await openApp();
+  });
+  afterEach(async (tc) => {
+    if (browser)
+      await screenshot(
+        browser,
+        `${tc?.passed === false ? "FAILED-" : ""}pending-${tc?.name ?? "test"}`,
+      ).catch(() => {});
+  });
+  after(async () => {
+    try {
+      // Nothing left waiting for the next spec file.
+      for (const token of [DROP, RESUME])
+        await invoke(browser, "drop_launch", { token, confirm: token });
+      await browser?.deleteSession();
+    } catch {
+      /* the app may be gone */
+    }
+    await driver?.stop();
+  });
+
+  const record = async (token) =>
+    (await invoke(browser, "launch_records")).data.find((r) => r.token === token);
+  const row = (token, testid) =>
+    browser.$(`[data-testid="pending-${token}"] [data-testid="${testid}"]`);
+
+  it("drop: Cancel and Esc keep it waiting; the backend wants the token; OK drops it, sending nothing", async () => {
+    const b = browser;
+    await (await b.$(`[data-testid="pending-${DROP}"]`)).waitForExist({ timeout: 30000 });
+    assert.equal((await record(DROP)).needsDecision, true);
+    const runs = await sent(b, "RunInstances");
+    await (await row(DROP, "pending-drop")).click();
+    const dialog = await confirmDialog(b, "drop-launch");
+    assert.match(await dialog.getText(), new RegExp(DROP));
+    await click(b, "confirm-cancel");
+    await gone(b, "confirm-dialog");
+    await (await row(DROP, "pending-drop")).click();
+    await confirmDialog(b, "drop-launch");
+    await b.keys(Key.Escape);
+    await gone(b, "confirm-dialog");
+    const e = appError(await invoke(b, "drop_launch", { token: DROP, confirm: RESUME }));
+    assert.equal(e.code, "App.ConsentRequired");
+    await settle(b);
+    const still = await record(DROP);
+    assert.equal(still.state, "pending");
+    assert.equal(still.needsDecision, true);
+
+    await (await row(DROP, "pending-drop")).click();
+    await confirmDialog(b, "drop-launch");
+    await screenshot(b, "consent-drop-launch-en-light");
+    await click(b, "confirm-ok");
+    await gone(b, "confirm-dialog");
+    await waitUntil(b, async () => (await record(DROP)).state === "dropped", "dropped");
+    await gone(b, `pending-${DROP}`);
+    assert.equal(await sent(b, "RunInstances"), runs, "nothing sent");
+  });
+
+  it("resume: Cancel and Esc send nothing; the backend wants the token; OK re-sends it with its ClientToken", async () => {
+    const b = browser;
+    await (await b.$(`[data-testid="pending-${RESUME}"]`)).waitForExist({ timeout: 30000 });
+    const runs = await sent(b, "RunInstances");
+    await (await row(RESUME, "pending-resume")).click();
+    await confirmDialog(b, "resume-launch");
+    await click(b, "confirm-cancel");
+    await gone(b, "confirm-dialog");
+    await (await row(RESUME, "pending-resume")).click();
+    await confirmDialog(b, "resume-launch");
+    await b.keys(Key.Escape);
+    await gone(b, "confirm-dialog");
+    const e = appError(
+      await invoke(b, "retry_launch", { token: RESUME, confirm: "yes", onChange: CHANNEL }),
+    );
+    assert.equal(e.code, "App.ConsentRequired");
+    await settle(b);
+    assert.equal(await sent(b, "RunInstances"), runs, "nothing sent");
+    assert.equal((await record(RESUME)).state, "pending");
+
+    await (await row(RESUME, "pending-resume")).click();
+    const dialog = await confirmDialog(b, "resume-launch");
+    assert.match(await dialog.getText(), new RegExp(RESUME));
+    await screenshot(b, "consent-resume-launch-en-light");
+    await click(b, "confirm-ok");
+    await gone(b, "confirm-dialog", 60000);
+    await waitUntil(
+      b,
+      async () => (await record(RESUME)).state !== "pending",
+      "the resumed launch settled",
+    );
+    const settled = await record(RESUME);
+    assert.equal(settled.state, "resolved", settled.error ?? "");
+    assert.equal((await record(RESUME)).instanceIds.length, 1);
+    assert.equal(await sent(b, "RunInstances"), runs + 1, "one RunInstances");
+    assert.match(await textOf(b, `pending-result-${RESUME}`), /Resumed/);
   });
 });
