@@ -726,3 +726,30 @@ pub fn require_state(i: &Instance, ok: &[State]) -> ApiResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DescribeInstances answers for the instances of a world saved by an earlier build,
+    /// byte for byte as that build wrote them: the stored states keep their wire spelling
+    /// and the fields their order.
+    #[test]
+    fn instances_of_a_saved_world_answer_as_before() {
+        let world: crate::world::World =
+            serde_json::from_str(include_str!("../../tests/fixtures/world-2026-12.json")).unwrap();
+        let rendered: Vec<InstanceOut> = world
+            .accounts
+            .values()
+            .flat_map(|a| a.regions.values())
+            .flat_map(|r| r.instances.values())
+            .map(InstanceOut)
+            .collect();
+        let rendered = serde_json::to_string(&rendered).unwrap();
+        let golden = include_str!("../../tests/fixtures/world-2026-12.instances.json");
+        assert!(
+            rendered == golden.trim_end(),
+            "the answers differ from the fixture"
+        );
+    }
+}
