@@ -16,7 +16,6 @@
 
 #![recursion_limit = "256"]
 
-mod actions;
 pub mod catalog;
 pub mod client;
 pub mod clock;
@@ -28,15 +27,16 @@ mod outcomes;
 pub mod params;
 mod preload;
 pub mod rng;
+mod router;
 mod server;
 mod state_file;
+mod toolkit;
 mod vpc;
-mod vpc_sg;
 pub mod world;
 
-pub use actions::{CVM_ACTIONS, VPC_ACTIONS};
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use limits::RateLimit;
+pub use router::{CVM_ACTIONS, VPC_ACTIONS};
 pub use server::{SimHandle, StartError, start};
 pub use state_file::LoadNotice;
 pub use world::Quotas;

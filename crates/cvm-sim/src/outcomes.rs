@@ -6,8 +6,8 @@
 //! their end state. In every case `LatestOperationState` becomes FAILED with a
 //! `LatestOperationErrorMsg`. Operations that destroy the instance are left alone.
 
-use crate::actions::Ctx;
 use crate::catalog::Lang;
+use crate::toolkit::Ctx;
 use crate::world::{State, World};
 
 /// Marks every instance the request `ctx.request_id` just started an operation on so the

@@ -4,14 +4,15 @@
 //! hyper is used directly (not axum) because faults need to drop a connection without an
 //! answer, which a handler that must return a response cannot express.
 
-use crate::actions::{self, Ctx};
 use crate::catalog::{self, Lang};
 use crate::clock::{self, Clock};
 use crate::error::ApiError;
 use crate::faults::{FaultKind, FaultSpec, Faults};
 use crate::limits::{Limiter, RateLimit};
 use crate::params::Params;
+use crate::router;
 use crate::state_file::{self, LoadNotice, Loaded};
+use crate::toolkit::Ctx;
 use crate::world::World;
 use crate::{Config, Credential, preload};
 use bytes::Bytes;
@@ -593,7 +594,7 @@ fn authenticate<'a>(
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::missing("Action"))?;
-    if !actions::exists(service, action) {
+    if !router::exists(service, action) {
         return Err(ApiError::new(
             "InvalidAction",
             format!("The action `{action}` is not found for the {service} service in cvm-sim."),
@@ -721,7 +722,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         // A panic in an action must not poison the world for everyone else: contain it
         // and answer InternalError (the action validates before it mutates).
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            actions::dispatch(
+            router::dispatch(
                 &mut world,
                 &ctx,
                 routed.service,
@@ -735,7 +736,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         }
         result
     };
-    if result.is_ok() && actions::mutates(&routed.action) {
+    if result.is_ok() && router::mutates(&routed.action) {
         shared.mark_dirty();
     }
     if matches!(fault, Some((FaultKind::LostResponse, _))) {

@@ -6,13 +6,12 @@
 //! read, so nothing needs scheduling).
 
 use super::{fuzzy, require_state};
-use crate::actions::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::catalog::{self, Lang};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
-use crate::world::{State, Tag};
-use serde::{Deserialize, Serialize};
+use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
+use crate::world::{CustomImage, State, Tag};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -20,35 +19,6 @@ use std::sync::{Mutex, OnceLock};
 /// How long making an image takes at time scale 1 (a 50 GiB system disk takes minutes).
 const CREATE_MS: i64 = 60_000;
 const STOPPING_MS: i64 = 15_000;
-
-/// An image the account made from one of its instances.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct CustomImage {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub os_name: String,
-    pub platform: String,
-    pub architecture: String,
-    pub size: i64,
-    pub windows: bool,
-    pub login_user: String,
-    pub created_ms: i64,
-    pub ready_ms: i64,
-    pub source_instance: String,
-    pub snapshots: Vec<(String, String, i64)>,
-    pub tags: Vec<Tag>,
-}
-
-impl CustomImage {
-    pub fn state(&self, now: i64) -> &'static str {
-        if now < self.ready_ms {
-            "CREATING"
-        } else {
-            "NORMAL"
-        }
-    }
-}
 
 /// The account that shared the shared images (another Tencent account's uin).
 const SHARER: &str = "100023456789";

@@ -6,9 +6,9 @@
 //! that is already bound (or not bound, when unbinding) is left as it is.
 
 use super::require_state;
-use crate::actions::{Env, lookup_instances, well_formed};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::toolkit::{Env, lookup_instances, well_formed};
 use crate::world::State;
 use serde_json::{Value, json};
 

@@ -7,11 +7,11 @@ pub mod price;
 pub mod templates;
 mod terminate;
 
-use crate::actions::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
 use crate::catalog::{self, Stock};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{Filter, FilterDialect, Params, filters};
+use crate::toolkit::{Env, Reply, lookup_instances, page, tag_filter, tags_json, well_formed};
 use crate::world::{Instance, KeyPair, State, parse_ipv4};
 use serde_json::{Value, json};
 

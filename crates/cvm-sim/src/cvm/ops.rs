@@ -2,12 +2,12 @@
 //! before it changes anything, so an error never leaves the world half-changed.
 
 use super::{key_pair_json, key_users, price, require_state};
-use crate::actions::{Env, lookup_instances, parse_tags, well_formed};
 use crate::catalog::{self, Image, InstanceType, Stock, ZoneInfo, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::rng::Rng;
+use crate::toolkit::{Env, lookup_instances, parse_tags, well_formed};
 use crate::world::{DataDisk, Instance, KeyPair, RegionState, State, Tag, parse_ipv4, public_ip};
 use serde_json::{Value, json};
 

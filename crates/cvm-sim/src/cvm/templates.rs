@@ -5,12 +5,12 @@
 //! from 1; a template keeps at most 30 versions and a region at most 30 templates.
 //! Passwords are never kept: a version's `LoginSettings.Password` is dropped on creation.
 
-use crate::actions::{Env, page, well_formed};
 use crate::catalog;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
-use serde::{Deserialize, Serialize};
+use crate::toolkit::{Env, page, well_formed};
+use crate::world::{LaunchTemplate, TemplateVersion};
 use serde_json::{Map, Value, json};
 
 pub const MAX_TEMPLATES: usize = 30;
@@ -41,24 +41,6 @@ const DATA_PARAMS: &[&str] = &[
     "HpcClusterId",
     "DisableApiTermination",
 ];
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct TemplateVersion {
-    pub number: i64,
-    pub description: String,
-    pub created_ms: i64,
-    /// The launch parameters, as given (password removed).
-    pub data: Value,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct LaunchTemplate {
-    pub id: String,
-    pub name: String,
-    pub created_ms: i64,
-    pub default_version: i64,
-    pub versions: Vec<TemplateVersion>,
-}
 
 pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
     match action {

@@ -7,10 +7,10 @@
 //! (`UnsupportedOperation.InstanceChargeType`).
 
 use super::{price, require_state};
-use crate::actions::{Env, lookup_instances};
 use crate::catalog::{self, round2};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::toolkit::{Env, lookup_instances};
 use crate::world::State;
 use serde_json::{Value, json};
 

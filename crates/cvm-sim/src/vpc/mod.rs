@@ -1,11 +1,13 @@
 //! VPC actions (service `vpc`, version 2017-03-12): networks, security groups and EIPs.
 //! VPC list calls take Offset/Limit as strings and name filter errors differently from CVM.
 
-use crate::actions::{Env, page, tag_filter, tags_json, well_formed};
+mod security_groups;
+
 use crate::catalog::round2;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
+use crate::toolkit::{Env, page, tag_filter, tags_json, well_formed};
 use crate::world::{Address, Policy, public_ip};
 use serde_json::{Value, json};
 
@@ -20,9 +22,9 @@ pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
         "AssociateAddress" => associate_address(env, p),
         "DisassociateAddress" => disassociate_address(env, p),
         "ReleaseAddresses" => release_addresses(env, p),
-        "CreateSecurityGroup" => crate::vpc_sg::create_security_group(env, p),
-        "DeleteSecurityGroup" => crate::vpc_sg::delete_security_group(env, p),
-        "CreateSecurityGroupPolicies" => crate::vpc_sg::create_policies(env, p),
+        "CreateSecurityGroup" => security_groups::create_security_group(env, p),
+        "DeleteSecurityGroup" => security_groups::delete_security_group(env, p),
+        "CreateSecurityGroupPolicies" => security_groups::create_policies(env, p),
         _ => Err(ApiError::new(
             "InvalidAction",
             format!("The action `{action}` is not found."),
@@ -468,7 +470,7 @@ fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
             format!("`{address_type}` is not an address type"),
         ));
     }
-    let tags = crate::actions::parse_tags(p.obj_list("Tags")?)?;
+    let tags = crate::toolkit::parse_tags(p.obj_list("Tags")?)?;
     let name = p.str("AddressName")?;
     if name.as_ref().is_some_and(|n| n.chars().count() > 128) {
         return Err(ApiError::invalid_value(

@@ -8,67 +8,15 @@ use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum State {
-    Pending,
-    LaunchFailed,
-    Running,
-    Stopped,
-    Starting,
-    Stopping,
-    Rebooting,
-    Shutdown,
-    Terminating,
-}
+mod images;
+mod instance;
+mod network;
+mod templates;
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "PENDING",
-            State::LaunchFailed => "LAUNCH_FAILED",
-            State::Running => "RUNNING",
-            State::Stopped => "STOPPED",
-            State::Starting => "STARTING",
-            State::Stopping => "STOPPING",
-            State::Rebooting => "REBOOTING",
-            State::Shutdown => "SHUTDOWN",
-            State::Terminating => "TERMINATING",
-        }
-    }
-    /// The suffix of `UnsupportedOperation.InstanceState…`.
-    pub fn camel(self) -> &'static str {
-        match self {
-            State::Pending => "Pending",
-            State::LaunchFailed => "LaunchFailed",
-            State::Running => "Running",
-            State::Stopped => "Stopped",
-            State::Starting => "Starting",
-            State::Stopping => "Stopping",
-            State::Rebooting => "Rebooting",
-            State::Shutdown => "Shutdown",
-            State::Terminating => "Terminating",
-        }
-    }
-    pub const ALL: [State; 9] = [
-        State::Pending,
-        State::LaunchFailed,
-        State::Running,
-        State::Stopped,
-        State::Starting,
-        State::Stopping,
-        State::Rebooting,
-        State::Shutdown,
-        State::Terminating,
-    ];
-}
-
-/// One scheduled change: at `at_ms` the instance enters `to`, or is destroyed when `to` is None.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Step {
-    pub at_ms: i64,
-    pub to: Option<State>,
-}
+pub use images::CustomImage;
+pub use instance::{DataDisk, Instance, State, Step};
+pub use network::{Address, Policy, SecurityGroup, Subnet, Vpc, ipv4, parse_ipv4, public_ip};
+pub use templates::{LaunchTemplate, TemplateVersion};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Tag {
@@ -78,205 +26,8 @@ pub struct Tag {
     pub value: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct DataDisk {
-    pub disk_type: String,
-    pub disk_id: String,
-    pub disk_size: i64,
-    pub delete_with_instance: bool,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Instance {
-    pub id: String,
-    pub uuid: String,
-    pub name: String,
-    pub zone: String,
-    pub project_id: i64,
-    pub instance_type: String,
-    pub family: String,
-    pub cpu: i64,
-    pub memory: i64,
-    pub gpu: i64,
-    pub gpu_type: String,
-    pub image_id: String,
-    pub os_name: String,
-    pub windows: bool,
-    pub login_user: String,
-    pub charge_type: String,
-    pub state: State,
-    pub system_disk_type: String,
-    pub system_disk_id: String,
-    pub system_disk_size: i64,
-    pub data_disks: Vec<DataDisk>,
-    pub private_ip: String,
-    pub public_ip: Option<String>,
-    /// The bound EIP's id; its address is `public_ip`.
-    pub eip_id: Option<String>,
-    pub internet_charge_type: String,
-    pub bandwidth: i64,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub security_group_ids: Vec<String>,
-    pub key_ids: Vec<String>,
-    pub renew_flag: Option<String>,
-    pub created_ms: i64,
-    pub expired_ms: Option<i64>,
-    pub tags: Vec<Tag>,
-    /// Stopped with `StoppedMode=STOP_CHARGING`.
-    pub stop_charging: bool,
-    pub latest_op: Option<String>,
-    pub latest_op_state: Option<String>,
-    pub latest_op_request_id: Option<String>,
-    /// LatestOperationErrorMsg of a FAILED operation.
-    #[serde(default)]
-    pub latest_op_error: Option<String>,
-    /// Set by an `op-failed` fault: when the running operation's steps are done, it is
-    /// FAILED with this message (see `outcomes.rs`).
-    #[serde(default)]
-    pub fail_with: Option<String>,
-    pub restrict_state: String,
-    pub isolated_source: String,
-    pub isolated_ms: Option<i64>,
-    pub disable_api_termination: bool,
-    pub host_name: String,
-    pub spot_max_price: Option<f64>,
-    pub cam_role_name: String,
-    pub user_data: Option<String>,
-    /// ActionTimer: destroyed at this time.
-    pub terminate_at: Option<i64>,
-    pub steps: Vec<Step>,
-}
-
-impl Instance {
-    pub fn stop_charging_mode(&self) -> &'static str {
-        match self.state {
-            State::Stopped if self.stop_charging => "STOP_CHARGING",
-            State::Stopped => "KEEP_CHARGING",
-            _ => "NOT_APPLICABLE",
-        }
-    }
-    pub fn busy(&self) -> bool {
-        !self.steps.is_empty()
-    }
-    /// Starts an operation: records it and schedules the given steps (relative ms, already scaled).
-    pub fn begin(&mut self, op: &str, request_id: &str, now: i64, steps: &[(i64, Option<State>)]) {
-        self.latest_op = Some(op.to_owned());
-        self.latest_op_request_id = Some(request_id.to_owned());
-        self.latest_op_error = None;
-        self.fail_with = None;
-        let mut at = now;
-        self.steps.clear();
-        for (delay, to) in steps {
-            at += delay.max(&0);
-            self.steps.push(Step { at_ms: at, to: *to });
-        }
-        self.latest_op_state = Some(
-            if self.steps.is_empty() {
-                "SUCCESS"
-            } else {
-                "OPERATING"
-            }
-            .to_owned(),
-        );
-    }
-    fn next_deadline(&self) -> Option<i64> {
-        let mut d = self.steps.first().map(|s| s.at_ms);
-        let mut consider = |t: Option<i64>| {
-            if let Some(t) = t {
-                d = Some(d.map_or(t, |x: i64| x.min(t)));
-            }
-        };
-        consider(self.terminate_at);
-        if self.charge_type == "PREPAID" && self.state != State::Shutdown {
-            consider(self.expired_ms);
-        }
-        if self.isolated_source == "EXPIRE" {
-            consider(self.isolated_ms.map(|t| t + RETENTION_MS));
-        }
-        d
-    }
-}
-
 /// Expired prepaid instances are destroyed after seven days in isolation.
 pub const RETENTION_MS: i64 = 7 * 24 * 3600 * 1000;
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Vpc {
-    pub id: String,
-    pub name: String,
-    pub cidr: String,
-    pub is_default: bool,
-    pub created_ms: i64,
-    pub dhcp_options_id: String,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Subnet {
-    pub id: String,
-    pub name: String,
-    pub vpc_id: String,
-    pub cidr: String,
-    pub zone: String,
-    pub is_default: bool,
-    pub created_ms: i64,
-    pub route_table_id: String,
-    pub network_acl_id: String,
-    /// First address of the block and its size.
-    pub base: u32,
-    pub size: u32,
-    /// Next host offset to hand out; addresses are never reused, like a fresh lab account.
-    pub next_host: u32,
-    pub used: u32,
-    pub tags: Vec<Tag>,
-}
-
-impl Subnet {
-    /// Reserved: network, gateway, broadcast.
-    pub fn available(&self) -> u32 {
-        self.size.saturating_sub(3).saturating_sub(self.used)
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Policy {
-    pub protocol: String,
-    pub port: String,
-    pub cidr: String,
-    pub action: String,
-    pub description: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct SecurityGroup {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub project_id: i64,
-    pub is_default: bool,
-    pub created_ms: i64,
-    pub ingress: Vec<Policy>,
-    pub egress: Vec<Policy>,
-    pub version: i64,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Address {
-    pub id: String,
-    pub name: Option<String>,
-    pub status: String,
-    pub ip: String,
-    pub instance_id: Option<String>,
-    pub private_ip: Option<String>,
-    pub created_ms: i64,
-    pub internet_charge_type: String,
-    pub bandwidth: i64,
-    pub address_type: String,
-    pub isp: String,
-    pub tags: Vec<Tag>,
-}
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct KeyPair {
@@ -304,9 +55,9 @@ pub struct RegionState {
     pub security_groups: Vec<SecurityGroup>,
     pub addresses: Vec<Address>,
     #[serde(default)]
-    pub images: Vec<crate::cvm::images::CustomImage>,
+    pub images: Vec<CustomImage>,
     #[serde(default)]
-    pub launch_templates: Vec<crate::cvm::templates::LaunchTemplate>,
+    pub launch_templates: Vec<LaunchTemplate>,
     /// Earliest time anything scheduled happens; None = nothing scheduled.
     #[serde(skip, default = "force_scan")]
     pub next_deadline: Option<i64>,
@@ -445,38 +196,6 @@ impl RegionState {
         s.used += 1;
         Some(ipv4(ip))
     }
-}
-
-pub fn ipv4(v: u32) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        v >> 24,
-        (v >> 16) & 0xff,
-        (v >> 8) & 0xff,
-        v & 0xff
-    )
-}
-
-pub fn parse_ipv4(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
-    let mut v = 0u32;
-    for p in parts {
-        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        v = (v << 8) | p.parse::<u8>().ok()? as u32;
-    }
-    Some(v)
-}
-
-/// A public address from the pools Tencent announces in mainland China and abroad.
-pub fn public_ip(rng: &mut Rng) -> String {
-    const FIRST: [u32; 8] = [43, 49, 81, 101, 106, 119, 129, 150];
-    let first = *rng.pick(&FIRST);
-    ipv4((first << 24) | (rng.below(1 << 24) as u32 | 1))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

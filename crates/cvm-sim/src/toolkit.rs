@@ -1,12 +1,12 @@
-//! Routing from (service, action) to handlers, and what handlers share.
+//! What every handler shares: the request context, the account and region it works on,
+//! the answer shape, and parameter, id, paging and tag helpers. It knows no service.
 
 use crate::catalog::{Lang, RegionInfo};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::rng::Rng;
-use crate::world::{Account, Instance, KeyPair, Quotas, RegionState, Tag, World};
-use crate::{cvm, vpc};
+use crate::world::{Account, Instance, KeyPair, Quotas, RegionState, Tag};
 use serde_json::{Value, json};
 
 /// The request's context: who, where, when, in which language.
@@ -20,76 +20,6 @@ pub struct Ctx<'a> {
     pub quotas: &'a Quotas,
     /// Starting balance for an account seen for the first time.
     pub balance: f64,
-}
-
-pub const CVM_ACTIONS: &[&str] = &[
-    "DescribeRegions",
-    "DescribeZones",
-    "DescribeImages",
-    "DescribeInstanceTypeConfigs",
-    "DescribeZoneInstanceConfigInfos",
-    "DescribeInstances",
-    "DescribeInstancesStatus",
-    "RunInstances",
-    "InquiryPriceRunInstances",
-    "StartInstances",
-    "StopInstances",
-    "RebootInstances",
-    "TerminateInstances",
-    "ResetInstancesType",
-    "InquiryPriceResetInstancesType",
-    "ResetInstancesInternetMaxBandwidth",
-    "InquiryPriceResetInstancesInternetMaxBandwidth",
-    "ModifyInstancesChargeType",
-    "InquiryPriceModifyInstancesChargeType",
-    "RenewInstances",
-    "InquiryPriceRenewInstances",
-    "ModifyInstancesRenewFlag",
-    "ModifyInstancesAttribute",
-    "ResetInstancesPassword",
-    "DescribeKeyPairs",
-    "CreateKeyPair",
-    "ImportKeyPair",
-    "DeleteKeyPairs",
-    "AssociateSecurityGroups",
-    "DescribeInstancesModification",
-    "CreateImage",
-    "DeleteImages",
-    "AssociateInstancesKeyPairs",
-    "DisassociateInstancesKeyPairs",
-    "CreateLaunchTemplate",
-    "DescribeLaunchTemplates",
-    "DescribeLaunchTemplateVersions",
-    "DeleteLaunchTemplate",
-    "InquiryPriceTerminateInstances",
-];
-
-pub const VPC_ACTIONS: &[&str] = &[
-    "DescribeVpcs",
-    "DescribeSubnets",
-    "DescribeSecurityGroups",
-    "DescribeSecurityGroupPolicies",
-    "AllocateAddresses",
-    "DescribeAddresses",
-    "AssociateAddress",
-    "DisassociateAddress",
-    "ReleaseAddresses",
-    "CreateSecurityGroup",
-    "DeleteSecurityGroup",
-    "CreateSecurityGroupPolicies",
-];
-
-pub fn exists(service: &str, action: &str) -> bool {
-    match service {
-        "cvm" => CVM_ACTIONS.contains(&action),
-        "vpc" => VPC_ACTIONS.contains(&action),
-        _ => false,
-    }
-}
-
-/// Whether a successful call may have changed the world (and the state file must be written).
-pub fn mutates(action: &str) -> bool {
-    !(action.starts_with("Describe") || action.starts_with("InquiryPrice"))
 }
 
 /// A handler's answer: JSON fields plus, for large lists, one field already serialized
@@ -159,29 +89,6 @@ impl Env<'_> {
         } = &mut *self.acct;
         let r = regions.entry(self.ctx.region.id.to_owned()).or_default();
         (r, &mut *self.rng, balance, key_pairs)
-    }
-}
-
-pub fn dispatch(
-    world: &mut World,
-    ctx: &Ctx<'_>,
-    service: &str,
-    action: &str,
-    p: &Params,
-) -> ApiResult<Reply> {
-    let World { accounts, rng, .. } = world;
-    let acct = accounts
-        .entry(ctx.account.to_owned())
-        .or_insert_with(|| Account::new(ctx.balance));
-    let mut balance = acct.balance;
-    acct.region(ctx.region, rng, ctx.now)
-        .settle(ctx.now, &mut balance);
-    acct.balance = balance;
-    let mut env = Env { acct, rng, ctx };
-    match service {
-        "cvm" => cvm::call(&mut env, action, p),
-        "vpc" => vpc::call(&mut env, action, p).map(Reply::from),
-        _ => Err(ApiError::new("InvalidAction", "Unknown service.")),
     }
 }
 

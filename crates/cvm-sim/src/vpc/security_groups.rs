@@ -1,10 +1,10 @@
 //! Security-group writes (service `vpc`): CreateSecurityGroup, DeleteSecurityGroup and
 //! CreateSecurityGroupPolicies. Reads stay in `vpc.rs`.
 
-use crate::actions::{Env, parse_tags, tags_json, well_formed};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::toolkit::{Env, parse_tags, tags_json, well_formed};
 use crate::world::{Policy, SecurityGroup, parse_ipv4};
 use serde_json::{Value, json};
 

@@ -1,0 +1,186 @@
+//! Instances: the stored shape, the state machine's states and scheduled steps.
+
+use super::{RETENTION_MS, Tag};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum State {
+    Pending,
+    LaunchFailed,
+    Running,
+    Stopped,
+    Starting,
+    Stopping,
+    Rebooting,
+    Shutdown,
+    Terminating,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "PENDING",
+            State::LaunchFailed => "LAUNCH_FAILED",
+            State::Running => "RUNNING",
+            State::Stopped => "STOPPED",
+            State::Starting => "STARTING",
+            State::Stopping => "STOPPING",
+            State::Rebooting => "REBOOTING",
+            State::Shutdown => "SHUTDOWN",
+            State::Terminating => "TERMINATING",
+        }
+    }
+    /// The suffix of `UnsupportedOperation.InstanceState…`.
+    pub fn camel(self) -> &'static str {
+        match self {
+            State::Pending => "Pending",
+            State::LaunchFailed => "LaunchFailed",
+            State::Running => "Running",
+            State::Stopped => "Stopped",
+            State::Starting => "Starting",
+            State::Stopping => "Stopping",
+            State::Rebooting => "Rebooting",
+            State::Shutdown => "Shutdown",
+            State::Terminating => "Terminating",
+        }
+    }
+    pub const ALL: [State; 9] = [
+        State::Pending,
+        State::LaunchFailed,
+        State::Running,
+        State::Stopped,
+        State::Starting,
+        State::Stopping,
+        State::Rebooting,
+        State::Shutdown,
+        State::Terminating,
+    ];
+}
+
+/// One scheduled change: at `at_ms` the instance enters `to`, or is destroyed when `to` is None.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Step {
+    pub at_ms: i64,
+    pub to: Option<State>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DataDisk {
+    pub disk_type: String,
+    pub disk_id: String,
+    pub disk_size: i64,
+    pub delete_with_instance: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Instance {
+    pub id: String,
+    pub uuid: String,
+    pub name: String,
+    pub zone: String,
+    pub project_id: i64,
+    pub instance_type: String,
+    pub family: String,
+    pub cpu: i64,
+    pub memory: i64,
+    pub gpu: i64,
+    pub gpu_type: String,
+    pub image_id: String,
+    pub os_name: String,
+    pub windows: bool,
+    pub login_user: String,
+    pub charge_type: String,
+    pub state: State,
+    pub system_disk_type: String,
+    pub system_disk_id: String,
+    pub system_disk_size: i64,
+    pub data_disks: Vec<DataDisk>,
+    pub private_ip: String,
+    pub public_ip: Option<String>,
+    /// The bound EIP's id; its address is `public_ip`.
+    pub eip_id: Option<String>,
+    pub internet_charge_type: String,
+    pub bandwidth: i64,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub security_group_ids: Vec<String>,
+    pub key_ids: Vec<String>,
+    pub renew_flag: Option<String>,
+    pub created_ms: i64,
+    pub expired_ms: Option<i64>,
+    pub tags: Vec<Tag>,
+    /// Stopped with `StoppedMode=STOP_CHARGING`.
+    pub stop_charging: bool,
+    pub latest_op: Option<String>,
+    pub latest_op_state: Option<String>,
+    pub latest_op_request_id: Option<String>,
+    /// LatestOperationErrorMsg of a FAILED operation.
+    #[serde(default)]
+    pub latest_op_error: Option<String>,
+    /// Set by an `op-failed` fault: when the running operation's steps are done, it is
+    /// FAILED with this message (see `outcomes.rs`).
+    #[serde(default)]
+    pub fail_with: Option<String>,
+    pub restrict_state: String,
+    pub isolated_source: String,
+    pub isolated_ms: Option<i64>,
+    pub disable_api_termination: bool,
+    pub host_name: String,
+    pub spot_max_price: Option<f64>,
+    pub cam_role_name: String,
+    pub user_data: Option<String>,
+    /// ActionTimer: destroyed at this time.
+    pub terminate_at: Option<i64>,
+    pub steps: Vec<Step>,
+}
+
+impl Instance {
+    pub fn stop_charging_mode(&self) -> &'static str {
+        match self.state {
+            State::Stopped if self.stop_charging => "STOP_CHARGING",
+            State::Stopped => "KEEP_CHARGING",
+            _ => "NOT_APPLICABLE",
+        }
+    }
+    pub fn busy(&self) -> bool {
+        !self.steps.is_empty()
+    }
+    /// Starts an operation: records it and schedules the given steps (relative ms, already scaled).
+    pub fn begin(&mut self, op: &str, request_id: &str, now: i64, steps: &[(i64, Option<State>)]) {
+        self.latest_op = Some(op.to_owned());
+        self.latest_op_request_id = Some(request_id.to_owned());
+        self.latest_op_error = None;
+        self.fail_with = None;
+        let mut at = now;
+        self.steps.clear();
+        for (delay, to) in steps {
+            at += delay.max(&0);
+            self.steps.push(Step { at_ms: at, to: *to });
+        }
+        self.latest_op_state = Some(
+            if self.steps.is_empty() {
+                "SUCCESS"
+            } else {
+                "OPERATING"
+            }
+            .to_owned(),
+        );
+    }
+    pub(super) fn next_deadline(&self) -> Option<i64> {
+        let mut d = self.steps.first().map(|s| s.at_ms);
+        let mut consider = |t: Option<i64>| {
+            if let Some(t) = t {
+                d = Some(d.map_or(t, |x: i64| x.min(t)));
+            }
+        };
+        consider(self.terminate_at);
+        if self.charge_type == "PREPAID" && self.state != State::Shutdown {
+            consider(self.expired_ms);
+        }
+        if self.isolated_source == "EXPIRE" {
+            consider(self.isolated_ms.map(|t| t + RETENTION_MS));
+        }
+        d
+    }
+}
