@@ -3,7 +3,7 @@ import { initReactI18next } from "react-i18next";
 import en from "./en.json";
 import zhCN from "./zh-CN.json";
 
-export const LANGUAGES = ["en", "zh-CN"] as const;
+const LANGUAGES = ["en", "zh-CN"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type LanguagePreference = Language | "system";
 
@@ -24,7 +24,7 @@ export function storedLanguagePreference(): LanguagePreference {
   return v === "en" || v === "zh-CN" ? v : "system";
 }
 
-export function resolveLanguage(pref: LanguagePreference): Language {
+function resolveLanguage(pref: LanguagePreference): Language {
   return pref === "system" ? systemLanguage() : pref;
 }
 

@@ -12,7 +12,7 @@ export const RENEW_FLAGS = [
   "DISABLE_NOTIFY_AND_MANUAL_RENEW",
 ] as const;
 /** Instances per ModifyInstancesChargeType / RenewInstances call. */
-export const PER_CALL = 20;
+const PER_CALL = 20;
 
 /** Null when `op` applies to the instance; else the i18n key of the reason. */
 export function whyNot(op: BillingOp, i: InstanceView): string | null {

@@ -15,7 +15,7 @@ import { billingSlots } from "./billingSlots";
 import "./detail.css";
 
 /** Copies `text` to the system clipboard and says so for a moment. */
-export function CopyButton(props: { text: string; label: string; testid: string }) {
+function CopyButton(props: { text: string; label: string; testid: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {

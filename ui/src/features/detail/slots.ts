@@ -13,7 +13,7 @@ export interface InstanceDialogProps {
   onClose: () => void;
 }
 
-export type InstanceDialog = (props: InstanceDialogProps) => ReactNode;
+type InstanceDialog = (props: InstanceDialogProps) => ReactNode;
 
 export interface BillingSlots {
   renew?: InstanceDialog;

@@ -52,7 +52,7 @@ function date(s: string | null): string {
 }
 
 /** A prepaid instance's expiry: the date, with days left (red within 7 days) or "expired". */
-export function ExpiryCell(props: { row: InstanceView; now: number }) {
+function ExpiryCell(props: { row: InstanceView; now: number }) {
   const { t } = useTranslation();
   const e = expiryInfo(props.row, props.now);
   if (!e) return <>{date(props.row.expiredTime)}</>;

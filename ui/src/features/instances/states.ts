@@ -101,7 +101,7 @@ export function matches(i: InstanceView, f: Filters, now: number): boolean {
  * The filter as a predicate, for testing every row: the query is trimmed and lower-cased
  * once, not once per row.
  */
-export function matcher(f: Filters, now: number): (i: InstanceView) => boolean {
+function matcher(f: Filters, now: number): (i: InstanceView) => boolean {
   const q = f.text.trim().toLowerCase();
   return (i) => {
     if (f.state && i.state !== f.state) return false;

@@ -7,7 +7,7 @@ import {
 } from "../../backend";
 
 /** How one region's listing is going (the all-regions view shows one per region). */
-export type RegionProgress = {
+type RegionProgress = {
   loaded: number;
   /** TotalCount as last reported; null until the first page. */
   total: number | null;
@@ -44,10 +44,10 @@ const EMPTY: Listing = {
 const PUBLISH_MS = 200;
 
 /** The backend's slot for this page: a newer listing in it cancels the older one. */
-export const LIST_SLOT = "instances-page";
+const LIST_SLOT = "instances-page";
 
 /** Applies one pushed change to the rows. */
-export function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
+function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
   if (c.settled && c.state === null) return rows.filter((r) => r.id !== c.instanceId);
   return rows.map((r) => {
     if (r.id !== c.instanceId || r.region !== c.region) return r;

@@ -23,7 +23,7 @@ const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigat
 const MOD = isMac ? "⌘" : "Ctrl";
 
 /** The shortcuts, as shown in the palette. */
-export const SHORTCUTS = {
+const SHORTCUTS = {
   palette: [`${MOD}+K`],
   refresh: ["F5", `${MOD}+R`],
   search: [`${MOD}+F`, "/"],

@@ -24,7 +24,7 @@ export interface DetailTarget {
 }
 
 /** One of the page's actions on its selection, as the page's own button would run it. */
-export interface PageAction {
+interface PageAction {
   id: string;
   label: string;
   /** Why it cannot run now (shown in the palette; the action is then disabled). */
@@ -33,7 +33,7 @@ export interface PageAction {
 }
 
 /** An instance the palette can open by name or id. */
-export interface PaletteInstance {
+interface PaletteInstance {
   id: string;
   name: string;
   region: string;

@@ -468,7 +468,7 @@ function GroupDetail(props: { scope: Scope; sgId: string; name: string; onDelete
   );
 }
 
-export function ReportNote({ report }: { report: ActionReport }) {
+function ReportNote({ report }: { report: ActionReport }) {
   const { t } = useTranslation();
   return (
     <div className="res-report" data-testid="res-report">

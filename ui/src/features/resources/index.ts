@@ -1,4 +1,3 @@
-// What other features may open: the resource page and the instance change dialogs.
-export { ResourcesPage } from "./ResourcesPage";
+// What other features may open: the instance change dialogs.
 export { ResizeDialog } from "./ResizeDialog";
 export { BandwidthDialog } from "./BandwidthDialog";

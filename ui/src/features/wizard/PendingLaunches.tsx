@@ -7,7 +7,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../../components/ErrorBox";
 import "./pending.css";
 
-export const launchRecordsKey = ["wizard", "launchRecords"] as const;
+const launchRecordsKey = ["wizard", "launchRecords"] as const;
 
 /** What a launch record would buy, for a confirmation or a list row. */
 export interface PendingPurchase {
@@ -20,7 +20,7 @@ export interface PendingPurchase {
 }
 
 /** "12 min", "3 h", "2 d": how long a purchase has waited. */
-export function ageText(t: (k: string, o?: Record<string, unknown>) => string, seconds: number) {
+function ageText(t: (k: string, o?: Record<string, unknown>) => string, seconds: number) {
   if (seconds < 3600)
     return t("wizard.pending.minutes", { count: Math.max(1, Math.floor(seconds / 60)) });
   if (seconds < 86400) return t("wizard.pending.hours", { count: Math.floor(seconds / 3600) });

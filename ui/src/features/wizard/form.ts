@@ -24,7 +24,6 @@ export const RENEW_FLAGS = [
 export const SYSTEM_DISK_TYPES = ["CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD"];
 export const DATA_DISK_TYPES = ["CLOUD_PREMIUM", "CLOUD_SSD", "CLOUD_BSSD", "CLOUD_HSSD"];
 export const CHARGE_TYPES = ["POSTPAID_BY_HOUR", "PREPAID", "SPOTPAID"] as const;
-export type ChargeType = (typeof CHARGE_TYPES)[number];
 
 const SPECIALS = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
 

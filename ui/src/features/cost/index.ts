@@ -1,2 +1,0 @@
-// The cost page (run-rate by billing model, and the Billing tab with its dialogs).
-export { CostPage } from "./CostPage";
