@@ -1,0 +1,146 @@
+//! ModifyInstancesAttribute: one attribute per request.
+
+use super::launch::host_name_ok;
+use super::security_groups::check_security_groups;
+use super::{REBOOTING_MS, base64_ok, each, require_state, scaled, targets};
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::toolkit::Env;
+use crate::world::State;
+use serde_json::{Value, json};
+
+pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&[
+        "InstanceIds",
+        "InstanceName",
+        "UserData",
+        "SecurityGroups",
+        "CamRoleName",
+        "HostName",
+        "DisableApiTermination",
+        "CamRoleType",
+        "AutoReboot",
+        "EnableJumboFrame",
+    ])?;
+    let ids = targets(env, p, 100)?;
+    let name = p.str("InstanceName")?;
+    let user_data = p.str("UserData")?;
+    let sgs = p.str_list("SecurityGroups")?;
+    let cam = p.str("CamRoleName")?;
+    let host = p.str("HostName")?;
+    let protect = p.bool("DisableApiTermination")?;
+    let jumbo = p.bool("EnableJumboFrame")?;
+    let auto_reboot = p.bool("AutoReboot")?.unwrap_or(true);
+    if let Some(t) = p.str("CamRoleType")?
+        && !["user", "system", "service_linked"].contains(&t.as_str())
+    {
+        return Err(ApiError::invalid_value(
+            "CamRoleType",
+            format!("`{t}` is not user, system or service_linked"),
+        ));
+    }
+    let given = [
+        name.is_some(),
+        user_data.is_some(),
+        sgs.is_some(),
+        cam.is_some(),
+        host.is_some(),
+        protect.is_some(),
+        jumbo.is_some(),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if given == 0 {
+        return Err(ApiError::new(
+            "MissingParameter",
+            "Give one attribute to modify.",
+        ));
+    }
+    if given > 1 {
+        return Err(ApiError::new(
+            "InvalidParameterCombination",
+            "Only one attribute can be modified per request.",
+        ));
+    }
+    if let Some(n) = &name
+        && (n.chars().count() > 128 || n.is_empty())
+    {
+        return Err(ApiError::new(
+            "InvalidInstanceName.TooLong",
+            "`InstanceName` must have 1–128 characters.",
+        ));
+    }
+    if let Some(u) = &user_data
+        && (u.len() > 16 * 1024 || !base64_ok(u))
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InvalidUserDataFormat",
+            "`UserData` must be Base64 of at most 16 KB.",
+        ));
+    }
+    if jumbo == Some(true) {
+        return Err(ApiError::new(
+            "UnsupportedOperation.InstanceTypeNotSupportJumboFrame",
+            "The instance type does not support jumbo frames.",
+        ));
+    }
+    let r = env.region();
+    if let Some(sgs) = &sgs {
+        check_security_groups(r, sgs)?;
+    }
+    for i in each(r, &ids) {
+        require_state(i, &[State::Running, State::Stopped, State::LaunchFailed])?;
+        if let Some(h) = &host
+            && !host_name_ok(h, i.windows)
+        {
+            return Err(ApiError::new(
+                "InvalidParameterValue.IllegalHostName",
+                format!("The host name `{h}` is not valid."),
+            ));
+        }
+    }
+    let (now, req, dur) = (
+        env.ctx.now,
+        env.ctx.request_id.to_owned(),
+        scaled(env, REBOOTING_MS),
+    );
+    let r = env.region();
+    for id in &ids {
+        if let Some(i) = r.get_mut(id) {
+            if let Some(n) = &name {
+                i.name = n.clone();
+            }
+            if let Some(u) = &user_data {
+                i.user_data = Some(u.clone());
+            }
+            if let Some(s) = &sgs {
+                i.security_group_ids = s.clone();
+            }
+            if let Some(c) = &cam {
+                i.cam_role_name = c.clone();
+            }
+            if let Some(pr) = protect {
+                i.disable_api_termination = pr;
+            }
+            if let Some(h) = &host {
+                i.host_name = h.clone();
+                if auto_reboot && i.state == State::Running {
+                    i.state = State::Rebooting;
+                    i.begin(
+                        "ModifyInstancesAttribute",
+                        &req,
+                        now,
+                        &[(dur, Some(State::Running))],
+                    );
+                    continue;
+                }
+            }
+            i.begin("ModifyInstancesAttribute", &req, now, &[]);
+        }
+    }
+    for id in &ids {
+        r.touch(id);
+    }
+    Ok(json!({}))
+}

@@ -1,0 +1,247 @@
+//! ModifyInstancesChargeType, RenewInstances (and their price inquiries) and
+//! ModifyInstancesRenewFlag.
+
+use super::{QUICK_MS, STARTING_MS, each, price, require_state, scaled, targets};
+use crate::catalog::{self, round2};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::toolkit::Env;
+use crate::world::State;
+use serde_json::{Value, json};
+
+pub fn prepaid_settings(p: &Params, required: bool) -> ApiResult<Option<(i64, Option<String>)>> {
+    let Some(o) = p.obj("InstanceChargePrepaid")? else {
+        return if required {
+            Err(ApiError::missing("InstanceChargePrepaid"))
+        } else {
+            Ok(None)
+        };
+    };
+    o.only(&["Period", "RenewFlag", "TimeUnit"])?;
+    let period = o
+        .int("Period")?
+        .ok_or_else(|| ApiError::missing("InstanceChargePrepaid.Period"))?;
+    if !catalog::VALID_PERIODS.contains(&period) {
+        return Err(ApiError::new(
+            "InvalidPeriod",
+            "Invalid period. Valid periods are 1-12, 24, 36, 48 and 60 months.",
+        ));
+    }
+    let flag = o.str("RenewFlag")?;
+    if let Some(f) = &flag
+        && !catalog::RENEW_FLAGS.contains(&f.as_str())
+    {
+        return Err(ApiError::invalid_value(
+            "InstanceChargePrepaid.RenewFlag",
+            format!("`{f}` is not a renew flag"),
+        ));
+    }
+    Ok(Some((period, flag)))
+}
+
+pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Value> {
+    p.only(&[
+        "InstanceIds",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "ModifyPortableDataDisk",
+    ])?;
+    let ids = targets(env, p, if inquiry { 100 } else { 20 })?;
+    let to = p.str_req("InstanceChargeType")?;
+    if to != "PREPAID" && to != "POSTPAID_BY_HOUR" {
+        return Err(ApiError::invalid_value(
+            "InstanceChargeType",
+            format!("`{to}`: only PREPAID and POSTPAID_BY_HOUR"),
+        ));
+    }
+    let prepaid = prepaid_settings(p, to == "PREPAID")?;
+    p.bool("ModifyPortableDataDisk")?;
+    let now = env.ctx.now;
+    let r = env.region();
+    let mut total_monthly = 0.0;
+    for i in each(r, &ids) {
+        if !inquiry {
+            require_state(i, &[State::Running, State::Stopped])?;
+        }
+        if i.charge_type == "SPOTPAID" || i.charge_type == to || i.stop_charging {
+            return Err(ApiError::new(
+                "UnsupportedOperation.InstanceChargeType",
+                format!("The instance `{}` cannot switch to {to}.", i.id),
+            ));
+        }
+        if i.terminate_at.is_some() {
+            return Err(ApiError::new(
+                "InvalidInstance.NotSupported",
+                format!("The instance `{}` has a scheduled termination.", i.id),
+            ));
+        }
+        let disks: Vec<(String, i64)> =
+            std::iter::once((i.system_disk_type.clone(), i.system_disk_size))
+                .chain(
+                    i.data_disks
+                        .iter()
+                        .map(|d| (d.disk_type.clone(), d.disk_size)),
+                )
+                .collect();
+        total_monthly += catalog::instance_type(&i.instance_type).map_or(0.0, |t| t.monthly())
+            + price::disks_monthly(&disks);
+    }
+    let (period, flag) = prepaid.unwrap_or((1, None));
+    if inquiry {
+        let price = if to == "PREPAID" {
+            price::prepaid(total_monthly, period)
+        } else {
+            price::postpaid(total_monthly / 720.0 * 2.2)
+        };
+        return Ok(json!({"Price": {"InstancePrice": price}}));
+    }
+    if to == "PREPAID" {
+        let cost = price::prepaid_charge(total_monthly, period);
+        if cost > env.acct.balance {
+            return Err(ApiError::new(
+                "InvalidAccount.InsufficientBalance",
+                format!("The switch costs {cost:.2}, more than the balance."),
+            ));
+        }
+        env.acct.balance = round2(env.acct.balance - cost);
+    }
+    let (req, dur) = (env.ctx.request_id.to_owned(), scaled(env, QUICK_MS));
+    let r = env.region();
+    for id in &ids {
+        if let Some(i) = r.get_mut(id) {
+            i.charge_type = to.clone();
+            if to == "PREPAID" {
+                i.expired_ms = Some(clock::add_months(now, period));
+                i.renew_flag = Some(
+                    flag.clone()
+                        .unwrap_or_else(|| "NOTIFY_AND_MANUAL_RENEW".into()),
+                );
+            } else {
+                i.expired_ms = None;
+                i.renew_flag = None;
+            }
+            let keep = i.state;
+            i.begin("ModifyInstancesChargeType", &req, now, &[(dur, Some(keep))]);
+        }
+        r.touch(id);
+    }
+    Ok(json!({}))
+}
+
+pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Value> {
+    if inquiry {
+        p.only(&[
+            "InstanceIds",
+            "InstanceChargePrepaid",
+            "DryRun",
+            "RenewPortableDataDisk",
+        ])?;
+        p.bool("DryRun")?;
+    } else {
+        p.only(&[
+            "InstanceIds",
+            "InstanceChargePrepaid",
+            "RenewPortableDataDisk",
+        ])?;
+    }
+    let ids = targets(env, p, 100)?;
+    p.bool("RenewPortableDataDisk")?;
+    let now = env.ctx.now;
+    let r = env.region();
+    let mut monthly = 0.0;
+    for i in each(r, &ids) {
+        if i.charge_type != "PREPAID" {
+            return Err(ApiError::new(
+                "UnsupportedOperation.InstanceChargeType",
+                format!("The instance `{}` is not prepaid.", i.id),
+            ));
+        }
+        if !inquiry {
+            require_state(
+                i,
+                &[
+                    State::Running,
+                    State::Stopped,
+                    State::Shutdown,
+                    State::LaunchFailed,
+                ],
+            )?;
+        } else if i.state == State::Pending {
+            return Err(ApiError::state("Pending", &i.id));
+        }
+        let disks: Vec<(String, i64)> =
+            std::iter::once((i.system_disk_type.clone(), i.system_disk_size))
+                .chain(
+                    i.data_disks
+                        .iter()
+                        .map(|d| (d.disk_type.clone(), d.disk_size)),
+                )
+                .collect();
+        monthly += catalog::instance_type(&i.instance_type).map_or(0.0, |t| t.monthly())
+            + price::disks_monthly(&disks);
+    }
+    let (period, flag) = prepaid_settings(p, true)?.unwrap_or((1, None));
+    if inquiry {
+        return Ok(json!({"Price": {"InstancePrice": price::prepaid(monthly, period)}}));
+    }
+    let cost = price::prepaid_charge(monthly, period);
+    if cost > env.acct.balance {
+        return Err(ApiError::new(
+            "InvalidAccount.InsufficientBalance",
+            format!("The renewal costs {cost:.2}, more than the balance."),
+        ));
+    }
+    env.acct.balance = round2(env.acct.balance - cost);
+    let (req, dur) = (env.ctx.request_id.to_owned(), scaled(env, STARTING_MS));
+    let r = env.region();
+    for id in &ids {
+        if let Some(i) = r.get_mut(id) {
+            let base = i.expired_ms.unwrap_or(now).max(now);
+            i.expired_ms = Some(clock::add_months(base, period));
+            if let Some(f) = &flag {
+                i.renew_flag = Some(f.clone());
+            }
+            if i.state == State::Shutdown {
+                // Renewal brings an isolated instance back into service.
+                i.restrict_state = "NORMAL".into();
+                i.isolated_source = "NOTISOLATED".into();
+                i.isolated_ms = None;
+                i.state = State::Starting;
+                i.begin("RenewInstances", &req, now, &[(dur, Some(State::Running))]);
+            } else {
+                i.begin("RenewInstances", &req, now, &[]);
+            }
+        }
+        r.touch(id);
+    }
+    Ok(json!({}))
+}
+
+pub fn modify_renew_flag(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["InstanceIds", "RenewFlag"])?;
+    let ids = targets(env, p, 100)?;
+    let flag = p.str_req("RenewFlag")?;
+    if !catalog::RENEW_FLAGS.contains(&flag.as_str()) {
+        return Err(ApiError::invalid_value(
+            "RenewFlag",
+            format!("`{flag}` is not a renew flag"),
+        ));
+    }
+    let r = env.region();
+    for i in each(r, &ids) {
+        if i.charge_type != "PREPAID" {
+            return Err(ApiError::new(
+                "UnsupportedOperation.InstanceChargeType",
+                format!("The instance `{}` is not prepaid.", i.id),
+            ));
+        }
+        require_state(i, &[State::Running, State::Stopped, State::LaunchFailed])?;
+    }
+    for id in &ids {
+        if let Some(i) = r.get_mut(id) {
+            i.renew_flag = Some(flag.clone());
+        }
+    }
+    Ok(json!({}))
+}

@@ -1,0 +1,246 @@
+//! DescribeKeyPairs, CreateKeyPair, ImportKeyPair and DeleteKeyPairs (key pairs belong to
+//! the account, not a region).
+
+use super::{base64_ok, fuzzy};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::{FilterDialect, Params, filters};
+use crate::rng::Rng;
+use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
+use crate::world::KeyPair;
+use serde_json::{Value, json};
+
+pub fn key_pair_json(k: &KeyPair, associated: Vec<String>, private_key: Option<&str>) -> Value {
+    json!({"KeyId": k.id, "KeyName": k.name, "ProjectId": k.project_id, "Description": k.description,
+           "PublicKey": k.public_key, "PrivateKey": private_key, "AssociatedInstanceIds": associated,
+           "CreatedTime": clock::iso(k.created_ms), "Tags": tags_json(&k.tags)})
+}
+
+/// Instances (in every region of the account) that use a key.
+pub fn key_users(env: &Env, key_id: &str) -> Vec<String> {
+    env.acct
+        .regions
+        .values()
+        .flat_map(|r| r.instances.values())
+        .filter(|i| i.key_ids.iter().any(|k| k == key_id))
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+pub fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["KeyIds", "Filters", "Offset", "Limit"])?;
+    let ids = p.str_list("KeyIds")?;
+    let fs = filters(
+        p,
+        FilterDialect::Cvm,
+        &[
+            "project-id",
+            "key-name",
+            "key-id",
+            "tag-key",
+            "tag-value",
+            "tag:",
+        ],
+        10,
+        5,
+    )?;
+    if ids.is_some() && !fs.is_empty() {
+        return Err(ApiError::new(
+            "InvalidParameter",
+            "`KeyIds` and `Filters` cannot be specified at the same time.",
+        ));
+    }
+    let (offset, limit) = page(p, false)?;
+    if let Some(ids) = &ids {
+        if ids.len() > 100 {
+            return Err(ApiError::new(
+                "InvalidKeyPair.LimitExceeded",
+                "At most 100 key ids per request.",
+            ));
+        }
+        if let Some(bad) = ids.iter().find(|i| !well_formed(i, "skey")) {
+            return Err(ApiError::new(
+                "InvalidKeyPairId.Malformed",
+                format!("The key pair id `{bad}` is malformed."),
+            ));
+        }
+    }
+    let matched: Vec<KeyPair> = env
+        .acct
+        .key_pairs
+        .iter()
+        .filter(|k| ids.as_ref().is_none_or(|ids| ids.contains(&k.id)))
+        .filter(|k| {
+            fs.iter().all(|f| match f.name.as_str() {
+                "project-id" => f
+                    .values
+                    .iter()
+                    .any(|v| v.parse::<i64>().ok() == Some(k.project_id)),
+                "key-name" => fuzzy(&k.name, &f.values),
+                "key-id" => f.values.contains(&k.id),
+                other => tag_filter(other, &f.values, &k.tags).unwrap_or(false),
+            })
+        })
+        .cloned()
+        .collect();
+    let set: Vec<Value> = matched
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|k| key_pair_json(k, key_users(env, &k.id), None))
+        .collect();
+    Ok(json!({"TotalCount": matched.len(), "KeyPairSet": set}))
+}
+
+fn fake_key_material(rng: &mut Rng, len: usize) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    (0..len)
+        .map(|_| B64[rng.below(64) as usize] as char)
+        .collect()
+}
+
+pub fn create_key_pair(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Value> {
+    let importing = public_key.is_some();
+    if importing {
+        p.only(&["KeyName", "ProjectId", "PublicKey", "TagSpecification"])?;
+    } else {
+        p.only(&["KeyName", "ProjectId", "TagSpecification"])?;
+    }
+    let name = p
+        .str("KeyName")?
+        .ok_or_else(|| ApiError::missing("KeyName"))?;
+    let project = p
+        .int("ProjectId")?
+        .ok_or_else(|| ApiError::missing("ProjectId"))?;
+    if name.is_empty() {
+        return Err(ApiError::new(
+            "InvalidKeyPairNameEmpty",
+            "`KeyName` must not be empty.",
+        ));
+    }
+    if name.chars().count() > 25 {
+        return Err(ApiError::new(
+            "InvalidKeyPairNameTooLong",
+            "`KeyName` may have at most 25 characters.",
+        ));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(ApiError::new(
+            "InvalidKeyPairNameIncludeIllegalChar",
+            "`KeyName` may contain letters, digits and underscores only.",
+        ));
+    }
+    if project != 0 {
+        return Err(ApiError::new(
+            "InvalidProjectId.NotFound",
+            format!("The project `{project}` does not exist."),
+        ));
+    }
+    let mut tags = Vec::new();
+    for spec in p.obj_list("TagSpecification")?.unwrap_or_default() {
+        spec.only(&["ResourceType", "Tags"])?;
+        spec.str_req("ResourceType")?;
+        tags = parse_tags(spec.obj_list("Tags")?)?;
+    }
+    if let Some(k) = &public_key {
+        let parts: Vec<&str> = k.split_whitespace().collect();
+        let ok = parts.len() >= 2
+            && ["ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256"].contains(&parts[0])
+            && parts[1].len() >= 16
+            && base64_ok(parts[1]);
+        if !ok {
+            return Err(ApiError::new(
+                "InvalidPublicKey.Malformed",
+                "The public key is not an OpenSSH public key.",
+            ));
+        }
+        if env
+            .acct
+            .key_pairs
+            .iter()
+            .any(|x| x.public_key.split_whitespace().nth(1) == Some(parts[1]))
+        {
+            return Err(ApiError::new(
+                "InvalidPublicKey.Duplicate",
+                "This public key is already imported.",
+            ));
+        }
+    }
+    if env.acct.key_pairs.iter().any(|k| k.name == name) {
+        return Err(ApiError::new(
+            "InvalidKeyPairName.Duplicate",
+            format!("The key pair name `{name}` is already used."),
+        ));
+    }
+    if env.acct.key_pairs.len() >= env.ctx.quotas.key_pairs {
+        return Err(ApiError::new(
+            "InvalidKeyPair.LimitExceeded",
+            "The key pair quota is used up.",
+        ));
+    }
+    let now = env.ctx.now;
+    let id = env.rng.id("skey");
+    let (public, private) = match public_key {
+        Some(k) => (k, None),
+        None => {
+            let body = fake_key_material(env.rng, 372);
+            let private = format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+                fake_key_material(env.rng, 1592)
+            );
+            (
+                format!("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{body} {id}"),
+                Some(private),
+            )
+        }
+    };
+    let key = KeyPair {
+        id: id.clone(),
+        name,
+        project_id: project,
+        description: String::new(),
+        public_key: public,
+        created_ms: now,
+        tags,
+    };
+    let out = if importing {
+        json!({"KeyId": id})
+    } else {
+        json!({"KeyPair": key_pair_json(&key, Vec::new(), private.as_deref())})
+    };
+    env.acct.key_pairs.push(key);
+    Ok(out)
+}
+
+pub fn delete_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["KeyIds"])?;
+    let ids = p.str_list_req("KeyIds")?;
+    if ids.len() > 100 {
+        return Err(ApiError::new(
+            "InvalidKeyPair.LimitExceeded",
+            "At most 100 key ids per request.",
+        ));
+    }
+    for id in &ids {
+        if !well_formed(id, "skey") {
+            return Err(ApiError::new(
+                "InvalidKeyPairId.Malformed",
+                format!("The key pair id `{id}` is malformed."),
+            ));
+        }
+        if !env.acct.key_pairs.iter().any(|k| &k.id == id) {
+            return Err(ApiError::new(
+                "InvalidKeyPairId.NotFound",
+                format!("The key pair `{id}` does not exist."),
+            ));
+        }
+        if !key_users(env, id).is_empty() {
+            return Err(ApiError::new(
+                "InvalidParameterValue.KeyPairNotSupported",
+                format!("The key pair `{id}` is bound to an instance."),
+            ));
+        }
+    }
+    env.acct.key_pairs.retain(|k| !ids.contains(&k.id));
+    Ok(json!({}))
+}

@@ -1,0 +1,358 @@
+//! RunInstances and InquiryPriceRunInstances: a request is parsed into a `Launch` (every
+//! check made) before anything is created or charged.
+
+mod machine;
+mod names;
+mod network;
+mod parse;
+
+pub use names::host_name_ok;
+
+use super::{PENDING_MS, price, scaled};
+use crate::catalog::{self, Image, InstanceType, ZoneInfo, round2};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::rng::Rng;
+use crate::toolkit::Env;
+use crate::world::{DataDisk, Instance, State, Tag, public_ip};
+use machine::{DataDiskSpec, DiskSpec};
+use names::{default_host_name, expand, has_pattern};
+use parse::parse_launch;
+use serde_json::{Value, json};
+
+/// A fully validated RunInstances / InquiryPriceRunInstances request.
+struct Launch {
+    charge: String,
+    period: i64,
+    renew_flag: String,
+    zone: ZoneInfo,
+    itype: InstanceType,
+    image: &'static Image,
+    project_id: i64,
+    system_disk: DiskSpec,
+    data_disks: Vec<DataDiskSpec>,
+    vpc_id: String,
+    subnet_id: String,
+    private_ips: Vec<String>,
+    internet_charge: String,
+    bandwidth: i64,
+    public_ip: bool,
+    count: i64,
+    name: Option<String>,
+    key_ids: Vec<String>,
+    security_groups: Vec<String>,
+    host_name: Option<String>,
+    tags: Vec<Tag>,
+    spot_max: Option<f64>,
+    user_data: Option<String>,
+    disable_api_termination: bool,
+    terminate_at: Option<i64>,
+    cam_role: String,
+}
+
+impl Launch {
+    fn disks(&self) -> Vec<(String, i64)> {
+        std::iter::once(self.system_disk.clone())
+            .chain(self.data_disks.iter().map(|d| (d.0.clone(), d.1)))
+            .collect()
+    }
+    fn monthly_each(&self) -> f64 {
+        self.itype.monthly() + price::disks_monthly(&self.disks())
+    }
+    fn hourly_each(&self) -> f64 {
+        self.itype.hourly() + price::disks_hourly(&self.disks())
+    }
+    /// What the account pays (prepaid) or must have frozen (one hour of postpaid or spot).
+    fn charge_now(&self) -> f64 {
+        let n = self.count as f64;
+        match self.charge.as_str() {
+            "PREPAID" => {
+                let bw = if self.internet_charge == "BANDWIDTH_PREPAID" {
+                    price::bandwidth_monthly(self.bandwidth)
+                } else {
+                    0.0
+                };
+                price::prepaid_charge(self.monthly_each() + bw, self.period) * n
+            }
+            "SPOTPAID" => {
+                (catalog::spot_hourly(&self.itype) + price::disks_hourly(&self.disks())) * n
+            }
+            _ => self.hourly_each() * n,
+        }
+    }
+}
+
+const RUN_PARAMS: &[&str] = &[
+    "InstanceChargeType",
+    "InstanceChargePrepaid",
+    "Placement",
+    "InstanceType",
+    "ImageId",
+    "SystemDisk",
+    "DataDisks",
+    "VirtualPrivateCloud",
+    "InternetAccessible",
+    "InstanceCount",
+    "MinCount",
+    "InstanceName",
+    "LoginSettings",
+    "SecurityGroupIds",
+    "EnhancedService",
+    "ClientToken",
+    "HostName",
+    "ActionTimer",
+    "DisasterRecoverGroupIds",
+    "TagSpecification",
+    "InstanceMarketOptions",
+    "UserData",
+    "Metadata",
+    "DryRun",
+    "CpuTopology",
+    "CamRoleName",
+    "HpcClusterId",
+    "LaunchTemplate",
+    "DedicatedClusterId",
+    "ChcIds",
+    "PartitionNumber",
+    "DisableApiTermination",
+    "EnableJumboFrame",
+    "NetworkInterfaces",
+];
+
+pub fn run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(RUN_PARAMS)?;
+    let token = p.str("ClientToken")?;
+    if let Some(t) = &token
+        && (t.len() > 64 || !t.is_ascii())
+    {
+        return Err(ApiError::new(
+            "InvalidClientToken.TooLong",
+            "`ClientToken` may have at most 64 ASCII characters.",
+        ));
+    }
+    let token_key = token
+        .as_ref()
+        .map(|t| format!("{}|RunInstances|{t}", env.ctx.region.id));
+    if let Some(answer) = token_key.as_ref().and_then(|k| env.acct.tokens.get(k)) {
+        return Ok(answer.clone());
+    }
+    let dry_run = p.bool("DryRun")?.unwrap_or(false);
+    let l = parse_launch(env, p, false)?;
+    let quota = env.ctx.quotas;
+    let r = env.region();
+    let (limit, code) = match l.charge.as_str() {
+        "PREPAID" => (quota.prepaid_per_region, "LimitExceeded.PrepayQuota"),
+        "SPOTPAID" => (quota.spot_per_region, "LimitExceeded.SpotQuota"),
+        _ => (quota.postpaid_per_region, "LimitExceeded.InstanceQuota"),
+    };
+    let used = r
+        .instances
+        .values()
+        .filter(|i| i.charge_type == l.charge)
+        .count();
+    if used + l.count as usize > limit {
+        return Err(ApiError::new(
+            code,
+            format!(
+                "The quota of {limit} {} instances in this region would be exceeded.",
+                l.charge
+            ),
+        ));
+    }
+    let subnet = r
+        .subnets
+        .iter()
+        .find(|s| s.id == l.subnet_id)
+        .ok_or_else(ApiError::internal)?;
+    if (subnet.available() as i64) < l.count {
+        return Err(ApiError::new(
+            "FailedOperation.NoAvailableIpAddressCountInSubnet",
+            "The subnet has too few free addresses.",
+        ));
+    }
+    let cost = round2(l.charge_now());
+    if cost > env.acct.balance {
+        return Err(ApiError::new(
+            "InvalidAccount.InsufficientBalance",
+            format!(
+                "The account balance {:.2} does not cover {:.2}.",
+                env.acct.balance, cost
+            ),
+        ));
+    }
+    if dry_run {
+        return Ok(json!({"InstanceIdSet": []}));
+    }
+    if l.charge == "PREPAID" {
+        env.acct.balance = round2(env.acct.balance - cost);
+    }
+    let now = env.ctx.now;
+    let pending = scaled(env, PENDING_MS);
+    let lang = env.ctx.lang;
+    let request_id = env.ctx.request_id.to_owned();
+    let (r, rng, _, _) = env.parts();
+    let mut ids = Vec::new();
+    for n in 0..l.count {
+        let private_ip = match l.private_ips.get(n as usize) {
+            Some(ip) => {
+                if let Some(s) = r.subnets.iter_mut().find(|s| s.id == l.subnet_id) {
+                    s.used += 1;
+                }
+                ip.clone()
+            }
+            None => r.allocate_ip(&l.subnet_id).ok_or_else(ApiError::internal)?,
+        };
+        let name = match &l.name {
+            Some(n0) if has_pattern(n0) => expand(n0, n, &private_ip).unwrap_or_else(|| n0.clone()),
+            Some(n0) if l.count > 1 => format!("{n0}{}", n + 1),
+            Some(n0) => n0.clone(),
+            None => lang.pick("未命名", "Unnamed").to_owned(),
+        };
+        let host_name = match &l.host_name {
+            Some(h) => expand(h, n, &private_ip).unwrap_or_else(|| h.clone()),
+            None => default_host_name(&private_ip, l.image),
+        };
+        let mut inst = new_instance(rng, &l, name, host_name, private_ip, now);
+        inst.begin(
+            "RunInstances",
+            &request_id,
+            now,
+            &[(pending, Some(State::Running))],
+        );
+        ids.push(inst.id.clone());
+        r.insert(inst);
+    }
+    let answer = json!({"InstanceIdSet": ids});
+    if let Some(k) = token_key {
+        env.acct.tokens.insert(k, answer.clone());
+    }
+    Ok(answer)
+}
+
+fn new_instance(
+    rng: &mut Rng,
+    l: &Launch,
+    name: String,
+    host_name: String,
+    private_ip: String,
+    now: i64,
+) -> Instance {
+    let prepaid = l.charge == "PREPAID";
+    Instance {
+        id: rng.id("ins"),
+        uuid: rng.uuid(),
+        name,
+        zone: l.zone.zone.clone(),
+        project_id: l.project_id,
+        instance_type: l.itype.name.clone(),
+        family: l.itype.family.name.to_owned(),
+        cpu: l.itype.cpu,
+        memory: l.itype.memory,
+        gpu: l.itype.gpu,
+        gpu_type: l.itype.family.gpu_type.to_owned(),
+        image_id: l.image.id.to_owned(),
+        os_name: l.image.os_name.to_owned(),
+        windows: l.image.windows,
+        login_user: l.image.login_user.to_owned(),
+        charge_type: l.charge.clone(),
+        state: State::Pending,
+        system_disk_type: l.system_disk.0.clone(),
+        system_disk_id: rng.id("disk"),
+        system_disk_size: l.system_disk.1,
+        data_disks: l
+            .data_disks
+            .iter()
+            .map(|(t, s, d)| DataDisk {
+                disk_type: t.clone(),
+                disk_id: rng.id("disk"),
+                disk_size: *s,
+                delete_with_instance: *d,
+            })
+            .collect(),
+        private_ip,
+        public_ip: if l.public_ip {
+            Some(public_ip(rng))
+        } else {
+            None
+        },
+        eip_id: None,
+        internet_charge_type: l.internet_charge.clone(),
+        bandwidth: l.bandwidth,
+        vpc_id: l.vpc_id.clone(),
+        subnet_id: l.subnet_id.clone(),
+        security_group_ids: l.security_groups.clone(),
+        key_ids: l.key_ids.clone(),
+        renew_flag: prepaid.then(|| l.renew_flag.clone()),
+        created_ms: now,
+        expired_ms: prepaid.then(|| clock::add_months(now, l.period)),
+        tags: l.tags.clone(),
+        stop_charging: false,
+        latest_op: None,
+        latest_op_state: None,
+        latest_op_request_id: None,
+        latest_op_error: None,
+        fail_with: None,
+        restrict_state: "NORMAL".into(),
+        isolated_source: "NOTISOLATED".into(),
+        isolated_ms: None,
+        disable_api_termination: l.disable_api_termination,
+        host_name,
+        spot_max_price: l.spot_max,
+        cam_role_name: l.cam_role.clone(),
+        user_data: l.user_data.clone(),
+        terminate_at: l.terminate_at,
+        steps: Vec::new(),
+    }
+}
+
+pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&[
+        "Placement",
+        "ImageId",
+        "InstanceChargeType",
+        "InstanceChargePrepaid",
+        "InstanceType",
+        "SystemDisk",
+        "DataDisks",
+        "VirtualPrivateCloud",
+        "InternetAccessible",
+        "InstanceCount",
+        "InstanceName",
+        "LoginSettings",
+        "SecurityGroupIds",
+        "EnhancedService",
+        "ClientToken",
+        "HostName",
+        "TagSpecification",
+        "InstanceMarketOptions",
+        "Metadata",
+        "HpcClusterId",
+        "CpuTopology",
+        "LaunchTemplate",
+        "NetworkInterfaces",
+    ])?;
+    if let Some(t) = p.str("ClientToken")?
+        && t.len() > 64
+    {
+        return Err(ApiError::new(
+            "InvalidClientToken.TooLong",
+            "`ClientToken` may have at most 64 ASCII characters.",
+        ));
+    }
+    let l = parse_launch(env, p, true)?;
+    let n = l.count as f64;
+    let instance = match l.charge.as_str() {
+        "PREPAID" => price::prepaid(l.monthly_each() * n, l.period),
+        "SPOTPAID" => {
+            let mut v = price::spot(&l.itype, price::disks_hourly(&l.disks()));
+            for k in ["UnitPrice", "UnitPriceDiscount"] {
+                v[k] = json!(round2(v[k].as_f64().unwrap_or(0.0) * n));
+            }
+            v
+        }
+        _ => price::postpaid(l.hourly_each() * n),
+    };
+    let bandwidth = price::bandwidth(&l.internet_charge, l.bandwidth * l.count, l.period.max(1));
+    Ok(json!({"Price": {"InstancePrice": instance, "BandwidthPrice": bandwidth}}))
+}

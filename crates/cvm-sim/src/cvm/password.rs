@@ -1,0 +1,112 @@
+//! Password rules (for launches and resets) and ResetInstancesPassword.
+
+use super::{QUICK_MS, STARTING_MS, STOPPING_MS, each, require_state, scaled, targets};
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::toolkit::Env;
+use crate::world::State;
+use serde_json::{Value, json};
+
+pub fn password_ok(pw: &str, windows: bool, min_classes: usize) -> bool {
+    const SPECIAL: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
+    let (min, max) = if windows { (12, 30) } else { (8, 30) };
+    let len = pw.chars().count();
+    if len < min || len > max || pw.starts_with('/') {
+        return false;
+    }
+    if !pw
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || SPECIAL.contains(c))
+    {
+        return false;
+    }
+    let classes = [
+        pw.chars().any(|c| c.is_ascii_lowercase()),
+        pw.chars().any(|c| c.is_ascii_uppercase()),
+        pw.chars().any(|c| c.is_ascii_digit()),
+        pw.chars().any(|c| SPECIAL.contains(c)),
+    ];
+    classes.iter().filter(|c| **c).count() >= if windows { 3 } else { min_classes }
+}
+
+pub fn reset_password(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["InstanceIds", "Password", "UserName", "ForceStop"])?;
+    let ids = targets(env, p, 100)?;
+    let pw = p.str_req("Password")?;
+    let user = p.str("UserName")?;
+    if user.as_ref().is_some_and(|u| u.len() > 64) {
+        return Err(ApiError::new(
+            "InvalidParameterValue.TooLong",
+            "`UserName` may have at most 64 characters.",
+        ));
+    }
+    let force = p.bool("ForceStop")?.unwrap_or(false);
+    let r = env.region();
+    let any_windows = each(r, &ids).any(|i| i.windows);
+    if !password_ok(&pw, any_windows, 3)
+        || user
+            .as_ref()
+            .is_some_and(|u| any_windows && pw.to_lowercase().contains(&u.to_lowercase()))
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.InvalidPassword",
+            "The password does not meet the complexity requirements.",
+        ));
+    }
+    for i in each(r, &ids) {
+        if i.state == State::Running && !force {
+            return Err(ApiError::state("Running", &i.id));
+        }
+        require_state(i, &[State::Stopped, State::Running])?;
+    }
+    let (now, req) = (env.ctx.now, env.ctx.request_id.to_owned());
+    let (stop, quick, start) = (
+        scaled(env, STOPPING_MS),
+        scaled(env, QUICK_MS),
+        scaled(env, STARTING_MS),
+    );
+    let r = env.region();
+    for id in &ids {
+        if let Some(i) = r.get_mut(id) {
+            if i.state == State::Running {
+                // Forced: stop, reset, start again (what the console does).
+                i.state = State::Stopping;
+                i.begin(
+                    "ResetInstancesPassword",
+                    &req,
+                    now,
+                    &[
+                        (stop, Some(State::Stopped)),
+                        (quick, Some(State::Starting)),
+                        (start, Some(State::Running)),
+                    ],
+                );
+            } else {
+                i.begin(
+                    "ResetInstancesPassword",
+                    &req,
+                    now,
+                    &[(quick, Some(State::Stopped))],
+                );
+            }
+        }
+        r.touch(id);
+    }
+    Ok(json!({}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_rules() {
+        assert!(password_ok("abcd1234", false, 2));
+        assert!(!password_ok("abcd1234", false, 3));
+        assert!(password_ok("Abcd1234!", false, 3));
+        assert!(!password_ok("/Abcd1234", false, 2));
+        assert!(!password_ok("Abcd1234!", true, 3));
+        assert!(password_ok("Abcd1234!xyz", true, 3));
+        assert!(!password_ok("Abcd 1234!", false, 2));
+    }
+}
