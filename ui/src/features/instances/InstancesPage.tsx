@@ -339,13 +339,14 @@ export function InstancesPage() {
           <div className="columns-chooser">
             <button
               type="button"
-              className="button"
+              className="button icon-only"
               data-testid="columns-button"
               aria-expanded={columnsOpen}
+              title={t("instances.columns.button")}
+              aria-label={t("instances.columns.button")}
               onClick={() => setColumnsOpen((o) => !o)}
             >
               <Columns3 aria-hidden size={14} />
-              {t("instances.columns.button")}
             </button>
             {columnsOpen && (
               <div className="columns-popover" data-testid="columns-popover">
@@ -363,26 +364,27 @@ export function InstancesPage() {
               </div>
             )}
           </div>
-          <button
-            type="button"
-            className="button"
-            data-testid="export-csv"
-            disabled={shown.length === 0}
-            onClick={() => void exportView("csv")}
-          >
-            <Download aria-hidden size={14} />
-            CSV
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="export-json"
-            disabled={shown.length === 0}
-            onClick={() => void exportView("json")}
-          >
-            <Download aria-hidden size={14} />
-            JSON
-          </button>
+          <div className="export-pair" role="group" aria-label={t("instances.export.title")}>
+            <button
+              type="button"
+              className="button"
+              data-testid="export-csv"
+              disabled={shown.length === 0}
+              onClick={() => void exportView("csv")}
+            >
+              <Download aria-hidden size={14} />
+              CSV
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="export-json"
+              disabled={shown.length === 0}
+              onClick={() => void exportView("json")}
+            >
+              JSON
+            </button>
+          </div>
         </div>
       </header>
 

@@ -197,10 +197,25 @@ export type ColumnId = (typeof COLUMNS)[number];
 
 const COLUMNS_KEY = "cvm.instances.hiddenColumns";
 
-/** The columns the user hid (persisted in the web view's local storage). */
+/**
+ * Hidden until the user chooses: what is left (name, state, type, public IP, expiry, tags)
+ * fits the default 1280 px window without scrolling sideways.
+ */
+const DEFAULT_HIDDEN: ColumnId[] = [
+  "zone",
+  "size",
+  "privateIp",
+  "chargeType",
+  "network",
+  "created",
+];
+
+/** The columns the user hid (persisted in the web view's local storage), else the default. */
 export function loadHiddenColumns(): ColumnId[] {
+  const saved = localStorage.getItem(COLUMNS_KEY);
+  if (saved === null) return [...DEFAULT_HIDDEN];
   try {
-    const v: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? "[]");
+    const v: unknown = JSON.parse(saved);
     return Array.isArray(v) ? v.filter((c): c is ColumnId => COLUMNS.includes(c as ColumnId)) : [];
   } catch {
     return [];

@@ -137,14 +137,6 @@ export function WizardPage() {
     <section className="page wz-page" data-testid="wizard-page">
       <div className="wz-head">
         <h1>{t("wizard.title")}</h1>
-        <button
-          type="button"
-          className="btn"
-          onClick={() => setDialog("templates")}
-          data-testid="wz-from-template"
-        >
-          {t("wizard.tpl.fromTemplate")}
-        </button>
         <div className="wz-mode" role="group" aria-label={t("wizard.mode")}>
           <button
             type="button"
@@ -163,6 +155,14 @@ export function WizardPage() {
             {t("wizard.quick.title")}
           </button>
         </div>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setDialog("templates")}
+          data-testid="wz-from-template"
+        >
+          {t("wizard.tpl.fromTemplate")}
+        </button>
       </div>
       <p className="lead">{t("wizard.intro")}</p>
       {profile.readOnly && <p className="wz-warn">{t("wizard.readOnly")}</p>}

@@ -49,7 +49,7 @@ export function PlaceStep(props: StepProps & { onRegion: (r: string) => void }) 
         )}
       </select>
       <span className="wz-label">{t("wizard.billing")}</span>
-      <div className="wz-choices" role="radiogroup" aria-label={t("wizard.billing")}>
+      <div className="wz-choices wz-charges" role="radiogroup" aria-label={t("wizard.billing")}>
         {CHARGE_TYPES.map((c) => (
           <label key={c} className="wz-choice" data-testid={`wz-charge-${c}`}>
             <input type="radio" value={c} {...form.register("chargeType")} />
