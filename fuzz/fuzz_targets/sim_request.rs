@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 use tokio::runtime::Runtime;
 
 // The sim's own routing tables, so every action it serves (new ones included) is fuzzed.
-use cvm_sim::{CVM_ACTIONS as CVM, VPC_ACTIONS as VPC};
+use cvm_sim::ACTIONS;
 /// Parameter names and values the actions know, so the fuzzer gets past "unknown parameter".
 const KEYS: &[&str] = &[
     "InstanceIds",
@@ -211,13 +211,8 @@ fn fixture() -> &'static Fixture {
 
 fuzz_target!(|input: Input| {
     let f = fixture();
-    let all = CVM.len() + VPC.len();
-    let i = input.action as usize % all;
-    let (service, action) = if i < CVM.len() {
-        ("cvm", CVM[i])
-    } else {
-        ("vpc", VPC[i - CVM.len()])
-    };
+    let entry = &ACTIONS[input.action as usize % ACTIONS.len()];
+    let (service, action) = (entry.service, entry.name);
     let method = if input.get { Method::GET } else { Method::POST };
     let (body, query) = match (&input.body, input.get) {
         (Body::Params(fields), false) => (

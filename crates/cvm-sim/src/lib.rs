@@ -36,7 +36,7 @@ pub mod world;
 
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use limits::RateLimit;
-pub use router::{CVM_ACTIONS, VPC_ACTIONS};
+pub use router::{ACTIONS, Action};
 pub use server::{SimHandle, StartError, start};
 pub use state_file::LoadNotice;
 pub use world::Quotas;

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::faults::{FaultKind, FaultSpec, Faults};
 use crate::limits::{Limiter, RateLimit};
 use crate::params::Params;
-use crate::router;
+use crate::router::{self, Action};
 use crate::state_file::{self, LoadNotice, Loaded};
 use crate::toolkit::Ctx;
 use crate::world::World;
@@ -37,7 +37,6 @@ use tokio::task::JoinHandle;
 /// POST with TC3: 10 MB; GET: 32 KB for the whole request (reference §1.1).
 const POST_LIMIT: usize = 10 * 1024 * 1024;
 const GET_LIMIT: usize = 32 * 1024;
-pub const VERSION: &str = "2017-03-12";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -459,8 +458,7 @@ pub fn error_envelope(e: &ApiError, request_id: &str) -> Value {
 
 /// An authenticated, routed request.
 struct Routed<'a> {
-    service: &'static str,
-    action: String,
+    action: &'static Action,
     region: Option<&'static catalog::RegionInfo>,
     lang: Lang,
     credential: &'a Credential,
@@ -594,15 +592,15 @@ fn authenticate<'a>(
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::missing("Action"))?;
-    if !router::exists(service, action) {
+    let Some(found) = router::find(service, action) else {
         return Err(ApiError::new(
             "InvalidAction",
             format!("The action `{action}` is not found for the {service} service in cvm-sim."),
         ));
-    }
+    };
     match header_str(parts, "x-tc-version").map(str::trim) {
         None | Some("") => return Err(ApiError::missing("Version")),
-        Some(VERSION) => {}
+        Some(v) if v == found.version => {}
         Some(v) => {
             return Err(ApiError::new(
                 "NoSuchVersion",
@@ -658,8 +656,7 @@ fn authenticate<'a>(
         Params::from_query(query)?
     };
     Ok(Routed {
-        service,
-        action: action.to_owned(),
+        action: found,
         region,
         lang,
         credential,
@@ -678,7 +675,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         lock(&shared.limiter).check(
             &mode,
             &routed.credential.secret_id,
-            &routed.action,
+            routed.action.name,
             region_id,
             Instant::now(),
         )
@@ -689,7 +686,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
             request_id,
         )));
     }
-    let fault = lock(&shared.faults).decide(&routed.action);
+    let fault = lock(&shared.faults).decide(routed.action.name);
     match fault {
         Some((FaultKind::Internal, _)) => {
             return Outcome::Reply(envelope_bytes(error_envelope(
@@ -722,21 +719,15 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         // A panic in an action must not poison the world for everyone else: contain it
         // and answer InternalError (the action validates before it mutates).
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            router::dispatch(
-                &mut world,
-                &ctx,
-                routed.service,
-                &routed.action,
-                &routed.params,
-            )
+            router::dispatch(&mut world, &ctx, routed.action, &routed.params)
         }))
         .unwrap_or_else(|_| Err(ApiError::internal()));
         if result.is_ok() && matches!(fault, Some((FaultKind::OpFailed, _))) {
-            crate::outcomes::fail_operation(&mut world, &ctx, &routed.action);
+            crate::outcomes::fail_operation(&mut world, &ctx, routed.action.name);
         }
         result
     };
-    if result.is_ok() && router::mutates(&routed.action) {
+    if result.is_ok() && routed.action.mutates {
         shared.mark_dirty();
     }
     if matches!(fault, Some((FaultKind::LostResponse, _))) {

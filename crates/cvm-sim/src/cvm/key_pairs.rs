@@ -99,7 +99,16 @@ fn fake_key_material(rng: &mut Rng, len: usize) -> String {
         .collect()
 }
 
-pub fn create_key_pair(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Value> {
+pub fn import_key_pair(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let public_key = p.str_req("PublicKey")?;
+    create(env, p, Some(public_key))
+}
+
+pub fn create_key_pair(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    create(env, p, None)
+}
+
+fn create(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Value> {
     let importing = public_key.is_some();
     if importing {
         p.only(&["KeyName", "ProjectId", "PublicKey", "TagSpecification"])?;

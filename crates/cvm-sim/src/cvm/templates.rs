@@ -42,19 +42,6 @@ const DATA_PARAMS: &[&str] = &[
     "DisableApiTermination",
 ];
 
-pub fn call(env: &mut Env, action: &str, p: &Params) -> ApiResult<Value> {
-    match action {
-        "CreateLaunchTemplate" => create(env, p),
-        "DescribeLaunchTemplates" => describe(env, p),
-        "DescribeLaunchTemplateVersions" => describe_versions(env, p),
-        "DeleteLaunchTemplate" => delete(env, p),
-        _ => Err(ApiError::new(
-            "InvalidAction",
-            format!("The action `{action}` is not found."),
-        )),
-    }
-}
-
 fn check_id(id: &str) -> ApiResult<()> {
     if well_formed(id, "lt") {
         Ok(())
@@ -198,7 +185,7 @@ fn typed(v: Value) -> Value {
     }
 }
 
-fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
+pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let mut known: Vec<&str> = DATA_PARAMS.to_vec();
     known.extend([
         "LaunchTemplateName",
@@ -286,7 +273,7 @@ fn info_json(t: &LaunchTemplate, account: &str) -> Value {
     })
 }
 
-fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
+pub fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["LaunchTemplateIds", "Filters", "Offset", "Limit"])?;
     let ids = p.str_list("LaunchTemplateIds")?;
     let fs = filters(p, FilterDialect::Cvm, &["launch-template-name"], 10, 5)?;
@@ -325,7 +312,7 @@ fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(json!({"TotalCount": matched.len(), "LaunchTemplateSet": set}))
 }
 
-fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
+pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&[
         "LaunchTemplateId",
         "LaunchTemplateVersions",
@@ -403,7 +390,7 @@ fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(json!({"TotalCount": matched.len(), "LaunchTemplateVersionSet": set}))
 }
 
-fn delete(env: &mut Env, p: &Params) -> ApiResult<Value> {
+pub fn delete(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["LaunchTemplateId"])?;
     let id = p.str_req("LaunchTemplateId")?;
     check_id(&id)?;

@@ -1,10 +1,12 @@
-//! Security-group writes (service `vpc`): CreateSecurityGroup, DeleteSecurityGroup and
-//! CreateSecurityGroupPolicies. Reads stay in `vpc.rs`.
+//! Security groups (service `vpc`): DescribeSecurityGroups,
+//! DescribeSecurityGroupPolicies, CreateSecurityGroup, DeleteSecurityGroup and
+//! CreateSecurityGroupPolicies.
 
+use super::{ids_or_filters, not_found};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::params::Params;
-use crate::toolkit::{Env, parse_tags, tags_json, well_formed};
+use crate::params::{FilterDialect, Params, filters};
+use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::{Policy, SecurityGroup, parse_ipv4};
 use serde_json::{Value, json};
 
@@ -302,6 +304,166 @@ pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
     target.splice(at..at, rules);
     sg.version += 1;
     Ok(json!({}))
+}
+
+pub fn describe_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&[
+        "SecurityGroupIds",
+        "Filters",
+        "Offset",
+        "Limit",
+        "OrderField",
+        "OrderDirection",
+    ])?;
+    let (ids, fs) = ids_or_filters(
+        p,
+        "SecurityGroupIds",
+        "sg",
+        &[
+            "security-group-id",
+            "project-id",
+            "security-group-name",
+            "tag-key",
+            "tag:",
+        ],
+    )?;
+    let (offset, limit) = page(p, true)?;
+    if let Some(f) = p.str("OrderField")?
+        && f != "CreatedTime"
+        && f != "UpdateTime"
+    {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Range",
+            "`OrderField` is CreatedTime or UpdateTime.",
+        ));
+    }
+    let desc = match p.str("OrderDirection")?.as_deref() {
+        None | Some("ASC") => false,
+        Some("DESC") => true,
+        Some(_) => {
+            return Err(ApiError::new(
+                "InvalidParameterValue.Range",
+                "`OrderDirection` is ASC or DESC.",
+            ));
+        }
+    };
+    let r = env.region();
+    not_found(
+        &ids,
+        &r.security_groups
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect::<Vec<_>>(),
+    )?;
+    let mut matched: Vec<Value> = r
+        .security_groups
+        .iter()
+        .filter(|s| ids.as_ref().is_none_or(|ids| ids.contains(&s.id)))
+        .filter(|s| {
+            fs.iter().all(|f| match f.name.as_str() {
+                "security-group-id" => f.values.contains(&s.id),
+                "project-id" => f.values.contains(&s.project_id.to_string()),
+                "security-group-name" => f.values.iter().any(|x| s.name.contains(x.as_str())),
+                other => tag_filter(other, &f.values, &s.tags).unwrap_or(false),
+            })
+        })
+        .map(|s| {
+            json!({"SecurityGroupId": s.id, "SecurityGroupName": s.name, "SecurityGroupDesc": s.description,
+                   "ProjectId": s.project_id.to_string(), "IsDefault": s.is_default, "CreatedTime": clock::plain(s.created_ms),
+                   "UpdateTime": clock::plain(s.created_ms), "TagSet": tags_json(&s.tags)})
+        })
+        .collect();
+    if desc {
+        matched.reverse();
+    }
+    Ok(
+        json!({"TotalCount": matched.len(), "SecurityGroupSet": matched.into_iter().skip(offset).take(limit).collect::<Vec<_>>()}),
+    )
+}
+
+fn policy_json(i: usize, sg: &str, p: &Policy, now: i64) -> Value {
+    json!({"PolicyIndex": i, "Protocol": p.protocol, "Port": p.port, "CidrBlock": p.cidr, "Ipv6CidrBlock": "",
+           "SecurityGroupId": sg, "Action": p.action, "PolicyDescription": p.description,
+           "ModifyTime": clock::plain(now)})
+}
+
+pub fn describe_security_group_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    p.only(&["SecurityGroupId", "Filters"])?;
+    let id = p.str_req("SecurityGroupId")?;
+    let fs = filters(
+        p,
+        FilterDialect::Vpc,
+        &[
+            "security-group-id",
+            "ip",
+            "address-module",
+            "service-module",
+            "protocol-type",
+            "port",
+            "poly",
+            "direction",
+            "description",
+        ],
+        10,
+        100,
+    )?;
+    if !well_formed(&id, "sg") {
+        return Err(ApiError::new(
+            "InvalidParameterValue.Malformed",
+            format!("The security group id `{id}` is malformed."),
+        ));
+    }
+    let r = env.region();
+    let sg = r
+        .security_groups
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "ResourceNotFound",
+                format!("The security group `{id}` does not exist."),
+            )
+        })?;
+    let keep = |dir: &str, pol: &Policy| {
+        fs.iter().all(|f| match f.name.as_str() {
+            "ip" => f.values.iter().any(|v| pol.cidr.contains(v.as_str())),
+            "protocol-type" => f
+                .values
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(&pol.protocol)),
+            "port" => f
+                .values
+                .iter()
+                .any(|v| pol.port == "ALL" || pol.port.split(',').any(|x| x == v)),
+            "poly" => f.values.iter().any(|v| v == "ALL" || v == &pol.action),
+            "direction" => f.values.iter().any(|v| v == "ALL" || v == dir),
+            "description" => f
+                .values
+                .iter()
+                .any(|v| pol.description.contains(v.as_str())),
+            _ => false,
+        })
+    };
+    let now = sg.created_ms;
+    let ingress: Vec<Value> = sg
+        .ingress
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| keep("INBOUND", x))
+        .map(|(i, x)| policy_json(i, &sg.id, x, now))
+        .collect();
+    let egress: Vec<Value> = sg
+        .egress
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| keep("OUTBOUND", x))
+        .map(|(i, x)| policy_json(i, &sg.id, x, now))
+        .collect();
+    Ok(
+        json!({"SecurityGroupPolicySet": {"Version": sg.version.to_string(),
+        "PolicyStatistics": {"IngressIPv4TotalCount": ingress.len(), "IngressIPv6TotalCount": 0, "EgressIPv4TotalCount": egress.len(), "EgressIPv6TotalCount": 0},
+        "Ingress": ingress, "Egress": egress}}),
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ mod parse;
 
 pub use names::host_name_ok;
 
-use super::{PENDING_MS, price, scaled};
+use super::{PENDING_MS, price, scaled, templates};
 use crate::catalog::{self, Image, InstanceType, ZoneInfo, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -120,7 +120,19 @@ const RUN_PARAMS: &[&str] = &[
     "NetworkInterfaces",
 ];
 
+/// RunInstances, with a `LaunchTemplate` expanded first.
 pub fn run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let expanded = templates::expand(env, p)?;
+    run(env, expanded.as_ref().unwrap_or(p))
+}
+
+/// InquiryPriceRunInstances, with a `LaunchTemplate` expanded first.
+pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let expanded = templates::expand(env, p)?;
+    inquiry_price(env, expanded.as_ref().unwrap_or(p))
+}
+
+fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(RUN_PARAMS)?;
     let token = p.str("ClientToken")?;
     if let Some(t) = &token
@@ -306,7 +318,7 @@ fn new_instance(
     }
 }
 
-pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&[
         "Placement",
         "ImageId",
