@@ -51,6 +51,12 @@ async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
 }
 
+/** A screenshot once the page has painted (WebKitGTK may hand back an older frame). */
+async function shot(browser, name) {
+  await browser.pause(400);
+  await screenshot(browser, name);
+}
+
 /** Gives a call that should not have been made the time to show up in the log. */
 async function settle(browser) {
   await browser.pause(1500);
@@ -394,7 +400,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     await openAction(b, "stop");
     await click(b, "stop-type-HARD");
     await click(b, "stopped-mode-STOP_CHARGING");
-    await screenshot(b, "consent-stop-dialog-en-light");
+    await shot(b, "consent-stop-dialog-en-light");
     await click(b, "dialog-confirm");
     assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
     await waitUntil(b, async () => (await rowState(b, id)) === "STOPPED", "STOPPED");
@@ -418,7 +424,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     assert.equal((await instanceNow(b, id)).summary.state, "RUNNING");
 
     await openAction(b, "reboot");
-    await screenshot(b, "consent-reboot-dialog-en-light");
+    await shot(b, "consent-reboot-dialog-en-light");
     await click(b, "dialog-confirm");
     assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
     await waitUntil(b, async () => (await rowState(b, id)) === "REBOOTING", "REBOOTING");
@@ -454,7 +460,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     await openAction(b, "terminate");
     await typeInto(b, "terminate-confirm-input", id);
     await (await ok()).waitForEnabled({ timeout: 10000 });
-    await screenshot(b, "consent-terminate-dialog-en-light");
+    await shot(b, "consent-terminate-dialog-en-light");
     await click(b, "dialog-confirm");
     assert.equal(await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"), "true");
     assert.equal(await sent(b, "TerminateInstances", id), before + 1, "one TerminateInstances");
@@ -586,7 +592,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     assert.ok(await listedNow(), "still listed");
 
     await del();
-    await screenshot(b, "consent-delete-template-en-light");
+    await shot(b, "consent-delete-template-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog", 30000);
     await gone(b, `wz-tpl-${id}`, 30000);
@@ -635,7 +641,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
 
     await (await cardButton(b, p.id, "profile-unlock")).click();
     await confirmDialog(b, "unlock-profile");
-    await screenshot(b, "consent-unlock-en-light");
+    await shot(b, "consent-unlock-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => !(await profileNamed(b, READ_ONLY)).locked, "unlocked");
@@ -680,7 +686,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
 
     await click(b, `import-delete-plaintext-${key}`);
     await confirmDialog(b, "delete-plaintext");
-    await screenshot(b, "consent-delete-tccli-en-light");
+    await shot(b, "consent-delete-tccli-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => !existsSync(credentialFile), "the credential file deleted");
@@ -724,7 +730,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     await (await cardButton(b, p.id, "profile-delete")).click();
     await confirmDialog(b, "delete-profile");
     await typeInto(b, "confirm-typed", IMPORTED);
-    await screenshot(b, "consent-delete-profile-en-light");
+    await shot(b, "consent-delete-profile-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => !(await profileNamed(b, IMPORTED)), "deleted");
@@ -762,7 +768,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
 
     await (await reset()).click();
     await confirmDialog(b, "reset-sandbox");
-    await screenshot(b, "consent-reset-sandbox-en-light");
+    await shot(b, "consent-reset-sandbox-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog", 30000);
     await textOf(b, "profiles-notice");
@@ -877,7 +883,7 @@ describe("pending launches: resume and drop only through the dialog, with the Cl
 
     await (await row(DROP, "pending-drop")).click();
     await confirmDialog(b, "drop-launch");
-    await screenshot(b, "consent-drop-launch-en-light");
+    await shot(b, "consent-drop-launch-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => (await record(DROP)).state === "dropped", "dropped");
@@ -908,7 +914,7 @@ describe("pending launches: resume and drop only through the dialog, with the Cl
     await (await row(RESUME, "pending-resume")).click();
     const dialog = await confirmDialog(b, "resume-launch");
     assert.match(await dialog.getText(), new RegExp(RESUME));
-    await screenshot(b, "consent-resume-launch-en-light");
+    await shot(b, "consent-resume-launch-en-light");
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog", 60000);
     await waitUntil(

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
+  CHANNEL,
   click,
   invoke,
   repoRoot,
@@ -332,14 +333,26 @@ describe("resources", () => {
     assert.ok(withIp, "a running instance with a public IP");
     await click(app.browser, `cfg-bandwidth-${withIp.id}`);
     await typeInto(app.browser, "bw-value", "5000");
-    await textOf(app.browser, "bw-hint");
-    await click(app.browser, "bw-go");
-    assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
+    // Out of range: said at once, and nothing to price or send.
+    assert.match(await textOf(app.browser, "bw-hint"), /1 to \d+/);
+    assert.equal(await (await app.browser.$('[data-testid="bw-go"]')).isEnabled(), false);
+    // The backend refuses it too, naming the field, before any price or change is asked.
+    const far = await invoke(app.browser, "change_bandwidth", {
+      profileId: profile,
+      region: REGION,
+      instanceId: withIp.id,
+      bandwidthMbps: 5000,
+      acceptedPrice: 0,
+      onChange: CHANNEL,
+    });
+    assert.equal(far.ok, false);
+    assert.match(far.error, /"field":"bandwidth"/);
+    assert.match(far.error, /out of range/);
     const current = Number(withIp.bw.match(/\d+/)[0]);
     // Raising is allowed for every billing model (prepaid bandwidth cannot be lowered).
     const next = current < 50 ? current + 1 : current - 1;
     await typeInto(app.browser, "bw-value", String(next));
-    await gone(app.browser, "res-field-error-bandwidth"); // the refusal was about the old value
+    await gone(app.browser, "bw-hint"); // the hint was about the old value
     await textOf(app.browser, "res-price");
     await docShot(app.browser, "resources-bandwidth-en-light");
     await click(app.browser, "bw-go");
