@@ -26,6 +26,7 @@ pub mod limits;
 mod outcomes;
 pub mod params;
 mod preload;
+mod price;
 pub mod rng;
 mod router;
 mod server;

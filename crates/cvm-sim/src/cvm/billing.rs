@@ -1,11 +1,12 @@
 //! ModifyInstancesChargeType, RenewInstances (and their price inquiries) and
 //! ModifyInstancesRenewFlag.
 
-use super::{QUICK_MS, STARTING_MS, each, price, require_state, scaled, targets};
+use super::{QUICK_MS, STARTING_MS, each, require_state, scaled, targets};
 use crate::catalog::{self, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::price;
 use crate::toolkit::Env;
 use crate::world::State;
 use serde_json::{Value, json};

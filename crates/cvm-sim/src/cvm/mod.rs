@@ -10,7 +10,6 @@ pub mod key_pairs;
 pub mod launch;
 pub mod lifecycle;
 pub mod password;
-pub mod price;
 pub mod regions;
 pub mod resize;
 pub mod security_groups;

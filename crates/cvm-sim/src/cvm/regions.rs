@@ -1,10 +1,10 @@
 //! The catalog as the account sees it: DescribeRegions, DescribeZones,
 //! DescribeInstanceTypeConfigs, DescribeZoneInstanceConfigInfos.
 
-use super::price;
 use crate::catalog::{self, Stock};
 use crate::error::{ApiError, ApiResult};
 use crate::params::{Filter, FilterDialect, Params, filters};
+use crate::price;
 use crate::toolkit::Env;
 use serde_json::{Value, json};
 

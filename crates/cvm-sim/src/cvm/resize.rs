@@ -1,13 +1,12 @@
 //! ResetInstancesType and ResetInstancesInternetMaxBandwidth (and their price
 //! inquiries), and DescribeInstancesModification (which types an instance may become).
 
-use super::{
-    QUICK_MS, RESIZE_MS, STARTING_MS, STOPPING_MS, each, price, require_state, scaled, targets,
-};
+use super::{QUICK_MS, RESIZE_MS, STARTING_MS, STOPPING_MS, each, require_state, scaled, targets};
 use crate::catalog::{self, InstanceType, Stock, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
+use crate::price;
 use crate::toolkit::{Env, lookup_instances};
 use crate::world::{Instance, State};
 use serde_json::{Value, json};

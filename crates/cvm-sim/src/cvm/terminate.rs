@@ -6,10 +6,11 @@
 //! refund and are refused like the other prepaid-only inquiries
 //! (`UnsupportedOperation.InstanceChargeType`).
 
-use super::{price, require_state};
+use super::require_state;
 use crate::catalog::{self, round2};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::price;
 use crate::toolkit::{Env, lookup_instances};
 use crate::world::State;
 use serde_json::{Value, json};

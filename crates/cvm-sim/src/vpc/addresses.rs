@@ -116,7 +116,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
                 "`Period` must be 1–12, 24 or 36.",
             ));
         }
-        cost = round2(crate::cvm::price::bandwidth_monthly(bw) * period as f64 * count as f64);
+        cost = round2(crate::price::bandwidth_monthly(bw) * period as f64 * count as f64);
     } else if p.has("AddressChargePrepaid") {
         p.obj("AddressChargePrepaid")?;
         return Err(ApiError::new(

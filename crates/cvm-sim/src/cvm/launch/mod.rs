@@ -8,11 +8,12 @@ mod parse;
 
 pub use names::host_name_ok;
 
-use super::{PENDING_MS, price, scaled, templates};
+use super::{PENDING_MS, scaled, templates};
 use crate::catalog::{self, Image, InstanceType, ZoneInfo, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
+use crate::price;
 use crate::rng::Rng;
 use crate::toolkit::Env;
 use crate::world::{DataDisk, Instance, State, Tag, public_ip};
