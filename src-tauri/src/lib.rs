@@ -118,6 +118,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     use tauri_specta::collect_commands;
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(app_commands!(collect_commands, tauri::Wry))
+        // Every code the UI must translate, whether or not a command names it.
+        .typ::<error::AppCode>()
         .disable_serde_phases()
 }
 
@@ -255,6 +257,43 @@ mod tests {
             fresh == committed,
             "ui/src/backend/bindings.ts is stale: run `cargo run -p cvm-console --features custom-protocol --bin export-bindings`"
         );
+    }
+
+    /// Every code of ours has a translation in both UI catalogs, and the two catalogs
+    /// have the same keys (a code the UI could not translate would show in English).
+    #[test]
+    fn every_app_code_is_translated() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/features/errors/i18n");
+        let read = |lang: &str| -> std::collections::BTreeMap<String, String> {
+            let text = std::fs::read_to_string(dir.join(format!("{lang}.json"))).unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let (en, zh) = (read("en"), read("zh-CN"));
+        assert_eq!(
+            en.keys().collect::<Vec<_>>(),
+            zh.keys().collect::<Vec<_>>(),
+            "the catalogs differ"
+        );
+        let missing: Vec<&str> = error::AppCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|c| {
+                let key = c.replace('.', "_");
+                en.get(&key).is_none_or(|t| t.is_empty())
+                    || zh.get(&key).is_none_or(|t| t.is_empty())
+            })
+            .collect();
+        assert!(missing.is_empty(), "untranslated codes: {missing:?}");
+        let unknown: Vec<&String> = en
+            .keys()
+            .filter(|k| {
+                !error::AppCode::ALL
+                    .iter()
+                    .any(|c| c.as_str().replace('.', "_") == **k)
+            })
+            .collect();
+        assert!(unknown.is_empty(), "translations of no code: {unknown:?}");
     }
 
     /// The manifest list (build.rs, capabilities) and the registered list must agree.

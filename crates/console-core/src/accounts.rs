@@ -3,7 +3,7 @@
 //! write-only (`secretKey`, `token`) and never go back out: views carry the masked
 //! SecretId only.
 
-use crate::error::{AppError, ErrorKind, from_api};
+use crate::error::{AppCode, AppError, ErrorKind, from_api};
 use crate::profiles::{
     self, ApiLanguage, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site, invalid,
 };
@@ -142,7 +142,7 @@ pub async fn keyring_status(state: &AppState) -> Result<KeyringStatus, AppError>
     let vault = state.vault.clone();
     let check = tokio::task::spawn_blocking(move || vault.check())
         .await
-        .map_err(|e| AppError::internal("App.Keyring", e.to_string()))?;
+        .map_err(|e| AppError::internal(AppCode::Keyring, e.to_string()))?;
     let sandbox = state.sandbox.get().map(|s| s.credential_in_keyring);
     Ok(match check {
         Ok(()) => KeyringStatus {
@@ -266,7 +266,7 @@ async fn keyring<T: Send + 'static>(
 ) -> Result<T, AppError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| AppError::internal("App.Keyring", e.to_string()))?
+        .map_err(|e| AppError::internal(AppCode::Keyring, e.to_string()))?
 }
 
 fn profile_from(

@@ -8,7 +8,7 @@
 //! script in the web view) cannot reach Tencent.
 
 use crate::console::instances::{StopType, StoppedMode};
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::invalid;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -29,7 +29,7 @@ pub struct Consent {
 
 fn refused(message: impl Into<String>) -> AppError {
     AppError {
-        code: "App.ConsentRequired".into(),
+        code: AppCode::ConsentRequired.into(),
         ..invalid("consent", message)
     }
 }
@@ -81,7 +81,7 @@ impl Consent {
         let typed = self.typed.as_deref().map(str::trim).unwrap_or_default();
         if typed != want {
             return Err(AppError {
-                code: "App.ConsentRequired".into(),
+                code: AppCode::ConsentRequired.into(),
                 ..invalid("typed", format!("type {want} to confirm"))
             });
         }
@@ -103,7 +103,7 @@ pub fn check_named(field: &str, confirm: &str, accepted: &[&str]) -> Result<(), 
     let c = confirm.trim();
     if c.is_empty() || !accepted.iter().any(|a| !a.is_empty() && *a == c) {
         return Err(AppError {
-            code: "App.ConsentRequired".into(),
+            code: AppCode::ConsentRequired.into(),
             ..invalid(
                 field,
                 format!(
@@ -128,7 +128,7 @@ pub fn check_price(quoted: f64, accepted: f64) -> Result<(), AppError> {
     if (quoted - accepted).abs() > 0.005 {
         return Err(AppError {
             kind: ErrorKind::StateConflict,
-            code: "App.PriceChanged".into(),
+            code: AppCode::PriceChanged.into(),
             message: format!(
                 "the price is now {quoted:.2}, not the {accepted:.2} you accepted; review it and confirm again"
             ),

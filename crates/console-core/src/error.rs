@@ -37,15 +37,146 @@ pub struct AppError {
     pub field: Option<String>,
 }
 
+/// Declares `AppCode` with the wire spelling of each code and the list of them all.
+macro_rules! app_codes {
+    ($($variant:ident = $wire:literal,)*) => {
+        /// The app's own error codes (`App.*`); Tencent's codes pass through as they are.
+        /// The UI translates each from its catalogs (a test checks every one is there).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
+        pub enum AppCode {
+            $(#[serde(rename = $wire)] $variant,)*
+        }
+
+        impl AppCode {
+            pub const ALL: &'static [AppCode] = &[$(AppCode::$variant,)*];
+
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(AppCode::$variant => $wire,)*
+                }
+            }
+        }
+    };
+}
+
+app_codes! {
+    AddressBound = "App.AddressBound",
+    BandwidthUnsupported = "App.BandwidthUnsupported",
+    Cache = "App.Cache",
+    Clipboard = "App.Clipboard",
+    ConsentRequired = "App.ConsentRequired",
+    Dialog = "App.Dialog",
+    Encode = "App.Encode",
+    Export = "App.Export",
+    InstanceBusy = "App.InstanceBusy",
+    InstanceNotSteady = "App.InstanceNotSteady",
+    InvalidInput = "App.InvalidInput",
+    Io = "App.Io",
+    Journal = "App.Journal",
+    KeyPairInUse = "App.KeyPairInUse",
+    KeySaveFailed = "App.KeySaveFailed",
+    Keyring = "App.Keyring",
+    KeyringAccessDenied = "App.Keyring.AccessDenied",
+    KeyringBadEntry = "App.Keyring.BadEntry",
+    KeyringFailure = "App.Keyring.Failure",
+    KeyringLocked = "App.Keyring.Locked",
+    KeyringNoDefaultCollection = "App.Keyring.NoDefaultCollection",
+    KeyringNoEntry = "App.Keyring.NoEntry",
+    KeyringNoService = "App.Keyring.NoService",
+    LastSecurityGroup = "App.LastSecurityGroup",
+    LaunchDropped = "App.LaunchDropped",
+    LaunchInFlight = "App.LaunchInFlight",
+    LaunchNotFound = "App.LaunchNotFound",
+    LaunchSettled = "App.LaunchSettled",
+    Listing = "App.Listing",
+    ListingSuperseded = "App.ListingSuperseded",
+    NoExpiry = "App.NoExpiry",
+    NoGroupId = "App.NoGroupId",
+    NoImageId = "App.NoImageId",
+    NoKeyId = "App.NoKeyId",
+    NoKeyPair = "App.NoKeyPair",
+    NoPrivateKey = "App.NoPrivateKey",
+    NotBound = "App.NotBound",
+    PathUnavailable = "App.PathUnavailable",
+    PriceChanged = "App.PriceChanged",
+    ProfileNotFound = "App.ProfileNotFound",
+    ProfileReadOnly = "App.ProfileReadOnly",
+    Sandbox = "App.Sandbox",
+    Settings = "App.Settings",
+    SoldOut = "App.SoldOut",
+    StopFailed = "App.StopFailed",
+    StopRequired = "App.StopRequired",
+    StopTimeout = "App.StopTimeout",
+    TccliFileChanged = "App.TccliFileChanged",
+    TerminationProtected = "App.TerminationProtected",
+    Unexpected = "App.Unexpected",
+    UnknownRegion = "App.UnknownRegion",
+}
+
+impl std::fmt::Display for AppCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<AppCode> for String {
+    fn from(c: AppCode) -> String {
+        c.as_str().to_owned()
+    }
+}
+
+impl PartialEq<AppCode> for String {
+    fn eq(&self, other: &AppCode) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<AppCode> for &str {
+    fn eq(&self, other: &AppCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
 impl AppError {
-    pub fn internal(code: &str, message: impl Into<String>) -> Self {
+    /// One of the app's own errors.
+    pub fn app(kind: ErrorKind, code: AppCode, message: impl Into<String>) -> Self {
         AppError {
-            kind: ErrorKind::Internal,
-            code: code.to_owned(),
+            kind,
+            code: code.into(),
             message: message.into(),
             request_id: None,
             field: None,
         }
+    }
+
+    pub fn internal(code: AppCode, message: impl Into<String>) -> Self {
+        Self::app(ErrorKind::Internal, code, message)
+    }
+
+    /// Input refused before anything is sent, naming the field at fault.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::app(ErrorKind::InvalidInput, AppCode::InvalidInput, message).with_field(field)
+    }
+
+    /// A local refusal about the state of something (not the input's format).
+    pub fn conflict(code: AppCode, message: impl Into<String>) -> Self {
+        Self::app(ErrorKind::StateConflict, code, message)
+    }
+
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    pub fn with_code(mut self, code: AppCode) -> Self {
+        self.code = code.into();
+        self
+    }
+}
+
+impl From<tencent_api::Error> for AppError {
+    fn from(e: tencent_api::Error) -> Self {
+        from_api(&e)
     }
 }
 

@@ -3,7 +3,7 @@
 //! keyring (`secrets.rs`). A corrupt file is moved aside as a backup and reported, never
 //! silently replaced.
 
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -193,26 +193,20 @@ impl ProfileStore {
     /// the new file, never half of one, and two writers never share a temp file.
     pub fn save(&self, file: &ProfilesFile) -> Result<(), AppError> {
         let json = serde_json::to_vec_pretty(file)
-            .map_err(|e| AppError::internal("App.Encode", e.to_string()))?;
+            .map_err(|e| AppError::internal(AppCode::Encode, e.to_string()))?;
         crate::fsutil::write_atomic(&self.path, &json).map_err(|e| io_error("write", &self.path, e))
     }
 }
 
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> AppError {
     AppError::internal(
-        "App.Io",
+        AppCode::Io,
         format!("could not {what} {}: {e}", path.display()),
     )
 }
 
 pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError {
-        kind: ErrorKind::InvalidInput,
-        code: "App.InvalidInput".into(),
-        message: message.into(),
-        request_id: None,
-        field: Some(field.into()),
-    }
+    AppError::invalid(field, message)
 }
 
 /// The SecretId as Tencent issues it: `AKID` followed by letters and digits.

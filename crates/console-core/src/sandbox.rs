@@ -3,7 +3,7 @@
 //! per installation and kept in the keyring like a real profile's; its world is saved in
 //! the app data dir so it survives restarts.
 
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::secrets::{StoredSecret, Vault};
 use rand::Rng;
 use std::path::PathBuf;
@@ -48,14 +48,17 @@ impl Sandbox {
                 Err(_) => (generate(), false),
             })
             .await
-            .map_err(|e| AppError::internal("App.Sandbox", e.to_string()))?
+            .map_err(|e| AppError::internal(AppCode::Sandbox, e.to_string()))?
         };
         let credential =
             cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose());
         let handle = cvm_sim::start(cvm_sim::Config::sandbox(credential, state_file))
             .await
             .map_err(|e| {
-                AppError::internal("App.Sandbox", format!("the Sandbox could not start: {e}"))
+                AppError::internal(
+                    AppCode::Sandbox,
+                    format!("the Sandbox could not start: {e}"),
+                )
             })?;
         tracing::info!(addr = %handle.addr(), credential_in_keyring = in_keyring, "Sandbox started");
         Ok(Sandbox {
@@ -81,7 +84,7 @@ impl Sandbox {
     pub fn reset(&self) -> Result<(), AppError> {
         self.handle.reset_world();
         self.handle.save_state().map_err(|e| {
-            AppError::internal("App.Sandbox", format!("could not save the Sandbox: {e}"))
+            AppError::internal(AppCode::Sandbox, format!("could not save the Sandbox: {e}"))
         })
     }
 
@@ -95,7 +98,7 @@ impl Sandbox {
     /// save is lost).
     pub fn save(&self) -> Result<(), AppError> {
         self.handle.save_state().map_err(|e| {
-            AppError::internal("App.Sandbox", format!("could not save the Sandbox: {e}"))
+            AppError::internal(AppCode::Sandbox, format!("could not save the Sandbox: {e}"))
         })
     }
 

@@ -6,7 +6,7 @@
 //! Each entry holds the profile's SecretId, SecretKey and optional session token as one
 //! small JSON document, so the config file on disk keeps only a masked SecretId.
 
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError, ErrorKind};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -79,13 +79,13 @@ pub enum KeyringProblem {
 }
 
 impl KeyringProblem {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> AppCode {
         match self {
-            KeyringProblem::NoService => "App.Keyring.NoService",
-            KeyringProblem::Locked => "App.Keyring.Locked",
-            KeyringProblem::NoDefaultCollection => "App.Keyring.NoDefaultCollection",
-            KeyringProblem::AccessDenied => "App.Keyring.AccessDenied",
-            KeyringProblem::Failure => "App.Keyring.Failure",
+            KeyringProblem::NoService => AppCode::KeyringNoService,
+            KeyringProblem::Locked => AppCode::KeyringLocked,
+            KeyringProblem::NoDefaultCollection => AppCode::KeyringNoDefaultCollection,
+            KeyringProblem::AccessDenied => AppCode::KeyringAccessDenied,
+            KeyringProblem::Failure => AppCode::KeyringFailure,
         }
     }
 
@@ -149,7 +149,7 @@ pub fn classify(err: &keyring_core::Error) -> KeyringProblem {
 pub fn keyring_error(problem: KeyringProblem) -> AppError {
     AppError {
         kind: ErrorKind::Keyring,
-        code: problem.code().to_owned(),
+        code: problem.code().into(),
         message: problem.advice().to_owned(),
         request_id: None,
         field: None,
@@ -158,7 +158,10 @@ pub fn keyring_error(problem: KeyringProblem) -> AppError {
 
 fn map_err(err: keyring_core::Error) -> AppError {
     let problem = classify(&err);
-    tracing::warn!(code = problem.code(), "keyring operation failed: {err}");
+    tracing::warn!(
+        code = problem.code().as_str(),
+        "keyring operation failed: {err}"
+    );
     keyring_error(problem)
 }
 
@@ -225,7 +228,7 @@ impl Vault {
         };
         let bytes = Zeroizing::new(
             serde_json::to_vec(&wire)
-                .map_err(|e| AppError::internal("App.Encode", e.to_string()))?,
+                .map_err(|e| AppError::internal(AppCode::Encode, e.to_string()))?,
         );
         self.entry(account)?.set_secret(&bytes).map_err(map_err)
     }
@@ -238,7 +241,7 @@ impl Vault {
         };
         let wire: Wire<'_> = serde_json::from_slice(&bytes).map_err(|_| AppError {
             kind: ErrorKind::Keyring,
-            code: "App.Keyring.BadEntry".into(),
+            code: AppCode::KeyringBadEntry.into(),
             message: "The keyring entry for this profile is not in the expected format. Enter the SecretKey again to replace it.".into(),
             request_id: None,
             field: Some("secretKey".into()),

@@ -2,7 +2,7 @@
 //! profile (each with its own rate budget, shared by everything that profile does).
 
 use crate::console::activity::ActivityLog;
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::{
     ApiLanguage, BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, Site,
 };
@@ -149,7 +149,7 @@ impl AppState {
             .cloned()
             .ok_or_else(|| AppError {
                 kind: ErrorKind::NotFound,
-                code: "App.ProfileNotFound".into(),
+                code: AppCode::ProfileNotFound.into(),
                 message: format!("no profile with id {id:?}"),
                 request_id: None,
                 field: Some("profileId".into()),
@@ -262,10 +262,10 @@ impl AppState {
                 let id = profile.id.clone();
                 let secret = tokio::task::spawn_blocking(move || vault.get(&id))
                     .await
-                    .map_err(|e| AppError::internal("App.Keyring", e.to_string()))??
+                    .map_err(|e| AppError::internal(AppCode::Keyring, e.to_string()))??
                     .ok_or_else(|| AppError {
                         kind: ErrorKind::Keyring,
-                        code: "App.Keyring.NoEntry".into(),
+                        code: AppCode::KeyringNoEntry.into(),
                         message: "This profile's SecretKey is not in the keyring (deleted outside the app?). Edit the profile and enter it again.".into(),
                         request_id: None,
                         field: Some("secretKey".into()),

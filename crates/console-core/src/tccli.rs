@@ -3,7 +3,7 @@
 //! variables. The secrets read here go straight into the keyring; the UI only ever sees
 //! a masked SecretId.
 
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::{Profile, ProfileKind, invalid};
 use crate::secrets::{StoredSecret, Vault};
 use serde::{Deserialize, Serialize};
@@ -238,7 +238,7 @@ pub fn delete_tccli_credential(
     if !imported(&found.secret)? {
         return Err(AppError {
             kind: ErrorKind::StateConflict,
-            code: "App.TccliFileChanged".into(),
+            code: AppCode::TccliFileChanged.into(),
             message: format!(
                 "{shown} no longer holds the key of a profile in CVM Console (it changed since the import, or the profile was deleted or given another key); it is not deleted"
             ),

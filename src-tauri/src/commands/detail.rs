@@ -2,7 +2,7 @@
 //! UI language for desktop notifications.
 
 use crate::console::detail::{self, InstanceDetail};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::state::AppState;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
@@ -39,7 +39,7 @@ pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<(), AppE
     }
     app.clipboard()
         .write_text(text)
-        .map_err(|e| AppError::internal("App.Clipboard", format!("could not copy: {e}")))
+        .map_err(|e| AppError::internal(AppCode::Clipboard, format!("could not copy: {e}")))
 }
 
 /// The UI's language ("en" or "zh-CN"), so desktop notifications speak it too.

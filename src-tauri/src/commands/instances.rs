@@ -13,7 +13,7 @@ use crate::console::instances::{
 use crate::console::listing::{self, ListEvent, StreamSummary, Ticket};
 use crate::console::settings::ConsoleSettings;
 use crate::console::watch::{self, InstanceChange, WatchConfig};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -349,7 +349,7 @@ pub fn cached_instances<R: Runtime>(
     let dir = app
         .path()
         .app_cache_dir()
-        .map_err(|e| AppError::internal("App.Cache", e.to_string()))?;
+        .map_err(|e| AppError::internal(AppCode::Cache, e.to_string()))?;
     Ok(ListCache::new(&dir).load(&profile.id, &region))
 }
 
@@ -357,7 +357,7 @@ fn console_settings<R: Runtime>(app: &AppHandle<R>) -> Result<ConsoleSettings, A
     let dir = app
         .path()
         .app_config_dir()
-        .map_err(|e| AppError::internal("App.Settings", e.to_string()))?;
+        .map_err(|e| AppError::internal(AppCode::Settings, e.to_string()))?;
     Ok(ConsoleSettings::new(&dir))
 }
 
@@ -424,13 +424,14 @@ pub async fn export_instances<R: Runtime>(
             .save_file(move |p| {
                 let _ = tx.send(p);
             });
-        let chosen = rx
-            .await
-            .map_err(|_| AppError::internal("App.Dialog", "the save dialog closed unexpectedly"))?;
+        let chosen = rx.await.map_err(|_| {
+            AppError::internal(AppCode::Dialog, "the save dialog closed unexpectedly")
+        })?;
         chosen
             .map(|p| {
-                p.into_path()
-                    .map_err(|e| AppError::internal("App.Dialog", format!("not a file path: {e}")))
+                p.into_path().map_err(|e| {
+                    AppError::internal(AppCode::Dialog, format!("not a file path: {e}"))
+                })
             })
             .transpose()?
     };

@@ -5,7 +5,7 @@
 
 use crate::console::instances::read_only_error;
 use crate::console::watch::InstanceChange;
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::Profile;
 use crate::state::{AppState, StartupNotice};
 use crate::wizard::journal::{self, LaunchRecord};
@@ -65,7 +65,7 @@ pub async fn drop_launch(
     let state = state.inner().clone();
     tokio::task::spawn_blocking(move || drop_pending(&state, &token, &confirm))
         .await
-        .map_err(|e| AppError::internal("App.Journal", e.to_string()))?
+        .map_err(|e| AppError::internal(AppCode::Journal, e.to_string()))?
 }
 
 /// `drop_launch` without a window. An entry whose profile was deleted can be dropped

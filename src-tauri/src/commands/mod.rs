@@ -7,7 +7,7 @@ pub mod profiles;
 pub mod resources;
 pub mod wizard;
 
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -34,7 +34,7 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, AppError> {
     let paths = app.path();
     let dir = |r: tauri::Result<std::path::PathBuf>, what: &str| {
         r.map(|p| p.display().to_string())
-            .map_err(|e| AppError::internal("App.PathUnavailable", format!("{what}: {e}")))
+            .map_err(|e| AppError::internal(AppCode::PathUnavailable, format!("{what}: {e}")))
     };
     Ok(AppInfo {
         name: app.package_info().name.clone(),

@@ -1,7 +1,7 @@
 //! Profile commands: each resolves the app's state (and home folder) and hands over to
 //! `console_core::accounts`. Secrets come in write-only and never go back out.
 
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::Site;
 use crate::state::AppState;
 use crate::tccli::{ImportCandidate, ImportSource};
@@ -14,7 +14,7 @@ type AppStateRef<'a> = State<'a, Arc<AppState>>;
 fn home<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, AppError> {
     app.path()
         .home_dir()
-        .map_err(|e| AppError::internal("App.PathUnavailable", e.to_string()))
+        .map_err(|e| AppError::internal(AppCode::PathUnavailable, e.to_string()))
 }
 
 #[tauri::command]

@@ -4,7 +4,7 @@
 
 use crate::console::instances::{ActionReport, read_only_error, validate_region};
 use crate::console::watch::{self, InstanceChange, WatchConfig};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::resources::PriceView;
 use crate::resources::addresses::{self, AddressView, AllocateInput};
 use crate::resources::images::{self, CreateImageInput, ImageFilter, ImageView};
@@ -343,11 +343,11 @@ async fn key_destination<R: Runtime>(
         });
     let chosen = rx
         .await
-        .map_err(|_| AppError::internal("App.Dialog", "the save dialog closed unexpectedly"))?;
+        .map_err(|_| AppError::internal(AppCode::Dialog, "the save dialog closed unexpectedly"))?;
     chosen
         .map(|p| {
             p.into_path()
-                .map_err(|e| AppError::internal("App.Dialog", format!("not a file path: {e}")))
+                .map_err(|e| AppError::internal(AppCode::Dialog, format!("not a file path: {e}")))
         })
         .transpose()
 }

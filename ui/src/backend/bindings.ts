@@ -260,6 +260,12 @@ export type AllocateInput = {
 
 export type ApiLanguage = "zh-CN" | "en-US";
 
+/**
+ *  The app's own error codes (`App.*`); Tencent's codes pass through as they are.
+ *  The UI translates each from its catalogs (a test checks every one is there).
+ */
+export type AppCode = "App.AddressBound" | "App.BandwidthUnsupported" | "App.Cache" | "App.Clipboard" | "App.ConsentRequired" | "App.Dialog" | "App.Encode" | "App.Export" | "App.InstanceBusy" | "App.InstanceNotSteady" | "App.InvalidInput" | "App.Io" | "App.Journal" | "App.KeyPairInUse" | "App.KeySaveFailed" | "App.Keyring" | "App.Keyring.AccessDenied" | "App.Keyring.BadEntry" | "App.Keyring.Failure" | "App.Keyring.Locked" | "App.Keyring.NoDefaultCollection" | "App.Keyring.NoEntry" | "App.Keyring.NoService" | "App.LastSecurityGroup" | "App.LaunchDropped" | "App.LaunchInFlight" | "App.LaunchNotFound" | "App.LaunchSettled" | "App.Listing" | "App.ListingSuperseded" | "App.NoExpiry" | "App.NoGroupId" | "App.NoImageId" | "App.NoKeyId" | "App.NoKeyPair" | "App.NoPrivateKey" | "App.NotBound" | "App.PathUnavailable" | "App.PriceChanged" | "App.ProfileNotFound" | "App.ProfileReadOnly" | "App.Sandbox" | "App.Settings" | "App.SoldOut" | "App.StopFailed" | "App.StopRequired" | "App.StopTimeout" | "App.TccliFileChanged" | "App.TerminationProtected" | "App.Unexpected" | "App.UnknownRegion";
+
 export type AppError = {
 	kind: ErrorKind,
 	/**  Tencent's error code, or one of ours (`App.*`) when the error is local. */

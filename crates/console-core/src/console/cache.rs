@@ -4,7 +4,7 @@
 //! ids, states, addresses), never a credential. An unreadable file counts as no cache.
 
 use crate::console::instances::{InstanceView, validate_region};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -81,7 +81,10 @@ impl ListCache {
         validate_region(region)?;
         let path = self.path(profile_id, region);
         let io = |e: std::io::Error| {
-            AppError::internal("App.Cache", format!("could not write the list cache: {e}"))
+            AppError::internal(
+                AppCode::Cache,
+                format!("could not write the list cache: {e}"),
+            )
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
@@ -92,7 +95,7 @@ impl ListCache {
             instances,
         };
         let json = serde_json::to_vec(&list)
-            .map_err(|e| AppError::internal("App.Cache", e.to_string()))?;
+            .map_err(|e| AppError::internal(AppCode::Cache, e.to_string()))?;
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, json).map_err(io)?;
         std::fs::rename(&tmp, &path).map_err(io)

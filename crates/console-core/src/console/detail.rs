@@ -3,7 +3,7 @@
 //! views agree on what they share.
 
 use crate::console::instances::{InstanceView, TagView, describe_ids, instance_view, validate_ids};
-use crate::error::{AppError, ErrorKind, from_api};
+use crate::error::{AppError, ErrorKind};
 use serde::Serialize;
 use tencent_api::Client;
 use tencent_api::models::cvm;
@@ -156,9 +156,7 @@ pub async fn describe_instance(
         field: Some("instanceId".into()),
         ..e
     })?;
-    let found = describe_ids(client, region, &ids)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let found = describe_ids(client, region, &ids).await?;
     found
         .iter()
         .find(|i| i.instance_id.as_deref() == Some(instance_id))

@@ -8,7 +8,7 @@
 //! run them. JSON is written as is.
 
 use crate::console::instances::InstanceView;
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +60,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
-    let err = |e: csv::Error| AppError::internal("App.Export", e.to_string());
+    let err = |e: csv::Error| AppError::internal(AppCode::Export, e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).map_err(err)?;
     for r in rows {
@@ -92,7 +92,7 @@ pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
             .map_err(err)?;
     }
     w.into_inner()
-        .map_err(|e| AppError::internal("App.Export", e.to_string()))
+        .map_err(|e| AppError::internal(AppCode::Export, e.to_string()))
 }
 
 pub fn render(format: ExportFormat, rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
@@ -108,7 +108,7 @@ pub fn render(format: ExportFormat, rows: &[InstanceView]) -> Result<Vec<u8>, Ap
     match format {
         ExportFormat::Csv => to_csv(rows),
         ExportFormat::Json => serde_json::to_vec_pretty(rows)
-            .map_err(|e| AppError::internal("App.Export", e.to_string())),
+            .map_err(|e| AppError::internal(AppCode::Export, e.to_string())),
     }
 }
 
@@ -121,7 +121,7 @@ pub fn write(
     let bytes = render(format, rows)?;
     std::fs::write(path, bytes).map_err(|e| {
         AppError::internal(
-            "App.Export",
+            AppCode::Export,
             format!("could not write {}: {e}", path.display()),
         )
     })

@@ -2,7 +2,7 @@
 //! region/zone/instance listing and the lifecycle actions (chunked, with per-instance
 //! results). Commands in `commands/instances.rs` are thin wrappers over this.
 
-use crate::error::{AppError, ErrorKind, from_api};
+use crate::error::{AppCode, AppError, ErrorKind, from_api};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -43,7 +43,7 @@ pub fn check_live_region(region: &str, live: &[RegionView]) -> Result<(), AppErr
     } else {
         Err(AppError {
             kind: ErrorKind::NotFound,
-            code: "App.UnknownRegion".into(),
+            code: AppCode::UnknownRegion.into(),
             message: format!("{region} is not among this account's regions (DescribeRegions)"),
             request_id: None,
             field: Some("region".into()),
@@ -198,7 +198,7 @@ pub fn validate_user_name(name: &str) -> Result<(), AppError> {
 pub fn read_only_error() -> AppError {
     AppError {
         kind: ErrorKind::Permission,
-        code: "App.ProfileReadOnly".into(),
+        code: AppCode::ProfileReadOnly.into(),
         message:
             "This profile is read-only. Unlock it for this session (Profiles) to change instances."
                 .into(),
@@ -484,8 +484,7 @@ const ANY_REGION: &str = "ap-guangzhou";
 pub async fn list_regions(client: &Client) -> Result<Vec<RegionView>, AppError> {
     let out = client
         .describe_regions(ANY_REGION, &cvm::DescribeRegionsRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(out
         .region_set
         .unwrap_or_default()
@@ -506,8 +505,7 @@ pub async fn list_zones(client: &Client, region: &str) -> Result<Vec<ZoneView>, 
     validate_region(region)?;
     let out = client
         .describe_zones(region, &cvm::DescribeZonesRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(out
         .zone_set
         .unwrap_or_default()
@@ -556,7 +554,7 @@ pub async fn list_instances(
 }
 
 /// The code of a listing abandoned because a newer one replaced it.
-pub const SUPERSEDED: &str = "App.ListingSuperseded";
+pub const SUPERSEDED: AppCode = AppCode::ListingSuperseded;
 
 fn superseded() -> AppError {
     AppError::internal(SUPERSEDED, "a newer listing replaced this one")
@@ -599,8 +597,7 @@ pub async fn list_instances_while(
     };
     let first = client
         .describe_instances(region, &describe_page(zone, 0))
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     if !keep_going() {
         return Err(superseded());
     }
@@ -621,12 +618,12 @@ pub async fn list_instances_while(
             break;
         };
         let (offset, result) =
-            done.map_err(|e| AppError::internal("App.Listing", e.to_string()))?;
+            done.map_err(|e| AppError::internal(AppCode::Listing, e.to_string()))?;
         if !keep_going() {
             // Dropping the set aborts the pages still in flight.
             return Err(superseded());
         }
-        emit(offset, result.map_err(|e| from_api(&e))?);
+        emit(offset, result?);
     }
     Ok(ListSummary {
         region: region.to_owned(),
@@ -904,9 +901,7 @@ pub async fn terminate_quote(
     region: &str,
     ids: &[String],
 ) -> Result<TerminateQuote, AppError> {
-    let described = describe_ids(client, region, ids)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let described = describe_ids(client, region, ids).await?;
     let found: HashSet<&str> = described
         .iter()
         .filter_map(|i| i.instance_id.as_deref())
@@ -942,8 +937,7 @@ pub async fn terminate_quote(
                     instance_ids: Some(chunk.to_vec()),
                 },
             )
-            .await
-            .map_err(|e| from_api(&e))?;
+            .await?;
         refunds.extend(
             out.instance_refunds_set
                 .unwrap_or_default()
@@ -985,9 +979,7 @@ pub async fn password_action(
         false,
         user_name.as_deref().unwrap_or("root"),
     )?;
-    let instances = describe_ids(client, region, ids)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let instances = describe_ids(client, region, ids).await?;
     let windows = instances.iter().any(|i| {
         i.os_name
             .as_deref()

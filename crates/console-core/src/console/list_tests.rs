@@ -6,6 +6,7 @@ use super::export::{self, ExportFormat};
 use super::instances::*;
 use super::listing::{ListEvent, Ticket, stream_checked, stream_regions};
 use super::settings::ConsoleSettings;
+use crate::error::AppCode;
 use std::collections::HashSet;
 use tencent_api::models::vpc;
 use tencent_api::{Client, Credentials, Endpoint};
@@ -148,12 +149,12 @@ async fn a_bad_region_in_all_regions_fails_alone() {
         vec![
             (
                 "Not A Region".to_owned(),
-                "App.InvalidInput".to_owned(),
+                AppCode::InvalidInput.into(),
                 Some("region".to_owned())
             ),
             (
                 "xx-nowhere-9".to_owned(),
-                "App.UnknownRegion".to_owned(),
+                AppCode::UnknownRegion.into(),
                 Some("region".to_owned())
             ),
         ]

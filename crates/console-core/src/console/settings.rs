@@ -3,7 +3,7 @@
 //! config dir; no entry (or an unreadable file) means every region the account sees.
 
 use crate::console::instances::validate_region;
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -66,13 +66,16 @@ impl ConsoleSettings {
             }
         }
         let io = |e: std::io::Error| {
-            AppError::internal("App.Settings", format!("could not save the settings: {e}"))
+            AppError::internal(
+                AppCode::Settings,
+                format!("could not save the settings: {e}"),
+            )
         };
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let json = serde_json::to_vec_pretty(&file)
-            .map_err(|e| AppError::internal("App.Settings", e.to_string()))?;
+            .map_err(|e| AppError::internal(AppCode::Settings, e.to_string()))?;
         let tmp = self.path.with_extension("json.tmp");
         std::fs::write(&tmp, json).map_err(io)?;
         std::fs::rename(&tmp, &self.path).map_err(io)

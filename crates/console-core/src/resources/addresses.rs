@@ -3,7 +3,7 @@
 //! An EIP that is not bound to anything is still charged (an idle-IP fee).
 
 use super::{check_confirmation, clamp_u32, conflict, vpc_filter};
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::Client;
@@ -59,8 +59,7 @@ fn view(a: vpc::Address) -> Option<AddressView> {
 pub async fn list_addresses(client: &Client, region: &str) -> Result<Vec<AddressView>, AppError> {
     let all = client
         .list_all(region, vpc::DescribeAddressesRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(all.into_iter().filter_map(view).collect())
 }
 
@@ -73,8 +72,7 @@ async fn find(client: &Client, region: &str, id: &str) -> Result<AddressView, Ap
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     out.address_set
         .unwrap_or_default()
         .into_iter()
@@ -159,8 +157,7 @@ pub async fn allocate(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(out.address_set.unwrap_or_default())
 }
 
@@ -203,8 +200,7 @@ pub async fn associate(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     if let Some(other) = on_instance
         .address_set
         .unwrap_or_default()
@@ -231,7 +227,7 @@ pub async fn associate(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }
 
 pub async fn disassociate(
@@ -261,7 +257,7 @@ pub async fn disassociate(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }
 
 /// Releases an unbound EIP for good. `confirm` must be its id or its IP.
@@ -294,5 +290,5 @@ pub async fn release(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }

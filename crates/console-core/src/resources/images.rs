@@ -3,7 +3,7 @@
 //! and deleting one.
 
 use super::{check_confirmation, clamp_u32, conflict, cvm_filter};
-use crate::error::{AppError, from_api};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::Client;
@@ -87,8 +87,7 @@ pub async fn list_images(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(all
         .into_iter()
         .filter_map(|i| {
@@ -178,10 +177,9 @@ pub async fn create_image(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     out.image_id
-        .ok_or_else(|| AppError::internal("App.NoImageId", "CreateImage answered without an id"))
+        .ok_or_else(|| AppError::internal(AppCode::NoImageId, "CreateImage answered without an id"))
 }
 
 /// Deletes one custom image. `confirm` must be its id or name. Public and shared images
@@ -208,8 +206,7 @@ pub async fn delete_image(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .image_set
         .unwrap_or_default()
         .into_iter()
@@ -252,5 +249,5 @@ pub async fn delete_image(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }

@@ -8,7 +8,7 @@
 //! deleted again so no unusable key is left behind.
 
 use super::{check_confirmation, conflict};
-use crate::error::{AppError, from_api};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::Serialize;
 use tencent_api::models::{cvm, resources};
@@ -111,8 +111,7 @@ fn view(k: cvm::KeyPair) -> Option<KeyPairView> {
 pub async fn list_key_pairs(client: &Client, region: &str) -> Result<Vec<KeyPairView>, AppError> {
     let all = client
         .list_all(region, cvm::DescribeKeyPairsRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(all.into_iter().filter_map(view).collect())
 }
 
@@ -133,22 +132,24 @@ pub async fn create(
                 tag_specification: None,
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     let mut pair = out.key_pair.ok_or_else(|| {
         AppError::internal(
-            "App.NoKeyPair",
+            AppCode::NoKeyPair,
             "CreateKeyPair answered without the key pair",
         )
     })?;
     let private = pair.private_key.take();
     let view = view(pair).ok_or_else(|| {
-        AppError::internal("App.NoKeyPair", "CreateKeyPair answered without a key id")
+        AppError::internal(
+            AppCode::NoKeyPair,
+            "CreateKeyPair answered without a key id",
+        )
     })?;
     let saved = match private {
         Some(p) => save(&p),
         None => Err(AppError::internal(
-            "App.NoPrivateKey",
+            AppCode::NoPrivateKey,
             "CreateKeyPair answered without the private key",
         )),
     };
@@ -180,7 +181,7 @@ pub fn write_private_key(path: &std::path::Path, key: &Sensitive) -> Result<Stri
     use std::io::Write;
     let fail = |e: std::io::Error| {
         AppError::internal(
-            "App.KeySaveFailed",
+            AppCode::KeySaveFailed,
             format!("could not save the private key to {}: {e}", path.display()),
         )
     };
@@ -221,10 +222,10 @@ pub async fn import(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
-    out.key_id
-        .ok_or_else(|| AppError::internal("App.NoKeyId", "ImportKeyPair answered without a key id"))
+        .await?;
+    out.key_id.ok_or_else(|| {
+        AppError::internal(AppCode::NoKeyId, "ImportKeyPair answered without a key id")
+    })
 }
 
 /// Deletes a key pair that no instance uses. `confirm` must be its id or name.
@@ -244,8 +245,7 @@ pub async fn delete(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .key_pair_set
         .unwrap_or_default()
         .into_iter()
@@ -279,7 +279,7 @@ pub async fn delete(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }
 
 /// Binds (`associate`) or unbinds a key pair on instances in one call (≤100 instances).
@@ -304,9 +304,7 @@ pub async fn bind(
             format!("at most 100 instances at once ({} selected)", ids.len()),
         ));
     }
-    let found = crate::console::instances::describe_ids(client, region, &ids)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let found = crate::console::instances::describe_ids(client, region, &ids).await?;
     for id in &ids {
         let Some(i) = found
             .iter()
@@ -373,7 +371,7 @@ pub async fn bind(
             .await
             .map(|r| r.request_id)
     };
-    r.map_err(|e| from_api(&e))
+    r.map_err(AppError::from)
 }
 
 pub fn validate_key_id(key_id: &str) -> Result<(), AppError> {

@@ -8,7 +8,7 @@
 
 use super::{PriceView, clamp_u32, conflict, price_view};
 use crate::console::instances::{describe_ids, validate_ids};
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -85,8 +85,7 @@ fn one_id(id: &str) -> Result<String, AppError> {
 
 async fn describe_one(client: &Client, region: &str, id: &str) -> Result<cvm::Instance, AppError> {
     describe_ids(client, region, &[id.to_owned()])
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .into_iter()
         .next()
         .ok_or_else(|| AppError {
@@ -114,8 +113,7 @@ pub async fn resize_options(
                 filters: None,
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     let current = i.instance_type.clone().unwrap_or_default();
     let mut targets: Vec<TypeOption> = out
         .instance_type_config_status_set
@@ -216,8 +214,7 @@ pub async fn resize_price(
                 instance_type: Some(instance_type.to_owned()),
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(price_view(
         out.price.as_ref().and_then(|p| p.instance_price.as_ref()),
     ))
@@ -254,8 +251,7 @@ async fn wait_stopped(
                     ..Default::default()
                 },
             )
-            .await
-            .map_err(|e| from_api(&e))?;
+            .await?;
         let state = out
             .instance_status_set
             .unwrap_or_default()
@@ -331,8 +327,7 @@ pub async fn resize(
                         stopped_mode: Some("KEEP_CHARGING".into()),
                     },
                 )
-                .await
-                .map_err(|e| from_api(&e))?;
+                .await?;
             wait_stopped(client, region, &id, wait).await?;
         }
         ("RUNNING", StopPlan::ForceStop) => force = true,
@@ -355,7 +350,7 @@ pub async fn resize(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }
 
 // ---------------------------------------------------------------- bandwidth
@@ -519,8 +514,7 @@ pub async fn bandwidth_price(
                 end_time: r.end_time,
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(price_view(
         out.price.as_ref().and_then(|p| p.bandwidth_price.as_ref()),
     ))
@@ -551,7 +545,6 @@ pub async fn change_bandwidth(
     let rid = client
         .reset_instances_internet_max_bandwidth(region, &r)
         .await
-        .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))?;
+        .map(|r| r.request_id)?;
     Ok((rid, opts.state))
 }

@@ -4,7 +4,7 @@
 
 use super::cvm_filter;
 use crate::console::instances::{ActionReport, InstanceResult, describe_ids, validate_ids};
-use crate::error::{AppError, from_api};
+use crate::error::{AppCode, AppError, from_api};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::models::{cvm, resources, vpc};
@@ -69,8 +69,7 @@ pub async fn list_security_groups(
 ) -> Result<Vec<SecurityGroupView>, AppError> {
     let all = client
         .list_all(region, vpc::DescribeSecurityGroupsRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(all
         .into_iter()
         .filter_map(|s| {
@@ -115,8 +114,7 @@ pub async fn security_group_detail(
                 filters: None,
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .security_group_policy_set
         .unwrap_or_default();
     let instances = client
@@ -130,8 +128,7 @@ pub async fn security_group_detail(
                 ..Default::default()
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(SecurityGroupDetail {
         id: sg_id.to_owned(),
         version: policies.version.unwrap_or_default(),
@@ -217,9 +214,7 @@ pub async fn unbind(
 ) -> Result<ActionReport, AppError> {
     validate_sg_id(sg_id)?;
     let ids = validate_ids(instance_ids)?;
-    let described = describe_ids(client, region, &ids)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let described = describe_ids(client, region, &ids).await?;
     let mut results = Vec::new();
     for id in &ids {
         let Some(i) = described
@@ -323,13 +318,12 @@ pub async fn create(
                 tags: None,
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     let s = out.security_group.unwrap_or_default();
     Ok(SecurityGroupView {
         id: s.security_group_id.ok_or_else(|| {
             AppError::internal(
-                "App.NoGroupId",
+                AppCode::NoGroupId,
                 "CreateSecurityGroup answered without an id",
             )
         })?,
@@ -378,7 +372,7 @@ pub async fn delete(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
@@ -504,5 +498,5 @@ pub async fn add_rule(
         )
         .await
         .map(|r| r.request_id)
-        .map_err(|e| from_api(&e))
+        .map_err(AppError::from)
 }

@@ -7,6 +7,7 @@ use super::key_pairs;
 use super::resize::{self, StopPlan, StopWait};
 use super::security_groups;
 use crate::console::instances::describe_ids;
+use crate::error::AppCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tencent_api::{Client, Credentials, Endpoint};
@@ -444,7 +445,7 @@ async fn key_pairs_create_saves_once_import_and_delete() {
     // When the key cannot be saved, the pair is deleted again.
     let e = key_pairs::create(&s.client, REGION, "lost", |_| {
         Err(crate::error::AppError::internal(
-            "App.KeySaveFailed",
+            AppCode::KeySaveFailed,
             "disk full",
         ))
     })

@@ -88,8 +88,7 @@ pub async fn quote_to_prepaid(
         };
         let r = client
             .inquiry_price_modify_instances_charge_type(region, &req)
-            .await
-            .map_err(|e| from_api(&e))?;
+            .await?;
         parts.push(item_view(
             r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
         ));
@@ -114,10 +113,7 @@ pub async fn quote_renew(
             instance_charge_prepaid: Some(prepaid(period, None)),
             ..Default::default()
         };
-        let r = client
-            .inquiry_price_renew_instances(region, &req)
-            .await
-            .map_err(|e| from_api(&e))?;
+        let r = client.inquiry_price_renew_instances(region, &req).await?;
         parts.push(item_view(
             r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
         ));

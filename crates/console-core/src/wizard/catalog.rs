@@ -3,7 +3,7 @@
 //! groups and key pairs. Raw API models stay here; the UI gets small DTOs.
 
 use crate::console::instances::{list_zones, validate_region, validate_zone};
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::invalid;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -65,8 +65,7 @@ pub async fn zones(
     };
     let rows = client
         .describe_zone_instance_config_infos(region, &req)
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .instance_type_quota_set
         .unwrap_or_default();
     let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
@@ -174,8 +173,7 @@ pub async fn instance_types(
     };
     let rows = client
         .describe_zone_instance_config_infos(region, &req)
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .instance_type_quota_set
         .unwrap_or_default();
     let mut out: Vec<InstanceTypeChoice> =
@@ -265,10 +263,7 @@ pub async fn images(
             limit: Some(100),
             ..Default::default()
         };
-        let r = client
-            .describe_images(region, &req)
-            .await
-            .map_err(|e| from_api(&e))?;
+        let r = client.describe_images(region, &req).await?;
         let page = r.image_set.unwrap_or_default();
         let n = page.len() as i64;
         out.extend(
@@ -360,8 +355,7 @@ pub async fn networks(
     );
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok(NetworkChoices {
-        vpcs: vpcs
-            .map_err(|e| from_api(&e))?
+        vpcs: vpcs?
             .vpc_set
             .unwrap_or_default()
             .iter()
@@ -372,8 +366,7 @@ pub async fn networks(
                 is_default: v.is_default.unwrap_or(false),
             })
             .collect(),
-        subnets: subnets
-            .map_err(|e| from_api(&e))?
+        subnets: subnets?
             .subnet_set
             .unwrap_or_default()
             .iter()
@@ -388,8 +381,7 @@ pub async fn networks(
                 is_default: x.is_default.unwrap_or(false),
             })
             .collect(),
-        security_groups: sgs
-            .map_err(|e| from_api(&e))?
+        security_groups: sgs?
             .security_group_set
             .unwrap_or_default()
             .iter()
@@ -411,8 +403,7 @@ pub async fn key_pairs(client: &Client, region: &str) -> Result<Vec<KeyPairChoic
     };
     Ok(client
         .describe_key_pairs(region, &req)
-        .await
-        .map_err(|e| from_api(&e))?
+        .await?
         .key_pair_set
         .unwrap_or_default()
         .iter()

@@ -11,7 +11,7 @@
 //! instance itself is priced: disks, public bandwidth and traffic are not included.
 
 use crate::console::instances::validate_region;
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::state::lock;
 use crate::wizard::catalog;
 use serde::Serialize;
@@ -157,8 +157,7 @@ pub async fn region_cost(
     validate_region(region)?;
     let instances = client
         .list_all(region, cvm::DescribeInstancesRequest::default())
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     let mut lines: BTreeMap<String, CostLine> = BTreeMap::new();
     for i in &instances {
         let charge = i.instance_charge_type.clone().unwrap_or_default();

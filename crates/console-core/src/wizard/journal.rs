@@ -19,7 +19,7 @@
 //! user gave up on it, nothing was sent). An unreadable journal file is moved aside and
 //! reported (`unreadable`), never replaced: it may hold a pending purchase.
 
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::secrets::{StoredSecret, Vault};
 use crate::state::lock;
 use serde::{Deserialize, Serialize};
@@ -154,7 +154,7 @@ fn aside_path(path: &Path) -> PathBuf {
 pub fn not_found() -> AppError {
     AppError {
         kind: crate::error::ErrorKind::NotFound,
-        code: "App.LaunchNotFound".into(),
+        code: AppCode::LaunchNotFound.into(),
         message: "no such launch in the journal".into(),
         request_id: None,
         field: Some("token".into()),
@@ -163,7 +163,7 @@ pub fn not_found() -> AppError {
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> AppError {
     AppError::internal(
-        "App.Journal",
+        AppCode::Journal,
         format!("could not {what} {}: {e}", path.display()),
     )
 }
@@ -232,13 +232,13 @@ impl Journal {
         if let Some(u) = &self.unreadable
             && u.moved_to.is_none()
         {
-            return Err(AppError::internal("App.Journal", u.message(&self.path)));
+            return Err(AppError::internal(AppCode::Journal, u.message(&self.path)));
         }
         let json = serde_json::to_vec_pretty(&JournalFile {
             schema: SCHEMA,
             entries: entries.to_vec(),
         })
-        .map_err(|e| AppError::internal("App.Journal", e.to_string()))?;
+        .map_err(|e| AppError::internal(AppCode::Journal, e.to_string()))?;
         crate::fsutil::write_atomic(&self.path, &json).map_err(|e| io_error("write", &self.path, e))
     }
 
@@ -346,7 +346,7 @@ impl Journal {
             Some(EntryState::Pending) if self.is_in_flight(token) => {
                 return Err(AppError {
                     kind: crate::error::ErrorKind::StateConflict,
-                    code: "App.LaunchInFlight".into(),
+                    code: AppCode::LaunchInFlight.into(),
                     message: "this launch is being sent right now; wait for its answer".into(),
                     request_id: None,
                     field: Some("token".into()),
@@ -356,7 +356,7 @@ impl Journal {
             Some(_) => {
                 return Err(AppError {
                     kind: crate::error::ErrorKind::StateConflict,
-                    code: "App.LaunchSettled".into(),
+                    code: AppCode::LaunchSettled.into(),
                     message: "this launch is already settled; there is nothing to drop".into(),
                     request_id: None,
                     field: Some("token".into()),

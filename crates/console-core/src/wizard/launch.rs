@@ -9,7 +9,7 @@
 //! again.
 
 use crate::console::instances::describe_ids;
-use crate::error::{AppError, ErrorKind};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::wizard::catalog::{instance_type_row, is_windows};
 use crate::wizard::journal::{self, EntryState, Journal, JournalEntry};
 use crate::wizard::price::{PriceQuote, quote};
@@ -273,7 +273,7 @@ pub async fn retry(
     if entry.state == EntryState::Dropped {
         return Err(AppError {
             kind: ErrorKind::StateConflict,
-            code: "App.LaunchDropped".into(),
+            code: AppCode::LaunchDropped.into(),
             message: "this launch was dropped; it is not sent again (start a new one)".into(),
             request_id: None,
             field: Some("token".into()),
@@ -294,7 +294,7 @@ pub async fn retry(
         });
     }
     let mut req: cvm::RunInstancesRequest = serde_json::from_value(entry.request.clone())
-        .map_err(|e| AppError::internal("App.Journal", format!("unreadable entry: {e}")))?;
+        .map_err(|e| AppError::internal(AppCode::Journal, format!("unreadable entry: {e}")))?;
     req.client_token = Some(entry.token.clone());
     let mut password_not_resent = false;
     if entry.had_password {

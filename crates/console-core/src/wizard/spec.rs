@@ -6,7 +6,7 @@
 //! the step that owns it.
 
 use crate::console::instances::{check_password, validate_region, validate_zone};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::Sensitive;
@@ -461,7 +461,7 @@ pub fn check_facts(s: &LaunchSpec, f: &Facts) -> Result<(), AppError> {
         let reason = t.sold_out_reason.clone().filter(|r| !r.is_empty());
         return Err(AppError {
             kind: crate::error::ErrorKind::SoldOut,
-            code: "App.SoldOut".into(),
+            code: AppCode::SoldOut.into(),
             message: format!(
                 "{} is sold out in {}{}",
                 s.instance_type,

@@ -4,7 +4,7 @@
 //! its login, and the draft asks for one.
 
 use crate::console::instances::validate_region;
-use crate::error::{AppError, from_api};
+use crate::error::{AppCode, AppError, from_api};
 use crate::profiles::invalid;
 use crate::wizard::draft::{self, LaunchDraft};
 use crate::wizard::spec::{LaunchSpec, Login, check_shape, run_request, with_field};
@@ -115,7 +115,7 @@ pub async fn save(
             _ => with_field(&e),
         })?;
     r.launch_template_id
-        .ok_or_else(|| AppError::internal("App.Unexpected", "no LaunchTemplateId in the answer"))
+        .ok_or_else(|| AppError::internal(AppCode::Unexpected, "no LaunchTemplateId in the answer"))
 }
 
 fn n32(n: Option<i64>) -> u32 {
@@ -128,10 +128,7 @@ pub async fn list(client: &Client, region: &str) -> Result<Vec<LaunchTemplateVie
         limit: Some(100),
         ..Default::default()
     };
-    let r = client
-        .describe_launch_templates(region, &req)
-        .await
-        .map_err(|e| from_api(&e))?;
+    let r = client.describe_launch_templates(region, &req).await?;
     Ok(r.launch_template_set
         .unwrap_or_default()
         .into_iter()
@@ -191,7 +188,6 @@ pub async fn delete(client: &Client, region: &str, id: &str) -> Result<(), AppEr
                 launch_template_id: Some(id.to_owned()),
             },
         )
-        .await
-        .map_err(|e| from_api(&e))?;
+        .await?;
     Ok(())
 }
