@@ -3,7 +3,10 @@
 
 use crate::catalog::{self, Lang, Stock};
 use crate::clock;
-use crate::world::{Account, DataDisk, Instance, KeyPair, State, Step, Tag, World, public_ip};
+use crate::world::{
+    Account, ChargeType, DataDisk, Instance, IsolatedSource, KeyPair, OperationState, RenewFlag,
+    RestrictState, State, Step, Tag, World, public_ip,
+};
 
 const NAMES: &[&str] = &[
     "web", "api", "db", "cache", "worker", "batch", "gateway", "build", "search", "monitor",
@@ -67,11 +70,11 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
         let image = images[rng.below(images.len() as u64) as usize];
         let roll = rng.below(100);
         let charge = if roll < 30 {
-            "PREPAID"
+            ChargeType::Prepaid
         } else if roll < 40 && region.spot && t.family.spot {
-            "SPOTPAID"
+            ChargeType::Spotpaid
         } else {
-            "POSTPAID_BY_HOUR"
+            ChargeType::PostpaidByHour
         };
         let sroll = rng.below(100);
         let mut state = match sroll {
@@ -84,7 +87,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             93..=94 => State::LaunchFailed,
             _ => State::Shutdown,
         };
-        if state == State::Shutdown && charge != "PREPAID" {
+        if state == State::Shutdown && charge != ChargeType::Prepaid {
             state = State::Running;
         }
         let created = now - (1 + rng.below(180) as i64) * DAY - rng.below(DAY as u64) as i64;
@@ -137,7 +140,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             os_name: image.os_name.to_owned(),
             windows: image.windows,
             login_user: image.login_user.to_owned(),
-            charge_type: charge.to_owned(),
+            charge_type: charge,
             state,
             system_disk_type: "CLOUD_PREMIUM".into(),
             system_disk_id: rng.id("disk"),
@@ -146,7 +149,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             private_ip: private_ip.clone(),
             public_ip: None,
             eip_id: None,
-            internet_charge_type: if charge == "PREPAID" {
+            internet_charge_type: if charge == ChargeType::Prepaid {
                 "BANDWIDTH_PREPAID"
             } else {
                 "TRAFFIC_POSTPAID_BY_HOUR"
@@ -161,10 +164,12 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             } else {
                 Vec::new()
             },
-            renew_flag: (charge == "PREPAID")
-                .then(|| catalog::RENEW_FLAGS[rng.below(3) as usize].to_owned()),
+            renew_flag: (charge == ChargeType::Prepaid)
+                .then(|| rng.below(3) as usize)
+                .and_then(|i| RenewFlag::parse(catalog::RENEW_FLAGS[i])),
             created_ms: created,
-            expired_ms: (charge == "PREPAID").then(|| now + (1 + rng.below(300) as i64) * DAY),
+            expired_ms: (charge == ChargeType::Prepaid)
+                .then(|| now + (1 + rng.below(300) as i64) * DAY),
             tags: vec![
                 Tag {
                     key: "env".into(),
@@ -177,24 +182,21 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             ],
             stop_charging: false,
             latest_op: Some("RunInstances".into()),
-            latest_op_state: Some(
-                if state == State::LaunchFailed {
-                    "FAILED"
-                } else {
-                    "SUCCESS"
-                }
-                .into(),
-            ),
+            latest_op_state: Some(if state == State::LaunchFailed {
+                OperationState::Failed
+            } else {
+                OperationState::Success
+            }),
             latest_op_request_id: Some(rng.uuid()),
             latest_op_error: (state == State::LaunchFailed)
                 .then(|| crate::outcomes::message("RunInstances", &t.name, Lang::En)),
             fail_with: None,
-            restrict_state: "NORMAL".into(),
-            isolated_source: "NOTISOLATED".into(),
+            restrict_state: RestrictState::Normal,
+            isolated_source: IsolatedSource::NotIsolated,
             isolated_ms: None,
             disable_api_termination: rng.below(10) == 0,
             host_name: String::new(),
-            spot_max_price: (charge == "SPOTPAID").then(|| catalog::spot_hourly(t)),
+            spot_max_price: (charge == ChargeType::Spotpaid).then(|| catalog::spot_hourly(t)),
             cam_role_name: String::new(),
             user_data: None,
             terminate_at: None,
@@ -210,7 +212,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
         if bandwidth > 0 && !matches!(state, State::LaunchFailed | State::Shutdown) {
             inst.public_ip = Some(public_ip(rng));
         }
-        if state == State::Stopped && charge == "POSTPAID_BY_HOUR" && rng.below(3) == 0 {
+        if state == State::Stopped && charge == ChargeType::PostpaidByHour && rng.below(3) == 0 {
             inst.stop_charging = true;
             inst.public_ip = None;
         }
@@ -223,8 +225,8 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             });
         }
         if state == State::Shutdown {
-            inst.restrict_state = "EXPIRED".into();
-            inst.isolated_source = "EXPIRE".into();
+            inst.restrict_state = RestrictState::Expired;
+            inst.isolated_source = IsolatedSource::Expire;
             inst.expired_ms = Some(now - (1 + rng.below(5) as i64) * DAY);
             inst.isolated_ms = inst.expired_ms;
             inst.stop_charging = false;
@@ -239,7 +241,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
         };
         if let Some(op) = op {
             inst.latest_op = Some(op.into());
-            inst.latest_op_state = Some("OPERATING".into());
+            inst.latest_op_state = Some(OperationState::Operating);
             inst.steps.push(Step {
                 at_ms: now + 10_000 + rng.below(20_000) as i64,
                 to,
@@ -273,7 +275,7 @@ mod tests {
             .flat_map(|r| r.instances.values())
             .collect();
         assert_eq!(all.len(), 60);
-        for charge in ["PREPAID", "POSTPAID_BY_HOUR"] {
+        for charge in [ChargeType::Prepaid, ChargeType::PostpaidByHour] {
             assert!(all.iter().any(|i| i.charge_type == charge));
         }
         for s in [State::Running, State::Stopped] {

@@ -8,10 +8,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::price;
 use crate::toolkit::Env;
-use crate::world::State;
+use crate::world::{ChargeType, IsolatedSource, RenewFlag, RestrictState, State};
 use serde_json::{Value, json};
 
-pub fn prepaid_settings(p: &Params, required: bool) -> ApiResult<Option<(i64, Option<String>)>> {
+pub fn prepaid_settings(p: &Params, required: bool) -> ApiResult<Option<(i64, Option<RenewFlag>)>> {
     let Some(o) = p.obj("InstanceChargePrepaid")? else {
         return if required {
             Err(ApiError::missing("InstanceChargePrepaid"))
@@ -29,15 +29,15 @@ pub fn prepaid_settings(p: &Params, required: bool) -> ApiResult<Option<(i64, Op
             "Invalid period. Valid periods are 1-12, 24, 36, 48 and 60 months.",
         ));
     }
-    let flag = o.str("RenewFlag")?;
-    if let Some(f) = &flag
-        && !catalog::RENEW_FLAGS.contains(&f.as_str())
-    {
-        return Err(ApiError::invalid_value(
-            "InstanceChargePrepaid.RenewFlag",
-            format!("`{f}` is not a renew flag"),
-        ));
-    }
+    let flag = match o.str("RenewFlag")? {
+        None => None,
+        Some(f) => Some(RenewFlag::parse(&f).ok_or_else(|| {
+            ApiError::invalid_value(
+                "InstanceChargePrepaid.RenewFlag",
+                format!("`{f}` is not a renew flag"),
+            )
+        })?),
+    };
     Ok(Some((period, flag)))
 }
 
@@ -50,13 +50,16 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
     ])?;
     let ids = targets(env, p, if inquiry { 100 } else { 20 })?;
     let to = p.str_req("InstanceChargeType")?;
-    if to != "PREPAID" && to != "POSTPAID_BY_HOUR" {
-        return Err(ApiError::invalid_value(
-            "InstanceChargeType",
-            format!("`{to}`: only PREPAID and POSTPAID_BY_HOUR"),
-        ));
-    }
-    let prepaid = prepaid_settings(p, to == "PREPAID")?;
+    let to = match ChargeType::parse(&to) {
+        Some(t @ (ChargeType::Prepaid | ChargeType::PostpaidByHour)) => t,
+        _ => {
+            return Err(ApiError::invalid_value(
+                "InstanceChargeType",
+                format!("`{to}`: only PREPAID and POSTPAID_BY_HOUR"),
+            ));
+        }
+    };
+    let prepaid = prepaid_settings(p, to == ChargeType::Prepaid)?;
     p.bool("ModifyPortableDataDisk")?;
     let now = env.ctx.now;
     let r = env.region();
@@ -65,10 +68,10 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
         if !inquiry {
             require_state(i, &[State::Running, State::Stopped])?;
         }
-        if i.charge_type == "SPOTPAID" || i.charge_type == to || i.stop_charging {
+        if i.charge_type == ChargeType::Spotpaid || i.charge_type == to || i.stop_charging {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
-                format!("The instance `{}` cannot switch to {to}.", i.id),
+                format!("The instance `{}` cannot switch to {}.", i.id, to.as_str()),
             ));
         }
         if i.terminate_at.is_some() {
@@ -90,14 +93,14 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
     }
     let (period, flag) = prepaid.unwrap_or((1, None));
     if inquiry {
-        let price = if to == "PREPAID" {
+        let price = if to == ChargeType::Prepaid {
             price::prepaid(total_monthly, period)
         } else {
             price::postpaid(total_monthly / 720.0 * 2.2)
         };
         return Ok(json!({"Price": {"InstancePrice": price}}));
     }
-    if to == "PREPAID" {
+    if to == ChargeType::Prepaid {
         let cost = price::prepaid_charge(total_monthly, period);
         if cost > env.acct.balance {
             return Err(ApiError::new(
@@ -111,13 +114,10 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
     let r = env.region();
     for id in &ids {
         if let Some(i) = r.get_mut(id) {
-            i.charge_type = to.clone();
-            if to == "PREPAID" {
+            i.charge_type = to;
+            if to == ChargeType::Prepaid {
                 i.expired_ms = Some(clock::add_months(now, period));
-                i.renew_flag = Some(
-                    flag.clone()
-                        .unwrap_or_else(|| "NOTIFY_AND_MANUAL_RENEW".into()),
-                );
+                i.renew_flag = Some(flag.unwrap_or(RenewFlag::NotifyAndManualRenew));
             } else {
                 i.expired_ms = None;
                 i.renew_flag = None;
@@ -152,7 +152,7 @@ pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
     let r = env.region();
     let mut monthly = 0.0;
     for i in each(r, &ids) {
-        if i.charge_type != "PREPAID" {
+        if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
                 format!("The instance `{}` is not prepaid.", i.id),
@@ -200,13 +200,13 @@ pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         if let Some(i) = r.get_mut(id) {
             let base = i.expired_ms.unwrap_or(now).max(now);
             i.expired_ms = Some(clock::add_months(base, period));
-            if let Some(f) = &flag {
-                i.renew_flag = Some(f.clone());
+            if let Some(f) = flag {
+                i.renew_flag = Some(f);
             }
             if i.state == State::Shutdown {
                 // Renewal brings an isolated instance back into service.
-                i.restrict_state = "NORMAL".into();
-                i.isolated_source = "NOTISOLATED".into();
+                i.restrict_state = RestrictState::Normal;
+                i.isolated_source = IsolatedSource::NotIsolated;
                 i.isolated_ms = None;
                 i.state = State::Starting;
                 i.begin("RenewInstances", &req, now, &[(dur, Some(State::Running))]);
@@ -223,15 +223,12 @@ pub fn modify_renew_flag(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["InstanceIds", "RenewFlag"])?;
     let ids = targets(env, p, 100)?;
     let flag = p.str_req("RenewFlag")?;
-    if !catalog::RENEW_FLAGS.contains(&flag.as_str()) {
-        return Err(ApiError::invalid_value(
-            "RenewFlag",
-            format!("`{flag}` is not a renew flag"),
-        ));
-    }
+    let flag = RenewFlag::parse(&flag).ok_or_else(|| {
+        ApiError::invalid_value("RenewFlag", format!("`{flag}` is not a renew flag"))
+    })?;
     let r = env.region();
     for i in each(r, &ids) {
-        if i.charge_type != "PREPAID" {
+        if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
                 format!("The instance `{}` is not prepaid.", i.id),
@@ -241,7 +238,7 @@ pub fn modify_renew_flag(env: &mut Env, p: &Params) -> ApiResult<Value> {
     }
     for id in &ids {
         if let Some(i) = r.get_mut(id) {
-            i.renew_flag = Some(flag.clone());
+            i.renew_flag = Some(flag);
         }
     }
     Ok(json!({}))

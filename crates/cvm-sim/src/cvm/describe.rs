@@ -249,7 +249,7 @@ fn instance_matches(i: &Instance, f: &Filter) -> bool {
         "uuid" => any(&i.uuid),
         "security-group-id" => i.security_group_ids.iter().any(|s| any(s)),
         "instance-name" => fuzzy(&i.name, &f.values),
-        "instance-charge-type" => any(&i.charge_type),
+        "instance-charge-type" => any(i.charge_type.as_str()),
         "instance-state" => any(i.state.as_str()),
         "private-ip-address" => any(&i.private_ip),
         "public-ip-address" => i.public_ip.as_deref().is_some_and(any),

@@ -7,7 +7,7 @@ use super::{
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::toolkit::Env;
-use crate::world::{State, public_ip};
+use crate::world::{ChargeType, IsolatedSource, State, public_ip};
 use serde_json::{Value, json};
 
 fn stop_type(p: &Params, force_name: &str) -> ApiResult<bool> {
@@ -81,7 +81,7 @@ pub fn stop_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
     for i in each(r, &ids) {
         require_state(i, &[State::Running])?;
         if stop_charging
-            && (i.charge_type != "POSTPAID_BY_HOUR"
+            && (i.charge_type != ChargeType::PostpaidByHour
                 || i.system_disk_type.starts_with("LOCAL_")
                 || i.gpu > 0)
         {
@@ -141,12 +141,9 @@ pub fn terminate_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let release_address = p.bool("ReleaseAddress")?.unwrap_or(false);
     p.bool("ReleasePrepaidDataDisks")?;
     let r = env.region();
-    let first_charge = each(r, &ids)
-        .next()
-        .map(|i| i.charge_type.clone())
-        .unwrap_or_default();
+    let first_charge = each(r, &ids).next().map(|i| i.charge_type);
     for i in each(r, &ids) {
-        if i.charge_type != first_charge {
+        if Some(i.charge_type) != first_charge {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceMixedPricingModel",
                 "All instances must have the same billing model.",
@@ -169,10 +166,10 @@ pub fn terminate_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let mut released = Vec::new();
     for id in &ids {
         if let Some(i) = r.get_mut(id) {
-            if i.charge_type == "PREPAID" && i.state != State::Shutdown {
+            if i.charge_type == ChargeType::Prepaid && i.state != State::Shutdown {
                 // First call: into the recycle bin, isolated and stopped.
                 i.state = State::Shutdown;
-                i.isolated_source = "MANMADE".into();
+                i.isolated_source = IsolatedSource::Manmade;
                 i.isolated_ms = Some(now);
                 i.begin("TerminateInstances", &req, now, &[]);
             } else {

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
 use crate::price;
 use crate::toolkit::{Env, lookup_instances};
-use crate::world::{Instance, State};
+use crate::world::{ChargeType, Instance, State};
 use serde_json::{Value, json};
 
 fn target_type(name: &str) -> ApiResult<InstanceType> {
@@ -114,13 +114,13 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
             format!("{} carries at most {} Mbps.", t.name, t.max_bandwidth()),
         ));
     }
-    let diff = if i.charge_type == "PREPAID" {
+    let diff = if i.charge_type == ChargeType::Prepaid {
         round2(((t.monthly() - cur.monthly()) * months_left(&i, now) as f64).max(0.0))
     } else {
         0.0
     };
     if inquiry {
-        let price = if i.charge_type == "PREPAID" {
+        let price = if i.charge_type == ChargeType::Prepaid {
             json!({"OriginalPrice": diff, "DiscountPrice": diff, "Discount": 100.0, "ChargeUnit": "MONTH"})
         } else {
             price::postpaid(t.hourly())

@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::price;
 use crate::toolkit::{Env, lookup_instances};
-use crate::world::State;
+use crate::world::{ChargeType, State};
 use serde_json::{Value, json};
 
 const DAY_MS: i64 = 86_400_000;
@@ -25,7 +25,7 @@ pub fn inquiry_price_terminate_instances(env: &mut Env, p: &Params) -> ApiResult
     let instances = lookup_instances(r, &ids, 100)?;
     let mut set = Vec::with_capacity(instances.len());
     for i in &instances {
-        if i.charge_type != "PREPAID" {
+        if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
                 format!(

@@ -3,6 +3,78 @@
 use super::{RETENTION_MS, Tag};
 use serde::{Deserialize, Serialize};
 
+/// An enum stored and answered by its wire spelling (the serde rename), so answers and
+/// saved worlds read exactly as when these fields were strings.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant,)*
+        }
+
+        impl $name {
+            pub const ALL: &[$name] = &[$($name::$variant),*];
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)*
+                }
+            }
+            /// The value with this wire spelling.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($wire => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// `InstanceChargeType`: the billing models an instance can have here.
+    ChargeType {
+        Prepaid = "PREPAID",
+        PostpaidByHour = "POSTPAID_BY_HOUR",
+        Spotpaid = "SPOTPAID",
+    }
+}
+
+wire_enum! {
+    /// `RenewFlag` of a prepaid instance.
+    RenewFlag {
+        NotifyAndAutoRenew = "NOTIFY_AND_AUTO_RENEW",
+        NotifyAndManualRenew = "NOTIFY_AND_MANUAL_RENEW",
+        DisableNotifyAndManualRenew = "DISABLE_NOTIFY_AND_MANUAL_RENEW",
+    }
+}
+
+wire_enum! {
+    /// `LatestOperationState`.
+    OperationState {
+        Operating = "OPERATING",
+        Success = "SUCCESS",
+        Failed = "FAILED",
+    }
+}
+
+wire_enum! {
+    /// `RestrictState`: NORMAL, or EXPIRED once an unpaid prepaid instance is isolated.
+    RestrictState {
+        Normal = "NORMAL",
+        Expired = "EXPIRED",
+    }
+}
+
+wire_enum! {
+    /// `IsolatedSource`: why an instance is isolated (in the recycle bin), if it is.
+    IsolatedSource {
+        NotIsolated = "NOTISOLATED",
+        Expire = "EXPIRE",
+        Manmade = "MANMADE",
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum State {
@@ -90,7 +162,7 @@ pub struct Instance {
     pub os_name: String,
     pub windows: bool,
     pub login_user: String,
-    pub charge_type: String,
+    pub charge_type: ChargeType,
     pub state: State,
     pub system_disk_type: String,
     pub system_disk_id: String,
@@ -106,14 +178,14 @@ pub struct Instance {
     pub subnet_id: String,
     pub security_group_ids: Vec<String>,
     pub key_ids: Vec<String>,
-    pub renew_flag: Option<String>,
+    pub renew_flag: Option<RenewFlag>,
     pub created_ms: i64,
     pub expired_ms: Option<i64>,
     pub tags: Vec<Tag>,
     /// Stopped with `StoppedMode=STOP_CHARGING`.
     pub stop_charging: bool,
     pub latest_op: Option<String>,
-    pub latest_op_state: Option<String>,
+    pub latest_op_state: Option<OperationState>,
     pub latest_op_request_id: Option<String>,
     /// LatestOperationErrorMsg of a FAILED operation.
     #[serde(default)]
@@ -122,8 +194,8 @@ pub struct Instance {
     /// FAILED with this message (see `outcomes.rs`).
     #[serde(default)]
     pub fail_with: Option<String>,
-    pub restrict_state: String,
-    pub isolated_source: String,
+    pub restrict_state: RestrictState,
+    pub isolated_source: IsolatedSource,
     pub isolated_ms: Option<i64>,
     pub disable_api_termination: bool,
     pub host_name: String,
@@ -158,14 +230,11 @@ impl Instance {
             at += delay.max(&0);
             self.steps.push(Step { at_ms: at, to: *to });
         }
-        self.latest_op_state = Some(
-            if self.steps.is_empty() {
-                "SUCCESS"
-            } else {
-                "OPERATING"
-            }
-            .to_owned(),
-        );
+        self.latest_op_state = Some(if self.steps.is_empty() {
+            OperationState::Success
+        } else {
+            OperationState::Operating
+        });
     }
     pub(super) fn next_deadline(&self) -> Option<i64> {
         let mut d = self.steps.first().map(|s| s.at_ms);
@@ -175,12 +244,59 @@ impl Instance {
             }
         };
         consider(self.terminate_at);
-        if self.charge_type == "PREPAID" && self.state != State::Shutdown {
+        if self.charge_type == ChargeType::Prepaid && self.state != State::Shutdown {
             consider(self.expired_ms);
         }
-        if self.isolated_source == "EXPIRE" {
+        if self.isolated_source == IsolatedSource::Expire {
             consider(self.isolated_ms.map(|t| t + RETENTION_MS));
         }
         d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trips<T>(all: &[T])
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize + for<'de> Deserialize<'de>,
+    {
+        for v in all {
+            let wire = serde_json::to_string(v).unwrap();
+            assert_eq!(serde_json::from_str::<T>(&wire).unwrap(), *v);
+        }
+    }
+
+    #[test]
+    fn states_serialize_as_their_wire_spelling() {
+        for c in ChargeType::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            assert_eq!(ChargeType::parse(c.as_str()), Some(*c));
+        }
+        for f in RenewFlag::ALL {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
+        }
+        for s in OperationState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in RestrictState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in IsolatedSource::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        round_trips(ChargeType::ALL);
+        round_trips(RenewFlag::ALL);
+        round_trips(OperationState::ALL);
+        round_trips(RestrictState::ALL);
+        round_trips(IsolatedSource::ALL);
+    }
+
+    #[test]
+    fn renew_flags_are_the_catalogs_in_its_order() {
+        // The preload picks a flag by index into the catalog's list.
+        let ours: Vec<&str> = RenewFlag::ALL.iter().map(|f| f.as_str()).collect();
+        assert_eq!(ours, crate::catalog::RENEW_FLAGS);
     }
 }

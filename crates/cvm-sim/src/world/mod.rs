@@ -14,7 +14,10 @@ mod network;
 mod templates;
 
 pub use images::CustomImage;
-pub use instance::{DataDisk, Instance, State, Step};
+pub use instance::{
+    ChargeType, DataDisk, Instance, IsolatedSource, OperationState, RenewFlag, RestrictState,
+    State, Step,
+};
 pub use network::{Address, Policy, SecurityGroup, Subnet, Vpc, ipv4, parse_ipv4, public_ip};
 pub use templates::{LaunchTemplate, TemplateVersion};
 
@@ -134,21 +137,18 @@ impl RegionState {
                     None => gone = true,
                 }
             }
-            if inst.steps.is_empty() && inst.latest_op_state.as_deref() == Some("OPERATING") {
-                inst.latest_op_state = Some(
-                    if inst.fail_with.is_some() {
-                        "FAILED"
-                    } else {
-                        "SUCCESS"
-                    }
-                    .into(),
-                );
+            if inst.steps.is_empty() && inst.latest_op_state == Some(OperationState::Operating) {
+                inst.latest_op_state = Some(if inst.fail_with.is_some() {
+                    OperationState::Failed
+                } else {
+                    OperationState::Success
+                });
                 inst.latest_op_error = inst.fail_with.take();
             }
             if inst.terminate_at.is_some_and(|t| t <= now) {
                 gone = true;
             }
-            if inst.charge_type == "PREPAID"
+            if inst.charge_type == ChargeType::Prepaid
                 && inst.state != State::Shutdown
                 && inst.steps.is_empty()
                 && inst.expired_ms.is_some_and(|t| t <= now)
@@ -156,18 +156,17 @@ impl RegionState {
                 let price = catalog::instance_type(&inst.instance_type)
                     .map(|t| t.monthly())
                     .unwrap_or(0.0);
-                if inst.renew_flag.as_deref() == Some("NOTIFY_AND_AUTO_RENEW") && *balance >= price
-                {
+                if inst.renew_flag == Some(RenewFlag::NotifyAndAutoRenew) && *balance >= price {
                     *balance = catalog::round2(*balance - price);
                     inst.expired_ms = inst.expired_ms.map(|t| clock::add_months(t, 1));
                 } else {
                     inst.state = State::Shutdown;
-                    inst.restrict_state = "EXPIRED".into();
-                    inst.isolated_source = "EXPIRE".into();
+                    inst.restrict_state = RestrictState::Expired;
+                    inst.isolated_source = IsolatedSource::Expire;
                     inst.isolated_ms = inst.expired_ms;
                 }
             }
-            if inst.isolated_source == "EXPIRE"
+            if inst.isolated_source == IsolatedSource::Expire
                 && inst.isolated_ms.is_some_and(|t| t + RETENTION_MS <= now)
             {
                 gone = true;

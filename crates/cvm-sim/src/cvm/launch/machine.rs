@@ -4,6 +4,7 @@ use crate::catalog::{self, Image, InstanceType, Stock, ZoneInfo};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::toolkit::{Env, well_formed};
+use crate::world::ChargeType;
 
 /// The image and the instance type (the platform picks one when none is given).
 pub fn image_and_type(
@@ -88,7 +89,12 @@ pub fn image_and_type(
 }
 
 /// The spot bid: `InstanceMarketOptions`, defaulting to the market price for SPOTPAID.
-pub fn spot(env: &Env, p: &Params, charge: &str, itype: &InstanceType) -> ApiResult<Option<f64>> {
+pub fn spot(
+    env: &Env,
+    p: &Params,
+    charge: ChargeType,
+    itype: &InstanceType,
+) -> ApiResult<Option<f64>> {
     let mut spot_max = None;
     if let Some(m) = p.obj("InstanceMarketOptions")? {
         m.only(&["MarketType", "SpotOptions"])?;
@@ -112,7 +118,7 @@ pub fn spot(env: &Env, p: &Params, charge: &str, itype: &InstanceType) -> ApiRes
                 "only `one-time` is supported",
             ));
         }
-        if charge != "SPOTPAID" {
+        if charge != ChargeType::Spotpaid {
             return Err(ApiError::new(
                 "InvalidParameterCombination",
                 "`InstanceMarketOptions` needs InstanceChargeType SPOTPAID.",
@@ -120,7 +126,7 @@ pub fn spot(env: &Env, p: &Params, charge: &str, itype: &InstanceType) -> ApiRes
         }
         spot_max = Some(max);
     }
-    if charge == "SPOTPAID" {
+    if charge == ChargeType::Spotpaid {
         if !env.ctx.region.spot {
             return Err(ApiError::new(
                 "UnsupportedOperation.SpotUnsupportedRegion",

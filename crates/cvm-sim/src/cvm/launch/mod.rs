@@ -16,7 +16,9 @@ use crate::params::Params;
 use crate::price;
 use crate::rng::Rng;
 use crate::toolkit::Env;
-use crate::world::{DataDisk, Instance, State, Tag, public_ip};
+use crate::world::{
+    ChargeType, DataDisk, Instance, IsolatedSource, RenewFlag, RestrictState, State, Tag, public_ip,
+};
 use machine::{DataDiskSpec, DiskSpec};
 use names::{default_host_name, expand, has_pattern};
 use parse::parse_launch;
@@ -24,9 +26,10 @@ use serde_json::{Value, json};
 
 /// A fully validated RunInstances / InquiryPriceRunInstances request.
 struct Launch {
-    charge: String,
+    charge: ChargeType,
     period: i64,
-    renew_flag: String,
+    /// Set for prepaid launches only.
+    renew_flag: Option<RenewFlag>,
     zone: ZoneInfo,
     itype: InstanceType,
     image: &'static Image,
@@ -67,8 +70,8 @@ impl Launch {
     /// What the account pays (prepaid) or must have frozen (one hour of postpaid or spot).
     fn charge_now(&self) -> f64 {
         let n = self.count as f64;
-        match self.charge.as_str() {
-            "PREPAID" => {
+        match self.charge {
+            ChargeType::Prepaid => {
                 let bw = if self.internet_charge == "BANDWIDTH_PREPAID" {
                     price::bandwidth_monthly(self.bandwidth)
                 } else {
@@ -76,10 +79,10 @@ impl Launch {
                 };
                 price::prepaid_charge(self.monthly_each() + bw, self.period) * n
             }
-            "SPOTPAID" => {
+            ChargeType::Spotpaid => {
                 (catalog::spot_hourly(&self.itype) + price::disks_hourly(&self.disks())) * n
             }
-            _ => self.hourly_each() * n,
+            ChargeType::PostpaidByHour => self.hourly_each() * n,
         }
     }
 }
@@ -154,10 +157,10 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let l = parse_launch(env, p, false)?;
     let quota = env.ctx.quotas;
     let r = env.region();
-    let (limit, code) = match l.charge.as_str() {
-        "PREPAID" => (quota.prepaid_per_region, "LimitExceeded.PrepayQuota"),
-        "SPOTPAID" => (quota.spot_per_region, "LimitExceeded.SpotQuota"),
-        _ => (quota.postpaid_per_region, "LimitExceeded.InstanceQuota"),
+    let (limit, code) = match l.charge {
+        ChargeType::Prepaid => (quota.prepaid_per_region, "LimitExceeded.PrepayQuota"),
+        ChargeType::Spotpaid => (quota.spot_per_region, "LimitExceeded.SpotQuota"),
+        ChargeType::PostpaidByHour => (quota.postpaid_per_region, "LimitExceeded.InstanceQuota"),
     };
     let used = r
         .instances
@@ -169,7 +172,7 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
             code,
             format!(
                 "The quota of {limit} {} instances in this region would be exceeded.",
-                l.charge
+                l.charge.as_str()
             ),
         ));
     }
@@ -197,7 +200,7 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if dry_run {
         return Ok(json!({"InstanceIdSet": []}));
     }
-    if l.charge == "PREPAID" {
+    if l.charge == ChargeType::Prepaid {
         env.acct.balance = round2(env.acct.balance - cost);
     }
     let now = env.ctx.now;
@@ -251,7 +254,7 @@ fn new_instance(
     private_ip: String,
     now: i64,
 ) -> Instance {
-    let prepaid = l.charge == "PREPAID";
+    let prepaid = l.charge == ChargeType::Prepaid;
     Instance {
         id: rng.id("ins"),
         uuid: rng.uuid(),
@@ -268,7 +271,7 @@ fn new_instance(
         os_name: l.image.os_name.to_owned(),
         windows: l.image.windows,
         login_user: l.image.login_user.to_owned(),
-        charge_type: l.charge.clone(),
+        charge_type: l.charge,
         state: State::Pending,
         system_disk_type: l.system_disk.0.clone(),
         system_disk_id: rng.id("disk"),
@@ -296,7 +299,7 @@ fn new_instance(
         subnet_id: l.subnet_id.clone(),
         security_group_ids: l.security_groups.clone(),
         key_ids: l.key_ids.clone(),
-        renew_flag: prepaid.then(|| l.renew_flag.clone()),
+        renew_flag: l.renew_flag,
         created_ms: now,
         expired_ms: prepaid.then(|| clock::add_months(now, l.period)),
         tags: l.tags.clone(),
@@ -306,8 +309,8 @@ fn new_instance(
         latest_op_request_id: None,
         latest_op_error: None,
         fail_with: None,
-        restrict_state: "NORMAL".into(),
-        isolated_source: "NOTISOLATED".into(),
+        restrict_state: RestrictState::Normal,
+        isolated_source: IsolatedSource::NotIsolated,
         isolated_ms: None,
         disable_api_termination: l.disable_api_termination,
         host_name,
@@ -355,16 +358,16 @@ fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
     }
     let l = parse_launch(env, p, true)?;
     let n = l.count as f64;
-    let instance = match l.charge.as_str() {
-        "PREPAID" => price::prepaid(l.monthly_each() * n, l.period),
-        "SPOTPAID" => {
+    let instance = match l.charge {
+        ChargeType::Prepaid => price::prepaid(l.monthly_each() * n, l.period),
+        ChargeType::Spotpaid => {
             let mut v = price::spot(&l.itype, price::disks_hourly(&l.disks()));
             for k in ["UnitPrice", "UnitPriceDiscount"] {
                 v[k] = json!(round2(v[k].as_f64().unwrap_or(0.0) * n));
             }
             v
         }
-        _ => price::postpaid(l.hourly_each() * n),
+        ChargeType::PostpaidByHour => price::postpaid(l.hourly_each() * n),
     };
     let bandwidth = price::bandwidth(&l.internet_charge, l.bandwidth * l.count, l.period.max(1));
     Ok(json!({"Price": {"InstancePrice": instance, "BandwidthPrice": bandwidth}}))

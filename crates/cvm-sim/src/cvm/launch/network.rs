@@ -4,7 +4,7 @@ use crate::catalog::{self, InstanceType, ZoneInfo};
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::toolkit::well_formed;
-use crate::world::{RegionState, parse_ipv4};
+use crate::world::{ChargeType, RegionState, parse_ipv4};
 
 /// The default VPC and the zone's default subnet unless told otherwise.
 pub fn vpc(
@@ -138,10 +138,14 @@ pub fn vpc(
 }
 
 /// `InternetAccessible`: network billing model, bandwidth and whether a public IP comes.
-pub fn internet(p: &Params, charge: &str, itype: &InstanceType) -> ApiResult<(String, i64, bool)> {
+pub fn internet(
+    p: &Params,
+    charge: ChargeType,
+    itype: &InstanceType,
+) -> ApiResult<(String, i64, bool)> {
     let (internet_charge, bandwidth, public_ip) = match p.obj("InternetAccessible")? {
         None => (
-            if charge == "PREPAID" {
+            if charge == ChargeType::Prepaid {
                 "BANDWIDTH_PREPAID"
             } else {
                 "TRAFFIC_POSTPAID_BY_HOUR"
@@ -162,7 +166,7 @@ pub fn internet(p: &Params, charge: &str, itype: &InstanceType) -> ApiResult<(St
                 "AntiDDoSPackageId",
             ])?;
             let ict = ia.str("InternetChargeType")?.unwrap_or_else(|| {
-                if charge == "PREPAID" {
+                if charge == ChargeType::Prepaid {
                     "BANDWIDTH_PREPAID"
                 } else {
                     "TRAFFIC_POSTPAID_BY_HOUR"
@@ -175,7 +179,7 @@ pub fn internet(p: &Params, charge: &str, itype: &InstanceType) -> ApiResult<(St
                     format!("`{ict}` is not a network billing model"),
                 ));
             }
-            if ict == "BANDWIDTH_PREPAID" && charge != "PREPAID" {
+            if ict == "BANDWIDTH_PREPAID" && charge != ChargeType::Prepaid {
                 return Err(ApiError::new(
                     "InvalidParameterCombination",
                     "BANDWIDTH_PREPAID needs a PREPAID instance.",

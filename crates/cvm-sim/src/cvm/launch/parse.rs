@@ -11,14 +11,14 @@ use crate::cvm::security_groups::check_security_groups;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::toolkit::{Env, parse_tags, well_formed};
+use crate::world::{ChargeType, RenewFlag};
 
 pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launch> {
     let now = env.ctx.now;
     let charge = p
         .str("InstanceChargeType")?
         .unwrap_or_else(|| "POSTPAID_BY_HOUR".into());
-    match charge.as_str() {
-        "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID" => {}
+    let charge = match charge.as_str() {
         "CDHPAID" | "CDCPAID" => {
             return Err(ApiError::new(
                 "InvalidParameterValue",
@@ -27,26 +27,25 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
                 ),
             ));
         }
-        other => {
-            return Err(ApiError::invalid_value(
+        other => ChargeType::parse(other).ok_or_else(|| {
+            ApiError::invalid_value(
                 "InstanceChargeType",
                 format!("`{other}` is not a billing model"),
-            ));
-        }
-    }
-    let prepaid = prepaid_settings(p, charge == "PREPAID")?;
-    let (period, renew_flag) = match (&prepaid, charge.as_str()) {
-        (Some((period, flag)), "PREPAID") => (
-            *period,
-            flag.clone()
-                .unwrap_or_else(|| "NOTIFY_AND_MANUAL_RENEW".into()),
+            )
+        })?,
+    };
+    let prepaid = prepaid_settings(p, charge == ChargeType::Prepaid)?;
+    let (period, renew_flag) = match (prepaid, charge) {
+        (Some((period, flag)), ChargeType::Prepaid) => (
+            period,
+            Some(flag.unwrap_or(RenewFlag::NotifyAndManualRenew)),
         ),
-        _ => (0, String::new()),
+        _ => (0, None),
     };
     let (zone, project_id) = placement(env, p)?;
     unsupported(p)?;
     let (image, itype) = machine::image_and_type(env, p, &zone)?;
-    let spot_max = machine::spot(env, p, &charge, &itype)?;
+    let spot_max = machine::spot(env, p, charge, &itype)?;
     let (system_disk, data_disks) = machine::disks(p, image)?;
 
     let count = p.int("InstanceCount")?.unwrap_or(1);
@@ -68,7 +67,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
 
     let r = env.region();
     let (vpc_id, subnet_id, private_ips) = network::vpc(r, p, &zone, count)?;
-    let (internet_charge, bandwidth, public_ip) = network::internet(p, &charge, &itype)?;
+    let (internet_charge, bandwidth, public_ip) = network::internet(p, charge, &itype)?;
     let (name, host_name) = names::names(p, image)?;
     let key_ids = login(env, p, image)?;
 
