@@ -3,8 +3,8 @@ import { initReactI18next } from "react-i18next";
 import en from "./en.json";
 import zhCN from "./zh-CN.json";
 
-const LANGUAGES = ["en", "zh-CN"] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** The languages the app ships catalogs for. */
+export type Language = "en" | "zh-CN";
 export type LanguagePreference = Language | "system";
 
 const STORAGE_KEY = "cvm-console.language";

@@ -1,10 +1,13 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type AddressView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf, newClientToken } from "./common";
 import type { Scope } from "./ResourcesPage";
+import { allocateSchema, type AllocateValues } from "./forms";
 import { useRegionInstances } from "./useRegionInstances";
 
 const CHARGE_TYPES = ["TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR"] as const;
@@ -189,23 +192,24 @@ export function AddressesTab({ scope }: { scope: Scope }) {
 
 function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
-  const [charge, setCharge] = useState<string>(CHARGE_TYPES[0]);
-  const [bandwidth, setBandwidth] = useState("5");
-  const [name, setName] = useState("");
+  const form = useForm<AllocateValues>({
+    resolver: zodResolver(allocateSchema),
+    defaultValues: { charge: CHARGE_TYPES[0], bandwidth: "5", name: "" },
+    mode: "onChange",
+  });
+  const bandwidthHint = form.formState.errors.bandwidth?.message;
   // One token per intent: a repeated click after an unknown outcome allocates once.
   const [token] = useState(newClientToken);
   const allocate = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: AllocateValues) =>
       resourcesBackend.allocateAddress(props.scope.profileId, props.scope.region, {
-        internetChargeType: charge,
-        bandwidthMbps: Number(bandwidth),
-        name: name.trim() || null,
+        internetChargeType: v.charge,
+        bandwidthMbps: Number(v.bandwidth),
+        name: v.name.trim() || null,
         clientToken: token,
       }),
     onSuccess: props.onDone,
   });
-  const n = Number(bandwidth);
-  const inRange = Number.isInteger(n) && n >= 1 && n <= 100;
   return (
     <Modal
       title={t("resources.eip.allocateTitle")}
@@ -214,12 +218,7 @@ function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () =
     >
       <label className="res-label">
         {t("resources.eip.chargeType")}
-        <select
-          className="res-input"
-          data-testid="eip-charge"
-          value={charge}
-          onChange={(e) => setCharge(e.target.value)}
-        >
+        <select className="res-input" data-testid="eip-charge" {...form.register("charge")}>
           {CHARGE_TYPES.map((c) => (
             <option key={c} value={c}>
               {t(`resources.charge.${c}`)}
@@ -233,27 +232,18 @@ function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () =
           className="res-input"
           data-testid="eip-bandwidth"
           inputMode="numeric"
-          value={bandwidth}
-          onChange={(e) => {
-            allocate.reset();
-            setBandwidth(e.target.value);
-          }}
+          {...form.register("bandwidth", { onChange: () => allocate.reset() })}
         />
       </label>
-      {!inRange && (
+      {bandwidthHint && (
         <p className="res-field-error" data-testid="eip-bandwidth-hint">
-          {t("resources.eip.bandwidthHint", { min: 1, max: 100 })}
+          {t(bandwidthHint, { min: 1, max: 100 })}
         </p>
       )}
       <FieldError error={allocate.error} field="bandwidth" />
       <label className="res-label">
         {t("resources.col.name")}
-        <input
-          className="res-input"
-          data-testid="eip-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
+        <input className="res-input" data-testid="eip-name" {...form.register("name")} />
       </label>
       <p className="res-note small">{t("resources.eip.billingNote")}</p>
       {allocate.error && fieldOf(allocate.error) !== "bandwidth" && (
@@ -268,7 +258,7 @@ function AllocateDialog(props: { scope: Scope; onClose: () => void; onDone: () =
           className="btn primary"
           data-testid="eip-allocate-go"
           disabled={allocate.isPending}
-          onClick={() => allocate.mutate()}
+          onClick={() => allocate.mutate(form.getValues())}
         >
           {t("resources.eip.allocate")}
         </button>

@@ -1,12 +1,14 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ImageType, type ImageView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
-import { imageNameProblem } from "./validation";
+import { createImageSchema, type CreateImageValues } from "./forms";
 
 const TYPES: ImageType[] = ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"];
 
@@ -181,20 +183,22 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
   const { scope } = props;
   const instances = useRegionInstances(scope);
   const usable = (instances.data ?? []).filter((i) => ["RUNNING", "STOPPED"].includes(i.state));
-  const [instanceId, setInstanceId] = useState("");
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [poweroff, setPoweroff] = useState(true);
+  const form = useForm<CreateImageValues>({
+    resolver: zodResolver(createImageSchema),
+    defaultValues: { instanceId: "", name: "", description: "", poweroff: true },
+    mode: "onChange",
+  });
+  const { instanceId, name, poweroff } = useWatch({ control: form.control });
+  const problem = form.formState.errors.name?.message;
   const [created, setCreated] = useState<string | null>(null);
-  const problem = name ? imageNameProblem(name) : null;
   const picked = usable.find((i) => i.id === instanceId);
   const create = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: CreateImageValues) =>
       resourcesBackend.createImage(scope.profileId, scope.region, {
-        instanceId,
-        imageName: name,
-        description,
-        forcePoweroff: poweroff,
+        instanceId: v.instanceId,
+        imageName: v.name,
+        description: v.description,
+        forcePoweroff: v.poweroff,
       }),
     onSuccess: (id) => {
       setCreated(id);
@@ -212,12 +216,8 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
         <select
           className="res-input"
           data-testid="img-create-instance"
-          value={instanceId}
           disabled={created != null}
-          onChange={(e) => {
-            create.reset();
-            setInstanceId(e.target.value);
-          }}
+          {...form.register("instanceId", { onChange: () => create.reset() })}
         >
           <option value="">{t("resources.pickInstance")}</option>
           {usable.map((i) => (
@@ -233,17 +233,13 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
         <input
           className="res-input"
           data-testid="img-create-name"
-          value={name}
           disabled={created != null}
-          onChange={(e) => {
-            create.reset();
-            setName(e.target.value);
-          }}
+          {...form.register("name", { onChange: () => create.reset() })}
         />
       </label>
       {problem && (
         <p className="res-field-error" role="alert" data-testid="img-name-hint">
-          {t(`resources.img.nameProblem.${problem}`)}
+          {t(problem)}
         </p>
       )}
       <FieldError error={create.error} field="imageName" />
@@ -252,9 +248,8 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
         <input
           className="res-input"
           data-testid="img-create-description"
-          value={description}
           disabled={created != null}
-          onChange={(e) => setDescription(e.target.value)}
+          {...form.register("description")}
         />
       </label>
       <FieldError error={create.error} field="imageDescription" />
@@ -262,9 +257,8 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
         <input
           type="checkbox"
           data-testid="img-create-poweroff"
-          checked={poweroff}
           disabled={created != null}
-          onChange={(e) => setPoweroff(e.target.checked)}
+          {...form.register("poweroff")}
         />{" "}
         {t("resources.img.poweroff")}
       </label>
@@ -298,7 +292,7 @@ function CreateImageDialog(props: { scope: Scope; onClose: () => void; onCreated
             className="btn primary"
             data-testid="img-create-go"
             disabled={scope.locked || !instanceId || !name || problem != null || create.isPending}
-            onClick={() => create.mutate()}
+            onClick={() => create.mutate(form.getValues())}
           >
             {t("resources.img.createButton")}
           </button>

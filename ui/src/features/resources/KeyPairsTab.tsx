@@ -1,11 +1,18 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type CreatedKeyPair, type KeyPairView, resourcesBackend } from "../../backend";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import { KeyBindDialog } from "./KeyBindDialog";
 import type { Scope } from "./ResourcesPage";
-import { keyNameProblem, publicKeyLooksValid } from "./validation";
+import {
+  createKeySchema,
+  importKeySchema,
+  type CreateKeyValues,
+  type ImportKeyValues,
+} from "./forms";
 
 export function KeyPairsTab({ scope }: { scope: Scope }) {
   const { t } = useTranslation();
@@ -129,23 +136,27 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
   );
 }
 
-function NameHint({ name }: { name: string }) {
+/** The instant message a form field carries (a catalog key), under the field. */
+function Hint(props: { message: string | undefined; testid: string }) {
   const { t } = useTranslation();
-  const p = name ? keyNameProblem(name) : null;
-  if (!p) return null;
+  if (!props.message) return null;
   return (
-    <p className="res-field-error" data-testid="kp-name-hint">
-      {t(`resources.kp.name.${p}`)}
+    <p className="res-field-error" data-testid={props.testid}>
+      {t(props.message)}
     </p>
   );
 }
 
 function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState("");
+  const form = useForm<CreateKeyValues>({
+    resolver: zodResolver(createKeySchema),
+    defaultValues: { name: "" },
+    mode: "onChange",
+  });
   const [created, setCreated] = useState<CreatedKeyPair | "cancelled" | null>(null);
   const create = useMutation({
-    mutationFn: () =>
+    mutationFn: ({ name }: CreateKeyValues) =>
       resourcesBackend.createKeyPair(
         scope.profileId,
         scope.region,
@@ -155,7 +166,7 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
     onSuccess: (r) => {
       setCreated(r ?? "cancelled");
       if (r) {
-        setName("");
+        form.reset();
         onDone();
       }
     },
@@ -164,9 +175,10 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
     <form
       className="res-card"
       onSubmit={(e) => {
+        // Sent as typed: the hint is quick feedback, the backend's refusal names the field.
         e.preventDefault();
         setCreated(null);
-        create.mutate();
+        create.mutate(form.getValues());
       }}
     >
       <h3>{t("resources.kp.create")}</h3>
@@ -175,14 +187,10 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
         <input
           className="res-input"
           data-testid="kp-create-name"
-          value={name}
-          onChange={(e) => {
-            create.reset();
-            setName(e.target.value);
-          }}
+          {...form.register("name", { onChange: () => create.reset() })}
         />
       </label>
-      <NameHint name={name} />
+      <Hint message={form.formState.errors.name?.message} testid="kp-name-hint" />
       <FieldError error={create.error} field="keyName" />
       <p className="small muted">{t("resources.kp.createNote")}</p>
       <button
@@ -210,13 +218,17 @@ function CreateForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
 
 function ImportForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState("");
-  const [key, setKey] = useState("");
+  const form = useForm<ImportKeyValues>({
+    resolver: zodResolver(importKeySchema),
+    defaultValues: { name: "", key: "" },
+    mode: "onChange",
+  });
+  const errors = form.formState.errors;
   const imp = useMutation({
-    mutationFn: () => resourcesBackend.importKeyPair(scope.profileId, scope.region, name, key),
+    mutationFn: ({ name, key }: ImportKeyValues) =>
+      resourcesBackend.importKeyPair(scope.profileId, scope.region, name, key),
     onSuccess: () => {
-      setName("");
-      setKey("");
+      form.reset();
       onDone();
     },
   });
@@ -224,21 +236,17 @@ function ImportForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
     <form
       className="res-card"
       onSubmit={(e) => {
+        // Sent as typed: the hints are quick feedback, the backend's refusal names the field.
         e.preventDefault();
-        imp.mutate();
+        imp.mutate(form.getValues());
       }}
     >
       <h3>{t("resources.kp.import")}</h3>
       <label className="res-label">
         {t("resources.kp.nameLabel")}
-        <input
-          className="res-input"
-          data-testid="kp-import-name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
+        <input className="res-input" data-testid="kp-import-name" {...form.register("name")} />
       </label>
-      <NameHint name={name} />
+      <Hint message={errors.name?.message} testid="kp-name-hint" />
       <FieldError error={imp.error} field="keyName" />
       <label className="res-label">
         {t("resources.kp.publicKey")}
@@ -247,18 +255,10 @@ function ImportForm({ scope, onDone }: { scope: Scope; onDone: () => void }) {
           rows={3}
           data-testid="kp-import-key"
           placeholder="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5… me@laptop"
-          value={key}
-          onChange={(e) => {
-            imp.reset();
-            setKey(e.target.value);
-          }}
+          {...form.register("key", { onChange: () => imp.reset() })}
         />
       </label>
-      {key.trim() !== "" && !publicKeyLooksValid(key) && (
-        <p className="res-field-error" data-testid="kp-key-hint">
-          {t("resources.kp.keyHint")}
-        </p>
-      )}
+      <Hint message={errors.key?.message} testid="kp-key-hint" />
       <FieldError error={imp.error} field="publicKey" />
       <button
         type="submit"

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   type ActionReport,
-  type Direction,
   type RuleView,
   type SecurityGroupView,
   resourcesBackend,
@@ -11,7 +12,7 @@ import {
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
-import { cidrLooksValid, portProblem } from "./validation";
+import { createGroupSchema, ruleSchema, type CreateGroupValues, type RuleValues } from "./forms";
 
 export function SecurityGroupsTab({ scope }: { scope: Scope }) {
   const { t } = useTranslation();
@@ -117,64 +118,64 @@ export function SecurityGroupsTab({ scope }: { scope: Scope }) {
 function CreateGroupForm(props: { scope: Scope; onCreated: (g: SecurityGroupView) => void }) {
   const { t } = useTranslation();
   const { scope } = props;
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
+  const form = useForm<CreateGroupValues>({
+    resolver: zodResolver(createGroupSchema),
+    defaultValues: { name: "", description: "" },
+    mode: "onChange",
+  });
+  const name = useWatch({ control: form.control, name: "name" });
+  const errors = form.formState.errors;
   const create = useMutation({
-    mutationFn: () =>
-      resourcesBackend.createSecurityGroup(scope.profileId, scope.region, name, description),
+    mutationFn: (v: CreateGroupValues) =>
+      resourcesBackend.createSecurityGroup(scope.profileId, scope.region, v.name, v.description),
     onSuccess: (g) => {
-      setName("");
-      setDescription("");
+      form.reset();
       props.onCreated(g);
     },
   });
-  const tooLong = [...name].length > 60;
-  const descTooLong = [...description].length > 100;
   return (
     <form
       className="res-toolbar"
       data-testid="sg-create-form"
       onSubmit={(e) => {
         e.preventDefault();
-        create.mutate();
+        create.mutate(form.getValues());
       }}
     >
       <input
         className="res-input"
         data-testid="sg-create-name"
         placeholder={t("resources.sg.newName")}
-        value={name}
-        onChange={(e) => {
-          create.reset();
-          setName(e.target.value);
-        }}
+        {...form.register("name", { onChange: () => create.reset() })}
       />
       <input
         className="res-input"
         data-testid="sg-create-description"
         placeholder={t("resources.sg.newDescription")}
-        value={description}
-        onChange={(e) => {
-          create.reset();
-          setDescription(e.target.value);
-        }}
+        {...form.register("description", { onChange: () => create.reset() })}
       />
       <button
         type="submit"
         className="btn primary"
         data-testid="sg-create"
-        disabled={scope.locked || !name.trim() || tooLong || descTooLong || create.isPending}
+        disabled={
+          scope.locked ||
+          !name.trim() ||
+          errors.name != null ||
+          errors.description != null ||
+          create.isPending
+        }
       >
         {t("resources.sg.create")}
       </button>
-      {tooLong && (
+      {errors.name?.message && (
         <p className="res-field-error" role="alert" data-testid="sg-name-hint">
-          {t("resources.sg.nameTooLong")}
+          {t(errors.name.message)}
         </p>
       )}
-      {descTooLong && (
+      {errors.description?.message && (
         <p className="res-field-error" role="alert" data-testid="sg-description-hint">
-          {t("resources.sg.descriptionTooLong")}
+          {t(errors.description.message)}
         </p>
       )}
       <FieldError error={create.error} field="groupName" />
@@ -191,37 +192,38 @@ const PROTOCOLS = ["TCP", "UDP", "ICMP", "ALL"];
 function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void }) {
   const { t } = useTranslation();
   const { scope, sgId } = props;
-  const [direction, setDirection] = useState<Direction>("ingress");
-  const [protocol, setProtocol] = useState("TCP");
-  const [port, setPort] = useState("");
-  const [cidr, setCidr] = useState("0.0.0.0/0");
-  const [action, setAction] = useState("ACCEPT");
-  const [description, setDescription] = useState("");
+  const form = useForm<RuleValues>({
+    resolver: zodResolver(ruleSchema),
+    defaultValues: {
+      direction: "ingress",
+      protocol: "TCP",
+      port: "",
+      cidr: "0.0.0.0/0",
+      action: "ACCEPT",
+      description: "",
+    },
+    mode: "onChange",
+  });
+  const errors = form.formState.errors;
   const add = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: RuleValues) =>
       resourcesBackend.addSecurityGroupRule(scope.profileId, scope.region, sgId, {
-        direction,
-        protocol,
-        port: port.trim() || "ALL",
-        cidr,
-        action,
-        description,
+        ...v,
+        port: v.port.trim() || "ALL",
       }),
     onSuccess: () => {
-      setPort("");
-      setDescription("");
+      form.resetField("port");
+      form.resetField("description");
       props.onAdded();
     },
   });
-  const portIssue = portProblem(port, protocol);
-  const cidrBad = !cidrLooksValid(cidr);
   return (
     <form
       className="res-card"
       data-testid="sg-rule-form"
       onSubmit={(e) => {
         e.preventDefault();
-        add.mutate();
+        add.mutate(form.getValues());
       }}
     >
       <h3>{t("resources.sg.addRule")}</h3>
@@ -229,8 +231,7 @@ function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void })
         <select
           className="res-input"
           data-testid="sg-rule-direction"
-          value={direction}
-          onChange={(e) => setDirection(e.target.value as Direction)}
+          {...form.register("direction")}
         >
           <option value="ingress">{t("resources.sg.inbound")}</option>
           <option value="egress">{t("resources.sg.outbound")}</option>
@@ -238,11 +239,7 @@ function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void })
         <select
           className="res-input"
           data-testid="sg-rule-protocol"
-          value={protocol}
-          onChange={(e) => {
-            add.reset();
-            setProtocol(e.target.value);
-          }}
+          {...form.register("protocol", { deps: "port", onChange: () => add.reset() })}
         >
           {PROTOCOLS.map((p) => (
             <option key={p} value={p}>
@@ -254,27 +251,14 @@ function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void })
           className="res-input"
           data-testid="sg-rule-port"
           placeholder={t("resources.sg.portPlaceholder")}
-          value={port}
-          onChange={(e) => {
-            add.reset();
-            setPort(e.target.value);
-          }}
+          {...form.register("port", { onChange: () => add.reset() })}
         />
         <input
           className="res-input mono"
           data-testid="sg-rule-cidr"
-          value={cidr}
-          onChange={(e) => {
-            add.reset();
-            setCidr(e.target.value);
-          }}
+          {...form.register("cidr", { onChange: () => add.reset() })}
         />
-        <select
-          className="res-input"
-          data-testid="sg-rule-action"
-          value={action}
-          onChange={(e) => setAction(e.target.value)}
-        >
+        <select className="res-input" data-testid="sg-rule-action" {...form.register("action")}>
           <option value="ACCEPT">{t("resources.sg.action.ACCEPT")}</option>
           <option value="DROP">{t("resources.sg.action.DROP")}</option>
         </select>
@@ -282,18 +266,17 @@ function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void })
           className="res-input"
           data-testid="sg-rule-description"
           placeholder={t("resources.col.description")}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
+          {...form.register("description")}
         />
       </div>
-      {portIssue && (
+      {errors.port?.message && (
         <p className="res-field-error" role="alert" data-testid="sg-port-hint">
-          {t(`resources.sg.portProblem.${portIssue}`)}
+          {t(errors.port.message)}
         </p>
       )}
-      {cidrBad && (
+      {errors.cidr?.message && (
         <p className="res-field-error" role="alert" data-testid="sg-cidr-hint">
-          {t("resources.sg.cidrProblem")}
+          {t(errors.cidr.message)}
         </p>
       )}
       {["protocol", "port", "cidr", "action", "description"].map((f) => (
@@ -307,7 +290,7 @@ function AddRuleForm(props: { scope: Scope; sgId: string; onAdded: () => void })
         type="submit"
         className="btn primary"
         data-testid="sg-rule-add"
-        disabled={scope.locked || portIssue != null || cidrBad || add.isPending}
+        disabled={scope.locked || errors.port != null || errors.cidr != null || add.isPending}
       >
         {t("resources.sg.addRuleButton")}
       </button>
