@@ -12,7 +12,7 @@ import { remote } from "webdriverio";
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, "../../..");
 export const artifactsDir = process.env.CVM_E2E_ARTIFACTS ?? join(repoRoot, "tests/e2e/artifacts");
-const appPath = process.env.CVM_E2E_APP ?? join(repoRoot, "target/debug/cvm-console");
+export const appPath = process.env.CVM_E2E_APP ?? join(repoRoot, "target/debug/cvm-console");
 // Free ports picked per run (not tauri-driver's default 4444), so a second suite running
 // on the same machine, or a driver left behind by a crash, cannot collide with this one.
 let driverPort = Number(process.env.CVM_E2E_DRIVER_PORT ?? 0);

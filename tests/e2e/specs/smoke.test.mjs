@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
+  appPath,
   click,
   invoke,
   repoRoot,
@@ -35,6 +37,29 @@ describe("smoke", () => {
     assert.match(r.data.logDir, /cvm/i);
     // The page shows what the command returned, not something of its own.
     assert.equal(await textOf(app.browser, "app-version"), r.data.version);
+  });
+
+  it("a second launch hands over to the running app and exits", async () => {
+    // Same session bus, display and HOME as the running app: exactly what a user's second
+    // click on the icon does. The second process must exit by itself, at once.
+    const second = spawn(appPath, [], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    second.stderr.on("data", (d) => (err += d));
+    const code = await new Promise((res, rej) => {
+      const t = setTimeout(() => {
+        second.kill("SIGKILL");
+        rej(new Error(`the second launch was still running after 20 s: ${err}`));
+      }, 20000);
+      second.once("exit", (c) => {
+        clearTimeout(t);
+        res(c);
+      });
+    });
+    assert.equal(code, 0, err);
+    // The first app is untouched and still answers.
+    const r = await invoke(app.browser, "app_info");
+    assert.equal(r.ok, true, JSON.stringify(r.error));
+    assert.equal(await app.browser.getTitle(), "CVM Console");
   });
 
   it("refuses a command it was not granted", async () => {
