@@ -1,8 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { isPriceChanged, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
+import { bandwidthProblem, bandwidthSchema, type BandwidthValues } from "./forms";
 import {
   ErrorNote,
   FieldError,
@@ -29,17 +32,18 @@ export function BandwidthDialog(props: {
     queryKey: ["bandwidthOptions", profileId, region, instanceId],
     queryFn: () => resourcesBackend.bandwidthOptions(profileId, region, instanceId),
   });
-  const [value, setValue] = useState("");
   const o = options.data;
+  const form = useForm<BandwidthValues>({
+    resolver: zodResolver(bandwidthSchema(o)),
+    defaultValues: { mbps: "" },
+    mode: "onChange",
+  });
+  const value = useWatch({ control: form.control, name: "mbps" });
   const n = Number(value);
-  const valid =
-    !!o &&
-    value !== "" &&
-    Number.isInteger(n) &&
-    n >= o.minMbps &&
-    n <= o.maxMbps &&
-    n !== o.currentMbps &&
-    !(o.prepaid && n < o.currentMbps);
+  // Checked here as well as by the form: the price is asked for only for a value that passes,
+  // in the same render as the value changes.
+  const problem = o && value !== "" ? bandwidthProblem(o, value) : null;
+  const valid = !!o && value !== "" && problem === null;
   const price = useQuery({
     queryKey: ["bandwidthPrice", profileId, region, instanceId, n],
     queryFn: () => resourcesBackend.bandwidthPrice(profileId, region, instanceId, n),
@@ -97,18 +101,19 @@ export function BandwidthDialog(props: {
                   className="res-input"
                   inputMode="numeric"
                   data-testid="bw-value"
+                  name="mbps"
                   value={value}
                   disabled={change.isSuccess}
                   onChange={(e) => {
                     change.reset();
                     setPriceChangedFrom(null);
-                    setValue(e.target.value.trim());
+                    form.setValue("mbps", e.target.value.trim(), { shouldValidate: true });
                   }}
                 />
               </label>
-              {value !== "" && !valid && (
+              {problem && (
                 <p className="res-field-error" data-testid="bw-hint">
-                  {o.prepaid && n < o.currentMbps
+                  {problem === "prepaidLower"
                     ? t("resources.bw.prepaidLower")
                     : t("resources.bw.range", { min: o.minMbps, max: o.maxMbps })}
                 </p>

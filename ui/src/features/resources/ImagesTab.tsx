@@ -3,20 +3,26 @@ import { useTranslation } from "react-i18next";
 import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type ImageType, type ImageView, resourcesBackend } from "../../backend";
+import { type ImageView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
 import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
-import { createImageSchema, type CreateImageValues } from "./forms";
-
-const TYPES: ImageType[] = ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"];
+import {
+  IMAGE_TYPES,
+  createImageSchema,
+  imageSearchSchema,
+  type CreateImageValues,
+  type ImageSearchValues,
+} from "./forms";
 
 export function ImagesTab({ scope }: { scope: Scope }) {
   const { t } = useTranslation();
-  const [imageType, setImageType] = useState<ImageType>("PUBLIC_IMAGE");
-  const [name, setName] = useState("");
-  const [platform, setPlatform] = useState("");
+  const search = useForm<ImageSearchValues>({
+    resolver: zodResolver(imageSearchSchema),
+    defaultValues: { imageType: "PUBLIC_IMAGE", name: "", platform: "" },
+  });
+  const imageType = useWatch({ control: search.control, name: "imageType" });
   const [applied, setApplied] = useState({ name: "", platform: "" });
   const qc = useQueryClient();
   const images = useQuery({
@@ -59,7 +65,7 @@ export function ImagesTab({ scope }: { scope: Scope }) {
           scope={scope}
           onClose={() => setCreating(false)}
           onCreated={() => {
-            setImageType("PRIVATE_IMAGE");
+            search.setValue("imageType", "PRIVATE_IMAGE");
             refresh();
           }}
         />
@@ -80,16 +86,12 @@ export function ImagesTab({ scope }: { scope: Scope }) {
         className="res-toolbar"
         onSubmit={(e) => {
           e.preventDefault();
+          const { name, platform } = search.getValues();
           setApplied({ name: name.trim(), platform: platform.trim() });
         }}
       >
-        <select
-          className="res-input"
-          data-testid="img-type"
-          value={imageType}
-          onChange={(e) => setImageType(e.target.value as ImageType)}
-        >
-          {TYPES.map((ty) => (
+        <select className="res-input" data-testid="img-type" {...search.register("imageType")}>
+          {IMAGE_TYPES.map((ty) => (
             <option key={ty} value={ty}>
               {t(`resources.img.type.${ty}`)}
             </option>
@@ -99,15 +101,13 @@ export function ImagesTab({ scope }: { scope: Scope }) {
           className="res-input"
           data-testid="img-name"
           placeholder={t("resources.img.name")}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+          {...search.register("name")}
         />
         <input
           className="res-input"
           data-testid="img-platform"
           placeholder={t("resources.img.platform")}
-          value={platform}
-          onChange={(e) => setPlatform(e.target.value)}
+          {...search.register("platform")}
         />
         <button type="submit" className="btn" data-testid="img-search">
           {t("resources.img.search")}

@@ -1,8 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type KeyPairView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
+import { keyBindSchema, type KeyBindValues } from "./forms";
 import { ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
@@ -23,8 +26,11 @@ export function KeyBindDialog(props: {
   const { scope, keyPair, mode } = props;
   const qc = useQueryClient();
   const instances = useRegionInstances(scope);
-  const [picked, setPicked] = useState<string[]>([]);
-  const [force, setForce] = useState(false);
+  const form = useForm<KeyBindValues>({
+    resolver: zodResolver(keyBindSchema),
+    defaultValues: { picked: [], force: false },
+  });
+  const [picked, force] = useWatch({ control: form.control, name: ["picked", "force"] });
   const [done, setDone] = useState(false);
   const used = new Set(keyPair.associatedInstanceIds);
   const candidates = (instances.data ?? []).filter((i) =>
@@ -34,13 +40,13 @@ export function KeyBindDialog(props: {
   const runningPicked = candidates.filter((i) => picked.includes(i.id) && i.state === "RUNNING");
   const needsForce = runningPicked.length > 0 && !force;
   const run = useMutation({
-    mutationFn: () =>
+    mutationFn: (v: KeyBindValues) =>
       (mode === "bind" ? resourcesBackend.bindKeyPair : resourcesBackend.unbindKeyPair)(
         scope.profileId,
         scope.region,
         keyPair.id,
-        picked,
-        force,
+        v.picked,
+        v.force,
       ),
     onSuccess: () => {
       setDone(true);
@@ -74,7 +80,9 @@ export function KeyBindDialog(props: {
                   checked={picked.includes(i.id)}
                   onChange={(e) => {
                     run.reset();
-                    setPicked((p) =>
+                    const p = form.getValues("picked");
+                    form.setValue(
+                      "picked",
                       e.target.checked ? [...p, i.id] : p.filter((x) => x !== i.id),
                     );
                   }}
@@ -93,12 +101,8 @@ export function KeyBindDialog(props: {
         <input
           type="checkbox"
           data-testid="kp-force"
-          checked={force}
           disabled={done}
-          onChange={(e) => {
-            run.reset();
-            setForce(e.target.checked);
-          }}
+          {...form.register("force", { onChange: () => run.reset() })}
         />{" "}
         {t("resources.kp.force")}
       </label>
@@ -130,7 +134,7 @@ export function KeyBindDialog(props: {
             className="btn primary"
             data-testid="kp-bind-go"
             disabled={scope.locked || picked.length === 0 || needsForce || run.isPending}
-            onClick={() => run.mutate()}
+            onClick={() => run.mutate(form.getValues())}
           >
             {t(mode === "bind" ? "resources.kp.bind" : "resources.kp.unbind")}
           </button>

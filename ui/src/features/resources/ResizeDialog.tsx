@@ -1,8 +1,11 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { isPriceChanged, type StopPlan, resourcesBackend } from "../../backend";
+import { isPriceChanged, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
+import { resizeSchema, type ResizeValues } from "./forms";
 import {
   ErrorNote,
   FieldError,
@@ -30,8 +33,11 @@ export function ResizeDialog(props: {
     queryKey: ["resizeOptions", profileId, region, instanceId],
     queryFn: () => resourcesBackend.resizeOptions(profileId, region, instanceId),
   });
-  const [target, setTarget] = useState("");
-  const [plan, setPlan] = useState<StopPlan>("stopFirst");
+  const form = useForm<ResizeValues>({
+    resolver: zodResolver(resizeSchema),
+    defaultValues: { target: "", plan: "stopFirst" },
+  });
+  const [target, plan] = useWatch({ control: form.control, name: ["target", "plan"] });
   const price = useQuery({
     queryKey: ["resizePrice", profileId, region, instanceId, target],
     queryFn: () => resourcesBackend.resizePrice(profileId, region, instanceId, target),
@@ -88,13 +94,13 @@ export function ResizeDialog(props: {
             <select
               className="res-input"
               data-testid="resize-target"
-              value={target}
               disabled={resize.isPending || resize.isSuccess}
-              onChange={(e) => {
-                resize.reset();
-                setPriceChangedFrom(null);
-                setTarget(e.target.value);
-              }}
+              {...form.register("target", {
+                onChange: () => {
+                  resize.reset();
+                  setPriceChangedFrom(null);
+                },
+              })}
             >
               <option value="">{t("resources.resize.pick")}</option>
               {o.targets.map((x) => (
@@ -126,10 +132,9 @@ export function ResizeDialog(props: {
               <label className="res-radio">
                 <input
                   type="radio"
-                  name="plan"
+                  value="stopFirst"
                   data-testid="resize-plan-stopFirst"
-                  checked={plan === "stopFirst"}
-                  onChange={() => setPlan("stopFirst")}
+                  {...form.register("plan")}
                 />
                 <span>
                   <strong>{t("resources.resize.stopFirst")}</strong>
@@ -140,10 +145,9 @@ export function ResizeDialog(props: {
               <label className="res-radio">
                 <input
                   type="radio"
-                  name="plan"
+                  value="forceStop"
                   data-testid="resize-plan-forceStop"
-                  checked={plan === "forceStop"}
-                  onChange={() => setPlan("forceStop")}
+                  {...form.register("plan")}
                 />
                 <span>
                   <strong>{t("resources.resize.forceStop")}</strong>

@@ -71,3 +71,52 @@ export const allocateSchema = z.object({
   name: z.string(),
 });
 export type AllocateValues = z.infer<typeof allocateSchema>;
+
+/** An instance type change: the target type and, for a running instance, how it stops. */
+export const resizeSchema = z.object({
+  target: z.string(),
+  plan: z.enum(["stopFirst", "forceStop"]),
+});
+export type ResizeValues = z.infer<typeof resizeSchema>;
+
+/** Why a new bandwidth cannot be asked for: out of the offered range, or lower on prepaid. */
+export function bandwidthProblem(
+  o: { minMbps: number; maxMbps: number; currentMbps: number; prepaid: boolean },
+  value: string,
+): "range" | "prepaidLower" | null {
+  const n = Number(value);
+  if (o.prepaid && value !== "" && n < o.currentMbps) return "prepaidLower";
+  const ok =
+    value !== "" && Number.isInteger(n) && n >= o.minMbps && n <= o.maxMbps && n !== o.currentMbps;
+  return ok ? null : "range";
+}
+
+/** The new bandwidth, checked against what the instance offers (once known). */
+export function bandwidthSchema(
+  o: { minMbps: number; maxMbps: number; currentMbps: number; prepaid: boolean } | undefined,
+) {
+  return z.object({
+    mbps: z.string().superRefine((value, ctx) => {
+      const p = o && value !== "" ? bandwidthProblem(o, value) : null;
+      if (p) ctx.addIssue({ code: "custom", message: p });
+    }),
+  });
+}
+export type BandwidthValues = z.infer<ReturnType<typeof bandwidthSchema>>;
+
+/** Instances to bind a key pair to (or unbind from), and whether running ones may be stopped. */
+export const keyBindSchema = z.object({
+  picked: z.array(z.string()),
+  force: z.boolean(),
+});
+export type KeyBindValues = z.infer<typeof keyBindSchema>;
+
+/** The image list's search: the type applies at once, name and platform on Search. */
+export const IMAGE_TYPES = ["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"] as const;
+
+export const imageSearchSchema = z.object({
+  imageType: z.enum(IMAGE_TYPES),
+  name: z.string(),
+  platform: z.string(),
+});
+export type ImageSearchValues = z.infer<typeof imageSearchSchema>;
