@@ -324,7 +324,12 @@ export function ActionDialog(props: {
       )}
 
       <div className="dialog-buttons">
-        <button type="button" className="button" onClick={props.onCancel}>
+        <button
+          type="button"
+          className="button"
+          data-testid="dialog-cancel"
+          onClick={props.onCancel}
+        >
           {t("instances.dialog.cancel")}
         </button>
         <button

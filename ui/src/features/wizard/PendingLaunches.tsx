@@ -78,6 +78,8 @@ export function LaunchDecisionDialog(props: {
         : (await wizardBackend.drop(p.token, p.token), null),
     onSuccess: (o) => {
       void qc.invalidateQueries({ queryKey: launchRecordsKey });
+      // A resumed purchase may have created instances: lists refetch to show them.
+      if (o?.status === "created") void qc.invalidateQueries({ queryKey: ["instances"] });
       if (o) props.onResumed?.(o);
       else props.onDropped?.();
     },
@@ -197,7 +199,12 @@ export function PendingLaunches() {
               [o.token]:
                 o.status === "created"
                   ? t("wizard.pending.resumed", { ids: o.instanceIds.join(", ") || "—" })
-                  : t("wizard.pending.stillUnknown", { token: o.token }),
+                  : o.status === "failed"
+                    ? t("wizard.pending.refused", {
+                        token: o.token,
+                        reason: o.error ? `${o.error.code}: ${o.error.message}` : "—",
+                      })
+                    : t("wizard.pending.stillUnknown", { token: o.token }),
             }));
           }}
           onDropped={() => {
