@@ -4,7 +4,7 @@ mod command_names;
 // The core's modules under their old paths: the commands and tests name them so.
 pub use console_core::{
     accounts, consent, console, error, fsutil, profiles, resources, sandbox, secrets, state, tccli,
-    wizard,
+    types, wizard,
 };
 pub mod commands;
 pub mod logging;

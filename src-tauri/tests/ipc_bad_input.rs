@@ -343,6 +343,16 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": ins, "instanceType": "", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
             "instanceType",
         ),
+        (
+            "resize_instance",
+            json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": "i-bad", "instanceType": "S5.MEDIUM4", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
+            "instanceId",
+        ),
+        (
+            "describe_instance",
+            json!({"profileId": "Not An Id!", "region": "ap-guangzhou", "instanceId": ins}),
+            "profileId",
+        ),
         // Resources: the typed name of what goes.
         (
             "delete_launch_template",

@@ -15,4 +15,5 @@ pub mod sandbox;
 pub mod secrets;
 pub mod state;
 pub mod tccli;
+pub mod types;
 pub mod wizard;

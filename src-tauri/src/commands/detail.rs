@@ -4,6 +4,7 @@
 use crate::console::detail::{self, InstanceDetail};
 use crate::error::{AppCode, AppError};
 use crate::state::AppState;
+use crate::types::{InstanceId, ProfileId, Region};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -13,9 +14,9 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 #[specta::specta]
 pub async fn describe_instance(
     state: State<'_, Arc<AppState>>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
 ) -> Result<InstanceDetail, AppError> {
     crate::console::instances::validate_region(&region)?;
     let profile = state.profile(&profile_id)?;

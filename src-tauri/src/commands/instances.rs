@@ -16,6 +16,7 @@ use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
+use crate::types::{ProfileId, Region};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::ipc::Channel;
@@ -28,7 +29,7 @@ type AppStateRef<'a> = State<'a, Arc<AppState>>;
 #[specta::specta]
 pub async fn list_regions(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     language: String,
 ) -> Result<Vec<RegionView>, AppError> {
     let lang = core::parse_language(&language)?;
@@ -41,8 +42,8 @@ pub async fn list_regions(
 #[specta::specta]
 pub async fn list_zones(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     language: String,
 ) -> Result<Vec<ZoneView>, AppError> {
     let lang = core::parse_language(&language)?;
@@ -58,8 +59,8 @@ pub async fn list_zones(
 #[specta::specta]
 pub async fn list_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     zone: Option<String>,
     on_page: Channel<InstancePage>,
 ) -> Result<ListSummary, AppError> {
@@ -82,14 +83,14 @@ pub async fn list_instances(
 #[specta::specta]
 pub fn set_last_region(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<(), AppError> {
     core::validate_region(&region)?;
     state.profile(&profile_id)?;
     state.update_profiles(|f| {
         if let Some(p) = f.get_mut(&profile_id) {
-            p.last_region = Some(region.clone());
+            p.last_region = Some(region.to_string());
         }
         Ok(())
     })
@@ -151,8 +152,8 @@ async fn act(
 #[specta::specta]
 pub async fn start_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
@@ -172,8 +173,8 @@ pub async fn start_instances(
 #[allow(clippy::too_many_arguments)]
 pub async fn stop_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     stop_type: StopType,
     stopped_mode: StoppedMode,
@@ -201,8 +202,8 @@ pub async fn stop_instances(
 #[specta::specta]
 pub async fn reboot_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     stop_type: StopType,
     consent: Consent,
@@ -224,8 +225,8 @@ pub async fn reboot_instances(
 #[specta::specta]
 pub async fn terminate_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     release_address: bool,
     consent: Consent,
@@ -248,8 +249,8 @@ pub async fn terminate_instances(
 #[specta::specta]
 pub async fn terminate_quote(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
 ) -> Result<TerminateQuote, AppError> {
     core::validate_region(&region)?;
@@ -273,7 +274,7 @@ const MAX_REGIONS: usize = 64;
 pub async fn stream_instances<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     regions: Vec<String>,
     zone: Option<String>,
     slot: String,
@@ -341,8 +342,8 @@ pub async fn stream_instances<R: Runtime>(
 pub fn cached_instances<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Option<CachedList>, AppError> {
     core::validate_region(&region)?;
     let profile = state.profile(&profile_id)?;
@@ -367,7 +368,7 @@ fn console_settings<R: Runtime>(app: &AppHandle<R>) -> Result<ConsoleSettings, A
 pub fn enabled_regions<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
 ) -> Result<Option<Vec<String>>, AppError> {
     state.profile(&profile_id)?;
     Ok(console_settings(&app)?.enabled_regions(&profile_id))
@@ -378,7 +379,7 @@ pub fn enabled_regions<R: Runtime>(
 pub fn set_enabled_regions<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     regions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     state.profile(&profile_id)?;
@@ -446,8 +447,8 @@ pub async fn export_instances<R: Runtime>(
 #[specta::specta]
 pub async fn rename_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     name: String,
     on_change: Channel<InstanceChange>,
@@ -488,8 +489,8 @@ pub struct PasswordInput {
 #[specta::specta]
 pub async fn reset_instances_password(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     input: PasswordInput,
     on_change: Channel<InstanceChange>,

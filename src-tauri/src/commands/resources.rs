@@ -12,6 +12,7 @@ use crate::resources::key_pairs::{self, CreatedKeyPair, KeyPairView};
 use crate::resources::resize::{self, BandwidthOptions, ResizeOptions, StopPlan, StopWait};
 use crate::resources::security_groups::{self, NewRule, SecurityGroupDetail, SecurityGroupView};
 use crate::state::AppState;
+use crate::types::{InstanceId, ProfileId, Region};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -41,7 +42,7 @@ fn follow(
     client: Client,
     profile_id: &str,
     region: &str,
-    id: String,
+    id: InstanceId,
     expected: Option<String>,
     cfg: WatchConfig,
 ) {
@@ -51,7 +52,7 @@ fn follow(
             &client,
             &profile_id,
             &region,
-            vec![id],
+            vec![id.into()],
             expected.as_deref(),
             cfg,
             |change| {
@@ -68,9 +69,9 @@ fn follow(
 #[specta::specta]
 pub async fn resize_options(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
 ) -> Result<ResizeOptions, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     resize::resize_options(&client, &region, &instance_id).await
@@ -80,9 +81,9 @@ pub async fn resize_options(
 #[specta::specta]
 pub async fn resize_price(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
     instance_type: String,
 ) -> Result<PriceView, AppError> {
     resize::validate_instance_type(&instance_type)?;
@@ -97,9 +98,9 @@ pub async fn resize_price(
 #[allow(clippy::too_many_arguments)]
 pub async fn resize_instance(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
     instance_type: String,
     stop_plan: StopPlan,
     accepted_price: f64,
@@ -138,9 +139,9 @@ pub async fn resize_instance(
 #[specta::specta]
 pub async fn bandwidth_options(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
 ) -> Result<BandwidthOptions, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     resize::bandwidth_options(&client, &region, &instance_id).await
@@ -150,9 +151,9 @@ pub async fn bandwidth_options(
 #[specta::specta]
 pub async fn bandwidth_price(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
     bandwidth_mbps: u32,
 ) -> Result<PriceView, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
@@ -163,9 +164,9 @@ pub async fn bandwidth_price(
 #[specta::specta]
 pub async fn change_bandwidth(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
     bandwidth_mbps: u32,
     accepted_price: f64,
     on_change: Channel<InstanceChange>,
@@ -195,8 +196,8 @@ pub async fn change_bandwidth(
 #[specta::specta]
 pub async fn list_security_groups(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Vec<SecurityGroupView>, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     security_groups::list_security_groups(&client, &region).await
@@ -206,8 +207,8 @@ pub async fn list_security_groups(
 #[specta::specta]
 pub async fn security_group_detail(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     security_group_id: String,
 ) -> Result<SecurityGroupDetail, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
@@ -219,8 +220,8 @@ pub async fn security_group_detail(
 #[specta::specta]
 pub async fn bind_security_group(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     security_group_id: String,
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
@@ -233,8 +234,8 @@ pub async fn bind_security_group(
 #[specta::specta]
 pub async fn unbind_security_group(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     security_group_id: String,
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
@@ -247,8 +248,8 @@ pub async fn unbind_security_group(
 #[specta::specta]
 pub async fn list_addresses(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Vec<AddressView>, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     addresses::list_addresses(&client, &region).await
@@ -258,8 +259,8 @@ pub async fn list_addresses(
 #[specta::specta]
 pub async fn allocate_address(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     input: AllocateInput,
 ) -> Result<Vec<String>, AppError> {
     addresses::validate_allocate(&input)?;
@@ -271,10 +272,10 @@ pub async fn allocate_address(
 #[specta::specta]
 pub async fn associate_address(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     address_id: String,
-    instance_id: String,
+    instance_id: InstanceId,
 ) -> Result<Option<String>, AppError> {
     let client = writer(&state, &profile_id, &region).await?;
     addresses::associate(&client, &region, &address_id, &instance_id).await
@@ -284,8 +285,8 @@ pub async fn associate_address(
 #[specta::specta]
 pub async fn disassociate_address(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     address_id: String,
 ) -> Result<Option<String>, AppError> {
     let client = writer(&state, &profile_id, &region).await?;
@@ -296,8 +297,8 @@ pub async fn disassociate_address(
 #[specta::specta]
 pub async fn release_address(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     address_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
@@ -309,8 +310,8 @@ pub async fn release_address(
 #[specta::specta]
 pub async fn list_key_pairs(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Vec<KeyPairView>, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
     key_pairs::list_key_pairs(&client, &region).await
@@ -360,8 +361,8 @@ async fn key_destination<R: Runtime>(
 pub async fn create_key_pair<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     name: String,
     dialog_title: String,
 ) -> Result<Option<CreatedKeyPair>, AppError> {
@@ -389,8 +390,8 @@ pub async fn create_key_pair<R: Runtime>(
 #[specta::specta]
 pub async fn import_key_pair(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     name: String,
     public_key: String,
 ) -> Result<String, AppError> {
@@ -404,8 +405,8 @@ pub async fn import_key_pair(
 #[specta::specta]
 pub async fn delete_key_pair(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     key_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
@@ -417,8 +418,8 @@ pub async fn delete_key_pair(
 #[specta::specta]
 pub async fn list_images(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     filter: ImageFilter,
 ) -> Result<Vec<ImageView>, AppError> {
     let client = reader(&state, &profile_id, &region).await?;
@@ -431,8 +432,8 @@ pub async fn list_images(
 #[specta::specta]
 pub async fn bind_key_pair(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     key_id: String,
     instance_ids: Vec<String>,
     force_stop: bool,
@@ -446,8 +447,8 @@ pub async fn bind_key_pair(
 #[specta::specta]
 pub async fn unbind_key_pair(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     key_id: String,
     instance_ids: Vec<String>,
     force_stop: bool,
@@ -461,8 +462,8 @@ pub async fn unbind_key_pair(
 #[specta::specta]
 pub async fn create_image(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     input: CreateImageInput,
 ) -> Result<String, AppError> {
     images::validate_image_name(&input.image_name)?;
@@ -475,8 +476,8 @@ pub async fn create_image(
 #[specta::specta]
 pub async fn delete_image(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     image_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
@@ -488,8 +489,8 @@ pub async fn delete_image(
 #[specta::specta]
 pub async fn create_security_group(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     name: String,
     description: String,
 ) -> Result<SecurityGroupView, AppError> {
@@ -502,8 +503,8 @@ pub async fn create_security_group(
 #[specta::specta]
 pub async fn delete_security_group(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     security_group_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
@@ -516,8 +517,8 @@ pub async fn delete_security_group(
 #[specta::specta]
 pub async fn add_security_group_rule(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     security_group_id: String,
     rule: NewRule,
 ) -> Result<Option<String>, AppError> {

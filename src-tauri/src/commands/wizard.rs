@@ -7,6 +7,7 @@ use crate::console::watch::{self, InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
+use crate::types::{InstanceId, ProfileId, Region};
 use crate::wizard::billing::{self, BillingQuote};
 use crate::wizard::catalog::{
     self, ImageChoice, InstanceTypeChoice, KeyPairChoice, NetworkChoices, ZoneChoice,
@@ -43,8 +44,8 @@ fn writable(state: &AppState, profile_id: &str) -> Result<Profile, AppError> {
 #[specta::specta]
 pub async fn wizard_zones(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     charge_type: String,
     language: String,
 ) -> Result<Vec<ZoneChoice>, AppError> {
@@ -59,8 +60,8 @@ pub async fn wizard_zones(
 #[specta::specta]
 pub async fn wizard_instance_types(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     zone: String,
     charge_type: String,
     language: String,
@@ -75,8 +76,8 @@ pub async fn wizard_instance_types(
 #[specta::specta]
 pub async fn wizard_images(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_type: String,
 ) -> Result<Vec<ImageChoice>, AppError> {
     let profile = state.profile(&profile_id)?;
@@ -88,8 +89,8 @@ pub async fn wizard_images(
 #[specta::specta]
 pub async fn wizard_networks(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     zone: String,
 ) -> Result<NetworkChoices, AppError> {
     let profile = state.profile(&profile_id)?;
@@ -101,8 +102,8 @@ pub async fn wizard_networks(
 #[specta::specta]
 pub async fn wizard_key_pairs(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Vec<KeyPairChoice>, AppError> {
     let profile = state.profile(&profile_id)?;
     let client = state.client(&profile).await?;
@@ -114,7 +115,7 @@ pub async fn wizard_key_pairs(
 #[specta::specta]
 pub async fn quote_launch(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     spec: LaunchSpec,
 ) -> Result<PriceQuote, AppError> {
     let profile = state.profile(&profile_id)?;
@@ -127,7 +128,7 @@ pub async fn quote_launch(
 #[specta::specta]
 pub fn preview_launch(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     spec: LaunchSpec,
 ) -> Result<LaunchPreview, AppError> {
     let profile = state.profile(&profile_id)?;
@@ -140,7 +141,7 @@ pub fn preview_launch(
 #[specta::specta]
 pub async fn check_launch(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     spec: LaunchSpec,
 ) -> Result<(), AppError> {
     let profile = writable(&state, &profile_id)?;
@@ -184,7 +185,7 @@ pub(crate) fn follow(
 #[specta::specta]
 pub async fn submit_launch(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     spec: LaunchSpec,
     accepted_price: f64,
     on_change: Channel<InstanceChange>,
@@ -209,8 +210,8 @@ pub async fn submit_launch(
 #[specta::specta]
 pub async fn launch_progress(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
 ) -> Result<LaunchProgress, AppError> {
     console::validate_region(&region)?;
@@ -224,8 +225,8 @@ pub async fn launch_progress(
 #[specta::specta]
 pub async fn quote_to_prepaid(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
@@ -239,8 +240,8 @@ pub async fn quote_to_prepaid(
 #[specta::specta]
 pub async fn change_to_prepaid(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     period: u32,
     renew_flag: String,
@@ -263,8 +264,8 @@ pub async fn change_to_prepaid(
 #[specta::specta]
 pub async fn quote_renew(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
@@ -278,8 +279,8 @@ pub async fn quote_renew(
 #[specta::specta]
 pub async fn renew_instances(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     period: u32,
     accepted_price: f64,
@@ -293,8 +294,8 @@ pub async fn renew_instances(
 #[specta::specta]
 pub async fn set_renew_flag(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     instance_ids: Vec<String>,
     renew_flag: String,
 ) -> Result<ActionReport, AppError> {
@@ -308,8 +309,8 @@ pub async fn set_renew_flag(
 #[specta::specta]
 pub async fn list_launch_templates(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
 ) -> Result<Vec<LaunchTemplateView>, AppError> {
     let profile = state.profile(&profile_id)?;
     let client = state.client(&profile).await?;
@@ -321,7 +322,7 @@ pub async fn list_launch_templates(
 #[specta::specta]
 pub async fn save_launch_template(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     spec: LaunchSpec,
     name: String,
     description: String,
@@ -336,8 +337,8 @@ pub async fn save_launch_template(
 #[specta::specta]
 pub async fn launch_template_draft(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     template_id: String,
     version: Option<u32>,
 ) -> Result<LaunchDraft, AppError> {
@@ -351,8 +352,8 @@ pub async fn launch_template_draft(
 #[specta::specta]
 pub async fn delete_launch_template(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
+    profile_id: ProfileId,
+    region: Region,
     template_id: String,
     confirm: String,
 ) -> Result<(), AppError> {
@@ -367,9 +368,9 @@ pub async fn delete_launch_template(
 #[specta::specta]
 pub async fn same_configuration_draft(
     state: AppStateRef<'_>,
-    profile_id: String,
-    region: String,
-    instance_id: String,
+    profile_id: ProfileId,
+    region: Region,
+    instance_id: InstanceId,
 ) -> Result<LaunchDraft, AppError> {
     let profile = state.profile(&profile_id)?;
     let client = state.client(&profile).await?;
@@ -381,7 +382,7 @@ pub async fn same_configuration_draft(
 #[specta::specta]
 pub async fn cost_estimate(
     state: AppStateRef<'_>,
-    profile_id: String,
+    profile_id: ProfileId,
     regions: Vec<String>,
 ) -> Result<CostEstimate, AppError> {
     let profile = state.profile(&profile_id)?;

@@ -37,21 +37,21 @@ export const commands = {
 	deleteTccliCredential: (profile: string, confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
 	/**  Puts the Sandbox's world back to its first state; `confirm` is `sandbox`. */
 	resetSandbox: (confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox", { confirm })),
-	listRegions: (profileId: string, language: string) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
-	listZones: (profileId: string, region: string, language: string) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { profileId, region, language })),
+	listRegions: (profileId: ProfileId, language: string) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
+	listZones: (profileId: ProfileId, region: Region, language: string) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { profileId, region, language })),
 	/**
 	 *  Streams the region's instances page by page through `on_page` (the first page as soon
 	 *  as it arrives) and resolves with the totals once all pages are in.
 	 */
-	listInstances: (profileId: string, region: string, zone: string | null, onPage: Channel<InstancePage>) => typedError<ListSummary, AppError>(__TAURI_INVOKE("list_instances", { profileId, region, zone, onPage })),
+	listInstances: (profileId: ProfileId, region: Region, zone: string | null, onPage: Channel<InstancePage>) => typedError<ListSummary, AppError>(__TAURI_INVOKE("list_instances", { profileId, region, zone, onPage })),
 	/**  Remembers the region last shown for the profile. */
-	setLastRegion: (profileId: string, region: string) => typedError<null, AppError>(__TAURI_INVOKE("set_last_region", { profileId, region })),
-	startInstances: (profileId: string, region: string, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { profileId, region, instanceIds, onChange })),
-	stopInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, consent, onChange })),
-	rebootInstances: (profileId: string, region: string, instanceIds: string[], stopType: StopType, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, consent, onChange })),
-	terminateInstances: (profileId: string, region: string, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, consent, onChange })),
+	setLastRegion: (profileId: ProfileId, region: Region) => typedError<null, AppError>(__TAURI_INVOKE("set_last_region", { profileId, region })),
+	startInstances: (profileId: ProfileId, region: Region, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { profileId, region, instanceIds, onChange })),
+	stopInstances: (profileId: ProfileId, region: Region, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, consent, onChange })),
+	rebootInstances: (profileId: ProfileId, region: Region, instanceIds: string[], stopType: StopType, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, consent, onChange })),
+	terminateInstances: (profileId: ProfileId, region: Region, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, consent, onChange })),
 	/**  Refunds, protection and current states for the terminate dialog (reads only). */
-	terminateQuote: (profileId: string, region: string, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { profileId, region, instanceIds })),
+	terminateQuote: (profileId: ProfileId, region: Region, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { profileId, region, instanceIds })),
 	/**
 	 *  Lists one region or several ("All regions") through the profile's client and rate
 	 *  budget, streaming pages and per-region outcomes through `on_event`. `slot` names the
@@ -59,15 +59,15 @@ export const commands = {
 	 *  never writes into the new view. Complete whole-region lists are cached for the next
 	 *  start.
 	 */
-	streamInstances: (profileId: string, regions: string[], zone: string | null, slot: string, onEvent: Channel<ListEvent>) => typedError<StreamSummary, AppError>(__TAURI_INVOKE("stream_instances", { profileId, regions, zone, slot, onEvent })),
+	streamInstances: (profileId: ProfileId, regions: string[], zone: string | null, slot: string, onEvent: Channel<ListEvent>) => typedError<StreamSummary, AppError>(__TAURI_INVOKE("stream_instances", { profileId, regions, zone, slot, onEvent })),
 	/**
 	 *  The list last seen for the profile and region (None when there is none or it cannot
 	 *  be read), to show at once while a fresh listing runs.
 	 */
-	cachedInstances: (profileId: string, region: string) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { profileId, region })),
+	cachedInstances: (profileId: ProfileId, region: Region) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { profileId, region })),
 	/**  The regions "All regions" lists for the profile; None means all of them. */
-	enabledRegions: (profileId: string) => typedError<string[] | null, AppError>(__TAURI_INVOKE("enabled_regions", { profileId })),
-	setEnabledRegions: (profileId: string, regions: string[] | null) => typedError<null, AppError>(__TAURI_INVOKE("set_enabled_regions", { profileId, regions })),
+	enabledRegions: (profileId: ProfileId) => typedError<string[] | null, AppError>(__TAURI_INVOKE("enabled_regions", { profileId })),
+	setEnabledRegions: (profileId: ProfileId, regions: string[] | null) => typedError<null, AppError>(__TAURI_INVOKE("set_enabled_regions", { profileId, regions })),
 	/**
 	 *  Writes the rows the page shows (filtered and sorted) as CSV or JSON where the user
 	 *  chooses in a native save dialog; None when the dialog was cancelled, else the path.
@@ -75,66 +75,66 @@ export const commands = {
 	 *  drive a native dialog); release builds never read it.
 	 */
 	exportInstances: (format: ExportFormat, rows: InstanceView[], dialogTitle: string) => typedError<string | null, AppError>(__TAURI_INVOKE("export_instances", { format, rows, dialogTitle })),
-	renameInstances: (profileId: string, region: string, instanceIds: string[], name: string, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("rename_instances", { profileId, region, instanceIds, name, onChange })),
-	resetInstancesPassword: (profileId: string, region: string, instanceIds: string[], input: PasswordInput, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { profileId, region, instanceIds, input, onChange })),
+	renameInstances: (profileId: ProfileId, region: Region, instanceIds: string[], name: string, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("rename_instances", { profileId, region, instanceIds, name, onChange })),
+	resetInstancesPassword: (profileId: ProfileId, region: Region, instanceIds: string[], input: PasswordInput, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { profileId, region, instanceIds, input, onChange })),
 	activityLog: (filter: ActivityFilter) => typedError<ActivityEntry[], AppError>(__TAURI_INVOKE("activity_log", { filter })),
 	activityStatus: (profileId: string) => __TAURI_INVOKE<ActivityStatus>("activity_status", { profileId }),
-	resizeOptions: (profileId: string, region: string, instanceId: string) => typedError<ResizeOptions, AppError>(__TAURI_INVOKE("resize_options", { profileId, region, instanceId })),
-	resizePrice: (profileId: string, region: string, instanceId: string, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { profileId, region, instanceId, instanceType })),
+	resizeOptions: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<ResizeOptions, AppError>(__TAURI_INVOKE("resize_options", { profileId, region, instanceId })),
+	resizePrice: (profileId: ProfileId, region: Region, instanceId: InstanceId, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { profileId, region, instanceId, instanceType })),
 	/**
 	 *  Changes the instance's type (stopping it first, or forcing it off, as asked); the
 	 *  change is then followed through `on_change` until the instance runs.
 	 */
-	resizeInstance: (profileId: string, region: string, instanceId: string, instanceType: string, stopPlan: StopPlan, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, acceptedPrice, onChange })),
-	bandwidthOptions: (profileId: string, region: string, instanceId: string) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
-	bandwidthPrice: (profileId: string, region: string, instanceId: string, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
-	changeBandwidth: (profileId: string, region: string, instanceId: string, bandwidthMbps: number, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, acceptedPrice, onChange })),
-	listSecurityGroups: (profileId: string, region: string) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
-	securityGroupDetail: (profileId: string, region: string, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
-	bindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),
-	unbindSecurityGroup: (profileId: string, region: string, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("unbind_security_group", { profileId, region, securityGroupId, instanceIds })),
-	listAddresses: (profileId: string, region: string) => typedError<AddressView[], AppError>(__TAURI_INVOKE("list_addresses", { profileId, region })),
-	allocateAddress: (profileId: string, region: string, input: AllocateInput) => typedError<string[], AppError>(__TAURI_INVOKE("allocate_address", { profileId, region, input })),
-	associateAddress: (profileId: string, region: string, addressId: string, instanceId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("associate_address", { profileId, region, addressId, instanceId })),
-	disassociateAddress: (profileId: string, region: string, addressId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("disassociate_address", { profileId, region, addressId })),
-	releaseAddress: (profileId: string, region: string, addressId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("release_address", { profileId, region, addressId, confirm })),
-	listKeyPairs: (profileId: string, region: string) => typedError<KeyPairView[], AppError>(__TAURI_INVOKE("list_key_pairs", { profileId, region })),
+	resizeInstance: (profileId: ProfileId, region: Region, instanceId: InstanceId, instanceType: string, stopPlan: StopPlan, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, acceptedPrice, onChange })),
+	bandwidthOptions: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
+	bandwidthPrice: (profileId: ProfileId, region: Region, instanceId: InstanceId, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
+	changeBandwidth: (profileId: ProfileId, region: Region, instanceId: InstanceId, bandwidthMbps: number, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, acceptedPrice, onChange })),
+	listSecurityGroups: (profileId: ProfileId, region: Region) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
+	securityGroupDetail: (profileId: ProfileId, region: Region, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
+	bindSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),
+	unbindSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("unbind_security_group", { profileId, region, securityGroupId, instanceIds })),
+	listAddresses: (profileId: ProfileId, region: Region) => typedError<AddressView[], AppError>(__TAURI_INVOKE("list_addresses", { profileId, region })),
+	allocateAddress: (profileId: ProfileId, region: Region, input: AllocateInput) => typedError<string[], AppError>(__TAURI_INVOKE("allocate_address", { profileId, region, input })),
+	associateAddress: (profileId: ProfileId, region: Region, addressId: string, instanceId: InstanceId) => typedError<string | null, AppError>(__TAURI_INVOKE("associate_address", { profileId, region, addressId, instanceId })),
+	disassociateAddress: (profileId: ProfileId, region: Region, addressId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("disassociate_address", { profileId, region, addressId })),
+	releaseAddress: (profileId: ProfileId, region: Region, addressId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("release_address", { profileId, region, addressId, confirm })),
+	listKeyPairs: (profileId: ProfileId, region: Region) => typedError<KeyPairView[], AppError>(__TAURI_INVOKE("list_key_pairs", { profileId, region })),
 	/**
 	 *  Creates a key pair after the user chose where its private key goes; the key is
 	 *  written there (owner-only) and nowhere else. None when the user cancelled the dialog
 	 *  (nothing was created).
 	 */
-	createKeyPair: (profileId: string, region: string, name: string, dialogTitle: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name, dialogTitle })),
-	importKeyPair: (profileId: string, region: string, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
-	deleteKeyPair: (profileId: string, region: string, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
-	listImages: (profileId: string, region: string, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
+	createKeyPair: (profileId: ProfileId, region: Region, name: string, dialogTitle: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name, dialogTitle })),
+	importKeyPair: (profileId: ProfileId, region: Region, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
+	deleteKeyPair: (profileId: ProfileId, region: Region, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
+	listImages: (profileId: ProfileId, region: Region, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
 	/**
 	 *  Binds a key pair to instances (STOPPED ones, or RUNNING ones forced off and started
 	 *  again when `force_stop`).
 	 */
-	bindKeyPair: (profileId: string, region: string, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("bind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
-	unbindKeyPair: (profileId: string, region: string, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("unbind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
-	createImage: (profileId: string, region: string, input: CreateImageInput) => typedError<string, AppError>(__TAURI_INVOKE("create_image", { profileId, region, input })),
-	deleteImage: (profileId: string, region: string, imageId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_image", { profileId, region, imageId, confirm })),
-	createSecurityGroup: (profileId: string, region: string, name: string, description: string) => typedError<SecurityGroupView, AppError>(__TAURI_INVOKE("create_security_group", { profileId, region, name, description })),
-	deleteSecurityGroup: (profileId: string, region: string, securityGroupId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_security_group", { profileId, region, securityGroupId, confirm })),
-	addSecurityGroupRule: (profileId: string, region: string, securityGroupId: string, rule: NewRule) => typedError<string | null, AppError>(__TAURI_INVOKE("add_security_group_rule", { profileId, region, securityGroupId, rule })),
-	wizardZones: (profileId: string, region: string, chargeType: string, language: string) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { profileId, region, chargeType, language })),
-	wizardInstanceTypes: (profileId: string, region: string, zone: string, chargeType: string, language: string) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { profileId, region, zone, chargeType, language })),
-	wizardImages: (profileId: string, region: string, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { profileId, region, instanceType })),
-	wizardNetworks: (profileId: string, region: string, zone: string) => typedError<NetworkChoices, AppError>(__TAURI_INVOKE("wizard_networks", { profileId, region, zone })),
-	wizardKeyPairs: (profileId: string, region: string) => typedError<KeyPairChoice[], AppError>(__TAURI_INVOKE("wizard_key_pairs", { profileId, region })),
+	bindKeyPair: (profileId: ProfileId, region: Region, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("bind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
+	unbindKeyPair: (profileId: ProfileId, region: Region, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("unbind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
+	createImage: (profileId: ProfileId, region: Region, input: CreateImageInput) => typedError<string, AppError>(__TAURI_INVOKE("create_image", { profileId, region, input })),
+	deleteImage: (profileId: ProfileId, region: Region, imageId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_image", { profileId, region, imageId, confirm })),
+	createSecurityGroup: (profileId: ProfileId, region: Region, name: string, description: string) => typedError<SecurityGroupView, AppError>(__TAURI_INVOKE("create_security_group", { profileId, region, name, description })),
+	deleteSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_security_group", { profileId, region, securityGroupId, confirm })),
+	addSecurityGroupRule: (profileId: ProfileId, region: Region, securityGroupId: string, rule: NewRule) => typedError<string | null, AppError>(__TAURI_INVOKE("add_security_group_rule", { profileId, region, securityGroupId, rule })),
+	wizardZones: (profileId: ProfileId, region: Region, chargeType: string, language: string) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { profileId, region, chargeType, language })),
+	wizardInstanceTypes: (profileId: ProfileId, region: Region, zone: string, chargeType: string, language: string) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { profileId, region, zone, chargeType, language })),
+	wizardImages: (profileId: ProfileId, region: Region, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { profileId, region, instanceType })),
+	wizardNetworks: (profileId: ProfileId, region: Region, zone: string) => typedError<NetworkChoices, AppError>(__TAURI_INVOKE("wizard_networks", { profileId, region, zone })),
+	wizardKeyPairs: (profileId: ProfileId, region: Region) => typedError<KeyPairChoice[], AppError>(__TAURI_INVOKE("wizard_key_pairs", { profileId, region })),
 	/**  The live price of a spec (InquiryPriceRunInstances). */
-	quoteLaunch: (profileId: string, spec: LaunchSpec) => typedError<PriceQuote, AppError>(__TAURI_INVOKE("quote_launch", { profileId, spec })),
+	quoteLaunch: (profileId: ProfileId, spec: LaunchSpec) => typedError<PriceQuote, AppError>(__TAURI_INVOKE("quote_launch", { profileId, spec })),
 	/**  The request JSON and tccli command of exactly what would be sent (password replaced). */
-	previewLaunch: (profileId: string, spec: LaunchSpec) => typedError<LaunchPreview, AppError>(__TAURI_INVOKE("preview_launch", { profileId, spec })),
+	previewLaunch: (profileId: ProfileId, spec: LaunchSpec) => typedError<LaunchPreview, AppError>(__TAURI_INVOKE("preview_launch", { profileId, spec })),
 	/**  Full validation plus a DryRun: the review step's check. */
-	checkLaunch: (profileId: string, spec: LaunchSpec) => typedError<null, AppError>(__TAURI_INVOKE("check_launch", { profileId, spec })),
+	checkLaunch: (profileId: ProfileId, spec: LaunchSpec) => typedError<null, AppError>(__TAURI_INVOKE("check_launch", { profileId, spec })),
 	/**
 	 *  Validates, re-prices (refusing a price other than the one accepted), dry-runs,
 	 *  journals (one ClientToken) and sends the launch.
 	 */
-	submitLaunch: (profileId: string, spec: LaunchSpec, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, acceptedPrice, onChange })),
+	submitLaunch: (profileId: ProfileId, spec: LaunchSpec, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<LaunchOutcome, AppError>(__TAURI_INVOKE("submit_launch", { profileId, spec, acceptedPrice, onChange })),
 	/**
 	 *  Re-sends a pending launch with its original ClientToken (Tencent answers a repeat
 	 *  with the original purchase: it cannot buy twice). `confirm` is the ClientToken the
@@ -153,28 +153,28 @@ export const commands = {
 	/**  The notice has been shown; stop reporting it. */
 	dismissStartupNotice: (id: string) => __TAURI_INVOKE<void>("dismiss_startup_notice", { id }),
 	/**  Where the launched instances are (RUNNING / LAUNCH_FAILED ends it). */
-	launchProgress: (profileId: string, region: string, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { profileId, region, instanceIds })),
-	quoteToPrepaid: (profileId: string, region: string, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { profileId, region, instanceIds, period })),
+	launchProgress: (profileId: ProfileId, region: Region, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { profileId, region, instanceIds })),
+	quoteToPrepaid: (profileId: ProfileId, region: Region, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { profileId, region, instanceIds, period })),
 	/**  Pay-as-you-go → monthly subscription, only at the price the user accepted. */
-	changeToPrepaid: (profileId: string, region: string, instanceIds: string[], period: number, renewFlag: string, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("change_to_prepaid", { profileId, region, instanceIds, period, renewFlag, acceptedPrice })),
-	quoteRenew: (profileId: string, region: string, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_renew", { profileId, region, instanceIds, period })),
+	changeToPrepaid: (profileId: ProfileId, region: Region, instanceIds: string[], period: number, renewFlag: string, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("change_to_prepaid", { profileId, region, instanceIds, period, renewFlag, acceptedPrice })),
+	quoteRenew: (profileId: ProfileId, region: Region, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_renew", { profileId, region, instanceIds, period })),
 	/**  Renews prepaid instances, only at the price the user accepted. */
-	renewInstances: (profileId: string, region: string, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
-	setRenewFlag: (profileId: string, region: string, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
+	renewInstances: (profileId: ProfileId, region: Region, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
+	setRenewFlag: (profileId: ProfileId, region: Region, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
 	/**  The region's launch templates. */
-	listLaunchTemplates: (profileId: string, region: string) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
+	listLaunchTemplates: (profileId: ProfileId, region: Region) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
 	/**  Saves the wizard's spec as a launch template (without its password); returns the id. */
-	saveLaunchTemplate: (profileId: string, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
+	saveLaunchTemplate: (profileId: ProfileId, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
 	/**  A template version (the default when `version` is null) as a wizard draft. */
-	launchTemplateDraft: (profileId: string, region: string, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
+	launchTemplateDraft: (profileId: ProfileId, region: Region, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
 	/**  Deletes a launch template; `confirm` is its id, as the confirmation dialog sends it. */
-	deleteLaunchTemplate: (profileId: string, region: string, templateId: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId, confirm })),
+	deleteLaunchTemplate: (profileId: ProfileId, region: Region, templateId: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId, confirm })),
 	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
-	sameConfigurationDraft: (profileId: string, region: string, instanceId: string) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
+	sameConfigurationDraft: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
 	/**  The estimated run-rate of the given regions, by billing model. */
-	costEstimate: (profileId: string, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
+	costEstimate: (profileId: ProfileId, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
 	/**  Everything DescribeInstances returns about one instance. */
-	describeInstance: (profileId: string, region: string, instanceId: string) => typedError<InstanceDetail, AppError>(__TAURI_INVOKE("describe_instance", { profileId, region, instanceId })),
+	describeInstance: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<InstanceDetail, AppError>(__TAURI_INVOKE("describe_instance", { profileId, region, instanceId })),
 	/**
 	 *  Puts an id or address on the system clipboard (the web view's own clipboard API is
 	 *  not dependable in WebKitGTK). Write-only: the app never reads the clipboard.
@@ -549,6 +549,9 @@ export type InstanceDetail = {
 	defaultLoginPort: number | null,
 };
 
+/**  An instance id, `ins-` and eight lower-case letters or digits. */
+export type InstanceId = string;
+
 /**  One page of a listing, as streamed to the UI. */
 export type InstancePage = {
 	region: string,
@@ -903,6 +906,12 @@ export type Profile = {
 	lastRegion: string | null,
 };
 
+/**
+ *  A profile's id: `sandbox`, or `p-` and hex as the app makes them (1–64 of a–z, 0–9
+ *  and `-`). Whether such a profile exists is the state's answer.
+ */
+export type ProfileId = string;
+
 /**  A new profile, or the full replacement of an existing one's settings. */
 export type ProfileInput = {
 	name: string,
@@ -937,6 +946,12 @@ export type RefundView = {
 	refund: number | null,
 	detail: string | null,
 };
+
+/**
+ *  A region name like `ap-guangzhou`, checked by format only: which regions exist is
+ *  the account's live DescribeRegions answer, so a region opened tomorrow works.
+ */
+export type Region = string;
 
 export type RegionCost = {
 	region: string,

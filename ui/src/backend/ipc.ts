@@ -37,10 +37,27 @@ export function apiLanguage(uiLanguage: string): ApiLanguage {
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
 
+/**
+ * An argument the backend could not decode (a malformed region, say) is refused by Tauri
+ * before the command runs, as a plain string naming the argument: shape it like the
+ * command's own refusals, with that argument as the field.
+ */
+export function asAppError(e: unknown): AppError {
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) return e as AppError;
+  const message = String(e);
+  return {
+    kind: "invalid-input",
+    code: "App.InvalidInput",
+    message,
+    requestId: null,
+    field: /`([A-Za-z]+)`/.exec(message)?.[1] ?? null,
+  };
+}
+
 /** The command's data, or a BackendError with the backend's error. */
 export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
   const r = await call;
-  if (r.status === "error") throw new BackendError(r.error);
+  if (r.status === "error") throw new BackendError(asAppError(r.error));
   return r.data;
 }
 

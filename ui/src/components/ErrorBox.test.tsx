@@ -2,6 +2,7 @@ import { act, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import i18n from "../i18n";
 import { BackendError } from "../backend";
+import { asAppError } from "../backend/ipc";
 import { ErrorBox } from "./ErrorBox";
 
 const readOnly = new BackendError({
@@ -42,5 +43,16 @@ describe("ErrorBox", () => {
     });
     render(<ErrorBox title="操作" error={tencent} />);
     expect(screen.getByTestId("error-text").textContent).toBe("签名错误");
+  });
+});
+
+describe("asAppError", () => {
+  it("shapes Tauri's refusal of an argument like the command's own", () => {
+    const e = asAppError(
+      'invalid args `region` for command `list_zones`: "AP X" is not a region name like ap-guangzhou',
+    );
+    expect(e.code).toBe("App.InvalidInput");
+    expect(e.field).toBe("region");
+    expect(e.message).toMatch(/not a region name/);
   });
 });
