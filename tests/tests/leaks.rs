@@ -269,3 +269,54 @@ fn the_audit_catches_a_leaky_type() {
     let text = panic_text(|| assert_clean("a piece", &format!("{piece:?}")));
     assert!(text.contains("leaks"), "{text}");
 }
+
+/// Records the Debug text of every request the client builds (signed, with the token and
+/// the body as they would go on the wire) and answers with a connection failure.
+struct DebugRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tencent_api::transport::Transport for DebugRecorder {
+    fn send(
+        &self,
+        req: tencent_api::transport::HttpRequest,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<
+                        tencent_api::transport::HttpResponse,
+                        tencent_api::transport::TransportError,
+                    >,
+                > + Send,
+        >,
+    > {
+        self.0.lock().unwrap().push(format!("{req:?} {req:#?}"));
+        Box::pin(async {
+            Err(tencent_api::transport::TransportError {
+                kind: tencent_api::TransportKind::Connect,
+                detail: "recorded, not sent".into(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_signed_request_prints_no_token_signature_or_body() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let client = Client::builder(credentials())
+        .endpoint(Endpoint::Custom("http://127.0.0.1:9".into()))
+        .transport(std::sync::Arc::new(DebugRecorder(seen.clone())))
+        .build()
+        .unwrap();
+    let req = cvm::ResetInstancesPasswordRequest {
+        instance_ids: Some(vec!["ins-aaaaaaaa".into()]),
+        password: Some(Sensitive::new(PASSWORD)),
+        ..Default::default()
+    };
+    let _ = client.reset_instances_password("ap-guangzhou", &req).await;
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty(), "the client built a request");
+    for text in seen.iter() {
+        assert_clean("HttpRequest Debug", text);
+        // The signature is derived from the key: the Authorization value stays out too.
+        assert!(!text.contains("Signature="), "{text}");
+    }
+}
