@@ -3,10 +3,21 @@
 // process it started by pid. Run it through ./run, which provides Xvfb, a private D-Bus
 // session with an unlocked gnome-keyring and a fresh HOME.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { basename, dirname, join, resolve } from "node:path";
+import { afterEach } from "node:test";
 import { fileURLToPath } from "node:url";
+import pixelmatch from "pixelmatch";
+import { PNG } from "pngjs";
 import { remote } from "webdriverio";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -172,6 +183,190 @@ export async function screenshot(browser, name) {
   mkdirSync(artifactsDir, { recursive: true });
   const file = join(artifactsDir, `${name.replace(/[^\w.-]+/g, "_")}.png`);
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
+  return file;
+}
+
+// ------------------------------------------------------------ reference screenshots
+
+/** The committed references every main screen is compared with (also the README's images). */
+export const referencesDir = process.env.CVM_E2E_REFERENCES ?? join(repoRoot, "docs/screenshots");
+/** CVM_E2E_UPDATE_REFERENCES=1: copy this run's screens over the references instead. */
+const updateReferences = process.env.CVM_E2E_UPDATE_REFERENCES === "1";
+
+/**
+ * Parts of every screen that change from run to run, blanked in both images before the
+ * diff: the status bar's call counter, any RequestId shown with an error, masked SecretIds.
+ */
+export const DYNAMIC = [
+  '[data-testid="activity-indicator"]',
+  '[data-testid="problem-request-id"]',
+  // The Sandbox's SecretId is made per HOME, so its masked form differs in every run.
+  '[data-testid="profile-masked-id"]',
+  '[data-testid="masked-id"]',
+];
+
+/**
+ * Tolerance: a pixel counts as different when pixelmatch's perceptual distance is over
+ * PIXEL_THRESHOLD (anti-aliased edges ignored); a screen fails when more than
+ * MAX_DIFF_PERCENT of its pixels differ, or more than MAX_WINDOW_PIXELS of them fall in one
+ * WINDOW×WINDOW square. Calibrated on clean runs: with the masks, two runs differed by at
+ * most 15 px on a screen (13 in one square); one instance row's id drawn 3 px lower
+ * differs by 236 px (131 in one square), its Name/ID cell moved 20 px right by 529 (225).
+ */
+export const PIXEL_THRESHOLD = 0.1;
+export const MAX_DIFF_PERCENT = 0.01;
+export const WINDOW = 32;
+export const MAX_WINDOW_PIXELS = 64;
+
+/**
+ * Mismatches found during the running test: it goes on (a dialog left open would fail
+ * every later test), and this hook then fails it, naming each screen.
+ */
+const mismatches = [];
+afterEach(() => {
+  if (mismatches.length === 0) return;
+  const all = mismatches.splice(0);
+  throw new Error(all.join("\n"));
+});
+
+const BLANK = [255, 0, 255, 255];
+
+function readPng(file) {
+  return PNG.sync.read(readFileSync(file));
+}
+
+/** Paints the rectangles (device pixels) in one colour, so both images agree there. */
+function blank(png, rects) {
+  for (const r of rects) {
+    const x0 = Math.max(0, r.x);
+    const y0 = Math.max(0, r.y);
+    const x1 = Math.min(png.width, r.x + r.w);
+    const y1 = Math.min(png.height, r.y + r.h);
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) png.data.set(BLANK, (y * png.width + x) * 4);
+  }
+}
+
+/**
+ * Compares two PNG files after blanking `rects` in both. Returns { ok, percent, pixels,
+ * window, diff (a PNG), actual, reference (both blanked) } or { ok: false, size } when the
+ * sizes differ.
+ */
+export function compareImages(actualFile, referenceFile, rects = []) {
+  const actual = readPng(actualFile);
+  const reference = readPng(referenceFile);
+  const { width, height } = actual;
+  if (reference.width !== width || reference.height !== height)
+    return {
+      ok: false,
+      size: `${width}x${height} against ${reference.width}x${reference.height}`,
+    };
+  blank(actual, rects);
+  blank(reference, rects);
+  const diff = new PNG({ width, height });
+  const opts = { threshold: PIXEL_THRESHOLD };
+  const pixels = pixelmatch(actual.data, reference.data, diff.data, width, height, opts);
+  const window = pixelmatch(actual.data, reference.data, null, width, height, {
+    ...opts,
+    windowSize: WINDOW,
+  });
+  const percent = (100 * pixels) / (width * height);
+  const ok = percent <= MAX_DIFF_PERCENT && window <= MAX_WINDOW_PIXELS;
+  return { ok, percent, pixels, window, diff, actual, reference };
+}
+
+/** Rectangles (device pixels, rounded outwards) of the elements matching the selectors. */
+async function rectsOf(browser, selectors) {
+  if (selectors.length === 0) return [];
+  return browser.execute((sels) => {
+    const k = window.devicePixelRatio || 1;
+    const out = [];
+    for (const sel of sels)
+      for (const e of document.querySelectorAll(sel)) {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const x = Math.floor(r.left * k) - 1;
+        const y = Math.floor(r.top * k) - 1;
+        out.push({
+          x,
+          y,
+          w: Math.ceil(r.right * k) + 1 - x,
+          h: Math.ceil(r.bottom * k) + 1 - y,
+        });
+      }
+    return out;
+  }, selectors);
+}
+
+/**
+ * A screenshot of a main screen, compared with its reference docs/screenshots/<reference>.png
+ * (`reference` defaults to `name`). `mask` lists selectors whose rectangles change from run
+ * to run (times, ages, ids); they are blanked in both images, as DYNAMIC is; `clip` (a
+ * selector) compares only its first match's rectangle. On a mismatch
+ * the actual, the reference and a diff image are written to artifacts/ and the test fails
+ * (after it ends) with the share of differing pixels. With CVM_E2E_UPDATE_REFERENCES=1 the screenshot
+ * replaces the reference instead.
+ */
+export async function referenceShot(browser, name, { mask = [], clip, reference = name } = {}) {
+  // No blinking caret in a focused field, no dialog caught mid-animation; then let
+  // WebKitGTK paint (it can hand back an older frame right after a change).
+  await browser.execute(() => {
+    if (document.getElementById("e2e-still")) return;
+    const s = document.createElement("style");
+    s.id = "e2e-still";
+    s.textContent =
+      "*, *::before, *::after, ::backdrop { caret-color: transparent !important; " +
+      "animation: none !important; transition: none !important; }";
+    document.head.append(s);
+  });
+  await browser.pause(400);
+  const file = await screenshot(browser, name);
+  const rects = await rectsOf(browser, [...DYNAMIC, ...mask]);
+  if (clip) {
+    // Only the first element matching `clip` is compared: everything around it is blanked.
+    const [c] = await rectsOf(browser, [clip]);
+    if (!c) throw new Error(`screenshot ${name}: nothing matches ${clip}`);
+    const far = 1 << 16;
+    rects.push(
+      { x: 0, y: 0, w: far, h: c.y },
+      { x: 0, y: c.y + c.h, w: far, h: far },
+      { x: 0, y: 0, w: c.x, h: far },
+      { x: c.x + c.w, y: 0, w: far, h: far },
+    );
+  }
+  const refFile = join(referencesDir, `${reference}.png`);
+  if (updateReferences) {
+    mkdirSync(referencesDir, { recursive: true });
+    copyFileSync(file, refFile);
+    return file;
+  }
+  if (!existsSync(refFile))
+    throw new Error(
+      `no reference ${refFile} for screenshot ${name}: CVM_E2E_UPDATE_REFERENCES=1 tests/e2e/run writes it`,
+    );
+  const r = compareImages(file, refFile, rects);
+  // Logged for every screen, so the tolerance can be checked against real runs.
+  if (!r.size)
+    console.log(
+      `reference ${reference}: ${r.percent.toFixed(4)}% differ (${r.pixels} px), ` +
+        `${r.window} px in the worst ${WINDOW}x${WINDOW} square`,
+    );
+  if (r.ok) return file;
+  const base = join(artifactsDir, `${name.replace(/[^\w.-]+/g, "_")}`);
+  const written = [`${base}.actual.png`, `${base}.reference.png`, `${base}.diff.png`];
+  copyFileSync(file, written[0]);
+  copyFileSync(refFile, written[1]);
+  if (r.diff) writeFileSync(written[2], PNG.sync.write(r.diff));
+  const what = r.size
+    ? `its size differs (${r.size})`
+    : `${r.percent.toFixed(3)}% of its pixels differ (${r.pixels}; at most ${MAX_DIFF_PERCENT}%), ` +
+      `${r.window} in one ${WINDOW}x${WINDOW} square (at most ${MAX_WINDOW_PIXELS})`;
+  const message =
+    `screenshot ${name} does not match docs/screenshots/${reference}.png: ${what}. ` +
+    `See ${written.map((f) => basename(f)).join(", ")} in ${artifactsDir}; ` +
+    `if the change is meant, CVM_E2E_UPDATE_REFERENCES=1 tests/e2e/run updates the references.`;
+  console.error(message);
+  mismatches.push(message);
   return file;
 }
 

@@ -29,6 +29,7 @@ import {
   gone,
   invoke,
   openApp,
+  referenceShot,
   screenshot,
   selectValue,
   startDriver,
@@ -51,11 +52,16 @@ async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
 }
 
-/** A screenshot once the page has painted (WebKitGTK may hand back an older frame). */
-async function shot(browser, name) {
-  await browser.pause(400);
-  await screenshot(browser, name);
+/**
+ * The open dialog compared with its reference in docs/screenshots (the page behind it
+ * holds ids, ports and paths of this run); `mask` blanks its text that names them too.
+ */
+async function shot(browser, name, mask = []) {
+  await referenceShot(browser, name, { clip: "dialog[open]", mask });
 }
+
+/** A dialog's text that names something made in this run (a template id, a path, a token). */
+const RUN_TEXT = ["dialog[open] p", "dialog[open] .mono", "dialog[open] code"];
 
 /** Gives a call that should not have been made the time to show up in the log. */
 async function settle(browser) {
@@ -592,7 +598,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     assert.ok(await listedNow(), "still listed");
 
     await del();
-    await shot(b, "consent-delete-template-en-light");
+    await shot(b, "consent-delete-template-en-light", RUN_TEXT);
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog", 30000);
     await gone(b, `wz-tpl-${id}`, 30000);
@@ -686,7 +692,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
 
     await click(b, `import-delete-plaintext-${key}`);
     await confirmDialog(b, "delete-plaintext");
-    await shot(b, "consent-delete-tccli-en-light");
+    await shot(b, "consent-delete-tccli-en-light", RUN_TEXT);
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => !existsSync(credentialFile), "the credential file deleted");
@@ -883,7 +889,7 @@ describe("pending launches: resume and drop only through the dialog, with the Cl
 
     await (await row(DROP, "pending-drop")).click();
     await confirmDialog(b, "drop-launch");
-    await shot(b, "consent-drop-launch-en-light");
+    await shot(b, "consent-drop-launch-en-light", RUN_TEXT);
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog");
     await waitUntil(b, async () => (await record(DROP)).state === "dropped", "dropped");
@@ -914,7 +920,7 @@ describe("pending launches: resume and drop only through the dialog, with the Cl
     await (await row(RESUME, "pending-resume")).click();
     const dialog = await confirmDialog(b, "resume-launch");
     assert.match(await dialog.getText(), new RegExp(RESUME));
-    await shot(b, "consent-resume-launch-en-light");
+    await shot(b, "consent-resume-launch-en-light", RUN_TEXT);
     await click(b, "confirm-ok");
     await gone(b, "confirm-dialog", 60000);
     await waitUntil(

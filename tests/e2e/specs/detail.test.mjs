@@ -3,8 +3,6 @@
 // whose launches and reboots are accepted and then fail (the `op-failed` fault), so
 // LAUNCH_FAILED and a FAILED LatestOperation reach the UI with Tencent's message.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { Key } from "webdriverio";
 import {
@@ -12,7 +10,7 @@ import {
   capturedIpc,
   click,
   invoke,
-  repoRoot,
+  referenceShot,
   screenshot,
   selectValue,
   startSim,
@@ -24,13 +22,6 @@ import {
 const FAULTY = "rate=1,kinds=op-failed,actions=RunInstances+RebootInstances";
 
 /** A screenshot in the artifacts; with CVM_E2E_DOCS=1 also in docs/screenshots. */
-async function docShot(browser, name) {
-  const file = await screenshot(browser, name);
-  if (process.env.CVM_E2E_DOCS !== "1") return;
-  const dir = join(repoRoot, "docs/screenshots");
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(file, join(dir, `${name}.png`));
-}
 
 async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, {
@@ -107,7 +98,7 @@ describe("instance detail, command palette and live failures", () => {
     assert.match(await textOf(b, "detail-f-vpc"), /vpc-/);
     assert.match(await textOf(b, "detail-f-systemDisk"), /GiB/);
     assert.match(await textOf(b, "detail-f-port"), /(22|3389)$/);
-    await docShot(b, "detail-en-light");
+    await referenceShot(b, "detail-en-light");
 
     // Copy the id, then paste it into the list's filter: the system clipboard has it.
     await click(b, "copy-id-0");
@@ -137,7 +128,7 @@ describe("instance detail, command palette and live failures", () => {
     await openPalette(b);
     // Shortcuts are listed in the palette.
     assert.match(await textOf(b, "palette"), /Open the command palette/);
-    await docShot(b, "palette-en-light");
+    await referenceShot(b, "palette-en-light");
     await typeInto(b, "palette-input", "activity");
     await click(b, "palette-nav-activity");
     await b.$('[data-testid="activity-page"]').waitForExist({ timeout: 10000 });
@@ -309,7 +300,7 @@ describe("instance detail, command palette and live failures", () => {
     await click(b, `open-${failed}`);
     assert.match(await textOf(b, "detail-failure", 30000), /failed to launch/);
     assert.match(await textOf(b, "detail-failure-message"), /ran out of resources.*S5\.MEDIUM4/);
-    await docShot(b, "detail-launch-failed-en-light");
+    await referenceShot(b, "detail-launch-failed-en-light");
     await click(b, "detail-back");
 
     // Back to the Sandbox for the next tests.
@@ -337,10 +328,10 @@ describe("instance detail, command palette and live failures", () => {
     await click(b, `open-${id}`);
     await b.$('[data-testid="detail-section-overview"]').waitForExist({ timeout: 30000 });
     assert.match(await textOf(b, "detail-section-network"), /公网 IP|内网 IP/);
-    await docShot(b, "detail-zh-CN-dark");
+    await referenceShot(b, "detail-zh-CN-dark");
     await openPalette(b);
     assert.match(await textOf(b, "palette"), /打开命令面板/);
-    await docShot(b, "palette-zh-CN-dark");
+    await referenceShot(b, "palette-zh-CN-dark");
     await b.keys(Key.Escape);
     await waitUntil(b, async () => !(await b.$('[data-testid="palette"]').isExisting()), "closed");
     await click(b, "nav-settings");

@@ -12,6 +12,7 @@ import {
   confirmDialog,
   gone,
   invoke,
+  referenceShot,
   screenshot,
   selectValue,
   startSim,
@@ -117,7 +118,7 @@ describe("profiles, keyring and Sandbox", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     assert.ok(found.includes(CANARY), "the keyring holds the key");
-    await screenshot(app.browser, "profiles-en-light");
+    await referenceShot(app.browser, "profiles-en-light");
   });
 
   it("names a wrong SecretKey with Tencent's code and RequestId", async () => {
@@ -132,7 +133,7 @@ describe("profiles, keyring and Sandbox", () => {
     const box = await textOf(app.browser, "error-box");
     assert.match(box, /AuthFailure\.SignatureFailure/);
     assert.match(box, /[0-9a-f]{8}-[0-9a-f]{4}-/i);
-    await screenshot(app.browser, "profiles-error-en-light");
+    await referenceShot(app.browser, "profiles-error-en-light");
     await click(app.browser, "nav-profiles");
   });
 
@@ -199,7 +200,7 @@ describe("profiles, keyring and Sandbox", () => {
     await selectValue(app.browser, "theme-select", "dark");
     await click(app.browser, "nav-profiles");
     await textOf(app.browser, "profile-sandbox");
-    await screenshot(app.browser, "profiles-zh-CN-dark");
+    await referenceShot(app.browser, "profiles-zh-CN-dark");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "language-select", "en");
     await selectValue(app.browser, "theme-select", "light");

@@ -2,15 +2,7 @@
 // and changing an instance's type and bandwidth. Bad input must be refused with the
 // field named and nothing sent; destructive actions need the resource's name typed.
 import assert from "node:assert/strict";
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -18,7 +10,7 @@ import {
   CHANNEL,
   click,
   invoke,
-  repoRoot,
+  referenceShot,
   screenshot,
   selectValue,
   textOf,
@@ -39,13 +31,6 @@ const ED25519 =
  * A screenshot in the run's artifacts; with CVM_E2E_DOCS=1 also copied to
  * docs/screenshots (so an ordinary run leaves the working tree clean).
  */
-async function docShot(browser, name) {
-  const file = await screenshot(browser, name);
-  if (process.env.CVM_E2E_DOCS !== "1") return;
-  const dir = join(repoRoot, "docs/screenshots");
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(file, join(dir, `${name}.png`));
-}
 
 async function waitText(browser, testid, re, timeout = 60000) {
   // Looked up afresh on every poll: React may replace the element meanwhile.
@@ -146,7 +131,7 @@ describe("resources", () => {
     const report = await waitText(app.browser, "res-report", /failed/);
     assert.match(report, /0 succeeded, 1 failed/);
     assert.match(await textOf(app.browser, `res-report-error-${first}`), /only security group/);
-    await docShot(app.browser, "resources-security-groups-en-light");
+    await referenceShot(app.browser, "resources-security-groups-en-light");
   });
 
   it("allocates an EIP (bandwidth checked first), associates, refuses a second bind, disassociates and releases it", async () => {
@@ -158,7 +143,7 @@ describe("resources", () => {
     await typeInto(app.browser, "eip-name", "e2e_web");
     await click(app.browser, "eip-allocate-go");
     assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
-    await docShot(app.browser, "resources-eip-bad-bandwidth-en-light");
+    await referenceShot(app.browser, "resources-eip-bad-bandwidth-en-light");
     await typeInto(app.browser, "eip-bandwidth", "5");
     await click(app.browser, "eip-allocate-go");
     await gone(app.browser, "eip-allocate-dialog");
@@ -191,7 +176,7 @@ describe("resources", () => {
     assert.equal(again.ok, false);
     assert.match(again.error, /"field":"addressId"/);
     assert.match(again.error, /already bound/);
-    await docShot(app.browser, "resources-eip-en-light");
+    await referenceShot(app.browser, "resources-eip-en-light");
 
     await click(app.browser, `eip-disassociate-${eip}`);
     await waitText(app.browser, `eip-status-${eip}`, /Idle/);
@@ -200,7 +185,7 @@ describe("resources", () => {
     const go = await app.browser.$('[data-testid="res-confirm-go"]');
     assert.equal(await go.isEnabled(), false);
     await typeInto(app.browser, "res-confirm-input", eip);
-    await docShot(app.browser, "resources-eip-release-confirm-en-light");
+    await referenceShot(app.browser, "resources-eip-release-confirm-en-light");
     await click(app.browser, "res-confirm-go");
     await gone(app.browser, "res-confirm");
     await gone(app.browser, `eip-row-${eip}`);
@@ -234,7 +219,7 @@ describe("resources", () => {
       }
     }
     await textOf(app.browser, "kp-row-e2e_laptop");
-    await docShot(app.browser, "resources-key-pairs-en-light");
+    await referenceShot(app.browser, "resources-key-pairs-en-light");
   });
 
   it("imports a public key after refusing a malformed one, and deletes only keys not in use", async () => {
@@ -260,7 +245,7 @@ describe("resources", () => {
     await click(app.browser, "res-confirm-go");
     assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
     assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
-    await docShot(app.browser, "resources-key-pair-in-use-en-light");
+    await referenceShot(app.browser, "resources-key-pair-in-use-en-light");
     await click(app.browser, "res-confirm-cancel");
     await gone(app.browser, "res-confirm");
 
@@ -283,7 +268,7 @@ describe("resources", () => {
     const table = await textOf(app.browser, "img-table");
     assert.match(table, /Ubuntu/);
     assert.doesNotMatch(table, /CentOS|Windows/);
-    await docShot(app.browser, "resources-images-en-light");
+    await referenceShot(app.browser, "resources-images-en-light");
     await selectValue(app.browser, "img-type", "PRIVATE_IMAGE");
     assert.match(await textOf(app.browser, "img-empty"), /No private images/);
   });
@@ -316,12 +301,12 @@ describe("resources", () => {
     await selectValue(app.browser, "resize-target", target);
     await textOf(app.browser, "res-price");
     await click(app.browser, "resize-plan-stopFirst");
-    await docShot(app.browser, "resources-resize-en-light");
+    await referenceShot(app.browser, "resources-resize-en-light");
     await click(app.browser, "resize-go");
     const done = await waitText(app.browser, "resize-done", /RUNNING/, 120000);
     assert.ok(done.includes(target), done);
     assert.match(await textOf(app.browser, "resize-states"), /STOPP|RUNNING|STARTING/);
-    await docShot(app.browser, "resources-resize-done-en-light");
+    await referenceShot(app.browser, "resources-resize-done-en-light");
     await click(app.browser, "resize-close");
     await waitText(app.browser, `cfg-type-${running.id}`, new RegExp(target.replace(".", "\\.")));
   });
@@ -354,7 +339,7 @@ describe("resources", () => {
     await typeInto(app.browser, "bw-value", String(next));
     await gone(app.browser, "bw-hint"); // the hint was about the old value
     await textOf(app.browser, "res-price");
-    await docShot(app.browser, "resources-bandwidth-en-light");
+    await referenceShot(app.browser, "resources-bandwidth-en-light");
     await click(app.browser, "bw-go");
     await waitText(app.browser, "bw-done", new RegExp(`${next} Mbps`), 60000);
     await click(app.browser, "bw-close");
@@ -415,7 +400,7 @@ describe("resources", () => {
     await selectValue(app.browser, "sg-bind-target", target);
     await click(app.browser, "sg-bind");
     await waitText(app.browser, "sg-instances", new RegExp(target));
-    await docShot(app.browser, "resources-security-group-created-en-light");
+    await referenceShot(app.browser, "resources-security-group-created-en-light");
     await click(app.browser, `sg-unbind-${target}`);
     await waitText(app.browser, "res-report", /1 succeeded, 0 failed/);
     await app.browser.waitUntil(
@@ -471,7 +456,7 @@ describe("resources", () => {
     await click(app.browser, "kp-force");
     await gone(app.browser, "kp-needs-force");
     assert.match(await textOf(app.browser, "kp-bind-dialog"), /data not yet written/);
-    await docShot(app.browser, "resources-key-pair-bind-en-light");
+    await referenceShot(app.browser, "resources-key-pair-bind-en-light");
     await click(app.browser, "kp-bind-go");
     await textOf(app.browser, "kp-bind-done");
     await click(app.browser, "kp-bind-close");
@@ -545,7 +530,7 @@ describe("resources", () => {
     await typeInto(app.browser, "img-create-name", "e2e-image.v1");
     await typeInto(app.browser, "img-create-description", "made by the e2e suite");
     assert.match(await textOf(app.browser, "img-create-dialog"), /stays stopped/);
-    await docShot(app.browser, "resources-image-create-en-light");
+    await referenceShot(app.browser, "resources-image-create-en-light");
     await click(app.browser, "img-create-go");
     const created = await textOf(app.browser, "img-created");
     const img = created.match(/img-[0-9a-z]{8}/)?.[0];
@@ -554,7 +539,7 @@ describe("resources", () => {
     // The list switched to private images; the new one is Creating, then Normal.
     await waitText(app.browser, `img-state-${img}`, /Creating|Normal/);
     await waitText(app.browser, `img-state-${img}`, /Normal/, 90000);
-    await docShot(app.browser, "resources-images-private-en-light");
+    await referenceShot(app.browser, "resources-images-private-en-light");
     await click(app.browser, "img-delete-e2e-image.v1");
     assert.match(await textOf(app.browser, "res-confirm"), new RegExp(img));
     await typeInto(app.browser, "res-confirm-input", "e2e-image.v1");
@@ -571,10 +556,10 @@ describe("resources", () => {
     await click(app.browser, "nav-resources");
     await click(app.browser, "res-tab-addresses");
     assert.match(await textOf(app.browser, "eip-billing-note"), /闲置/);
-    await docShot(app.browser, "resources-eip-zh-CN-dark");
+    await referenceShot(app.browser, "resources-eip-zh-CN-dark");
     await click(app.browser, "res-tab-securityGroups");
     await textOf(app.browser, "sg-ingress");
-    await docShot(app.browser, "resources-security-groups-zh-CN-dark");
+    await referenceShot(app.browser, "resources-security-groups-zh-CN-dark");
     await click(app.browser, "res-tab-keyPairs");
     await textOf(app.browser, "kp-table");
     const kp = await app.browser.execute(() => {
@@ -584,14 +569,14 @@ describe("resources", () => {
     assert.ok(kp, "a key pair to bind");
     await click(app.browser, kp);
     assert.match(await textOf(app.browser, "kp-bind-dialog"), /强制关机/);
-    await docShot(app.browser, "resources-key-pair-bind-zh-CN-dark");
+    await referenceShot(app.browser, "resources-key-pair-bind-zh-CN-dark");
     await click(app.browser, "kp-bind-close");
     await click(app.browser, "res-tab-images");
     await click(app.browser, "img-create-open");
     assert.match(await textOf(app.browser, "img-create-dialog"), /制作自定义镜像/);
     await typeInto(app.browser, "img-create-name", "网站 镜像");
     assert.match(await textOf(app.browser, "img-name-hint"), /只能包含/);
-    await docShot(app.browser, "resources-image-create-zh-CN-dark");
+    await referenceShot(app.browser, "resources-image-create-zh-CN-dark");
     await click(app.browser, "img-create-close");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "dark");
@@ -599,7 +584,7 @@ describe("resources", () => {
     await click(app.browser, "nav-resources");
     await click(app.browser, "res-tab-keyPairs");
     await textOf(app.browser, "kp-table");
-    await docShot(app.browser, "resources-key-pairs-en-dark");
+    await referenceShot(app.browser, "resources-key-pairs-en-dark");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "light");
   });

@@ -8,6 +8,7 @@ import {
   click,
   invoke,
   repoRoot,
+  referenceShot,
   screenshot,
   selectValue,
   textOf,
@@ -82,7 +83,7 @@ describe("smoke", () => {
     await click(app.browser, "nav-overview");
     assert.equal(await textOf(app.browser, "nav-overview"), "关于");
     await textOf(app.browser, "app-version");
-    await screenshot(app.browser, "shell-zh-CN-light");
+    await referenceShot(app.browser, "shell-zh-CN-light");
   });
 
   it("renders in dark theme, in both languages", async () => {
@@ -92,17 +93,17 @@ describe("smoke", () => {
     assert.equal(theme, "dark");
     await click(app.browser, "nav-overview");
     await textOf(app.browser, "app-version");
-    await screenshot(app.browser, "shell-zh-CN-dark");
+    await referenceShot(app.browser, "shell-zh-CN-dark");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "language-select", "en");
     assert.equal(await textOf(app.browser, "app-name"), "CVM Console");
     await click(app.browser, "nav-overview");
     await textOf(app.browser, "app-version");
-    await screenshot(app.browser, "shell-en-dark");
+    await referenceShot(app.browser, "shell-en-dark");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "light");
     await click(app.browser, "nav-overview");
     await textOf(app.browser, "app-version");
-    await screenshot(app.browser, "shell-en-light");
+    await referenceShot(app.browser, "shell-en-light");
   });
 });

@@ -6,12 +6,30 @@ import { after, afterEach, before, describe, it } from "node:test";
 import {
   click,
   invoke,
+  referenceShot,
   screenshot,
   selectValue,
   textOf,
   typeInto,
   useApp,
 } from "../lib/harness.mjs";
+
+/** Screens compared with a reference in docs/screenshots (named there without the step). */
+const REFERENCES = {
+  "wizard-1-place-zh-CN-dark": "wizard-place-zh-CN-dark",
+  "wizard-2-type-zh-CN-dark": "wizard-type-zh-CN-dark",
+  "wizard-8-review-en-light": "wizard-review-en-light",
+  "wizard-8-review-zh-CN-dark": "wizard-review-zh-CN-dark",
+  "wizard-9-running-en-light": "wizard-running-en-light",
+  "wizard-quick-en-dark": "wizard-quick-en-dark",
+};
+
+async function shot(b, name, opts = {}) {
+  const reference = REFERENCES[name];
+  if (reference) return referenceShot(b, name, { reference, ...opts });
+  await b.pause(400);
+  return screenshot(b, name);
+}
 
 async function waitUntil(browser, cond, what, timeout = 60000) {
   await browser.waitUntil(cond, { timeout, interval: 250, timeoutMsg: `timed out: ${what}` });
@@ -43,20 +61,20 @@ async function walk(b, suffix, password) {
   await click(b, "nav-create");
   await onStep(b, "place");
   await waitUntil(b, async () => (await checkedValue(b, "zone")) !== "", "a zone chosen");
-  await screenshot(b, `wizard-1-place-${suffix}`);
+  await shot(b, `wizard-1-place-${suffix}`);
   await next(b, "type");
   const sell = await b.$('[data-testid^="wz-type-"][data-status="SELL"] input');
   await sell.waitForExist({ timeout: 30000 });
   await sell.click();
-  await screenshot(b, `wizard-2-type-${suffix}`);
+  await shot(b, `wizard-2-type-${suffix}`);
   await next(b, "image");
   await waitUntil(b, async () => (await checkedValue(b, "imageId")) !== "", "an image chosen");
-  await screenshot(b, `wizard-3-image-${suffix}`);
+  await shot(b, `wizard-3-image-${suffix}`);
   await next(b, "storage");
-  await screenshot(b, `wizard-4-storage-${suffix}`);
+  await shot(b, `wizard-4-storage-${suffix}`);
   await next(b, "network");
   await waitUntil(b, async () => (await inputValue(b, "wz-subnet")) !== "", "a subnet chosen");
-  await screenshot(b, `wizard-5-network-${suffix}`);
+  await shot(b, `wizard-5-network-${suffix}`);
   await next(b, "security");
   // A weak password is caught at once, on this step.
   await typeInto(b, "wz-password", "weak");
@@ -64,13 +82,13 @@ async function walk(b, suffix, password) {
   await textOf(b, "wz-err-password");
   await onStep(b, "security");
   await typeInto(b, "wz-password", password);
-  await screenshot(b, `wizard-6-security-${suffix}`);
+  await shot(b, `wizard-6-security-${suffix}`);
   await next(b, "details");
   await typeInto(b, "wz-name", "e2e-web-{R:1}");
-  await screenshot(b, `wizard-7-details-${suffix}`);
+  await shot(b, `wizard-7-details-${suffix}`);
   await next(b, "review");
   await textOf(b, "wz-price-total", 30000);
-  await screenshot(b, `wizard-8-review-${suffix}`);
+  await shot(b, `wizard-8-review-${suffix}`);
 }
 
 describe("instance creation wizard", () => {
@@ -131,7 +149,7 @@ describe("instance creation wizard", () => {
 
     await click(b, "wz-create");
     await textOf(b, "wz-progress", 60000);
-    await screenshot(b, "wizard-9-progress-en-light");
+    await shot(b, "wizard-9-progress-en-light");
     await waitUntil(
       b,
       async () => {
@@ -142,7 +160,7 @@ describe("instance creation wizard", () => {
       120000,
     );
     assert.match(await textOf(b, "wz-progress"), /1 instance is running/);
-    await screenshot(b, "wizard-9-running-en-light");
+    await shot(b, "wizard-9-running-en-light");
     const records = await invoke(b, "launch_records");
     assert.ok(records.ok);
     assert.equal(records.data[0].state, "resolved");
@@ -221,7 +239,7 @@ describe("instance creation wizard", () => {
     assert.equal(await row.getAttribute("data-status"), "SOLD_OUT");
     assert.equal(await (await row.$("input")).isEnabled(), false);
     await row.scrollIntoView();
-    await screenshot(b, "wizard-sold-out-en-light");
+    await shot(b, "wizard-sold-out-en-light");
   });
 
   it("renders every step in Simplified Chinese and dark theme, and the quick setup", async () => {
@@ -233,16 +251,16 @@ describe("instance creation wizard", () => {
     assert.match(await textOf(b, "wz-create"), /创建 1 台实例/);
     await click(b, "wz-mode-quick");
     await textOf(b, "wz-quick-type", 60000);
-    await screenshot(b, "wizard-quick-zh-CN-dark");
+    await shot(b, "wizard-quick-zh-CN-dark");
     await click(b, "nav-settings");
     await selectValue(b, "language-select", "en");
     await click(b, "nav-create");
     await click(b, "wz-mode-quick");
     await textOf(b, "wz-quick-type", 60000);
-    await screenshot(b, "wizard-quick-en-dark");
+    await shot(b, "wizard-quick-en-dark");
     await click(b, "wz-quick-continue");
     await onStep(b, "review");
-    await screenshot(b, "wizard-8-review-en-dark");
+    await shot(b, "wizard-8-review-en-dark");
     await click(b, "nav-settings");
     await selectValue(b, "theme-select", "light");
   });
