@@ -284,6 +284,13 @@ pub fn find(service: &str, name: &str) -> Option<&'static Action> {
         .find(|a| a.service == service && a.name == name)
 }
 
+/// The action of this name in whichever service has it, for a client whose signature
+/// scope names no service (an SDK pointed at an address). Names are unique across
+/// services, which a test checks.
+pub fn find_any(name: &str) -> Option<&'static Action> {
+    ACTIONS.iter().find(|a| a.name == name)
+}
+
 /// Runs `action` for the request's account and region, after applying every transition
 /// that has come due there.
 pub fn dispatch(world: &mut World, ctx: &Ctx<'_>, action: &Action, p: &Params) -> ApiResult<Reply> {

@@ -422,8 +422,14 @@ async fn handle(
             let err = ApiError::new(
                 "RequestSizeLimitExceeded",
                 format!("The request exceeds the size limit of {limit} bytes."),
-            );
-            return Ok(respond(envelope_bytes(error_envelope(&err, &request_id))));
+            )
+            .zh(format!("请求包超过大小限制（{limit} 字节）。"));
+            let lang = request_lang(&parts).unwrap_or(Lang::Zh);
+            return Ok(respond(envelope_bytes(error_envelope(
+                &err,
+                lang,
+                &request_id,
+            ))));
         }
         // The client went away mid-body: nobody to answer.
         Err(_) => return Err(DropConnection),
@@ -452,8 +458,29 @@ fn respond(body: Vec<u8>) -> Response<Full<Bytes>> {
     r
 }
 
-pub fn error_envelope(e: &ApiError, request_id: &str) -> Value {
-    json!({"Response": {"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}})
+pub fn error_envelope(e: &ApiError, lang: Lang, request_id: &str) -> Value {
+    json!({"Response": {"Error": {"Code": e.code, "Message": e.message_in(lang)}, "RequestId": request_id}})
+}
+
+/// The answer's language from `X-TC-Language`. Without the header Tencent answers in
+/// zh-CN: the API 3.0 "Common Params" page (e.g.
+/// https://www.tencentcloud.com/document/api/1278/73611) lists `X-TC-Language` as
+/// optional with the values `zh-CN` and `en-US`, and the official SDKs that send it by
+/// default (`tencentcloud-sdk-python` `ClientProfile(language="zh-CN")`) send zh-CN; the
+/// Node.js SDK sends nothing unless asked, and gets Chinese from Tencent. Any other value
+/// is refused (the error itself then answers in the default language).
+fn request_lang(parts: &Parts) -> Result<Lang, ApiError> {
+    match header_str(parts, "x-tc-language").map(str::trim) {
+        None | Some("") | Some("zh-CN") => Ok(Lang::Zh),
+        Some("en-US") => Ok(Lang::En),
+        Some(other) => {
+            Err(
+                ApiError::invalid_value("Language", format!("`{other}` is not zh-CN or en-US")).zh(
+                    format!("参数`Language`的取值错误：`{other}`不是 zh-CN 或 en-US。"),
+                ),
+            )
+        }
+    }
 }
 
 /// An authenticated, routed request.
@@ -489,12 +516,53 @@ fn host_service(host: &str) -> Option<&str> {
     }
 }
 
+/// The Host header without a numeric port (`127.0.0.1:9100` → `127.0.0.1`,
+/// `[::1]:9100` → `[::1]`); `None` when it carries no port.
+fn host_without_port(host: &str) -> Option<&str> {
+    let (name, port) = host.rsplit_once(':')?;
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+        return None;
+    }
+    // An unbracketed IPv6 literal has colons but no port.
+    if name.contains(':') && !(name.starts_with('[') && name.ends_with(']')) {
+        return None;
+    }
+    Some(name)
+}
+
+/// Whether `label` is the service label an official SDK derives from this endpoint when
+/// the endpoint is an address or a local name, never a Tencent host. The Node.js and
+/// Java SDKs take the endpoint's text up to its first dot (`127.0.0.1:9100` → `127`,
+/// `localhost:9100` → `localhost:9100`); a client that strips the port first gets
+/// `localhost`. Any other label (another product, a typo) is not accepted here.
+fn endpoint_label(host: &str, label: &str) -> bool {
+    let name = host_without_port(host).unwrap_or(host);
+    let bare = name.trim_start_matches('[').trim_end_matches(']');
+    let lower = bare.to_ascii_lowercase();
+    let local = bare.parse::<std::net::IpAddr>().is_ok()
+        || lower == "localhost"
+        || lower.ends_with(".localhost")
+        || !bare.contains('.');
+    if !local || label.is_empty() {
+        return false;
+    }
+    let first = |s: &str| s.split('.').next().unwrap_or("").to_owned();
+    label == first(host) || label == first(name)
+}
+
 fn authenticate<'a>(
     shared: &'a Shared,
     parts: &Parts,
     body: &[u8],
 ) -> Result<Routed<'a>, ApiError> {
-    let auth_err = |e: VerifyError| ApiError::new(e.code(), e.to_string());
+    let auth_err = |e: VerifyError| {
+        let zh = match &e {
+            VerifyError::InvalidAuthorization(_) => "请求头部的 Authorization 不符合腾讯云标准。",
+            VerifyError::Expired => "签名过期。Timestamp 和服务器时间相差不得超过五分钟。",
+            VerifyError::Mismatch => "签名错误。",
+        };
+        ApiError::new(e.code(), e.to_string()).zh(zh)
+    };
     if parts.method != Method::POST && parts.method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
@@ -544,24 +612,52 @@ fn authenticate<'a>(
         _ => Payload::Body(body),
     };
     let host = header_str(parts, "host").unwrap_or("");
-    let expected = host_service(host).unwrap_or(&auth.service).to_owned();
-    let query = parts.uri.query().unwrap_or("");
-    let lookup = |name: &str| header_str(parts, name);
-    let received = ReceivedRequest {
-        method: parts.method.as_str(),
-        query,
-        header: &lookup,
-        payload,
-        timestamp,
+    // Which service the request is for, and which label its signature must carry.
+    // A Tencent host names its product; otherwise the scope's own label decides: `cvm`
+    // or `vpc`, or, for an address or local name, the label an SDK derived from that
+    // endpoint (see `endpoint_label`), in which case the action alone picks the service.
+    let (expected, by_action) = match host_service(host) {
+        Some(s) => (s.to_owned(), false),
+        None => {
+            let label = auth.service.as_str();
+            let derived = !matches!(label, "cvm" | "vpc") && endpoint_label(host, label);
+            (label.to_owned(), derived)
+        }
     };
-    sign::verify(
-        &auth,
-        credential.secret_key.as_bytes(),
-        &expected,
-        clock::wall_ms() / 1000,
-        &received,
-    )
-    .map_err(auth_err)?;
+    let query = parts.uri.query().unwrap_or("");
+    let verify_with_host = |host_value: &str| {
+        let lookup = |name: &str| {
+            if name == "host" {
+                Some(host_value)
+            } else {
+                header_str(parts, name)
+            }
+        };
+        let received = ReceivedRequest {
+            method: parts.method.as_str(),
+            query,
+            header: &lookup,
+            payload,
+            timestamp,
+        };
+        sign::verify(
+            &auth,
+            credential.secret_key.as_bytes(),
+            &expected,
+            clock::wall_ms() / 1000,
+            &received,
+        )
+    };
+    match verify_with_host(host) {
+        Ok(()) => {}
+        // Node.js and Java SDKs sign the host without its port but send `Host: name:port`.
+        // Only that one alternative is tried; anything else signed still has to match.
+        Err(VerifyError::Mismatch) => match host_without_port(host) {
+            Some(bare) => verify_with_host(bare).map_err(auth_err)?,
+            None => return Err(auth_err(VerifyError::Mismatch)),
+        },
+        Err(e) => return Err(auth_err(e)),
+    }
     match (header_str(parts, "x-tc-token"), &credential.token) {
         (None, None) => {}
         (Some(sent), Some(want)) if sent == want => {}
@@ -569,34 +665,49 @@ fn authenticate<'a>(
             return Err(ApiError::new(
                 "AuthFailure.TokenFailure",
                 "This temporary credential needs its X-TC-Token.",
-            ));
+            )
+            .zh("临时证书缺少 X-TC-Token。"));
         }
         _ => {
             return Err(ApiError::new(
                 "AuthFailure.TokenFailure",
                 "The X-TC-Token is invalid or expired.",
-            ));
+            )
+            .zh("X-TC-Token 错误或已过期。"));
         }
     }
-    let service: &'static str = match expected.as_str() {
-        "cvm" => "cvm",
-        "vpc" => "vpc",
-        other => {
-            return Err(ApiError::new(
-                "NoSuchProduct",
-                format!("The product `{other}` does not exist."),
-            ));
-        }
-    };
     let action = header_str(parts, "x-tc-action")
         .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| ApiError::missing("Action"))?;
-    let Some(found) = router::find(service, action) else {
-        return Err(ApiError::new(
-            "InvalidAction",
-            format!("The action `{action}` is not found for the {service} service in cvm-sim."),
-        ));
+        .filter(|a| !a.is_empty());
+    let found = if by_action {
+        let action = action.ok_or_else(|| ApiError::missing("Action"))?;
+        router::find_any(action).ok_or_else(|| {
+            ApiError::new(
+                "InvalidAction",
+                format!("The action `{action}` is not found in cvm-sim."),
+            )
+            .zh(format!("接口`{action}`不存在。"))
+        })?
+    } else {
+        let service: &'static str = match expected.as_str() {
+            "cvm" => "cvm",
+            "vpc" => "vpc",
+            other => {
+                return Err(ApiError::new(
+                    "NoSuchProduct",
+                    format!("The product `{other}` does not exist."),
+                )
+                .zh(format!("产品`{other}`不存在。")));
+            }
+        };
+        let action = action.ok_or_else(|| ApiError::missing("Action"))?;
+        router::find(service, action).ok_or_else(|| {
+            ApiError::new(
+                "InvalidAction",
+                format!("The action `{action}` is not found for the {service} service in cvm-sim."),
+            )
+            .zh(format!("{service} 服务中不存在接口`{action}`。"))
+        })?
     };
     match header_str(parts, "x-tc-version").map(str::trim) {
         None | Some("") => return Err(ApiError::missing("Version")),
@@ -605,19 +716,11 @@ fn authenticate<'a>(
             return Err(ApiError::new(
                 "NoSuchVersion",
                 format!("The API version `{v}` does not exist."),
-            ));
+            )
+            .zh(format!("接口版本`{v}`不存在。")));
         }
     }
-    let lang = match header_str(parts, "x-tc-language").map(str::trim) {
-        None | Some("") | Some("zh-CN") => Lang::Zh,
-        Some("en-US") => Lang::En,
-        Some(other) => {
-            return Err(ApiError::invalid_value(
-                "Language",
-                format!("`{other}` is not zh-CN or en-US"),
-            ));
-        }
-    };
+    let lang = request_lang(parts)?;
     let region = match header_str(parts, "x-tc-region")
         .map(str::trim)
         .filter(|r| !r.is_empty())
@@ -628,7 +731,7 @@ fn authenticate<'a>(
                 format!("The region `{r}` is not supported by this API."),
             )
         })?),
-        None if action == "DescribeRegions" => None,
+        None if found.name == "DescribeRegions" => None,
         None => return Err(ApiError::missing("Region")),
     };
     let params = if parts.method == Method::POST {
@@ -667,8 +770,12 @@ fn authenticate<'a>(
 fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Outcome {
     let routed = match authenticate(shared, parts, body) {
         Ok(r) => r,
-        Err(e) => return Outcome::Reply(envelope_bytes(error_envelope(&e, request_id))),
+        Err(e) => {
+            let lang = request_lang(parts).unwrap_or(Lang::Zh);
+            return Outcome::Reply(envelope_bytes(error_envelope(&e, lang, request_id)));
+        }
     };
+    let lang = routed.lang;
     let region_id = routed.region.map_or("", |r| r.id);
     let allowed = {
         let mode = lock(&shared.rate_limit).clone();
@@ -683,6 +790,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
     if !allowed {
         return Outcome::Reply(envelope_bytes(error_envelope(
             &ApiError::throttled(),
+            lang,
             request_id,
         )));
     }
@@ -691,12 +799,14 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
         Some((FaultKind::Internal, _)) => {
             return Outcome::Reply(envelope_bytes(error_envelope(
                 &ApiError::internal(),
+                lang,
                 request_id,
             )));
         }
         Some((FaultKind::Throttle, _)) => {
             return Outcome::Reply(envelope_bytes(error_envelope(
                 &ApiError::throttled(),
+                lang,
                 request_id,
             )));
         }
@@ -735,7 +845,7 @@ fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Out
     }
     Outcome::Reply(match result {
         Ok(reply) => reply.into_envelope(request_id),
-        Err(e) => envelope_bytes(error_envelope(&e, request_id)),
+        Err(e) => envelope_bytes(error_envelope(&e, lang, request_id)),
     })
 }
 
