@@ -64,7 +64,10 @@ impl ApiError {
             "InvalidParameter",
             format!("The value type of parameter `{name}` is invalid: expected {want}."),
         )
-        .zh(format!("参数`{name}`的类型错误，应为：{want}。"))
+        .zh(format!(
+            "参数`{name}`的类型错误，应为{}。",
+            type_zh(want).unwrap_or(want)
+        ))
     }
     pub fn invalid_value(name: &str, detail: impl fmt::Display) -> Self {
         Self::new(
@@ -120,6 +123,23 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The Chinese name of a type that `invalid_type` expects (its English `want`).
+pub fn type_zh(want: &str) -> Option<&'static str> {
+    Some(match want {
+        "a string" => "字符串",
+        "an integer" => "整数",
+        "a number" => "数字",
+        "a boolean" => "布尔值",
+        "an object" => "对象",
+        "an array of strings" => "字符串数组",
+        "an array of objects" => "对象数组",
+        "integers" | "an array of integers" => "整数数组",
+        "a Filter object" => "Filter 对象",
+        "an array of Filter objects" => "Filter 对象数组",
+        _ => return None,
+    })
+}
 
 /// The generic texts of one code.
 #[derive(Clone, Copy, Debug)]

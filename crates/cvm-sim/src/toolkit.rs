@@ -118,7 +118,9 @@ pub fn page(p: &Params, vpc_strings: bool) -> ApiResult<(usize, usize)> {
         "InvalidParameterValue"
     };
     if offset < 0 {
-        return Err(ApiError::new(code, "`Offset` must not be negative."));
+        return Err(
+            ApiError::new(code, "`Offset` must not be negative.").zh("`Offset`不能为负数。")
+        );
     }
     if !(0..=100).contains(&limit) {
         let code = if vpc_strings {
@@ -126,7 +128,8 @@ pub fn page(p: &Params, vpc_strings: bool) -> ApiResult<(usize, usize)> {
         } else {
             "InvalidParameterValue.LimitExceeded"
         };
-        return Err(ApiError::new(code, "`Limit` must be between 0 and 100."));
+        return Err(ApiError::new(code, "`Limit` must be between 0 and 100.")
+            .zh("`Limit`的取值范围为 0 到 100。"));
     }
     Ok((offset as usize, limit as usize))
 }
@@ -162,13 +165,15 @@ pub fn parse_tags(list: Option<Vec<Params>>) -> ApiResult<Vec<Tag>> {
             return Err(ApiError::new(
                 "InvalidParameterValue",
                 "Tag keys are 1–127 characters and values at most 255.",
-            ));
+            )
+            .zh("标签键长度为 1 到 127 个字符，标签值最多 255 个字符。"));
         }
         if out.iter().any(|o| o.key == key) {
             return Err(ApiError::new(
                 "InvalidParameterValue.DuplicateTags",
                 format!("The tag key `{key}` is repeated."),
-            ));
+            )
+            .zh(format!("标签键`{key}`重复。")));
         }
         out.push(Tag { key, value });
     }
@@ -188,14 +193,16 @@ pub fn lookup_instances<'r>(
         return Err(ApiError::new(
             "InvalidInstanceId.Malformed",
             format!("The instance id `{bad}` is malformed."),
-        ));
+        )
+        .zh(format!("实例 ID`{bad}`格式错误。")));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = ids.iter().find(|id| !seen.insert(id.as_str())) {
         return Err(ApiError::new(
             "InvalidParameterValue",
             format!("The instance id `{dup}` is repeated."),
-        ));
+        )
+        .zh(format!("实例 ID`{dup}`重复。")));
     }
     ids.iter()
         .map(|id| {
@@ -204,6 +211,7 @@ pub fn lookup_instances<'r>(
                     "InvalidInstanceId.NotFound",
                     format!("The instance `{id}` does not exist."),
                 )
+                .zh(format!("实例`{id}`不存在。"))
             })
         })
         .collect()

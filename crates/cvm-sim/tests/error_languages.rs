@@ -8,7 +8,7 @@
 
 use cvm_sim::catalog::Lang;
 use cvm_sim::client::SimClient;
-use cvm_sim::error::{ApiError, CODES, STATE_FAMILY, code_text};
+use cvm_sim::error::{ApiError, CODES, STATE_FAMILY, code_text, type_zh};
 use cvm_sim::{Config, Credential, RateLimit};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -117,6 +117,56 @@ fn every_code_in_the_sources_has_both_languages() {
         }
     }
     assert!(missing.is_empty(), "{missing:#?}");
+}
+
+/// The last string literal of every `invalid_type(...)` call: the expected type's name.
+fn expected_types_in_sources() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in text.match_indices("invalid_type(") {
+                let rest = &text[i + "invalid_type(".len()..];
+                // The call's own text: up to the parenthesis that closes it.
+                let mut depth = 1;
+                let end = rest
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        depth += match c {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    })
+                    .map_or(rest.len(), |(j, _)| j);
+                if let Some(lit) = rest[..end].split('"').rev().nth(1)
+                    && rest[..end].matches('"').count() >= 2
+                {
+                    out.insert(lit.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_expected_type_has_a_chinese_name() {
+    let types = expected_types_in_sources();
+    assert!(types.len() >= 8, "{types:?}");
+    let missing: Vec<_> = types.iter().filter(|t| type_zh(t).is_none()).collect();
+    assert!(missing.is_empty(), "no Chinese name for {missing:?}");
 }
 
 #[test]
