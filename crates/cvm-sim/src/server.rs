@@ -862,4 +862,31 @@ mod tests {
         );
         assert_eq!(host_service("127.0.0.1:9100"), None);
     }
+
+    #[test]
+    fn the_port_comes_off_only_a_host_that_has_one() {
+        assert_eq!(host_without_port("127.0.0.1:9100"), Some("127.0.0.1"));
+        assert_eq!(host_without_port("[::1]:9100"), Some("[::1]"));
+        assert_eq!(host_without_port("localhost:80"), Some("localhost"));
+        assert_eq!(host_without_port("127.0.0.1"), None);
+        assert_eq!(host_without_port("::1"), None);
+        assert_eq!(host_without_port("host:"), None);
+        assert_eq!(host_without_port("host:http"), None);
+        assert_eq!(host_without_port(":9100"), None);
+    }
+
+    #[test]
+    fn only_the_label_an_sdk_derives_from_a_local_endpoint_is_accepted() {
+        assert!(endpoint_label("127.0.0.1:9100", "127"));
+        assert!(endpoint_label("localhost:9100", "localhost:9100"));
+        assert!(endpoint_label("localhost:9100", "localhost"));
+        assert!(endpoint_label("[::1]:9100", "[::1]:9100"));
+        assert!(endpoint_label("cvm-sim:9100", "cvm-sim"));
+        assert!(endpoint_label("app.localhost:9100", "app"));
+        assert!(!endpoint_label("127.0.0.1:9100", "128"));
+        assert!(!endpoint_label("127.0.0.1:9100", "cbs"));
+        assert!(!endpoint_label("127.0.0.1:9100", ""));
+        assert!(!endpoint_label("sim.example.com:9100", "sim"));
+        assert!(!endpoint_label("cvm.tencentcloudapi.com", "cvm"));
+    }
 }
