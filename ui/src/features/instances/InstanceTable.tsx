@@ -79,6 +79,7 @@ const TableRow = memo(function TableRow(props: {
   top: number;
   on: boolean;
   grid: string;
+  minWidth: string;
   columns: unknown;
   onToggle: (id: string) => void;
 }) {
@@ -97,6 +98,7 @@ const TableRow = memo(function TableRow(props: {
       aria-selected={on}
       style={{
         gridTemplateColumns: props.grid,
+        minWidth: props.minWidth,
         transform: `translateY(${props.top}px)`,
         height: ROW_HEIGHT,
       }}
@@ -139,6 +141,12 @@ const WIDTH: Record<string, string> = {
   created: "140px",
   tags: "minmax(180px, 1fr)",
 };
+
+/** The narrowest a grid track gets: its size, or the minimum of a minmax(). */
+function minTrackPx(track: string): number {
+  const px = /(\d+)px/.exec(track);
+  return px ? Number(px[1]) : 120;
+}
 
 /**
  * The instance table: sortable columns, virtualised rows, checkbox selection. Memoised:
@@ -315,8 +323,12 @@ export const InstanceTable = memo(function InstanceTable(props: {
     overscan: 3,
     initialRect: { width: 1200, height: 600 },
   });
+  const tracks = ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")];
+  // As wide as the shown columns need, and no wider: the flexible ones (name, tags)
+  // share what the window has left instead of stretching to a fixed total.
   const grid = {
-    gridTemplateColumns: ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")].join(" "),
+    gridTemplateColumns: tracks.join(" "),
+    minWidth: `${tracks.reduce((sum, t) => sum + minTrackPx(t), 0)}px`,
   };
   const sortedRef = props.sortedRef;
   useEffect(() => {
@@ -384,6 +396,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
                 top={v.start}
                 on={props.selected.has(row.original.id)}
                 grid={grid.gridTemplateColumns}
+                minWidth={grid.minWidth}
                 columns={columns}
                 onToggle={props.onToggle}
               />
