@@ -12,7 +12,7 @@ use crate::console::instances::{
 };
 use crate::console::listing::{self, ListEvent, StreamSummary, Ticket};
 use crate::console::settings::ConsoleSettings;
-use crate::console::watch::{self, InstanceChange, WatchConfig};
+use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
@@ -125,24 +125,15 @@ async fn act(
             .map(|r| r.instance_id.clone())
             .collect();
         if !ok.is_empty() {
-            let expected = action.expected_state();
-            let (profile_id, region) = (profile.id.clone(), region.to_owned());
-            tauri::async_runtime::spawn(async move {
-                watch::watch(
-                    &client,
-                    &profile_id,
-                    &region,
-                    ok,
-                    expected,
-                    WatchConfig::default(),
-                    |change| {
-                        if let Err(e) = on_change.send(change) {
-                            tracing::debug!("instance-change channel closed: {e}");
-                        }
-                    },
-                )
-                .await;
-            });
+            super::forward_changes(
+                on_change,
+                client,
+                profile.id.clone(),
+                region.to_owned(),
+                ok,
+                action.expected_state().map(str::to_owned),
+                WatchConfig::default(),
+            );
         }
     }
     Ok(report)
@@ -400,42 +391,19 @@ pub async fn export_instances<R: Runtime>(
 ) -> Result<Option<String>, AppError> {
     // Checked before the dialog opens: nothing to export means no dialog.
     export::render(format, &rows)?;
-    let name = format!("instances.{}", format.extension());
-    let path = if cfg!(debug_assertions)
-        && let Some(dir) = std::env::var_os("CVM_CONSOLE_E2E_EXPORT_DIR")
-    {
-        Some(std::path::PathBuf::from(dir).join(name))
-    } else {
-        use tauri_plugin_dialog::DialogExt;
-        let title = dialog_title.trim();
-        let title = if title.is_empty()
-            || title.chars().count() > 120
-            || title.chars().any(char::is_control)
-        {
-            "Export instances"
-        } else {
-            title
-        };
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.dialog()
-            .file()
-            .set_title(title)
-            .set_file_name(&name)
-            .add_filter(format.extension().to_uppercase(), &[format.extension()])
-            .save_file(move |p| {
-                let _ = tx.send(p);
-            });
-        let chosen = rx.await.map_err(|_| {
-            AppError::internal(AppCode::Dialog, "the save dialog closed unexpectedly")
-        })?;
-        chosen
-            .map(|p| {
-                p.into_path().map_err(|e| {
-                    AppError::internal(AppCode::Dialog, format!("not a file path: {e}"))
-                })
-            })
-            .transpose()?
-    };
+    let ext = format.extension();
+    let upper = ext.to_uppercase();
+    let path = super::save_path(
+        &app,
+        super::SaveAs {
+            title: &dialog_title,
+            fallback: "Export instances",
+            file_name: format!("instances.{ext}"),
+            filter: (&upper, ext),
+            e2e_dir_var: "CVM_CONSOLE_E2E_EXPORT_DIR",
+        },
+    )
+    .await?;
     let Some(path) = path else {
         return Ok(None);
     };

@@ -3,8 +3,8 @@
 //! locked read-only profile, and hands over to `crate::resources`.
 
 use crate::console::instances::{ActionReport, read_only_error, validate_region};
-use crate::console::watch::{self, InstanceChange, WatchConfig};
-use crate::error::{AppCode, AppError};
+use crate::console::watch::{InstanceChange, WatchConfig};
+use crate::error::AppError;
 use crate::resources::PriceView;
 use crate::resources::addresses::{self, AddressView, AllocateInput};
 use crate::resources::images::{self, CreateImageInput, ImageFilter, ImageView};
@@ -46,23 +46,15 @@ fn follow(
     expected: Option<String>,
     cfg: WatchConfig,
 ) {
-    let (profile_id, region) = (profile_id.to_owned(), region.to_owned());
-    tauri::async_runtime::spawn(async move {
-        watch::watch(
-            &client,
-            &profile_id,
-            &region,
-            vec![id.into()],
-            expected.as_deref(),
-            cfg,
-            |change| {
-                if let Err(e) = on_change.send(change) {
-                    tracing::debug!("instance-change channel closed: {e}");
-                }
-            },
-        )
-        .await;
-    });
+    super::forward_changes(
+        on_change,
+        client,
+        profile_id.to_owned(),
+        region.to_owned(),
+        vec![id.into()],
+        expected,
+        cfg,
+    );
 }
 
 #[tauri::command]
@@ -317,42 +309,6 @@ pub async fn list_key_pairs(
     key_pairs::list_key_pairs(&client, &region).await
 }
 
-/// Where the private key goes: a native save dialog (None when the user cancels). Debug
-/// builds honour `CVM_CONSOLE_E2E_KEY_DIR` instead, because end-to-end tests cannot drive
-/// a native dialog; release builds never read it.
-async fn key_destination<R: Runtime>(
-    app: &AppHandle<R>,
-    name: &str,
-    title: &str,
-) -> Result<Option<std::path::PathBuf>, AppError> {
-    if cfg!(debug_assertions)
-        && let Some(dir) = std::env::var_os("CVM_CONSOLE_E2E_KEY_DIR")
-    {
-        return Ok(Some(
-            std::path::PathBuf::from(dir).join(format!("{name}.pem")),
-        ));
-    }
-    use tauri_plugin_dialog::DialogExt;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(format!("{name}.pem"))
-        .add_filter("PEM private key", &["pem"])
-        .save_file(move |p| {
-            let _ = tx.send(p);
-        });
-    let chosen = rx
-        .await
-        .map_err(|_| AppError::internal(AppCode::Dialog, "the save dialog closed unexpectedly"))?;
-    chosen
-        .map(|p| {
-            p.into_path()
-                .map_err(|e| AppError::internal(AppCode::Dialog, format!("not a file path: {e}")))
-        })
-        .transpose()
-}
-
 /// Creates a key pair after the user chose where its private key goes; the key is
 /// written there (owner-only) and nowhere else. None when the user cancelled the dialog
 /// (nothing was created).
@@ -368,15 +324,19 @@ pub async fn create_key_pair<R: Runtime>(
 ) -> Result<Option<CreatedKeyPair>, AppError> {
     key_pairs::validate_key_name(&name)?;
     let client = writer(&state, &profile_id, &region).await?;
-    // The UI's localised title; a plain English one if it is empty or odd.
-    let title = dialog_title.trim();
-    let title =
-        if title.is_empty() || title.chars().count() > 120 || title.chars().any(char::is_control) {
-            "Save the private key (this is the only copy)"
-        } else {
-            title
-        };
-    let Some(path) = key_destination(&app, &name, title).await? else {
+    // Where the private key goes, chosen before anything is created.
+    let Some(path) = super::save_path(
+        &app,
+        super::SaveAs {
+            title: &dialog_title,
+            fallback: "Save the private key (this is the only copy)",
+            file_name: format!("{name}.pem"),
+            filter: ("PEM private key", "pem"),
+            e2e_dir_var: "CVM_CONSOLE_E2E_KEY_DIR",
+        },
+    )
+    .await?
+    else {
         return Ok(None);
     };
     key_pairs::create(&client, &region, &name, |key| {

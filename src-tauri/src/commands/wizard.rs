@@ -3,7 +3,7 @@
 //! hands over to `crate::wizard`. Mutations are refused for a locked read-only profile.
 
 use crate::console::instances::{self as console, ActionReport, parse_language, read_only_error};
-use crate::console::watch::{self, InstanceChange, WatchConfig};
+use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
@@ -160,23 +160,15 @@ pub(crate) fn follow(
     if outcome.status != LaunchStatus::Created || outcome.instance_ids.is_empty() {
         return;
     }
-    let (ids, region) = (outcome.instance_ids.clone(), outcome.region.clone());
-    tauri::async_runtime::spawn(async move {
-        watch::watch(
-            &client,
-            &profile_id,
-            &region,
-            ids,
-            Some("RUNNING"),
-            WatchConfig::default(),
-            |change| {
-                if let Err(e) = on_change.send(change) {
-                    tracing::debug!("launch progress channel closed: {e}");
-                }
-            },
-        )
-        .await;
-    });
+    super::forward_changes(
+        on_change,
+        client,
+        profile_id,
+        outcome.region.clone(),
+        outcome.instance_ids.clone(),
+        Some("RUNNING".into()),
+        WatchConfig::default(),
+    );
 }
 
 /// Validates, re-prices (refusing a price other than the one accepted), dry-runs,
