@@ -195,28 +195,34 @@ const updateReferences = process.env.CVM_E2E_UPDATE_REFERENCES === "1";
 
 /**
  * Parts of every screen that change from run to run, blanked in both images before the
- * diff: the status bar's call counter, any RequestId shown with an error, masked SecretIds.
+ * diff: the status bar (call counters), RequestIds shown with errors, masked SecretIds and
+ * instance expiry times.
  */
 export const DYNAMIC = [
-  '[data-testid="activity-indicator"]',
+  '[data-testid="statusbar"]',
   '[data-testid="problem-request-id"]',
+  ".error-box .selectable",
   // The Sandbox's SecretId is made per HOME, so its masked form differs in every run.
   '[data-testid="profile-masked-id"]',
   '[data-testid="masked-id"]',
+  // An expiry's date and time: the Sandbox's seeded expiries count from its creation.
+  ".cell-expiry > span:first-child",
 ];
 
 /**
  * Tolerance: a pixel counts as different when pixelmatch's perceptual distance is over
  * PIXEL_THRESHOLD (anti-aliased edges ignored); a screen fails when more than
  * MAX_DIFF_PERCENT of its pixels differ, or more than MAX_WINDOW_PIXELS of them fall in one
- * WINDOW×WINDOW square. Calibrated on clean runs: with the masks, two runs differed by at
- * most 15 px on a screen (13 in one square); one instance row's id drawn 3 px lower
- * differs by 236 px (131 in one square), its Name/ID cell moved 20 px right by 529 (225).
+ * WINDOW×WINDOW square (1280×800: 205 px, 100 in one square). Calibrated on clean runs:
+ * with the masks, screens differed from their references by at most 47 px (icon edges), 17
+ * in one square, once 124 px (68 in one square: a dialog's radio buttons repainted); one
+ * instance row's id drawn 3 px lower differs by 236 px (131 in one square), its id put
+ * beside its name by 314, its Name/ID cell moved 20 px right by 529 (225): all fail.
  */
 export const PIXEL_THRESHOLD = 0.1;
-export const MAX_DIFF_PERCENT = 0.01;
+export const MAX_DIFF_PERCENT = 0.02;
 export const WINDOW = 32;
-export const MAX_WINDOW_PIXELS = 64;
+export const MAX_WINDOW_PIXELS = 100;
 
 /**
  * Mismatches found during the running test: it goes on (a dialog left open would fail

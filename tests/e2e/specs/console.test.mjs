@@ -21,7 +21,10 @@ const exportDir = mkdtempSync(join(tmpdir(), "cvm-e2e-export-"));
 process.env.CVM_CONSOLE_E2E_EXPORT_DIR = exportDir;
 
 /** A main screen, compared with its reference in docs/screenshots. */
-const screenshot = (browser, name, opts) => referenceShot(browser, name, opts);
+const screenshot = (browser, name, opts = {}) =>
+  referenceShot(browser, name, { ...opts, mask: [...EXPORT_PATH, ...(opts.mask ?? [])] });
+/** Where the last export went: a temporary folder of this run. */
+const EXPORT_PATH = ['[data-testid="export-result"]'];
 /** The activity log's rows and count (times, RequestIds, latencies): only its frame is compared. */
 const ACTIVITY_ROWS = ['[data-testid="activity-table"] tbody', '[data-testid="activity-count"]'];
 

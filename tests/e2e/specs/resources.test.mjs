@@ -104,6 +104,12 @@ async function profileId(browser) {
   return r.data.active;
 }
 
+/** Made by this run: where a private key was saved (a temporary folder), a key's creation day. */
+const RUN_MADE = [
+  '[data-testid="kp-created"]',
+  '[data-testid="kp-row-e2e_laptop"] td:nth-child(4)',
+];
+
 describe("resources", () => {
   const app = useApp({ before, after, afterEach });
   let profile;
@@ -131,7 +137,7 @@ describe("resources", () => {
     const report = await waitText(app.browser, "res-report", /failed/);
     assert.match(report, /0 succeeded, 1 failed/);
     assert.match(await textOf(app.browser, `res-report-error-${first}`), /only security group/);
-    await referenceShot(app.browser, "resources-security-groups-en-light");
+    await referenceShot(app.browser, "resources-security-groups-en-light", { mask: RUN_MADE });
   });
 
   it("allocates an EIP (bandwidth checked first), associates, refuses a second bind, disassociates and releases it", async () => {
@@ -143,7 +149,7 @@ describe("resources", () => {
     await typeInto(app.browser, "eip-name", "e2e_web");
     await click(app.browser, "eip-allocate-go");
     assert.match(await textOf(app.browser, "res-field-error-bandwidth"), /out of range/);
-    await referenceShot(app.browser, "resources-eip-bad-bandwidth-en-light");
+    await referenceShot(app.browser, "resources-eip-bad-bandwidth-en-light", { mask: RUN_MADE });
     await typeInto(app.browser, "eip-bandwidth", "5");
     await click(app.browser, "eip-allocate-go");
     await gone(app.browser, "eip-allocate-dialog");
@@ -176,7 +182,7 @@ describe("resources", () => {
     assert.equal(again.ok, false);
     assert.match(again.error, /"field":"addressId"/);
     assert.match(again.error, /already bound/);
-    await referenceShot(app.browser, "resources-eip-en-light");
+    await referenceShot(app.browser, "resources-eip-en-light", { mask: RUN_MADE });
 
     await click(app.browser, `eip-disassociate-${eip}`);
     await waitText(app.browser, `eip-status-${eip}`, /Idle/);
@@ -185,7 +191,7 @@ describe("resources", () => {
     const go = await app.browser.$('[data-testid="res-confirm-go"]');
     assert.equal(await go.isEnabled(), false);
     await typeInto(app.browser, "res-confirm-input", eip);
-    await referenceShot(app.browser, "resources-eip-release-confirm-en-light");
+    await referenceShot(app.browser, "resources-eip-release-confirm-en-light", { mask: RUN_MADE });
     await click(app.browser, "res-confirm-go");
     await gone(app.browser, "res-confirm");
     await gone(app.browser, `eip-row-${eip}`);
@@ -219,7 +225,7 @@ describe("resources", () => {
       }
     }
     await textOf(app.browser, "kp-row-e2e_laptop");
-    await referenceShot(app.browser, "resources-key-pairs-en-light");
+    await referenceShot(app.browser, "resources-key-pairs-en-light", { mask: RUN_MADE });
   });
 
   it("imports a public key after refusing a malformed one, and deletes only keys not in use", async () => {
@@ -245,7 +251,7 @@ describe("resources", () => {
     await click(app.browser, "res-confirm-go");
     assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
     assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
-    await referenceShot(app.browser, "resources-key-pair-in-use-en-light");
+    await referenceShot(app.browser, "resources-key-pair-in-use-en-light", { mask: RUN_MADE });
     await click(app.browser, "res-confirm-cancel");
     await gone(app.browser, "res-confirm");
 
@@ -268,7 +274,7 @@ describe("resources", () => {
     const table = await textOf(app.browser, "img-table");
     assert.match(table, /Ubuntu/);
     assert.doesNotMatch(table, /CentOS|Windows/);
-    await referenceShot(app.browser, "resources-images-en-light");
+    await referenceShot(app.browser, "resources-images-en-light", { mask: RUN_MADE });
     await selectValue(app.browser, "img-type", "PRIVATE_IMAGE");
     assert.match(await textOf(app.browser, "img-empty"), /No private images/);
   });
@@ -301,12 +307,12 @@ describe("resources", () => {
     await selectValue(app.browser, "resize-target", target);
     await textOf(app.browser, "res-price");
     await click(app.browser, "resize-plan-stopFirst");
-    await referenceShot(app.browser, "resources-resize-en-light");
+    await referenceShot(app.browser, "resources-resize-en-light", { mask: RUN_MADE });
     await click(app.browser, "resize-go");
     const done = await waitText(app.browser, "resize-done", /RUNNING/, 120000);
     assert.ok(done.includes(target), done);
     assert.match(await textOf(app.browser, "resize-states"), /STOPP|RUNNING|STARTING/);
-    await referenceShot(app.browser, "resources-resize-done-en-light");
+    await referenceShot(app.browser, "resources-resize-done-en-light", { mask: RUN_MADE });
     await click(app.browser, "resize-close");
     await waitText(app.browser, `cfg-type-${running.id}`, new RegExp(target.replace(".", "\\.")));
   });
@@ -339,7 +345,7 @@ describe("resources", () => {
     await typeInto(app.browser, "bw-value", String(next));
     await gone(app.browser, "bw-hint"); // the hint was about the old value
     await textOf(app.browser, "res-price");
-    await referenceShot(app.browser, "resources-bandwidth-en-light");
+    await referenceShot(app.browser, "resources-bandwidth-en-light", { mask: RUN_MADE });
     await click(app.browser, "bw-go");
     await waitText(app.browser, "bw-done", new RegExp(`${next} Mbps`), 60000);
     await click(app.browser, "bw-close");
@@ -400,7 +406,9 @@ describe("resources", () => {
     await selectValue(app.browser, "sg-bind-target", target);
     await click(app.browser, "sg-bind");
     await waitText(app.browser, "sg-instances", new RegExp(target));
-    await referenceShot(app.browser, "resources-security-group-created-en-light");
+    await referenceShot(app.browser, "resources-security-group-created-en-light", {
+      mask: RUN_MADE,
+    });
     await click(app.browser, `sg-unbind-${target}`);
     await waitText(app.browser, "res-report", /1 succeeded, 0 failed/);
     await app.browser.waitUntil(
@@ -456,7 +464,7 @@ describe("resources", () => {
     await click(app.browser, "kp-force");
     await gone(app.browser, "kp-needs-force");
     assert.match(await textOf(app.browser, "kp-bind-dialog"), /data not yet written/);
-    await referenceShot(app.browser, "resources-key-pair-bind-en-light");
+    await referenceShot(app.browser, "resources-key-pair-bind-en-light", { mask: RUN_MADE });
     await click(app.browser, "kp-bind-go");
     await textOf(app.browser, "kp-bind-done");
     await click(app.browser, "kp-bind-close");
@@ -530,7 +538,7 @@ describe("resources", () => {
     await typeInto(app.browser, "img-create-name", "e2e-image.v1");
     await typeInto(app.browser, "img-create-description", "made by the e2e suite");
     assert.match(await textOf(app.browser, "img-create-dialog"), /stays stopped/);
-    await referenceShot(app.browser, "resources-image-create-en-light");
+    await referenceShot(app.browser, "resources-image-create-en-light", { mask: RUN_MADE });
     await click(app.browser, "img-create-go");
     const created = await textOf(app.browser, "img-created");
     const img = created.match(/img-[0-9a-z]{8}/)?.[0];
@@ -539,7 +547,7 @@ describe("resources", () => {
     // The list switched to private images; the new one is Creating, then Normal.
     await waitText(app.browser, `img-state-${img}`, /Creating|Normal/);
     await waitText(app.browser, `img-state-${img}`, /Normal/, 90000);
-    await referenceShot(app.browser, "resources-images-private-en-light");
+    await referenceShot(app.browser, "resources-images-private-en-light", { mask: RUN_MADE });
     await click(app.browser, "img-delete-e2e-image.v1");
     assert.match(await textOf(app.browser, "res-confirm"), new RegExp(img));
     await typeInto(app.browser, "res-confirm-input", "e2e-image.v1");
@@ -556,10 +564,10 @@ describe("resources", () => {
     await click(app.browser, "nav-resources");
     await click(app.browser, "res-tab-addresses");
     assert.match(await textOf(app.browser, "eip-billing-note"), /闲置/);
-    await referenceShot(app.browser, "resources-eip-zh-CN-dark");
+    await referenceShot(app.browser, "resources-eip-zh-CN-dark", { mask: RUN_MADE });
     await click(app.browser, "res-tab-securityGroups");
     await textOf(app.browser, "sg-ingress");
-    await referenceShot(app.browser, "resources-security-groups-zh-CN-dark");
+    await referenceShot(app.browser, "resources-security-groups-zh-CN-dark", { mask: RUN_MADE });
     await click(app.browser, "res-tab-keyPairs");
     await textOf(app.browser, "kp-table");
     const kp = await app.browser.execute(() => {
@@ -569,14 +577,14 @@ describe("resources", () => {
     assert.ok(kp, "a key pair to bind");
     await click(app.browser, kp);
     assert.match(await textOf(app.browser, "kp-bind-dialog"), /强制关机/);
-    await referenceShot(app.browser, "resources-key-pair-bind-zh-CN-dark");
+    await referenceShot(app.browser, "resources-key-pair-bind-zh-CN-dark", { mask: RUN_MADE });
     await click(app.browser, "kp-bind-close");
     await click(app.browser, "res-tab-images");
     await click(app.browser, "img-create-open");
     assert.match(await textOf(app.browser, "img-create-dialog"), /制作自定义镜像/);
     await typeInto(app.browser, "img-create-name", "网站 镜像");
     assert.match(await textOf(app.browser, "img-name-hint"), /只能包含/);
-    await referenceShot(app.browser, "resources-image-create-zh-CN-dark");
+    await referenceShot(app.browser, "resources-image-create-zh-CN-dark", { mask: RUN_MADE });
     await click(app.browser, "img-create-close");
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "dark");
@@ -584,7 +592,7 @@ describe("resources", () => {
     await click(app.browser, "nav-resources");
     await click(app.browser, "res-tab-keyPairs");
     await textOf(app.browser, "kp-table");
-    await referenceShot(app.browser, "resources-key-pairs-en-dark");
+    await referenceShot(app.browser, "resources-key-pairs-en-dark", { mask: RUN_MADE });
     await click(app.browser, "nav-settings");
     await selectValue(app.browser, "theme-select", "light");
   });
