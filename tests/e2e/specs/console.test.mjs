@@ -334,6 +334,10 @@ describe("console", () => {
     app.browser = await openApp();
     b = app.browser;
     await (await b.$('[data-testid="nav-instances"]')).waitForExist({ timeout: 30000 });
+    // The restarted app opens on the instances and its stale banner may already be gone
+    // when the test looks: visit the list again, as above, to watch it from the start.
+    await listed(b);
+    await click(b, "nav-activity");
     await watchStale(b);
     await click(b, "nav-instances");
     await listed(b);
