@@ -1,4 +1,4 @@
-//! Wizard commands (issue 7): catalog queries, price, preview, check, submit, retry,
+//! Wizard commands: catalog queries, price, preview, check, submit, retry,
 //! progress, and billing operations on existing instances. Each resolves the profile and
 //! hands over to `crate::wizard`. Mutations are refused for a locked read-only profile.
 

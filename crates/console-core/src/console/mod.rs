@@ -1,5 +1,5 @@
-//! The console (issue 6): regions, zones, instance listing and lifecycle actions, the
-//! status watcher and the activity log. Tauri-free apart from the event type, so it is
+//! The console: regions, zones, instance listing and lifecycle actions, the
+//! status watcher and the activity log. Tauri-free, so it is
 //! tested against an in-process cvm-sim without a window.
 
 pub mod activity;

@@ -1,4 +1,4 @@
-//! The instance creation wizard (issue 7): catalog queries, the `LaunchSpec` and its
+//! The instance creation wizard: catalog queries, the `LaunchSpec` and its
 //! authoritative validation, live prices, DryRun, submission through a pending-operations
 //! journal (one ClientToken per submission, written before the request, resumed after a
 //! crash), billing operations on existing instances, launch templates, "buy the same"

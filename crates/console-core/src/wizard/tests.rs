@@ -836,7 +836,7 @@ async fn billing_changes_are_priced_first() {
     s.sim.shutdown().await.unwrap();
 }
 
-// ---------------------------------------------------------------- issue 7, part two
+// ---------------------------------------------------------------- templates, buy-the-same, cost
 
 fn mock_vault() -> crate::secrets::Vault {
     let store: std::sync::Arc<keyring_core::CredentialStore> =

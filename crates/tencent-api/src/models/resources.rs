@@ -1,4 +1,4 @@
-//! Wire models for the resource actions of issue 8: binding key pairs to instances,
+//! Wire models for the resource actions: binding key pairs to instances,
 //! making and deleting custom images (CVM), creating and deleting security groups and
 //! adding their rules (VPC). Written by hand in the style of the generated models: every
 //! field optional, PascalCase on the wire.
