@@ -166,21 +166,23 @@ pub async fn to_prepaid(
     let q = quote_to_prepaid(client, region, ids, period).await?;
     crate::consent::check_price(q.discount_price, accepted_price)?;
     let ids = validate_ids(ids)?;
-    let mut results = Vec::new();
-    for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
-        let req = cvm::ModifyInstancesChargeTypeRequest {
-            instance_ids: Some(chunk.to_vec()),
-            instance_charge_type: Some("PREPAID".into()),
-            instance_charge_prepaid: Some(prepaid(period, Some(renew_flag))),
-            ..Default::default()
-        };
-        let r = client
-            .modify_instances_charge_type(region, &req)
-            .await
-            .map(|r| r.request_id);
-        results.extend(chunk_results(chunk, r));
-    }
-    Ok(report("ModifyInstancesChargeType", region, results))
+    Ok(
+        per_chunk(region, &ids, "ModifyInstancesChargeType", |chunk| {
+            let req = cvm::ModifyInstancesChargeTypeRequest {
+                instance_ids: Some(chunk),
+                instance_charge_type: Some("PREPAID".into()),
+                instance_charge_prepaid: Some(prepaid(period, Some(renew_flag))),
+                ..Default::default()
+            };
+            Box::pin(async move {
+                client
+                    .modify_instances_charge_type(region, &req)
+                    .await
+                    .map(|r| r.request_id)
+            })
+        })
+        .await,
+    )
 }
 
 /// Renews prepaid instances by `period` months after checking the price.
@@ -194,20 +196,20 @@ pub async fn renew(
     let q = quote_renew(client, region, ids, period).await?;
     crate::consent::check_price(q.discount_price, accepted_price)?;
     let ids = validate_ids(ids)?;
-    let mut results = Vec::new();
-    for chunk in chunk_ids("RenewInstances", &ids) {
+    Ok(per_chunk(region, &ids, "RenewInstances", |chunk| {
         let req = cvm::RenewInstancesRequest {
-            instance_ids: Some(chunk.to_vec()),
+            instance_ids: Some(chunk),
             instance_charge_prepaid: Some(prepaid(period, None)),
             ..Default::default()
         };
-        let r = client
-            .renew_instances(region, &req)
-            .await
-            .map(|r| r.request_id);
-        results.extend(chunk_results(chunk, r));
-    }
-    Ok(report("RenewInstances", region, results))
+        Box::pin(async move {
+            client
+                .renew_instances(region, &req)
+                .await
+                .map(|r| r.request_id)
+        })
+    })
+    .await)
 }
 
 /// Sets the renewal flag of prepaid instances.
@@ -220,17 +222,39 @@ pub async fn set_renew_flag(
     validate_region(region)?;
     validate_renew_flag(flag)?;
     let ids = validate_ids(ids)?;
+    Ok(
+        per_chunk(region, &ids, "ModifyInstancesRenewFlag", |chunk| {
+            let req = cvm::ModifyInstancesRenewFlagRequest {
+                instance_ids: Some(chunk),
+                renew_flag: Some(flag.into()),
+            };
+            Box::pin(async move {
+                client
+                    .modify_instances_renew_flag(region, &req)
+                    .await
+                    .map(|r| r.request_id)
+            })
+        })
+        .await,
+    )
+}
+
+/// A call's answer: its RequestId, or the API's refusal.
+type Sent<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Option<String>, tencent_api::Error>> + Send + 'a>>;
+
+/// Sends `action` for `ids` in chunks of its per-call limit, one call at a time, and
+/// reports one result per instance (a chunk's failure is each of its instances').
+async fn per_chunk<'a>(
+    region: &str,
+    ids: &[String],
+    action: &str,
+    mut send: impl FnMut(Vec<String>) -> Sent<'a>,
+) -> ActionReport {
     let mut results = Vec::new();
-    for chunk in chunk_ids("ModifyInstancesRenewFlag", &ids) {
-        let req = cvm::ModifyInstancesRenewFlagRequest {
-            instance_ids: Some(chunk.to_vec()),
-            renew_flag: Some(flag.into()),
-        };
-        let r = client
-            .modify_instances_renew_flag(region, &req)
-            .await
-            .map(|r| r.request_id);
+    for chunk in chunk_ids(action, ids) {
+        let r = send(chunk.to_vec()).await;
         results.extend(chunk_results(chunk, r));
     }
-    Ok(report("ModifyInstancesRenewFlag", region, results))
+    report(action, region, results)
 }
