@@ -353,3 +353,47 @@ async fn listing_10000_instances_in_seed_and_current_modes() {
     }
     sim.shutdown().await.unwrap();
 }
+
+/// Many regions at once under `current`, each past its own limit: the budget, which counts
+/// each access region on its own, is not looser than the sim's per-action, per-region
+/// rule (nothing is throttled, nothing retried).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_at_once_under_current_are_paced_per_region_and_never_throttled() {
+    let sim = sim(Config {
+        rate_limit: RateLimit::Current,
+        ..Default::default()
+    })
+    .await;
+    let (client, log) = recorded(client_for(&sim).budget_profile(BudgetProfile::current()));
+    let regions = [
+        "ap-guangzhou",
+        "ap-shanghai",
+        "ap-beijing",
+        "ap-chengdu",
+        "ap-nanjing",
+        "ap-hongkong",
+    ];
+    // 30 calls per region: past DescribeZones' 20 a second, so each region is paced.
+    let mut calls = tokio::task::JoinSet::new();
+    for r in regions {
+        for _ in 0..30 {
+            let client = client.clone();
+            calls.spawn(async move {
+                client
+                    .describe_zones(r, &cvm::DescribeZonesRequest::default())
+                    .await
+                    .unwrap()
+            });
+        }
+    }
+    while let Some(done) = calls.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(client.budget().snapshot().admitted, 180);
+    let log = std::mem::take(&mut *log.lock().unwrap());
+    assert_eq!(log.len(), 180);
+    let throttled: u32 = log.iter().map(|r| r.throttled).sum();
+    assert_eq!(throttled, 0);
+    assert!(log.iter().all(|r| r.attempts == 1));
+    sim.shutdown().await.unwrap();
+}

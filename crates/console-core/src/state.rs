@@ -277,9 +277,12 @@ impl AppState {
     }
 }
 
+/// The China site goes to each region's own access point (`cvm.<region>.…`): Tencent
+/// counts its rate limits per access region, so listing many regions at once is paced by
+/// each region's own limit instead of sharing the nearest access point's.
 pub fn endpoint_for(site: &Site) -> Endpoint {
     match site {
-        Site::China => Endpoint::Default,
+        Site::China => Endpoint::Regional,
         Site::Intl => Endpoint::International,
         Site::Custom { url } => Endpoint::Custom(url.clone()),
     }

@@ -1,4 +1,13 @@
-//! Client-side rate budget: per (service, action) and in total, for one credential.
+//! Client-side rate budget: per (service, action, access region) and in total, for one
+//! account.
+//!
+//! Tencent counts its published per-API limits per "API + access region + sub-account"
+//! (<https://cloud.tencent.com/document/product/1278/109059>, API 频率限制说明): the access
+//! region is the API server the request reached (`cvm.ap-guangzhou.tencentcloudapi.com`
+//! reaches Guangzhou; `cvm.tencentcloudapi.com` the nearest one), not `X-TC-Region`. The
+//! same page says requests are also subject to a main-account and a per-IP limit, but
+//! publishes no value for either, so `current` has no total. The caller says which access
+//! region a call goes to; a profile that does not count per region (`seed`) ignores it.
 //!
 //! Calls wait for budget instead of failing. Each limit is a GCRA (the algorithm governor
 //! implements) with an explicit reservation step: a call reserves its slot in the
@@ -22,6 +31,9 @@
 //! rolling back past an admitted reservation is what keeps the limit exact.
 //!
 //! Time is `tokio::time::Instant`, so tests can run budgets on a paused clock.
+//!
+//! Not governor: its limiters check one quota at a time and cannot reserve a slot in two
+//! limits at once or give a reserved slot back, which is what keeps both limits exact here.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -69,10 +81,13 @@ impl Limit {
     }
 }
 
-/// Which limits apply to a credential.
+/// Which limits apply to an account.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BudgetProfile {
     pub name: String,
+    /// Whether the per-action limits count each access region separately (Tencent's
+    /// rule today) or all regions together (the seed's rule).
+    pub per_region: bool,
     /// Per `(service, action)` overrides.
     pub actions: HashMap<(String, String), Limit>,
     /// For read actions (`Describe*`) without an override.
@@ -85,8 +100,8 @@ pub struct BudgetProfile {
 
 impl BudgetProfile {
     /// Today's documented per-action limits (api reference §7: requests per second, per
-    /// action and access region; we count per action across regions, which is stricter).
-    /// Tencent documents no account-wide total today, so none is applied.
+    /// action and access region). Tencent publishes no account-wide total (see the module
+    /// notes), so none is applied.
     pub fn current() -> Self {
         let per_s = |n: u32| Limit::per_second(n, (n / 8).max(1));
         let mut actions = HashMap::new();
@@ -120,6 +135,7 @@ impl BudgetProfile {
         set("vpc", &["DescribeAddresses"], 20);
         Self {
             name: "current".into(),
+            per_region: true,
             actions,
             default_read: per_s(20),
             default_write: per_s(10),
@@ -132,6 +148,7 @@ impl BudgetProfile {
     pub fn seed() -> Self {
         Self {
             name: "seed".into(),
+            per_region: false,
             actions: HashMap::new(),
             default_read: Limit::per_minute(100, 5),
             default_write: Limit::per_minute(100, 5),
@@ -143,11 +160,18 @@ impl BudgetProfile {
     pub fn custom(name: impl Into<String>, default: Limit, total: Option<Limit>) -> Self {
         Self {
             name: name.into(),
+            per_region: false,
             actions: HashMap::new(),
             default_read: default,
             default_write: default,
             total,
         }
+    }
+
+    /// Counts the per-action limits per access region, as `current` does.
+    pub fn per_region(mut self, on: bool) -> Self {
+        self.per_region = on;
+        self
     }
 
     pub fn with_action(mut self, service: &str, action: &str, limit: Limit) -> Self {
@@ -255,13 +279,17 @@ impl Gcra {
     }
 }
 
+/// `(service, action, access region)`; the region is empty when the profile counts all
+/// regions together or the call goes to the nearest access point.
+type Key = (String, String, String);
+
 struct Limiters {
-    actions: HashMap<(String, String), Gcra>,
+    actions: HashMap<Key, Gcra>,
     total: Option<Gcra>,
     next_id: u64,
 }
 
-/// One credential's budget. Share it (`Arc`) between clients that use the same credential.
+/// One account's budget. Share it (`Arc`) between clients of the same account.
 pub struct Budget {
     profile: BudgetProfile,
     limiters: Mutex<Limiters>,
@@ -322,28 +350,41 @@ impl Budget {
     /// good.
     #[cfg(test)]
     pub(crate) fn reserve(&self, service: &str, action: &str, now: Instant) -> Instant {
-        self.reserve_at(service, action, now, false).0
+        let key = self.key(service, action, None);
+        self.reserve_at(key, now, false).0
+    }
+
+    #[cfg(test)]
+    pub(crate) fn reserve_in(
+        &self,
+        service: &str,
+        action: &str,
+        region: &str,
+        now: Instant,
+    ) -> Instant {
+        let key = self.key(service, action, Some(region));
+        self.reserve_at(key, now, false).0
+    }
+
+    fn key(&self, service: &str, action: &str, access_region: Option<&str>) -> Key {
+        let region = match access_region {
+            Some(r) if self.profile.per_region => r,
+            _ => "",
+        };
+        (service.to_owned(), action.to_owned(), region.to_owned())
     }
 
     /// Reserves the earliest slot that both the action's and the total limit allow. With
     /// `cancellable`, the reservation's id for [`Budget::admit`] or [`Budget::cancel`].
-    fn reserve_at(
-        &self,
-        service: &str,
-        action: &str,
-        now: Instant,
-        cancellable: bool,
-    ) -> (Instant, Option<u64>) {
+    fn reserve_at(&self, key: Key, now: Instant, cancellable: bool) -> (Instant, Option<u64>) {
         let mut guard = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
         let l = &mut *guard;
         let id = cancellable.then(|| {
             l.next_id += 1;
             l.next_id
         });
-        let per = l
-            .actions
-            .entry((service.to_owned(), action.to_owned()))
-            .or_insert_with(|| Gcra::new(self.profile.limit_for(service, action)));
+        let limit = self.profile.limit_for(&key.0, &key.1);
+        let per = l.actions.entry(key).or_insert_with(|| Gcra::new(limit));
         let mut at = per.earliest(now);
         if let Some(total) = &l.total {
             at = at.max(total.earliest(now));
@@ -372,15 +413,23 @@ impl Budget {
         }
     }
 
-    /// Waits for budget. The returned permit counts the call as in flight until dropped.
-    /// Dropping the future while it waits gives the slot back (see the module notes).
-    pub async fn acquire(&self, service: &str, action: &str) -> Permit<'_> {
+    /// Waits for budget for a call reaching `access_region`'s API server (`None`: the
+    /// nearest access point). The returned permit counts the call as in flight until
+    /// dropped. Dropping the future while it waits gives the slot back (see the module
+    /// notes).
+    pub async fn acquire(
+        &self,
+        service: &str,
+        action: &str,
+        access_region: Option<&str>,
+    ) -> Permit<'_> {
+        let key = self.key(service, action, access_region);
         let now = Instant::now();
-        let (at, id) = self.reserve_at(service, action, now, true);
+        let (at, id) = self.reserve_at(key.clone(), now, true);
         let mut reservation = Reservation {
             budget: self,
             id: id.unwrap_or_default(),
-            key: (service.to_owned(), action.to_owned()),
+            key,
             admitted: false,
         };
         if at > Instant::now() {
@@ -403,7 +452,7 @@ impl Budget {
 struct Reservation<'a> {
     budget: &'a Budget,
     id: u64,
-    key: (String, String),
+    key: Key,
     admitted: bool,
 }
 
@@ -505,6 +554,49 @@ mod tests {
         assert_eq!(writes[0], t0);
     }
 
+    #[test]
+    fn current_counts_each_access_region_on_its_own() {
+        let b = Budget::new(BudgetProfile::current());
+        let t0 = Instant::now();
+        let regions = ["ap-guangzhou", "ap-shanghai", "ap-beijing"];
+        let mut per: HashMap<&str, Vec<Instant>> = HashMap::new();
+        for i in 0..300 {
+            let r = regions[i % 3];
+            per.entry(r)
+                .or_default()
+                .push(b.reserve_in("cvm", "DescribeInstances", r, t0));
+        }
+        for times in per.values() {
+            assert!(max_in_window(times, Duration::from_secs(1)) <= 40);
+            // A region's burst does not wait for the other regions' calls.
+            assert_eq!(times[0], t0);
+        }
+        // Three regions together: three times one region's rate (100 calls each take the
+        // same time as 100 in one region).
+        let last = per.values().map(|t| *t.last().unwrap()).max().unwrap();
+        let one = Budget::new(BudgetProfile::current());
+        let alone = (0..100)
+            .map(|_| one.reserve_in("cvm", "DescribeInstances", "ap-guangzhou", t0))
+            .last()
+            .unwrap();
+        assert_eq!(last, alone);
+        // The nearest access point is one region of its own.
+        assert_eq!(b.reserve("cvm", "DescribeInstances", t0), t0);
+    }
+
+    #[test]
+    fn seed_counts_every_region_together() {
+        let b = Budget::new(BudgetProfile::seed());
+        let t0 = Instant::now();
+        let times: Vec<Instant> = (0..300)
+            .map(|i| {
+                let r = ["ap-guangzhou", "ap-shanghai", "ap-beijing"][i % 3];
+                b.reserve_in("cvm", "DescribeInstances", r, t0)
+            })
+            .collect();
+        assert!(max_in_window(&times, Duration::from_secs(60)) <= 100);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         /// Arbitrary arrival patterns over several actions never exceed the seed rule,
@@ -542,11 +634,11 @@ mod tests {
             Limit::per_second(1, 1),
             None,
         )));
-        let p1 = b.acquire("cvm", "DescribeZones").await;
+        let p1 = b.acquire("cvm", "DescribeZones", None).await;
         assert_eq!(b.snapshot().in_flight, 1);
         let b2 = b.clone();
         let waiter = tokio::spawn(async move {
-            let _p = b2.acquire("cvm", "DescribeZones").await;
+            let _p = b2.acquire("cvm", "DescribeZones", None).await;
         });
         tokio::task::yield_now().await;
         assert_eq!(b.snapshot().waiting, 1);
@@ -572,7 +664,7 @@ mod tests {
         let b2 = b.clone();
         let before = b.snapshot().waiting;
         let h = tokio::spawn(async move {
-            let _p = b2.acquire("cvm", action).await;
+            let _p = b2.acquire("cvm", action, None).await;
         });
         while b.snapshot().waiting == before {
             tokio::task::yield_now().await;
@@ -590,14 +682,14 @@ mod tests {
         let b = one_per_second();
         let interval = Limit::per_second(1, 1).interval();
         let t0 = Instant::now();
-        drop(b.acquire("cvm", "DescribeZones").await);
+        drop(b.acquire("cvm", "DescribeZones", None).await);
         // Waits for the second slot, then is cancelled before it comes.
         let ghost = waiter(&b, "DescribeZones").await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         cancel(ghost).await;
         assert_eq!(b.snapshot().waiting, 0);
         // The next caller gets that slot, not the one after it.
-        let _p = b.acquire("cvm", "DescribeZones").await;
+        let _p = b.acquire("cvm", "DescribeZones", None).await;
         let waited = Instant::now() - t0;
         assert!(waited >= interval, "{waited:?}");
         assert!(waited < interval + Duration::from_millis(2), "{waited:?}");
@@ -614,7 +706,7 @@ mod tests {
         )));
         let per = Limit::per_second(1, 1).interval();
         let t0 = Instant::now();
-        drop(b.acquire("cvm", "DescribeZones").await);
+        drop(b.acquire("cvm", "DescribeZones", None).await);
         let mut waiters = Vec::new();
         for _ in 0..5 {
             waiters.push(Some(waiter(&b, "DescribeZones").await));
@@ -625,7 +717,7 @@ mod tests {
             cancel(waiters[i].take().unwrap()).await;
         }
         assert_eq!(b.snapshot().waiting, 0);
-        let _p = b.acquire("cvm", "DescribeZones").await;
+        let _p = b.acquire("cvm", "DescribeZones", None).await;
         let waited = Instant::now() - t0;
         assert!(waited < per + Duration::from_millis(2), "{waited:?}");
     }
@@ -635,14 +727,14 @@ mod tests {
         let b = one_per_second();
         let interval = Limit::per_second(1, 1).interval();
         let t0 = Instant::now();
-        drop(b.acquire("cvm", "DescribeZones").await);
+        drop(b.acquire("cvm", "DescribeZones", None).await);
         let first = waiter(&b, "DescribeZones").await;
         let second = waiter(&b, "DescribeZones").await;
         // Behind a live reservation: cannot be given back yet.
         cancel(first).await;
         let b2 = b.clone();
         let third = tokio::spawn(async move {
-            let _p = b2.acquire("cvm", "DescribeZones").await;
+            let _p = b2.acquire("cvm", "DescribeZones", None).await;
             Instant::now()
         });
         tokio::task::yield_now().await;
@@ -653,7 +745,7 @@ mod tests {
         assert!(at - t0 >= interval * 3, "{:?}", at - t0);
         // With nothing live behind them, cancelled slots before the third are spent;
         // the next caller comes after the third.
-        let _p = b.acquire("cvm", "DescribeZones").await;
+        let _p = b.acquire("cvm", "DescribeZones", None).await;
         assert!(Instant::now() - t0 >= interval * 4);
     }
 
@@ -700,7 +792,7 @@ mod tests {
                             tokio::time::sleep_until(t0 + Duration::from_millis(arrive)).await;
                             let name = format!("Action{action}");
                             let call = async {
-                                let _p = b.acquire("cvm", &name).await;
+                                let _p = b.acquire("cvm", &name, None).await;
                                 log.lock().unwrap().push((action, Instant::now()));
                             };
                             match give_up {

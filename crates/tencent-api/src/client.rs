@@ -446,7 +446,8 @@ impl Client {
         let result = loop {
             attempt += 1;
             let sent = {
-                let _permit = self.inner.budget.acquire(A::SERVICE, A::NAME).await;
+                let access = self.inner.endpoint.access_region(&prepared.region);
+                let _permit = self.inner.budget.acquire(A::SERVICE, A::NAME, access).await;
                 self.send_once::<A>(&prepared).await
             };
             let failure = match sent {

@@ -36,6 +36,17 @@ impl Endpoint {
         Ok(())
     }
 
+    /// The access region a call for `region` reaches, which Tencent's rate limits count
+    /// by: the call's region for a regional host, `None` for a host that routes to the
+    /// nearest access point. A custom base URL (the Sandbox, cvm-sim) counts by the call's
+    /// region, as cvm-sim does.
+    pub fn access_region<'r>(&self, region: &'r str) -> Option<&'r str> {
+        match self {
+            Endpoint::Regional | Endpoint::Custom(_) => Some(region),
+            Endpoint::Default | Endpoint::International => None,
+        }
+    }
+
     pub(crate) fn target(&self, service: &str, region: &str) -> Result<Target, Error> {
         let host = match self {
             Endpoint::Default => format!("{service}.tencentcloudapi.com"),

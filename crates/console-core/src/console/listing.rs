@@ -12,8 +12,10 @@ use std::sync::{Arc, LazyLock, Mutex};
 use tencent_api::Client;
 
 /// At most this many regions are listed at once; each pages with its own small
-/// concurrency and every call waits for the profile's shared rate budget anyway.
-pub const REGION_CONCURRENCY: usize = 3;
+/// concurrency. The budget paces every region by its own limit (Tencent counts per
+/// access region), so regions listed together do not slow each other down: the bound
+/// only caps connections and memory.
+pub const REGION_CONCURRENCY: usize = 8;
 
 /// The generation counters of listing slots.
 static SLOTS: LazyLock<Mutex<HashMap<String, Arc<AtomicU64>>>> =
