@@ -123,6 +123,11 @@ pub struct Config {
     pub body_timeout: Duration,
     /// Connections served at once; further clients wait in the listen backlog.
     pub max_connections: usize,
+    /// When set, every answer is appended to this file as one JSON line
+    /// `{"service","version","action","answer"}` (action null for a request refused before
+    /// routing), so that a test can check every answer against Tencent's schema. Answers
+    /// hold what the API returns, including new key pairs' private keys: test use only.
+    pub record_answers: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -141,6 +146,7 @@ impl Default for Config {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            record_answers: None,
         }
     }
 }

@@ -64,6 +64,11 @@ struct Cli {
     /// Close a connection whose request body is not complete this many ms after its header.
     #[arg(long, value_name = "MS", default_value_t = cvm_sim::DEFAULT_BODY_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
     body_timeout_ms: u64,
+    /// Append every answer to FILE as one JSON line {"service", "version", "action",
+    /// "answer"}, for checking answers against Tencent's schema (test use: answers include
+    /// new key pairs' private keys). Example: --record-answers /tmp/answers.jsonl
+    #[arg(long, value_name = "FILE")]
+    record_answers: Option<PathBuf>,
 }
 
 fn parse_count(s: &str) -> Result<usize, String> {
@@ -98,6 +103,7 @@ fn main() {
         max_connections: cli.max_connections,
         header_timeout: Duration::from_millis(cli.header_timeout_ms),
         body_timeout: Duration::from_millis(cli.body_timeout_ms),
+        record_answers: cli.record_answers,
         ..Default::default()
     };
     if let Some(warning) = config.exposure_warning() {

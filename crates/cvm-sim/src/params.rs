@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 pub struct Params {
     map: Map<String, Value>,
     prefix: String,
-    /// GET parameters arrive as strings; numbers and booleans are parsed from them.
+    /// GET parameters arrive as strings; booleans are parsed from them here (numbers are
+    /// parsed from strings in JSON bodies too).
     lenient: bool,
 }
 
@@ -114,7 +115,9 @@ impl Params {
                 Some(i) => Ok(Some(i)),
                 None => Err(ApiError::invalid_type(&self.path(name), "an integer")),
             },
-            Some(Value::String(s)) if self.lenient => s
+            // A number sent as a string is accepted in JSON too: Tencent's own examples
+            // send `"InternetMaxBandwidthOut": "10"`, so its gateway takes them.
+            Some(Value::String(s)) => s
                 .trim()
                 .parse::<i64>()
                 .map(Some)
@@ -140,11 +143,13 @@ impl Params {
         match self.get(name) {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(Value::String(s)) if self.lenient => s
+            Some(Value::String(s)) => s
                 .trim()
                 .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
                 .map(Some)
-                .map_err(|_| ApiError::invalid_type(&self.path(name), "a number")),
+                .ok_or_else(|| ApiError::invalid_type(&self.path(name), "a number")),
             Some(_) => Err(ApiError::invalid_type(&self.path(name), "a number")),
         }
     }
@@ -462,9 +467,12 @@ mod tests {
 
     #[test]
     fn wrong_types_are_tencent_errors() {
-        let p =
-            Params::from_json(json!({"Limit": "5", "InstanceIds": "ins-1", "DryRun": 1})).unwrap();
+        let p = Params::from_json(
+            json!({"Limit": "five", "InstanceIds": "ins-1", "DryRun": 1, "Price": "x"}),
+        )
+        .unwrap();
         assert_eq!(p.int("Limit").unwrap_err().code, "InvalidParameter");
+        assert_eq!(p.float("Price").unwrap_err().code, "InvalidParameter");
         assert_eq!(
             p.str_list("InstanceIds").unwrap_err().code,
             "InvalidParameter"
@@ -475,6 +483,20 @@ mod tests {
         assert!(Params::from_query("A.1=x").is_err());
         assert!(Params::from_query("A=%zz").is_err());
         assert!(Params::from_query("A.0=x&A.0.B=y").is_err());
+    }
+
+    #[test]
+    fn numbers_sent_as_strings_are_numbers_in_json_too() {
+        let p =
+            Params::from_json(json!({"Bandwidth": "10", "Price": " 0.5 ", "Neg": "-3"})).unwrap();
+        assert_eq!(p.int("Bandwidth").unwrap(), Some(10));
+        assert_eq!(p.int("Neg").unwrap(), Some(-3));
+        assert_eq!(p.float("Price").unwrap(), Some(0.5));
+        // Booleans stay strict in JSON (only a GET query carries them as text).
+        let p = Params::from_json(json!({"DryRun": "true"})).unwrap();
+        assert_eq!(p.bool("DryRun").unwrap_err().code, "InvalidParameter");
+        let p = Params::from_json(json!({"Price": "NaN"})).unwrap();
+        assert!(p.float("Price").is_err());
     }
 
     #[test]

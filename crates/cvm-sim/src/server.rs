@@ -64,6 +64,8 @@ pub(crate) struct Shared {
     /// Held for a whole save, so two saves never interleave their snapshots and renames.
     saving: Mutex<()>,
     load_notice: Option<LoadNotice>,
+    /// Where every answer is appended as one JSON line (`Config::record_answers`).
+    record: Option<Mutex<std::fs::File>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -97,6 +99,24 @@ impl Shared {
             self.dirty.store(true, Ordering::Release);
         }
         result
+    }
+
+    /// Appends `{"service","version","action","answer"}` to the answers file, if any. The
+    /// action is null for a request refused before it was routed (signature, envelope).
+    fn record(&self, action: Option<&Action>, answer: &[u8]) {
+        let Some(file) = &self.record else { return };
+        let mut line = Vec::with_capacity(answer.len() + 128);
+        let head = match action {
+            Some(a) => json!({"service": a.service, "version": a.version, "action": a.name}),
+            None => json!({"service": null, "version": null, "action": null}),
+        };
+        let _ = serde_json::to_writer(&mut line, &head);
+        line.pop();
+        line.extend_from_slice(b",\"answer\":");
+        line.extend_from_slice(answer);
+        line.extend_from_slice(b"}\n");
+        // One write per line under the lock: concurrent answers never interleave.
+        let _ = std::io::Write::write_all(&mut *lock(file), &line);
     }
 }
 
@@ -163,6 +183,21 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
             "header and body timeouts must be longer than zero".into(),
         ));
     }
+    let record = match &config.record_answers {
+        None => None,
+        Some(path) => Some(Mutex::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| {
+                    StartError::Config(format!(
+                        "cannot open the answers file {}: {e}",
+                        path.display()
+                    ))
+                })?,
+        )),
+    };
     let (world, state_file, load_notice) = load_world(&config);
     let listener = TcpListener::bind(config.listen)
         .await
@@ -185,6 +220,7 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         state_file,
         saving: Mutex::new(()),
         load_notice,
+        record,
         config,
     });
     let (stop, stop_rx) = watch::channel(false);
@@ -425,11 +461,9 @@ async fn handle(
             )
             .zh(format!("请求包超过大小限制（{limit} 字节）。"));
             let lang = request_lang(&parts).unwrap_or(Lang::Zh);
-            return Ok(respond(envelope_bytes(error_envelope(
-                &err,
-                lang,
-                &request_id,
-            ))));
+            let answer = envelope_bytes(error_envelope(&err, lang, &request_id));
+            shared.record(None, &answer);
+            return Ok(respond(answer));
         }
         // The client went away mid-body: nobody to answer.
         Err(_) => return Err(DropConnection),
@@ -768,13 +802,34 @@ fn authenticate<'a>(
 }
 
 fn process(shared: &Shared, parts: &Parts, body: &[u8], request_id: &str) -> Outcome {
+    let (action, outcome) = answer(shared, parts, body, request_id);
+    if let Outcome::Reply(bytes) = &outcome {
+        shared.record(action, bytes);
+    }
+    outcome
+}
+
+/// The outcome of one request, and the action it was routed to.
+fn answer(
+    shared: &Shared,
+    parts: &Parts,
+    body: &[u8],
+    request_id: &str,
+) -> (Option<&'static Action>, Outcome) {
     let routed = match authenticate(shared, parts, body) {
         Ok(r) => r,
         Err(e) => {
             let lang = request_lang(parts).unwrap_or(Lang::Zh);
-            return Outcome::Reply(envelope_bytes(error_envelope(&e, lang, request_id)));
+            let reply = envelope_bytes(error_envelope(&e, lang, request_id));
+            return (None, Outcome::Reply(reply));
         }
     };
+    let action = Some(routed.action);
+    let outcome = routed_outcome(shared, routed, request_id);
+    (action, outcome)
+}
+
+fn routed_outcome(shared: &Shared, routed: Routed, request_id: &str) -> Outcome {
     let lang = routed.lang;
     let region_id = routed.region.map_or("", |r| r.id);
     let allowed = {

@@ -789,3 +789,57 @@ async fn preload_of_ten_thousand_is_fast_and_deterministic() {
     a.shutdown().await.unwrap();
     b.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn record_answers_appends_every_answer_with_its_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.jsonl");
+    let (sim, mut c) = sim(Config {
+        record_answers: Some(file.clone()),
+        ..fast()
+    })
+    .await;
+    let zones = c.cvm("DescribeZones", json!({})).await.unwrap().ok();
+    let refused = c.vpc("DescribeVpcs", json!({"Colour": 1})).await.unwrap();
+    let mut bad = SimClient::new(
+        sim.addr(),
+        Credential::new(cvm_sim::DEFAULT_SECRET_ID, "wrong"),
+        "ap-guangzhou",
+    );
+    bad.cvm("DescribeZones", json!({})).await.unwrap();
+    sim.shutdown().await.unwrap();
+    let lines: Vec<Value> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert_eq!(lines[0]["service"], "cvm");
+    assert_eq!(lines[0]["version"], "2017-03-12");
+    assert_eq!(lines[0]["action"], "DescribeZones");
+    assert_eq!(lines[0]["answer"]["Response"]["ZoneSet"], zones["ZoneSet"]);
+    assert_eq!(lines[1]["action"], "DescribeVpcs");
+    assert_eq!(
+        lines[1]["answer"]["Response"]["Error"]["Code"],
+        refused.error_code().unwrap()
+    );
+    // Refused before routing: no action, the error envelope only.
+    assert_eq!(lines[2]["action"], Value::Null);
+    assert_eq!(
+        lines[2]["answer"]["Response"]["Error"]["Code"],
+        "AuthFailure.SignatureFailure"
+    );
+}
+
+#[tokio::test]
+async fn an_answers_file_that_cannot_be_opened_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = cvm_sim::start(Config {
+        record_answers: Some(dir.path().join("missing").join("answers.jsonl")),
+        ..fast()
+    })
+    .await
+    .err()
+    .expect("refused");
+    assert!(err.to_string().contains("answers file"), "{err}");
+}

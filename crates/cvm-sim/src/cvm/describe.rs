@@ -17,7 +17,6 @@ struct InstanceOut<'a>(&'a Instance);
 struct PlacementOut<'a> {
     zone: &'a str,
     project_id: i64,
-    host_id: Option<&'a str>,
 }
 
 #[derive(serde::Serialize)]
@@ -28,8 +27,9 @@ struct DiskOut<'a> {
     disk_size: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     delete_with_instance: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    encrypt: Option<bool>,
+    /// No disk here is encrypted (an unencrypted disk has no key: `KmsKeyId` is "").
+    encrypt: bool,
+    kms_key_id: &'static str,
 }
 
 #[derive(serde::Serialize)]
@@ -75,7 +75,6 @@ impl serde::Serialize for InstanceOut<'_> {
             &PlacementOut {
                 zone: &i.zone,
                 project_id: i.project_id,
-                host_id: None,
             },
         )?;
         m.serialize_entry("InstanceId", &i.id)?;
@@ -92,7 +91,8 @@ impl serde::Serialize for InstanceOut<'_> {
                 disk_id: &i.system_disk_id,
                 disk_size: i.system_disk_size,
                 delete_with_instance: None,
-                encrypt: None,
+                encrypt: false,
+                kms_key_id: "",
             },
         )?;
         let disks: Vec<DiskOut> = i
@@ -103,13 +103,11 @@ impl serde::Serialize for InstanceOut<'_> {
                 disk_id: &d.disk_id,
                 disk_size: d.disk_size,
                 delete_with_instance: Some(d.delete_with_instance),
-                encrypt: Some(false),
+                encrypt: false,
+                kms_key_id: "",
             })
             .collect();
-        m.serialize_entry(
-            "DataDisks",
-            &if disks.is_empty() { None } else { Some(disks) },
-        )?;
+        m.serialize_entry("DataDisks", &disks)?;
         m.serialize_entry("PrivateIpAddresses", &[&i.private_ip])?;
         m.serialize_entry("PublicIpAddresses", &i.public_ip.as_ref().map(|ip| [ip]))?;
         m.serialize_entry(
@@ -159,14 +157,19 @@ impl serde::Serialize for InstanceOut<'_> {
         m.serialize_entry("RdmaIpAddresses", &none)?;
         m.serialize_entry("DedicatedClusterId", "")?;
         m.serialize_entry("IsolatedSource", &i.isolated_source)?;
-        m.serialize_entry(
-            "GPUInfo",
-            &(i.gpu > 0).then(|| GpuOut {
-                count: i.gpu as f64,
-                ids: [],
-                kind: &i.gpu_type,
-            }),
-        )?;
+        // No placement group: an empty list (and `DisasterRecoverGroupId` "").
+        m.serialize_entry("DisasterRecoverGroupIds", &[] as &[&str])?;
+        // Only GPU instances carry GPUInfo ("如果是其他类型子机则不返回").
+        if i.gpu > 0 {
+            m.serialize_entry(
+                "GPUInfo",
+                &GpuOut {
+                    count: i.gpu as f64,
+                    ids: [],
+                    kind: &i.gpu_type,
+                },
+            )?;
+        }
         m.serialize_entry("LicenseType", "TencentCloud")?;
         m.serialize_entry("DisableApiTermination", &i.disable_api_termination)?;
         m.serialize_entry("HostName", &i.host_name)?;

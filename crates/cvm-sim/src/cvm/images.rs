@@ -144,7 +144,7 @@ fn public_json(i: &catalog::Image, lang: Lang) -> Value {
         "ImageId": i.id, "OsName": i.os_name, "ImageType": "PUBLIC_IMAGE", "CreatedTime": i.created,
         "ImageName": i.name, "ImageDescription": lang.pick(&format!("{} 公共镜像", i.os_name), &format!("{} public image", i.os_name)),
         "ImageSize": i.size, "Architecture": i.arch.as_str(), "ImageState": "NORMAL", "Platform": i.platform,
-        "ImageCreator": null, "ImageSource": "OFFICIAL", "SyncPercent": null, "IsSupportCloudinit": !i.windows,
+        "ImageCreator": "tencent", "ImageSource": "OFFICIAL", "SyncPercent": null, "IsSupportCloudinit": !i.windows,
         "SnapshotSet": [], "Tags": [], "LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": false
     })
 }
@@ -177,6 +177,15 @@ fn private_json(i: &CustomImage, account: &str, now: i64) -> Value {
     })
 }
 
+/// Values of DescribeImages' `cdc-cache-status` filter.
+const CDC_CACHE_STATES: &[&str] = &[
+    "CACHED_ALL",
+    "CACHING",
+    "CACHED",
+    "CACHE_INVALID",
+    "CACHE_FAILED",
+];
+
 /// One image of any kind, with what the filters look at.
 struct Listed {
     id: String,
@@ -203,6 +212,8 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
             "tag-value",
             "tag:",
             "instance-type",
+            "dedicated-cluster-id",
+            "cdc-cache-status",
         ],
         10,
         5,
@@ -240,6 +251,21 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
             return Err(ApiError::new(
                 "InvalidImageId.Malformed",
                 format!("The image id `{bad}` is malformed."),
+            ));
+        }
+    }
+    for f in fs.iter().filter(|f| f.name == "cdc-cache-status") {
+        if let Some(bad) = f
+            .values
+            .iter()
+            .find(|v| !CDC_CACHE_STATES.contains(&v.as_str()))
+        {
+            return Err(ApiError::new(
+                "InvalidFilter",
+                format!(
+                    "`{bad}` is not a CDC cache status ({}).",
+                    CDC_CACHE_STATES.join(", ")
+                ),
             ));
         }
     }
@@ -307,6 +333,10 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
                 "instance-type" => f.values.iter().any(|v| {
                     catalog::instance_type(v).is_some_and(|t| t.family.arch.as_str() == x.arch)
                 }),
+                // No image is cached in a dedicated cluster (CDC): cvm-sim has none. Only
+                // CACHED_ALL ("every cache status") lets an image through.
+                "dedicated-cluster-id" => false,
+                "cdc-cache-status" => f.values.iter().any(|v| v == "CACHED_ALL"),
                 other => tag_filter(other, &f.values, &x.tags).unwrap_or(false),
             })
         })

@@ -10,10 +10,16 @@ use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::KeyPair;
 use serde_json::{Value, json};
 
+/// One `KeyPair`; `PrivateKey` only in CreateKeyPair's answer (Tencent keeps no private key,
+/// so DescribeKeyPairs leaves the field out).
 pub fn key_pair_json(k: &KeyPair, associated: Vec<String>, private_key: Option<&str>) -> Value {
-    json!({"KeyId": k.id, "KeyName": k.name, "ProjectId": k.project_id, "Description": k.description,
-           "PublicKey": k.public_key, "PrivateKey": private_key, "AssociatedInstanceIds": associated,
-           "CreatedTime": clock::iso(k.created_ms), "Tags": tags_json(&k.tags)})
+    let mut v = json!({"KeyId": k.id, "KeyName": k.name, "ProjectId": k.project_id, "Description": k.description,
+           "PublicKey": k.public_key, "AssociatedInstanceIds": associated,
+           "CreatedTime": clock::iso(k.created_ms), "Tags": tags_json(&k.tags)});
+    if let Some(private_key) = private_key {
+        v["PrivateKey"] = json!(private_key);
+    }
+    v
 }
 
 /// Instances (in every region of the account) that use a key.

@@ -5,7 +5,6 @@
 //! from 1; a template keeps at most 30 versions and a region at most 30 templates.
 //! Passwords are never kept: a version's `LoginSettings.Password` is dropped on creation.
 
-use crate::catalog;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::params::{FilterDialect, Params, filters};
@@ -58,85 +57,6 @@ fn not_found(id: &str) -> ApiError {
         "InvalidParameterValue.LaunchTemplateIdNotExisted",
         format!("The launch template `{id}` does not exist."),
     )
-}
-
-/// Checks what a template can be checked for without launching: the zone belongs to the
-/// region, the image and the instance type exist, the billing settings are well formed.
-fn check_data(env: &mut Env, p: &Params) -> ApiResult<()> {
-    let placement = p
-        .obj("Placement")?
-        .ok_or_else(|| ApiError::missing("Placement"))?;
-    let zone = placement.str_req("Zone")?;
-    if !catalog::zones(env.ctx.region)
-        .iter()
-        .any(|z| z.zone == zone)
-    {
-        return Err(match catalog::find_zone(&zone) {
-            Some(_) => ApiError::new(
-                "InvalidZone.MismatchRegion",
-                format!(
-                    "The zone `{zone}` does not belong to region {}.",
-                    env.ctx.region.id
-                ),
-            ),
-            None => ApiError::new(
-                "InvalidParameterValue.ZoneNotSupported",
-                format!("The zone `{zone}` is not supported."),
-            ),
-        });
-    }
-    let image = p
-        .str("ImageId")?
-        .ok_or_else(|| ApiError::missing("ImageId"))?;
-    if !well_formed(&image, "img") {
-        return Err(ApiError::new(
-            "InvalidImageId.Malformed",
-            format!("The image id `{image}` is malformed."),
-        ));
-    }
-    // Public, shared or one of the region's own images.
-    if super::images::find(env, &image).is_none() {
-        return Err(ApiError::new(
-            "InvalidImageId.NotFound",
-            format!("The image `{image}` does not exist."),
-        ));
-    }
-    if let Some(t) = p.str("InstanceType")?
-        && catalog::instance_type(&t).is_none()
-    {
-        return Err(ApiError::new(
-            "InvalidParameterValue.InstanceTypeNotFound",
-            format!("The instance type `{t}` does not exist."),
-        ));
-    }
-    if let Some(c) = p.str("InstanceChargeType")?
-        && !["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"].contains(&c.as_str())
-    {
-        return Err(ApiError::invalid_value(
-            "InstanceChargeType",
-            format!("`{c}` is not a billing model"),
-        ));
-    }
-    if let Some(o) = p.obj("InstanceChargePrepaid")? {
-        o.only(&["Period", "RenewFlag", "TimeUnit"])?;
-        if let Some(period) = o.int("Period")?
-            && !catalog::VALID_PERIODS.contains(&period)
-        {
-            return Err(ApiError::new(
-                "InvalidPeriod",
-                "Invalid period. Valid periods are 1-12, 24, 36, 48 and 60 months.",
-            ));
-        }
-    }
-    if let Some(n) = p.int("InstanceCount")?
-        && !(1..=100).contains(&n)
-    {
-        return Err(ApiError::new(
-            "InvalidParameterValue.Range",
-            "`InstanceCount` is 1-100.",
-        ));
-    }
-    Ok(())
 }
 
 /// GET parameters arrive as strings: a version keeps the numbers and booleans typed, as a
@@ -215,7 +135,8 @@ pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
             "`LaunchTemplateVersionDescription` is at most 255 characters.",
         ));
     }
-    check_data(env, p)?;
+    // Checked as a launch would be (the answer itself is rendered on describe).
+    super::launch::template_data(env, p)?;
     if p.bool("DryRun")?.unwrap_or(false) {
         return Err(ApiError::new(
             "DryRunOperation",
@@ -349,10 +270,12 @@ pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let (offset, limit) = page(p, false)?;
     let account = env.ctx.account.to_owned();
     let r = env.region();
+    // A copy: rendering a version needs the region again.
     let t = r
         .launch_templates
         .iter()
         .find(|t| t.id == id)
+        .cloned()
         .ok_or_else(|| not_found(&id))?;
     if let Some(w) = &wanted
         && let Some(missing) = w
@@ -375,11 +298,12 @@ pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
         .iter()
         .skip(offset)
         .take(limit)
-        .map(|v| {
+        .map(|v| (v, rendered(env, &v.data)))
+        .map(|(v, data)| {
             json!({
                 "LaunchTemplateId": t.id,
                 "LaunchTemplateVersion": v.number,
-                "LaunchTemplateVersionData": v.data,
+                "LaunchTemplateVersionData": data,
                 "CreationTime": clock::iso(v.created_ms),
                 "IsDefaultVersion": v.number == t.default_version,
                 "LaunchTemplateVersionDescription": v.description,
@@ -388,6 +312,14 @@ pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
         })
         .collect();
     Ok(json!({"TotalCount": matched.len(), "LaunchTemplateVersionSet": set}))
+}
+
+/// A version's parameters as launched: defaults filled in. A version that no longer
+/// checks (its key pair or security group was deleted since) answers as stored.
+fn rendered(env: &mut Env, data: &Value) -> Value {
+    Params::from_json(data.clone())
+        .and_then(|p| super::launch::template_data(env, &p))
+        .unwrap_or_else(|_| data.clone())
 }
 
 pub fn delete(env: &mut Env, p: &Params) -> ApiResult<Value> {

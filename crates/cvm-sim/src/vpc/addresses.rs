@@ -10,9 +10,11 @@ use crate::toolkit::{Env, page, tag_filter, tags_json, well_formed};
 use crate::world::{Address, public_ip};
 use serde_json::{Value, json};
 
+/// One `Address`. The schema requires `InstanceId` (not nullable): "" while unbound;
+/// `NetworkInterfaceId` and `PrivateAddressIp` are null when not bound, as documented.
 fn address_json(a: &Address, lang: crate::catalog::Lang) -> Value {
     json!({"AddressId": a.id, "AddressName": a.name.clone().unwrap_or_else(|| lang.pick("未命名", "Not named").to_owned()),
-           "AddressStatus": a.status, "AddressIp": a.ip, "InstanceId": a.instance_id, "CreatedTime": clock::iso(a.created_ms),
+           "AddressStatus": a.status, "AddressIp": a.ip, "InstanceId": a.instance_id.as_deref().unwrap_or(""), "CreatedTime": clock::iso(a.created_ms),
            "NetworkInterfaceId": null, "PrivateAddressIp": a.private_ip, "IsArrears": false, "IsBlocked": false,
            "IsEipDirectConnection": false, "AddressType": a.address_type, "CascadeRelease": false,
            "EipAlgType": {"Ftp": false, "Sip": false}, "InternetServiceProvider": a.isp, "LocalBgp": false,

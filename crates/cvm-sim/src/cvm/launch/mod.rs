@@ -322,6 +322,84 @@ fn new_instance(
     }
 }
 
+/// A launch template version's `LaunchTemplateVersionData`: its parameters checked as
+/// InquiryPriceRunInstances checks them, with what the platform fills in when they are
+/// left out (zone's default subnet, default security group, network billing, disks,
+/// security and monitoring agents on). Optional members appear only when given.
+pub fn template_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let l = parse_launch(env, p, true)?;
+    let mut vpc = json!({"VpcId": l.vpc_id, "SubnetId": l.subnet_id, "AsVpcGateway": false});
+    if !l.private_ips.is_empty() {
+        vpc["PrivateIpAddresses"] = json!(l.private_ips);
+    }
+    let data_disks: Vec<Value> = l
+        .data_disks
+        .iter()
+        .map(|(t, size, delete)| {
+            json!({"DiskType": t, "DiskSize": size, "DeleteWithInstance": delete,
+                   "Encrypt": false, "KmsKeyId": ""})
+        })
+        .collect();
+    let enabled = |service: &str, default: bool| -> ApiResult<Value> {
+        let on = match p
+            .obj("EnhancedService")?
+            .and_then(|e| e.obj(service).ok().flatten())
+        {
+            Some(s) => s.bool("Enabled")?.unwrap_or(default),
+            None => default,
+        };
+        Ok(json!({"Enabled": on}))
+    };
+    let mut d = json!({
+        "Placement": {"Zone": l.zone.zone, "ProjectId": l.project_id},
+        "InstanceType": l.itype.name,
+        "InstanceName": l.name.clone().unwrap_or_default(),
+        "InstanceChargeType": l.charge.as_str(),
+        "SystemDisk": {"DiskType": l.system_disk.0, "DiskSize": l.system_disk.1,
+                       "Encrypt": false, "KmsKeyId": ""},
+        "DataDisks": data_disks,
+        "InternetAccessible": {"InternetChargeType": l.internet_charge,
+                               "InternetMaxBandwidthOut": l.bandwidth, "PublicIpAssigned": l.public_ip},
+        "VirtualPrivateCloud": vpc,
+        "ImageId": l.image.id,
+        "SecurityGroupIds": l.security_groups,
+        "InstanceCount": l.count,
+        "EnhancedService": {
+            "SecurityService": enabled("SecurityService", true)?,
+            "MonitorService": enabled("MonitorService", true)?,
+            "AutomationService": enabled("AutomationService", false)?,
+        },
+        "DisableApiTermination": l.disable_api_termination,
+    });
+    if let Some(flag) = l.renew_flag {
+        d["InstanceChargePrepaid"] = json!({"Period": l.period, "RenewFlag": flag.as_str()});
+    }
+    if !l.key_ids.is_empty() {
+        d["LoginSettings"] = json!({"KeyIds": l.key_ids});
+    } else if let Some(keep) = p
+        .obj("LoginSettings")?
+        .and_then(|s| s.str("KeepImageLogin").ok().flatten())
+    {
+        d["LoginSettings"] = json!({"KeepImageLogin": keep});
+    }
+    if !l.cam_role.is_empty() {
+        d["CamRoleName"] = json!(l.cam_role);
+    }
+    if let Some(h) = &l.host_name {
+        d["HostName"] = json!(h);
+    }
+    if let Some(u) = &l.user_data {
+        d["UserData"] = json!(u);
+    }
+    let given = p.to_value();
+    for k in ["TagSpecification", "InstanceMarketOptions"] {
+        if let Some(v) = given.get(k).filter(|v| !v.is_null()) {
+            d[k] = v.clone();
+        }
+    }
+    Ok(d)
+}
+
 fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&[
         "Placement",
