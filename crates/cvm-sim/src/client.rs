@@ -1,7 +1,7 @@
 //! A minimal signing client for tests, the load tool and scenario tests: one keep-alive
 //! HTTP/1.1 connection, TC3-signed with the same signer as the real client. It is not a
 //! substitute for `tencent-api` (no retries, no budget); it exists so the emulator can be
-//! exercised over real loopback HTTP without pulling in an HTTPS stack.
+//! exercised over real loopback HTTP (or HTTPS, with `over_tls`).
 
 use crate::Credential;
 use bytes::Bytes;
@@ -9,8 +9,12 @@ use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
 use serde_json::Value;
 use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
 use tencent_api::sign::{self, Payload, SignableRequest};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +62,22 @@ pub struct SimClient {
     pub region: String,
     pub language: Option<String>,
     conn: Option<http1::SendRequest<Full<Bytes>>>,
+    tls: Option<(Arc<rustls::ClientConfig>, ServerName<'static>)>,
+}
+
+/// A TLS client configuration that trusts only the CA in `ca_pem` (cvm-sim's `ca.pem`).
+pub fn trusting(ca_pem: &Path) -> std::io::Result<Arc<rustls::ClientConfig>> {
+    let der = CertificateDer::from_pem_file(ca_pem).map_err(std::io::Error::other)?;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(der).map_err(std::io::Error::other)?;
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 impl SimClient {
@@ -68,7 +88,21 @@ impl SimClient {
             region: region.to_owned(),
             language: None,
             conn: None,
+            tls: None,
         }
+    }
+
+    /// Speaks HTTPS with this configuration, asking for `server_name` (a host name is
+    /// sent as SNI; an IP address is not).
+    pub fn over_tls(
+        mut self,
+        config: Arc<rustls::ClientConfig>,
+        server_name: &str,
+    ) -> std::io::Result<Self> {
+        let name = ServerName::try_from(server_name.to_owned()).map_err(std::io::Error::other)?;
+        self.tls = Some((config, name));
+        self.conn = None;
+        Ok(self)
     }
 
     async fn connection(&mut self) -> Result<&mut http1::SendRequest<Full<Bytes>>, ClientError> {
@@ -76,10 +110,25 @@ impl SimClient {
         if !reusable {
             let stream = tokio::net::TcpStream::connect(self.addr).await?;
             stream.set_nodelay(true)?;
-            let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
+            let sender = match &self.tls {
+                None => {
+                    let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                    });
+                    sender
+                }
+                Some((config, name)) => {
+                    let stream = tokio_rustls::TlsConnector::from(config.clone())
+                        .connect(name.clone(), stream)
+                        .await?;
+                    let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                    });
+                    sender
+                }
+            };
             self.conn = Some(sender);
         }
         self.conn

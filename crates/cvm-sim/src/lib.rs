@@ -31,6 +31,7 @@ pub mod rng;
 mod router;
 mod server;
 mod state_file;
+pub mod tls;
 mod toolkit;
 mod vpc;
 pub mod world;
@@ -38,8 +39,9 @@ pub mod world;
 pub use faults::{FaultKind, FaultRule, FaultSpec};
 pub use limits::RateLimit;
 pub use router::{ACTIONS, Action};
-pub use server::{SimHandle, StartError, start};
+pub use server::{HEALTH_PATH, SimHandle, StartError, start};
 pub use state_file::LoadNotice;
+pub use tls::{Tls, TlsError};
 pub use world::Quotas;
 
 use std::net::SocketAddr;
@@ -128,6 +130,8 @@ pub struct Config {
     /// routing), so that a test can check every answer against Tencent's schema. Answers
     /// hold what the API returns, including new key pairs' private keys: test use only.
     pub record_answers: Option<PathBuf>,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<Tls>,
 }
 
 impl Default for Config {
@@ -147,6 +151,7 @@ impl Default for Config {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             record_answers: None,
+            tls: None,
         }
     }
 }

@@ -246,9 +246,19 @@ impl SimHandle {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
-    /// `http://127.0.0.1:PORT` — give the host part to the SDK as its endpoint.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS) — give the host part to the SDK as
+    /// its endpoint.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+    /// The CA certificate clients must trust, when serving HTTPS.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.shared.config.tls.as_ref().map(|t| t.ca_path())
     }
     pub fn credentials(&self) -> &[Credential] {
         &self.shared.config.credentials
@@ -365,9 +375,9 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
         };
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+                Ok((stream, peer)) => {
                     let _ = stream.set_nodelay(true);
-                    let conn = serve_connection(stream, shared.clone(), stop.clone());
+                    let conn = serve_stream(stream, peer, shared.clone(), stop.clone());
                     conns.spawn(async move {
                         conn.await;
                         drop(slot);
@@ -388,11 +398,39 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stop: watch
     conns.abort_all();
 }
 
-async fn serve_connection(
+/// Plain HTTP, or HTTPS after a handshake that must finish within the header timeout
+/// (a client that stalls in it is closed like one that stalls in its header).
+async fn serve_stream(
     stream: tokio::net::TcpStream,
+    peer: SocketAddr,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) {
+    let Some(tls) = shared.config.tls.clone() else {
+        return serve_connection(stream, shared, stop).await;
+    };
+    let handshake = tokio::time::timeout(
+        shared.config.header_timeout,
+        crate::tls::accept(&tls, stream, peer),
+    );
+    let accepted = tokio::select! {
+        a = handshake => a,
+        _ = stop.changed() => return,
+    };
+    match accepted {
+        Ok(Some(stream)) => serve_connection(stream, shared, stop).await,
+        Ok(None) => {}
+        Err(_) => eprintln!(
+            "cvm-sim: closed a connection from {peer}: no TLS handshake within {} ms",
+            shared.config.header_timeout.as_millis()
+        ),
+    }
+}
+
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, mut stop: watch::Receiver<bool>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let header_timeout = shared.config.header_timeout;
     let svc = service_fn(move |req| handle(shared.clone(), req));
     // The header timeout also runs while a kept-alive connection waits for its next
@@ -435,6 +473,9 @@ async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
+    if req.uri().path() == HEALTH_PATH {
+        return Ok(health(&shared, req.method()));
+    }
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
     let limit = if parts.method == Method::GET {
@@ -476,6 +517,26 @@ async fn handle(
             Err(DropConnection)
         }
     }
+}
+
+/// Where scripts ask whether cvm-sim is serving. Not a Tencent API: Tencent serves only
+/// `/`, so no SDK request reaches this path, and it needs no signature.
+pub const HEALTH_PATH: &str = "/cvm-sim/health";
+
+/// `200 {"status":"ok",...}` to GET or HEAD; 405 to any other method.
+fn health(shared: &Shared, method: &Method) -> Response<Full<Bytes>> {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = Response::new(Full::new(Bytes::from_static(b"GET or HEAD only\n")));
+        *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        r.headers_mut()
+            .insert(header::ALLOW, http::HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    respond(envelope_bytes(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "tls": shared.config.tls.is_some(),
+    })))
 }
 
 fn envelope_bytes(v: Value) -> Vec<u8> {
