@@ -33,7 +33,9 @@ pub enum RetrySafety {
 }
 
 pub fn retry_safety(action: &str, client_token: Option<&str>) -> RetrySafety {
-    if action.starts_with("Describe") || action.starts_with("InquiryPrice") {
+    // `Get*` are reads too (monitor's GetMonitorData).
+    if action.starts_with("Describe") || action.starts_with("InquiryPrice") || action.starts_with("Get")
+    {
         RetrySafety::Idempotent
     } else if matches!(action, "RunInstances" | "AllocateAddresses")
         && client_token.is_some_and(|t| !t.is_empty())
@@ -192,6 +194,10 @@ mod tests {
         assert_eq!(
             retry_safety("RunInstances", Some("t")),
             RetrySafety::ClientToken
+        );
+        assert_eq!(
+            retry_safety("GetMonitorData", None),
+            RetrySafety::Idempotent
         );
         assert_eq!(retry_safety("RunInstances", None), RetrySafety::Unsafe);
         assert_eq!(retry_safety("RunInstances", Some("")), RetrySafety::Unsafe);

@@ -133,6 +133,9 @@ impl BudgetProfile {
         set("cvm", &["DescribeKeyPairs"], 10);
         set("vpc", &["DescribeSubnets"], 100);
         set("vpc", &["DescribeAddresses"], 20);
+        // Cloud Monitor's FAQ: GetMonitorData is limited to 20 calls per second by default
+        // (https://cloud.tencent.com/document/product/248/54788).
+        set("monitor", &["GetMonitorData"], 20);
         Self {
             name: "current".into(),
             per_region: true,
@@ -552,6 +555,12 @@ mod tests {
         assert!(max_in_window(&writes, Duration::from_secs(1)) <= 10);
         // Independent actions do not wait for each other when there is no total.
         assert_eq!(writes[0], t0);
+        // Cloud Monitor's own limit: 20 a second, not the 10 of an unknown write.
+        let monitor: Vec<Instant> = (0..100)
+            .map(|_| b.reserve("monitor", "GetMonitorData", t0))
+            .collect();
+        assert!(max_in_window(&monitor, Duration::from_secs(1)) <= 20);
+        assert!(max_in_window(&monitor, Duration::from_secs(1)) > 10);
     }
 
     #[test]
