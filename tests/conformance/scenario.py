@@ -246,11 +246,13 @@ def scenario(method):
 
 
 import launch_templates  # noqa: E402 - the cases in their own file, run after the main ones
+import monitor_cases  # noqa: E402
 
 for method in ("POST", "GET"):
     scenario(method)
     resources_cases.run(method, *clients(method), check, req, expect_error, wait_state)
     launch_templates.scenario(method, globals())
+    monitor_cases.scenario(method, globals())
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -97,6 +97,14 @@ impl ApiError {
         )
         .zh("内部错误，请重试。")
     }
+    /// CAM refuses the caller `service:action` (the text Tencent's CAM answers).
+    pub fn cam_denied(service: &str, action: &str) -> Self {
+        Self::new(
+            "AuthFailure.UnauthorizedOperation",
+            format!("you are not authorized to perform operation ({service}:{action}); resource (*) has no permission"),
+        )
+        .zh(format!("您没有执行操作（{service}:{action}）的权限，资源（*）未授权。"))
+    }
     pub fn throttled() -> Self {
         Self::new(
             "RequestLimitExceeded",
@@ -270,6 +278,11 @@ pub static CODES: &[CodeText] = &[
         "The region is not supported by this API.",
     ),
     t("LimitExceeded", "超过配额限制。", "A quota is exceeded."),
+    t(
+        "AuthFailure.UnauthorizedOperation",
+        "请求未授权。",
+        "The request is not authorized.",
+    ),
     t(
         "ResourceNotFound",
         "资源不存在。",

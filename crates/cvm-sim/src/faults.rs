@@ -19,6 +19,8 @@ pub enum FaultKind {
     LostResponse,
     /// `RequestLimitExceeded`, nothing changed.
     Throttle,
+    /// `AuthFailure.UnauthorizedOperation`: CAM denies the caller this action.
+    Denied,
     /// Accepted, but the asynchronous operation ends FAILED (RunInstances: LAUNCH_FAILED)
     /// with a LatestOperationErrorMsg (`outcomes.rs`).
     OpFailed,
@@ -33,9 +35,10 @@ impl FaultKind {
             "lost-response" => FaultKind::LostResponse,
             "throttle" => FaultKind::Throttle,
             "op-failed" => FaultKind::OpFailed,
+            "denied" => FaultKind::Denied,
             _ => {
                 return Err(format!(
-                    "unknown fault kind `{s}` (internal, timeout, reset, lost-response, throttle, op-failed)"
+                    "unknown fault kind `{s}` (internal, timeout, reset, lost-response, throttle, op-failed, denied)"
                 ));
             }
         })
@@ -48,6 +51,7 @@ impl FaultKind {
             FaultKind::LostResponse => "lost-response",
             FaultKind::Throttle => "throttle",
             FaultKind::OpFailed => "op-failed",
+            FaultKind::Denied => "denied",
         }
     }
 }

@@ -23,6 +23,7 @@ mod cvm;
 pub mod error;
 pub mod faults;
 pub mod limits;
+mod monitor;
 mod outcomes;
 pub mod params;
 mod preload;
@@ -132,6 +133,9 @@ pub struct Config {
     pub record_answers: Option<PathBuf>,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<Tls>,
+    /// Instance ids whose CPU runs hot (about 90 %) in Cloud Monitor's answers, so
+    /// alerts can be seen firing. Changeable at run time with `SimHandle::set_hot`.
+    pub hot: Vec<String>,
 }
 
 impl Default for Config {
@@ -152,6 +156,7 @@ impl Default for Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             record_answers: None,
             tls: None,
+            hot: Vec::new(),
         }
     }
 }

@@ -63,6 +63,8 @@ pub fn rps(action: &str) -> usize {
         | "DescribeZones"
         | "DescribeInstancesModification"
         | "DescribeAddresses" => 20,
+        // Cloud Monitor's FAQ (https://cloud.tencent.com/document/product/248/54788).
+        "GetMonitorData" => 20,
         "DescribeImages"
         | "DescribeInstanceTypeConfigs"
         | "DescribeZoneInstanceConfigInfos"

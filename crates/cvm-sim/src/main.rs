@@ -51,7 +51,8 @@ struct Cli {
     #[arg(long, default_value = "current", value_parser = |s: &str| s.parse::<RateLimit>())]
     rate_limit: RateLimit,
     /// Fault rules: `rate=0.1,kinds=internal+timeout+reset+lost-response+throttle,seed=7`
-    /// (op-failed: accepted, then the operation ends FAILED / LAUNCH_FAILED),
+    /// (op-failed: accepted, then the operation ends FAILED / LAUNCH_FAILED; denied: CAM
+    /// refuses the action, e.g. `rate=1,kinds=denied,actions=GetMonitorData`),
     /// optionally `,actions=RunInstances+StopInstances` and `,timeout-ms=30000`; several
     /// rules separated by `;`.
     ///
@@ -76,6 +77,9 @@ struct Cli {
     /// Example: --state ~/.local/state/cvm-sim/world.json
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// An instance whose CPU runs hot (about 90 %) in Cloud Monitor's answers; repeatable.
+    #[arg(long = "hot", value_name = "INSTANCE_ID")]
+    hot: Vec<String>,
     /// Connections served at once; more wait in the listen backlog.
     ///
     /// Example: --max-connections 64
@@ -225,6 +229,7 @@ fn main() {
         seed: cli.seed,
         state_file: cli.state,
         max_connections: cli.max_connections,
+        hot: cli.hot,
         header_timeout: Duration::from_millis(cli.header_timeout_ms),
         body_timeout: Duration::from_millis(cli.body_timeout_ms),
         record_answers: cli.record_answers,

@@ -4,8 +4,8 @@
 use crate::catalog::{self, Lang, Stock};
 use crate::clock;
 use crate::world::{
-    Account, ChargeType, DataDisk, Instance, IsolatedSource, KeyPair, OperationState, RenewFlag,
-    RestrictState, State, Step, Tag, World, public_ip,
+    Account, ChargeType, DataDisk, Instance, IsolatedSource, KeyPair, OperationState, PowerEdge,
+    RenewFlag, RestrictState, State, Step, Tag, World, public_ip,
 };
 
 const NAMES: &[&str] = &[
@@ -201,6 +201,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             user_data: None,
             terminate_at: None,
             steps: Vec::new(),
+            power: Vec::new(),
         };
         let o: Vec<&str> = private_ip.split('.').collect();
         inst.host_name = format!(
@@ -247,9 +248,35 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
                 to,
             });
         }
+        inst.power = power_history(&inst, now);
         r.insert(inst);
     }
     let _ = clock::iso(now);
+}
+
+/// A past of power edges that fits the instance's state: up since creation, and for a
+/// stopped or isolated one, off since a moment derived from its id (not the world's PRNG,
+/// so the rest of the world stays what the seed always made).
+fn power_history(inst: &Instance, now: i64) -> Vec<PowerEdge> {
+    let on = |at_ms| PowerEdge { at_ms, on: true };
+    let off = |at_ms| PowerEdge { at_ms, on: false };
+    let h = inst.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let frac = (h % 1000) as f64 / 1000.0;
+    let created = inst.created_ms;
+    match inst.state {
+        State::Pending | State::LaunchFailed => Vec::new(),
+        State::Running | State::Stopping | State::Rebooting => vec![on(created)],
+        State::Stopped | State::Starting | State::Terminating => {
+            let stopped = now - 2 * 3_600_000 - (frac * 46.0 * 3_600_000.0) as i64;
+            vec![on(created), off(stopped.max(created + 60_000))]
+        }
+        State::Shutdown => vec![
+            on(created),
+            off(inst.isolated_ms.unwrap_or(now).max(created + 60_000)),
+        ],
+    }
 }
 
 #[cfg(test)]

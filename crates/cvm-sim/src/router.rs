@@ -6,17 +6,19 @@ use crate::error::ApiResult;
 use crate::params::Params;
 use crate::toolkit::{Ctx, Env, Reply};
 use crate::world::{Account, World};
-use crate::{cvm, vpc};
+use crate::{cvm, monitor, vpc};
 
-/// The API version both services speak.
+/// The API version CVM and VPC speak.
 pub const VERSION: &str = "2017-03-12";
+/// Cloud Monitor's API version.
+pub const MONITOR_VERSION: &str = "2018-07-24";
 
 type Handler = fn(&mut Env, &Params) -> ApiResult<Reply>;
 
 /// One action of the emulated API.
 pub struct Action {
     pub name: &'static str,
-    /// `cvm` or `vpc`: the signature's credential scope.
+    /// `cvm`, `vpc` or `monitor`: the signature's credential scope.
     pub service: &'static str,
     pub version: &'static str,
     /// Whether a successful call may have changed the world (and the state file must be
@@ -65,6 +67,7 @@ macro_rules! json {
 
 const CVM: &str = "cvm";
 const VPC: &str = "vpc";
+const MONITOR: &str = "monitor";
 
 /// Every action, CVM's first.
 pub static ACTIONS: &[Action] = &[
@@ -275,6 +278,10 @@ pub static ACTIONS: &[Action] = &[
         "CreateSecurityGroupPolicies",
         json!(vpc::security_groups::create_policies),
     ),
+    Action {
+        version: MONITOR_VERSION,
+        ..read(MONITOR, "GetMonitorData", json!(monitor::get_monitor_data))
+    },
 ];
 
 /// The action `name` of `service`, if the emulator has it.
@@ -303,7 +310,11 @@ pub fn dispatch(world: &mut World, ctx: &Ctx<'_>, action: &Action, p: &Params) -
         .settle(ctx.now, &mut balance);
     acct.balance = balance;
     let mut env = Env { acct, rng, ctx };
-    (action.handler)(&mut env, p)
+    let result = (action.handler)(&mut env, p);
+    if action.mutates && result.is_ok() {
+        env.region().note_power(ctx.now);
+    }
+    result
 }
 
 #[cfg(test)]
@@ -316,15 +327,22 @@ mod tests {
         let mut seen = HashSet::new();
         for a in ACTIONS {
             assert!(seen.insert((a.service, a.name)), "{} twice", a.name);
-            assert!([CVM, VPC].contains(&a.service), "{}", a.name);
-            assert_eq!(a.version, VERSION, "{}", a.name);
+            assert!([CVM, VPC, MONITOR].contains(&a.service), "{}", a.name);
+            let version = if a.service == MONITOR {
+                MONITOR_VERSION
+            } else {
+                VERSION
+            };
+            assert_eq!(a.version, version, "{}", a.name);
         }
     }
 
     #[test]
     fn reads_and_price_inquiries_never_mark_the_world_changed() {
         for a in ACTIONS {
-            let reads = a.name.starts_with("Describe") || a.name.starts_with("InquiryPrice");
+            let reads = a.name.starts_with("Describe")
+                || a.name.starts_with("InquiryPrice")
+                || a.name.starts_with("Get");
             assert_eq!(a.mutates, !reads, "{}", a.name);
         }
     }

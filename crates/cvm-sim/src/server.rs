@@ -56,6 +56,7 @@ pub(crate) struct Shared {
     limiter: Mutex<Limiter>,
     rate_limit: Mutex<RateLimit>,
     faults: Mutex<Faults>,
+    hot: Mutex<Vec<String>>,
     dirty: AtomicBool,
     changed: Notify,
     /// Where the world is saved: the configured file, unless it was unusable and could
@@ -215,6 +216,7 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         limiter: Mutex::new(Limiter::default()),
         rate_limit: Mutex::new(config.rate_limit.clone()),
         faults: Mutex::new(Faults::new(&config.faults)),
+        hot: Mutex::new(config.hot.clone()),
         dirty: AtomicBool::new(false),
         changed: Notify::new(),
         state_file,
@@ -274,6 +276,10 @@ impl SimHandle {
     /// Replaces the fault rules (their PRNGs restart from their seeds).
     pub fn set_faults(&self, spec: &FaultSpec) {
         *lock(&self.shared.faults) = Faults::new(spec);
+    }
+    /// Replaces the instances whose CPU runs hot in Cloud Monitor's answers.
+    pub fn set_hot(&self, ids: Vec<String>) {
+        *lock(&self.shared.hot) = ids;
     }
     pub fn set_rate_limit(&self, mode: RateLimit) {
         *lock(&self.shared.rate_limit) = mode;
@@ -787,6 +793,7 @@ fn authenticate<'a>(
         let service: &'static str = match expected.as_str() {
             "cvm" => "cvm",
             "vpc" => "vpc",
+            "monitor" => "monitor",
             other => {
                 return Err(ApiError::new(
                     "NoSuchProduct",
@@ -926,10 +933,18 @@ fn routed_outcome(shared: &Shared, routed: Routed, request_id: &str) -> Outcome 
                 request_id,
             )));
         }
+        Some((FaultKind::Denied, _)) => {
+            return Outcome::Reply(envelope_bytes(error_envelope(
+                &ApiError::cam_denied(routed.action.service, routed.action.name),
+                lang,
+                request_id,
+            )));
+        }
         Some((FaultKind::Reset, _)) => return Outcome::Drop,
         Some((FaultKind::Timeout, d)) => return Outcome::Hold(d),
         Some((FaultKind::LostResponse | FaultKind::OpFailed, _)) | None => {}
     }
+    let hot = lock(&shared.hot).clone();
     let result = {
         let mut world = lock(&shared.world);
         let ctx = Ctx {
@@ -941,6 +956,7 @@ fn routed_outcome(shared: &Shared, routed: Routed, request_id: &str) -> Outcome 
             clock: &shared.clock,
             quotas: &shared.config.quotas,
             balance: shared.config.balance,
+            hot: &hot,
         };
         // A panic in an action must not poison the world for everyone else: contain it
         // and answer InternalError (the action validates before it mutates).

@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub quotas: &'a Quotas,
     /// Starting balance for an account seen for the first time.
     pub balance: f64,
+    /// Instances whose CPU runs hot in Cloud Monitor's answers.
+    pub hot: &'a [String],
 }
 
 /// A handler's answer: JSON fields plus, for large lists, one field already serialized

@@ -34,7 +34,9 @@ pub enum RetrySafety {
 
 pub fn retry_safety(action: &str, client_token: Option<&str>) -> RetrySafety {
     // `Get*` are reads too (monitor's GetMonitorData).
-    if action.starts_with("Describe") || action.starts_with("InquiryPrice") || action.starts_with("Get")
+    if action.starts_with("Describe")
+        || action.starts_with("InquiryPrice")
+        || action.starts_with("Get")
     {
         RetrySafety::Idempotent
     } else if matches!(action, "RunInstances" | "AllocateAddresses")

@@ -205,9 +205,42 @@ pub struct Instance {
     /// ActionTimer: destroyed at this time.
     pub terminate_at: Option<i64>,
     pub steps: Vec<Step>,
+    /// When the instance was powered on and off, oldest first (what Cloud Monitor has
+    /// data for). Before the first edge it was off. Worlds saved before this was kept
+    /// have none: a powered instance there counts as up since its creation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub power: Vec<PowerEdge>,
 }
 
+/// The instance was powered on (`on`) or off at `at_ms`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PowerEdge {
+    pub at_ms: i64,
+    pub on: bool,
+}
+
+/// Edges kept per instance: months of ordinary use; older ones are dropped.
+const MAX_POWER_EDGES: usize = 64;
+
 impl Instance {
+    /// Whether the operating system is up in this state (and reports metrics).
+    pub fn powered(&self) -> bool {
+        matches!(
+            self.state,
+            State::Running | State::Stopping | State::Rebooting
+        )
+    }
+    /// Records a power edge at `at_ms` if the state's power differs from the last edge.
+    pub fn note_power(&mut self, at_ms: i64) {
+        let on = self.powered();
+        if self.power.last().is_some_and(|e| e.on) != on {
+            self.power.push(PowerEdge { at_ms, on });
+            if self.power.len() > MAX_POWER_EDGES {
+                // Dropping in pairs keeps the first kept edge an "on".
+                self.power.drain(..2);
+            }
+        }
+    }
     pub fn stop_charging_mode(&self) -> &'static str {
         match self.state {
             State::Stopped if self.stop_charging => "STOP_CHARGING",

@@ -15,8 +15,8 @@ mod templates;
 
 pub use images::CustomImage;
 pub use instance::{
-    ChargeType, DataDisk, Instance, IsolatedSource, OperationState, RenewFlag, RestrictState,
-    State, Step,
+    ChargeType, DataDisk, Instance, IsolatedSource, OperationState, PowerEdge, RenewFlag,
+    RestrictState, State, Step,
 };
 pub use network::{Address, Policy, SecurityGroup, Subnet, Vpc, ipv4, parse_ipv4, public_ip};
 pub use templates::{LaunchTemplate, TemplateVersion};
@@ -133,7 +133,10 @@ impl RegionState {
             while inst.steps.first().is_some_and(|s| s.at_ms <= now) {
                 let step = inst.steps.remove(0);
                 match step.to {
-                    Some(s) => inst.state = s,
+                    Some(s) => {
+                        inst.state = s;
+                        inst.note_power(step.at_ms);
+                    }
                     None => gone = true,
                 }
             }
@@ -164,6 +167,7 @@ impl RegionState {
                     inst.restrict_state = RestrictState::Expired;
                     inst.isolated_source = IsolatedSource::Expire;
                     inst.isolated_ms = inst.expired_ms;
+                    inst.note_power(inst.expired_ms.unwrap_or(now));
                 }
             }
             if inst.isolated_source == IsolatedSource::Expire
@@ -180,6 +184,13 @@ impl RegionState {
         self.next_deadline = next;
         for id in doomed {
             self.remove(&id);
+        }
+    }
+
+    /// Records the power edges of state changes a handler made directly, at `now`.
+    pub fn note_power(&mut self, now: i64) {
+        for inst in self.instances.values_mut() {
+            inst.note_power(now);
         }
     }
 

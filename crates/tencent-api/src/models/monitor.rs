@@ -228,8 +228,8 @@ mod tests {
 
     #[test]
     fn the_request_reads_like_tencents_example() {
-        let r = GetMonitorDataRequest::cvm("CPUUsage", 300, &ids(1), 1553395883, 1553431883)
-            .unwrap();
+        let r =
+            GetMonitorDataRequest::cvm("CPUUsage", 300, &ids(1), 1553395883, 1553431883).unwrap();
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["Namespace"], "QCE/CVM");
         assert_eq!(v["Period"], 300);
@@ -261,7 +261,13 @@ mod tests {
             "Instances"
         );
         assert_eq!(
-            field(GetMonitorDataRequest::cvm("CPUUsage", 60, &["i-1".into()], 0, 60)),
+            field(GetMonitorDataRequest::cvm(
+                "CPUUsage",
+                60,
+                &["i-1".into()],
+                0,
+                60
+            )),
             "Instances"
         );
         assert_eq!(
@@ -270,7 +276,13 @@ mod tests {
         );
         // A day at one minute is 1,441 period starts from midnight to midnight.
         assert_eq!(
-            field(GetMonitorDataRequest::cvm("CPUUsage", 60, &ids(1), 0, 86_400)),
+            field(GetMonitorDataRequest::cvm(
+                "CPUUsage",
+                60,
+                &ids(1),
+                0,
+                86_400
+            )),
             "StartTime"
         );
         assert!(GetMonitorDataRequest::cvm("CPUUsage", 60, &ids(1), 0, 86_340).is_ok());

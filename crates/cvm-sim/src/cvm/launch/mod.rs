@@ -319,6 +319,7 @@ fn new_instance(
         user_data: l.user_data.clone(),
         terminate_at: l.terminate_at,
         steps: Vec::new(),
+        power: Vec::new(),
     }
 }
 
