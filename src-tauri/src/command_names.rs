@@ -27,6 +27,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "terminate_quote",
     "stream_instances",
     "cached_instances",
+    "stream_fleet",
+    "cached_fleet",
     "enabled_regions",
     "set_enabled_regions",
     "export_instances",

@@ -45,6 +45,8 @@ macro_rules! app_commands {
             commands::instances::terminate_quote,
             commands::instances::stream_instances$(::<$rt>)?,
             commands::instances::cached_instances$(::<$rt>)?,
+            commands::instances::stream_fleet$(::<$rt>)?,
+            commands::instances::cached_fleet$(::<$rt>)?,
             commands::instances::enabled_regions$(::<$rt>)?,
             commands::instances::set_enabled_regions$(::<$rt>)?,
             commands::instances::export_instances$(::<$rt>)?,

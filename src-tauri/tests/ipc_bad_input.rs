@@ -313,6 +313,41 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             "regions",
         ),
         (
+            "stream_fleet",
+            json!({"targets": [], "slot": "fleet", "onEvent": CHANNEL}),
+            "targets",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": [{"profileId": sb, "regions": null}, {"profileId": sb, "regions": null}], "slot": "fleet", "onEvent": CHANNEL}),
+            "targets",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": [{"profileId": sb, "regions": ["../etc"]}], "slot": "fleet", "onEvent": CHANNEL}),
+            "targets",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": [{"profileId": sb, "regions": []}], "slot": "fleet", "onEvent": CHANNEL}),
+            "regions",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "", "onEvent": CHANNEL}),
+            "slot",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": [{"profileId": "p-nobody", "regions": null}], "slot": "fleet", "onEvent": CHANNEL}),
+            "profileId",
+        ),
+        (
+            "cached_fleet",
+            json!({"targets": [{"profileId": "NOT AN ID", "regions": null}]}),
+            "targets",
+        ),
+        (
             "list_zones",
             json!({"profileId": sb, "region": "../etc", "language": "en-US"}),
             "region",

@@ -6,6 +6,7 @@ use crate::consent::Consent;
 use crate::console::activity::{ActivityEntry, ActivityFilter};
 use crate::console::cache::{CachedList, ListCache};
 use crate::console::export::{self, ExportFormat};
+use crate::console::fleet::{self, FleetEvent, FleetSummary, FleetTarget};
 use crate::console::instances::{
     self as core, ActionReport, InstancePage, InstanceView, Lifecycle, ListSummary, RegionView,
     StopType, StoppedMode, TerminateQuote, ZoneView,
@@ -15,7 +16,7 @@ use crate::console::settings::ConsoleSettings;
 use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
-use crate::state::AppState;
+use crate::state::{AppState, lock};
 use crate::types::{ProfileId, Region};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -293,12 +294,7 @@ pub async fn stream_instances<R: Runtime>(
         }
         core::validate_zone(&regions[0], z)?;
     }
-    if slot.is_empty() || slot.len() > 64 {
-        return Err(crate::profiles::invalid(
-            "slot",
-            "a listing slot name is 1–64 characters",
-        ));
-    }
+    check_slot(&slot)?;
     let profile = state.profile(&profile_id)?;
     let client = state.client(&profile).await?;
     // The slot is the view, whatever the profile: switching profiles cancels too.
@@ -310,7 +306,7 @@ pub async fn stream_instances<R: Runtime>(
         zone.as_deref(),
         &ticket,
         |event| {
-            if let Err(e) = on_event.send(event) {
+            if let Err(e) = on_event.send(event.for_profile(&profile.id)) {
                 tracing::debug!("stream_instances: the channel is gone: {e}");
             }
         },
@@ -324,6 +320,81 @@ pub async fn stream_instances<R: Runtime>(
         },
     )
     .await)
+}
+
+/// Lists a fleet: several accounts (profiles), each over the given regions or its
+/// enabled ones, all accounts at once, each through its own client and budget. `targets`
+/// None means every profile. Each (account, region) streams its own start, pages, end
+/// or failure through `on_event`; `slot` works as for `stream_instances`. Complete
+/// whole-region lists are cached.
+#[tauri::command]
+#[specta::specta]
+pub async fn stream_fleet<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    targets: Option<Vec<FleetTarget>>,
+    slot: String,
+    on_event: Channel<FleetEvent>,
+) -> Result<FleetSummary, AppError> {
+    let targets = targets.unwrap_or_else(|| fleet::default_targets(&state));
+    fleet::validate_targets(&targets)?;
+    check_slot(&slot)?;
+    for t in &targets {
+        state.profile(&t.profile_id)?;
+    }
+    let ticket = Ticket::take(&slot);
+    let cache = app.path().app_cache_dir().ok().map(|d| ListCache::new(&d));
+    let settings = console_settings(&app).ok();
+    Ok(fleet::stream_fleet(
+        state.inner().clone(),
+        settings,
+        targets,
+        &ticket,
+        |event| {
+            if let Err(e) = on_event.send(event) {
+                tracing::debug!("stream_fleet: the channel is gone: {e}");
+            }
+        },
+        |profile, region, rows| {
+            if let Some(cache) = &cache
+                && let Err(e) = cache.save(profile, region, rows)
+            {
+                tracing::warn!("{e}");
+            }
+        },
+    )
+    .await)
+}
+
+/// The fleet's last seen lists (every cached region of each account, or the named ones),
+/// to show at once while `stream_fleet` runs. `targets` None means every profile.
+#[tauri::command]
+#[specta::specta]
+pub fn cached_fleet<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    targets: Option<Vec<FleetTarget>>,
+) -> Result<Vec<CachedList>, AppError> {
+    let targets = targets.unwrap_or_else(|| fleet::default_targets(&state));
+    fleet::validate_targets(&targets)?;
+    for t in &targets {
+        state.profile(&t.profile_id)?;
+    }
+    let dir = app
+        .path()
+        .app_cache_dir()
+        .map_err(|e| AppError::internal(AppCode::Cache, e.to_string()))?;
+    Ok(fleet::cached_fleet(&ListCache::new(&dir), &targets))
+}
+
+fn check_slot(slot: &str) -> Result<(), AppError> {
+    if slot.is_empty() || slot.len() > 64 {
+        return Err(crate::profiles::invalid(
+            "slot",
+            "a listing slot name is 1–64 characters",
+        ));
+    }
+    Ok(())
 }
 
 /// The list last seen for the profile and region (None when there is none or it cannot
@@ -385,12 +456,18 @@ pub fn set_enabled_regions<R: Runtime>(
 #[specta::specta]
 pub async fn export_instances<R: Runtime>(
     app: AppHandle<R>,
+    state: AppStateRef<'_>,
     format: ExportFormat,
     rows: Vec<InstanceView>,
     dialog_title: String,
 ) -> Result<Option<String>, AppError> {
+    let accounts: export::AccountNames = lock(&state.profiles)
+        .profiles
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone()))
+        .collect();
     // Checked before the dialog opens: nothing to export means no dialog.
-    export::render(format, &rows)?;
+    export::render(format, &rows, &accounts)?;
     let ext = format.extension();
     let upper = ext.to_uppercase();
     let path = super::save_path(
@@ -407,7 +484,7 @@ pub async fn export_instances<R: Runtime>(
     let Some(path) = path else {
         return Ok(None);
     };
-    export::write(&path, format, &rows)?;
+    export::write(&path, format, &rows, &accounts)?;
     Ok(Some(path.display().to_string()))
 }
 

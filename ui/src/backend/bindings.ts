@@ -65,6 +65,19 @@ export const commands = {
 	 *  be read), to show at once while a fresh listing runs.
 	 */
 	cachedInstances: (profileId: ProfileId, region: Region) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { profileId, region })),
+	/**
+	 *  Lists a fleet: several accounts (profiles), each over the given regions or its
+	 *  enabled ones, all accounts at once, each through its own client and budget. `targets`
+	 *  None means every profile. Each (account, region) streams its own start, pages, end
+	 *  or failure through `on_event`; `slot` works as for `stream_instances`. Complete
+	 *  whole-region lists are cached.
+	 */
+	streamFleet: (targets: FleetTarget[] | null, slot: string, onEvent: Channel<FleetEvent>) => typedError<FleetSummary, AppError>(__TAURI_INVOKE("stream_fleet", { targets, slot, onEvent })),
+	/**
+	 *  The fleet's last seen lists (every cached region of each account, or the named ones),
+	 *  to show at once while `stream_fleet` runs. `targets` None means every profile.
+	 */
+	cachedFleet: (targets: FleetTarget[] | null) => typedError<CachedList[], AppError>(__TAURI_INVOKE("cached_fleet", { targets })),
 	/**  The regions "All regions" lists for the profile; None means all of them. */
 	enabledRegions: (profileId: ProfileId) => typedError<string[] | null, AppError>(__TAURI_INVOKE("enabled_regions", { profileId })),
 	setEnabledRegions: (profileId: ProfileId, regions: string[] | null) => typedError<null, AppError>(__TAURI_INVOKE("set_enabled_regions", { profileId, regions })),
@@ -351,6 +364,8 @@ export type BudgetChoice =
 { type: "custom"; perActionPerMinute: number; totalPerMinute: number };
 
 export type CachedList = {
+	/**  The profile the list belongs to. */
+	profileId: string,
 	region: string,
 	/**  When the listing completed (milliseconds since the Unix epoch). */
 	savedAtMs: number | null,
@@ -439,6 +454,39 @@ export type EntryState = "pending" | "resolved" | "failed" |
 export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
 
 export type ExportFormat = "csv" | "json";
+
+/**  What a fleet listing streams. */
+export type FleetEvent = 
+/**  The regions this account is about to list (each then reports through `Region`). */
+{ kind: "scope"; profileId: string; regions: string[] } | 
+/**  One (account, region)'s start, page, end or failure; rows carry the profile id. */
+{ kind: "region"; profileId: string; event: ListEvent } | 
+/**
+ *  The account could not be listed at all (credentials, DescribeRegions); the other
+ *  accounts carry on.
+ */
+{ kind: "accountFailed"; profileId: string; error: AppError };
+
+/**  An (account, region). */
+export type FleetPlace = {
+	profileId: string,
+	region: string,
+};
+
+export type FleetSummary = {
+	loaded: number,
+	failed: FleetPlace[],
+	failedAccounts: string[],
+	/**  True when a newer listing in the same slot replaced this one before it finished. */
+	superseded: boolean,
+};
+
+/**  One account's share of a fleet listing. */
+export type FleetTarget = {
+	profileId: ProfileId,
+	/**  The regions to list; None: the profile's enabled regions (all it sees by default). */
+	regions: Region[] | null,
+};
 
 export type ImageChoice = {
 	imageId: string,
@@ -601,6 +649,8 @@ export type InstanceTypeChoice = {
  */
 export type InstanceView = {
 	id: string,
+	/**  The profile (account) it was listed through. */
+	profileId: string,
 	region: string,
 	name: string,
 	state: string,

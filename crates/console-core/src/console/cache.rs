@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CachedList {
+    /// The profile the list belongs to.
+    pub profile_id: String,
     pub region: String,
     /// When the listing completed (milliseconds since the Unix epoch).
     pub saved_at_ms: f64,
@@ -61,13 +63,36 @@ impl ListCache {
         let path = self.path(profile_id, region);
         let text = std::fs::read_to_string(&path).ok()?;
         match serde_json::from_str::<CachedList>(&text) {
-            Ok(c) if c.region == region => Some(c),
+            Ok(mut c) if c.region == region => {
+                c.profile_id = profile_id.to_owned();
+                for i in &mut c.instances {
+                    i.profile_id = profile_id.to_owned();
+                }
+                Some(c)
+            }
             Ok(_) => None,
             Err(e) => {
                 tracing::warn!("ignoring the unreadable list cache {}: {e}", path.display());
                 None
             }
         }
+    }
+
+    /// The regions with a cached list for the profile (none when it has no folder).
+    pub fn regions(&self, profile_id: &str) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(self.dir.join(file_part(profile_id))) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = dir
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                let region = name.strip_suffix(".json")?;
+                validate_region(region).ok()?;
+                Some(region.to_owned())
+            })
+            .collect();
+        out.sort();
+        out
     }
 
     /// Replaces the cached list (written to a temporary file, then renamed into place so
@@ -90,6 +115,7 @@ impl ListCache {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let list = CachedList {
+            profile_id: profile_id.to_owned(),
             region: region.to_owned(),
             saved_at_ms: now_ms(),
             instances,

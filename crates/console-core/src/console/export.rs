@@ -48,7 +48,11 @@ pub const CSV_HEADER: &[&str] = &[
     "ExpiredTime",
     "CreatedTime",
     "Tags",
+    "Account",
 ];
+
+/// Profile names by id, for the Account column (an unknown id is written as it is).
+pub type AccountNames = std::collections::HashMap<String, String>;
 
 /// The cell as a spreadsheet will take it literally: a leading `'` when it would
 /// otherwise start a formula.
@@ -59,7 +63,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
+pub fn to_csv(rows: &[InstanceView], accounts: &AccountNames) -> Result<Vec<u8>, AppError> {
     let err = |e: csv::Error| AppError::internal(AppCode::Export, e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER).map_err(err)?;
@@ -87,6 +91,7 @@ pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
             r.expired_time.as_deref().unwrap_or(""),
             r.created_time.as_deref().unwrap_or(""),
             &tags,
+            accounts.get(&r.profile_id).unwrap_or(&r.profile_id),
         ];
         w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
             .map_err(err)?;
@@ -95,7 +100,11 @@ pub fn to_csv(rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
         .map_err(|e| AppError::internal(AppCode::Export, e.to_string()))
 }
 
-pub fn render(format: ExportFormat, rows: &[InstanceView]) -> Result<Vec<u8>, AppError> {
+pub fn render(
+    format: ExportFormat,
+    rows: &[InstanceView],
+    accounts: &AccountNames,
+) -> Result<Vec<u8>, AppError> {
     if rows.is_empty() {
         return Err(invalid("rows", "nothing to export: no instance is shown"));
     }
@@ -106,7 +115,7 @@ pub fn render(format: ExportFormat, rows: &[InstanceView]) -> Result<Vec<u8>, Ap
         ));
     }
     match format {
-        ExportFormat::Csv => to_csv(rows),
+        ExportFormat::Csv => to_csv(rows, accounts),
         ExportFormat::Json => serde_json::to_vec_pretty(rows)
             .map_err(|e| AppError::internal(AppCode::Export, e.to_string())),
     }
@@ -117,8 +126,9 @@ pub fn write(
     path: &std::path::Path,
     format: ExportFormat,
     rows: &[InstanceView],
+    accounts: &AccountNames,
 ) -> Result<(), AppError> {
-    let bytes = render(format, rows)?;
+    let bytes = render(format, rows, accounts)?;
     std::fs::write(path, bytes).map_err(|e| {
         AppError::internal(
             AppCode::Export,
@@ -133,7 +143,7 @@ mod tests {
 
     fn row(name: &str, tag_value: &str) -> InstanceView {
         serde_json::from_value(serde_json::json!({
-            "id": "ins-aaaaaaaa", "region": "ap-guangzhou", "name": name, "state": "RUNNING",
+            "id": "ins-aaaaaaaa", "profileId": "p-1", "region": "ap-guangzhou", "name": name, "state": "RUNNING",
             "zone": "ap-guangzhou-3", "instanceType": "S5.SMALL2", "cpu": 1, "memoryGib": 2,
             "privateIps": ["10.0.0.2"], "publicIps": [], "chargeType": "POSTPAID_BY_HOUR",
             "internetChargeType": null, "bandwidthOutMbps": 0, "expiredTime": null,
@@ -164,12 +174,14 @@ mod tests {
     #[test]
     fn no_exported_cell_starts_a_formula() {
         let rows = vec![row("=cmd|' /C calc'!A0", "-x"), row("web-1", "ok")];
-        let csv = to_csv(&rows).unwrap();
+        let accounts = AccountNames::from([("p-1".to_owned(), "=Prod".to_owned())]);
+        let csv = to_csv(&rows, &accounts).unwrap();
         let mut r = csv::Reader::from_reader(csv.as_slice());
         let recs: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         assert_eq!(&recs[0][2], "'=cmd|' /C calc'!A0");
         assert_eq!(&recs[0][15], "'=k=-x", "the tags cell starts with the key");
         assert_eq!(&recs[1][2], "web-1");
+        assert_eq!(&recs[0][16], "'=Prod", "the account's name, neutralised");
         for rec in &recs {
             for cell in rec.iter() {
                 assert!(
@@ -179,7 +191,7 @@ mod tests {
             }
         }
         // JSON keeps the values as they are.
-        let json = render(ExportFormat::Json, &rows).unwrap();
+        let json = render(ExportFormat::Json, &rows, &accounts).unwrap();
         let back: Vec<InstanceView> = serde_json::from_slice(&json).unwrap();
         assert_eq!(back[0].name, "=cmd|' /C calc'!A0");
     }

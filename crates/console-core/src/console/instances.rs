@@ -242,6 +242,8 @@ pub struct TagView {
 #[serde(rename_all = "camelCase")]
 pub struct InstanceView {
     pub id: String,
+    /// The profile (account) it was listed through.
+    pub profile_id: String,
     pub region: String,
     pub name: String,
     pub state: String,
@@ -275,6 +277,7 @@ pub fn instance_view(region: &str, i: &cvm::Instance) -> InstanceView {
     let internet = i.internet_accessible.as_ref();
     InstanceView {
         id: i.instance_id.clone().unwrap_or_default(),
+        profile_id: String::new(),
         region: region.to_owned(),
         name: i.instance_name.clone().unwrap_or_default(),
         state: i.instance_state.clone().unwrap_or_default(),

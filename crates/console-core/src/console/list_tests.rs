@@ -324,6 +324,7 @@ fn enabled_regions_are_stored_per_profile_and_validated() {
 fn row(id: &str, name: &str) -> InstanceView {
     InstanceView {
         id: id.into(),
+        profile_id: "p1".into(),
         region: "ap-guangzhou".into(),
         name: name.into(),
         state: "RUNNING".into(),
@@ -358,7 +359,9 @@ fn export_writes_quoted_csv_and_json_in_the_given_order() {
         row("ins-bbbbbbbb", "web, \"blue\"\nline two"),
         row("ins-aaaaaaaa", "db"),
     ];
-    let csv = String::from_utf8(export::render(ExportFormat::Csv, &rows).unwrap()).unwrap();
+    let accounts = export::AccountNames::from([("p1".to_owned(), "Production".to_owned())]);
+    let csv =
+        String::from_utf8(export::render(ExportFormat::Csv, &rows, &accounts).unwrap()).unwrap();
     let mut r = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -370,15 +373,19 @@ fn export_writes_quoted_csv_and_json_in_the_given_order() {
     assert_eq!(&recs[0][2], "web, \"blue\"\nline two", "quoted, not split");
     assert_eq!(&recs[0][8], "10.0.0.2 10.0.0.3");
     assert_eq!(&recs[0][15], "team=a,b");
+    assert_eq!(
+        &recs[0][16], "Production",
+        "the account by its profile's name"
+    );
     assert!(csv.contains("\"web, \"\"blue\"\"\nline two\""));
-    let json = export::render(ExportFormat::Json, &rows).unwrap();
+    let json = export::render(ExportFormat::Json, &rows, &accounts).unwrap();
     let back: Vec<InstanceView> = serde_json::from_slice(&json).unwrap();
     assert_eq!(back, rows);
-    let e = export::render(ExportFormat::Csv, &[]).unwrap_err();
+    let e = export::render(ExportFormat::Csv, &[], &accounts).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("rows"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.csv");
-    export::write(&path, ExportFormat::Csv, &rows).unwrap();
+    export::write(&path, ExportFormat::Csv, &rows, &accounts).unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), csv);
 }
 

@@ -65,6 +65,21 @@ pub enum ListEvent {
     },
 }
 
+impl ListEvent {
+    /// The event with its rows marked as listed through `profile_id`.
+    pub fn for_profile(self, profile_id: &str) -> ListEvent {
+        match self {
+            ListEvent::Page { mut page } => {
+                for i in &mut page.instances {
+                    i.profile_id = profile_id.to_owned();
+                }
+                ListEvent::Page { page }
+            }
+            other => other,
+        }
+    }
+}
+
 /// The outcome of a multi-region listing.
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

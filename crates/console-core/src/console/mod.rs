@@ -6,11 +6,14 @@ pub mod activity;
 pub mod cache;
 pub mod detail;
 pub mod export;
+pub mod fleet;
 pub mod instances;
 pub mod listing;
 pub mod settings;
 pub mod watch;
 
+#[cfg(test)]
+mod fleet_tests;
 #[cfg(test)]
 mod list_tests;
 #[cfg(test)]

@@ -204,7 +204,10 @@ pub async fn watch(
             }
             emit(InstanceChange {
                 state,
-                instance: full.map(|i| instance_view(region, i)),
+                instance: full.map(|i| InstanceView {
+                    profile_id: profile_id.to_owned(),
+                    ..instance_view(region, i)
+                }),
                 failure: full.and_then(failure_of),
                 settled: true,
                 ..change(id, None)

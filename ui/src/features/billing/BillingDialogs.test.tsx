@@ -9,6 +9,7 @@ import { RenewDialog } from "./BillingDialogs";
 
 const prepaid = {
   id: "ins-pre00001",
+  profileId: "sandbox",
   region: "ap-guangzhou",
   name: "db-1",
   state: "RUNNING",

@@ -5,6 +5,7 @@ import { calls, daysLeft, split, whyNot } from "./eligibility";
 function inst(id: string, chargeType: string, state = "RUNNING"): InstanceView {
   return {
     id,
+    profileId: "sandbox",
     region: "ap-guangzhou",
     name: id,
     state,

@@ -12,6 +12,7 @@ function detail(extra: Partial<InstanceDetail["summary"]> = {}): InstanceDetail 
   return {
     summary: {
       id: "ins-abcd1234",
+      profileId: "sandbox",
       region: "ap-guangzhou",
       name: "web-1",
       state: "RUNNING",

@@ -24,6 +24,7 @@ import { passwordLooksValid, terminatePhrase } from "./ActionDialog";
 function inst(id: string, name: string, state: string, extra: Partial<InstanceView> = {}) {
   return {
     id,
+    profileId: "sandbox",
     region: "ap-guangzhou",
     name,
     state,

@@ -1,0 +1,310 @@
+//! The fleet against two real cvm-sim instances (two accounts) in-process, with profiles in
+//! a temporary config dir and secrets in keyring-core's mock store (no Secret Service in
+//! unit tests; the real keyring is covered by src-tauri/tests/keyring.rs).
+
+use super::cache::ListCache;
+use super::fleet::*;
+use super::listing::{ListEvent, Ticket};
+use super::settings::ConsoleSettings;
+use crate::profiles::{ApiLanguage, BudgetChoice, Profile, ProfileKind, Site};
+use crate::secrets::{StoredSecret, Vault};
+use crate::state::AppState;
+use crate::types::{ProfileId, Region};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use tencent_api::Sensitive;
+
+async fn account(seed: u64) -> cvm_sim::SimHandle {
+    cvm_sim::start(cvm_sim::Config {
+        preload: 40,
+        time_scale: 0.0,
+        seed,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn cloud(id: &str, url: String) -> Profile {
+    Profile {
+        id: id.into(),
+        name: format!("Account {id}"),
+        kind: ProfileKind::Cloud,
+        site: Site::Custom { url },
+        default_region: "ap-guangzhou".into(),
+        language: ApiLanguage::EnUs,
+        budget: BudgetChoice::Current,
+        read_only: id.ends_with('b'),
+        masked_secret_id: None,
+        has_token: false,
+        last_region: None,
+    }
+}
+
+struct World {
+    sims: Vec<cvm_sim::SimHandle>,
+    state: Arc<AppState>,
+    _dir: tempfile::TempDir,
+}
+
+/// Two reachable accounts (`p-a`, `p-b`, the second read-only) and one whose SecretKey is
+/// not in the keyring (`p-c`).
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let vault = Vault::with_store(store, "fleet-test");
+    let sims = vec![account(11).await, account(12).await];
+    for (id, sim) in [("p-a", &sims[0]), ("p-b", &sims[1])] {
+        let _ = sim;
+        vault
+            .put(
+                id,
+                &StoredSecret {
+                    secret_id: cvm_sim::DEFAULT_SECRET_ID.into(),
+                    secret_key: Sensitive::new(cvm_sim::DEFAULT_SECRET_KEY),
+                    token: None,
+                },
+            )
+            .unwrap();
+    }
+    let state = AppState::new(dir.path().join("config"), dir.path().join("data"), vault).unwrap();
+    state
+        .update_profiles(|f| {
+            f.profiles.push(cloud("p-a", sims[0].base_url()));
+            f.profiles.push(cloud("p-b", sims[1].base_url()));
+            f.profiles.push(cloud("p-c", sims[1].base_url()));
+            Ok(())
+        })
+        .unwrap();
+    World {
+        sims,
+        state: Arc::new(state),
+        _dir: dir,
+    }
+}
+
+fn target(id: &str, regions: Option<&[&str]>) -> FleetTarget {
+    FleetTarget {
+        profile_id: ProfileId::new(id).unwrap(),
+        regions: regions.map(|r| r.iter().map(|r| Region::new(*r).unwrap()).collect()),
+    }
+}
+
+#[test]
+fn a_bad_request_is_refused_naming_the_field() {
+    assert_eq!(
+        validate_targets(&[]).unwrap_err().field.as_deref(),
+        Some("targets")
+    );
+    let twice = [target("p-a", None), target("p-a", Some(&["ap-guangzhou"]))];
+    assert_eq!(
+        validate_targets(&twice).unwrap_err().field.as_deref(),
+        Some("targets")
+    );
+    let none = [target("p-a", Some(&[]))];
+    assert_eq!(
+        validate_targets(&none).unwrap_err().field.as_deref(),
+        Some("regions")
+    );
+    assert!(validate_targets(&[target("p-a", None), target("p-b", None)]).is_ok());
+}
+
+#[tokio::test]
+async fn every_account_and_region_reports_alone_and_a_failing_one_stops_nothing() {
+    let w = world().await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = ConsoleSettings::new(dir.path());
+    settings
+        .set_enabled_regions(
+            "p-b",
+            Some(vec!["ap-guangzhou".into(), "ap-beijing".into()]),
+        )
+        .unwrap();
+    let targets = vec![
+        // All its regions (DescribeRegions), one account's rows.
+        target("p-a", None),
+        // Its enabled regions only.
+        target("p-b", None),
+        // No SecretKey: the account fails, alone.
+        target("p-c", None),
+    ];
+    let ticket = Ticket::take("fleet-test");
+    let mut events = Vec::new();
+    let mut completed = BTreeSet::new();
+    let summary = stream_fleet(
+        w.state.clone(),
+        Some(settings),
+        targets,
+        &ticket,
+        |e| events.push(e),
+        |p, r, rows| {
+            assert!(rows.iter().all(|i| i.profile_id == p && i.region == r));
+            completed.insert((p.to_owned(), r.to_owned()));
+        },
+    )
+    .await;
+    assert!(!summary.superseded);
+    assert_eq!(summary.failed_accounts, vec!["p-c".to_owned()]);
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+
+    let mut scopes = BTreeMap::new();
+    let mut rows: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for e in &events {
+        match e {
+            FleetEvent::Scope {
+                profile_id,
+                regions,
+            } => {
+                scopes.insert(profile_id.clone(), regions.clone());
+            }
+            FleetEvent::Region {
+                profile_id,
+                event: ListEvent::Page { page },
+            } => {
+                for i in &page.instances {
+                    assert_eq!(&i.profile_id, profile_id, "rows carry their account");
+                    *rows
+                        .entry((profile_id.clone(), i.region.clone()))
+                        .or_default() += 1;
+                }
+            }
+            FleetEvent::AccountFailed { profile_id, error } => {
+                assert_eq!(profile_id, "p-c");
+                assert_eq!(error.field.as_deref(), Some("secretKey"));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        scopes["p-b"],
+        vec!["ap-guangzhou".to_owned(), "ap-beijing".to_owned()],
+        "the enabled regions, in the account's order"
+    );
+    assert!(scopes["p-a"].len() > 2, "every region the account sees");
+    assert!(!scopes.contains_key("p-c"));
+    // Each account's rows are exactly what its own endpoint holds, region by region.
+    for (id, sim) in [("p-a", &w.sims[0]), ("p-b", &w.sims[1])] {
+        for region in &scopes[id] {
+            let want = sim.instances(cvm_sim::DEFAULT_ACCOUNT, region).len();
+            let got = rows
+                .get(&(id.to_owned(), region.clone()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(got, want, "{id} {region}");
+            assert!(completed.contains(&(id.to_owned(), region.clone())));
+        }
+    }
+    let total: usize = rows.values().sum();
+    assert_eq!(summary.loaded as usize, total);
+    assert!(total > 0);
+    for s in w.sims {
+        s.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_named_region_the_account_lacks_fails_alone_and_the_cache_covers_the_fleet() {
+    let w = world().await;
+    let ticket = Ticket::take("fleet-test-2");
+    let mut failed = Vec::new();
+    let cache_dir = tempfile::tempdir().unwrap();
+    let cache = ListCache::new(cache_dir.path());
+    let summary = stream_fleet(
+        w.state.clone(),
+        None,
+        vec![
+            target("p-a", Some(&["ap-guangzhou", "me-riyadh"])),
+            target("p-b", Some(&["ap-shanghai"])),
+        ],
+        &ticket,
+        |e| {
+            if let FleetEvent::Region {
+                profile_id,
+                event: ListEvent::Failed { region, .. },
+            } = e
+            {
+                failed.push((profile_id, region));
+            }
+        },
+        |p, r, rows| cache.save(p, r, rows).unwrap(),
+    )
+    .await;
+    assert_eq!(failed, vec![("p-a".to_owned(), "me-riyadh".to_owned())]);
+    assert_eq!(summary.failed.len(), 1);
+    let want_a = w.sims[0]
+        .instances(cvm_sim::DEFAULT_ACCOUNT, "ap-guangzhou")
+        .len();
+    let want_b = w.sims[1]
+        .instances(cvm_sim::DEFAULT_ACCOUNT, "ap-shanghai")
+        .len();
+    assert_eq!(summary.loaded as usize, want_a + want_b);
+
+    // Every cached region of both accounts, rows marked with their account.
+    let lists = cached_fleet(&cache, &[target("p-a", None), target("p-b", None)]);
+    let got: BTreeSet<(String, String, usize)> = lists
+        .iter()
+        .map(|l| {
+            assert!(l.instances.iter().all(|i| i.profile_id == l.profile_id));
+            (l.profile_id.clone(), l.region.clone(), l.instances.len())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        BTreeSet::from([
+            ("p-a".to_owned(), "ap-guangzhou".to_owned(), want_a),
+            ("p-b".to_owned(), "ap-shanghai".to_owned(), want_b),
+        ])
+    );
+    for s in w.sims {
+        s.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_newer_listing_in_the_slot_supersedes_the_fleet() {
+    let w = world().await;
+    let ticket = Ticket::take("fleet-test-3");
+    let newer = Ticket::take("fleet-test-3");
+    let mut events = 0;
+    let summary = stream_fleet(
+        w.state.clone(),
+        None,
+        vec![target("p-a", Some(&["ap-guangzhou"]))],
+        &ticket,
+        |_| events += 1,
+        |_, _, _| panic!("a superseded listing caches nothing"),
+    )
+    .await;
+    assert!(summary.superseded);
+    assert_eq!(events, 0, "nothing reaches the old view");
+    assert!(newer.is_current());
+    for s in w.sims {
+        s.shutdown().await.unwrap();
+    }
+}
+
+#[test]
+fn the_default_fleet_is_every_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let state = AppState::new(
+        dir.path().join("c"),
+        dir.path().join("d"),
+        Vault::with_store(store, "fleet-default"),
+    )
+    .unwrap();
+    state
+        .update_profiles(|f| {
+            f.profiles.push(cloud("p-a", "http://127.0.0.1:1/".into()));
+            Ok(())
+        })
+        .unwrap();
+    let ids: Vec<String> = default_targets(&state)
+        .into_iter()
+        .map(|t| {
+            assert!(t.regions.is_none(), "each with its enabled regions");
+            t.profile_id.to_string()
+        })
+        .collect();
+    assert_eq!(ids, vec!["sandbox".to_owned(), "p-a".to_owned()]);
+}
