@@ -7,9 +7,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A local, stateful, signature-checking emulator of the Tencent Cloud CVM and VPC APIs.
+/// A local, stateful, signature-checking emulator of the Tencent Cloud CVM and VPC APIs
+/// (and Cloud Monitor's GetMonitorData).
 ///
-/// Both services answer on one listener; point an SDK at it with the printed host:port as
+/// All services answer on one listener; point an SDK at it with the printed host:port as
 /// its endpoint (protocol http, or https with --tls). When ready it prints
 /// `cvm-sim listening on http://HOST:PORT` (`https://` with --tls, then a second line
 /// `cvm-sim CA certificate: PATH`). `GET /cvm-sim/health` answers 200 once it serves
@@ -78,6 +79,8 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
     /// An instance whose CPU runs hot (about 90 %) in Cloud Monitor's answers; repeatable.
+    ///
+    /// Example: --hot ins-r8hr2upy
     #[arg(long = "hot", value_name = "INSTANCE_ID")]
     hot: Vec<String>,
     /// Connections served at once; more wait in the listen backlog.
