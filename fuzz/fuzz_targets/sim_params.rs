@@ -5,6 +5,7 @@
 
 #![no_main]
 
+use cvm_sim::catalog::Lang;
 use cvm_sim::params::{FilterDialect, Params, filters, percent_decode};
 use libfuzzer_sys::fuzz_target;
 
@@ -56,10 +57,14 @@ fn exercise(p: &Params, depth: usize) {
     }
 }
 
-/// A failure must name a Tencent code and say something.
+/// A failure must name a Tencent code and say something in both languages.
 fn check(r: Result<(), cvm_sim::error::ApiError>) {
     if let Err(e) = r {
-        assert!(!e.code.is_empty() && !e.message.is_empty(), "{e:?}");
+        let said = |lang| !e.message_in(lang).is_empty();
+        assert!(
+            !e.code.is_empty() && said(Lang::En) && said(Lang::Zh),
+            "{e:?}"
+        );
     }
 }
 

@@ -1,153 +1,79 @@
 //! Tencent-style API errors: a dotted code and a message, always answered with HTTP 200,
 //! in the language the request asked for (`X-TC-Language`: `zh-CN` or `en-US`).
 //!
-//! Every code the emulator answers has a zh-CN and an en-US text in [`CODES`]; a test
-//! scans the sources for codes and fails when one is missing from the table. The en-US
-//! answer is the specific message the handler wrote; the zh-CN answer is the specific
-//! Chinese message where the constructor has one (the shared helpers below, signatures,
-//! limits) and otherwise the code's Chinese text from the table.
+//! Every message is a [`Text`] from the catalog in `msg`, which holds it in both languages
+//! (a message without either does not compile). Every code the emulator answers also has a
+//! zh-CN and an en-US description in [`CODES`]; a test scans the sources for codes and fails
+//! when one is missing from the table.
 
 use crate::catalog::Lang;
-use std::borrow::Cow;
+use crate::msg::{self, Text, Type};
 use std::fmt;
 
 /// One `Response.Error`. Codes are Tencent's own strings so clients can branch on them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub code: String,
-    /// The en-US message.
-    pub message: String,
-    /// The zh-CN message, when the site that raised the error wrote one; otherwise the
-    /// code's text from [`CODES`] is answered.
-    pub message_zh: Option<String>,
+    pub text: Text,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<String>, text: Text) -> Self {
         ApiError {
             code: code.into(),
-            message: message.into(),
-            message_zh: None,
+            text,
         }
-    }
-    /// The same error with its specific zh-CN message.
-    pub fn zh(mut self, message: impl Into<String>) -> Self {
-        self.message_zh = Some(message.into());
-        self
     }
     /// The message in `lang`.
-    pub fn message_in(&self, lang: Lang) -> Cow<'_, str> {
-        match lang {
-            Lang::En => Cow::Borrowed(&self.message),
-            Lang::Zh => match &self.message_zh {
-                Some(m) => Cow::Borrowed(m),
-                None => match code_text(&self.code) {
-                    Some(t) => Cow::Borrowed(t.zh),
-                    // Not reachable for codes in the sources (a test checks the table);
-                    // an unexpected one still answers rather than failing the request.
-                    None => Cow::Borrowed(&self.message),
-                },
-            },
-        }
+    pub fn message_in(&self, lang: Lang) -> &str {
+        self.text.get(lang)
     }
     pub fn missing(name: &str) -> Self {
-        Self::new(
-            "MissingParameter",
-            format!("The request is missing a required parameter `{name}`."),
-        )
-        .zh(format!("缺少必选参数`{name}`。"))
+        Self::new("MissingParameter", msg::missing(&name))
     }
-    pub fn invalid_type(name: &str, want: &str) -> Self {
-        Self::new(
-            "InvalidParameter",
-            format!("The value type of parameter `{name}` is invalid: expected {want}."),
-        )
-        .zh(format!(
-            "参数`{name}`的类型错误，应为{}。",
-            type_zh(want).unwrap_or(want)
-        ))
+    pub fn invalid_type(name: &str, want: Type) -> Self {
+        Self::new("InvalidParameter", msg::invalid_type(&name, want))
     }
-    pub fn invalid_value(name: &str, detail: impl fmt::Display) -> Self {
-        Self::new(
-            "InvalidParameterValue",
-            format!("The value of parameter `{name}` is invalid: {detail}."),
-        )
-        .zh(format!("参数`{name}`的取值错误：{detail}。"))
+    pub fn invalid_value(name: &str, why: Text) -> Self {
+        Self::new("InvalidParameterValue", msg::invalid_value(&name, why))
     }
     pub fn unknown(name: &str) -> Self {
-        Self::new(
-            "UnknownParameter",
-            format!("The parameter `{name}` is not recognized."),
-        )
-        .zh(format!("未知参数`{name}`。"))
+        Self::new("UnknownParameter", msg::unknown(&name))
     }
     pub fn limit(name: &str, max: usize) -> Self {
         Self::new(
             "InvalidParameterValue.LimitExceeded",
-            format!("The number of values in parameter `{name}` exceeds the limit of {max}."),
+            msg::limit(&name, &max),
         )
-        .zh(format!("参数`{name}`的取值个数超过上限{max}。"))
     }
     pub fn internal() -> Self {
-        Self::new(
-            "InternalError",
-            "An internal error has occurred. Retry your request.",
-        )
-        .zh("内部错误，请重试。")
+        Self::new("InternalError", msg::internal())
     }
     /// CAM refuses the caller `service:action` (the text Tencent's CAM answers).
     pub fn cam_denied(service: &str, action: &str) -> Self {
         Self::new(
             "AuthFailure.UnauthorizedOperation",
-            format!("you are not authorized to perform operation ({service}:{action}); resource (*) has no permission"),
+            msg::cam_denied(&service, &action),
         )
-        .zh(format!("您没有执行操作（{service}:{action}）的权限，资源（*）未授权。"))
     }
     pub fn throttled() -> Self {
-        Self::new(
-            "RequestLimitExceeded",
-            "Your current request times exceeds the limit. Please try again later.",
-        )
-        .zh("请求的次数超过了频率限制，请稍后重试。")
+        Self::new("RequestLimitExceeded", msg::throttled())
     }
     /// `UnsupportedOperation.InstanceState<Camel>`: the action does not accept this state.
     pub fn state(camel: &str, id: &str) -> Self {
-        Self::new(
-            format!("{STATE_FAMILY}{camel}"),
-            format!(
-                "The instance `{id}` is in a state that does not support this operation ({camel})."
-            ),
-        )
-        .zh(format!("实例`{id}`当前的状态（{camel}）不支持该操作。"))
+        Self::new(format!("{STATE_FAMILY}{camel}"), msg::state(&id, &camel))
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        write!(f, "{}: {}", self.code, self.message_in(Lang::En))
     }
 }
 
 impl std::error::Error for ApiError {}
-
-/// The Chinese name of a type that `invalid_type` expects (its English `want`).
-pub fn type_zh(want: &str) -> Option<&'static str> {
-    Some(match want {
-        "a string" => "字符串",
-        "an integer" => "整数",
-        "a number" => "数字",
-        "a boolean" => "布尔值",
-        "an object" => "对象",
-        "an array of strings" => "字符串数组",
-        "an array of objects" => "对象数组",
-        "integers" | "an array of integers" => "整数数组",
-        "a Filter object" => "Filter 对象",
-        "an array of Filter objects" => "Filter 对象数组",
-        _ => return None,
-    })
-}
 
 /// The generic texts of one code.
 #[derive(Clone, Copy, Debug)]
@@ -928,24 +854,21 @@ mod tests {
 
     #[test]
     fn the_state_family_shares_one_text() {
-        let e = ApiError::new("UnsupportedOperation.InstanceStateRunning", "x");
-        assert_eq!(e.message_in(Lang::Zh), "实例当前的状态不支持该操作。");
+        assert!(code_text("UnsupportedOperation.InstanceStateRunning").is_some());
         assert!(code_text(STATE_FAMILY).is_some());
         assert!(code_text("UnsupportedOperation.nope").is_none());
     }
 
     #[test]
-    fn a_specific_message_wins_over_the_code_text() {
+    fn an_error_answers_its_message_in_the_language_asked_for() {
         let e = ApiError::missing("Limit");
         assert_eq!(e.message_in(Lang::Zh), "缺少必选参数`Limit`。");
         assert_eq!(
             e.message_in(Lang::En),
             "The request is missing a required parameter `Limit`."
         );
-        let e = ApiError::new(
-            "InvalidInstanceId.NotFound",
-            "The instance `ins-1` is not found.",
-        );
-        assert_eq!(e.message_in(Lang::Zh), "实例不存在。");
+        let e = ApiError::state("Running", "ins-1");
+        assert!(e.message_in(Lang::Zh).contains("实例`ins-1`"));
+        assert_eq!(e.code, "UnsupportedOperation.InstanceStateRunning");
     }
 }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod faults;
 pub mod limits;
 mod monitor;
+pub mod msg;
 mod outcomes;
 pub mod params;
 mod preload;

@@ -4,6 +4,7 @@
 //! every action lists its parameters so that an unknown one is `UnknownParameter`.
 
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Type};
 use serde_json::{Map, Value};
 
 /// One level of parameters (the top level or a nested object) with its path for messages.
@@ -27,10 +28,7 @@ impl Params {
                 prefix: String::new(),
                 lenient: false,
             }),
-            _ => Err(ApiError::new(
-                "InvalidParameter",
-                "The request body must be a JSON object.",
-            )),
+            _ => Err(ApiError::new("InvalidParameter", msg::body_not_object())),
         }
     }
 
@@ -44,7 +42,7 @@ impl Params {
         }
         let root = densify(root)?;
         let Value::Object(map) = root else {
-            return Err(ApiError::new("InvalidParameter", "Malformed query string."));
+            return Err(ApiError::new("InvalidParameter", msg::query_malformed()));
         };
         Ok(Params {
             map,
@@ -99,7 +97,7 @@ impl Params {
         match self.get(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(ApiError::invalid_type(&self.path(name), "a string")),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::String)),
         }
     }
 
@@ -113,7 +111,7 @@ impl Params {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_i64() {
                 Some(i) => Ok(Some(i)),
-                None => Err(ApiError::invalid_type(&self.path(name), "an integer")),
+                None => Err(ApiError::invalid_type(&self.path(name), Type::Integer)),
             },
             // A number sent as a string is accepted in JSON too: Tencent's own examples
             // send `"InternetMaxBandwidthOut": "10"`, so its gateway takes them.
@@ -121,8 +119,8 @@ impl Params {
                 .trim()
                 .parse::<i64>()
                 .map(Some)
-                .map_err(|_| ApiError::invalid_type(&self.path(name), "an integer")),
-            Some(_) => Err(ApiError::invalid_type(&self.path(name), "an integer")),
+                .map_err(|_| ApiError::invalid_type(&self.path(name), Type::Integer)),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Integer)),
         }
     }
 
@@ -132,7 +130,7 @@ impl Params {
             Some(Value::String(s)) => s.trim().parse::<i64>().map(Some).map_err(|_| {
                 ApiError::new(
                     "InvalidParameterValue.Malformed",
-                    format!("`{}` must be a number.", self.path(name)),
+                    msg::must_be_number(&(self.path(name))),
                 )
             }),
             _ => self.int(name),
@@ -149,8 +147,8 @@ impl Params {
                 .ok()
                 .filter(|f| f.is_finite())
                 .map(Some)
-                .ok_or_else(|| ApiError::invalid_type(&self.path(name), "a number")),
-            Some(_) => Err(ApiError::invalid_type(&self.path(name), "a number")),
+                .ok_or_else(|| ApiError::invalid_type(&self.path(name), Type::Number)),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Number)),
         }
     }
 
@@ -161,9 +159,9 @@ impl Params {
             Some(Value::String(s)) if self.lenient => match s.to_ascii_lowercase().as_str() {
                 "true" => Ok(Some(true)),
                 "false" => Ok(Some(false)),
-                _ => Err(ApiError::invalid_type(&self.path(name), "a boolean")),
+                _ => Err(ApiError::invalid_type(&self.path(name), Type::Boolean)),
             },
-            Some(_) => Err(ApiError::invalid_type(&self.path(name), "a boolean")),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Boolean)),
         }
     }
 
@@ -177,15 +175,12 @@ impl Params {
                     Value::String(s) => Ok(s.clone()),
                     _ => Err(ApiError::invalid_type(
                         &format!("{}.{i}", self.path(name)),
-                        "a string",
+                        Type::String,
                     )),
                 })
                 .collect::<ApiResult<Vec<_>>>()
                 .map(Some),
-            Some(_) => Err(ApiError::invalid_type(
-                &self.path(name),
-                "an array of strings",
-            )),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Strings)),
         }
     }
 
@@ -204,7 +199,7 @@ impl Params {
                 prefix: self.path(name),
                 lenient: self.lenient,
             })),
-            Some(_) => Err(ApiError::invalid_type(&self.path(name), "an object")),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Object)),
         }
     }
 
@@ -222,15 +217,12 @@ impl Params {
                     }),
                     _ => Err(ApiError::invalid_type(
                         &format!("{}.{i}", self.path(name)),
-                        "an object",
+                        Type::Object,
                     )),
                 })
                 .collect::<ApiResult<Vec<_>>>()
                 .map(Some),
-            Some(_) => Err(ApiError::invalid_type(
-                &self.path(name),
-                "an array of objects",
-            )),
+            Some(_) => Err(ApiError::invalid_type(&self.path(name), Type::Objects)),
         }
     }
 }
@@ -257,10 +249,7 @@ pub fn percent_decode(s: &str) -> ApiResult<String> {
                     bytes.get(i + 1).and_then(|b| hex_val(*b)),
                     bytes.get(i + 2).and_then(|b| hex_val(*b)),
                 ) else {
-                    return Err(ApiError::new(
-                        "InvalidParameter",
-                        "The query string has a malformed percent-escape.",
-                    ));
+                    return Err(ApiError::new("InvalidParameter", msg::query_bad_escape()));
                 };
                 out.push(h * 16 + l);
                 i += 2;
@@ -269,8 +258,7 @@ pub fn percent_decode(s: &str) -> ApiResult<String> {
         }
         i += 1;
     }
-    String::from_utf8(out)
-        .map_err(|_| ApiError::new("InvalidParameter", "The query string is not valid UTF-8."))
+    String::from_utf8(out).map_err(|_| ApiError::new("InvalidParameter", msg::query_not_utf8()))
 }
 
 fn insert_flat(root: &mut Value, key: &str, value: String) -> ApiResult<()> {
@@ -278,7 +266,7 @@ fn insert_flat(root: &mut Value, key: &str, value: String) -> ApiResult<()> {
     if segments.len() > MAX_DEPTH || segments.iter().any(|s| s.is_empty()) {
         return Err(ApiError::new(
             "InvalidParameter",
-            format!("The parameter name `{key}` is malformed."),
+            msg::param_name_malformed(&key),
         ));
     }
     let mut node = root;
@@ -286,15 +274,12 @@ fn insert_flat(root: &mut Value, key: &str, value: String) -> ApiResult<()> {
         let Value::Object(map) = node else {
             return Err(ApiError::new(
                 "InvalidParameter",
-                format!("The parameter `{key}` conflicts with another."),
+                msg::param_conflicts(&key),
             ));
         };
         if i + 1 == segments.len() {
             if map.contains_key(*seg) {
-                return Err(ApiError::new(
-                    "InvalidParameter",
-                    format!("The parameter `{key}` is given twice."),
-                ));
+                return Err(ApiError::new("InvalidParameter", msg::param_twice(&key)));
             }
             map.insert((*seg).to_owned(), Value::String(value));
             return Ok(());
@@ -318,10 +303,7 @@ fn densify(v: Value) -> ApiResult<Value> {
         for (k, v) in map {
             let idx: usize = k.parse().unwrap_or(usize::MAX);
             if idx > MAX_INDEX {
-                return Err(ApiError::new(
-                    "InvalidParameter",
-                    "An array index in the query string is too large.",
-                ));
+                return Err(ApiError::new("InvalidParameter", msg::index_too_large()));
             }
             items.push((idx, densify(v)?));
         }
@@ -331,10 +313,7 @@ fn densify(v: Value) -> ApiResult<Value> {
             .enumerate()
             .any(|(want, (got, _))| want != *got)
         {
-            return Err(ApiError::new(
-                "InvalidParameter",
-                "Array parameters must be numbered from 0 without gaps.",
-            ));
+            return Err(ApiError::new("InvalidParameter", msg::index_gaps()));
         }
         return Ok(Value::Array(items.into_iter().map(|(_, v)| v).collect()));
     }
@@ -373,11 +352,10 @@ pub fn filters(
     };
     let Value::Array(items) = v else {
         return Err(match dialect {
-            FilterDialect::Cvm => ApiError::invalid_type("Filters", "an array of Filter objects"),
-            FilterDialect::Vpc => ApiError::new(
-                "InvalidParameter.FilterNotDict",
-                "`Filters` must be a list of dicts.",
-            ),
+            FilterDialect::Cvm => ApiError::invalid_type("Filters", Type::Filters),
+            FilterDialect::Vpc => {
+                ApiError::new("InvalidParameter.FilterNotDict", msg::filters_not_list())
+            }
         });
     };
     if items.len() > max_filters {
@@ -387,13 +365,10 @@ pub fn filters(
     for (i, item) in items.iter().enumerate() {
         let Value::Object(map) = item else {
             return Err(match dialect {
-                FilterDialect::Cvm => {
-                    ApiError::invalid_type(&format!("Filters.{i}"), "a Filter object")
+                FilterDialect::Cvm => ApiError::invalid_type(&format!("Filters.{i}"), Type::Filter),
+                FilterDialect::Vpc => {
+                    ApiError::new("InvalidParameter.FilterNotDict", msg::filter_not_dict())
                 }
-                FilterDialect::Vpc => ApiError::new(
-                    "InvalidParameter.FilterNotDict",
-                    "Each filter must be a dict.",
-                ),
             });
         };
         let fp = Params {
@@ -408,13 +383,12 @@ pub fn filters(
             Some(Value::Array(_)) => fp.str_list("Values")?.unwrap_or_default(),
             Some(_) => {
                 return Err(match dialect {
-                    FilterDialect::Cvm => ApiError::invalid_type(
-                        &format!("Filters.{i}.Values"),
-                        "an array of strings",
-                    ),
+                    FilterDialect::Cvm => {
+                        ApiError::invalid_type(&format!("Filters.{i}.Values"), Type::Strings)
+                    }
                     FilterDialect::Vpc => ApiError::new(
                         "InvalidParameter.FilterValuesNotList",
-                        "Filter `Values` must be a list.",
+                        msg::filter_values_not_list(),
                     ),
                 });
             }
@@ -423,13 +397,12 @@ pub fn filters(
             || (known.contains(&"tag:") && name.starts_with("tag:") && name.len() > 4);
         if !is_known {
             return Err(match dialect {
-                FilterDialect::Cvm => ApiError::new(
-                    "InvalidFilter",
-                    format!("The filter `{name}` is not supported."),
-                ),
+                FilterDialect::Cvm => {
+                    ApiError::new("InvalidFilter", msg::filter_unsupported(&name))
+                }
                 FilterDialect::Vpc => ApiError::new(
                     "InvalidParameter.FilterInvalidKey",
-                    format!("The filter key `{name}` is invalid."),
+                    msg::filter_key_invalid(&name),
                 ),
             });
         }
@@ -437,7 +410,7 @@ pub fn filters(
             return Err(match dialect {
                 FilterDialect::Cvm => ApiError::new(
                     "InvalidFilterValue.LimitExceeded",
-                    format!("The filter `{name}` has more than {max_values} values."),
+                    msg::filter_too_many_values(&name, &max_values),
                 ),
                 FilterDialect::Vpc => ApiError::limit(&format!("Filters.{i}.Values"), max_values),
             });

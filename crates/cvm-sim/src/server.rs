@@ -9,6 +9,7 @@ use crate::clock::{self, Clock};
 use crate::error::ApiError;
 use crate::faults::{FaultKind, FaultSpec, Faults};
 use crate::limits::{Limiter, RateLimit};
+use crate::msg;
 use crate::params::Params;
 use crate::router::{self, Action};
 use crate::state_file::{self, LoadNotice, Loaded};
@@ -502,11 +503,7 @@ async fn handle(
     let body = match collected {
         Ok(c) => c.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            let err = ApiError::new(
-                "RequestSizeLimitExceeded",
-                format!("The request exceeds the size limit of {limit} bytes."),
-            )
-            .zh(format!("请求包超过大小限制（{limit} 字节）。"));
+            let err = ApiError::new("RequestSizeLimitExceeded", msg::request_too_large(&limit));
             let lang = request_lang(&parts).unwrap_or(Lang::Zh);
             let answer = envelope_bytes(error_envelope(&err, lang, &request_id));
             shared.record(None, &answer);
@@ -574,13 +571,10 @@ fn request_lang(parts: &Parts) -> Result<Lang, ApiError> {
     match header_str(parts, "x-tc-language").map(str::trim) {
         None | Some("") | Some("zh-CN") => Ok(Lang::Zh),
         Some("en-US") => Ok(Lang::En),
-        Some(other) => {
-            Err(
-                ApiError::invalid_value("Language", format!("`{other}` is not zh-CN or en-US")).zh(
-                    format!("参数`Language`的取值错误：`{other}`不是 zh-CN 或 en-US。"),
-                ),
-            )
-        }
+        Some(other) => Err(ApiError::invalid_value(
+            "Language",
+            msg::not_one_of(&other, &["zh-CN", "en-US"]),
+        )),
     }
 }
 
@@ -657,18 +651,15 @@ fn authenticate<'a>(
     body: &[u8],
 ) -> Result<Routed<'a>, ApiError> {
     let auth_err = |e: VerifyError| {
-        let zh = match &e {
-            VerifyError::InvalidAuthorization(_) => "请求头部的 Authorization 不符合腾讯云标准。",
-            VerifyError::Expired => "签名过期。Timestamp 和服务器时间相差不得超过五分钟。",
-            VerifyError::Mismatch => "签名错误。",
+        let text = match &e {
+            VerifyError::InvalidAuthorization(why) => msg::invalid_authorization(why),
+            VerifyError::Expired => msg::signature_expired(),
+            VerifyError::Mismatch => msg::signature_mismatch(),
         };
-        ApiError::new(e.code(), e.to_string()).zh(zh)
+        ApiError::new(e.code(), text)
     };
     if parts.method != Method::POST && parts.method != Method::GET {
-        return Err(ApiError::new(
-            "UnsupportedProtocol",
-            "Only GET and POST requests are supported.",
-        ));
+        return Err(ApiError::new("UnsupportedProtocol", msg::only_get_post()));
     }
     if parts.method == Method::GET {
         let size = parts.uri.to_string().len()
@@ -681,7 +672,7 @@ fn authenticate<'a>(
         if size > GET_LIMIT {
             return Err(ApiError::new(
                 "RequestSizeLimitExceeded",
-                "A GET request may not exceed 32 KB.",
+                msg::get_too_large(),
             ));
         }
     }
@@ -696,17 +687,13 @@ fn authenticate<'a>(
         .credentials
         .iter()
         .find(|c| c.secret_id == auth.secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                "The SecretId is not found, please ensure that your SecretId is correct.",
-            )
-        })?;
+        .ok_or_else(|| ApiError::new("AuthFailure.SecretIdNotFound", msg::secret_id_not_found()))?;
     let timestamp: i64 = match header_str(parts, "x-tc-timestamp") {
         None => return Err(ApiError::missing("X-TC-Timestamp")),
-        Some(t) => t.trim().parse().map_err(|_| {
-            ApiError::new("InvalidParameter", "`X-TC-Timestamp` must be Unix seconds.")
-        })?,
+        Some(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::new("InvalidParameter", msg::timestamp_not_seconds()))?,
     };
     let payload = match header_str(parts, "x-tc-content-sha256") {
         Some(v) if v.trim() == sign::UNSIGNED_PAYLOAD => Payload::Unsigned,
@@ -765,16 +752,14 @@ fn authenticate<'a>(
         (None, Some(_)) => {
             return Err(ApiError::new(
                 "AuthFailure.TokenFailure",
-                "This temporary credential needs its X-TC-Token.",
-            )
-            .zh("临时证书缺少 X-TC-Token。"));
+                msg::token_missing(),
+            ));
         }
         _ => {
             return Err(ApiError::new(
                 "AuthFailure.TokenFailure",
-                "The X-TC-Token is invalid or expired.",
-            )
-            .zh("X-TC-Token 错误或已过期。"));
+                msg::token_invalid(),
+            ));
         }
     }
     let action = header_str(parts, "x-tc-action")
@@ -782,13 +767,8 @@ fn authenticate<'a>(
         .filter(|a| !a.is_empty());
     let found = if by_action {
         let action = action.ok_or_else(|| ApiError::missing("Action"))?;
-        router::find_any(action).ok_or_else(|| {
-            ApiError::new(
-                "InvalidAction",
-                format!("The action `{action}` is not found in cvm-sim."),
-            )
-            .zh(format!("接口`{action}`不存在。"))
-        })?
+        router::find_any(action)
+            .ok_or_else(|| ApiError::new("InvalidAction", msg::action_not_found(&action)))?
     } else {
         let service: &'static str = match expected.as_str() {
             "cvm" => "cvm",
@@ -797,29 +777,23 @@ fn authenticate<'a>(
             other => {
                 return Err(ApiError::new(
                     "NoSuchProduct",
-                    format!("The product `{other}` does not exist."),
-                )
-                .zh(format!("产品`{other}`不存在。")));
+                    msg::product_not_found(&other),
+                ));
             }
         };
         let action = action.ok_or_else(|| ApiError::missing("Action"))?;
         router::find(service, action).ok_or_else(|| {
             ApiError::new(
                 "InvalidAction",
-                format!("The action `{action}` is not found for the {service} service in cvm-sim."),
+                msg::action_not_in_service(&action, &service),
             )
-            .zh(format!("{service} 服务中不存在接口`{action}`。"))
         })?
     };
     match header_str(parts, "x-tc-version").map(str::trim) {
         None | Some("") => return Err(ApiError::missing("Version")),
         Some(v) if v == found.version => {}
         Some(v) => {
-            return Err(ApiError::new(
-                "NoSuchVersion",
-                format!("The API version `{v}` does not exist."),
-            )
-            .zh(format!("接口版本`{v}`不存在。")));
+            return Err(ApiError::new("NoSuchVersion", msg::version_not_found(&v)));
         }
     }
     let lang = request_lang(parts)?;
@@ -827,12 +801,10 @@ fn authenticate<'a>(
         .map(str::trim)
         .filter(|r| !r.is_empty())
     {
-        Some(r) => Some(catalog::region(r).ok_or_else(|| {
-            ApiError::new(
-                "UnsupportedRegion",
-                format!("The region `{r}` is not supported by this API."),
-            )
-        })?),
+        Some(r) => Some(
+            catalog::region(r)
+                .ok_or_else(|| ApiError::new("UnsupportedRegion", msg::region_unsupported(&r)))?,
+        ),
         None if found.name == "DescribeRegions" => None,
         None => return Err(ApiError::missing("Region")),
     };
@@ -841,20 +813,13 @@ fn authenticate<'a>(
             .unwrap_or("")
             .to_ascii_lowercase();
         if !ct.starts_with("application/json") {
-            return Err(ApiError::new(
-                "InvalidParameter",
-                "POST requests signed with TC3-HMAC-SHA256 must send Content-Type: application/json.",
-            ));
+            return Err(ApiError::new("InvalidParameter", msg::post_needs_json()));
         }
         if body.iter().all(|b| b.is_ascii_whitespace()) {
             Params::from_json(json!({}))?
         } else {
-            let v: Value = serde_json::from_slice(body).map_err(|e| {
-                ApiError::new(
-                    "InvalidParameter",
-                    format!("The request body is not valid JSON: {e}."),
-                )
-            })?;
+            let v: Value = serde_json::from_slice(body)
+                .map_err(|e| ApiError::new("InvalidParameter", msg::body_not_json(&e)))?;
             Params::from_json(v)?
         }
     } else {

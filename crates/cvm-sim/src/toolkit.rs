@@ -4,6 +4,7 @@
 use crate::catalog::{Lang, RegionInfo};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::rng::Rng;
 use crate::world::{Account, Instance, KeyPair, Quotas, RegionState, Tag};
@@ -120,9 +121,7 @@ pub fn page(p: &Params, vpc_strings: bool) -> ApiResult<(usize, usize)> {
         "InvalidParameterValue"
     };
     if offset < 0 {
-        return Err(
-            ApiError::new(code, "`Offset` must not be negative.").zh("`Offset`不能为负数。")
-        );
+        return Err(ApiError::new(code, msg::offset_negative()));
     }
     if !(0..=100).contains(&limit) {
         let code = if vpc_strings {
@@ -130,8 +129,7 @@ pub fn page(p: &Params, vpc_strings: bool) -> ApiResult<(usize, usize)> {
         } else {
             "InvalidParameterValue.LimitExceeded"
         };
-        return Err(ApiError::new(code, "`Limit` must be between 0 and 100.")
-            .zh("`Limit`的取值范围为 0 到 100。"));
+        return Err(ApiError::new(code, msg::limit_range()));
     }
     Ok((offset as usize, limit as usize))
 }
@@ -164,18 +162,13 @@ pub fn parse_tags(list: Option<Vec<Params>>) -> ApiResult<Vec<Tag>> {
         let key = t.str_req("Key")?;
         let value = t.str("Value")?.unwrap_or_default();
         if key.is_empty() || key.len() > 127 || value.len() > 255 {
-            return Err(ApiError::new(
-                "InvalidParameterValue",
-                "Tag keys are 1–127 characters and values at most 255.",
-            )
-            .zh("标签键长度为 1 到 127 个字符，标签值最多 255 个字符。"));
+            return Err(ApiError::new("InvalidParameterValue", msg::tag_lengths()));
         }
         if out.iter().any(|o| o.key == key) {
             return Err(ApiError::new(
                 "InvalidParameterValue.DuplicateTags",
-                format!("The tag key `{key}` is repeated."),
-            )
-            .zh(format!("标签键`{key}`重复。")));
+                msg::tag_key_repeated(&key),
+            ));
         }
         out.push(Tag { key, value });
     }
@@ -194,26 +187,23 @@ pub fn lookup_instances<'r>(
     if let Some(bad) = ids.iter().find(|id| !well_formed(id, "ins")) {
         return Err(ApiError::new(
             "InvalidInstanceId.Malformed",
-            format!("The instance id `{bad}` is malformed."),
-        )
-        .zh(format!("实例 ID`{bad}`格式错误。")));
+            msg::malformed(Thing::Instance, &bad),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     if let Some(dup) = ids.iter().find(|id| !seen.insert(id.as_str())) {
         return Err(ApiError::new(
             "InvalidParameterValue",
-            format!("The instance id `{dup}` is repeated."),
-        )
-        .zh(format!("实例 ID`{dup}`重复。")));
+            msg::instance_id_repeated(&dup),
+        ));
     }
     ids.iter()
         .map(|id| {
             r.get(id).ok_or_else(|| {
                 ApiError::new(
                     "InvalidInstanceId.NotFound",
-                    format!("The instance `{id}` does not exist."),
+                    msg::not_found(Thing::Instance, &id),
                 )
-                .zh(format!("实例`{id}`不存在。"))
             })
         })
         .collect()

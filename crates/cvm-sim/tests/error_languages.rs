@@ -1,14 +1,15 @@
-//! Every error code the emulator can answer has a zh-CN and an en-US text, and the
-//! answer's language follows `X-TC-Language` (zh-CN when it is absent).
+//! Every error code the emulator can answer has a zh-CN and an en-US text, every message
+//! is answered in the language `X-TC-Language` asks for (zh-CN when it is absent), and
+//! handler errors of every service are specific in both languages. (That each message has
+//! both languages is checked by the compiler: `msg::Text` is only made by the catalog.)
 //!
 //! The codes are read from the sources: every string literal passed as the code of
 //! `ApiError::new` / `Self::new`, and every string literal shaped like a Tencent error
 //! code (`Category.Detail`, with one of Tencent's category prefixes), plus the signature
 //! errors, whose codes live in `tencent_api::sign::VerifyError`.
 
-use cvm_sim::catalog::Lang;
 use cvm_sim::client::SimClient;
-use cvm_sim::error::{ApiError, CODES, STATE_FAMILY, code_text, type_zh};
+use cvm_sim::error::{CODES, STATE_FAMILY, code_text};
 use cvm_sim::{Config, Credential, RateLimit};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -119,56 +120,6 @@ fn every_code_in_the_sources_has_both_languages() {
     assert!(missing.is_empty(), "{missing:#?}");
 }
 
-/// The last string literal of every `invalid_type(...)` call: the expected type's name.
-fn expected_types_in_sources() -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            if p.extension().is_none_or(|x| x != "rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap();
-            for (i, _) in text.match_indices("invalid_type(") {
-                let rest = &text[i + "invalid_type(".len()..];
-                // The call's own text: up to the parenthesis that closes it.
-                let mut depth = 1;
-                let end = rest
-                    .char_indices()
-                    .find(|&(_, c)| {
-                        depth += match c {
-                            '(' => 1,
-                            ')' => -1,
-                            _ => 0,
-                        };
-                        depth == 0
-                    })
-                    .map_or(rest.len(), |(j, _)| j);
-                if let Some(lit) = rest[..end].split('"').rev().nth(1)
-                    && rest[..end].matches('"').count() >= 2
-                {
-                    out.insert(lit.to_owned());
-                }
-            }
-        }
-    }
-    out
-}
-
-#[test]
-fn every_expected_type_has_a_chinese_name() {
-    let types = expected_types_in_sources();
-    assert!(types.len() >= 8, "{types:?}");
-    let missing: Vec<_> = types.iter().filter(|t| type_zh(t).is_none()).collect();
-    assert!(missing.is_empty(), "no Chinese name for {missing:?}");
-}
-
 #[test]
 fn the_table_lists_each_code_once_and_only_codes_in_use() {
     let codes = codes_in_sources();
@@ -181,17 +132,6 @@ fn the_table_lists_each_code_once_and_only_codes_in_use() {
             t.code
         );
     }
-}
-
-#[test]
-fn every_code_answers_in_both_languages() {
-    for t in CODES {
-        let e = ApiError::new(t.code, "specific English text");
-        assert_eq!(e.message_in(Lang::En), "specific English text");
-        assert_eq!(e.message_in(Lang::Zh), t.zh);
-    }
-    let e = ApiError::state("Running", "ins-1");
-    assert!(e.message_in(Lang::Zh).contains("实例`ins-1`"));
 }
 
 #[tokio::test]
@@ -235,12 +175,124 @@ async fn x_tc_language_picks_the_message_and_zh_cn_is_the_default() {
     assert_eq!(message(&a), "签名错误。");
     wrong.language = Some("en-US".into());
     let a = wrong.cvm("DescribeZones", json!({})).await.unwrap();
-    assert_eq!(message(&a), "the signature does not match the request");
+    assert_eq!(message(&a), "The signature does not match the request.");
     // An unsupported language is refused, in the default language.
     c.language = Some("fr-FR".into());
     let a = c.cvm("DescribeZones", json!({})).await.unwrap();
     assert_eq!(a.error_code(), Some("InvalidParameterValue"));
     assert!(message(&a).contains("Language"));
     assert!(message(&a).contains("取值错误"));
+    sim.shutdown().await.unwrap();
+}
+
+/// One failing request per handler family, each answered with its specific message in
+/// both languages: Chinese (and not the code's general text) by default and for zh-CN,
+/// English for en-US, naming the same id or parameter.
+#[tokio::test]
+async fn handler_errors_are_specific_in_both_languages() {
+    let sim = cvm_sim::start(Config {
+        time_scale: 0.0,
+        rate_limit: RateLimit::Off,
+        preload: 4,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut c = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
+    let cvm = |a: &'static str, p: serde_json::Value, names: &'static str| ("cvm", a, p, names);
+    let vpc = |a: &'static str, p: serde_json::Value, names: &'static str| ("vpc", a, p, names);
+    let cases = [
+        cvm("DescribeImages", json!({"ImageIds": ["img-1"]}), "img-1"),
+        cvm(
+            "DescribeImages",
+            json!({"InstanceType": "S5.NOPE"}),
+            "S5.NOPE",
+        ),
+        cvm(
+            "RunInstances",
+            json!({"Placement": {"Zone": "ap-shanghai-2"}, "ImageId": "img-487zeit5"}),
+            "ap-shanghai-2",
+        ),
+        cvm(
+            "RunInstances",
+            json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5", "InstanceChargeType": "MONTHLY"}),
+            "MONTHLY",
+        ),
+        cvm(
+            "RunInstances",
+            json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5", "InternetAccessible": {"InternetMaxBandwidthOut": 100000}}),
+            "InternetMaxBandwidthOut",
+        ),
+        cvm(
+            "DescribeZoneInstanceConfigInfos",
+            json!({"Filters": [{"Name": "instance-charge-type", "Values": ["MONTHLY"]}]}),
+            "MONTHLY",
+        ),
+        cvm(
+            "DeleteKeyPairs",
+            json!({"KeyIds": ["skey-00000000"]}),
+            "skey-00000000",
+        ),
+        cvm(
+            "CreateKeyPair",
+            json!({"KeyName": "", "ProjectId": 0}),
+            "KeyName",
+        ),
+        cvm(
+            "DescribeLaunchTemplateVersions",
+            json!({"LaunchTemplateId": "lt-00000000"}),
+            "lt-00000000",
+        ),
+        cvm(
+            "DescribeInstances",
+            json!({"Filters": [{"Name": "colour", "Values": ["x"]}]}),
+            "colour",
+        ),
+        cvm("DescribeInstances", json!({"Limit": "many"}), "Limit"),
+        vpc(
+            "DescribeSecurityGroupPolicies",
+            json!({"SecurityGroupId": "sg-00000000"}),
+            "sg-00000000",
+        ),
+        vpc(
+            "AllocateAddresses",
+            json!({"AddressCount": 0}),
+            "AddressCount",
+        ),
+        vpc(
+            "ReleaseAddresses",
+            json!({"AddressIds": ["eip-00000000"]}),
+            "eip-00000000",
+        ),
+        vpc("DescribeVpcs", json!({"VpcIds": ["vpc-1"]}), "vpc-1"),
+    ];
+    let cjk = |m: &str| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for (service, action, params, names) in cases {
+        let mut seen = Vec::new();
+        for lang in [None, Some("zh-CN"), Some("en-US")] {
+            c.language = lang.map(str::to_owned);
+            let a = if service == "cvm" {
+                c.cvm(action, params.clone()).await.unwrap()
+            } else {
+                c.vpc(action, params.clone()).await.unwrap()
+            };
+            let code = a
+                .error_code()
+                .unwrap_or_else(|| panic!("{action} {params} succeeded"));
+            let m = a.response["Error"]["Message"].as_str().unwrap().to_owned();
+            assert_eq!(cjk(&m), lang != Some("en-US"), "{action} {lang:?}: {m}");
+            assert!(
+                m.contains(names),
+                "{action} {lang:?} names no `{names}`: {m}"
+            );
+            if lang != Some("en-US") {
+                let general = code_text(code).map(|t| t.zh).unwrap_or_default();
+                assert_ne!(m, general, "{action}: only the code's general text");
+            }
+            seen.push(m);
+        }
+        assert_eq!(seen[0], seen[1], "{action}: zh-CN is the default");
+        assert_ne!(seen[1], seen[2], "{action}");
+    }
     sim.shutdown().await.unwrap();
 }

@@ -4,6 +4,7 @@ use super::launch::host_name_ok;
 use super::security_groups::check_security_groups;
 use super::{REBOOTING_MS, base64_ok, each, require_state, scaled, targets};
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::Params;
 use crate::toolkit::Env;
 use crate::world::State;
@@ -36,7 +37,7 @@ pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::invalid_value(
             "CamRoleType",
-            format!("`{t}` is not user, system or service_linked"),
+            msg::not_one_of(&t, &["user", "system", "service_linked"]),
         ));
     }
     let given = [
@@ -52,15 +53,12 @@ pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
     .filter(|x| **x)
     .count();
     if given == 0 {
-        return Err(ApiError::new(
-            "MissingParameter",
-            "Give one attribute to modify.",
-        ));
+        return Err(ApiError::new("MissingParameter", msg::give_one_attribute()));
     }
     if given > 1 {
         return Err(ApiError::new(
             "InvalidParameterCombination",
-            "Only one attribute can be modified per request.",
+            msg::one_attribute(),
         ));
     }
     if let Some(n) = &name
@@ -68,7 +66,7 @@ pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidInstanceName.TooLong",
-            "`InstanceName` must have 1–128 characters.",
+            msg::instance_name_length(),
         ));
     }
     if let Some(u) = &user_data
@@ -76,13 +74,13 @@ pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidUserDataFormat",
-            "`UserData` must be Base64 of at most 16 KB.",
+            msg::user_data_format(),
         ));
     }
     if jumbo == Some(true) {
         return Err(ApiError::new(
             "UnsupportedOperation.InstanceTypeNotSupportJumboFrame",
-            "The instance type does not support jumbo frames.",
+            msg::no_jumbo_frames(),
         ));
     }
     let r = env.region();
@@ -96,7 +94,7 @@ pub fn modify_attribute(env: &mut Env, p: &Params) -> ApiResult<Value> {
         {
             return Err(ApiError::new(
                 "InvalidParameterValue.IllegalHostName",
-                format!("The host name `{h}` is not valid."),
+                msg::host_name_invalid(&h),
             ));
         }
     }

@@ -5,6 +5,7 @@ use super::{QUICK_MS, STARTING_MS, each, require_state, scaled, targets};
 use crate::catalog::{self, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self};
 use crate::params::Params;
 use crate::price;
 use crate::toolkit::Env;
@@ -24,17 +25,14 @@ pub fn prepaid_settings(p: &Params, required: bool) -> ApiResult<Option<(i64, Op
         .int("Period")?
         .ok_or_else(|| ApiError::missing("InstanceChargePrepaid.Period"))?;
     if !catalog::VALID_PERIODS.contains(&period) {
-        return Err(ApiError::new(
-            "InvalidPeriod",
-            "Invalid period. Valid periods are 1-12, 24, 36, 48 and 60 months.",
-        ));
+        return Err(ApiError::new("InvalidPeriod", msg::invalid_period()));
     }
     let flag = match o.str("RenewFlag")? {
         None => None,
         Some(f) => Some(RenewFlag::parse(&f).ok_or_else(|| {
             ApiError::invalid_value(
                 "InstanceChargePrepaid.RenewFlag",
-                format!("`{f}` is not a renew flag"),
+                msg::not_a(&f, &"renew flag", &"续费标识"),
             )
         })?),
     };
@@ -55,7 +53,7 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
         _ => {
             return Err(ApiError::invalid_value(
                 "InstanceChargeType",
-                format!("`{to}`: only PREPAID and POSTPAID_BY_HOUR"),
+                msg::switch_targets(&to),
             ));
         }
     };
@@ -71,13 +69,13 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
         if i.charge_type == ChargeType::Spotpaid || i.charge_type == to || i.stop_charging {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
-                format!("The instance `{}` cannot switch to {}.", i.id, to.as_str()),
+                msg::cannot_switch_charge(&i.id, &(to.as_str())),
             ));
         }
         if i.terminate_at.is_some() {
             return Err(ApiError::new(
                 "InvalidInstance.NotSupported",
-                format!("The instance `{}` has a scheduled termination.", i.id),
+                msg::scheduled_termination(&i.id),
             ));
         }
         let disks: Vec<(String, i64)> =
@@ -105,7 +103,7 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
         if cost > env.acct.balance {
             return Err(ApiError::new(
                 "InvalidAccount.InsufficientBalance",
-                format!("The switch costs {cost:.2}, more than the balance."),
+                msg::switch_costs(&cost),
             ));
         }
         env.acct.balance = round2(env.acct.balance - cost);
@@ -155,7 +153,7 @@ pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
-                format!("The instance `{}` is not prepaid.", i.id),
+                msg::not_prepaid(&i.id),
             ));
         }
         if !inquiry {
@@ -190,7 +188,7 @@ pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
     if cost > env.acct.balance {
         return Err(ApiError::new(
             "InvalidAccount.InsufficientBalance",
-            format!("The renewal costs {cost:.2}, more than the balance."),
+            msg::renewal_costs(&cost),
         ));
     }
     env.acct.balance = round2(env.acct.balance - cost);
@@ -224,14 +222,14 @@ pub fn modify_renew_flag(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let ids = targets(env, p, 100)?;
     let flag = p.str_req("RenewFlag")?;
     let flag = RenewFlag::parse(&flag).ok_or_else(|| {
-        ApiError::invalid_value("RenewFlag", format!("`{flag}` is not a renew flag"))
+        ApiError::invalid_value("RenewFlag", msg::not_a(&flag, &"renew flag", &"续费标识"))
     })?;
     let r = env.region();
     for i in each(r, &ids) {
         if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
-                format!("The instance `{}` is not prepaid.", i.id),
+                msg::not_prepaid(&i.id),
             ));
         }
         require_state(i, &[State::Running, State::Stopped, State::LaunchFailed])?;

@@ -4,6 +4,7 @@
 use super::fuzzy;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{Filter, FilterDialect, Params, filters};
 use crate::toolkit::{Env, Reply, page, tag_filter, well_formed};
 use crate::world::{Instance, parse_ipv4};
@@ -208,7 +209,7 @@ fn check_instance_filter(f: &Filter) -> ApiResult<()> {
     let bad = |code: &str, v: &str| {
         Err(ApiError::new(
             code,
-            format!("The value `{v}` of filter `{}` is malformed.", f.name),
+            msg::filter_value_malformed(&v, &f.name),
         ))
     };
     for v in &f.values {
@@ -278,7 +279,7 @@ pub fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Reply> {
     if ids.is_some() && !fs.is_empty() {
         return Err(ApiError::new(
             "InvalidParameter",
-            "`InstanceIds` and `Filters` cannot be specified at the same time.",
+            msg::exclusive(&"InstanceIds", &"Filters"),
         ));
     }
     let (offset, limit) = page(p, false)?;
@@ -295,7 +296,7 @@ pub fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Reply> {
         if let Some(bad) = ids.iter().find(|i| !well_formed(i, "ins")) {
             return Err(ApiError::new(
                 "InvalidInstanceId.Malformed",
-                format!("The instance id `{bad}` is malformed."),
+                msg::malformed(Thing::Instance, &bad),
             ));
         }
         // Unknown (but well-formed) ids are simply absent, as on the real API.
@@ -336,7 +337,7 @@ pub fn describe_instances_status(env: &mut Env, p: &Params) -> ApiResult<Value> 
             if let Some(bad) = ids.iter().find(|i| !well_formed(i, "ins")) {
                 return Err(ApiError::new(
                     "InvalidInstanceId.Malformed",
-                    format!("The instance id `{bad}` is malformed."),
+                    msg::malformed(Thing::Instance, &bad),
                 ));
             }
             ids.iter().filter_map(|id| r.get(id)).collect()

@@ -9,6 +9,7 @@ use super::{fuzzy, require_state};
 use crate::catalog::{self, Lang};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::{CustomImage, State, Tag};
@@ -109,10 +110,7 @@ pub fn launch_image(env: &mut Env, id: &str) -> ApiResult<&'static catalog::Imag
         if i.state(now) != "NORMAL" {
             return Err(ApiError::new(
                 "InvalidParameterValue.InvalidImageState",
-                format!(
-                    "The image `{id}` is {}: wait until it is NORMAL.",
-                    i.state(now)
-                ),
+                msg::image_not_ready(&id, &(i.state(now))),
             ));
         }
         made(
@@ -128,7 +126,7 @@ pub fn launch_image(env: &mut Env, id: &str) -> ApiResult<&'static catalog::Imag
     } else {
         return Err(ApiError::new(
             "InvalidImageId.NotFound",
-            format!("The image `{id}` does not exist."),
+            msg::not_found(Thing::Image, &id),
         ));
     };
     let image: &'static catalog::Image = Box::leak(Box::new(image));
@@ -221,7 +219,7 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if ids.is_some() && !fs.is_empty() {
         return Err(ApiError::new(
             "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
-            "`ImageIds` and `Filters` cannot be specified at the same time.",
+            msg::exclusive(&"ImageIds", &"Filters"),
         ));
     }
     let (offset, limit) = page(p, false)?;
@@ -231,13 +229,13 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
             if !t.contains('.') {
                 return Err(ApiError::new(
                     "InvalidInstanceType.Malformed",
-                    format!("The instance type `{t}` is malformed."),
+                    msg::instance_type_malformed(&t),
                 ));
             }
             let t = catalog::instance_type(&t).ok_or_else(|| {
                 ApiError::new(
                     "InvalidParameterValue.InstanceTypeNotFound",
-                    format!("The instance type `{t}` does not exist."),
+                    msg::not_found(Thing::InstanceType, &t),
                 )
             })?;
             Some(t.family.arch.as_str())
@@ -250,7 +248,7 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if let Some(bad) = ids.iter().find(|i| !well_formed(i, "img")) {
             return Err(ApiError::new(
                 "InvalidImageId.Malformed",
-                format!("The image id `{bad}` is malformed."),
+                msg::malformed(Thing::Image, &bad),
             ));
         }
     }
@@ -262,10 +260,7 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
         {
             return Err(ApiError::new(
                 "InvalidFilter",
-                format!(
-                    "`{bad}` is not a CDC cache status ({}).",
-                    CDC_CACHE_STATES.join(", ")
-                ),
+                msg::not_cdc_cache_status(&bad, &(CDC_CACHE_STATES.join(", "))),
             ));
         }
     }
@@ -275,12 +270,7 @@ pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
             .iter()
             .find(|v| !["PUBLIC_IMAGE", "PRIVATE_IMAGE", "SHARED_IMAGE"].contains(&v.as_str()))
         {
-            return Err(ApiError::new(
-                "InvalidFilter",
-                format!(
-                    "`{bad}` is not an image type (PUBLIC_IMAGE, PRIVATE_IMAGE, SHARED_IMAGE)."
-                ),
-            ));
+            return Err(ApiError::new("InvalidFilter", msg::not_image_type(&bad)));
         }
     }
     let (lang, now, account) = (env.ctx.lang, env.ctx.now, env.ctx.account.to_owned());
@@ -356,7 +346,7 @@ fn check_image_name(name: &str) -> ApiResult<()> {
     if name.chars().count() > 60 {
         return Err(ApiError::new(
             "InvalidParameterValue.TooLong",
-            "`ImageName` may have at most 60 characters.",
+            msg::too_long(&"ImageName", &60),
         ));
     }
     let ok = |c: char| {
@@ -367,7 +357,7 @@ fn check_image_name(name: &str) -> ApiResult<()> {
     if let Some(c) = name.chars().find(|c| !ok(*c)) {
         return Err(ApiError::invalid_value(
             "ImageName",
-            format!("{c:?} is not allowed (Chinese, letters, digits, -, _ and . only)"),
+            msg::char_not_allowed(&format!("{c:?}")),
         ));
     }
     Ok(())
@@ -379,7 +369,7 @@ fn string_bool(p: &Params, name: &str) -> ApiResult<bool> {
         Some("true") | Some("TRUE") => Ok(true),
         Some(other) => Err(ApiError::invalid_value(
             name,
-            format!("`{other}` is not true or false"),
+            msg::not_one_of(&other, &["true", "false"]),
         )),
     }
 }
@@ -403,7 +393,7 @@ pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if description.chars().count() > 256 {
         return Err(ApiError::new(
             "InvalidParameterValue.TooLong",
-            "`ImageDescription` may have at most 256 characters.",
+            msg::too_long(&"ImageDescription", &256),
         ));
     }
     let force = string_bool(p, "ForcePoweroff")?;
@@ -413,14 +403,14 @@ pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
         // Images from snapshots need CBS, which the simulator does not model.
         return Err(ApiError::new(
             "InvalidParameter.InstanceImageNotSupport",
-            "Images can only be made from an instance here (`InstanceId`).",
+            msg::image_from_instance_only(),
         ));
     }
     let instance_id = p.str_req("InstanceId")?;
     if !well_formed(&instance_id, "ins") {
         return Err(ApiError::new(
             "InvalidInstanceId.Malformed",
-            format!("The instance id `{instance_id}` is malformed."),
+            msg::malformed(Thing::Instance, &instance_id),
         ));
     }
     let data_disk_ids = p.str_list("DataDiskIds")?.unwrap_or_default();
@@ -443,7 +433,7 @@ pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
         .ok_or_else(|| {
             ApiError::new(
                 "InvalidInstanceId.NotFound",
-                format!("The instance `{instance_id}` does not exist."),
+                msg::not_found(Thing::Instance, &instance_id),
             )
         })?
         .clone();
@@ -451,7 +441,7 @@ pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if sysprep && !i.windows {
         return Err(ApiError::invalid_value(
             "Sysprep",
-            "Sysprep applies to Windows images only",
+            msg::sysprep_windows_only(),
         ));
     }
     if let Some(bad) = data_disk_ids
@@ -460,26 +450,23 @@ pub fn create_image(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::invalid_value(
             "DataDiskIds",
-            format!("`{bad}` is not a data disk of {instance_id}"),
+            msg::not_data_disk_of(&bad, &instance_id),
         ));
     }
     if r.images.iter().any(|x| x.name == name) {
         return Err(ApiError::new(
             "InvalidImageName.Duplicate",
-            format!("An image named `{name}` already exists."),
+            msg::image_name_taken(&name),
         ));
     }
     if r.images.len() >= quota {
         return Err(ApiError::new(
             "ImageQuotaLimitExceeded",
-            format!("The quota of {quota} custom images in this region is used up."),
+            msg::image_quota(&quota),
         ));
     }
     if dry_run {
-        return Err(ApiError::new(
-            "DryRunOperation",
-            "The request would have succeeded (DryRun).",
-        ));
+        return Err(ApiError::new("DryRunOperation", msg::dry_run()));
     }
     let public = catalog::image(&i.image_id);
     let mut snapshots = vec![(
@@ -545,39 +532,33 @@ pub fn delete_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if !well_formed(id, "img") {
             return Err(ApiError::new(
                 "InvalidImageId.Malformed",
-                format!("The image id `{id}` is malformed."),
+                msg::malformed(Thing::Image, &id),
             ));
         }
         match find(env, id) {
             None => {
                 return Err(ApiError::new(
                     "InvalidImageId.NotFound",
-                    format!("The image `{id}` does not exist."),
+                    msg::not_found(Thing::Image, &id),
                 ));
             }
             Some(Found::Public) | Some(Found::Shared) => {
                 return Err(ApiError::new(
                     "UnauthorizedOperation.ImageNotBelongToAccount",
-                    format!("The image `{id}` is not one of your custom images."),
+                    msg::image_not_yours(&id),
                 ));
             }
             Some(Found::Private(i)) if i.state(now) != "NORMAL" => {
                 return Err(ApiError::new(
                     "InvalidImageId.IncorrectState",
-                    format!(
-                        "The image `{id}` is {} and cannot be deleted yet.",
-                        i.state(now)
-                    ),
+                    msg::image_not_deletable(&id, &(i.state(now))),
                 ));
             }
             Some(Found::Private(_)) => {}
         }
     }
     if dry_run {
-        return Err(ApiError::new(
-            "DryRunOperation",
-            "The request would have succeeded (DryRun).",
-        ));
+        return Err(ApiError::new("DryRunOperation", msg::dry_run()));
     }
     env.region().images.retain(|i| !ids.contains(&i.id));
     Ok(json!({}))

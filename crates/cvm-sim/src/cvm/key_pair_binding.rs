@@ -7,6 +7,7 @@
 
 use super::require_state;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::toolkit::{Env, lookup_instances, well_formed};
 use crate::world::State;
@@ -31,13 +32,13 @@ pub fn bind(env: &mut Env, p: &Params, associate: bool) -> ApiResult<Value> {
         if !well_formed(k, "skey") {
             return Err(ApiError::new(
                 "InvalidKeyPairId.Malformed",
-                format!("The key pair id `{k}` is malformed."),
+                msg::malformed(Thing::KeyPair, &k),
             ));
         }
         if !env.acct.key_pairs.iter().any(|x| &x.id == k) {
             return Err(ApiError::new(
                 "InvalidKeyPairId.NotFound",
-                format!("The key pair `{k}` does not exist."),
+                msg::not_found(Thing::KeyPair, &k),
             ));
         }
     }
@@ -53,10 +54,7 @@ pub fn bind(env: &mut Env, p: &Params, associate: bool) -> ApiResult<Value> {
         if i.windows {
             return Err(ApiError::new(
                 "UnsupportedOperation.KeyPairUnsupportedWindows",
-                format!(
-                    "The instance `{}` runs Windows, which takes no key pairs.",
-                    i.id
-                ),
+                msg::windows_no_key_pairs_on(&i.id),
             ));
         }
         if i.state == State::Running && !force {

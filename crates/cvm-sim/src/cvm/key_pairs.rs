@@ -4,6 +4,7 @@
 use super::{base64_ok, fuzzy};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::rng::Rng;
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
@@ -53,7 +54,7 @@ pub fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if ids.is_some() && !fs.is_empty() {
         return Err(ApiError::new(
             "InvalidParameter",
-            "`KeyIds` and `Filters` cannot be specified at the same time.",
+            msg::exclusive(&"KeyIds", &"Filters"),
         ));
     }
     let (offset, limit) = page(p, false)?;
@@ -61,13 +62,13 @@ pub fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if ids.len() > 100 {
             return Err(ApiError::new(
                 "InvalidKeyPair.LimitExceeded",
-                "At most 100 key ids per request.",
+                msg::key_ids_per_request(),
             ));
         }
         if let Some(bad) = ids.iter().find(|i| !well_formed(i, "skey")) {
             return Err(ApiError::new(
                 "InvalidKeyPairId.Malformed",
-                format!("The key pair id `{bad}` is malformed."),
+                msg::malformed(Thing::KeyPair, &bad),
             ));
         }
     }
@@ -130,25 +131,25 @@ fn create(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Va
     if name.is_empty() {
         return Err(ApiError::new(
             "InvalidKeyPairNameEmpty",
-            "`KeyName` must not be empty.",
+            msg::key_name_empty(),
         ));
     }
     if name.chars().count() > 25 {
         return Err(ApiError::new(
             "InvalidKeyPairNameTooLong",
-            "`KeyName` may have at most 25 characters.",
+            msg::too_long(&"KeyName", &25),
         ));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(ApiError::new(
             "InvalidKeyPairNameIncludeIllegalChar",
-            "`KeyName` may contain letters, digits and underscores only.",
+            msg::key_name_chars(),
         ));
     }
     if project != 0 {
         return Err(ApiError::new(
             "InvalidProjectId.NotFound",
-            format!("The project `{project}` does not exist."),
+            msg::not_found(Thing::Project, &project),
         ));
     }
     let mut tags = Vec::new();
@@ -166,7 +167,7 @@ fn create(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Va
         if !ok {
             return Err(ApiError::new(
                 "InvalidPublicKey.Malformed",
-                "The public key is not an OpenSSH public key.",
+                msg::public_key_malformed(),
             ));
         }
         if env
@@ -177,20 +178,20 @@ fn create(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Va
         {
             return Err(ApiError::new(
                 "InvalidPublicKey.Duplicate",
-                "This public key is already imported.",
+                msg::public_key_duplicate(),
             ));
         }
     }
     if env.acct.key_pairs.iter().any(|k| k.name == name) {
         return Err(ApiError::new(
             "InvalidKeyPairName.Duplicate",
-            format!("The key pair name `{name}` is already used."),
+            msg::key_name_taken(&name),
         ));
     }
     if env.acct.key_pairs.len() >= env.ctx.quotas.key_pairs {
         return Err(ApiError::new(
             "InvalidKeyPair.LimitExceeded",
-            "The key pair quota is used up.",
+            msg::key_pair_quota(),
         ));
     }
     let now = env.ctx.now;
@@ -233,26 +234,26 @@ pub fn delete_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if ids.len() > 100 {
         return Err(ApiError::new(
             "InvalidKeyPair.LimitExceeded",
-            "At most 100 key ids per request.",
+            msg::key_ids_per_request(),
         ));
     }
     for id in &ids {
         if !well_formed(id, "skey") {
             return Err(ApiError::new(
                 "InvalidKeyPairId.Malformed",
-                format!("The key pair id `{id}` is malformed."),
+                msg::malformed(Thing::KeyPair, &id),
             ));
         }
         if !env.acct.key_pairs.iter().any(|k| &k.id == id) {
             return Err(ApiError::new(
                 "InvalidKeyPairId.NotFound",
-                format!("The key pair `{id}` does not exist."),
+                msg::not_found(Thing::KeyPair, &id),
             ));
         }
         if !key_users(env, id).is_empty() {
             return Err(ApiError::new(
                 "InvalidParameterValue.KeyPairNotSupported",
-                format!("The key pair `{id}` is bound to an instance."),
+                msg::key_pair_in_use(&id),
             ));
         }
     }

@@ -5,6 +5,7 @@ use super::{
     scaled, targets,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self};
 use crate::params::Params;
 use crate::toolkit::Env;
 use crate::world::{ChargeType, IsolatedSource, State, public_ip};
@@ -16,7 +17,7 @@ fn stop_type(p: &Params, force_name: &str) -> ApiResult<bool> {
     if force.is_some() && st.is_some() {
         return Err(ApiError::new(
             "InvalidParameterCombination",
-            format!("`{force_name}` and `StopType` cannot be used together."),
+            msg::force_and_stop_type(&force_name),
         ));
     }
     match st.as_deref() {
@@ -25,7 +26,7 @@ fn stop_type(p: &Params, force_name: &str) -> ApiResult<bool> {
         Some("HARD") => Ok(true),
         Some(other) => Err(ApiError::invalid_value(
             "StopType",
-            format!("`{other}` is not SOFT, HARD or SOFT_FIRST"),
+            msg::not_one_of(&other, &["SOFT", "HARD", "SOFT_FIRST"]),
         )),
     }
 }
@@ -73,7 +74,7 @@ pub fn stop_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
         Some(other) => {
             return Err(ApiError::invalid_value(
                 "StoppedMode",
-                format!("`{other}` is not KEEP_CHARGING or STOP_CHARGING"),
+                msg::not_one_of(&other, &["KEEP_CHARGING", "STOP_CHARGING"]),
             ));
         }
     };
@@ -87,10 +88,7 @@ pub fn stop_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
         {
             return Err(ApiError::new(
                 "UnsupportedOperation.StoppedModeStopCharging",
-                format!(
-                    "The instance `{}` does not support stopping without charges.",
-                    i.id
-                ),
+                msg::no_stop_charging(&i.id),
             ));
         }
     }
@@ -146,14 +144,14 @@ pub fn terminate_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if Some(i.charge_type) != first_charge {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceMixedPricingModel",
-                "All instances must have the same billing model.",
+                msg::same_billing_model(),
             ));
         }
         require_state(i, &[State::Running, State::Stopped, State::Shutdown])?;
         if i.disable_api_termination {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstancesProtected",
-                format!("The instance `{}` has termination protection.", i.id),
+                msg::termination_protected(&i.id),
             ));
         }
     }

@@ -17,6 +17,7 @@ pub mod templates;
 pub mod terminate;
 
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::Params;
 use crate::toolkit::{Env, lookup_instances};
 use crate::world::{Instance, RegionState, State};
@@ -70,10 +71,7 @@ pub fn require_state(i: &Instance, ok: &[State]) -> ApiResult<()> {
     if i.busy() {
         return Err(ApiError::new(
             "OperationDenied.InstanceOperationInProgress",
-            format!(
-                "An operation on the instance `{}` is still in progress.",
-                i.id
-            ),
+            msg::operation_in_progress(&i.id),
         ));
     }
     Ok(())

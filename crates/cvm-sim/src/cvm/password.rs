@@ -2,6 +2,7 @@
 
 use super::{QUICK_MS, STARTING_MS, STOPPING_MS, each, require_state, scaled, targets};
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::Params;
 use crate::toolkit::Env;
 use crate::world::State;
@@ -37,7 +38,7 @@ pub fn reset_password(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if user.as_ref().is_some_and(|u| u.len() > 64) {
         return Err(ApiError::new(
             "InvalidParameterValue.TooLong",
-            "`UserName` may have at most 64 characters.",
+            msg::too_long(&"UserName", &64),
         ));
     }
     let force = p.bool("ForceStop")?.unwrap_or(false);
@@ -50,7 +51,7 @@ pub fn reset_password(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidPassword",
-            "The password does not meet the complexity requirements.",
+            msg::password_too_weak(),
         ));
     }
     for i in each(r, &ids) {

@@ -3,6 +3,7 @@
 
 use crate::catalog::{self, Stock};
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::{Filter, FilterDialect, Params, filters};
 use crate::price;
 use crate::toolkit::Env;
@@ -36,13 +37,10 @@ fn check_zones(env: &Env, f: &Filter) -> ApiResult<()> {
     for z in &f.values {
         if !catalog::zones(env.ctx.region).iter().any(|x| &x.zone == z) {
             return Err(match catalog::find_zone(z) {
-                Some(_) => ApiError::new(
-                    "InvalidZone.MismatchRegion",
-                    format!("The zone `{z}` is not in this region."),
-                ),
+                Some(_) => ApiError::new("InvalidZone.MismatchRegion", msg::zone_not_in_region(&z)),
                 None => ApiError::new(
                     "InvalidParameterValue.ZoneNotSupported",
-                    format!("The zone `{z}` is not supported."),
+                    msg::zone_unsupported(&z),
                 ),
             });
         }
@@ -115,7 +113,7 @@ pub fn describe_zone_instance_config_infos(env: &mut Env, p: &Params) -> ApiResu
                 }) {
                     return Err(ApiError::invalid_value(
                         "instance-charge-type",
-                        format!("`{bad}` is not a billing model"),
+                        msg::not_a(&bad, &"billing model", &"计费模式"),
                     ));
                 }
             }
@@ -174,7 +172,7 @@ pub fn describe_zone_instance_config_infos(env: &mut Env, p: &Params) -> ApiResu
                 _ => {
                     return Err(ApiError::invalid_value(
                         "sort-keys",
-                        format!("`{key}` is not cpu:asc|desc or mem:asc|desc"),
+                        msg::not_one_of(&key, &["cpu:asc", "cpu:desc", "mem:asc", "mem:desc"]),
                     ));
                 }
             }

@@ -5,6 +5,7 @@ use super::{QUICK_MS, RESIZE_MS, STARTING_MS, STOPPING_MS, each, require_state, 
 use crate::catalog::{self, InstanceType, Stock, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::price;
 use crate::toolkit::{Env, lookup_instances};
@@ -15,13 +16,13 @@ fn target_type(name: &str) -> ApiResult<InstanceType> {
     if !name.contains('.') {
         return Err(ApiError::new(
             "InvalidInstanceType.Malformed",
-            format!("The instance type `{name}` is malformed."),
+            msg::instance_type_malformed(&name),
         ));
     }
     catalog::instance_type(name).ok_or_else(|| {
         ApiError::new(
             "InvalidParameterValue.InstanceTypeNotFound",
-            format!("The instance type `{name}` does not exist."),
+            msg::not_found(Thing::InstanceType, &name),
         )
     })
 }
@@ -42,7 +43,7 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
     if ids.len() != 1 {
         return Err(ApiError::new(
             "InvalidParameterValue.LimitExceeded",
-            "Exactly one instance can be resized per request.",
+            msg::one_resize(),
         ));
     }
     let ids = targets(env, p, 1)?;
@@ -60,15 +61,12 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
     if i.system_disk_type.starts_with("LOCAL_") {
         return Err(ApiError::new(
             "UnsupportedOperation.SystemDiskType",
-            "Instances with a local system disk cannot be resized.",
+            msg::local_disk_no_resize(),
         ));
     }
     let cur = catalog::instance_type(&i.instance_type).ok_or_else(ApiError::internal)?;
     if cur.name == t.name {
-        return Err(ApiError::new(
-            "InvalidParameterValue",
-            "The instance already has this type.",
-        ));
+        return Err(ApiError::new("InvalidParameterValue", msg::same_type()));
     }
     if cur.family.arch != t.family.arch {
         return Err(ApiError::new(
@@ -77,19 +75,19 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
             } else {
                 "UnsupportedOperation.UnsupportedARMChangeInstanceFamily"
             },
-            "The CPU architecture cannot be changed.",
+            msg::arch_fixed(),
         ));
     }
     if (cur.gpu > 0) != (t.gpu > 0) {
         return Err(ApiError::new(
             "InvalidParameterValue.GPUInstanceFamily",
-            "GPU and non-GPU families cannot be swapped.",
+            msg::gpu_swap(),
         ));
     }
     if i.stop_charging && i.state == State::Stopped && cur.family.name != t.family.name {
         return Err(ApiError::new(
             "UnsupportedOperation.StoppedModeStopChargingSameFamily",
-            "A stop-charging instance can only change within its family.",
+            msg::stop_charging_same_family(),
         ));
     }
     let zone = catalog::find_zone(&i.zone).ok_or_else(ApiError::internal)?;
@@ -97,13 +95,13 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
         Stock::NotOffered => {
             return Err(ApiError::new(
                 "ResourceNotFound.InvalidZoneInstanceType",
-                format!("{} is not offered in {}.", t.name, i.zone),
+                msg::type_not_offered(&t.name, &i.zone),
             ));
         }
         Stock::SoldOut => {
             return Err(ApiError::new(
                 "ResourcesSoldOut.SpecifiedInstanceType",
-                format!("{} is sold out in {}.", t.name, i.zone),
+                msg::type_sold_out(&t.name, &i.zone),
             ));
         }
         Stock::Sell => {}
@@ -111,7 +109,7 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
     if i.bandwidth > t.max_bandwidth() {
         return Err(ApiError::new(
             "LimitExceeded.InstanceTypeBandwidth",
-            format!("{} carries at most {} Mbps.", t.name, t.max_bandwidth()),
+            msg::type_bandwidth_cap(&t.name, &(t.max_bandwidth())),
         ));
     }
     let diff = if i.charge_type == ChargeType::Prepaid {
@@ -130,7 +128,7 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
     if diff > env.acct.balance {
         return Err(ApiError::new(
             "InvalidAccount.InsufficientBalance",
-            format!("The upgrade costs {diff:.2}, more than the balance."),
+            msg::upgrade_costs(&diff),
         ));
     }
     env.acct.balance = round2(env.acct.balance - diff);
@@ -193,7 +191,7 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
     if by_bandwidth && ids.len() > 1 {
         return Err(ApiError::new(
             "InvalidParameterValue.LimitExceeded",
-            "Only one instance per request when billed by bandwidth.",
+            msg::one_bandwidth_instance(),
         ));
     }
     for i in each(r, &ids) {
@@ -203,7 +201,7 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         if i.internet_charge_type != first {
             return Err(ApiError::new(
                 "InvalidParameterValue",
-                "All instances must have the same network billing model.",
+                msg::same_network_billing(),
             ));
         }
         if bw < 0
@@ -211,13 +209,13 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                format!("`InternetMaxBandwidthOut` is out of range for `{}`.", i.id),
+                msg::bandwidth_out_of_range_for(&i.id),
             ));
         }
         if i.public_ip.is_none() && i.eip_id.is_none() && !(i.stop_charging && i.bandwidth > 0) {
             return Err(ApiError::new(
                 "FailedOperation.NotFoundEIP",
-                format!("The instance `{}` has no public IP.", i.id),
+                msg::no_public_ip(&i.id),
             ));
         }
     }
@@ -231,31 +229,25 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
             }));
         };
         let (Some(s), Some(e)) = (clock::parse_date(s), clock::parse_date(e)) else {
-            return Err(ApiError::new(
-                "InvalidParameterValue",
-                "`StartTime` and `EndTime` are YYYY-MM-DD.",
-            ));
+            return Err(ApiError::new("InvalidParameterValue", msg::dates_format()));
         };
         let today = now - now.rem_euclid(86_400_000);
         let i = each(r, &ids).next().ok_or_else(ApiError::internal)?;
         if s < today || e < s || i.expired_ms.is_some_and(|x| e > x) {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                "The period must start today or later and end before the instance expires.",
+                msg::period_window(),
             ));
         }
         if bw < i.bandwidth {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                "Prepaid bandwidth can only be raised.",
+                msg::prepaid_bandwidth_up(),
             ));
         }
         period = ((e - s) / (30 * 86_400_000)).max(1);
     } else if start.is_some() || end.is_some() {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            "`StartTime`/`EndTime` apply to BANDWIDTH_PREPAID only.",
-        ));
+        return Err(ApiError::new("InvalidParameter", msg::dates_prepaid_only()));
     }
     if inquiry {
         return Ok(
@@ -270,7 +262,7 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         if cost > env.acct.balance {
             return Err(ApiError::new(
                 "InvalidAccount.InsufficientBalance",
-                format!("The change costs {cost:.2}, more than the balance."),
+                msg::change_costs(&cost),
             ));
         }
         env.acct.balance = round2(env.acct.balance - cost);
@@ -304,7 +296,7 @@ pub fn describe_instances_modification(env: &mut Env, p: &Params) -> ApiResult<V
     if insts.iter().any(|i| &i.zone != zone) {
         return Err(ApiError::new(
             "FailedOperation.ZoneInconsistent",
-            "All instances must be in the same zone.",
+            msg::same_zone(),
         ));
     }
     let z = catalog::find_zone(zone).ok_or_else(ApiError::internal)?;

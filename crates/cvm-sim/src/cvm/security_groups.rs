@@ -3,6 +3,7 @@
 
 use super::{each, targets};
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::toolkit::{Env, well_formed};
 use crate::world::{RegionState, State};
@@ -12,20 +13,20 @@ pub fn check_security_groups(r: &RegionState, sgs: &[String]) -> ApiResult<()> {
     if sgs.len() > 5 {
         return Err(ApiError::new(
             "LimitExceeded.AssociateUSGLimitExceeded",
-            "An instance can have at most 5 security groups.",
+            msg::sg_per_instance(),
         ));
     }
     for sg in sgs {
         if !well_formed(sg, "sg") {
             return Err(ApiError::new(
                 "InvalidSgId.Malformed",
-                format!("The security group id `{sg}` is malformed."),
+                msg::malformed(Thing::SecurityGroup, &sg),
             ));
         }
         if !r.security_groups.iter().any(|s| &s.id == sg) {
             return Err(ApiError::new(
                 "InvalidSecurityGroupId.NotFound",
-                format!("The security group `{sg}` does not exist."),
+                msg::not_found(Thing::SecurityGroup, &sg),
             ));
         }
     }
@@ -38,7 +39,7 @@ pub fn associate_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> 
     if sgs.len() != 1 {
         return Err(ApiError::new(
             "InvalidParameterValue.LimitExceeded",
-            "Exactly one security group per request.",
+            msg::one_security_group(),
         ));
     }
     let ids = targets(env, p, 100)?;
@@ -51,7 +52,7 @@ pub fn associate_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> 
         if i.security_group_ids.len() >= 5 && !i.security_group_ids.contains(&sgs[0]) {
             return Err(ApiError::new(
                 "LimitExceeded.AssociateUSGLimitExceeded",
-                "An instance can have at most 5 security groups.",
+                msg::sg_per_instance(),
             ));
         }
     }

@@ -7,6 +7,7 @@
 
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing, Type};
 use crate::params::{FilterDialect, Params, filters};
 use crate::toolkit::{Env, page, well_formed};
 use crate::world::{LaunchTemplate, TemplateVersion};
@@ -47,7 +48,7 @@ fn check_id(id: &str) -> ApiResult<()> {
     } else {
         Err(ApiError::new(
             "InvalidParameterValue.LaunchTemplateIdMalformed",
-            format!("The launch template id `{id}` is malformed (lt-xxxxxxxx)."),
+            msg::malformed(Thing::LaunchTemplate, &id),
         ))
     }
 }
@@ -55,7 +56,7 @@ fn check_id(id: &str) -> ApiResult<()> {
 fn not_found(id: &str) -> ApiError {
     ApiError::new(
         "InvalidParameterValue.LaunchTemplateIdNotExisted",
-        format!("The launch template `{id}` does not exist."),
+        msg::not_found(Thing::LaunchTemplate, &id),
     )
 }
 
@@ -123,7 +124,7 @@ pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if !(2..=128).contains(&name_len) || name.chars().any(char::is_control) {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidLaunchTemplateName",
-            "`LaunchTemplateName` is 2-128 characters.",
+            msg::template_name_length(),
         ));
     }
     let description = p
@@ -132,16 +133,13 @@ pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if description.chars().count() > 255 {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidLaunchTemplateVersionDescription",
-            "`LaunchTemplateVersionDescription` is at most 255 characters.",
+            msg::template_description_length(),
         ));
     }
     // Checked as a launch would be (the answer itself is rendered on describe).
     super::launch::template_data(env, p)?;
     if p.bool("DryRun")?.unwrap_or(false) {
-        return Err(ApiError::new(
-            "DryRunOperation",
-            "The request would have succeeded, but DryRun was set.",
-        ));
+        return Err(ApiError::new("DryRunOperation", msg::dry_run()));
     }
     let now = env.ctx.now;
     let mut data = Map::new();
@@ -164,7 +162,7 @@ pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if r.launch_templates.len() >= MAX_TEMPLATES {
         return Err(ApiError::new(
             "LimitExceeded.LaunchTemplateQuota",
-            format!("A region holds at most {MAX_TEMPLATES} launch templates."),
+            msg::template_quota(&MAX_TEMPLATES),
         ));
     }
     r.launch_templates.push(LaunchTemplate {
@@ -201,7 +199,7 @@ pub fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if ids.is_some() && !fs.is_empty() {
         return Err(ApiError::new(
             "InvalidParameter",
-            "`LaunchTemplateIds` and `Filters` cannot be specified at the same time.",
+            msg::exclusive(&"LaunchTemplateIds", &"Filters"),
         ));
     }
     if let Some(ids) = &ids {
@@ -253,14 +251,16 @@ pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
                 .map(|v| {
                     v.as_i64()
                         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-                        .ok_or_else(|| ApiError::invalid_type("LaunchTemplateVersions", "integers"))
+                        .ok_or_else(|| {
+                            ApiError::invalid_type("LaunchTemplateVersions", Type::Integers)
+                        })
                 })
                 .collect::<ApiResult<_>>()?,
         ),
         Some(_) => {
             return Err(ApiError::invalid_type(
                 "LaunchTemplateVersions",
-                "an array of integers",
+                Type::Integers,
             ));
         }
     };
@@ -284,7 +284,7 @@ pub fn describe_versions(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue.LaunchTemplateIdVerNotExisted",
-            format!("The launch template `{id}` has no version {missing}."),
+            msg::template_no_version(&id, &missing),
         ));
     }
     let matched: Vec<&TemplateVersion> = t
@@ -354,7 +354,7 @@ pub fn expand(env: &mut Env, p: &Params) -> ApiResult<Option<Params>> {
         .ok_or_else(|| {
             ApiError::new(
                 "InvalidParameterValue.LaunchTemplateNotFound",
-                format!("The launch template `{id}` does not exist."),
+                msg::not_found(Thing::LaunchTemplate, &id),
             )
         })?;
     let number = version.unwrap_or(t.default_version);
@@ -365,7 +365,7 @@ pub fn expand(env: &mut Env, p: &Params) -> ApiResult<Option<Params>> {
         .ok_or_else(|| {
             ApiError::new(
                 "InvalidParameterValue.LaunchTemplateVersion",
-                format!("The launch template `{id}` has no version {number}."),
+                msg::template_no_version(&id, &number),
             )
         })?;
     let mut map = match &v.data {

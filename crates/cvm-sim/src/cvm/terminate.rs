@@ -9,6 +9,7 @@
 use super::require_state;
 use crate::catalog::{self, round2};
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self};
 use crate::params::Params;
 use crate::price;
 use crate::toolkit::{Env, lookup_instances};
@@ -28,10 +29,7 @@ pub fn inquiry_price_terminate_instances(env: &mut Env, p: &Params) -> ApiResult
         if i.charge_type != ChargeType::Prepaid {
             return Err(ApiError::new(
                 "UnsupportedOperation.InstanceChargeType",
-                format!(
-                    "The instance `{}` is not prepaid: there is nothing to refund.",
-                    i.id
-                ),
+                msg::nothing_to_refund(&i.id),
             ));
         }
         require_state(i, &[State::Running, State::Stopped, State::Shutdown])?;

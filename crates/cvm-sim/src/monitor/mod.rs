@@ -11,6 +11,7 @@
 //! InvalidParameterValue, LimitExceeded, MissingParameter).
 
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::Params;
 use crate::toolkit::Env;
 use crate::world::{Instance, PowerEdge};
@@ -48,16 +49,15 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if !namespace.eq_ignore_ascii_case(NAMESPACE) {
         return Err(ApiError::invalid_value(
             "Namespace",
-            format!("`{namespace}` is not emulated (only {NAMESPACE})"),
+            msg::namespace_not_emulated(&namespace, &NAMESPACE),
         ));
     }
     let metric = p.str_req("MetricName")?;
     if !METRICS.contains(&metric.as_str()) {
         return Err(ApiError::new(
             "InvalidParameterValue",
-            format!("The metric `{metric}` does not exist in namespace {NAMESPACE}."),
-        )
-        .zh(format!("命名空间 {NAMESPACE} 中不存在指标`{metric}`。")));
+            msg::metric_not_found(&metric, &NAMESPACE),
+        ));
     }
     let instances = p
         .obj_list("Instances")?
@@ -68,15 +68,8 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if instances.len() > MAX_INSTANCES {
         return Err(ApiError::new(
             "LimitExceeded",
-            format!(
-                "{} instances were requested; a request may pull at most {MAX_INSTANCES}.",
-                instances.len()
-            ),
-        )
-        .zh(format!(
-            "请求了 {} 个实例，单请求最多支持批量拉取 {MAX_INSTANCES} 个实例的监控数据。",
-            instances.len()
-        )));
+            msg::too_many_instances(&instances.len(), &MAX_INSTANCES),
+        ));
     }
     let mut ids = Vec::with_capacity(instances.len());
     for (i, inst) in instances.iter().enumerate() {
@@ -92,13 +85,8 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
         let id = id.ok_or_else(|| {
             ApiError::new(
                 "InvalidParameter",
-                format!(
-                    "Instances.{i}.Dimensions has no InstanceId dimension, which {NAMESPACE} needs."
-                ),
+                msg::no_instance_dimension(&i, &NAMESPACE),
             )
-            .zh(format!(
-                "Instances.{i}.Dimensions 缺少 {NAMESPACE} 所需的 InstanceId 维度。"
-            ))
         })?;
         ids.push(id);
     }
@@ -106,7 +94,7 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if !PERIODS.contains(&period) {
         return Err(ApiError::invalid_value(
             "Period",
-            format!("{period} is not a period of {NAMESPACE} (60, 300, 3600, 86400)"),
+            msg::not_a_period(&period, &NAMESPACE),
         ));
     }
     let now = env.ctx.now.div_euclid(1000);
@@ -120,10 +108,7 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
         None => (end + CST).div_euclid(86_400) * 86_400 - CST,
     };
     if end < start {
-        return Err(ApiError::invalid_value(
-            "EndTime",
-            "EndTime must not be earlier than StartTime",
-        ));
+        return Err(ApiError::invalid_value("EndTime", msg::end_before_start()));
     }
     let first = start.div_euclid(period) * period;
     let last = end.div_euclid(period) * period;
@@ -132,13 +117,8 @@ pub fn get_monitor_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if total > MAX_POINTS {
         return Err(ApiError::new(
             "LimitExceeded",
-            format!(
-                "The time range asks for {total} data points; a request may ask for at most {MAX_POINTS}. Shorten the range, use a longer Period or fewer instances."
-            ),
-        )
-        .zh(format!(
-            "所选时间范围需要 {total} 个数据点，单请求的数据点数限制为 {MAX_POINTS} 个。请缩短时间范围、增大统计周期或减少实例数。"
-        )));
+            msg::too_many_points(&total, &MAX_POINTS),
+        ));
     }
     let hot = env.ctx.hot;
     let region = env.region();
@@ -182,12 +162,7 @@ fn parse_time(field: &str, s: &str) -> ApiResult<i64> {
             .map(|ms| ms / 1000 - CST)
             .ok_or(())
     })
-    .map_err(|_| {
-        ApiError::invalid_value(
-            field,
-            format!("`{s}` is not a time like 2019-03-24T10:51:23+08:00"),
-        )
-    })
+    .map_err(|_| ApiError::invalid_value(field, msg::not_a_time(&s)))
 }
 
 fn format_time(unix: i64) -> String {

@@ -5,6 +5,7 @@ use super::bool_value;
 use crate::catalog::round2;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::toolkit::{Env, page, tag_filter, tags_json, well_formed};
 use crate::world::{Address, public_ip};
@@ -52,7 +53,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue",
-            "`ClientToken` may have at most 64 ASCII characters.",
+            msg::client_token_too_long(),
         ));
     }
     let token_key = token
@@ -65,7 +66,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if !(1..=20).contains(&count) {
         return Err(ApiError::new(
             "InvalidParameterValue.Range",
-            "`AddressCount` must be between 1 and 20.",
+            msg::address_count_range(),
         ));
     }
     let isp = p
@@ -74,7 +75,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if isp != "BGP" {
         return Err(ApiError::new(
             "UnauthorizedOperation.InvalidAccount",
-            format!("The ISP `{isp}` is allow-listed."),
+            msg::isp_allow_listed(&isp),
         ));
     }
     let charge = p
@@ -86,13 +87,13 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
         "BANDWIDTH_PACKAGE" => {
             return Err(ApiError::new(
                 "InvalidParameterValue.BandwidthPackageNotFound",
-                "The bandwidth package does not exist.",
+                msg::bandwidth_package_not_found(),
             ));
         }
         other => {
             return Err(ApiError::invalid_value(
                 "InternetChargeType",
-                format!("`{other}` is not a network billing model"),
+                msg::not_a(&other, &"network billing model", &"网络计费模式"),
             ));
         }
     };
@@ -100,7 +101,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if bw < 1 || bw > max {
         return Err(ApiError::new(
             "InvalidParameterValue.BandwidthOutOfRange",
-            format!("The bandwidth must be between 1 and {max} Mbps."),
+            msg::bandwidth_range(&max),
         ));
     }
     let mut cost = 0.0;
@@ -115,7 +116,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if !(1..=12).contains(&period) && period != 24 && period != 36 {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                "`Period` must be 1–12, 24 or 36.",
+                msg::eip_period(),
             ));
         }
         cost = round2(crate::price::bandwidth_monthly(bw) * period as f64 * count as f64);
@@ -123,14 +124,14 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
         p.obj("AddressChargePrepaid")?;
         return Err(ApiError::new(
             "InvalidParameterConflict",
-            "`AddressChargePrepaid` goes with BANDWIDTH_PREPAID_BY_MONTH only.",
+            msg::address_prepaid_only_monthly(),
         ));
     }
     let address_type = p.str("AddressType")?.unwrap_or_else(|| "EIP".into());
     if !["EIP", "AnycastEIP", "HighQualityEIP", "AntiDDoSEIP"].contains(&address_type.as_str()) {
         return Err(ApiError::invalid_value(
             "AddressType",
-            format!("`{address_type}` is not an address type"),
+            msg::not_a(&address_type, &"address type", &"IP 类型"),
         ));
     }
     let tags = crate::toolkit::parse_tags(p.obj_list("Tags")?)?;
@@ -138,7 +139,7 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if name.as_ref().is_some_and(|n| n.chars().count() > 128) {
         return Err(ApiError::invalid_value(
             "AddressName",
-            "at most 128 characters",
+            msg::at_most_chars(&128),
         ));
     }
     for k in ["ApplicableForCLB", "IsDedicatedAddressPool"] {
@@ -160,13 +161,13 @@ pub fn allocate_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if env.region().addresses.len() + count as usize > quota {
         return Err(ApiError::new(
             "AddressQuotaLimitExceeded",
-            format!("At most {quota} EIPs per region."),
+            msg::eip_quota(&quota),
         ));
     }
     if cost > env.acct.balance {
         return Err(ApiError::new(
             "FailedOperation.BalanceInsufficient",
-            "The balance does not cover the EIPs.",
+            msg::eip_balance(),
         ));
     }
     env.acct.balance = round2(env.acct.balance - cost);
@@ -227,7 +228,7 @@ pub fn describe_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if ids.is_some() && fs.iter().any(|f| f.name == "address-id") {
         return Err(ApiError::new(
             "InvalidParameter",
-            "`AddressIds` and the address-id filter cannot be used together.",
+            msg::address_ids_and_filter(),
         ));
     }
     if let Some(ids) = &ids {
@@ -237,7 +238,7 @@ pub fn describe_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if let Some(bad) = ids.iter().find(|i| !well_formed(i, "eip")) {
             return Err(ApiError::new(
                 "InvalidParameterValue.AddressIdMalformed",
-                format!("The address id `{bad}` is malformed."),
+                msg::malformed(Thing::Address, &bad),
             ));
         }
     }
@@ -306,7 +307,7 @@ fn find_address(env: &mut Env, id: &str) -> ApiResult<usize> {
     if !well_formed(id, "eip") {
         return Err(ApiError::new(
             "InvalidParameterValue.AddressIdMalformed",
-            format!("The address id `{id}` is malformed."),
+            msg::malformed(Thing::Address, &id),
         ));
     }
     env.region()
@@ -316,7 +317,7 @@ fn find_address(env: &mut Env, id: &str) -> ApiResult<usize> {
         .ok_or_else(|| {
             ApiError::new(
                 "InvalidAddressId.NotFound",
-                format!("The address `{id}` does not exist."),
+                msg::not_found(Thing::Address, &id),
             )
         })
 }
@@ -345,19 +346,19 @@ pub fn associate_address(env: &mut Env, p: &Params) -> ApiResult<Value> {
         (Some(_), Some(_)) => {
             return Err(ApiError::new(
                 "InvalidParameterConflict",
-                "Give `InstanceId` or `NetworkInterfaceId`, not both.",
+                msg::instance_or_eni(),
             ));
         }
         (None, Some(_)) => {
             return Err(ApiError::new(
                 "InvalidParameterValue.NetworkInterfaceNotFound",
-                "cvm-sim has no elastic network interfaces.",
+                msg::no_enis(),
             ));
         }
         (None, None) => {
             return Err(ApiError::new(
                 "InvalidParameterValue.MissingAssociateEntity",
-                "Give `InstanceId`.",
+                msg::give_instance_id(),
             ));
         }
         (Some(i), None) => i,
@@ -365,26 +366,26 @@ pub fn associate_address(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if !well_formed(&instance, "ins") {
         return Err(ApiError::new(
             "InvalidParameterValue.InstanceIdMalformed",
-            format!("The instance id `{instance}` is malformed."),
+            msg::malformed(Thing::Instance, &instance),
         ));
     }
     let r = env.region();
     if r.addresses[idx].status != "UNBIND" {
         return Err(ApiError::new(
             "UnsupportedOperation.AddressStatusNotPermit",
-            "Only an unbound EIP can be associated.",
+            msg::eip_not_unbound(),
         ));
     }
     let inst = r.get(&instance).ok_or_else(|| {
         ApiError::new(
             "InvalidInstanceId.NotFound",
-            format!("The instance `{instance}` does not exist."),
+            msg::not_found(Thing::Instance, &instance),
         )
     })?;
     if inst.eip_id.is_some() {
         return Err(ApiError::new(
             "InvalidInstanceId.AlreadyBindEip",
-            "The instance already has an EIP.",
+            msg::instance_has_eip(),
         ));
     }
     if !matches!(
@@ -393,7 +394,7 @@ pub fn associate_address(env: &mut Env, p: &Params) -> ApiResult<Value> {
     ) {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidInstanceState",
-            "The instance must be running or stopped.",
+            msg::instance_running_or_stopped(),
         ));
     }
     let private_ip = inst.private_ip.clone();
@@ -419,7 +420,7 @@ pub fn disassociate_address(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if r.addresses[idx].status != "BIND" {
         return Err(ApiError::new(
             "UnsupportedOperation.AddressStatusNotPermit",
-            "Only a bound EIP can be disassociated.",
+            msg::eip_not_bound(),
         ));
     }
     if let Some(iid) = r.addresses[idx].instance_id.clone()
@@ -450,7 +451,7 @@ pub fn release_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if env.region().addresses[idx].status != "UNBIND" {
             return Err(ApiError::new(
                 "UnsupportedOperation.AddressStatusNotPermit",
-                format!("The address `{id}` is still bound."),
+                msg::address_still_bound(&id),
             ));
         }
     }

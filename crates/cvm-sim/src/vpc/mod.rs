@@ -6,6 +6,7 @@ pub mod networks;
 pub mod security_groups;
 
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{Filter, FilterDialect, Params, filters};
 use crate::toolkit::well_formed;
 
@@ -20,7 +21,7 @@ fn ids_or_filters(
     if ids.is_some() && !fs.is_empty() {
         return Err(ApiError::new(
             "InvalidParameter.Coexist",
-            format!("`{ids_name}` and `Filters` cannot be specified at the same time."),
+            msg::exclusive(&ids_name, &"Filters"),
         ));
     }
     if let Some(ids) = &ids {
@@ -30,7 +31,7 @@ fn ids_or_filters(
         if let Some(bad) = ids.iter().find(|i| !well_formed(i, prefix)) {
             return Err(ApiError::new(
                 "InvalidParameterValue.Malformed",
-                format!("The id `{bad}` is malformed."),
+                msg::malformed(Thing::Resource, &bad),
             ));
         }
     }
@@ -43,7 +44,7 @@ fn not_found(ids: &Option<Vec<String>>, have: &[&str]) -> ApiResult<()> {
     {
         return Err(ApiError::new(
             "ResourceNotFound",
-            format!("The resource `{missing}` does not exist."),
+            msg::not_found(Thing::Resource, &missing),
         ));
     }
     Ok(())

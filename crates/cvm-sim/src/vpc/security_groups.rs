@@ -5,6 +5,7 @@
 use super::{ids_or_filters, not_found};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::{Policy, SecurityGroup, parse_ipv4};
@@ -13,10 +14,7 @@ use serde_json::{Value, json};
 const MAX_RULES_PER_DIRECTION: usize = 100;
 
 fn too_long(name: &str, max: usize) -> ApiError {
-    ApiError::new(
-        "InvalidParameterValue.TooLong",
-        format!("`{name}` may have at most {max} characters."),
-    )
+    ApiError::new("InvalidParameterValue.TooLong", msg::too_long(&name, &max))
 }
 
 pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
@@ -26,7 +24,7 @@ pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if name.trim().is_empty() {
         return Err(ApiError::new(
             "InvalidParameterValue.Empty",
-            "`GroupName` must not be empty.",
+            msg::group_name_empty(),
         ));
     }
     if name.chars().count() > 60 {
@@ -40,7 +38,7 @@ pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
         Some(other) => {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                format!("The project `{other}` does not exist."),
+                msg::not_found(Thing::Project, &other),
             ));
         }
     };
@@ -52,7 +50,7 @@ pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if r.security_groups.len() >= quota {
         return Err(ApiError::new(
             "LimitExceeded",
-            format!("The quota of {quota} security groups in this region is used up."),
+            msg::security_group_quota(&quota),
         ));
     }
     // A new group lets everything out and nothing in, as the console's blank template does.
@@ -79,7 +77,7 @@ fn group_index(env: &mut Env, id: &str) -> ApiResult<usize> {
     if !well_formed(id, "sg") {
         return Err(ApiError::new(
             "InvalidParameterValue.Malformed",
-            format!("The security group id `{id}` is malformed."),
+            msg::malformed(Thing::SecurityGroup, &id),
         ));
     }
     env.region()
@@ -89,7 +87,7 @@ fn group_index(env: &mut Env, id: &str) -> ApiResult<usize> {
         .ok_or_else(|| {
             ApiError::new(
                 "ResourceNotFound",
-                format!("The security group `{id}` does not exist."),
+                msg::not_found(Thing::SecurityGroup, &id),
             )
         })
 }
@@ -102,7 +100,7 @@ pub fn delete_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if r.security_groups[at].is_default {
         return Err(ApiError::new(
             "UnsupportedOperation",
-            "The default security group cannot be deleted.",
+            msg::default_sg_undeletable(),
         ));
     }
     if let Some(user) = r
@@ -112,10 +110,7 @@ pub fn delete_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "ResourceInUse",
-            format!(
-                "The security group `{id}` is bound to `{}`; unbind it first.",
-                user.id
-            ),
+            msg::sg_in_use(&id, &user.id),
         ));
     }
     r.security_groups.remove(at);
@@ -161,7 +156,7 @@ fn parse_policy(q: &Params) -> ApiResult<Policy> {
         if q.has(unsupported) {
             return Err(ApiError::new(
                 "UnsupportedOperation",
-                format!("`{unsupported}` rules are not modelled by this emulator."),
+                msg::rules_not_modelled(&unsupported),
             ));
         }
     }
@@ -172,16 +167,13 @@ fn parse_policy(q: &Params) -> ApiResult<Policy> {
         _ => {
             return Err(ApiError::invalid_value(
                 "Protocol",
-                format!("`{protocol}` is not TCP, UDP, ICMP, ICMPv6 or ALL"),
+                msg::not_one_of(&protocol, &["TCP", "UDP", "ICMP", "ICMPv6", "ALL"]),
             ));
         }
     };
     let port = q.str("Port")?.unwrap_or_else(|| "ALL".into());
     if !port_ok(&port) {
-        return Err(ApiError::invalid_value(
-            "Port",
-            format!("`{port}` is not all, a port, a list or a range of ports 1-65535"),
-        ));
+        return Err(ApiError::invalid_value("Port", msg::port_spec(&port)));
     }
     let port = if port.eq_ignore_ascii_case("all") {
         "ALL".to_owned()
@@ -189,17 +181,11 @@ fn parse_policy(q: &Params) -> ApiResult<Policy> {
         port
     };
     if matches!(protocol.as_str(), "ALL" | "ICMP" | "ICMPv6") && port != "ALL" {
-        return Err(ApiError::invalid_value(
-            "Port",
-            format!("a {protocol} rule takes Port all"),
-        ));
+        return Err(ApiError::invalid_value("Port", msg::port_all(&protocol)));
     }
     let cidr = q.str_req("CidrBlock")?;
     if !cidr_ok(&cidr) {
-        return Err(ApiError::invalid_value(
-            "CidrBlock",
-            format!("`{cidr}` is not an IPv4 address or CIDR block"),
-        ));
+        return Err(ApiError::invalid_value("CidrBlock", msg::not_cidr(&cidr)));
     }
     // Tencent's documented normalisation: any 0.0.0.0/n means everywhere.
     let cidr = if cidr.starts_with("0.0.0.0/") {
@@ -211,7 +197,7 @@ fn parse_policy(q: &Params) -> ApiResult<Policy> {
     if action != "ACCEPT" && action != "DROP" {
         return Err(ApiError::invalid_value(
             "Action",
-            format!("`{action}` is not ACCEPT or DROP"),
+            msg::not_one_of(&action, &["ACCEPT", "DROP"]),
         ));
     }
     let description = q.str("PolicyDescription")?.unwrap_or_default();
@@ -240,10 +226,7 @@ pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let ingress = set.obj_list("Ingress")?.unwrap_or_default();
     let egress = set.obj_list("Egress")?.unwrap_or_default();
     if !ingress.is_empty() && !egress.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            "Ingress and Egress rules cannot be created in one request.",
-        ));
+        return Err(ApiError::new("InvalidParameter", msg::one_direction()));
     }
     let (list, inbound) = match (ingress.is_empty(), egress.is_empty()) {
         (false, _) => (ingress, true),
@@ -256,7 +239,7 @@ pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if let Some(i) = q.int("PolicyIndex")? {
             index = Some(
                 usize::try_from(i)
-                    .map_err(|_| ApiError::invalid_value("PolicyIndex", "must not be negative"))?,
+                    .map_err(|_| ApiError::invalid_value("PolicyIndex", msg::not_negative()))?,
             );
         }
         rules.push(parse_policy(q)?);
@@ -268,14 +251,14 @@ pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "UnsupportedOperation.VersionMismatch",
-            format!("The rules are at version {}, not {v}.", sg.version),
+            msg::rules_version(&sg.version, &v),
         ));
     }
     let existing = if inbound { &sg.ingress } else { &sg.egress };
     if existing.len() + rules.len() > MAX_RULES_PER_DIRECTION {
         return Err(ApiError::new(
             "LimitExceeded.SecurityGroupPolicySet",
-            format!("A direction holds at most {MAX_RULES_PER_DIRECTION} rules."),
+            msg::rules_per_direction(&MAX_RULES_PER_DIRECTION),
         ));
     }
     for (n, rule) in rules.iter().enumerate() {
@@ -288,10 +271,7 @@ pub fn create_policies(env: &mut Env, p: &Params) -> ApiResult<Value> {
         if existing.iter().any(same) || rules[..n].iter().any(same) {
             return Err(ApiError::new(
                 "UnsupportedOperation.DuplicatePolicy",
-                format!(
-                    "A rule {} {} from {} ({}) already exists.",
-                    rule.protocol, rule.port, rule.cidr, rule.action
-                ),
+                msg::duplicate_rule(&rule.protocol, &rule.port, &rule.cidr, &rule.action),
             ));
         }
     }
@@ -334,7 +314,7 @@ pub fn describe_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue.Range",
-            "`OrderField` is CreatedTime or UpdateTime.",
+            msg::order_field(),
         ));
     }
     let desc = match p.str("OrderDirection")?.as_deref() {
@@ -343,7 +323,7 @@ pub fn describe_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> {
         Some(_) => {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                "`OrderDirection` is ASC or DESC.",
+                msg::order_direction(),
             ));
         }
     };
@@ -410,7 +390,7 @@ pub fn describe_security_group_policies(env: &mut Env, p: &Params) -> ApiResult<
     if !well_formed(&id, "sg") {
         return Err(ApiError::new(
             "InvalidParameterValue.Malformed",
-            format!("The security group id `{id}` is malformed."),
+            msg::malformed(Thing::SecurityGroup, &id),
         ));
     }
     let r = env.region();
@@ -421,7 +401,7 @@ pub fn describe_security_group_policies(env: &mut Env, p: &Params) -> ApiResult<
         .ok_or_else(|| {
             ApiError::new(
                 "ResourceNotFound",
-                format!("The security group `{id}` does not exist."),
+                msg::not_found(Thing::SecurityGroup, &id),
             )
         })?;
     let keep = |dir: &str, pol: &Policy| {

@@ -2,6 +2,7 @@
 
 use crate::catalog::{self, Image, InstanceType, Stock, ZoneInfo};
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::toolkit::{Env, well_formed};
 use crate::world::ChargeType;
@@ -18,7 +19,7 @@ pub fn image_and_type(
     if !well_formed(&image_id, "img") {
         return Err(ApiError::new(
             "InvalidImageId.Malformed",
-            format!("The image id `{image_id}` is malformed."),
+            msg::malformed(Thing::Image, &image_id),
         ));
     }
     let image = crate::cvm::images::launch_image(env, &image_id)?;
@@ -27,13 +28,13 @@ pub fn image_and_type(
             if !t.contains('.') || t.len() > 64 {
                 return Err(ApiError::new(
                     "InvalidInstanceType.Malformed",
-                    format!("The instance type `{t}` is malformed."),
+                    msg::instance_type_malformed(&t),
                 ));
             }
             catalog::instance_type(&t).ok_or_else(|| {
                 ApiError::new(
                     "InvalidParameterValue.InstanceTypeNotFound",
-                    format!("The instance type `{t}` does not exist."),
+                    msg::not_found(Thing::InstanceType, &t),
                 )
             })?
         }
@@ -49,38 +50,33 @@ pub fn image_and_type(
             .ok_or_else(|| {
                 ApiError::new(
                     "ResourceInsufficient.AvailabilityZoneSoldOut",
-                    "The zone is sold out.",
+                    msg::zone_sold_out_any(),
                 )
             })?,
     };
     if itype.family.arch != image.arch {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidImageForGivenInstanceType",
-            format!(
-                "The image `{}` ({}) cannot run on {}.",
-                image.id,
-                image.arch.as_str(),
-                itype.name
-            ),
+            msg::image_arch_mismatch(&image.id, &(image.arch.as_str()), &itype.name),
         ));
     }
     if !zone.available {
         return Err(ApiError::new(
             "ResourceInsufficient.AvailabilityZoneSoldOut",
-            format!("The zone `{}` is sold out.", zone.zone),
+            msg::zone_sold_out(&zone.zone),
         ));
     }
     match catalog::stock(zone, &itype) {
         Stock::NotOffered => {
             return Err(ApiError::new(
                 "ResourceUnavailable.InstanceType",
-                format!("{} is not offered in {}.", itype.name, zone.zone),
+                msg::type_not_offered(&itype.name, &zone.zone),
             ));
         }
         Stock::SoldOut => {
             return Err(ApiError::new(
                 "ResourcesSoldOut.SpecifiedInstanceType",
-                format!("{} is sold out in {}.", itype.name, zone.zone),
+                msg::type_sold_out(&itype.name, &zone.zone),
             ));
         }
         Stock::Sell => {}
@@ -101,7 +97,7 @@ pub fn spot(
         if m.str("MarketType")?.is_some_and(|t| t != "spot") {
             return Err(ApiError::invalid_value(
                 "InstanceMarketOptions.MarketType",
-                "only `spot` is supported",
+                msg::only(&"`spot`"),
             ));
         }
         let o = m
@@ -110,18 +106,21 @@ pub fn spot(
         o.only(&["MaxPrice", "SpotInstanceType"])?;
         let max = o.str_req("MaxPrice")?;
         let max: f64 = max.trim().parse().map_err(|_| {
-            ApiError::invalid_value("InstanceMarketOptions.SpotOptions.MaxPrice", "not a number")
+            ApiError::invalid_value(
+                "InstanceMarketOptions.SpotOptions.MaxPrice",
+                msg::not_a_number(),
+            )
         })?;
         if o.str("SpotInstanceType")?.is_some_and(|t| t != "one-time") {
             return Err(ApiError::invalid_value(
                 "InstanceMarketOptions.SpotOptions.SpotInstanceType",
-                "only `one-time` is supported",
+                msg::only(&"`one-time`"),
             ));
         }
         if charge != ChargeType::Spotpaid {
             return Err(ApiError::new(
                 "InvalidParameterCombination",
-                "`InstanceMarketOptions` needs InstanceChargeType SPOTPAID.",
+                msg::market_needs_spot(),
             ));
         }
         spot_max = Some(max);
@@ -130,13 +129,13 @@ pub fn spot(
         if !env.ctx.region.spot {
             return Err(ApiError::new(
                 "UnsupportedOperation.SpotUnsupportedRegion",
-                "Spot instances are not sold in this region.",
+                msg::no_spot_here(),
             ));
         }
         if !itype.family.spot {
             return Err(ApiError::new(
                 "UnsupportedOperation.NoInstanceTypeSupportSpot",
-                format!("{} is not sold as spot.", itype.name),
+                msg::type_not_spot(&itype.name),
             ));
         }
         let market = catalog::spot_hourly(itype);
@@ -144,7 +143,7 @@ pub fn spot(
             Some(m) if m < market => {
                 return Err(ApiError::new(
                     "InvalidParameterValue.InsufficientPrice",
-                    format!("The bid {m} is below the spot price {market}."),
+                    msg::bid_too_low(&m, &market),
                 ));
             }
             Some(_) => {}
@@ -171,7 +170,7 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
             if !catalog::SYSTEM_DISK_TYPES.contains(&t.as_str()) {
                 return Err(ApiError::invalid_value(
                     "SystemDisk.DiskType",
-                    format!("`{t}` is not a system disk type"),
+                    msg::not_a(&t, &"system disk type", &"系统盘类型"),
                 ));
             }
             let size = d.int("DiskSize")?.unwrap_or(50);
@@ -183,7 +182,7 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
             if size < min || size > 1024 {
                 return Err(ApiError::new(
                     "InvalidParameterValue.Range",
-                    format!("`SystemDisk.DiskSize` must be between {min} and 1024."),
+                    msg::system_disk_size(&min),
                 ));
             }
             (t, size)
@@ -215,25 +214,25 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
         if !catalog::DATA_DISK_TYPES.contains(&t.as_str()) {
             return Err(ApiError::invalid_value(
                 "DataDisks.DiskType",
-                format!("`{t}` is not a data disk type"),
+                msg::not_a(&t, &"data disk type", &"数据盘类型"),
             ));
         }
         if !(10..=32000).contains(&size) || size % 10 != 0 {
             return Err(ApiError::new(
                 "InvalidParameterValue.Range",
-                "`DataDisks.DiskSize` must be 10–32000 GiB in steps of 10.",
+                msg::data_disk_size(),
             ));
         }
         if t == "CLOUD_SSD" && size < 20 {
             return Err(ApiError::new(
                 "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall",
-                "CLOUD_SSD data disks start at 20 GiB.",
+                msg::ssd_min_size(),
             ));
         }
         if d.str("SnapshotId")?.is_some() {
             return Err(ApiError::new(
                 "InvalidParameter.SnapshotNotFound",
-                "The snapshot does not exist.",
+                msg::snapshot_not_found(),
             ));
         }
         let delete = d.bool("DeleteWithInstance")?.unwrap_or(true);

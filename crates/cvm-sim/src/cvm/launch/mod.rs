@@ -12,6 +12,7 @@ use super::{PENDING_MS, scaled, templates};
 use crate::catalog::{self, Image, InstanceType, ZoneInfo, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self};
 use crate::params::Params;
 use crate::price;
 use crate::rng::Rng;
@@ -144,7 +145,7 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidClientToken.TooLong",
-            "`ClientToken` may have at most 64 ASCII characters.",
+            msg::client_token_too_long(),
         ));
     }
     let token_key = token
@@ -170,10 +171,7 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if used + l.count as usize > limit {
         return Err(ApiError::new(
             code,
-            format!(
-                "The quota of {limit} {} instances in this region would be exceeded.",
-                l.charge.as_str()
-            ),
+            msg::instance_quota(&limit, &(l.charge.as_str())),
         ));
     }
     let subnet = r
@@ -184,17 +182,14 @@ fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     if (subnet.available() as i64) < l.count {
         return Err(ApiError::new(
             "FailedOperation.NoAvailableIpAddressCountInSubnet",
-            "The subnet has too few free addresses.",
+            msg::subnet_full(),
         ));
     }
     let cost = round2(l.charge_now());
     if cost > env.acct.balance {
         return Err(ApiError::new(
             "InvalidAccount.InsufficientBalance",
-            format!(
-                "The account balance {:.2} does not cover {:.2}.",
-                env.acct.balance, cost
-            ),
+            msg::balance_short(&env.acct.balance, &cost),
         ));
     }
     if dry_run {
@@ -432,7 +427,7 @@ fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
     {
         return Err(ApiError::new(
             "InvalidClientToken.TooLong",
-            "`ClientToken` may have at most 64 ASCII characters.",
+            msg::client_token_too_long(),
         ));
     }
     let l = parse_launch(env, p, true)?;

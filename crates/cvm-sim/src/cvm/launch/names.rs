@@ -3,6 +3,7 @@
 
 use crate::catalog::Image;
 use crate::error::{ApiError, ApiResult};
+use crate::msg;
 use crate::params::Params;
 
 /// Replaces `{R:x}`, `{R:x,F:y}` and `{IP}` in a name or host name for instance `n` (0-based).
@@ -62,14 +63,11 @@ pub fn names(p: &Params, image: &Image) -> ApiResult<(Option<String>, Option<Str
         if n.chars().count() > 128 {
             return Err(ApiError::new(
                 "InvalidInstanceName.TooLong",
-                "`InstanceName` may have at most 128 characters.",
+                msg::too_long(&"InstanceName", &128),
             ));
         }
         if has_pattern(n) && expand(n, 0, "0.0.0.0").is_none() {
-            return Err(ApiError::invalid_value(
-                "InstanceName",
-                "malformed {R:x,F:y} pattern",
-            ));
+            return Err(ApiError::invalid_value("InstanceName", msg::name_pattern()));
         }
     }
     let host_name = p.str("HostName")?;
@@ -82,7 +80,7 @@ pub fn names(p: &Params, image: &Image) -> ApiResult<(Option<String>, Option<Str
         if !ok {
             return Err(ApiError::new(
                 "InvalidParameterValue.IllegalHostName",
-                format!("The host name `{h}` is not valid."),
+                msg::host_name_invalid(&h),
             ));
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::catalog::{self, InstanceType, ZoneInfo};
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::toolkit::well_formed;
 use crate::world::{ChargeType, RegionState, parse_ipv4};
@@ -36,7 +37,7 @@ pub fn vpc(
             if v.int("Ipv6AddressCount")?.unwrap_or(0) > 0 {
                 return Err(ApiError::new(
                     "InvalidParameterValue.VpcNotSupportIpv6Address",
-                    "The VPC has no IPv6 block.",
+                    msg::vpc_no_ipv6(),
                 ));
             }
             let ips = v.str_list("PrivateIpAddresses")?.unwrap_or_default();
@@ -50,13 +51,13 @@ pub fn vpc(
                 if !well_formed(&vpc, "vpc") {
                     return Err(ApiError::new(
                         "InvalidParameterValue.VpcIdMalformed",
-                        format!("The VPC id `{vpc}` is malformed."),
+                        msg::malformed(Thing::Vpc, &vpc),
                     ));
                 }
                 if !r.vpcs.iter().any(|x| x.id == vpc) {
                     return Err(ApiError::new(
                         "InvalidParameterValue.VpcIdNotExist",
-                        format!("The VPC `{vpc}` does not exist."),
+                        msg::not_found(Thing::Vpc, &vpc),
                     ));
                 }
                 vpc
@@ -69,32 +70,32 @@ pub fn vpc(
                     .ok_or_else(|| {
                         ApiError::new(
                             "InvalidParameterValue.InvalidVpcIdSubnetIdNotFound",
-                            "The VPC has no subnet in this zone.",
+                            msg::vpc_no_subnet_here(),
                         )
                     })?
             } else {
                 if !well_formed(&subnet, "subnet") {
                     return Err(ApiError::new(
                         "InvalidParameterValue.SubnetIdMalformed",
-                        format!("The subnet id `{subnet}` is malformed."),
+                        msg::malformed(Thing::Subnet, &subnet),
                     ));
                 }
                 let s = r.subnets.iter().find(|s| s.id == subnet).ok_or_else(|| {
                     ApiError::new(
                         "InvalidParameterValue.SubnetNotExist",
-                        format!("The subnet `{subnet}` does not exist."),
+                        msg::not_found(Thing::Subnet, &subnet),
                     )
                 })?;
                 if s.vpc_id != vpc {
                     return Err(ApiError::new(
                         "InvalidParameterValue.VpcIdSubnetIdNotMatch",
-                        "The subnet does not belong to the VPC.",
+                        msg::subnet_not_in_vpc(),
                     ));
                 }
                 if s.zone != zone.zone {
                     return Err(ApiError::new(
                         "InvalidParameterValue.SubnetIdZoneIdNotMatch",
-                        "The subnet is in another zone.",
+                        msg::subnet_other_zone(),
                     ));
                 }
                 subnet
@@ -103,7 +104,7 @@ pub fn vpc(
                 if ips.len() as i64 != count {
                     return Err(ApiError::new(
                         "InvalidParameterValue",
-                        "`PrivateIpAddresses` must list one address per instance.",
+                        msg::one_ip_per_instance(),
                     ));
                 }
                 let s = r
@@ -115,19 +116,19 @@ pub fn vpc(
                     let v = parse_ipv4(ip).ok_or_else(|| {
                         ApiError::new(
                             "InvalidParameterValue.IPAddressMalformed",
-                            format!("`{ip}` is not an IPv4 address."),
+                            msg::not_ipv4(&ip),
                         )
                     })?;
                     if v < s.base + 2 || v >= s.base + s.size - 1 {
                         return Err(ApiError::new(
                             "VpcAddrNotInSubNet",
-                            format!("`{ip}` is not in the subnet."),
+                            msg::ip_not_in_subnet(&ip),
                         ));
                     }
                     if r.instances.values().any(|i| &i.private_ip == ip)
                         || ips.iter().filter(|x| *x == ip).count() > 1
                     {
-                        return Err(ApiError::new("VpcIpIsUsed", format!("`{ip}` is in use.")));
+                        return Err(ApiError::new("VpcIpIsUsed", msg::ip_in_use(&ip)));
                     }
                 }
             }
@@ -176,19 +177,19 @@ pub fn internet(
             if !catalog::INTERNET_CHARGE_TYPES.contains(&ict.as_str()) {
                 return Err(ApiError::invalid_value(
                     "InternetAccessible.InternetChargeType",
-                    format!("`{ict}` is not a network billing model"),
+                    msg::not_a(&ict, &"network billing model", &"网络计费模式"),
                 ));
             }
             if ict == "BANDWIDTH_PREPAID" && charge != ChargeType::Prepaid {
                 return Err(ApiError::new(
                     "InvalidParameterCombination",
-                    "BANDWIDTH_PREPAID needs a PREPAID instance.",
+                    msg::bandwidth_prepaid_needs_prepaid(),
                 ));
             }
             if ict == "BANDWIDTH_PACKAGE" || ia.str("BandwidthPackageId")?.is_some() {
                 return Err(ApiError::new(
                     "InvalidParameterValue.BandwidthPackageIdNotFound",
-                    "The bandwidth package does not exist.",
+                    msg::bandwidth_package_not_found(),
                 ));
             }
             if let Some(isp) = ia.str("InternetServiceProvider")?
@@ -196,25 +197,21 @@ pub fn internet(
             {
                 return Err(ApiError::new(
                     "InvalidParameterValue",
-                    format!("The ISP `{isp}` is allow-listed."),
+                    msg::isp_allow_listed(&isp),
                 ));
             }
             let bw = ia.int("InternetMaxBandwidthOut")?.unwrap_or(0);
             if bw < 0 || bw > itype.max_bandwidth() {
                 return Err(ApiError::new(
                     "InvalidParameterValue.Range",
-                    format!(
-                        "`InternetMaxBandwidthOut` must be between 0 and {} for {}.",
-                        itype.max_bandwidth(),
-                        itype.name
-                    ),
+                    msg::bandwidth_range_for_type(&(itype.max_bandwidth()), &itype.name),
                 ));
             }
             let assigned = ia.bool("PublicIpAssigned")?;
             if assigned == Some(true) && bw == 0 {
                 return Err(ApiError::new(
                     "InvalidParameterCombination",
-                    "A public IP needs a bandwidth above 0.",
+                    msg::public_ip_needs_bandwidth(),
                 ));
             }
             (ict, bw, assigned.unwrap_or(bw > 0))

@@ -9,6 +9,7 @@ use crate::cvm::billing::prepaid_settings;
 use crate::cvm::password::password_ok;
 use crate::cvm::security_groups::check_security_groups;
 use crate::error::{ApiError, ApiResult};
+use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::toolkit::{Env, parse_tags, well_formed};
 use crate::world::{ChargeType, RenewFlag};
@@ -22,15 +23,13 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
         "CDHPAID" | "CDCPAID" => {
             return Err(ApiError::new(
                 "InvalidParameterValue",
-                format!(
-                    "`{charge}` needs a dedicated host or cluster, which cvm-sim does not model."
-                ),
+                msg::needs_dedicated(&charge),
             ));
         }
         other => ChargeType::parse(other).ok_or_else(|| {
             ApiError::invalid_value(
                 "InstanceChargeType",
-                format!("`{other}` is not a billing model"),
+                msg::not_a(&other, &"billing model", &"计费模式"),
             )
         })?,
     };
@@ -53,7 +52,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
     if !(1..=max_count).contains(&count) {
         return Err(ApiError::new(
             "InvalidParameterValue.Range",
-            format!("`InstanceCount` must be between 1 and {max_count}."),
+            msg::instance_count_range(&max_count),
         ));
     }
     if let Some(min) = p.int("MinCount")?
@@ -61,7 +60,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
     {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidParameterMinCount",
-            "`MinCount` must be between 1 and InstanceCount.",
+            msg::min_count_range(),
         ));
     }
 
@@ -96,7 +95,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
         } else if !["host", "image", "keypair", "ps", "hpc"].contains(&rt.as_str()) {
             return Err(ApiError::invalid_value(
                 "TagSpecification.ResourceType",
-                format!("`{rt}` is not a resource type"),
+                msg::not_a(&rt, &"resource type", &"资源类型"),
             ));
         }
     }
@@ -106,7 +105,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
     {
         return Err(ApiError::new(
             "InvalidParameterValue.InvalidUserDataFormat",
-            "`UserData` must be Base64 of at most 16 KB.",
+            msg::user_data_format(),
         ));
     }
     let disable_api_termination = p.bool("DisableApiTermination")?.unwrap_or(false);
@@ -119,7 +118,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
         {
             return Err(ApiError::invalid_value(
                 "ActionTimer.TimerAction",
-                "only TerminateInstances is supported",
+                msg::only(&"TerminateInstances"),
             ));
         }
         let at = t.str_req("ActionTime")?;
@@ -128,13 +127,13 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
             .map_err(|_| {
                 ApiError::new(
                     "InvalidParameterValue.InvalidTimeFormat",
-                    "`ActionTime` must be ISO 8601.",
+                    msg::action_time_format(),
                 )
             })?;
         if ms <= now + 5 * 60 * 1000 {
             return Err(ApiError::invalid_value(
                 "ActionTimer.ActionTime",
-                "must be at least 5 minutes from now",
+                msg::at_least_5_minutes(),
             ));
         }
         terminate_at = Some(ms);
@@ -187,13 +186,13 @@ fn placement(env: &Env, p: &Params) -> ApiResult<(ZoneInfo, i64)> {
     if project_id != 0 {
         return Err(ApiError::new(
             "InvalidProjectId.NotFound",
-            format!("The project `{project_id}` does not exist."),
+            msg::not_found(Thing::Project, &project_id),
         ));
     }
     if placement.has("HostIds") {
         return Err(ApiError::new(
             "InvalidHostId.NotFound",
-            "cvm-sim has no dedicated hosts.",
+            msg::no_dedicated_hosts(),
         ));
     }
     let zone = catalog::zones(env.ctx.region)
@@ -202,14 +201,11 @@ fn placement(env: &Env, p: &Params) -> ApiResult<(ZoneInfo, i64)> {
         .ok_or_else(|| match catalog::find_zone(&zone_name) {
             Some(_) => ApiError::new(
                 "InvalidZone.MismatchRegion",
-                format!(
-                    "The zone `{zone_name}` does not belong to region {}.",
-                    env.ctx.region.id
-                ),
+                msg::zone_mismatch(&zone_name, &env.ctx.region.id),
             ),
             None => ApiError::new(
                 "InvalidParameterValue.ZoneNotSupported",
-                format!("The zone `{zone_name}` is not supported."),
+                msg::zone_unsupported(&zone_name),
             ),
         })?;
     Ok((zone, project_id))
@@ -221,21 +217,21 @@ fn unsupported(p: &Params) -> ApiResult<()> {
         p.obj("LaunchTemplate")?;
         return Err(ApiError::new(
             "InvalidParameterValue.LaunchTemplateNotFound",
-            "The launch template does not exist.",
+            msg::template_not_found_any(),
         ));
     }
     if p.has("HpcClusterId") {
         p.str("HpcClusterId")?;
         return Err(ApiError::new(
             "ResourceNotFound.HpcCluster",
-            "The HPC cluster does not exist.",
+            msg::hpc_not_found(),
         ));
     }
     if p.has("DedicatedClusterId") {
         p.str("DedicatedClusterId")?;
         return Err(ApiError::new(
             "InvalidParameter.CdcNotSupported",
-            "cvm-sim has no dedicated clusters.",
+            msg::no_dedicated_clusters(),
         ));
     }
     if let Some(ids) = p.str_list("ChcIds")?
@@ -243,7 +239,7 @@ fn unsupported(p: &Params) -> ApiResult<()> {
     {
         return Err(ApiError::new(
             "InvalidParameterValue.ChcHostsNotFound",
-            "The CHC hosts do not exist.",
+            msg::chc_not_found(),
         ));
     }
     if let Some(ids) = p.str_list("DisasterRecoverGroupIds")?
@@ -251,14 +247,14 @@ fn unsupported(p: &Params) -> ApiResult<()> {
     {
         return Err(ApiError::new(
             "FailedOperation.DisasterRecoverGroupNotFound",
-            "The placement group does not exist.",
+            msg::placement_group_not_found(),
         ));
     }
     if p.has("NetworkInterfaces") {
         p.obj_list("NetworkInterfaces")?;
         return Err(ApiError::new(
             "UnsupportedOperation",
-            "Extra network interfaces are an allow-listed feature.",
+            msg::enis_allow_listed(),
         ));
     }
     p.int("PartitionNumber")?;
@@ -277,7 +273,7 @@ fn unsupported(p: &Params) -> ApiResult<()> {
         if c.int("CoreCount")?.is_some() != c.int("ThreadPerCore")?.is_some() {
             return Err(ApiError::new(
                 "InvalidParameter.LackCoreCountOrThreadPerCore",
-                "`CoreCount` and `ThreadPerCore` go together.",
+                msg::cores_and_threads(),
             ));
         }
     }
@@ -300,7 +296,7 @@ fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
         if given > 1 {
             return Err(ApiError::new(
                 "InvalidParameterCombination",
-                "Give only one of Password, KeyIds and KeepImageLogin.",
+                msg::one_login(),
             ));
         }
         if let Some(k) = keep {
@@ -308,42 +304,39 @@ fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
                 if catalog::image(image.id).is_some() {
                     return Err(ApiError::new(
                         "InvalidParameterValue",
-                        "`KeepImageLogin` applies to custom images only.",
+                        msg::keep_login_custom_only(),
                     ));
                 }
             } else if k != "false" {
                 return Err(ApiError::invalid_value(
                     "LoginSettings.KeepImageLogin",
-                    "must be \"true\" or \"false\"",
+                    msg::true_or_false(),
                 ));
             }
         }
         if let Some(pw) = pw
             && !password_ok(&pw, image.windows, 2)
         {
-            return Err(ApiError::new(
-                "InvalidPassword",
-                "The password does not meet the complexity requirements.",
-            ));
+            return Err(ApiError::new("InvalidPassword", msg::password_too_weak()));
         }
         if !keys.is_empty() {
             if image.windows {
                 return Err(ApiError::new(
                     "UnsupportedOperation.KeyPairUnsupportedWindows",
-                    "Windows instances do not support key pairs.",
+                    msg::windows_no_key_pairs(),
                 ));
             }
             for k in &keys {
                 if !well_formed(k, "skey") {
                     return Err(ApiError::new(
                         "InvalidKeyPairId.Malformed",
-                        format!("The key id `{k}` is malformed."),
+                        msg::malformed(Thing::KeyPair, &k),
                     ));
                 }
                 if !env.acct.key_pairs.iter().any(|x| &x.id == k) {
                     return Err(ApiError::new(
                         "InvalidParameterValue.KeyPairNotFound",
-                        format!("The key pair `{k}` does not exist."),
+                        msg::not_found(Thing::KeyPair, &k),
                     ));
                 }
             }
