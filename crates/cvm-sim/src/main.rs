@@ -101,7 +101,9 @@ struct Cli {
     body_timeout_ms: u64,
     /// Append every answer to FILE as one JSON line {"service", "version", "action",
     /// "answer"}, for checking answers against Tencent's schema (test use: answers include
-    /// new key pairs' private keys). Example: --record-answers /tmp/answers.jsonl
+    /// new key pairs' private keys).
+    ///
+    /// Example: --record-answers /tmp/answers.jsonl
     #[arg(long, value_name = "FILE")]
     record_answers: Option<PathBuf>,
     /// Serve HTTPS. A local CA is made in the TLS folder on first use (ca.pem, ca-key.pem)
