@@ -113,7 +113,7 @@ struct Cli {
     /// REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS; see --print-env).
     ///
     /// Example: --tls
-    #[arg(long)]
+    #[arg(long, env = "CVM_SIM_TLS", value_parser = clap::builder::BoolishValueParser::new())]
     tls: bool,
     /// Where --tls keeps its CA: default the --state file's folder, else
     /// $XDG_STATE_HOME/cvm-sim or ~/.local/state/cvm-sim.

@@ -272,6 +272,21 @@ fn load_or_make_ca(dir: &Path) -> Result<(String, KeyPair), TlsError> {
         dir: dir.to_owned(),
         reason,
     };
+    if !cert_path.exists() && !key_path.exists() {
+        create_private_dir(dir).map_err(|source| TlsError::Folder {
+            path: dir.to_owned(),
+            source,
+        })?;
+        if let Some(made) = make_ca(&cert_path, &key_path)? {
+            return Ok(made);
+        }
+    }
+    // Another process may be making the CA right now (a server and `--print-env` started
+    // together): its key exists before its certificate, which is written last.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while key_path.exists() && !cert_path.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     match (cert_path.exists(), key_path.exists()) {
         (true, true) => {
             let read = |p: &Path| {
@@ -285,17 +300,15 @@ fn load_or_make_ca(dir: &Path) -> Result<(String, KeyPair), TlsError> {
                 .map_err(|e| unusable(format!("{CA_KEY_FILE}: {e}")))?;
             Ok((cert, key))
         }
-        (false, false) => make_ca(dir, &cert_path, &key_path),
         (true, false) => Err(unusable(format!("{CA_KEY_FILE} is missing"))),
-        (false, true) => Err(unusable(format!("{CA_FILE} is missing"))),
+        _ => Err(unusable(format!("{CA_FILE} is missing"))),
     }
 }
 
-fn make_ca(dir: &Path, cert_path: &Path, key_path: &Path) -> Result<(String, KeyPair), TlsError> {
-    create_private_dir(dir).map_err(|source| TlsError::Folder {
-        path: dir.to_owned(),
-        source,
-    })?;
+/// Makes the CA, unless another process got there first (then `None`: load theirs). The
+/// key file is created exclusively, so of two processes starting at once exactly one
+/// makes the CA; the certificate is written last, through a rename, and marks it complete.
+fn make_ca(cert_path: &Path, key_path: &Path) -> Result<Option<(String, KeyPair)>, TlsError> {
     let key = KeyPair::generate().map_err(|e| TlsError::Generate(e.to_string()))?;
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
@@ -315,10 +328,28 @@ fn make_ca(dir: &Path, cert_path: &Path, key_path: &Path) -> Result<(String, Key
         .self_signed(&key)
         .map_err(|e| TlsError::Generate(e.to_string()))?;
     let pem = cert.pem();
-    // The key first: a CA certificate on disk without its key would be unusable.
-    write_new(key_path, key.serialize_pem().as_bytes(), true)?;
-    write_new(cert_path, pem.as_bytes(), false)?;
-    Ok((pem, key))
+    let write_err = |path: &Path| {
+        let path = path.to_owned();
+        move |source| TlsError::Write { path, source }
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = match options.open(key_path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
+        Err(e) => return Err(write_err(key_path)(e)),
+    };
+    let written = file
+        .write_all(key.serialize_pem().as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(key_path);
+        return Err(write_err(key_path)(e));
+    }
+    write_new(cert_path, pem.as_bytes())?;
+    Ok(Some((pem, key)))
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -330,27 +361,19 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Writes a file through a temporary sibling and a rename, so a reader never sees half
-/// of it; `private` files are created readable by their owner only.
-fn write_new(path: &Path, bytes: &[u8], private: bool) -> Result<(), TlsError> {
-    let err = |source| TlsError::Write {
-        path: path.to_owned(),
-        source,
-    };
+/// of it.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, if private { 0o600 } else { 0o644 });
-    #[cfg(not(unix))]
-    let _ = private;
-    let result = options
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+    let result = std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(err)
+    result.map_err(|source| TlsError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 #[derive(Debug)]

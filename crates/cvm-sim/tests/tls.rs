@@ -356,3 +356,29 @@ fn damaged_or_mismatched_ca_files_are_refused_not_replaced() {
     let err = Tls::load_or_create(b.path(), &[]).unwrap_err();
     assert!(err.to_string().contains("ca-key.pem is missing"), "{err}");
 }
+
+/// A server and `--print-env` started together both find no CA: exactly one makes it and
+/// the other uses that one, so every certificate issued verifies against `ca.pem`.
+#[tokio::test]
+async fn processes_making_the_ca_at_once_end_up_with_one_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls_dir = dir.path().join("tls");
+    let made: Vec<Tls> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| s.spawn(|| Tls::load_or_create(&tls_dir, &[]).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let config = trusting(&tls_dir.join("ca.pem")).unwrap();
+    for tls in made {
+        let sim = cvm_sim::start(Config {
+            tls: Some(tls),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        handshake(sim.addr(), config.clone(), "localhost")
+            .await
+            .unwrap();
+    }
+}
