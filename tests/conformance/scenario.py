@@ -3,6 +3,7 @@
 Usage: scenario.py HOST:PORT. Every check prints PASS/FAIL; the last line is
 "N passed, N failed" and the exit code is 1 when anything failed.
 """
+import os
 import sys
 import traceback
 
@@ -16,6 +17,9 @@ from tencentcloud.vpc.v20170312 import vpc_client, models as vpc
 import resources_cases
 
 ADDR = sys.argv[1]
+# http by default; tests/recipes/run runs the same scenario over HTTPS with cvm-sim's CA.
+PROTOCOL = os.environ.get("CVM_SIM_PROTOCOL", "http")
+CA = os.environ.get("CVM_SIM_CA")
 SECRET_ID = "AKIDcvmsim00000000000000000000000000"
 SECRET_KEY = "cvmsimSecretKey0000000000000000000"
 REGION = "ap-guangzhou"
@@ -38,7 +42,7 @@ def check(name, fn):
 
 
 def profile(method, language="zh-CN"):
-    return ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=ADDR, reqMethod=method), language=language)
+    return ClientProfile(httpProfile=HttpProfile(protocol=PROTOCOL, endpoint=ADDR, reqMethod=method, certification=CA), language=language)
 
 
 def clients(method, key=SECRET_KEY, language="zh-CN"):
