@@ -14,6 +14,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.cvm.v20170312 import cvm_client, models as cvm
 from tencentcloud.vpc.v20170312 import vpc_client, models as vpc
 
+import fleet_cases
 import resources_cases
 
 ADDR = sys.argv[1]
@@ -257,6 +258,7 @@ for method in ("POST", "GET"):
     resources_cases.run(method, *clients(method), check, req, expect_error, wait_state)
     launch_templates.scenario(method, globals())
     monitor_cases.scenario(method, globals())
+    fleet_cases.run(method, globals())
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

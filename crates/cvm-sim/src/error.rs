@@ -102,6 +102,122 @@ const fn t(code: &'static str, zh: &'static str, en: &'static str) -> CodeText {
 /// Every error code cvm-sim answers, with its zh-CN and en-US text (after Tencent's
 /// published descriptions of each code, shortened).
 pub static CODES: &[CodeText] = &[
+    // STS and the tag service.
+    t(
+        "FailedOperation.ResourceAppIdNotSame",
+        "资源不属于当前账号。",
+        "The resource belongs to another account.",
+    ),
+    t(
+        "InvalidParameter.OverTimeError",
+        "临时证书有效期超出范围。",
+        "DurationSeconds is out of range.",
+    ),
+    t(
+        "InvalidParameter.ParamError",
+        "参数错误。",
+        "A parameter is invalid.",
+    ),
+    t(
+        "InvalidParameter.ResouceError",
+        "资源描述（RoleArn）格式错误。",
+        "The resource description (RoleArn) is malformed.",
+    ),
+    t(
+        "InvalidParameterValue.DeleteTagsParamError",
+        "ReplaceTags 与 DeleteTags 参数错误。",
+        "ReplaceTags and DeleteTags are invalid.",
+    ),
+    t(
+        "InvalidParameterValue.RegionInvalid",
+        "地域无效。",
+        "The region is invalid.",
+    ),
+    t(
+        "InvalidParameterValue.ResourceDescriptionError",
+        "资源六段式描述错误。",
+        "The six-segment resource description is invalid.",
+    ),
+    t(
+        "InvalidParameterValue.ResourcePrefixInvalid",
+        "资源前缀无效。",
+        "The resource prefix is invalid.",
+    ),
+    t(
+        "InvalidParameterValue.ServiceTypeInvalid",
+        "业务类型无效。",
+        "The service type is invalid.",
+    ),
+    t(
+        "InvalidParameterValue.TagKeyDuplicate",
+        "标签键重复。",
+        "A tag key is repeated.",
+    ),
+    t(
+        "InvalidParameterValue.TagKeyEmpty",
+        "标签键不能为空。",
+        "The tag key is empty.",
+    ),
+    t(
+        "InvalidParameterValue.TagKeyLengthExceeded",
+        "标签键长度超过限制。",
+        "The tag key is too long.",
+    ),
+    t(
+        "InvalidParameterValue.TagKeyCharacterIllegal",
+        "标签键包含非法字符。",
+        "The tag key contains characters that are not allowed.",
+    ),
+    t(
+        "InvalidParameterValue.ReservedTagKey",
+        "系统预留标签键禁止创建。",
+        "The tag key is reserved by the system.",
+    ),
+    t(
+        "InvalidParameterValue.TagValueEmpty",
+        "标签值不能为空。",
+        "The tag value is empty.",
+    ),
+    t(
+        "InvalidParameterValue.TagValueLengthExceeded",
+        "标签值长度超过限制。",
+        "The tag value is too long.",
+    ),
+    t(
+        "InvalidParameterValue.TagValueCharacterIllegal",
+        "标签值包含非法字符。",
+        "The tag value contains characters that are not allowed.",
+    ),
+    t(
+        "LimitExceeded.ResourceAttachedTags",
+        "资源绑定的标签数量超过限制。",
+        "The resource carries too many tags.",
+    ),
+    t(
+        "LimitExceeded.ResourceNumPerRequest",
+        "单次请求的资源数量超过限制。",
+        "Too many resources in one request.",
+    ),
+    t(
+        "LimitExceeded.TagNumPerRequest",
+        "单次请求的标签数量超过限制。",
+        "Too many tags in one request.",
+    ),
+    t(
+        "ResourceNotFound.RecordNotFound",
+        "记录不存在。",
+        "The record does not exist.",
+    ),
+    t(
+        "ResourceNotFound.RoleNotFound",
+        "角色不存在。",
+        "The role does not exist.",
+    ),
+    t(
+        "UnauthorizedOperation",
+        "未授权操作。",
+        "The operation is not authorized.",
+    ),
     // Common errors (signature, envelope, limits).
     t(
         "AuthFailure.InvalidAuthorization",

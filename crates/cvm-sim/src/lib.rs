@@ -22,6 +22,7 @@ pub mod clock;
 mod cvm;
 pub mod error;
 pub mod faults;
+pub mod identity;
 pub mod limits;
 mod monitor;
 pub mod msg;
@@ -33,12 +34,15 @@ pub mod rng;
 mod router;
 mod server;
 mod state_file;
+mod sts;
+mod tag;
 pub mod tls;
 mod toolkit;
 mod vpc;
 pub mod world;
 
 pub use faults::{FaultKind, FaultRule, FaultSpec};
+pub use identity::Role;
 pub use limits::RateLimit;
 pub use router::{ACTIONS, Action};
 pub use server::{HEALTH_PATH, SimHandle, StartError, start};
@@ -101,11 +105,31 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(75);
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
+/// An account of the world beyond the first credential's, with instances of its own.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountSpec {
+    pub uin: String,
+    /// Instances created in it when the world is new.
+    #[serde(default)]
+    pub preload: usize,
+}
+
+/// The Sandbox's two accounts reached through roles: (UIN, role name, role id, instances).
+pub const SANDBOX_ROLE_ACCOUNTS: [(&str, &str, &str, usize); 2] = [
+    ("100000000002", "fleet-operator", "4611686018427397902", 24),
+    ("100000000003", "fleet-auditor", "4611686018427397903", 18),
+];
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Port 0 picks a free port. The library default is `127.0.0.1:0`; the CLI's is 9100.
     pub listen: SocketAddr,
     pub credentials: Vec<Credential>,
+    /// Roles that AssumeRole hands temporary credentials for.
+    pub roles: Vec<Role>,
+    /// More accounts, each with a world of its own (preloaded when the world is new).
+    pub accounts: Vec<AccountSpec>,
     /// 1 = realistic transition durations, 0 = immediate, anything between scales them.
     pub time_scale: f64,
     pub rate_limit: RateLimit,
@@ -144,6 +168,8 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             credentials: vec![Credential::default()],
+            roles: Vec::new(),
+            accounts: Vec::new(),
             time_scale: 1.0,
             rate_limit: RateLimit::Current,
             faults: FaultSpec::default(),
@@ -183,10 +209,29 @@ impl Config {
     }
 
     /// What the app's Sandbox wants: a few dozen instances over several regions in mixed
-    /// states and billing models, fast transitions, no faults.
+    /// states and billing models, fast transitions, no faults; and two more accounts, each
+    /// with a role the credential's account may assume ([`SANDBOX_ROLE_ACCOUNTS`]).
     pub fn sandbox(credential: Credential, state_file: Option<PathBuf>) -> Self {
+        let roles = SANDBOX_ROLE_ACCOUNTS
+            .iter()
+            .map(|(uin, name, id, _)| Role {
+                account: (*uin).to_owned(),
+                name: (*name).to_owned(),
+                id: (*id).to_owned(),
+                trusted: vec![credential.account.clone()],
+            })
+            .collect();
+        let accounts = SANDBOX_ROLE_ACCOUNTS
+            .iter()
+            .map(|(uin, _, _, preload)| AccountSpec {
+                uin: (*uin).to_owned(),
+                preload: *preload,
+            })
+            .collect();
         Config {
             credentials: vec![credential],
+            roles,
+            accounts,
             time_scale: 0.2,
             preload: 36,
             seed: 1,

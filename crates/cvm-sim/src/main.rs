@@ -1,7 +1,7 @@
 //! `cvm-sim`: the emulator as a process.
 
 use clap::Parser;
-use cvm_sim::{Config, Credential, FaultSpec, RateLimit, Tls, TlsError};
+use cvm_sim::{AccountSpec, Config, Credential, FaultSpec, RateLimit, Role, Tls, TlsError};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -83,6 +83,13 @@ struct Cli {
     /// Example: --hot ins-r8hr2upy
     #[arg(long = "hot", value_name = "INSTANCE_ID")]
     hot: Vec<String>,
+    /// More accounts, keys and roles, from a JSON file: `{"credentials": [{"secretId",
+    /// "secretKey", "account"}], "roles": [{"account", "name", "id", "trusted": [UIN]}],
+    /// "accounts": [{"uin", "preload"}]}` (every part optional). Each account has a world
+    /// of its own; AssumeRole hands out temporary keys for a role to callers from a trusted
+    /// account.
+    #[arg(long, value_name = "FILE", value_parser = parse_accounts)]
+    accounts: Option<AccountsFile>,
     /// Connections served at once; more wait in the listen backlog.
     ///
     /// Example: --max-connections 64
@@ -156,6 +163,56 @@ Exit codes:
 
 /// Exit code for a state or TLS folder that cannot be written or holds unusable files.
 const EXIT_FOLDER: i32 = 3;
+/// The `--accounts` file.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AccountsFile {
+    #[serde(default)]
+    credentials: Vec<KeySpec>,
+    #[serde(default)]
+    roles: Vec<Role>,
+    #[serde(default)]
+    accounts: Vec<AccountSpec>,
+}
+
+#[derive(Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct KeySpec {
+    secret_id: String,
+    secret_key: String,
+    account: String,
+}
+
+impl std::fmt::Debug for KeySpec {
+    // The key stays out of error text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySpec")
+            .field("secret_id", &self.secret_id)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_accounts(path: &str) -> Result<AccountsFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let file: AccountsFile = serde_json::from_str(&text)
+        .map_err(|e| format!("{path} is not a valid accounts file: {e}"))?;
+    let uin = |u: &str| !u.is_empty() && u.bytes().all(|b| b.is_ascii_digit());
+    if let Some(bad) = file
+        .credentials
+        .iter()
+        .map(|c| &c.account)
+        .chain(file.roles.iter().map(|r| &r.account))
+        .chain(file.roles.iter().flat_map(|r| &r.trusted))
+        .chain(file.accounts.iter().map(|a| &a.uin))
+        .find(|u| !uin(u))
+    {
+        return Err(format!(
+            "{path}: `{bad}` is not an account UIN (digits only)"
+        ));
+    }
+    Ok(file)
+}
 
 fn parse_count(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
@@ -224,9 +281,17 @@ fn main() {
         );
         std::process::exit(EXIT_FOLDER);
     }
+    let extra = cli.accounts.unwrap_or_default();
+    let mut credentials = vec![credential];
+    credentials.extend(extra.credentials.into_iter().map(|k| Credential {
+        account: k.account,
+        ..Credential::new(k.secret_id, k.secret_key)
+    }));
     let config = Config {
         listen: cli.listen,
-        credentials: vec![credential],
+        credentials,
+        roles: extra.roles,
+        accounts: extra.accounts,
         time_scale: cli.time_scale,
         rate_limit: cli.rate_limit,
         faults: cli.faults,

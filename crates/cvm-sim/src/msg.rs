@@ -380,6 +380,23 @@ catalog! {
     zone_sold_out(zone) => "The zone `{zone}` is sold out.", "可用区`{zone}`已售罄。";
     zone_sold_out_any() => "The zone is sold out.", "可用区已售罄。";
     zone_unsupported(zone) => "The zone `{zone}` is not supported.", "不支持可用区`{zone}`。";
+    // STS and the tag service.
+    token_expired() => "The temporary credential has expired: assume the role again.", "临时证书已过期，请重新申请。";
+    session_name_invalid() => "RoleSessionName must be 2-128 characters of [\\w+=,.@_-].", "RoleSessionName 长度在 2 到 128 之间，只能包含字母、数字和 +=,.@_-。";
+    duration_out_of_range(d, max) => "DurationSeconds {d} is outside 0-{max}.", "DurationSeconds {d} 超出 0 到 {max} 的范围。";
+    role_arn_malformed(arn) => "The RoleArn `{arn}` is malformed.", "RoleArn`{arn}`格式错误。";
+    role_not_found(arn) => "The role `{arn}` does not exist.", "角色`{arn}`不存在。";
+    role_not_trusted(account, arn) => "The account {account} is not a carrier of the role `{arn}` and may not assume it.", "账号 {account} 不是角色`{arn}`的载体，无权扮演该角色。";
+    tag_invalid(field, value, rule_en, rule_zh) => "{field} `{value}` {rule_en}.", "{field}`{value}`不合法：{rule_zh}。";
+    resource_not_six_segment(resource) => "The resource `{resource}` is not a six-segment resource name.", "资源`{resource}`不是合法的资源六段式。";
+    service_type_unsupported(service) => "The service `{service}` is not supported here.", "不支持的业务类型`{service}`。";
+    region_invalid(region) => "The region `{region}` is invalid.", "地域`{region}`无效。";
+    resource_prefix_unsupported(resource) => "The resource prefix in `{resource}` is not supported.", "资源`{resource}`的资源前缀不支持。";
+    too_many_resources(max) => "At most {max} resources per request.", "单次请求最多 {max} 个资源。";
+    too_many_tags(max) => "At most {max} tags per request.", "单次请求最多 {max} 个标签。";
+    other_account_resource() => "The resource belongs to another account.", "资源不属于当前账号。";
+    too_many_attached(max) => "A resource carries at most {max} tags.", "单个资源最多绑定 {max} 个标签。";
+    delete_tags_invalid() => "Give ReplaceTags or DeleteTags (not empty, at most 10, no key in both).", "ReplaceTags 和 DeleteTags 必须存在其一，不能为空数组、不超过 10 个，且不能包含相同的标签键。";
 }
 
 #[cfg(test)]

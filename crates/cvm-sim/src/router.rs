@@ -6,12 +6,14 @@ use crate::error::ApiResult;
 use crate::params::Params;
 use crate::toolkit::{Ctx, Env, Reply};
 use crate::world::{Account, World};
-use crate::{cvm, monitor, vpc};
+use crate::{cvm, monitor, sts, tag, vpc};
 
 /// The API version CVM and VPC speak.
 pub const VERSION: &str = "2017-03-12";
 /// Cloud Monitor's API version.
 pub const MONITOR_VERSION: &str = "2018-07-24";
+/// The API version STS and the tag service speak.
+pub const STS_TAG_VERSION: &str = "2018-08-13";
 
 type Handler = fn(&mut Env, &Params) -> ApiResult<Reply>;
 
@@ -65,9 +67,19 @@ macro_rules! json {
     };
 }
 
+/// An STS or tag action: their own version.
+const fn global(a: Action) -> Action {
+    Action {
+        version: STS_TAG_VERSION,
+        ..a
+    }
+}
+
 const CVM: &str = "cvm";
 const VPC: &str = "vpc";
 const MONITOR: &str = "monitor";
+const STS: &str = "sts";
+const TAG: &str = "tag";
 
 /// Every action, CVM's first.
 pub static ACTIONS: &[Action] = &[
@@ -282,6 +294,20 @@ pub static ACTIONS: &[Action] = &[
         version: MONITOR_VERSION,
         ..read(MONITOR, "GetMonitorData", json!(monitor::get_monitor_data))
     },
+    // AssumeRole issues credentials but changes nothing in the world (or its file).
+    global(read(STS, "AssumeRole", json!(sts::assume_role))),
+    global(read(
+        STS,
+        "GetCallerIdentity",
+        json!(sts::get_caller_identity),
+    )),
+    global(write(TAG, "TagResources", json!(tag::tag_resources))),
+    global(write(TAG, "UnTagResources", json!(tag::un_tag_resources))),
+    global(write(
+        TAG,
+        "ModifyResourceTags",
+        json!(tag::modify_resource_tags),
+    )),
 ];
 
 /// The action `name` of `service`, if the emulator has it.
@@ -327,11 +353,15 @@ mod tests {
         let mut seen = HashSet::new();
         for a in ACTIONS {
             assert!(seen.insert((a.service, a.name)), "{} twice", a.name);
-            assert!([CVM, VPC, MONITOR].contains(&a.service), "{}", a.name);
-            let version = if a.service == MONITOR {
-                MONITOR_VERSION
-            } else {
-                VERSION
+            assert!(
+                [CVM, VPC, MONITOR, STS, TAG].contains(&a.service),
+                "{}",
+                a.name
+            );
+            let version = match a.service {
+                MONITOR => MONITOR_VERSION,
+                STS | TAG => STS_TAG_VERSION,
+                _ => VERSION,
             };
             assert_eq!(a.version, version, "{}", a.name);
         }
@@ -342,7 +372,8 @@ mod tests {
         for a in ACTIONS {
             let reads = a.name.starts_with("Describe")
                 || a.name.starts_with("InquiryPrice")
-                || a.name.starts_with("Get");
+                || a.name.starts_with("Get")
+                || a.service == STS;
             assert_eq!(a.mutates, !reads, "{}", a.name);
         }
     }

@@ -8,6 +8,7 @@ use crate::catalog::{self, Lang};
 use crate::clock::{self, Clock};
 use crate::error::ApiError;
 use crate::faults::{FaultKind, FaultSpec, Faults};
+use crate::identity::{Caller, Identity, Role};
 use crate::limits::{Limiter, RateLimit};
 use crate::msg;
 use crate::params::Params;
@@ -15,7 +16,7 @@ use crate::router::{self, Action};
 use crate::state_file::{self, LoadNotice, Loaded};
 use crate::toolkit::Ctx;
 use crate::world::World;
-use crate::{Config, Credential, preload};
+use crate::{Config, preload};
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Method, Request, Response, StatusCode, header};
@@ -52,6 +53,7 @@ pub enum StartError {
 
 pub(crate) struct Shared {
     world: Mutex<World>,
+    identity: Identity,
     clock: Clock,
     config: Config,
     limiter: Mutex<Limiter>,
@@ -138,7 +140,18 @@ fn new_world(config: &Config) -> World {
             clock::wall_ms(),
         );
     }
+    add_accounts(&mut world, config);
     world
+}
+
+/// Preloads each configured account the world does not have yet (a saved world from
+/// before the account was configured gets it too).
+fn add_accounts(world: &mut World, config: &Config) {
+    for a in config.accounts.iter().filter(|a| a.preload > 0) {
+        if !world.accounts.contains_key(&a.uin) {
+            preload::populate(world, &a.uin, a.preload, config.balance, clock::wall_ms());
+        }
+    }
 }
 
 /// The world to start with, where to save it, and why the state file was not used.
@@ -147,7 +160,10 @@ fn load_world(config: &Config) -> (World, Option<PathBuf>, Option<LoadNotice>) {
         return (new_world(config), None, None);
     };
     match state_file::load(path) {
-        Loaded::World(w) => (*w, Some(path.clone()), None),
+        Loaded::World(mut w) => {
+            add_accounts(&mut w, config);
+            (*w, Some(path.clone()), None)
+        }
         Loaded::Missing => (new_world(config), Some(path.clone()), None),
         Loaded::Unusable(notice) => {
             let save_to = notice.backup().is_some().then(|| path.clone());
@@ -214,6 +230,7 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
     let shared = Arc::new(Shared {
         clock: Clock::new(config.time_scale, world.clock_offset_ms),
         world: Mutex::new(world),
+        identity: Identity::new(config.roles.clone()),
         limiter: Mutex::new(Limiter::default()),
         rate_limit: Mutex::new(config.rate_limit.clone()),
         faults: Mutex::new(Faults::new(&config.faults)),
@@ -263,8 +280,12 @@ impl SimHandle {
     pub fn ca_path(&self) -> Option<&std::path::Path> {
         self.shared.config.tls.as_ref().map(|t| t.ca_path())
     }
-    pub fn credentials(&self) -> &[Credential] {
+    pub fn credentials(&self) -> &[crate::Credential] {
         &self.shared.config.credentials
+    }
+    /// The roles AssumeRole can hand out credentials for.
+    pub fn roles(&self) -> &[Role] {
+        self.shared.identity.roles()
     }
     /// Moves the world clock forward: pending transitions, expiries and timers fall due.
     /// Signatures keep being checked against real time.
@@ -579,13 +600,16 @@ fn request_lang(parts: &Parts) -> Result<Lang, ApiError> {
 }
 
 /// An authenticated, routed request.
-struct Routed<'a> {
+struct Routed {
     action: &'static Action,
     region: Option<&'static catalog::RegionInfo>,
     lang: Lang,
-    credential: &'a Credential,
+    caller: Caller,
     params: Params,
 }
+
+/// The services cvm-sim answers for.
+const SERVICES: [&str; 5] = ["cvm", "vpc", "monitor", "sts", "tag"];
 
 fn header_str<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
@@ -645,11 +669,7 @@ fn endpoint_label(host: &str, label: &str) -> bool {
     label == first(host) || label == first(name)
 }
 
-fn authenticate<'a>(
-    shared: &'a Shared,
-    parts: &Parts,
-    body: &[u8],
-) -> Result<Routed<'a>, ApiError> {
+fn authenticate(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<Routed, ApiError> {
     let auth_err = |e: VerifyError| {
         let text = match &e {
             VerifyError::InvalidAuthorization(why) => msg::invalid_authorization(why),
@@ -682,11 +702,9 @@ fn authenticate<'a>(
         ))
     })?;
     let auth = sign::parse_authorization(authorization).map_err(auth_err)?;
-    let credential = shared
-        .config
-        .credentials
-        .iter()
-        .find(|c| c.secret_id == auth.secret_id)
+    let caller = shared
+        .identity
+        .caller(&shared.config.credentials, &auth.secret_id)
         .ok_or_else(|| ApiError::new("AuthFailure.SecretIdNotFound", msg::secret_id_not_found()))?;
     let timestamp: i64 = match header_str(parts, "x-tc-timestamp") {
         None => return Err(ApiError::missing("X-TC-Timestamp")),
@@ -708,7 +726,7 @@ fn authenticate<'a>(
         Some(s) => (s.to_owned(), false),
         None => {
             let label = auth.service.as_str();
-            let derived = !matches!(label, "cvm" | "vpc") && endpoint_label(host, label);
+            let derived = !SERVICES.contains(&label) && endpoint_label(host, label);
             (label.to_owned(), derived)
         }
     };
@@ -730,7 +748,7 @@ fn authenticate<'a>(
         };
         sign::verify(
             &auth,
-            credential.secret_key.as_bytes(),
+            caller.secret_key.as_bytes(),
             &expected,
             clock::wall_ms() / 1000,
             &received,
@@ -746,9 +764,19 @@ fn authenticate<'a>(
         },
         Err(e) => return Err(auth_err(e)),
     }
-    match (header_str(parts, "x-tc-token"), &credential.token) {
+    match (header_str(parts, "x-tc-token"), &caller.token) {
         (None, None) => {}
-        (Some(sent), Some(want)) if sent == want => {}
+        (Some(sent), Some(want)) if sent == want => {
+            if caller
+                .expires_ms
+                .is_some_and(|e| e <= shared.clock.now_ms())
+            {
+                return Err(ApiError::new(
+                    "AuthFailure.TokenFailure",
+                    msg::token_expired(),
+                ));
+            }
+        }
         (None, Some(_)) => {
             return Err(ApiError::new(
                 "AuthFailure.TokenFailure",
@@ -770,11 +798,10 @@ fn authenticate<'a>(
         router::find_any(action)
             .ok_or_else(|| ApiError::new("InvalidAction", msg::action_not_found(&action)))?
     } else {
-        let service: &'static str = match expected.as_str() {
-            "cvm" => "cvm",
-            "vpc" => "vpc",
-            "monitor" => "monitor",
-            other => {
+        let service: &'static str = match SERVICES.iter().find(|s| **s == expected) {
+            Some(s) => s,
+            None => {
+                let other = expected.as_str();
                 return Err(ApiError::new(
                     "NoSuchProduct",
                     msg::product_not_found(&other),
@@ -805,7 +832,8 @@ fn authenticate<'a>(
             catalog::region(r)
                 .ok_or_else(|| ApiError::new("UnsupportedRegion", msg::region_unsupported(&r)))?,
         ),
-        None if found.name == "DescribeRegions" => None,
+        // Global services: STS and tags take no region (Common Params: "not required").
+        None if found.name == "DescribeRegions" || matches!(found.service, "sts" | "tag") => None,
         None => return Err(ApiError::missing("Region")),
     };
     let params = if parts.method == Method::POST {
@@ -829,7 +857,7 @@ fn authenticate<'a>(
         action: found,
         region,
         lang,
-        credential,
+        caller,
         params,
     })
 }
@@ -869,7 +897,7 @@ fn routed_outcome(shared: &Shared, routed: Routed, request_id: &str) -> Outcome 
         let mode = lock(&shared.rate_limit).clone();
         lock(&shared.limiter).check(
             &mode,
-            &routed.credential.secret_id,
+            routed.caller.rate_key(),
             routed.action.name,
             region_id,
             Instant::now(),
@@ -913,7 +941,9 @@ fn routed_outcome(shared: &Shared, routed: Routed, request_id: &str) -> Outcome 
     let result = {
         let mut world = lock(&shared.world);
         let ctx = Ctx {
-            account: &routed.credential.account,
+            account: &routed.caller.account,
+            caller: &routed.caller,
+            identity: &shared.identity,
             region: routed.region.unwrap_or(&catalog::REGIONS[0]),
             lang: routed.lang,
             now: shared.clock.now_ms(),

@@ -4,6 +4,7 @@
 use crate::catalog::{Lang, RegionInfo};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
+use crate::identity::{Caller, Identity};
 use crate::msg::{self, Thing};
 use crate::params::Params;
 use crate::rng::Rng;
@@ -13,6 +14,10 @@ use serde_json::{Value, json};
 /// The request's context: who, where, when, in which language.
 pub struct Ctx<'a> {
     pub account: &'a str,
+    /// Who signed the request (for STS).
+    pub caller: &'a Caller,
+    /// Roles and temporary credentials (for STS).
+    pub identity: &'a Identity,
     pub region: &'static RegionInfo,
     pub lang: Lang,
     pub now: i64,

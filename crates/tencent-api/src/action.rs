@@ -33,10 +33,16 @@ pub enum RetrySafety {
 }
 
 pub fn retry_safety(action: &str, client_token: Option<&str>) -> RetrySafety {
-    // `Get*` are reads too (monitor's GetMonitorData).
+    // Reads (`Get*` too: monitor's GetMonitorData, STS's GetCallerIdentity), and the STS
+    // and tag calls whose repetition leaves the same result (a tag set twice holds the
+    // same value; a second AssumeRole only issues fresh credentials).
     if action.starts_with("Describe")
         || action.starts_with("InquiryPrice")
         || action.starts_with("Get")
+        || matches!(
+            action,
+            "AssumeRole" | "TagResources" | "UnTagResources" | "ModifyResourceTags"
+        )
     {
         RetrySafety::Idempotent
     } else if matches!(action, "RunInstances" | "AllocateAddresses")
@@ -168,6 +174,24 @@ macro_rules! actions {
         impl $crate::Client {
             $(
                 #[doc = concat!("Calls `", $svc, ":", stringify!($name), "` in `region`.")]
+                pub async fn $method(&self, region: &str, req: &$req) -> Result<$resp, $crate::Error> {
+                    self.call(region, req).await
+                }
+            )*
+        }
+    };
+    (service = $svc:literal; version = $ver:literal; $( $name:ident => $method:ident($req:ident) -> $resp:ident; )*) => {
+        $(
+            impl $crate::Action for $req {
+                const SERVICE: &'static str = $svc;
+                const NAME: &'static str = stringify!($name);
+                const VERSION: &'static str = $ver;
+                type Output = $resp;
+            }
+        )*
+        impl $crate::Client {
+            $(
+                #[doc = concat!("Calls `", $svc, ":", stringify!($name), "` (", $ver, ") in `region`.")]
                 pub async fn $method(&self, region: &str, req: &$req) -> Result<$resp, $crate::Error> {
                     self.call(region, req).await
                 }
