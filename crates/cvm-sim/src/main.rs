@@ -88,6 +88,8 @@ struct Cli {
     /// "accounts": [{"uin", "preload"}]}` (every part optional). Each account has a world
     /// of its own; AssumeRole hands out temporary keys for a role to callers from a trusted
     /// account.
+    ///
+    /// Example: --accounts tests/conformance/accounts.json
     #[arg(long, value_name = "FILE", value_parser = parse_accounts)]
     accounts: Option<AccountsFile>,
     /// Connections served at once; more wait in the listen backlog.
