@@ -5,8 +5,8 @@ use crate::catalog::{Lang, RegionInfo};
 use crate::clock::Clock;
 use crate::error::{ApiError, ApiResult};
 use crate::identity::{Caller, Identity};
-use crate::msg::{self, Thing};
-use crate::params::Params;
+use crate::msg::{self, Text, Thing};
+use crate::params::{Filter, FilterDialect, Params, filters};
 use crate::rng::Rng;
 use crate::world::{Account, Instance, KeyPair, Quotas, RegionState, Tag};
 use serde_json::{Value, json};
@@ -212,4 +212,62 @@ pub fn lookup_instances<'r>(
             })
         })
         .collect()
+}
+
+/// A Describe* request's selection: `ids_name` or `Filters` (at most 10, each with at most
+/// `max_values` values), answered `coexist` when both are given.
+pub fn ids_or_filters(
+    p: &Params,
+    ids_name: &str,
+    dialect: FilterDialect,
+    known: &[&str],
+    max_values: usize,
+    coexist: &str,
+) -> ApiResult<(Option<Vec<String>>, Vec<Filter>)> {
+    let ids = p.str_list(ids_name)?;
+    let fs = filters(p, dialect, known, 10, max_values)?;
+    if ids.is_some() && !fs.is_empty() {
+        return Err(ApiError::new(
+            coexist,
+            msg::exclusive(&ids_name, &"Filters"),
+        ));
+    }
+    Ok((ids, fs))
+}
+
+/// The codes a lookup by id answers: the id is malformed, or names nothing.
+pub struct IdCodes {
+    pub malformed: &'static str,
+    pub not_found: &'static str,
+}
+
+/// The position of the item `id` names among `items` (checked well formed first).
+pub fn position_of<T>(
+    items: &[T],
+    id: &str,
+    prefix: &str,
+    thing: Thing,
+    codes: IdCodes,
+    id_of: impl Fn(&T) -> &str,
+) -> ApiResult<usize> {
+    if !well_formed(id, prefix) {
+        return Err(ApiError::new(codes.malformed, msg::malformed(thing, &id)));
+    }
+    items
+        .iter()
+        .position(|x| id_of(x) == id)
+        .ok_or_else(|| ApiError::new(codes.not_found, msg::not_found(thing, &id)))
+}
+
+/// Takes `cost` from the balance, or refuses with `InvalidAccount.InsufficientBalance`
+/// and `why` (the balance is unchanged).
+pub fn pay(balance: &mut f64, cost: f64, why: impl FnOnce(f64) -> Text) -> ApiResult<()> {
+    if cost > *balance {
+        return Err(ApiError::new(
+            "InvalidAccount.InsufficientBalance",
+            why(cost),
+        ));
+    }
+    *balance = crate::catalog::round2(*balance - cost);
+    Ok(())
 }

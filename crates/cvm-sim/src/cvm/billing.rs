@@ -2,13 +2,14 @@
 //! ModifyInstancesRenewFlag.
 
 use super::{QUICK_MS, STARTING_MS, each, require_state, scaled, targets};
-use crate::catalog::{self, round2};
+use crate::catalog::{self};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self};
 use crate::params::Params;
 use crate::price;
 use crate::toolkit::Env;
+use crate::toolkit::pay;
 use crate::world::{ChargeType, IsolatedSource, RenewFlag, RestrictState, State};
 use serde_json::{Value, json};
 
@@ -100,13 +101,7 @@ pub fn modify_charge_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult
     }
     if to == ChargeType::Prepaid {
         let cost = price::prepaid_charge(total_monthly, period);
-        if cost > env.acct.balance {
-            return Err(ApiError::new(
-                "InvalidAccount.InsufficientBalance",
-                msg::switch_costs(&cost),
-            ));
-        }
-        env.acct.balance = round2(env.acct.balance - cost);
+        pay(&mut env.acct.balance, cost, |c| msg::switch_costs(&c))?;
     }
     let (req, dur) = (env.ctx.request_id.to_owned(), scaled(env, QUICK_MS));
     let r = env.region();
@@ -185,13 +180,7 @@ pub fn renew_instances(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         return Ok(json!({"Price": {"InstancePrice": price::prepaid(monthly, period)}}));
     }
     let cost = price::prepaid_charge(monthly, period);
-    if cost > env.acct.balance {
-        return Err(ApiError::new(
-            "InvalidAccount.InsufficientBalance",
-            msg::renewal_costs(&cost),
-        ));
-    }
-    env.acct.balance = round2(env.acct.balance - cost);
+    pay(&mut env.acct.balance, cost, |c| msg::renewal_costs(&c))?;
     let (req, dur) = (env.ctx.request_id.to_owned(), scaled(env, STARTING_MS));
     let r = env.region();
     for id in &ids {

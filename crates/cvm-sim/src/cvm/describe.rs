@@ -5,7 +5,8 @@ use super::fuzzy;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
-use crate::params::{Filter, FilterDialect, Params, filters};
+use crate::params::{Filter, FilterDialect, Params};
+use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, Reply, page, tag_filter, well_formed};
 use crate::world::{Instance, parse_ipv4};
 use serde_json::{Value, json};
@@ -274,14 +275,14 @@ fn instance_matches(i: &Instance, f: &Filter) -> bool {
 
 pub fn describe_instances(env: &mut Env, p: &Params) -> ApiResult<Reply> {
     p.only(&["InstanceIds", "Filters", "Offset", "Limit"])?;
-    let ids = p.str_list("InstanceIds")?;
-    let fs = filters(p, FilterDialect::Cvm, INSTANCE_FILTERS, 10, 5)?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            msg::exclusive(&"InstanceIds", &"Filters"),
-        ));
-    }
+    let (ids, fs) = ids_or_filters(
+        p,
+        "InstanceIds",
+        FilterDialect::Cvm,
+        INSTANCE_FILTERS,
+        5,
+        "InvalidParameter",
+    )?;
     let (offset, limit) = page(p, false)?;
     for f in &fs {
         check_instance_filter(f)?;

@@ -10,7 +10,8 @@ use crate::catalog::{self, Lang};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
-use crate::params::{FilterDialect, Params, filters};
+use crate::params::{FilterDialect, Params};
+use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::{CustomImage, State, Tag};
 use serde_json::{Value, json};
@@ -175,6 +176,19 @@ fn private_json(i: &CustomImage, account: &str, now: i64) -> Value {
     })
 }
 
+const IMAGE_FILTERS: &[&str] = &[
+    "image-id",
+    "image-type",
+    "image-name",
+    "platform",
+    "tag-key",
+    "tag-value",
+    "tag:",
+    "instance-type",
+    "dedicated-cluster-id",
+    "cdc-cache-status",
+];
+
 /// Values of DescribeImages' `cdc-cache-status` filter.
 const CDC_CACHE_STATES: &[&str] = &[
     "CACHED_ALL",
@@ -197,31 +211,14 @@ struct Listed {
 
 pub fn describe_images(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["ImageIds", "Filters", "Offset", "Limit", "InstanceType"])?;
-    let ids = p.str_list("ImageIds")?;
-    let fs = filters(
+    let (ids, fs) = ids_or_filters(
         p,
+        "ImageIds",
         FilterDialect::Cvm,
-        &[
-            "image-id",
-            "image-type",
-            "image-name",
-            "platform",
-            "tag-key",
-            "tag-value",
-            "tag:",
-            "instance-type",
-            "dedicated-cluster-id",
-            "cdc-cache-status",
-        ],
-        10,
+        IMAGE_FILTERS,
         5,
+        "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
     )?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
-            msg::exclusive(&"ImageIds", &"Filters"),
-        ));
-    }
     let (offset, limit) = page(p, false)?;
     let arch = match p.str("InstanceType")? {
         None => None,

@@ -5,8 +5,9 @@ use super::{base64_ok, fuzzy};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
-use crate::params::{FilterDialect, Params, filters};
+use crate::params::{FilterDialect, Params};
 use crate::rng::Rng;
+use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::world::KeyPair;
 use serde_json::{Value, json};
@@ -36,27 +37,22 @@ pub fn key_users(env: &Env, key_id: &str) -> Vec<String> {
 
 pub fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["KeyIds", "Filters", "Offset", "Limit"])?;
-    let ids = p.str_list("KeyIds")?;
-    let fs = filters(
+    let known = [
+        "project-id",
+        "key-name",
+        "key-id",
+        "tag-key",
+        "tag-value",
+        "tag:",
+    ];
+    let (ids, fs) = ids_or_filters(
         p,
+        "KeyIds",
         FilterDialect::Cvm,
-        &[
-            "project-id",
-            "key-name",
-            "key-id",
-            "tag-key",
-            "tag-value",
-            "tag:",
-        ],
-        10,
+        &known,
         5,
+        "InvalidParameter",
     )?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            msg::exclusive(&"KeyIds", &"Filters"),
-        ));
-    }
     let (offset, limit) = page(p, false)?;
     if let Some(ids) = &ids {
         if ids.len() > 100 {

@@ -22,6 +22,18 @@ use crate::params::Params;
 use crate::toolkit::{Env, lookup_instances};
 use crate::world::{Instance, RegionState, State};
 
+/// The members of an `InternetAccessible` object (launches and bandwidth changes).
+pub const INTERNET_ACCESSIBLE: &[&str] = &[
+    "InternetChargeType",
+    "InternetMaxBandwidthOut",
+    "PublicIpAssigned",
+    "BandwidthPackageId",
+    "InternetServiceProvider",
+    "IPv4AddressType",
+    "IPv6AddressType",
+    "AntiDDoSPackageId",
+];
+
 /// Realistic durations (ms) at time scale 1.
 pub const PENDING_MS: i64 = 20_000;
 pub const STARTING_MS: i64 = 15_000;

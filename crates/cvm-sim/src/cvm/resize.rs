@@ -1,13 +1,17 @@
 //! ResetInstancesType and ResetInstancesInternetMaxBandwidth (and their price
 //! inquiries), and DescribeInstancesModification (which types an instance may become).
 
-use super::{QUICK_MS, RESIZE_MS, STARTING_MS, STOPPING_MS, each, require_state, scaled, targets};
+use super::{
+    INTERNET_ACCESSIBLE, QUICK_MS, RESIZE_MS, STARTING_MS, STOPPING_MS, each, require_state,
+    scaled, targets,
+};
 use crate::catalog::{self, InstanceType, Stock, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::price;
+use crate::toolkit::pay;
 use crate::toolkit::{Env, lookup_instances};
 use crate::world::{ChargeType, Instance, State};
 use serde_json::{Value, json};
@@ -125,13 +129,7 @@ pub fn reset_instances_type(env: &mut Env, p: &Params, inquiry: bool) -> ApiResu
         };
         return Ok(json!({"Price": {"InstancePrice": price}}));
     }
-    if diff > env.acct.balance {
-        return Err(ApiError::new(
-            "InvalidAccount.InsufficientBalance",
-            msg::upgrade_costs(&diff),
-        ));
-    }
-    env.acct.balance = round2(env.acct.balance - diff);
+    pay(&mut env.acct.balance, diff, |c| msg::upgrade_costs(&c))?;
     let (req, stop, resize, start) = (
         env.ctx.request_id.to_owned(),
         scaled(env, STOPPING_MS),
@@ -166,16 +164,7 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
     let ia = p
         .obj("InternetAccessible")?
         .ok_or_else(|| ApiError::missing("InternetAccessible"))?;
-    ia.only(&[
-        "InternetChargeType",
-        "InternetMaxBandwidthOut",
-        "PublicIpAssigned",
-        "BandwidthPackageId",
-        "InternetServiceProvider",
-        "IPv4AddressType",
-        "IPv6AddressType",
-        "AntiDDoSPackageId",
-    ])?;
+    ia.only(INTERNET_ACCESSIBLE)?;
     let bw = ia
         .int("InternetMaxBandwidthOut")?
         .ok_or_else(|| ApiError::missing("InternetAccessible.InternetMaxBandwidthOut"))?;
@@ -259,13 +248,7 @@ pub fn reset_bandwidth(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Va
         let cost = round2(
             (price::bandwidth_monthly(bw) - price::bandwidth_monthly(i.bandwidth)) * period as f64,
         );
-        if cost > env.acct.balance {
-            return Err(ApiError::new(
-                "InvalidAccount.InsufficientBalance",
-                msg::change_costs(&cost),
-            ));
-        }
-        env.acct.balance = round2(env.acct.balance - cost);
+        pay(&mut env.acct.balance, cost, |c| msg::change_costs(&c))?;
     }
     let (req, dur) = (env.ctx.request_id.to_owned(), scaled(env, QUICK_MS));
     let r = env.region();

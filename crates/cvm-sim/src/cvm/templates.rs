@@ -8,39 +8,13 @@
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing, Type};
-use crate::params::{FilterDialect, Params, filters};
+use crate::params::{FilterDialect, Params};
+use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, page, well_formed};
 use crate::world::{LaunchTemplate, TemplateVersion};
 use serde_json::{Map, Value, json};
 
 pub const MAX_TEMPLATES: usize = 30;
-
-/// The launch parameters a template version may hold (RunInstances' minus the one-offs).
-const DATA_PARAMS: &[&str] = &[
-    "Placement",
-    "ImageId",
-    "InstanceChargeType",
-    "InstanceChargePrepaid",
-    "InstanceType",
-    "SystemDisk",
-    "DataDisks",
-    "VirtualPrivateCloud",
-    "InternetAccessible",
-    "InstanceCount",
-    "InstanceName",
-    "LoginSettings",
-    "SecurityGroupIds",
-    "EnhancedService",
-    "HostName",
-    "ActionTimer",
-    "DisasterRecoverGroupIds",
-    "TagSpecification",
-    "InstanceMarketOptions",
-    "UserData",
-    "CamRoleName",
-    "HpcClusterId",
-    "DisableApiTermination",
-];
 
 fn check_id(id: &str) -> ApiResult<()> {
     if well_formed(id, "lt") {
@@ -107,7 +81,8 @@ fn typed(v: Value) -> Value {
 }
 
 pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    let mut known: Vec<&str> = DATA_PARAMS.to_vec();
+    let data_params = super::launch::template_params();
+    let mut known = data_params.clone();
     known.extend([
         "LaunchTemplateName",
         "LaunchTemplateVersionDescription",
@@ -145,7 +120,7 @@ pub fn create(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let mut data = Map::new();
     if let Value::Object(all) = p.to_value() {
         for (k, v) in all {
-            if DATA_PARAMS.contains(&k.as_str()) && !v.is_null() {
+            if data_params.contains(&k.as_str()) && !v.is_null() {
                 data.insert(k, v);
             }
         }
@@ -194,14 +169,14 @@ fn info_json(t: &LaunchTemplate, account: &str) -> Value {
 
 pub fn describe(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&["LaunchTemplateIds", "Filters", "Offset", "Limit"])?;
-    let ids = p.str_list("LaunchTemplateIds")?;
-    let fs = filters(p, FilterDialect::Cvm, &["launch-template-name"], 10, 5)?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter",
-            msg::exclusive(&"LaunchTemplateIds", &"Filters"),
-        ));
-    }
+    let (ids, fs) = ids_or_filters(
+        p,
+        "LaunchTemplateIds",
+        FilterDialect::Cvm,
+        &["launch-template-name"],
+        5,
+        "InvalidParameter",
+    )?;
     if let Some(ids) = &ids {
         for id in ids {
             check_id(id)?;

@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
 use crate::toolkit::{Env, page, tag_filter, tags_json, well_formed};
+use crate::toolkit::{IdCodes, position_of};
 use crate::world::{Address, public_ip};
 use serde_json::{Value, json};
 
@@ -304,22 +305,18 @@ pub fn describe_addresses(env: &mut Env, p: &Params) -> ApiResult<Value> {
 }
 
 fn find_address(env: &mut Env, id: &str) -> ApiResult<usize> {
-    if !well_formed(id, "eip") {
-        return Err(ApiError::new(
-            "InvalidParameterValue.AddressIdMalformed",
-            msg::malformed(Thing::Address, &id),
-        ));
-    }
-    env.region()
-        .addresses
-        .iter()
-        .position(|a| a.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "InvalidAddressId.NotFound",
-                msg::not_found(Thing::Address, &id),
-            )
-        })
+    let codes = IdCodes {
+        malformed: "InvalidParameterValue.AddressIdMalformed",
+        not_found: "InvalidAddressId.NotFound",
+    };
+    position_of(
+        &env.region().addresses,
+        id,
+        "eip",
+        Thing::Address,
+        codes,
+        |a| &a.id,
+    )
 }
 
 fn task(env: &mut Env) -> Value {

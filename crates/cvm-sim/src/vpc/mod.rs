@@ -7,8 +7,8 @@ pub mod security_groups;
 
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
-use crate::params::{Filter, FilterDialect, Params, filters};
-use crate::toolkit::well_formed;
+use crate::params::{Filter, FilterDialect, Params};
+use crate::toolkit::{self, well_formed};
 
 fn ids_or_filters(
     p: &Params,
@@ -16,14 +16,14 @@ fn ids_or_filters(
     prefix: &str,
     known: &[&str],
 ) -> ApiResult<(Option<Vec<String>>, Vec<Filter>)> {
-    let ids = p.str_list(ids_name)?;
-    let fs = filters(p, FilterDialect::Vpc, known, 10, 100)?;
-    if ids.is_some() && !fs.is_empty() {
-        return Err(ApiError::new(
-            "InvalidParameter.Coexist",
-            msg::exclusive(&ids_name, &"Filters"),
-        ));
-    }
+    let (ids, fs) = toolkit::ids_or_filters(
+        p,
+        ids_name,
+        FilterDialect::Vpc,
+        known,
+        100,
+        "InvalidParameter.Coexist",
+    )?;
     if let Some(ids) = &ids {
         if ids.len() > 100 {
             return Err(ApiError::limit(ids_name, 100));

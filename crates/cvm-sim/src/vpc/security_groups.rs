@@ -7,7 +7,8 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params, filters};
-use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
+use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json};
+use crate::toolkit::{IdCodes, position_of};
 use crate::world::{Policy, SecurityGroup, parse_ipv4};
 use serde_json::{Value, json};
 
@@ -73,23 +74,21 @@ pub fn create_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(out)
 }
 
+/// How VPC answers a malformed or unknown security group id.
+const SG_CODES: IdCodes = IdCodes {
+    malformed: "InvalidParameterValue.Malformed",
+    not_found: "ResourceNotFound",
+};
+
 fn group_index(env: &mut Env, id: &str) -> ApiResult<usize> {
-    if !well_formed(id, "sg") {
-        return Err(ApiError::new(
-            "InvalidParameterValue.Malformed",
-            msg::malformed(Thing::SecurityGroup, &id),
-        ));
-    }
-    env.region()
-        .security_groups
-        .iter()
-        .position(|s| s.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "ResourceNotFound",
-                msg::not_found(Thing::SecurityGroup, &id),
-            )
-        })
+    position_of(
+        &env.region().security_groups,
+        id,
+        "sg",
+        Thing::SecurityGroup,
+        SG_CODES,
+        |s| &s.id,
+    )
 }
 
 pub fn delete_security_group(env: &mut Env, p: &Params) -> ApiResult<Value> {
@@ -387,23 +386,8 @@ pub fn describe_security_group_policies(env: &mut Env, p: &Params) -> ApiResult<
         10,
         100,
     )?;
-    if !well_formed(&id, "sg") {
-        return Err(ApiError::new(
-            "InvalidParameterValue.Malformed",
-            msg::malformed(Thing::SecurityGroup, &id),
-        ));
-    }
-    let r = env.region();
-    let sg = r
-        .security_groups
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "ResourceNotFound",
-                msg::not_found(Thing::SecurityGroup, &id),
-            )
-        })?;
+    let at = group_index(env, &id)?;
+    let sg = &env.region().security_groups[at];
     let keep = |dir: &str, pol: &Policy| {
         fs.iter().all(|f| match f.name.as_str() {
             "ip" => f.values.iter().any(|v| pol.cidr.contains(v.as_str())),

@@ -88,42 +88,57 @@ impl Launch {
     }
 }
 
-const RUN_PARAMS: &[&str] = &[
+/// Parameters RunInstances, InquiryPriceRunInstances and a launch template version share.
+const COMMON_PARAMS: &[&str] = &[
+    "Placement",
+    "ImageId",
     "InstanceChargeType",
     "InstanceChargePrepaid",
-    "Placement",
     "InstanceType",
-    "ImageId",
     "SystemDisk",
     "DataDisks",
     "VirtualPrivateCloud",
     "InternetAccessible",
     "InstanceCount",
-    "MinCount",
     "InstanceName",
     "LoginSettings",
     "SecurityGroupIds",
     "EnhancedService",
-    "ClientToken",
     "HostName",
-    "ActionTimer",
-    "DisasterRecoverGroupIds",
     "TagSpecification",
     "InstanceMarketOptions",
-    "UserData",
-    "Metadata",
-    "DryRun",
-    "CpuTopology",
-    "CamRoleName",
     "HpcClusterId",
+];
+/// What a launch template version keeps besides (RunInstances takes them too).
+const KEPT_PARAMS: &[&str] = &[
+    "ActionTimer",
+    "DisasterRecoverGroupIds",
+    "UserData",
+    "CamRoleName",
+    "DisableApiTermination",
+];
+/// What both launch requests take besides, and a template does not keep.
+const REQUEST_PARAMS: &[&str] = &[
+    "ClientToken",
+    "Metadata",
+    "CpuTopology",
     "LaunchTemplate",
+    "NetworkInterfaces",
+];
+/// RunInstances' own.
+const RUN_ONLY_PARAMS: &[&str] = &[
+    "MinCount",
+    "DryRun",
     "DedicatedClusterId",
     "ChcIds",
     "PartitionNumber",
-    "DisableApiTermination",
     "EnableJumboFrame",
-    "NetworkInterfaces",
 ];
+
+/// The launch parameters a template version may hold (RunInstances' minus the one-offs).
+pub fn template_params() -> Vec<&'static str> {
+    [COMMON_PARAMS, KEPT_PARAMS].concat()
+}
 
 /// RunInstances, with a `LaunchTemplate` expanded first.
 pub fn run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
@@ -138,7 +153,7 @@ pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value
 }
 
 fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    p.only(RUN_PARAMS)?;
+    p.only(&[COMMON_PARAMS, KEPT_PARAMS, REQUEST_PARAMS, RUN_ONLY_PARAMS].concat())?;
     let token = p.str("ClientToken")?;
     if let Some(t) = &token
         && (t.len() > 64 || !t.is_ascii())
@@ -397,31 +412,7 @@ pub fn template_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
 }
 
 fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    p.only(&[
-        "Placement",
-        "ImageId",
-        "InstanceChargeType",
-        "InstanceChargePrepaid",
-        "InstanceType",
-        "SystemDisk",
-        "DataDisks",
-        "VirtualPrivateCloud",
-        "InternetAccessible",
-        "InstanceCount",
-        "InstanceName",
-        "LoginSettings",
-        "SecurityGroupIds",
-        "EnhancedService",
-        "ClientToken",
-        "HostName",
-        "TagSpecification",
-        "InstanceMarketOptions",
-        "Metadata",
-        "HpcClusterId",
-        "CpuTopology",
-        "LaunchTemplate",
-        "NetworkInterfaces",
-    ])?;
+    p.only(&[COMMON_PARAMS, REQUEST_PARAMS].concat())?;
     if let Some(t) = p.str("ClientToken")?
         && t.len() > 64
     {

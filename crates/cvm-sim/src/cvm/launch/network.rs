@@ -1,6 +1,7 @@
 //! A launch's network: VPC, subnet and private addresses, then public bandwidth.
 
 use crate::catalog::{self, InstanceType, ZoneInfo};
+use crate::cvm::INTERNET_ACCESSIBLE;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::Params;
@@ -156,16 +157,7 @@ pub fn internet(
             false,
         ),
         Some(ia) => {
-            ia.only(&[
-                "InternetChargeType",
-                "InternetMaxBandwidthOut",
-                "PublicIpAssigned",
-                "BandwidthPackageId",
-                "InternetServiceProvider",
-                "IPv4AddressType",
-                "IPv6AddressType",
-                "AntiDDoSPackageId",
-            ])?;
+            ia.only(INTERNET_ACCESSIBLE)?;
             let ict = ia.str("InternetChargeType")?.unwrap_or_else(|| {
                 if charge == ChargeType::Prepaid {
                     "BANDWIDTH_PREPAID"
