@@ -6,10 +6,11 @@
 //! that is already bound (or not bound, when unbinding) is left as it is.
 
 use super::require_state;
+use crate::cvm::key_pairs::key_pair_index;
 use crate::error::{ApiError, ApiResult};
-use crate::msg::{self, Thing};
+use crate::msg::{self};
 use crate::params::Params;
-use crate::toolkit::{Env, lookup_instances, well_formed};
+use crate::toolkit::{Env, lookup_instances};
 use crate::world::State;
 use serde_json::{Value, json};
 
@@ -29,18 +30,7 @@ pub fn bind(env: &mut Env, p: &Params, associate: bool) -> ApiResult<Value> {
         return Err(ApiError::limit("KeyIds", 100));
     }
     for k in &keys {
-        if !well_formed(k, "skey") {
-            return Err(ApiError::new(
-                "InvalidKeyPairId.Malformed",
-                msg::malformed(Thing::KeyPair, &k),
-            ));
-        }
-        if !env.acct.key_pairs.iter().any(|x| &x.id == k) {
-            return Err(ApiError::new(
-                "InvalidKeyPairId.NotFound",
-                msg::not_found(Thing::KeyPair, &k),
-            ));
-        }
+        key_pair_index(&env.acct.key_pairs, k, "InvalidKeyPairId.NotFound")?;
     }
     let clock = env.ctx.clock;
     let (now, req) = (env.ctx.now, env.ctx.request_id.to_owned());

@@ -9,6 +9,7 @@ use crate::params::{FilterDialect, Params};
 use crate::rng::Rng;
 use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
+use crate::toolkit::{IdCodes, position_of};
 use crate::world::KeyPair;
 use serde_json::{Value, json};
 
@@ -22,6 +23,16 @@ pub fn key_pair_json(k: &KeyPair, associated: Vec<String>, private_key: Option<&
         v["PrivateKey"] = json!(private_key);
     }
     v
+}
+
+/// The position of key pair `id` (a malformed id is `InvalidKeyPairId.Malformed`, an unknown
+/// one `not_found`, which differs by action).
+pub fn key_pair_index(keys: &[KeyPair], id: &str, not_found: &'static str) -> ApiResult<usize> {
+    let codes = IdCodes {
+        malformed: "InvalidKeyPairId.Malformed",
+        not_found,
+    };
+    position_of(keys, id, "skey", Thing::KeyPair, codes, |k| &k.id)
 }
 
 /// Instances (in every region of the account) that use a key.
@@ -234,18 +245,7 @@ pub fn delete_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
         ));
     }
     for id in &ids {
-        if !well_formed(id, "skey") {
-            return Err(ApiError::new(
-                "InvalidKeyPairId.Malformed",
-                msg::malformed(Thing::KeyPair, &id),
-            ));
-        }
-        if !env.acct.key_pairs.iter().any(|k| &k.id == id) {
-            return Err(ApiError::new(
-                "InvalidKeyPairId.NotFound",
-                msg::not_found(Thing::KeyPair, &id),
-            ));
-        }
+        key_pair_index(&env.acct.key_pairs, id, "InvalidKeyPairId.NotFound")?;
         if !key_users(env, id).is_empty() {
             return Err(ApiError::new(
                 "InvalidParameterValue.KeyPairNotSupported",

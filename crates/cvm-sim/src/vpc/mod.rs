@@ -38,16 +38,29 @@ fn ids_or_filters(
     Ok((ids, fs))
 }
 
-fn not_found(ids: &Option<Vec<String>>, have: &[&str]) -> ApiResult<()> {
-    if let Some(ids) = ids
-        && let Some(missing) = ids.iter().find(|i| !have.contains(&i.as_str()))
+/// The items `ids` names, in the items' order (`ResourceNotFound` for an id that names
+/// none), or every item when no ids are given.
+fn chosen<'a, T>(
+    items: &'a [T],
+    ids: &Option<Vec<String>>,
+    id_of: impl Fn(&T) -> &str,
+) -> ApiResult<Vec<&'a T>> {
+    let Some(ids) = ids else {
+        return Ok(items.iter().collect());
+    };
+    if let Some(missing) = ids
+        .iter()
+        .find(|i| !items.iter().any(|x| id_of(x) == i.as_str()))
     {
         return Err(ApiError::new(
             "ResourceNotFound",
             msg::not_found(Thing::Resource, &missing),
         ));
     }
-    Ok(())
+    Ok(items
+        .iter()
+        .filter(|x| ids.iter().any(|i| i == id_of(x)))
+        .collect())
 }
 
 fn bool_value(values: &[String], b: bool) -> bool {

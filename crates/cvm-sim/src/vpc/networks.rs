@@ -1,6 +1,6 @@
 //! DescribeVpcs and DescribeSubnets.
 
-use super::{bool_value, ids_or_filters, not_found};
+use super::{bool_value, chosen, ids_or_filters};
 use crate::clock;
 use crate::error::ApiResult;
 use crate::params::Params;
@@ -24,14 +24,8 @@ pub fn describe_vpcs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     )?;
     let (offset, limit) = page(p, true)?;
     let r = env.region();
-    not_found(
-        &ids,
-        &r.vpcs.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
-    )?;
-    let matched: Vec<Value> = r
-        .vpcs
-        .iter()
-        .filter(|v| ids.as_ref().is_none_or(|ids| ids.contains(&v.id)))
+    let matched: Vec<Value> = chosen(&r.vpcs, &ids, |v| &v.id)?
+        .into_iter()
         .filter(|v| {
             fs.iter().all(|f| match f.name.as_str() {
                 "vpc-name" => f.values.iter().any(|x| v.name.contains(x.as_str())),
@@ -84,14 +78,8 @@ pub fn describe_subnets(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.int("MaxResults")?;
     p.str("NextToken")?;
     let r = env.region();
-    not_found(
-        &ids,
-        &r.subnets.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
-    )?;
-    let matched: Vec<Value> = r
-        .subnets
-        .iter()
-        .filter(|s| ids.as_ref().is_none_or(|ids| ids.contains(&s.id)))
+    let matched: Vec<Value> = chosen(&r.subnets, &ids, |s| &s.id)?
+        .into_iter()
         .filter(|s| {
             fs.iter().all(|f| match f.name.as_str() {
                 "subnet-id" => f.values.contains(&s.id),

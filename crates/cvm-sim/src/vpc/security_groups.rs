@@ -2,7 +2,7 @@
 //! DescribeSecurityGroupPolicies, CreateSecurityGroup, DeleteSecurityGroup and
 //! CreateSecurityGroupPolicies.
 
-use super::{ids_or_filters, not_found};
+use super::{chosen, ids_or_filters};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
@@ -327,17 +327,8 @@ pub fn describe_security_groups(env: &mut Env, p: &Params) -> ApiResult<Value> {
         }
     };
     let r = env.region();
-    not_found(
-        &ids,
-        &r.security_groups
-            .iter()
-            .map(|v| v.id.as_str())
-            .collect::<Vec<_>>(),
-    )?;
-    let mut matched: Vec<Value> = r
-        .security_groups
-        .iter()
-        .filter(|s| ids.as_ref().is_none_or(|ids| ids.contains(&s.id)))
+    let mut matched: Vec<Value> = chosen(&r.security_groups, &ids, |s| &s.id)?
+        .into_iter()
         .filter(|s| {
             fs.iter().all(|f| match f.name.as_str() {
                 "security-group-id" => f.values.contains(&s.id),

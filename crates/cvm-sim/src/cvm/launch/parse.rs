@@ -6,12 +6,13 @@ use super::{machine, names, network};
 use crate::catalog::{self, Image, ZoneInfo};
 use crate::cvm::base64_ok;
 use crate::cvm::billing::prepaid_settings;
+use crate::cvm::key_pairs::key_pair_index;
 use crate::cvm::password::password_ok;
 use crate::cvm::security_groups::check_security_groups;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::Params;
-use crate::toolkit::{Env, parse_tags, well_formed};
+use crate::toolkit::{Env, parse_tags};
 use crate::world::{ChargeType, RenewFlag};
 
 pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launch> {
@@ -327,18 +328,11 @@ fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
                 ));
             }
             for k in &keys {
-                if !well_formed(k, "skey") {
-                    return Err(ApiError::new(
-                        "InvalidKeyPairId.Malformed",
-                        msg::malformed(Thing::KeyPair, &k),
-                    ));
-                }
-                if !env.acct.key_pairs.iter().any(|x| &x.id == k) {
-                    return Err(ApiError::new(
-                        "InvalidParameterValue.KeyPairNotFound",
-                        msg::not_found(Thing::KeyPair, &k),
-                    ));
-                }
+                key_pair_index(
+                    &env.acct.key_pairs,
+                    k,
+                    "InvalidParameterValue.KeyPairNotFound",
+                )?;
             }
             key_ids = keys;
         }
