@@ -490,9 +490,27 @@ pub struct Family {
     /// Price per vCPU and per GiB per month (CNY), before the family factor.
     pub factor: f64,
     pub gpu_type: &'static str,
+    /// One GPU per this many vCPUs (at least one); 0 for a family without GPUs.
+    pub vcpus_per_gpu: i64,
     pub spot: bool,
-    /// (size, vCPU, GiB, GPUs)
-    pub sizes: &'static [(&'static str, i64, i64, i64)],
+    /// Size names; a name gives its shape (see `size_shape`).
+    pub sizes: &'static [&'static str],
+}
+
+/// vCPUs and GiB of a size name, by Tencent's naming: `SMALL` 1 vCPU, `MEDIUM` 2, `LARGE`
+/// 4, `nXLARGE` 4n; the number after it is the memory in GiB (`2XLARGE32`: 8 vCPU, 32 GiB).
+pub fn size_shape(size: &str) -> Option<(i64, i64)> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let n = digits(size);
+    let times: i64 = if n == 0 { 1 } else { size[..n].parse().ok()? };
+    let rest = &size[n..];
+    let (cpu, memory) = [("XLARGE", 4), ("LARGE", 4), ("MEDIUM", 2), ("SMALL", 1)]
+        .iter()
+        .find_map(|(word, cpu)| rest.strip_prefix(word).map(|m| (cpu, m)))?;
+    if n > 0 && !rest.starts_with("XLARGE") || memory.is_empty() || digits(memory) != memory.len() {
+        return None;
+    }
+    Some((times * cpu, memory.parse().ok()?))
 }
 
 pub static FAMILIES: &[Family] = &[
@@ -505,23 +523,24 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 1.0,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
         sizes: &[
-            ("SMALL1", 1, 1, 0),
-            ("SMALL2", 1, 2, 0),
-            ("SMALL4", 1, 4, 0),
-            ("MEDIUM2", 2, 2, 0),
-            ("MEDIUM4", 2, 4, 0),
-            ("MEDIUM8", 2, 8, 0),
-            ("LARGE8", 4, 8, 0),
-            ("LARGE16", 4, 16, 0),
-            ("2XLARGE16", 8, 16, 0),
-            ("2XLARGE32", 8, 32, 0),
-            ("4XLARGE32", 16, 32, 0),
-            ("4XLARGE64", 16, 64, 0),
-            ("8XLARGE64", 32, 64, 0),
-            ("12XLARGE96", 48, 96, 0),
-            ("16XLARGE256", 64, 256, 0),
+            "SMALL1",
+            "SMALL2",
+            "SMALL4",
+            "MEDIUM2",
+            "MEDIUM4",
+            "MEDIUM8",
+            "LARGE8",
+            "LARGE16",
+            "2XLARGE16",
+            "2XLARGE32",
+            "4XLARGE32",
+            "4XLARGE64",
+            "8XLARGE64",
+            "12XLARGE96",
+            "16XLARGE256",
         ],
     },
     Family {
@@ -533,16 +552,17 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 1.05,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
         sizes: &[
-            ("MEDIUM4", 2, 4, 0),
-            ("MEDIUM8", 2, 8, 0),
-            ("LARGE8", 4, 8, 0),
-            ("LARGE16", 4, 16, 0),
-            ("2XLARGE16", 8, 16, 0),
-            ("2XLARGE32", 8, 32, 0),
-            ("4XLARGE64", 16, 64, 0),
-            ("8XLARGE128", 32, 128, 0),
+            "MEDIUM4",
+            "MEDIUM8",
+            "LARGE8",
+            "LARGE16",
+            "2XLARGE16",
+            "2XLARGE32",
+            "4XLARGE64",
+            "8XLARGE128",
         ],
     },
     Family {
@@ -554,19 +574,20 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 0.8,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
         sizes: &[
-            ("SMALL1", 1, 1, 0),
-            ("SMALL2", 1, 2, 0),
-            ("SMALL4", 1, 4, 0),
-            ("MEDIUM4", 2, 4, 0),
-            ("MEDIUM8", 2, 8, 0),
-            ("LARGE8", 4, 8, 0),
-            ("LARGE16", 4, 16, 0),
-            ("2XLARGE16", 8, 16, 0),
-            ("2XLARGE32", 8, 32, 0),
-            ("4XLARGE64", 16, 64, 0),
-            ("32XLARGE256", 128, 256, 0),
+            "SMALL1",
+            "SMALL2",
+            "SMALL4",
+            "MEDIUM4",
+            "MEDIUM8",
+            "LARGE8",
+            "LARGE16",
+            "2XLARGE16",
+            "2XLARGE32",
+            "4XLARGE64",
+            "32XLARGE256",
         ],
     },
     Family {
@@ -578,15 +599,16 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 0.85,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
         sizes: &[
-            ("MEDIUM4", 2, 4, 0),
-            ("MEDIUM8", 2, 8, 0),
-            ("LARGE8", 4, 8, 0),
-            ("LARGE16", 4, 16, 0),
-            ("2XLARGE16", 8, 16, 0),
-            ("2XLARGE32", 8, 32, 0),
-            ("4XLARGE64", 16, 64, 0),
+            "MEDIUM4",
+            "MEDIUM8",
+            "LARGE8",
+            "LARGE16",
+            "2XLARGE16",
+            "2XLARGE32",
+            "4XLARGE64",
         ],
     },
     Family {
@@ -598,14 +620,9 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 0.9,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
-        sizes: &[
-            ("MEDIUM2", 2, 2, 0),
-            ("MEDIUM4", 2, 4, 0),
-            ("LARGE8", 4, 8, 0),
-            ("LARGE16", 4, 16, 0),
-            ("2XLARGE32", 8, 32, 0),
-        ],
+        sizes: &["MEDIUM2", "MEDIUM4", "LARGE8", "LARGE16", "2XLARGE32"],
     },
     Family {
         name: "M5",
@@ -616,13 +633,9 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 1.1,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: true,
-        sizes: &[
-            ("MEDIUM16", 2, 16, 0),
-            ("LARGE32", 4, 32, 0),
-            ("2XLARGE64", 8, 64, 0),
-            ("4XLARGE128", 16, 128, 0),
-        ],
+        sizes: &["MEDIUM16", "LARGE32", "2XLARGE64", "4XLARGE128"],
     },
     Family {
         name: "C5",
@@ -633,12 +646,9 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 1.3,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: false,
-        sizes: &[
-            ("LARGE8", 4, 8, 0),
-            ("2XLARGE16", 8, 16, 0),
-            ("4XLARGE32", 16, 32, 0),
-        ],
+        sizes: &["LARGE8", "2XLARGE16", "4XLARGE32"],
     },
     Family {
         name: "SR1",
@@ -649,12 +659,9 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::Arm,
         factor: 0.7,
         gpu_type: "",
+        vcpus_per_gpu: 0,
         spot: false,
-        sizes: &[
-            ("MEDIUM4", 2, 4, 0),
-            ("LARGE8", 4, 8, 0),
-            ("2XLARGE16", 8, 16, 0),
-        ],
+        sizes: &["MEDIUM4", "LARGE8", "2XLARGE16"],
     },
     Family {
         name: "GN7",
@@ -665,13 +672,9 @@ pub static FAMILIES: &[Family] = &[
         arch: Arch::X86,
         factor: 1.0,
         gpu_type: "NVIDIA T4",
+        vcpus_per_gpu: 20,
         spot: false,
-        sizes: &[
-            ("2XLARGE32", 8, 32, 1),
-            ("5XLARGE80", 20, 80, 1),
-            ("10XLARGE160", 40, 160, 2),
-            ("20XLARGE320", 80, 320, 4),
-        ],
+        sizes: &["2XLARGE32", "5XLARGE80", "10XLARGE160", "20XLARGE320"],
     },
 ];
 
@@ -710,15 +713,20 @@ pub fn instance_types() -> Vec<InstanceType> {
     FAMILIES
         .iter()
         .flat_map(|f| {
-            f.sizes
-                .iter()
-                .map(move |&(size, cpu, memory, gpu)| InstanceType {
+            f.sizes.iter().filter_map(move |size| {
+                let (cpu, memory) = size_shape(size)?;
+                Some(InstanceType {
                     name: format!("{}.{size}", f.name),
                     family: f,
                     cpu,
                     memory,
-                    gpu,
+                    gpu: if f.vcpus_per_gpu > 0 {
+                        (cpu / f.vcpus_per_gpu).max(1)
+                    } else {
+                        0
+                    },
                 })
+            })
         })
         .collect()
 }
@@ -853,6 +861,23 @@ mod tests {
                     z.zone
                 );
             }
+        }
+    }
+
+    /// Every type's vCPUs, GiB and GPUs, as the catalog listed them before shapes were read
+    /// from the size names.
+    #[test]
+    fn size_names_give_the_listed_shapes() {
+        let listed = "S5.SMALL1:1/1/0 S5.SMALL2:1/2/0 S5.SMALL4:1/4/0 S5.MEDIUM2:2/2/0 S5.MEDIUM4:2/4/0 S5.MEDIUM8:2/8/0 S5.LARGE8:4/8/0 S5.LARGE16:4/16/0 S5.2XLARGE16:8/16/0 S5.2XLARGE32:8/32/0 S5.4XLARGE32:16/32/0 S5.4XLARGE64:16/64/0 S5.8XLARGE64:32/64/0 S5.12XLARGE96:48/96/0 S5.16XLARGE256:64/256/0 S6.MEDIUM4:2/4/0 S6.MEDIUM8:2/8/0 S6.LARGE8:4/8/0 S6.LARGE16:4/16/0 S6.2XLARGE16:8/16/0 S6.2XLARGE32:8/32/0 S6.4XLARGE64:16/64/0 S6.8XLARGE128:32/128/0 SA2.SMALL1:1/1/0 SA2.SMALL2:1/2/0 SA2.SMALL4:1/4/0 SA2.MEDIUM4:2/4/0 SA2.MEDIUM8:2/8/0 SA2.LARGE8:4/8/0 SA2.LARGE16:4/16/0 SA2.2XLARGE16:8/16/0 SA2.2XLARGE32:8/32/0 SA2.4XLARGE64:16/64/0 SA2.32XLARGE256:128/256/0 SA3.MEDIUM4:2/4/0 SA3.MEDIUM8:2/8/0 SA3.LARGE8:4/8/0 SA3.LARGE16:4/16/0 SA3.2XLARGE16:8/16/0 SA3.2XLARGE32:8/32/0 SA3.4XLARGE64:16/64/0 SA5.MEDIUM2:2/2/0 SA5.MEDIUM4:2/4/0 SA5.LARGE8:4/8/0 SA5.LARGE16:4/16/0 SA5.2XLARGE32:8/32/0 M5.MEDIUM16:2/16/0 M5.LARGE32:4/32/0 M5.2XLARGE64:8/64/0 M5.4XLARGE128:16/128/0 C5.LARGE8:4/8/0 C5.2XLARGE16:8/16/0 C5.4XLARGE32:16/32/0 SR1.MEDIUM4:2/4/0 SR1.LARGE8:4/8/0 SR1.2XLARGE16:8/16/0 GN7.2XLARGE32:8/32/1 GN7.5XLARGE80:20/80/1 GN7.10XLARGE160:40/160/2 GN7.20XLARGE320:80/320/4";
+        let types = instance_types();
+        assert_eq!(types.len(), listed.split(' ').count());
+        for (t, want) in types.iter().zip(listed.split(' ')) {
+            let got = format!("{}:{}/{}/{}", t.name, t.cpu, t.memory, t.gpu);
+            assert_eq!(got, want);
+        }
+        assert_eq!(size_shape("XLARGE8"), Some((4, 8)));
+        for bad in ["", "2LARGE8", "MEDIUM", "HUGE4", "LARGE8X", "2XLARGE"] {
+            assert_eq!(size_shape(bad), None, "{bad}");
         }
     }
 }
