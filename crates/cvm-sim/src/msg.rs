@@ -188,6 +188,7 @@ catalog! {
     too_many_instances(n, max) => "{n} instances were requested; a request may pull at most {max}.", "请求了 {n} 个实例，单请求最多支持批量拉取 {max} 个实例的监控数据。";
     no_instance_dimension(i, namespace) => "Instances.{i}.Dimensions has no InstanceId dimension, which {namespace} needs.", "Instances.{i}.Dimensions 缺少 {namespace} 所需的 InstanceId 维度。";
     too_many_points(total, max) => "The time range asks for {total} data points; a request may ask for at most {max}. Shorten the range, use a longer Period or fewer instances.", "所选时间范围需要 {total} 个数据点，单请求的数据点数限制为 {max} 个。请缩短时间范围、增大统计周期或减少实例数。";
+    key_without_encryption(disk) => "`{disk}.KmsKeyId` is given but `{disk}.Encrypt` is false.", "指定了`{disk}.KmsKeyId`，但`{disk}.Encrypt`为 false。";
     // Details of invalid values (`msg::invalid_value`).
     not_a(value, what_en, what_zh) => "`{value}` is not a {what_en}", "`{value}`不是有效的{what_zh}";
     only(value) => "only {value} is supported", "只支持 {value}";

@@ -145,6 +145,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             system_disk_type: "CLOUD_PREMIUM".into(),
             system_disk_id: rng.id("disk"),
             system_disk_size: if image.windows { 60 } else { 50 },
+            system_disk_encryption: None,
             data_disks: Vec::new(),
             private_ip: private_ip.clone(),
             public_ip: None,
@@ -223,6 +224,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
                 disk_id: rng.id("disk"),
                 disk_size: 100,
                 delete_with_instance: true,
+                encryption: None,
             });
         }
         if state == State::Shutdown {

@@ -843,3 +843,60 @@ async fn an_answers_file_that_cannot_be_opened_stops_the_start() {
     .expect("refused");
     assert!(err.to_string().contains("answers file"), "{err}");
 }
+
+#[tokio::test]
+async fn disks_keep_the_encryption_they_were_launched_with() {
+    let (sim, mut c) = sim(fast()).await;
+    let launch = |disks: Value| {
+        json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5",
+               "InstanceType": "S5.MEDIUM4", "SystemDisk": {"DiskSize": 50, "Encrypt": true},
+               "DataDisks": disks})
+    };
+    let id = c
+        .cvm(
+            "RunInstances",
+            launch(json!([
+                {"DiskSize": 100, "Encrypt": true, "KmsKeyId": "kms-abcd1234"},
+                {"DiskSize": 50, "KmsKeyId": "kms-wxyz5678"},
+                {"DiskSize": 20}
+            ])),
+        )
+        .await
+        .unwrap()
+        .ok()["InstanceIdSet"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let i = state_of(&mut c, &id).await;
+    assert_eq!(i["SystemDisk"]["Encrypt"], true);
+    assert_eq!(i["SystemDisk"]["KmsKeyId"], "");
+    let disks = i["DataDisks"].as_array().unwrap();
+    let shown: Vec<(bool, &str)> = disks
+        .iter()
+        .map(|d| {
+            (
+                d["Encrypt"].as_bool().unwrap(),
+                d["KmsKeyId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [(true, "kms-abcd1234"), (true, "kms-wxyz5678"), (false, "")]
+    );
+    let refused = c
+        .cvm(
+            "RunInstances",
+            launch(json!([{"DiskSize": 100, "Encrypt": false, "KmsKeyId": "kms-abcd1234"}])),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.error_code(), Some("InvalidParameterCombination"));
+    assert!(
+        refused.response["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("DataDisks.0.KmsKeyId")
+    );
+    sim.shutdown().await.unwrap();
+}

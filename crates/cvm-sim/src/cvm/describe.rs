@@ -29,9 +29,10 @@ struct DiskOut<'a> {
     disk_size: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     delete_with_instance: Option<bool>,
-    /// No disk here is encrypted (an unencrypted disk has no key: `KmsKeyId` is "").
     encrypt: bool,
-    kms_key_id: &'static str,
+    /// The KMS key of an encrypted disk ("" for the default key, and for a disk that is
+    /// not encrypted, as Tencent's examples answer).
+    kms_key_id: &'a str,
 }
 
 #[derive(serde::Serialize)]
@@ -93,8 +94,8 @@ impl serde::Serialize for InstanceOut<'_> {
                 disk_id: &i.system_disk_id,
                 disk_size: i.system_disk_size,
                 delete_with_instance: None,
-                encrypt: false,
-                kms_key_id: "",
+                encrypt: i.system_disk_encryption.is_some(),
+                kms_key_id: i.system_disk_encryption.as_deref().unwrap_or(""),
             },
         )?;
         let disks: Vec<DiskOut> = i
@@ -105,8 +106,8 @@ impl serde::Serialize for InstanceOut<'_> {
                 disk_id: &d.disk_id,
                 disk_size: d.disk_size,
                 delete_with_instance: Some(d.delete_with_instance),
-                encrypt: false,
-                kms_key_id: "",
+                encrypt: d.encryption.is_some(),
+                kms_key_id: d.encryption.as_deref().unwrap_or(""),
             })
             .collect();
         m.serialize_entry("DataDisks", &disks)?;

@@ -143,6 +143,9 @@ pub struct DataDisk {
     pub disk_id: String,
     pub disk_size: i64,
     pub delete_with_instance: bool,
+    /// None: not encrypted; Some(key): encrypted with that KMS key ("" for the default one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -167,6 +170,9 @@ pub struct Instance {
     pub system_disk_type: String,
     pub system_disk_id: String,
     pub system_disk_size: i64,
+    /// As `DataDisk::encryption`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_disk_encryption: Option<String>,
     pub data_disks: Vec<DataDisk>,
     pub private_ip: String,
     pub public_ip: Option<String>,

@@ -153,15 +153,29 @@ pub fn spot(
     Ok(spot_max)
 }
 
-/// A disk to create: type and size in GiB.
-pub type DiskSpec = (String, i64);
-/// A data disk to create: type, size in GiB, deleted with the instance.
-pub type DataDiskSpec = (String, i64, bool);
+/// A disk to create: type, size in GiB, encryption (None, or Some(KMS key id), "" for the
+/// default key).
+pub type DiskSpec = (String, i64, Option<String>);
+/// A data disk to create: type, size in GiB, deleted with the instance, encryption.
+pub type DataDiskSpec = (String, i64, bool, Option<String>);
+
+/// `Encrypt` and `KmsKeyId` of a disk: a key implies encryption; a key on a disk said not
+/// to be encrypted is a contradiction.
+fn encryption(d: &Params, path: &str) -> ApiResult<Option<String>> {
+    match (d.bool("Encrypt")?, d.str("KmsKeyId")?) {
+        (Some(false), Some(_)) => Err(ApiError::new(
+            "InvalidParameterCombination",
+            msg::key_without_encryption(&path),
+        )),
+        (Some(true), key) | (None, key @ Some(_)) => Ok(Some(key.unwrap_or_default())),
+        _ => Ok(None),
+    }
+}
 
 /// The system disk (type, GiB) and data disks (type, GiB, deleted with the instance).
 pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec>)> {
     let system_disk = match p.obj("SystemDisk")? {
-        None => ("CLOUD_PREMIUM".to_owned(), 50),
+        None => ("CLOUD_PREMIUM".to_owned(), 50, None),
         Some(d) => {
             d.only(&[
                 "DiskType", "DiskId", "DiskSize", "CdcId", "DiskName", "Encrypt", "KmsKeyId",
@@ -185,7 +199,7 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
                     msg::system_disk_size(&min),
                 ));
             }
-            (t, size)
+            (t, size, encryption(&d, "SystemDisk")?)
         }
     };
     let mut data_disks = Vec::new();
@@ -193,7 +207,7 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
     if disk_list.len() > 21 {
         return Err(ApiError::limit("DataDisks", 21));
     }
-    for d in disk_list {
+    for (i, d) in disk_list.iter().enumerate() {
         d.only(&[
             "DiskSize",
             "DiskType",
@@ -236,7 +250,8 @@ pub fn disks(p: &Params, image: &Image) -> ApiResult<(DiskSpec, Vec<DataDiskSpec
             ));
         }
         let delete = d.bool("DeleteWithInstance")?.unwrap_or(true);
-        data_disks.push((t, size, delete));
+        let encryption = encryption(d, &format!("DataDisks.{i}"))?;
+        data_disks.push((t, size, delete, encryption));
     }
     Ok((system_disk, data_disks))
 }

@@ -58,7 +58,7 @@ struct Launch {
 
 impl Launch {
     fn disks(&self) -> Vec<(String, i64)> {
-        std::iter::once(self.system_disk.clone())
+        std::iter::once((self.system_disk.0.clone(), self.system_disk.1))
             .chain(self.data_disks.iter().map(|d| (d.0.clone(), d.1)))
             .collect()
     }
@@ -286,14 +286,16 @@ fn new_instance(
         system_disk_type: l.system_disk.0.clone(),
         system_disk_id: rng.id("disk"),
         system_disk_size: l.system_disk.1,
+        system_disk_encryption: l.system_disk.2.clone(),
         data_disks: l
             .data_disks
             .iter()
-            .map(|(t, s, d)| DataDisk {
+            .map(|(t, s, d, encryption)| DataDisk {
                 disk_type: t.clone(),
                 disk_id: rng.id("disk"),
                 disk_size: *s,
                 delete_with_instance: *d,
+                encryption: encryption.clone(),
             })
             .collect(),
         private_ip,
@@ -346,9 +348,9 @@ pub fn template_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     let data_disks: Vec<Value> = l
         .data_disks
         .iter()
-        .map(|(t, size, delete)| {
+        .map(|(t, size, delete, encryption)| {
             json!({"DiskType": t, "DiskSize": size, "DeleteWithInstance": delete,
-                   "Encrypt": false, "KmsKeyId": ""})
+                   "Encrypt": encryption.is_some(), "KmsKeyId": encryption.as_deref().unwrap_or("")})
         })
         .collect();
     let enabled = |service: &str, default: bool| -> ApiResult<Value> {
@@ -367,7 +369,8 @@ pub fn template_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
         "InstanceName": l.name.clone().unwrap_or_default(),
         "InstanceChargeType": l.charge.as_str(),
         "SystemDisk": {"DiskType": l.system_disk.0, "DiskSize": l.system_disk.1,
-                       "Encrypt": false, "KmsKeyId": ""},
+                       "Encrypt": l.system_disk.2.is_some(),
+                       "KmsKeyId": l.system_disk.2.as_deref().unwrap_or("")},
         "DataDisks": data_disks,
         "InternetAccessible": {"InternetChargeType": l.internet_charge,
                                "InternetMaxBandwidthOut": l.bandwidth, "PublicIpAssigned": l.public_ip},
