@@ -7,7 +7,7 @@
 //! (the activity log counts every call any client makes) and nothing written. The table
 //! is mirrored in docs/SECURITY.md.
 
-use cvm_console::profiles::{ApiLanguage, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site};
+use cvm_console::profiles::{BudgetChoice, Language, Profile, ProfileKind, SANDBOX_ID, Site};
 use cvm_console::secrets::{StoredSecret, Vault};
 use cvm_console::state::AppState;
 use serde_json::{Value, json};
@@ -57,7 +57,7 @@ fn harness() -> Harness {
                     url: "http://127.0.0.1:9/".into(),
                 },
                 default_region: "ap-guangzhou".into(),
-                language: ApiLanguage::EnUs,
+                language: Language::EnUs,
                 budget: BudgetChoice::Current,
                 read_only: true,
                 masked_secret_id: Some("AKID…0001".into()),
@@ -111,11 +111,14 @@ impl Harness {
 }
 
 /// What a refusal names: our AppError's `field`, or for an argument that cannot be
-/// decoded (wrong type, missing), Tauri's message, which names the argument.
+/// decoded (wrong type, missing), Tauri's message, which names the argument; for a part
+/// of one (`scope.region`), the argument and then the part.
 fn names_field(err: &Value, field: &str) -> bool {
+    let (arg, part) = field.split_once('.').unwrap_or((field, ""));
     match err {
         Value::Object(o) => o.get("field").and_then(Value::as_str) == Some(field),
-        Value::String(s) => s.contains(&format!("`{field}`")),
+        Value::String(s) if part.is_empty() => s.contains(&format!("`{arg}`")),
+        Value::String(s) => s.contains(&format!("`{arg}`")) && s.contains(&format!(": {part}: ")),
         _ => false,
     }
 }
@@ -132,93 +135,93 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         // Lifecycle: unconfirmed, confirmed for something else, or malformed.
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "onChange": CHANNEL}),
             "consent",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins, "ins-bbbbbbbb"], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins, "ins-bbbbbbbb"], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "consent",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "STOP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "STOP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "consent",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "GENTLY", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "GENTLY", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "stopType",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "AP GUANGZHOU", "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
-            "region",
+            json!({"scope": {"profile": sb, "region": "AP GUANGZHOU"}, "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            "scope.region",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "", "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
-            "region",
+            json!({"scope": {"profile": sb, "region": ""}, "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            "scope.region",
         ),
         (
             "stop_instances",
-            json!({"profileId": "p-nobody", "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "profileId",
         ),
         (
             "stop_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["i-1; rm -rf /"], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&["i-1; rm -rf /"], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": ["i-1; rm -rf /"], "stopType": "SOFT", "stoppedMode": "KEEP_CHARGING", "consent": consent(&["i-1; rm -rf /"], None), "onChange": CHANNEL}),
             "instanceIds",
         ),
         (
             "reboot_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "HARD", "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "HARD", "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "consent",
         ),
         (
             "reboot_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "stopType": "SOFT", "consent": "yes", "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "stopType": "SOFT", "consent": "yes", "onChange": CHANNEL}),
             "consent",
         ),
         (
             "terminate_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], None), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], None), "onChange": CHANNEL}),
             "typed",
         ),
         (
             "terminate_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], Some("ins-bbbbbbbb")), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], Some("ins-bbbbbbbb")), "onChange": CHANNEL}),
             "typed",
         ),
         (
             "terminate_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins, "ins-bbbbbbbb"], "releaseAddress": false, "consent": consent(&[ins, "ins-bbbbbbbb"], Some("terminate 1")), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins, "ins-bbbbbbbb"], "releaseAddress": false, "consent": consent(&[ins, "ins-bbbbbbbb"], Some("terminate 1")), "onChange": CHANNEL}),
             "typed",
         ),
         (
             "terminate_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "releaseAddress": "no", "consent": consent(&[ins], Some(ins)), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "releaseAddress": "no", "consent": consent(&[ins], Some(ins)), "onChange": CHANNEL}),
             "releaseAddress",
         ),
         // A read-only profile refuses mutations until unlocked.
         (
             "terminate_instances",
-            json!({"profileId": CLOUD_ID, "region": "ap-guangzhou", "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], Some(ins)), "onChange": CHANNEL}),
+            json!({"scope": {"profile": CLOUD_ID, "region": "ap-guangzhou"}, "instanceIds": [ins], "releaseAddress": false, "consent": consent(&[ins], Some(ins)), "onChange": CHANNEL}),
             "profileId",
         ),
         (
             "rename_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "name": "", "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "name": "", "onChange": CHANNEL}),
             "name",
         ),
         (
             "rename_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "name": "n".repeat(61), "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "name": "n".repeat(61), "onChange": CHANNEL}),
             "name",
         ),
         (
             "reset_instances_password",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "input": {"password": "short", "userName": null, "forceStop": false}, "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "input": {"password": "short", "userName": null, "forceStop": false}, "onChange": CHANNEL}),
             "password",
         ),
         // Profiles: the typed name, the unlock and the Sandbox reset.
@@ -349,8 +352,8 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "list_zones",
-            json!({"profileId": sb, "region": "../etc", "language": "en-US"}),
-            "region",
+            json!({"scope": {"profile": sb, "region": "../etc"}, "language": "en-US"}),
+            "scope.region",
         ),
         (
             "set_enabled_regions",
@@ -360,43 +363,96 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         // Billable: the accepted price is a number, and only that price is paid.
         (
             "renew_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "period": 0, "acceptedPrice": 1.0}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "period": 0, "acceptedPrice": 1.0}),
             "period",
         ),
         (
             "renew_instances",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": [ins], "period": 1, "acceptedPrice": "1.0"}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "period": 1, "acceptedPrice": "1.0"}),
             "acceptedPrice",
         ),
         (
             "change_bandwidth",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": ins, "bandwidthMbps": 5, "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "bandwidthMbps": 5, "onChange": CHANNEL}),
             "acceptedPrice",
         ),
         (
             "resize_instance",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": ins, "instanceType": "", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "instanceType": "", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
             "instanceType",
         ),
         (
             "resize_instance",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": "i-bad", "instanceType": "S5.MEDIUM4", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": "i-bad", "instanceType": "S5.MEDIUM4", "stopPlan": "stopFirst", "acceptedPrice": 1.0, "onChange": CHANNEL}),
             "instanceId",
         ),
         (
             "describe_instance",
-            json!({"profileId": "Not An Id!", "region": "ap-guangzhou", "instanceId": ins}),
+            json!({"scope": {"profile": "Not An Id!", "region": "ap-guangzhou"}, "instanceId": ins}),
+            "scope.profile",
+        ),
+        // The scope: both parts, and no other shape.
+        (
+            "describe_instance",
+            json!({"scope": {"profile": sb}, "instanceId": ins}),
+            "scope",
+        ),
+        (
+            "describe_instance",
+            json!({"profileId": sb, "region": "ap-guangzhou", "instanceId": ins}),
+            "scope",
+        ),
+        (
+            "list_key_pairs",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou", "zone": "ap-guangzhou-3"}}),
+            "scope",
+        ),
+        (
+            "list_key_pairs",
+            json!({"scope": "sandbox/ap-guangzhou"}),
+            "scope",
+        ),
+        (
+            "list_addresses",
+            json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}}),
             "profileId",
         ),
+        // Wire enums: Tencent's spelling only.
+        (
+            "set_renew_flag",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "renewFlag": "AUTO"}),
+            "renewFlag",
+        ),
+        (
+            "change_to_prepaid",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": [ins], "period": 1, "renewFlag": "notify_and_auto_renew", "acceptedPrice": 1.0}),
+            "renewFlag",
+        ),
+        (
+            "wizard_zones",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "chargeType": "MONTHLY", "language": "en-US"}),
+            "chargeType",
+        ),
+        (
+            "wizard_instance_types",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "zone": "ap-guangzhou-3", "chargeType": "PREPAID", "language": "fr-FR"}),
+            "language",
+        ),
+        (
+            "list_regions",
+            json!({"profileId": sb, "language": "en"}),
+            "language",
+        ),
+        ("set_ui_language", json!({"language": "de"}), "language"),
         // Resources: the typed name of what goes.
         (
             "delete_launch_template",
-            json!({"profileId": sb, "region": "ap-guangzhou", "templateId": "lt-aaaaaaaa", "confirm": "lt-bbbbbbbb"}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "templateId": "lt-aaaaaaaa", "confirm": "lt-bbbbbbbb"}),
             "confirm",
         ),
         (
             "delete_launch_template",
-            json!({"profileId": sb, "region": "ap-guangzhou", "templateId": "lt-aaaaaaaa", "confirm": ""}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "templateId": "lt-aaaaaaaa", "confirm": ""}),
             "confirm",
         ),
         (
@@ -406,22 +462,22 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "release_address",
-            json!({"profileId": sb, "region": "ap-guangzhou", "addressId": "eip-aaaaaaaa", "confirm": ""}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "addressId": "eip-aaaaaaaa", "confirm": ""}),
             "confirm",
         ),
         (
             "delete_key_pair",
-            json!({"profileId": sb, "region": "ap-guangzhou", "keyId": "skey-aaaaaaaa", "confirm": ""}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "keyId": "skey-aaaaaaaa", "confirm": ""}),
             "confirm",
         ),
         (
             "delete_image",
-            json!({"profileId": sb, "region": "ap-guangzhou", "imageId": "img-aaaaaaaa", "confirm": ""}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "imageId": "img-aaaaaaaa", "confirm": ""}),
             "confirm",
         ),
         (
             "delete_security_group",
-            json!({"profileId": sb, "region": "ap-guangzhou", "securityGroupId": "sg-aaaaaaaa", "confirm": ""}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "securityGroupId": "sg-aaaaaaaa", "confirm": ""}),
             "confirm",
         ),
     ]

@@ -5,7 +5,7 @@
 //! touch the developer's own keyring.
 
 use cvm_console::accounts::{ProfileInput, create, delete};
-use cvm_console::profiles::{ApiLanguage, BudgetChoice, Site};
+use cvm_console::profiles::{BudgetChoice, Language, Site};
 use cvm_console::secrets::Vault;
 use cvm_console::state::AppState;
 
@@ -17,7 +17,7 @@ fn input(url: &str, name: &str, key: &str) -> ProfileInput {
         name: name.into(),
         site: Site::Custom { url: url.into() },
         default_region: "ap-guangzhou".into(),
-        language: ApiLanguage::EnUs,
+        language: Language::EnUs,
         budget: BudgetChoice::Current,
         read_only: false,
         secret_id: Some(ID.into()),

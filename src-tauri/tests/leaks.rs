@@ -13,7 +13,7 @@
 
 use cvm_console::accounts::{ProfileInput, create};
 use cvm_console::console::activity::ActivityFilter;
-use cvm_console::profiles::{ApiLanguage, BudgetChoice, Site};
+use cvm_console::profiles::{BudgetChoice, Language, Site};
 use cvm_console::secrets::{StoredSecret, Vault};
 use cvm_console::state::AppState;
 use cvm_console::wizard::spec::{Billing, LaunchSpec, Login, SystemDiskSpec, TagInput, preview};
@@ -73,7 +73,7 @@ fn input(url: &str, key: &str) -> ProfileInput {
         name: "leak-audit".into(),
         site: Site::Custom { url: url.into() },
         default_region: "ap-guangzhou".into(),
-        language: ApiLanguage::EnUs,
+        language: Language::EnUs,
         budget: BudgetChoice::Current,
         read_only: false,
         secret_id: Some(SECRET_ID.into()),

@@ -4,12 +4,11 @@
 //! SecretId only.
 
 use crate::error::{AppCode, AppError, ErrorKind, from_api};
-use crate::profiles::{
-    self, ApiLanguage, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site, invalid,
-};
+use crate::profiles::{self, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site, invalid};
 use crate::secrets::StoredSecret;
 use crate::state::{AppState, build_client, endpoint_for};
 use crate::tccli::{self, ImportCandidate, ImportSource};
+use crate::types::Language;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tencent_api::{Credentials, Sensitive, models::cvm};
@@ -52,7 +51,7 @@ pub struct ProfileInput {
     pub name: String,
     pub site: Site,
     pub default_region: String,
-    pub language: ApiLanguage,
+    pub language: Language,
     pub budget: BudgetChoice,
     pub read_only: bool,
     /// Required for a new profile; when editing, omit all three to keep the stored key.
@@ -461,7 +460,7 @@ pub async fn import_profile(
         name,
         site,
         default_region: region,
-        language: ApiLanguage::ZhCn,
+        language: Language::ZhCn,
         budget: BudgetChoice::Current,
         read_only: false,
         secret_id: None,
@@ -515,7 +514,7 @@ mod input_tests {
             name: "prod".into(),
             site: Site::China,
             default_region: "ap-guangzhou".into(),
-            language: ApiLanguage::EnUs,
+            language: Language::EnUs,
             budget: BudgetChoice::Current,
             read_only: false,
             secret_id: Some("AKIDcanary0000000000000000000000001".into()),

@@ -4,6 +4,7 @@
 //! silently replaced.
 
 use crate::error::{AppCode, AppError};
+pub use crate::types::Language;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -27,14 +28,6 @@ pub enum Site {
     Intl,
     /// A base URL (https, or http on loopback only).
     Custom { url: String },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-pub enum ApiLanguage {
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-    #[serde(rename = "en-US")]
-    EnUs,
 }
 
 /// The client-side rate budget.
@@ -61,7 +54,7 @@ pub struct Profile {
     pub kind: ProfileKind,
     pub site: Site,
     pub default_region: String,
-    pub language: ApiLanguage,
+    pub language: Language,
     pub budget: BudgetChoice,
     /// Mutating commands are refused until the user unlocks the profile for the session.
     pub read_only: bool,
@@ -82,7 +75,7 @@ impl Profile {
                 url: "http://127.0.0.1/".into(),
             },
             default_region: "ap-guangzhou".into(),
-            language: ApiLanguage::EnUs,
+            language: Language::EnUs,
             budget: BudgetChoice::Current,
             read_only: false,
             masked_secret_id: None,

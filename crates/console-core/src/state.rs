@@ -3,16 +3,15 @@
 
 use crate::console::activity::ActivityLog;
 use crate::error::{AppCode, AppError, ErrorKind};
-use crate::profiles::{
-    ApiLanguage, BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, Site,
-};
+use crate::profiles::{BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, Site};
 use crate::sandbox::Sandbox;
 use crate::secrets::Vault;
+use crate::types::Language;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use tencent_api::{BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, Language, Limit};
+use tencent_api::{BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, Limit};
 use tokio::sync::OnceCell;
 
 pub const REQUEST_CLIENT: &str = concat!("CVM-Console_", env!("CARGO_PKG_VERSION"));
@@ -195,11 +194,7 @@ impl AppState {
         language: Language,
     ) -> Result<Client, AppError> {
         let base = self.client(profile).await?;
-        let own = match profile.language {
-            ApiLanguage::ZhCn => Language::ZhCn,
-            ApiLanguage::EnUs => Language::EnUs,
-        };
-        if own == language {
+        if profile.language == language {
             return Ok(base);
         }
         let key = (profile.id.clone(), language.as_str());
@@ -213,7 +208,7 @@ impl AppState {
         let client = logged(
             Client::builder(base.credentials().clone())
                 .endpoint(endpoint)
-                .language(language)
+                .language(language.into())
                 .budget(base.budget().clone())
                 .request_client(REQUEST_CLIENT),
             &self.activity,
@@ -310,10 +305,7 @@ fn client_builder(
 ) -> ClientBuilder {
     Client::builder(credentials)
         .endpoint(endpoint)
-        .language(match profile.language {
-            ApiLanguage::ZhCn => Language::ZhCn,
-            ApiLanguage::EnUs => Language::EnUs,
-        })
+        .language(profile.language.into())
         .budget_profile(budget_for(&profile.budget))
         .request_client(REQUEST_CLIENT)
 }

@@ -82,6 +82,103 @@ checked_string!(
     |s| tencent_api::validate_id("instanceId", "ins", s).map_err(|e| e.message())
 );
 
+/// Where a command acts: one profile in one region. Both parts check themselves, so a
+/// malformed scope is refused before the command runs, naming `scope` and the part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Scope {
+    pub profile: ProfileId,
+    pub region: Region,
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            profile: String,
+            region: String,
+        }
+        let raw = Raw::deserialize(d)?;
+        let part = |name: &str, e: String| serde::de::Error::custom(format!("{name}: {e}"));
+        Ok(Scope {
+            profile: ProfileId::new(raw.profile).map_err(|e| part("profile", e))?,
+            region: Region::new(raw.region).map_err(|e| part("region", e))?,
+        })
+    }
+}
+
+/// Enums whose variants keep Tencent's wire spelling (serde and TypeScript alike); an
+/// unknown value is refused when deserialised, naming the argument.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &[$name] = &[$($name::$variant),+];
+
+            /// The wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire),+
+                }
+            }
+
+            /// The value spelled `s` on the wire, if any.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// An instance's billing model (InstanceChargeType): monthly, hourly, spot, or on a
+    /// dedicated host (CDH) or cluster (CDC).
+    ChargeType {
+        Prepaid = "PREPAID",
+        PostpaidByHour = "POSTPAID_BY_HOUR",
+        Spotpaid = "SPOTPAID",
+        Cdhpaid = "CDHPAID",
+        Cdcpaid = "CDCPAID",
+    }
+);
+
+wire_enum!(
+    /// What happens when a prepaid instance nears its expiry (RenewFlag).
+    RenewFlag {
+        NotifyAndAutoRenew = "NOTIFY_AND_AUTO_RENEW",
+        NotifyAndManualRenew = "NOTIFY_AND_MANUAL_RENEW",
+        DisableNotifyAndManualRenew = "DISABLE_NOTIFY_AND_MANUAL_RENEW",
+    }
+);
+
+wire_enum!(
+    /// The language the API answers in (X-TC-Language), also the desktop notifications'.
+    Language {
+        ZhCn = "zh-CN",
+        EnUs = "en-US",
+    }
+);
+
+impl From<Language> for tencent_api::Language {
+    fn from(l: Language) -> Self {
+        match l {
+            Language::ZhCn => tencent_api::Language::ZhCn,
+            Language::EnUs => tencent_api::Language::EnUs,
+        }
+    }
+}
+
 /// Plain ids, for the core's functions that take `&[String]`.
 pub fn id_strings(ids: &[InstanceId]) -> Vec<String> {
     ids.iter().map(|i| i.0.clone()).collect()
@@ -108,5 +205,48 @@ mod tests {
         assert_eq!(serde_json::to_string(&i).unwrap(), "\"ins-ab12cd34\"");
         assert!(serde_json::from_str::<InstanceId>("\"i-1; rm -rf /\"").is_err());
         assert_eq!(id_strings(&[i]), vec!["ins-ab12cd34".to_owned()]);
+    }
+
+    #[test]
+    fn a_scope_checks_both_parts_and_nothing_else() {
+        let s: Scope =
+            serde_json::from_str(r#"{"profile":"sandbox","region":"ap-guangzhou"}"#).unwrap();
+        assert_eq!(
+            (s.profile.as_str(), s.region.as_str()),
+            ("sandbox", "ap-guangzhou")
+        );
+        for bad in [
+            r#"{"profile":"sandbox","region":"AP GUANGZHOU"}"#,
+            r#"{"profile":"P 1","region":"ap-guangzhou"}"#,
+            r#"{"profile":"sandbox"}"#,
+            r#"{"profileId":"sandbox","region":"ap-guangzhou"}"#,
+            r#""sandbox/ap-guangzhou""#,
+        ] {
+            assert!(serde_json::from_str::<Scope>(bad).is_err(), "{bad}");
+        }
+        let e = serde_json::from_str::<Scope>(r#"{"profile":"sandbox","region":""}"#);
+        assert!(e.unwrap_err().to_string().starts_with("region: "));
+        let e = serde_json::from_str::<Scope>(r#"{"profile":"","region":"ap-guangzhou"}"#);
+        assert!(e.unwrap_err().to_string().starts_with("profile: "));
+    }
+
+    #[test]
+    fn wire_enums_keep_tencents_spelling_and_refuse_the_rest() {
+        for c in ChargeType::ALL {
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert_eq!(serde_json::from_str::<ChargeType>(&json).unwrap(), *c);
+        }
+        assert_eq!(
+            serde_json::from_str::<RenewFlag>("\"NOTIFY_AND_AUTO_RENEW\"").unwrap(),
+            RenewFlag::NotifyAndAutoRenew
+        );
+        assert_eq!(serde_json::to_string(&Language::ZhCn).unwrap(), "\"zh-CN\"");
+        assert_eq!(Language::parse("en-US"), Some(Language::EnUs));
+        for bad in ["\"prepaid\"", "\"\"", "\"MONTHLY\"", "1"] {
+            assert!(serde_json::from_str::<ChargeType>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<RenewFlag>("\"AUTO\"").is_err());
+        assert!(serde_json::from_str::<Language>("\"fr-FR\"").is_err());
     }
 }

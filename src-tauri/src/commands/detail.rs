@@ -4,7 +4,7 @@
 use crate::console::detail::{self, InstanceDetail};
 use crate::error::{AppCode, AppError};
 use crate::state::AppState;
-use crate::types::{InstanceId, ProfileId, Region};
+use crate::types::{InstanceId, Language, Scope};
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -14,14 +14,13 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 #[specta::specta]
 pub async fn describe_instance(
     state: State<'_, Arc<AppState>>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
 ) -> Result<InstanceDetail, AppError> {
-    crate::console::instances::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
+    crate::console::instances::validate_region(&scope.region)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    detail::describe_instance(&client, &region, &instance_id).await
+    detail::describe_instance(&client, &scope.region, &instance_id).await
 }
 
 /// The longest text the copy buttons hand over (ids and addresses are far shorter).
@@ -43,11 +42,10 @@ pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Result<(), AppE
         .map_err(|e| AppError::internal(AppCode::Clipboard, format!("could not copy: {e}")))
 }
 
-/// The UI's language ("en" or "zh-CN"), so desktop notifications speak it too.
+/// The UI's language, so desktop notifications speak it too.
 #[tauri::command]
 #[specta::specta]
-pub fn set_ui_language(language: String) -> Result<(), AppError> {
-    crate::console::instances::parse_language(&language)?;
-    crate::console::watch::set_ui_language(language == "zh-CN");
+pub fn set_ui_language(language: Language) -> Result<(), AppError> {
+    crate::console::watch::set_ui_language(language == Language::ZhCn);
     Ok(())
 }

@@ -17,7 +17,7 @@ use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
 use crate::state::{AppState, lock};
-use crate::types::{ProfileId, Region};
+use crate::types::{Language, ProfileId, Scope};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tauri::ipc::Channel;
@@ -31,11 +31,10 @@ type AppStateRef<'a> = State<'a, Arc<AppState>>;
 pub async fn list_regions(
     state: AppStateRef<'_>,
     profile_id: ProfileId,
-    language: String,
+    language: Language,
 ) -> Result<Vec<RegionView>, AppError> {
-    let lang = core::parse_language(&language)?;
     let profile = state.profile(&profile_id)?;
-    let client = state.client_in(&profile, lang).await?;
+    let client = state.client_in(&profile, language).await?;
     core::list_regions(&client).await
 }
 
@@ -43,15 +42,13 @@ pub async fn list_regions(
 #[specta::specta]
 pub async fn list_zones(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
-    language: String,
+    scope: Scope,
+    language: Language,
 ) -> Result<Vec<ZoneView>, AppError> {
-    let lang = core::parse_language(&language)?;
-    core::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
-    let client = state.client_in(&profile, lang).await?;
-    core::list_zones(&client, &region).await
+    core::validate_region(&scope.region)?;
+    let profile = state.profile(&scope.profile)?;
+    let client = state.client_in(&profile, language).await?;
+    core::list_zones(&client, &scope.region).await
 }
 
 /// Streams the region's instances page by page through `on_page` (the first page as soon
@@ -60,18 +57,17 @@ pub async fn list_zones(
 #[specta::specta]
 pub async fn list_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     zone: Option<String>,
     on_page: Channel<InstancePage>,
 ) -> Result<ListSummary, AppError> {
-    core::validate_region(&region)?;
+    core::validate_region(&scope.region)?;
     if let Some(z) = &zone {
-        core::validate_zone(&region, z)?;
+        core::validate_zone(&scope.region, z)?;
     }
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    core::list_instances(&client, &region, zone.as_deref(), |page| {
+    core::list_instances(&client, &scope.region, zone.as_deref(), |page| {
         if let Err(e) = on_page.send(page) {
             tracing::warn!("list_instances: the page channel is gone: {e}");
         }
@@ -82,16 +78,12 @@ pub async fn list_instances(
 /// Remembers the region last shown for the profile.
 #[tauri::command]
 #[specta::specta]
-pub fn set_last_region(
-    state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
-) -> Result<(), AppError> {
-    core::validate_region(&region)?;
-    state.profile(&profile_id)?;
+pub fn set_last_region(state: AppStateRef<'_>, scope: Scope) -> Result<(), AppError> {
+    core::validate_region(&scope.region)?;
+    state.profile(&scope.profile)?;
     state.update_profiles(|f| {
-        if let Some(p) = f.get_mut(&profile_id) {
-            p.last_region = Some(region.to_string());
+        if let Some(p) = f.get_mut(&scope.profile) {
+            p.last_region = Some(scope.region.to_string());
         }
         Ok(())
     })
@@ -144,16 +136,15 @@ async fn act(
 #[specta::specta]
 pub async fn start_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     on_change: Channel<InstanceChange>,
 ) -> Result<ActionReport, AppError> {
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |_, _, _| Ok(Lifecycle::Start),
     )
@@ -165,8 +156,7 @@ pub async fn start_instances(
 #[allow(clippy::too_many_arguments)]
 pub async fn stop_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     stop_type: StopType,
     stopped_mode: StoppedMode,
@@ -177,8 +167,8 @@ pub async fn stop_instances(
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |_, _, _| {
             Ok(Lifecycle::Stop {
@@ -194,8 +184,7 @@ pub async fn stop_instances(
 #[specta::specta]
 pub async fn reboot_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     stop_type: StopType,
     consent: Consent,
@@ -205,8 +194,8 @@ pub async fn reboot_instances(
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |_, _, _| Ok(Lifecycle::Reboot { stop_type }),
     )
@@ -217,8 +206,7 @@ pub async fn reboot_instances(
 #[specta::specta]
 pub async fn terminate_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     release_address: bool,
     consent: Consent,
@@ -228,8 +216,8 @@ pub async fn terminate_instances(
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |_, _, _| Ok(Lifecycle::Terminate { release_address }),
     )
@@ -241,15 +229,14 @@ pub async fn terminate_instances(
 #[specta::specta]
 pub async fn terminate_quote(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
 ) -> Result<TerminateQuote, AppError> {
-    core::validate_region(&region)?;
+    core::validate_region(&scope.region)?;
     let ids = core::validate_ids(&instance_ids)?;
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    core::terminate_quote(&client, &region, &ids).await
+    core::terminate_quote(&client, &scope.region, &ids).await
 }
 
 /// The most regions one listing fans out over.
@@ -404,16 +391,15 @@ fn check_slot(slot: &str) -> Result<(), AppError> {
 pub fn cached_instances<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Option<CachedList>, AppError> {
-    core::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
+    core::validate_region(&scope.region)?;
+    let profile = state.profile(&scope.profile)?;
     let dir = app
         .path()
         .app_cache_dir()
         .map_err(|e| AppError::internal(AppCode::Cache, e.to_string()))?;
-    Ok(ListCache::new(&dir).load(&profile.id, &region))
+    Ok(ListCache::new(&dir).load(&profile.id, &scope.region))
 }
 
 fn console_settings<R: Runtime>(app: &AppHandle<R>) -> Result<ConsoleSettings, AppError> {
@@ -492,8 +478,7 @@ pub async fn export_instances<R: Runtime>(
 #[specta::specta]
 pub async fn rename_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     name: String,
     on_change: Channel<InstanceChange>,
@@ -501,8 +486,8 @@ pub async fn rename_instances(
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |_, profile: &Profile, _| {
             let max = if matches!(profile.site, Site::Intl) {
@@ -534,8 +519,7 @@ pub struct PasswordInput {
 #[specta::specta]
 pub async fn reset_instances_password(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     input: PasswordInput,
     on_change: Channel<InstanceChange>,
@@ -543,13 +527,13 @@ pub async fn reset_instances_password(
     act(
         on_change,
         &state,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         &instance_ids,
         async |client, _, ids: &[String]| {
             core::password_action(
                 client,
-                &region,
+                &scope.region,
                 ids,
                 input.password,
                 input.user_name,

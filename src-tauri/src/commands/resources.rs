@@ -12,7 +12,7 @@ use crate::resources::key_pairs::{self, CreatedKeyPair, KeyPairView};
 use crate::resources::resize::{self, BandwidthOptions, ResizeOptions, StopPlan, StopWait};
 use crate::resources::security_groups::{self, NewRule, SecurityGroupDetail, SecurityGroupView};
 use crate::state::AppState;
-use crate::types::{InstanceId, ProfileId, Region};
+use crate::types::{InstanceId, Scope};
 use std::sync::Arc;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -61,26 +61,24 @@ fn follow(
 #[specta::specta]
 pub async fn resize_options(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
 ) -> Result<ResizeOptions, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    resize::resize_options(&client, &region, &instance_id).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    resize::resize_options(&client, &scope.region, &instance_id).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn resize_price(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
     instance_type: String,
 ) -> Result<PriceView, AppError> {
     resize::validate_instance_type(&instance_type)?;
-    let client = reader(&state, &profile_id, &region).await?;
-    resize::resize_price(&client, &region, &instance_id, &instance_type).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    resize::resize_price(&client, &scope.region, &instance_id, &instance_type).await
 }
 
 /// Changes the instance's type (stopping it first, or forcing it off, as asked); the
@@ -90,8 +88,7 @@ pub async fn resize_price(
 #[allow(clippy::too_many_arguments)]
 pub async fn resize_instance(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
     instance_type: String,
     stop_plan: StopPlan,
@@ -99,10 +96,10 @@ pub async fn resize_instance(
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     resize::validate_instance_type(&instance_type)?;
-    let client = writer(&state, &profile_id, &region).await?;
+    let client = writer(&state, &scope.profile, &scope.region).await?;
     let rid = resize::resize_at_price(
         &client,
-        &region,
+        &scope.region,
         &instance_id,
         &instance_type,
         stop_plan,
@@ -113,8 +110,8 @@ pub async fn resize_instance(
     follow(
         on_change,
         client,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         instance_id,
         Some("RUNNING".into()),
         // A type change leaves the instance STOPPED (a steady state) for a while before it
@@ -131,42 +128,39 @@ pub async fn resize_instance(
 #[specta::specta]
 pub async fn bandwidth_options(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
 ) -> Result<BandwidthOptions, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    resize::bandwidth_options(&client, &region, &instance_id).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    resize::bandwidth_options(&client, &scope.region, &instance_id).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn bandwidth_price(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
     bandwidth_mbps: u32,
 ) -> Result<PriceView, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    resize::bandwidth_price(&client, &region, &instance_id, bandwidth_mbps).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    resize::bandwidth_price(&client, &scope.region, &instance_id, bandwidth_mbps).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn change_bandwidth(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
     bandwidth_mbps: u32,
     accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
+    let client = writer(&state, &scope.profile, &scope.region).await?;
     let (rid, keep) = resize::change_bandwidth_at_price(
         &client,
-        &region,
+        &scope.region,
         &instance_id,
         bandwidth_mbps,
         accepted_price,
@@ -175,8 +169,8 @@ pub async fn change_bandwidth(
     follow(
         on_change,
         client,
-        &profile_id,
-        &region,
+        &scope.profile,
+        &scope.region,
         instance_id,
         Some(keep),
         WatchConfig::default(),
@@ -188,125 +182,115 @@ pub async fn change_bandwidth(
 #[specta::specta]
 pub async fn list_security_groups(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Vec<SecurityGroupView>, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    security_groups::list_security_groups(&client, &region).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    security_groups::list_security_groups(&client, &scope.region).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn security_group_detail(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     security_group_id: String,
 ) -> Result<SecurityGroupDetail, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = reader(&state, &profile_id, &region).await?;
-    security_groups::security_group_detail(&client, &region, &security_group_id).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    security_groups::security_group_detail(&client, &scope.region, &security_group_id).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn bind_security_group(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     security_group_id: String,
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    security_groups::bind(&client, &region, &security_group_id, &instance_ids).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    security_groups::bind(&client, &scope.region, &security_group_id, &instance_ids).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unbind_security_group(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     security_group_id: String,
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    security_groups::unbind(&client, &region, &security_group_id, &instance_ids).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    security_groups::unbind(&client, &scope.region, &security_group_id, &instance_ids).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_addresses(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Vec<AddressView>, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    addresses::list_addresses(&client, &region).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    addresses::list_addresses(&client, &scope.region).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn allocate_address(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     input: AllocateInput,
 ) -> Result<Vec<String>, AppError> {
     addresses::validate_allocate(&input)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    addresses::allocate(&client, &region, &input).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    addresses::allocate(&client, &scope.region, &input).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn associate_address(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     address_id: String,
     instance_id: InstanceId,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
-    addresses::associate(&client, &region, &address_id, &instance_id).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    addresses::associate(&client, &scope.region, &address_id, &instance_id).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn disassociate_address(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     address_id: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
-    addresses::disassociate(&client, &region, &address_id).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    addresses::disassociate(&client, &scope.region, &address_id).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn release_address(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     address_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
-    addresses::release(&client, &region, &address_id, &confirm).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    addresses::release(&client, &scope.region, &address_id, &confirm).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_key_pairs(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Vec<KeyPairView>, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    key_pairs::list_key_pairs(&client, &region).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    key_pairs::list_key_pairs(&client, &scope.region).await
 }
 
 /// Creates a key pair after the user chose where its private key goes; the key is
@@ -317,13 +301,12 @@ pub async fn list_key_pairs(
 pub async fn create_key_pair<R: Runtime>(
     app: AppHandle<R>,
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     name: String,
     dialog_title: String,
 ) -> Result<Option<CreatedKeyPair>, AppError> {
     key_pairs::validate_key_name(&name)?;
-    let client = writer(&state, &profile_id, &region).await?;
+    let client = writer(&state, &scope.profile, &scope.region).await?;
     // Where the private key goes, chosen before anything is created.
     let Some(path) = super::save_path(
         &app,
@@ -339,7 +322,7 @@ pub async fn create_key_pair<R: Runtime>(
     else {
         return Ok(None);
     };
-    key_pairs::create(&client, &region, &name, |key| {
+    key_pairs::create(&client, &scope.region, &name, |key| {
         key_pairs::write_private_key(&path, key)
     })
     .await
@@ -350,40 +333,37 @@ pub async fn create_key_pair<R: Runtime>(
 #[specta::specta]
 pub async fn import_key_pair(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     name: String,
     public_key: String,
 ) -> Result<String, AppError> {
     key_pairs::validate_key_name(&name)?;
     key_pairs::validate_public_key(&public_key)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    key_pairs::import(&client, &region, &name, &public_key).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    key_pairs::import(&client, &scope.region, &name, &public_key).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_key_pair(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     key_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
-    key_pairs::delete(&client, &region, &key_id, &confirm).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    key_pairs::delete(&client, &scope.region, &key_id, &confirm).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn list_images(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     filter: ImageFilter,
 ) -> Result<Vec<ImageView>, AppError> {
-    let client = reader(&state, &profile_id, &region).await?;
-    images::list_images(&client, &region, &filter).await
+    let client = reader(&state, &scope.profile, &scope.region).await?;
+    images::list_images(&client, &scope.region, &filter).await
 }
 
 /// Binds a key pair to instances (STOPPED ones, or RUNNING ones forced off and started
@@ -392,106 +372,115 @@ pub async fn list_images(
 #[specta::specta]
 pub async fn bind_key_pair(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     key_id: String,
     instance_ids: Vec<String>,
     force_stop: bool,
 ) -> Result<Option<String>, AppError> {
     key_pairs::validate_key_id(&key_id)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    key_pairs::bind(&client, &region, &key_id, &instance_ids, force_stop, true).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    key_pairs::bind(
+        &client,
+        &scope.region,
+        &key_id,
+        &instance_ids,
+        force_stop,
+        true,
+    )
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn unbind_key_pair(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     key_id: String,
     instance_ids: Vec<String>,
     force_stop: bool,
 ) -> Result<Option<String>, AppError> {
     key_pairs::validate_key_id(&key_id)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    key_pairs::bind(&client, &region, &key_id, &instance_ids, force_stop, false).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    key_pairs::bind(
+        &client,
+        &scope.region,
+        &key_id,
+        &instance_ids,
+        force_stop,
+        false,
+    )
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_image(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     input: CreateImageInput,
 ) -> Result<String, AppError> {
     images::validate_image_name(&input.image_name)?;
     images::validate_image_description(&input.description)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    images::create_image(&client, &region, &input).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    images::create_image(&client, &scope.region, &input).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_image(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     image_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &profile_id, &region).await?;
-    images::delete_image(&client, &region, &image_id, &confirm).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    images::delete_image(&client, &scope.region, &image_id, &confirm).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_security_group(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     name: String,
     description: String,
 ) -> Result<SecurityGroupView, AppError> {
     security_groups::validate_new_group(&name, &description)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    security_groups::create(&client, &region, &name, &description).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    security_groups::create(&client, &scope.region, &name, &description).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_security_group(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     security_group_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    security_groups::delete(&client, &region, &security_group_id, &confirm).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    security_groups::delete(&client, &scope.region, &security_group_id, &confirm).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn add_security_group_rule(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     security_group_id: String,
     rule: NewRule,
 ) -> Result<Option<String>, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
     security_groups::validate_rule(&rule)?;
-    let client = writer(&state, &profile_id, &region).await?;
-    security_groups::add_rule(&client, &region, &security_group_id, &rule).await
+    let client = writer(&state, &scope.profile, &scope.region).await?;
+    security_groups::add_rule(&client, &scope.region, &security_group_id, &rule).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::{ApiLanguage, BudgetChoice, Profile, ProfileKind, Site};
+    use crate::profiles::{BudgetChoice, Language, Profile, ProfileKind, Site};
     use crate::secrets::{KeyringProblem, Vault};
 
     fn state_with(read_only: bool) -> (AppState, tempfile::TempDir) {
@@ -510,7 +499,7 @@ mod tests {
                     kind: ProfileKind::Cloud,
                     site: Site::China,
                     default_region: "ap-guangzhou".into(),
-                    language: ApiLanguage::EnUs,
+                    language: Language::EnUs,
                     budget: BudgetChoice::Current,
                     read_only,
                     masked_secret_id: Some("AKID…1234".into()),

@@ -2,12 +2,12 @@
 //! progress, and billing operations on existing instances. Each resolves the profile and
 //! hands over to `crate::wizard`. Mutations are refused for a locked read-only profile.
 
-use crate::console::instances::{self as console, ActionReport, parse_language, read_only_error};
+use crate::console::instances::{self as console, ActionReport, read_only_error};
 use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
 use crate::state::AppState;
-use crate::types::{InstanceId, ProfileId, Region};
+use crate::types::{ChargeType, InstanceId, Language, ProfileId, RenewFlag, Scope};
 use crate::wizard::billing::{self, BillingQuote};
 use crate::wizard::catalog::{
     self, ImageChoice, InstanceTypeChoice, KeyPairChoice, NetworkChoices, ZoneChoice,
@@ -44,70 +44,63 @@ fn writable(state: &AppState, profile_id: &str) -> Result<Profile, AppError> {
 #[specta::specta]
 pub async fn wizard_zones(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
-    charge_type: String,
-    language: String,
+    scope: Scope,
+    charge_type: ChargeType,
+    language: Language,
 ) -> Result<Vec<ZoneChoice>, AppError> {
-    let lang = parse_language(&language)?;
-    console::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
-    let client = state.client_in(&profile, lang).await?;
-    catalog::zones(&client, &region, &charge_type).await
+    console::validate_region(&scope.region)?;
+    let profile = state.profile(&scope.profile)?;
+    let client = state.client_in(&profile, language).await?;
+    catalog::zones(&client, &scope.region, charge_type.as_str()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_instance_types(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     zone: String,
-    charge_type: String,
-    language: String,
+    charge_type: ChargeType,
+    language: Language,
 ) -> Result<Vec<InstanceTypeChoice>, AppError> {
-    let lang = parse_language(&language)?;
-    let profile = state.profile(&profile_id)?;
-    let client = state.client_in(&profile, lang).await?;
-    catalog::instance_types(&client, &region, &zone, &charge_type).await
+    let profile = state.profile(&scope.profile)?;
+    let client = state.client_in(&profile, language).await?;
+    catalog::instance_types(&client, &scope.region, &zone, charge_type.as_str()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_images(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_type: String,
 ) -> Result<Vec<ImageChoice>, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    catalog::images(&client, &region, &instance_type).await
+    catalog::images(&client, &scope.region, &instance_type).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_networks(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     zone: String,
 ) -> Result<NetworkChoices, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    catalog::networks(&client, &region, &zone).await
+    catalog::networks(&client, &scope.region, &zone).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn wizard_key_pairs(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Vec<KeyPairChoice>, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    catalog::key_pairs(&client, &region).await
+    catalog::key_pairs(&client, &scope.region).await
 }
 
 /// The live price of a spec (InquiryPriceRunInstances).
@@ -202,29 +195,27 @@ pub async fn submit_launch(
 #[specta::specta]
 pub async fn launch_progress(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
 ) -> Result<LaunchProgress, AppError> {
-    console::validate_region(&region)?;
+    console::validate_region(&scope.region)?;
     let ids = console::validate_ids(&instance_ids)?;
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    launch::progress(&client, &region, &ids).await
+    launch::progress(&client, &scope.region, &ids).await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn quote_to_prepaid(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    billing::quote_to_prepaid(&client, &region, &instance_ids, period).await
+    billing::quote_to_prepaid(&client, &scope.region, &instance_ids, period).await
 }
 
 /// Pay-as-you-go → monthly subscription, only at the price the user accepted.
@@ -232,21 +223,20 @@ pub async fn quote_to_prepaid(
 #[specta::specta]
 pub async fn change_to_prepaid(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     period: u32,
-    renew_flag: String,
+    renew_flag: RenewFlag,
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = writable(&state, &scope.profile)?;
     let client = state.client(&profile).await?;
     billing::to_prepaid(
         &client,
-        &region,
+        &scope.region,
         &instance_ids,
         period,
-        &renew_flag,
+        renew_flag.as_str(),
         accepted_price,
     )
     .await
@@ -256,14 +246,13 @@ pub async fn change_to_prepaid(
 #[specta::specta]
 pub async fn quote_renew(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    billing::quote_renew(&client, &region, &instance_ids, period).await
+    billing::quote_renew(&client, &scope.region, &instance_ids, period).await
 }
 
 /// Renews prepaid instances, only at the price the user accepted.
@@ -271,29 +260,34 @@ pub async fn quote_renew(
 #[specta::specta]
 pub async fn renew_instances(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     period: u32,
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = writable(&state, &scope.profile)?;
     let client = state.client(&profile).await?;
-    billing::renew(&client, &region, &instance_ids, period, accepted_price).await
+    billing::renew(
+        &client,
+        &scope.region,
+        &instance_ids,
+        period,
+        accepted_price,
+    )
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_renew_flag(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
-    renew_flag: String,
+    renew_flag: RenewFlag,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = writable(&state, &scope.profile)?;
     let client = state.client(&profile).await?;
-    billing::set_renew_flag(&client, &region, &instance_ids, &renew_flag).await
+    billing::set_renew_flag(&client, &scope.region, &instance_ids, renew_flag.as_str()).await
 }
 
 /// The region's launch templates.
@@ -301,12 +295,11 @@ pub async fn set_renew_flag(
 #[specta::specta]
 pub async fn list_launch_templates(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
 ) -> Result<Vec<LaunchTemplateView>, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    templates::list(&client, &region).await
+    templates::list(&client, &scope.region).await
 }
 
 /// Saves the wizard's spec as a launch template (without its password); returns the id.
@@ -329,14 +322,13 @@ pub async fn save_launch_template(
 #[specta::specta]
 pub async fn launch_template_draft(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     template_id: String,
     version: Option<u32>,
 ) -> Result<LaunchDraft, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    templates::draft(&client, &region, &template_id, version).await
+    templates::draft(&client, &scope.region, &template_id, version).await
 }
 
 /// Deletes a launch template; `confirm` is its id, as the confirmation dialog sends it.
@@ -344,15 +336,14 @@ pub async fn launch_template_draft(
 #[specta::specta]
 pub async fn delete_launch_template(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     template_id: String,
     confirm: String,
 ) -> Result<(), AppError> {
     crate::consent::check_named("confirm", &confirm, &[template_id.as_str()])?;
-    let profile = writable(&state, &profile_id)?;
+    let profile = writable(&state, &scope.profile)?;
     let client = state.client(&profile).await?;
-    templates::delete(&client, &region, &template_id).await
+    templates::delete(&client, &scope.region, &template_id).await
 }
 
 /// "Buy the same configuration" of an existing instance, as a wizard draft.
@@ -360,13 +351,12 @@ pub async fn delete_launch_template(
 #[specta::specta]
 pub async fn same_configuration_draft(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_id: InstanceId,
 ) -> Result<LaunchDraft, AppError> {
-    let profile = state.profile(&profile_id)?;
+    let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
-    draft::same_as(&client, &region, &instance_id).await
+    draft::same_as(&client, &scope.region, &instance_id).await
 }
 
 /// The estimated run-rate of the given regions, by billing model.

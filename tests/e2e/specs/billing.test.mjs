@@ -208,7 +208,7 @@ describe("billing: buy, change and renew all three models", () => {
     const saved = await textOf(b, "wz-tpl-saved", 30000);
     const id = saved.match(/lt-[0-9a-z]{8}/)[0];
     await click(b, "wz-tpl-close");
-    const listed = await invoke(b, "list_launch_templates", { profileId, region: REGION });
+    const listed = await invoke(b, "list_launch_templates", { scope: { profile: profileId, region: REGION } });
     assert.ok(listed.data.some((t) => t.id === id && t.name === "e2e web tier"));
 
     // A fresh wizard, then "Create from template".
@@ -244,8 +244,7 @@ describe("billing: buy, change and renew all three models", () => {
     await click(b, "bl-open-renew");
     await selectValue(b, "bl-period", "3");
     const q = await invoke(b, "quote_renew", {
-      profileId,
-      region: REGION,
+      scope: { profile: profileId, region: REGION },
       instanceIds: [made.prepaid],
       period: 3,
     });
@@ -291,8 +290,7 @@ describe("billing: buy, change and renew all three models", () => {
     await selectValue(b, "bl-period", "2");
     await selectValue(b, "bl-flag", "NOTIFY_AND_AUTO_RENEW");
     const q = await invoke(b, "quote_to_prepaid", {
-      profileId,
-      region: REGION,
+      scope: { profile: profileId, region: REGION },
       instanceIds: [made.postpaid],
       period: 2,
     });
@@ -326,8 +324,7 @@ describe("billing: buy, change and renew all three models", () => {
     await textOf(b, "wz-prefilled", 30000);
     assert.match(await textOf(b, "wz-prefilled"), new RegExp(made.spot));
     const detail = await invoke(b, "same_configuration_draft", {
-      profileId,
-      region: REGION,
+      scope: { profile: profileId, region: REGION },
       instanceId: made.spot,
     });
     assert.ok(detail.ok, detail.error);
@@ -391,8 +388,7 @@ describe("billing: buy, change and renew all three models", () => {
     });
     assert.match(r.error, /"field":"billing.period"/);
     r = await invoke(b, "quote_renew", {
-      profileId,
-      region: REGION,
+      scope: { profile: profileId, region: REGION },
       instanceIds: [made.prepaid],
       period: 13,
     });

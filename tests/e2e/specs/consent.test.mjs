@@ -87,8 +87,7 @@ async function sent(browser, action, id = null, profileId = "sandbox") {
 /** The instance as DescribeInstances shows it now, or null when it is gone. */
 async function instanceNow(browser, id) {
   const r = await invoke(browser, "describe_instance", {
-    profileId: "sandbox",
-    region: REGION,
+    scope: { profile: "sandbox", region: REGION },
     instanceId: id,
   });
   return r.ok ? r.data : null;
@@ -187,25 +186,22 @@ function keyringHas(id) {
 /** A launch spec the Sandbox sells (the first available zone, type and image). */
 async function sellableSpec(browser) {
   const zones = await invoke(browser, "wizard_zones", {
-    profileId: "sandbox",
-    region: REGION,
+    scope: { profile: "sandbox", region: REGION },
     chargeType: "POSTPAID_BY_HOUR",
-    language: "en",
+    language: "en-US",
   });
   assert.ok(zones.ok, zones.error);
   for (const z of zones.data.filter((z) => z.available)) {
     const types = await invoke(browser, "wizard_instance_types", {
-      profileId: "sandbox",
-      region: REGION,
+      scope: { profile: "sandbox", region: REGION },
       zone: z.zone,
       chargeType: "POSTPAID_BY_HOUR",
-      language: "en",
+      language: "en-US",
     });
     const type = types.data?.find((t) => t.status === "SELL");
     if (!type) continue;
     const images = await invoke(browser, "wizard_images", {
-      profileId: "sandbox",
-      region: REGION,
+      scope: { profile: "sandbox", region: REGION },
       instanceType: type.instanceType,
     });
     const image = images.data?.find((i) => i.imageType === "PUBLIC_IMAGE") ?? images.data?.[0];
@@ -315,8 +311,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     };
     const terminate = (instanceIds, consent) =>
       invoke(b, "terminate_instances", {
-        profileId: "sandbox",
-        region: REGION,
+        scope: { profile: "sandbox", region: REGION },
         instanceIds,
         releaseAddress: false,
         consent,
@@ -352,8 +347,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     // Stop with a mode other than the one confirmed; reboot with no mode confirmed.
     e = appError(
       await invoke(b, "stop_instances", {
-        profileId: "sandbox",
-        region: REGION,
+        scope: { profile: "sandbox", region: REGION },
         instanceIds: [id],
         stopType: "HARD",
         stoppedMode: "STOP_CHARGING",
@@ -365,8 +359,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     assert.equal(e.field, "consent");
     e = appError(
       await invoke(b, "reboot_instances", {
-        profileId: "sandbox",
-        region: REGION,
+        scope: { profile: "sandbox", region: REGION },
         instanceIds: [other],
         stopType: "SOFT",
         consent: consent([other], null),
@@ -508,16 +501,14 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     // A type change that would cost more (or less) than the user accepted.
     const id = picked.reboot;
     const options = await invoke(b, "resize_options", {
-      profileId: "sandbox",
-      region: REGION,
+      scope: { profile: "sandbox", region: REGION },
       instanceId: id,
     });
     assert.ok(options.ok, options.error);
     const target = options.data.targets.find((t) => t.available);
     assert.ok(target, "a type the instance can move to");
     const price = await invoke(b, "resize_price", {
-      profileId: "sandbox",
-      region: REGION,
+      scope: { profile: "sandbox", region: REGION },
       instanceId: id,
       instanceType: target.instanceType,
     });
@@ -527,8 +518,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     const stops = await sent(b, "StopInstances", id);
     const r = appError(
       await invoke(b, "resize_instance", {
-        profileId: "sandbox",
-        region: REGION,
+        scope: { profile: "sandbox", region: REGION },
         instanceId: id,
         instanceType: target.instanceType,
         stopPlan: "forceStop",
@@ -562,7 +552,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     const id = saved.data;
     const listedNow = async () =>
       (
-        await invoke(b, "list_launch_templates", { profileId: "sandbox", region: REGION })
+        await invoke(b, "list_launch_templates", { scope: { profile: "sandbox", region: REGION } })
       ).data.some((t) => t.id === id);
     assert.ok(await listedNow());
     const before = await sent(b, "DeleteLaunchTemplate");
@@ -588,8 +578,7 @@ describe("consent: Cancel and Esc send nothing, OK does what it names", () => {
     // A delete that names another template is refused by the backend.
     const e = appError(
       await invoke(b, "delete_launch_template", {
-        profileId: "sandbox",
-        region: REGION,
+        scope: { profile: "sandbox", region: REGION },
         templateId: id,
         confirm: "lt-00000000",
       }),

@@ -397,8 +397,7 @@ describe("console", () => {
       };
       window.__TAURI_INTERNALS__
         .invoke("stop_instances", {
-          profileId: "sandbox",
-          region: "ap-guangzhou",
+          scope: { profile: "sandbox", region: "ap-guangzhou" },
           instanceIds: [id],
           stopType: "HARD",
           stoppedMode: "KEEP_CHARGING",

@@ -173,21 +173,19 @@ describe("instance creation wizard", () => {
     await click(b, "wz-another");
     await onStep(b, "place");
     const zones = await invoke(b, "wizard_zones", {
-      profileId,
-      region: "ap-guangzhou",
+      scope: { profile: profileId, region: "ap-guangzhou" },
       chargeType: "POSTPAID_BY_HOUR",
-      language: "en",
+      language: "en-US",
     });
     assert.ok(zones.ok, zones.error);
     let sold = null;
     let zone = null;
     for (const z of zones.data.filter((z) => z.available && z.typesSoldOut > 0)) {
       const types = await invoke(b, "wizard_instance_types", {
-        profileId,
-        region: "ap-guangzhou",
+        scope: { profile: profileId, region: "ap-guangzhou" },
         zone: z.zone,
         chargeType: "POSTPAID_BY_HOUR",
-        language: "en",
+        language: "en-US",
       });
       sold = types.data.find((t) => t.status === "SOLD_OUT");
       if (sold) {
@@ -197,8 +195,7 @@ describe("instance creation wizard", () => {
     }
     assert.ok(sold, "a sold-out type in some zone");
     const images = await invoke(b, "wizard_images", {
-      profileId,
-      region: "ap-guangzhou",
+      scope: { profile: profileId, region: "ap-guangzhou" },
       instanceType: sold.instanceType,
     });
     const check = await invoke(b, "check_launch", {

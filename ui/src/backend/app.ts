@@ -1,7 +1,7 @@
 // The app itself: its build facts, start-up notices, the clipboard and the UI language.
 import { commands } from "./bindings";
-import type { AppInfo, StartupNotice } from "./bindings";
-import { unwrap, type ApiLanguage } from "./ipc";
+import type { AppInfo, StartupNotice, Language } from "./bindings";
+import { unwrap } from "./ipc";
 
 export const appBackend = {
   appInfo: (): Promise<AppInfo> => unwrap(commands.appInfo()),
@@ -12,5 +12,5 @@ export const appBackend = {
   },
   copyText: (text: string): Promise<null> => unwrap(commands.copyText(text)),
   /** So the backend's desktop notifications speak the UI's language. */
-  setUiLanguage: (language: ApiLanguage): Promise<null> => unwrap(commands.setUiLanguage(language)),
+  setUiLanguage: (language: Language): Promise<null> => unwrap(commands.setUiLanguage(language)),
 };

@@ -8,8 +8,9 @@ import type {
   LaunchDraft,
   LaunchSpec,
   LaunchTemplateView,
+  RenewFlag,
 } from "./bindings";
-import { unwrap } from "./ipc";
+import { scope, unwrap } from "./ipc";
 
 export const billingBackend = {
   cost: (profileId: string, regions: string[]): Promise<CostEstimate> =>
@@ -19,22 +20,25 @@ export const billingBackend = {
     region: string,
     ids: string[],
     period: number,
-  ): Promise<BillingQuote> => unwrap(commands.quoteToPrepaid(profileId, region, ids, period)),
+  ): Promise<BillingQuote> =>
+    unwrap(commands.quoteToPrepaid(scope(profileId, region), ids, period)),
   changeToPrepaid: (
     profileId: string,
     region: string,
     ids: string[],
     period: number,
-    renewFlag: string,
+    renewFlag: RenewFlag,
     acceptedPrice: number,
   ): Promise<ActionReport> =>
-    unwrap(commands.changeToPrepaid(profileId, region, ids, period, renewFlag, acceptedPrice)),
+    unwrap(
+      commands.changeToPrepaid(scope(profileId, region), ids, period, renewFlag, acceptedPrice),
+    ),
   quoteRenew: (
     profileId: string,
     region: string,
     ids: string[],
     period: number,
-  ): Promise<BillingQuote> => unwrap(commands.quoteRenew(profileId, region, ids, period)),
+  ): Promise<BillingQuote> => unwrap(commands.quoteRenew(scope(profileId, region), ids, period)),
   renew: (
     profileId: string,
     region: string,
@@ -42,16 +46,17 @@ export const billingBackend = {
     period: number,
     acceptedPrice: number,
   ): Promise<ActionReport> =>
-    unwrap(commands.renewInstances(profileId, region, ids, period, acceptedPrice)),
+    unwrap(commands.renewInstances(scope(profileId, region), ids, period, acceptedPrice)),
   setRenewFlag: (
     profileId: string,
     region: string,
     ids: string[],
-    renewFlag: string,
-  ): Promise<ActionReport> => unwrap(commands.setRenewFlag(profileId, region, ids, renewFlag)),
+    renewFlag: RenewFlag,
+  ): Promise<ActionReport> =>
+    unwrap(commands.setRenewFlag(scope(profileId, region), ids, renewFlag)),
 
   templates: (profileId: string, region: string): Promise<LaunchTemplateView[]> =>
-    unwrap(commands.listLaunchTemplates(profileId, region)),
+    unwrap(commands.listLaunchTemplates(scope(profileId, region))),
   saveTemplate: (
     profileId: string,
     spec: LaunchSpec,
@@ -64,14 +69,15 @@ export const billingBackend = {
     templateId: string,
     version: number | null,
   ): Promise<LaunchDraft> =>
-    unwrap(commands.launchTemplateDraft(profileId, region, templateId, version)),
+    unwrap(commands.launchTemplateDraft(scope(profileId, region), templateId, version)),
   /** `confirm`: the template's id, as the confirmation dialog named it. */
   deleteTemplate: (
     profileId: string,
     region: string,
     templateId: string,
     confirm: string,
-  ): Promise<null> => unwrap(commands.deleteLaunchTemplate(profileId, region, templateId, confirm)),
+  ): Promise<null> =>
+    unwrap(commands.deleteLaunchTemplate(scope(profileId, region), templateId, confirm)),
   sameDraft: (profileId: string, region: string, instanceId: string): Promise<LaunchDraft> =>
-    unwrap(commands.sameConfigurationDraft(profileId, region, instanceId)),
+    unwrap(commands.sameConfigurationDraft(scope(profileId, region), instanceId)),
 };

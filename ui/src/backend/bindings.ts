@@ -37,21 +37,21 @@ export const commands = {
 	deleteTccliCredential: (profile: string, confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
 	/**  Puts the Sandbox's world back to its first state; `confirm` is `sandbox`. */
 	resetSandbox: (confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox", { confirm })),
-	listRegions: (profileId: ProfileId, language: string) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
-	listZones: (profileId: ProfileId, region: Region, language: string) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { profileId, region, language })),
+	listRegions: (profileId: ProfileId, language: Language) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
+	listZones: (scope: Scope, language: Language) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { scope, language })),
 	/**
 	 *  Streams the region's instances page by page through `on_page` (the first page as soon
 	 *  as it arrives) and resolves with the totals once all pages are in.
 	 */
-	listInstances: (profileId: ProfileId, region: Region, zone: string | null, onPage: Channel<InstancePage>) => typedError<ListSummary, AppError>(__TAURI_INVOKE("list_instances", { profileId, region, zone, onPage })),
+	listInstances: (scope: Scope, zone: string | null, onPage: Channel<InstancePage>) => typedError<ListSummary, AppError>(__TAURI_INVOKE("list_instances", { scope, zone, onPage })),
 	/**  Remembers the region last shown for the profile. */
-	setLastRegion: (profileId: ProfileId, region: Region) => typedError<null, AppError>(__TAURI_INVOKE("set_last_region", { profileId, region })),
-	startInstances: (profileId: ProfileId, region: Region, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { profileId, region, instanceIds, onChange })),
-	stopInstances: (profileId: ProfileId, region: Region, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { profileId, region, instanceIds, stopType, stoppedMode, consent, onChange })),
-	rebootInstances: (profileId: ProfileId, region: Region, instanceIds: string[], stopType: StopType, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { profileId, region, instanceIds, stopType, consent, onChange })),
-	terminateInstances: (profileId: ProfileId, region: Region, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { profileId, region, instanceIds, releaseAddress, consent, onChange })),
+	setLastRegion: (scope: Scope) => typedError<null, AppError>(__TAURI_INVOKE("set_last_region", { scope })),
+	startInstances: (scope: Scope, instanceIds: string[], onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("start_instances", { scope, instanceIds, onChange })),
+	stopInstances: (scope: Scope, instanceIds: string[], stopType: StopType, stoppedMode: StoppedMode, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("stop_instances", { scope, instanceIds, stopType, stoppedMode, consent, onChange })),
+	rebootInstances: (scope: Scope, instanceIds: string[], stopType: StopType, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reboot_instances", { scope, instanceIds, stopType, consent, onChange })),
+	terminateInstances: (scope: Scope, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { scope, instanceIds, releaseAddress, consent, onChange })),
 	/**  Refunds, protection and current states for the terminate dialog (reads only). */
-	terminateQuote: (profileId: ProfileId, region: Region, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { profileId, region, instanceIds })),
+	terminateQuote: (scope: Scope, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { scope, instanceIds })),
 	/**
 	 *  Lists one region or several ("All regions") through the profile's client and rate
 	 *  budget, streaming pages and per-region outcomes through `on_event`. `slot` names the
@@ -64,7 +64,7 @@ export const commands = {
 	 *  The list last seen for the profile and region (None when there is none or it cannot
 	 *  be read), to show at once while a fresh listing runs.
 	 */
-	cachedInstances: (profileId: ProfileId, region: Region) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { profileId, region })),
+	cachedInstances: (scope: Scope) => typedError<CachedList | null, AppError>(__TAURI_INVOKE("cached_instances", { scope })),
 	/**
 	 *  Lists a fleet: several accounts (profiles), each over the given regions or its
 	 *  enabled ones, all accounts at once, each through its own client and budget. `targets`
@@ -88,55 +88,55 @@ export const commands = {
 	 *  drive a native dialog); release builds never read it.
 	 */
 	exportInstances: (format: ExportFormat, rows: InstanceView[], dialogTitle: string) => typedError<string | null, AppError>(__TAURI_INVOKE("export_instances", { format, rows, dialogTitle })),
-	renameInstances: (profileId: ProfileId, region: Region, instanceIds: string[], name: string, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("rename_instances", { profileId, region, instanceIds, name, onChange })),
-	resetInstancesPassword: (profileId: ProfileId, region: Region, instanceIds: string[], input: PasswordInput, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { profileId, region, instanceIds, input, onChange })),
+	renameInstances: (scope: Scope, instanceIds: string[], name: string, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("rename_instances", { scope, instanceIds, name, onChange })),
+	resetInstancesPassword: (scope: Scope, instanceIds: string[], input: PasswordInput, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("reset_instances_password", { scope, instanceIds, input, onChange })),
 	activityLog: (filter: ActivityFilter) => typedError<ActivityEntry[], AppError>(__TAURI_INVOKE("activity_log", { filter })),
 	activityStatus: (profileId: string) => __TAURI_INVOKE<ActivityStatus>("activity_status", { profileId }),
-	resizeOptions: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<ResizeOptions, AppError>(__TAURI_INVOKE("resize_options", { profileId, region, instanceId })),
-	resizePrice: (profileId: ProfileId, region: Region, instanceId: InstanceId, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { profileId, region, instanceId, instanceType })),
+	resizeOptions: (scope: Scope, instanceId: InstanceId) => typedError<ResizeOptions, AppError>(__TAURI_INVOKE("resize_options", { scope, instanceId })),
+	resizePrice: (scope: Scope, instanceId: InstanceId, instanceType: string) => typedError<PriceView, AppError>(__TAURI_INVOKE("resize_price", { scope, instanceId, instanceType })),
 	/**
 	 *  Changes the instance's type (stopping it first, or forcing it off, as asked); the
 	 *  change is then followed through `on_change` until the instance runs.
 	 */
-	resizeInstance: (profileId: ProfileId, region: Region, instanceId: InstanceId, instanceType: string, stopPlan: StopPlan, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { profileId, region, instanceId, instanceType, stopPlan, acceptedPrice, onChange })),
-	bandwidthOptions: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { profileId, region, instanceId })),
-	bandwidthPrice: (profileId: ProfileId, region: Region, instanceId: InstanceId, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { profileId, region, instanceId, bandwidthMbps })),
-	changeBandwidth: (profileId: ProfileId, region: Region, instanceId: InstanceId, bandwidthMbps: number, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { profileId, region, instanceId, bandwidthMbps, acceptedPrice, onChange })),
-	listSecurityGroups: (profileId: ProfileId, region: Region) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { profileId, region })),
-	securityGroupDetail: (profileId: ProfileId, region: Region, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { profileId, region, securityGroupId })),
-	bindSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { profileId, region, securityGroupId, instanceIds })),
-	unbindSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("unbind_security_group", { profileId, region, securityGroupId, instanceIds })),
-	listAddresses: (profileId: ProfileId, region: Region) => typedError<AddressView[], AppError>(__TAURI_INVOKE("list_addresses", { profileId, region })),
-	allocateAddress: (profileId: ProfileId, region: Region, input: AllocateInput) => typedError<string[], AppError>(__TAURI_INVOKE("allocate_address", { profileId, region, input })),
-	associateAddress: (profileId: ProfileId, region: Region, addressId: string, instanceId: InstanceId) => typedError<string | null, AppError>(__TAURI_INVOKE("associate_address", { profileId, region, addressId, instanceId })),
-	disassociateAddress: (profileId: ProfileId, region: Region, addressId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("disassociate_address", { profileId, region, addressId })),
-	releaseAddress: (profileId: ProfileId, region: Region, addressId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("release_address", { profileId, region, addressId, confirm })),
-	listKeyPairs: (profileId: ProfileId, region: Region) => typedError<KeyPairView[], AppError>(__TAURI_INVOKE("list_key_pairs", { profileId, region })),
+	resizeInstance: (scope: Scope, instanceId: InstanceId, instanceType: string, stopPlan: StopPlan, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("resize_instance", { scope, instanceId, instanceType, stopPlan, acceptedPrice, onChange })),
+	bandwidthOptions: (scope: Scope, instanceId: InstanceId) => typedError<BandwidthOptions, AppError>(__TAURI_INVOKE("bandwidth_options", { scope, instanceId })),
+	bandwidthPrice: (scope: Scope, instanceId: InstanceId, bandwidthMbps: number) => typedError<PriceView, AppError>(__TAURI_INVOKE("bandwidth_price", { scope, instanceId, bandwidthMbps })),
+	changeBandwidth: (scope: Scope, instanceId: InstanceId, bandwidthMbps: number, acceptedPrice: number | null, onChange: Channel<InstanceChange>) => typedError<string | null, AppError>(__TAURI_INVOKE("change_bandwidth", { scope, instanceId, bandwidthMbps, acceptedPrice, onChange })),
+	listSecurityGroups: (scope: Scope) => typedError<SecurityGroupView[], AppError>(__TAURI_INVOKE("list_security_groups", { scope })),
+	securityGroupDetail: (scope: Scope, securityGroupId: string) => typedError<SecurityGroupDetail, AppError>(__TAURI_INVOKE("security_group_detail", { scope, securityGroupId })),
+	bindSecurityGroup: (scope: Scope, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("bind_security_group", { scope, securityGroupId, instanceIds })),
+	unbindSecurityGroup: (scope: Scope, securityGroupId: string, instanceIds: string[]) => typedError<ActionReport, AppError>(__TAURI_INVOKE("unbind_security_group", { scope, securityGroupId, instanceIds })),
+	listAddresses: (scope: Scope) => typedError<AddressView[], AppError>(__TAURI_INVOKE("list_addresses", { scope })),
+	allocateAddress: (scope: Scope, input: AllocateInput) => typedError<string[], AppError>(__TAURI_INVOKE("allocate_address", { scope, input })),
+	associateAddress: (scope: Scope, addressId: string, instanceId: InstanceId) => typedError<string | null, AppError>(__TAURI_INVOKE("associate_address", { scope, addressId, instanceId })),
+	disassociateAddress: (scope: Scope, addressId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("disassociate_address", { scope, addressId })),
+	releaseAddress: (scope: Scope, addressId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("release_address", { scope, addressId, confirm })),
+	listKeyPairs: (scope: Scope) => typedError<KeyPairView[], AppError>(__TAURI_INVOKE("list_key_pairs", { scope })),
 	/**
 	 *  Creates a key pair after the user chose where its private key goes; the key is
 	 *  written there (owner-only) and nowhere else. None when the user cancelled the dialog
 	 *  (nothing was created).
 	 */
-	createKeyPair: (profileId: ProfileId, region: Region, name: string, dialogTitle: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { profileId, region, name, dialogTitle })),
-	importKeyPair: (profileId: ProfileId, region: Region, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { profileId, region, name, publicKey })),
-	deleteKeyPair: (profileId: ProfileId, region: Region, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { profileId, region, keyId, confirm })),
-	listImages: (profileId: ProfileId, region: Region, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { profileId, region, filter })),
+	createKeyPair: (scope: Scope, name: string, dialogTitle: string) => typedError<CreatedKeyPair | null, AppError>(__TAURI_INVOKE("create_key_pair", { scope, name, dialogTitle })),
+	importKeyPair: (scope: Scope, name: string, publicKey: string) => typedError<string, AppError>(__TAURI_INVOKE("import_key_pair", { scope, name, publicKey })),
+	deleteKeyPair: (scope: Scope, keyId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_key_pair", { scope, keyId, confirm })),
+	listImages: (scope: Scope, filter: ImageFilter) => typedError<ImageView[], AppError>(__TAURI_INVOKE("list_images", { scope, filter })),
 	/**
 	 *  Binds a key pair to instances (STOPPED ones, or RUNNING ones forced off and started
 	 *  again when `force_stop`).
 	 */
-	bindKeyPair: (profileId: ProfileId, region: Region, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("bind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
-	unbindKeyPair: (profileId: ProfileId, region: Region, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("unbind_key_pair", { profileId, region, keyId, instanceIds, forceStop })),
-	createImage: (profileId: ProfileId, region: Region, input: CreateImageInput) => typedError<string, AppError>(__TAURI_INVOKE("create_image", { profileId, region, input })),
-	deleteImage: (profileId: ProfileId, region: Region, imageId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_image", { profileId, region, imageId, confirm })),
-	createSecurityGroup: (profileId: ProfileId, region: Region, name: string, description: string) => typedError<SecurityGroupView, AppError>(__TAURI_INVOKE("create_security_group", { profileId, region, name, description })),
-	deleteSecurityGroup: (profileId: ProfileId, region: Region, securityGroupId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_security_group", { profileId, region, securityGroupId, confirm })),
-	addSecurityGroupRule: (profileId: ProfileId, region: Region, securityGroupId: string, rule: NewRule) => typedError<string | null, AppError>(__TAURI_INVOKE("add_security_group_rule", { profileId, region, securityGroupId, rule })),
-	wizardZones: (profileId: ProfileId, region: Region, chargeType: string, language: string) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { profileId, region, chargeType, language })),
-	wizardInstanceTypes: (profileId: ProfileId, region: Region, zone: string, chargeType: string, language: string) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { profileId, region, zone, chargeType, language })),
-	wizardImages: (profileId: ProfileId, region: Region, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { profileId, region, instanceType })),
-	wizardNetworks: (profileId: ProfileId, region: Region, zone: string) => typedError<NetworkChoices, AppError>(__TAURI_INVOKE("wizard_networks", { profileId, region, zone })),
-	wizardKeyPairs: (profileId: ProfileId, region: Region) => typedError<KeyPairChoice[], AppError>(__TAURI_INVOKE("wizard_key_pairs", { profileId, region })),
+	bindKeyPair: (scope: Scope, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("bind_key_pair", { scope, keyId, instanceIds, forceStop })),
+	unbindKeyPair: (scope: Scope, keyId: string, instanceIds: string[], forceStop: boolean) => typedError<string | null, AppError>(__TAURI_INVOKE("unbind_key_pair", { scope, keyId, instanceIds, forceStop })),
+	createImage: (scope: Scope, input: CreateImageInput) => typedError<string, AppError>(__TAURI_INVOKE("create_image", { scope, input })),
+	deleteImage: (scope: Scope, imageId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_image", { scope, imageId, confirm })),
+	createSecurityGroup: (scope: Scope, name: string, description: string) => typedError<SecurityGroupView, AppError>(__TAURI_INVOKE("create_security_group", { scope, name, description })),
+	deleteSecurityGroup: (scope: Scope, securityGroupId: string, confirm: string) => typedError<string | null, AppError>(__TAURI_INVOKE("delete_security_group", { scope, securityGroupId, confirm })),
+	addSecurityGroupRule: (scope: Scope, securityGroupId: string, rule: NewRule) => typedError<string | null, AppError>(__TAURI_INVOKE("add_security_group_rule", { scope, securityGroupId, rule })),
+	wizardZones: (scope: Scope, chargeType: ChargeType, language: Language) => typedError<ZoneChoice[], AppError>(__TAURI_INVOKE("wizard_zones", { scope, chargeType, language })),
+	wizardInstanceTypes: (scope: Scope, zone: string, chargeType: ChargeType, language: Language) => typedError<InstanceTypeChoice[], AppError>(__TAURI_INVOKE("wizard_instance_types", { scope, zone, chargeType, language })),
+	wizardImages: (scope: Scope, instanceType: string) => typedError<ImageChoice[], AppError>(__TAURI_INVOKE("wizard_images", { scope, instanceType })),
+	wizardNetworks: (scope: Scope, zone: string) => typedError<NetworkChoices, AppError>(__TAURI_INVOKE("wizard_networks", { scope, zone })),
+	wizardKeyPairs: (scope: Scope) => typedError<KeyPairChoice[], AppError>(__TAURI_INVOKE("wizard_key_pairs", { scope })),
 	/**  The live price of a spec (InquiryPriceRunInstances). */
 	quoteLaunch: (profileId: ProfileId, spec: LaunchSpec) => typedError<PriceQuote, AppError>(__TAURI_INVOKE("quote_launch", { profileId, spec })),
 	/**  The request JSON and tccli command of exactly what would be sent (password replaced). */
@@ -166,35 +166,35 @@ export const commands = {
 	/**  The notice has been shown; stop reporting it. */
 	dismissStartupNotice: (id: string) => __TAURI_INVOKE<void>("dismiss_startup_notice", { id }),
 	/**  Where the launched instances are (RUNNING / LAUNCH_FAILED ends it). */
-	launchProgress: (profileId: ProfileId, region: Region, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { profileId, region, instanceIds })),
-	quoteToPrepaid: (profileId: ProfileId, region: Region, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { profileId, region, instanceIds, period })),
+	launchProgress: (scope: Scope, instanceIds: string[]) => typedError<LaunchProgress, AppError>(__TAURI_INVOKE("launch_progress", { scope, instanceIds })),
+	quoteToPrepaid: (scope: Scope, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_to_prepaid", { scope, instanceIds, period })),
 	/**  Pay-as-you-go → monthly subscription, only at the price the user accepted. */
-	changeToPrepaid: (profileId: ProfileId, region: Region, instanceIds: string[], period: number, renewFlag: string, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("change_to_prepaid", { profileId, region, instanceIds, period, renewFlag, acceptedPrice })),
-	quoteRenew: (profileId: ProfileId, region: Region, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_renew", { profileId, region, instanceIds, period })),
+	changeToPrepaid: (scope: Scope, instanceIds: string[], period: number, renewFlag: RenewFlag, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("change_to_prepaid", { scope, instanceIds, period, renewFlag, acceptedPrice })),
+	quoteRenew: (scope: Scope, instanceIds: string[], period: number) => typedError<BillingQuote, AppError>(__TAURI_INVOKE("quote_renew", { scope, instanceIds, period })),
 	/**  Renews prepaid instances, only at the price the user accepted. */
-	renewInstances: (profileId: ProfileId, region: Region, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { profileId, region, instanceIds, period, acceptedPrice })),
-	setRenewFlag: (profileId: ProfileId, region: Region, instanceIds: string[], renewFlag: string) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { profileId, region, instanceIds, renewFlag })),
+	renewInstances: (scope: Scope, instanceIds: string[], period: number, acceptedPrice: number | null) => typedError<ActionReport, AppError>(__TAURI_INVOKE("renew_instances", { scope, instanceIds, period, acceptedPrice })),
+	setRenewFlag: (scope: Scope, instanceIds: string[], renewFlag: RenewFlag) => typedError<ActionReport, AppError>(__TAURI_INVOKE("set_renew_flag", { scope, instanceIds, renewFlag })),
 	/**  The region's launch templates. */
-	listLaunchTemplates: (profileId: ProfileId, region: Region) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { profileId, region })),
+	listLaunchTemplates: (scope: Scope) => typedError<LaunchTemplateView[], AppError>(__TAURI_INVOKE("list_launch_templates", { scope })),
 	/**  Saves the wizard's spec as a launch template (without its password); returns the id. */
 	saveLaunchTemplate: (profileId: ProfileId, spec: LaunchSpec, name: string, description: string) => typedError<string, AppError>(__TAURI_INVOKE("save_launch_template", { profileId, spec, name, description })),
 	/**  A template version (the default when `version` is null) as a wizard draft. */
-	launchTemplateDraft: (profileId: ProfileId, region: Region, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { profileId, region, templateId, version })),
+	launchTemplateDraft: (scope: Scope, templateId: string, version: number | null) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("launch_template_draft", { scope, templateId, version })),
 	/**  Deletes a launch template; `confirm` is its id, as the confirmation dialog sends it. */
-	deleteLaunchTemplate: (profileId: ProfileId, region: Region, templateId: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { profileId, region, templateId, confirm })),
+	deleteLaunchTemplate: (scope: Scope, templateId: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_launch_template", { scope, templateId, confirm })),
 	/**  "Buy the same configuration" of an existing instance, as a wizard draft. */
-	sameConfigurationDraft: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { profileId, region, instanceId })),
+	sameConfigurationDraft: (scope: Scope, instanceId: InstanceId) => typedError<LaunchDraft, AppError>(__TAURI_INVOKE("same_configuration_draft", { scope, instanceId })),
 	/**  The estimated run-rate of the given regions, by billing model. */
 	costEstimate: (profileId: ProfileId, regions: string[]) => typedError<CostEstimate, AppError>(__TAURI_INVOKE("cost_estimate", { profileId, regions })),
 	/**  Everything DescribeInstances returns about one instance. */
-	describeInstance: (profileId: ProfileId, region: Region, instanceId: InstanceId) => typedError<InstanceDetail, AppError>(__TAURI_INVOKE("describe_instance", { profileId, region, instanceId })),
+	describeInstance: (scope: Scope, instanceId: InstanceId) => typedError<InstanceDetail, AppError>(__TAURI_INVOKE("describe_instance", { scope, instanceId })),
 	/**
 	 *  Puts an id or address on the system clipboard (the web view's own clipboard API is
 	 *  not dependable in WebKitGTK). Write-only: the app never reads the clipboard.
 	 */
 	copyText: (text: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_text", { text })),
-	/**  The UI's language ("en" or "zh-CN"), so desktop notifications speak it too. */
-	setUiLanguage: (language: string) => typedError<null, AppError>(__TAURI_INVOKE("set_ui_language", { language })),
+	/**  The UI's language, so desktop notifications speak it too. */
+	setUiLanguage: (language: Language) => typedError<null, AppError>(__TAURI_INVOKE("set_ui_language", { language })),
 };
 
 /* Types */
@@ -270,8 +270,6 @@ export type AllocateInput = {
 	/**  The UI's idempotency token for this intent (≤64 ASCII); one is made when absent. */
 	clientToken: string | null,
 };
-
-export type ApiLanguage = "zh-CN" | "en-US";
 
 /**
  *  The app's own error codes (`App.*`); Tencent's codes pass through as they are.
@@ -375,6 +373,12 @@ export type CachedList = {
 export type CallResult = "ok" | "failed" | 
 /**  The request may have been applied although no answer arrived. */
 "unknown";
+
+/**
+ *  An instance's billing model (InstanceChargeType): monthly, hourly, spot, or on a
+ *  dedicated host (CDH) or cluster (CDC).
+ */
+export type ChargeType = "PREPAID" | "POSTPAID_BY_HOUR" | "SPOTPAID" | "CDHPAID" | "CDCPAID";
 
 /**  What the lifecycle dialog showed and the user confirmed. */
 export type Consent = {
@@ -713,6 +717,9 @@ export type KeyringStatus = {
 	sandboxCredentialInKeyring: boolean | null,
 };
 
+/**  The language the API answers in (X-TC-Language), also the desktop notifications'. */
+export type Language = "zh-CN" | "en-US";
+
 export type LaunchDraft = {
 	region: string,
 	zone: string,
@@ -945,7 +952,7 @@ export type Profile = {
 	kind: ProfileKind,
 	site: Site,
 	defaultRegion: string,
-	language: ApiLanguage,
+	language: Language,
 	budget: BudgetChoice,
 	/**  Mutating commands are refused until the user unlocks the profile for the session. */
 	readOnly: boolean,
@@ -967,7 +974,7 @@ export type ProfileInput = {
 	name: string,
 	site: Site,
 	defaultRegion: string,
-	language: ApiLanguage,
+	language: Language,
 	budget: BudgetChoice,
 	readOnly: boolean,
 	/**  Required for a new profile; when editing, omit all three to keep the stored key. */
@@ -1021,6 +1028,9 @@ export type RegionView = {
 	geography: string,
 };
 
+/**  What happens when a prepaid instance nears its expiry (RenewFlag). */
+export type RenewFlag = "NOTIFY_AND_AUTO_RENEW" | "NOTIFY_AND_MANUAL_RENEW" | "DISABLE_NOTIFY_AND_MANUAL_RENEW";
+
 export type ResizeOptions = {
 	instanceId: string,
 	instanceName: string,
@@ -1043,6 +1053,15 @@ export type RuleView = {
 	/**  ACCEPT or DROP. */
 	action: string,
 	description: string,
+};
+
+/**
+ *  Where a command acts: one profile in one region. Both parts check themselves, so a
+ *  malformed scope is refused before the command runs, naming `scope` and the part.
+ */
+export type Scope = {
+	profile: ProfileId,
+	region: Region,
 };
 
 export type SecurityGroupChoice = {

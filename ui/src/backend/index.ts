@@ -2,7 +2,7 @@
 // here, so components can be tested with a mocked IPC and the shell stays swappable.
 // One object per area; all of them unwrap results and open channels through ./ipc.
 export type * from "./bindings";
-export { BackendError, errorDetail, isPriceChanged, apiLanguage, type ApiLanguage } from "./ipc";
+export { BackendError, errorDetail, isPriceChanged, apiLanguage } from "./ipc";
 export { activityBackend } from "./activity";
 export { appBackend } from "./app";
 export { billingBackend } from "./billing";

@@ -18,24 +18,24 @@ import type {
   StreamSummary,
   TerminateQuote,
   ZoneView,
+  Language,
 } from "./bindings";
-import { channel, unwrap, type ApiLanguage } from "./ipc";
+import { channel, scope, unwrap } from "./ipc";
 
 /** Receives the state changes of the instances an action touched, until they settle. */
 type OnInstanceChange = (change: InstanceChange) => void;
 
 export const instancesBackend = {
-  listRegions: (profileId: string, language: ApiLanguage): Promise<RegionView[]> =>
+  listRegions: (profileId: string, language: Language): Promise<RegionView[]> =>
     unwrap(commands.listRegions(profileId, language)),
-  listZones: (profileId: string, region: string, language: ApiLanguage): Promise<ZoneView[]> =>
-    unwrap(commands.listZones(profileId, region, language)),
+  listZones: (profileId: string, region: string, language: Language): Promise<ZoneView[]> =>
+    unwrap(commands.listZones(scope(profileId, region), language)),
   /** Every instance of the region (all pages), for pickers and billing. */
   allInstances: async (profileId: string, region: string): Promise<InstanceView[]> => {
     const pages: InstancePage[] = [];
     await unwrap(
       commands.listInstances(
-        profileId,
-        region,
+        scope(profileId, region),
         null,
         channel((p) => pages.push(p)),
       ),
@@ -52,25 +52,26 @@ export const instancesBackend = {
   ): Promise<StreamSummary> =>
     unwrap(commands.streamInstances(profileId, regions, zone, slot, channel(onEvent))),
   cachedInstances: (profileId: string, region: string): Promise<CachedList | null> =>
-    unwrap(commands.cachedInstances(profileId, region)),
+    unwrap(commands.cachedInstances(scope(profileId, region))),
   enabledRegions: (profileId: string): Promise<string[] | null> =>
     unwrap(commands.enabledRegions(profileId)),
   setEnabledRegions: (profileId: string, regions: string[] | null): Promise<null> =>
     unwrap(commands.setEnabledRegions(profileId, regions)),
   setLastRegion: (profileId: string, region: string): Promise<null> =>
-    unwrap(commands.setLastRegion(profileId, region)),
+    unwrap(commands.setLastRegion(scope(profileId, region))),
   describeInstance: (
     profileId: string,
     region: string,
     instanceId: string,
-  ): Promise<InstanceDetail> => unwrap(commands.describeInstance(profileId, region, instanceId)),
+  ): Promise<InstanceDetail> =>
+    unwrap(commands.describeInstance(scope(profileId, region), instanceId)),
   exportInstances: (
     format: ExportFormat,
     rows: InstanceView[],
     dialogTitle: string,
   ): Promise<string | null> => unwrap(commands.exportInstances(format, rows, dialogTitle)),
   terminateQuote: (profileId: string, region: string, ids: string[]): Promise<TerminateQuote> =>
-    unwrap(commands.terminateQuote(profileId, region, ids)),
+    unwrap(commands.terminateQuote(scope(profileId, region), ids)),
 
   startInstances: (
     profileId: string,
@@ -78,7 +79,7 @@ export const instancesBackend = {
     ids: string[],
     onChange: OnInstanceChange,
   ): Promise<ActionReport> =>
-    unwrap(commands.startInstances(profileId, region, ids, channel(onChange))),
+    unwrap(commands.startInstances(scope(profileId, region), ids, channel(onChange))),
   stopInstances: (
     profileId: string,
     region: string,
@@ -90,8 +91,7 @@ export const instancesBackend = {
   ): Promise<ActionReport> =>
     unwrap(
       commands.stopInstances(
-        profileId,
-        region,
+        scope(profileId, region),
         ids,
         stopType,
         stoppedMode,
@@ -107,7 +107,9 @@ export const instancesBackend = {
     consent: Consent,
     onChange: OnInstanceChange,
   ): Promise<ActionReport> =>
-    unwrap(commands.rebootInstances(profileId, region, ids, stopType, consent, channel(onChange))),
+    unwrap(
+      commands.rebootInstances(scope(profileId, region), ids, stopType, consent, channel(onChange)),
+    ),
   terminateInstances: (
     profileId: string,
     region: string,
@@ -118,8 +120,7 @@ export const instancesBackend = {
   ): Promise<ActionReport> =>
     unwrap(
       commands.terminateInstances(
-        profileId,
-        region,
+        scope(profileId, region),
         ids,
         releaseAddress,
         consent,
@@ -133,7 +134,7 @@ export const instancesBackend = {
     name: string,
     onChange: OnInstanceChange,
   ): Promise<ActionReport> =>
-    unwrap(commands.renameInstances(profileId, region, ids, name, channel(onChange))),
+    unwrap(commands.renameInstances(scope(profileId, region), ids, name, channel(onChange))),
   resetInstancesPassword: (
     profileId: string,
     region: string,
@@ -145,8 +146,7 @@ export const instancesBackend = {
   ): Promise<ActionReport> =>
     unwrap(
       commands.resetInstancesPassword(
-        profileId,
-        region,
+        scope(profileId, region),
         ids,
         { password, userName, forceStop },
         channel(onChange),

@@ -2,7 +2,7 @@
 // here (errors become a BackendError carrying the backend's error shape), and every stream
 // the backend sends goes through one kind of channel.
 import { Channel } from "@tauri-apps/api/core";
-import type { AppError } from "./bindings";
+import type { AppError, Language, Scope } from "./bindings";
 
 /** A failed command, carrying the backend's `{ kind, code, message, requestId }`. */
 export class BackendError extends Error {
@@ -27,12 +27,14 @@ export function isPriceChanged(e: unknown): boolean {
   return e instanceof BackendError && e.detail.code === "App.PriceChanged";
 }
 
-/** The language the API answers in (X-TC-Language), and the one desktop notifications use. */
-export type ApiLanguage = "en" | "zh-CN";
-
 /** The UI language (i18next's) as the API's language argument: any Chinese → zh-CN. */
-export function apiLanguage(uiLanguage: string): ApiLanguage {
-  return uiLanguage.startsWith("zh") ? "zh-CN" : "en";
+export function apiLanguage(uiLanguage: string): Language {
+  return uiLanguage.startsWith("zh") ? "zh-CN" : "en-US";
+}
+
+/** Where a command acts: the profile and region the page shows. */
+export function scope(profile: string, region: string): Scope {
+  return { profile, region };
 }
 
 type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };

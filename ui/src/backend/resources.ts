@@ -19,13 +19,13 @@ import type {
   SecurityGroupView,
   StopPlan,
 } from "./bindings";
-import { channel, unwrap } from "./ipc";
+import { channel, scope, unwrap } from "./ipc";
 
 export const resourcesBackend = {
   resizeOptions: (profile: string, region: string, id: string): Promise<ResizeOptions> =>
-    unwrap(commands.resizeOptions(profile, region, id)),
+    unwrap(commands.resizeOptions(scope(profile, region), id)),
   resizePrice: (profile: string, region: string, id: string, type: string): Promise<PriceView> =>
-    unwrap(commands.resizePrice(profile, region, id, type)),
+    unwrap(commands.resizePrice(scope(profile, region), id, type)),
   resizeInstance: (
     profile: string,
     region: string,
@@ -36,12 +36,19 @@ export const resourcesBackend = {
     onChange: (change: InstanceChange) => void,
   ): Promise<string | null> =>
     unwrap(
-      commands.resizeInstance(profile, region, id, type, plan, acceptedPrice, channel(onChange)),
+      commands.resizeInstance(
+        scope(profile, region),
+        id,
+        type,
+        plan,
+        acceptedPrice,
+        channel(onChange),
+      ),
     ),
   bandwidthOptions: (profile: string, region: string, id: string): Promise<BandwidthOptions> =>
-    unwrap(commands.bandwidthOptions(profile, region, id)),
+    unwrap(commands.bandwidthOptions(scope(profile, region), id)),
   bandwidthPrice: (profile: string, region: string, id: string, mbps: number): Promise<PriceView> =>
-    unwrap(commands.bandwidthPrice(profile, region, id, mbps)),
+    unwrap(commands.bandwidthPrice(scope(profile, region), id, mbps)),
   changeBandwidth: (
     profile: string,
     region: string,
@@ -50,50 +57,54 @@ export const resourcesBackend = {
     acceptedPrice: number,
     onChange: (change: InstanceChange) => void,
   ): Promise<string | null> =>
-    unwrap(commands.changeBandwidth(profile, region, id, mbps, acceptedPrice, channel(onChange))),
+    unwrap(
+      commands.changeBandwidth(scope(profile, region), id, mbps, acceptedPrice, channel(onChange)),
+    ),
 
   listSecurityGroups: (profile: string, region: string): Promise<SecurityGroupView[]> =>
-    unwrap(commands.listSecurityGroups(profile, region)),
+    unwrap(commands.listSecurityGroups(scope(profile, region))),
   securityGroupDetail: (
     profile: string,
     region: string,
     sg: string,
-  ): Promise<SecurityGroupDetail> => unwrap(commands.securityGroupDetail(profile, region, sg)),
+  ): Promise<SecurityGroupDetail> =>
+    unwrap(commands.securityGroupDetail(scope(profile, region), sg)),
   bindSecurityGroup: (
     profile: string,
     region: string,
     sg: string,
     ids: string[],
-  ): Promise<ActionReport> => unwrap(commands.bindSecurityGroup(profile, region, sg, ids)),
+  ): Promise<ActionReport> => unwrap(commands.bindSecurityGroup(scope(profile, region), sg, ids)),
   unbindSecurityGroup: (
     profile: string,
     region: string,
     sg: string,
     ids: string[],
-  ): Promise<ActionReport> => unwrap(commands.unbindSecurityGroup(profile, region, sg, ids)),
+  ): Promise<ActionReport> => unwrap(commands.unbindSecurityGroup(scope(profile, region), sg, ids)),
 
   listAddresses: (profile: string, region: string): Promise<AddressView[]> =>
-    unwrap(commands.listAddresses(profile, region)),
+    unwrap(commands.listAddresses(scope(profile, region))),
   allocateAddress: (profile: string, region: string, input: AllocateInput): Promise<string[]> =>
-    unwrap(commands.allocateAddress(profile, region, input)),
+    unwrap(commands.allocateAddress(scope(profile, region), input)),
   associateAddress: (
     profile: string,
     region: string,
     address: string,
     instance: string,
   ): Promise<string | null> =>
-    unwrap(commands.associateAddress(profile, region, address, instance)),
+    unwrap(commands.associateAddress(scope(profile, region), address, instance)),
   disassociateAddress: (profile: string, region: string, address: string): Promise<string | null> =>
-    unwrap(commands.disassociateAddress(profile, region, address)),
+    unwrap(commands.disassociateAddress(scope(profile, region), address)),
   releaseAddress: (
     profile: string,
     region: string,
     address: string,
     confirm: string,
-  ): Promise<string | null> => unwrap(commands.releaseAddress(profile, region, address, confirm)),
+  ): Promise<string | null> =>
+    unwrap(commands.releaseAddress(scope(profile, region), address, confirm)),
 
   listKeyPairs: (profile: string, region: string): Promise<KeyPairView[]> =>
-    unwrap(commands.listKeyPairs(profile, region)),
+    unwrap(commands.listKeyPairs(scope(profile, region))),
   /** Null when the user cancelled the save dialog (nothing was created). */
   createKeyPair: (
     profile: string,
@@ -101,15 +112,16 @@ export const resourcesBackend = {
     name: string,
     dialogTitle: string,
   ): Promise<CreatedKeyPair | null> =>
-    unwrap(commands.createKeyPair(profile, region, name, dialogTitle)),
+    unwrap(commands.createKeyPair(scope(profile, region), name, dialogTitle)),
   importKeyPair: (profile: string, region: string, name: string, key: string): Promise<string> =>
-    unwrap(commands.importKeyPair(profile, region, name, key)),
+    unwrap(commands.importKeyPair(scope(profile, region), name, key)),
   deleteKeyPair: (
     profile: string,
     region: string,
     keyId: string,
     confirm: string,
-  ): Promise<string | null> => unwrap(commands.deleteKeyPair(profile, region, keyId, confirm)),
+  ): Promise<string | null> =>
+    unwrap(commands.deleteKeyPair(scope(profile, region), keyId, confirm)),
 
   /** Binds (or unbinds) a key pair; running instances are refused unless `forceStop`. */
   bindKeyPair: (
@@ -118,7 +130,8 @@ export const resourcesBackend = {
     keyId: string,
     ids: string[],
     forceStop: boolean,
-  ): Promise<string | null> => unwrap(commands.bindKeyPair(profile, region, keyId, ids, forceStop)),
+  ): Promise<string | null> =>
+    unwrap(commands.bindKeyPair(scope(profile, region), keyId, ids, forceStop)),
   unbindKeyPair: (
     profile: string,
     region: string,
@@ -126,19 +139,20 @@ export const resourcesBackend = {
     ids: string[],
     forceStop: boolean,
   ): Promise<string | null> =>
-    unwrap(commands.unbindKeyPair(profile, region, keyId, ids, forceStop)),
+    unwrap(commands.unbindKeyPair(scope(profile, region), keyId, ids, forceStop)),
 
   listImages: (profile: string, region: string, filter: ImageFilter): Promise<ImageView[]> =>
-    unwrap(commands.listImages(profile, region, filter)),
+    unwrap(commands.listImages(scope(profile, region), filter)),
   /** The new image's id (it is CREATING for a while). */
   createImage: (profile: string, region: string, input: CreateImageInput): Promise<string> =>
-    unwrap(commands.createImage(profile, region, input)),
+    unwrap(commands.createImage(scope(profile, region), input)),
   deleteImage: (
     profile: string,
     region: string,
     imageId: string,
     confirm: string,
-  ): Promise<string | null> => unwrap(commands.deleteImage(profile, region, imageId, confirm)),
+  ): Promise<string | null> =>
+    unwrap(commands.deleteImage(scope(profile, region), imageId, confirm)),
 
   createSecurityGroup: (
     profile: string,
@@ -146,17 +160,19 @@ export const resourcesBackend = {
     name: string,
     description: string,
   ): Promise<SecurityGroupView> =>
-    unwrap(commands.createSecurityGroup(profile, region, name, description)),
+    unwrap(commands.createSecurityGroup(scope(profile, region), name, description)),
   deleteSecurityGroup: (
     profile: string,
     region: string,
     sg: string,
     confirm: string,
-  ): Promise<string | null> => unwrap(commands.deleteSecurityGroup(profile, region, sg, confirm)),
+  ): Promise<string | null> =>
+    unwrap(commands.deleteSecurityGroup(scope(profile, region), sg, confirm)),
   addSecurityGroupRule: (
     profile: string,
     region: string,
     sg: string,
     rule: NewRule,
-  ): Promise<string | null> => unwrap(commands.addSecurityGroupRule(profile, region, sg, rule)),
+  ): Promise<string | null> =>
+    unwrap(commands.addSecurityGroupRule(scope(profile, region), sg, rule)),
 };

@@ -2,10 +2,12 @@
 // the launch itself and the launches still pending (journalled with their ClientToken).
 import { commands } from "./bindings";
 import type {
+  ChargeType,
   ImageChoice,
   InstanceChange,
   InstanceTypeChoice,
   KeyPairChoice,
+  Language,
   LaunchOutcome,
   LaunchPreview,
   LaunchProgress,
@@ -15,29 +17,30 @@ import type {
   PriceQuote,
   ZoneChoice,
 } from "./bindings";
-import { channel, unwrap, type ApiLanguage } from "./ipc";
+import { channel, scope, unwrap } from "./ipc";
 
 export const wizardBackend = {
   zones: (
     profileId: string,
     region: string,
-    chargeType: string,
-    language: ApiLanguage,
-  ): Promise<ZoneChoice[]> => unwrap(commands.wizardZones(profileId, region, chargeType, language)),
+    chargeType: ChargeType,
+    language: Language,
+  ): Promise<ZoneChoice[]> =>
+    unwrap(commands.wizardZones(scope(profileId, region), chargeType, language)),
   instanceTypes: (
     profileId: string,
     region: string,
     zone: string,
-    chargeType: string,
-    language: ApiLanguage,
+    chargeType: ChargeType,
+    language: Language,
   ): Promise<InstanceTypeChoice[]> =>
-    unwrap(commands.wizardInstanceTypes(profileId, region, zone, chargeType, language)),
+    unwrap(commands.wizardInstanceTypes(scope(profileId, region), zone, chargeType, language)),
   images: (profileId: string, region: string, instanceType: string): Promise<ImageChoice[]> =>
-    unwrap(commands.wizardImages(profileId, region, instanceType)),
+    unwrap(commands.wizardImages(scope(profileId, region), instanceType)),
   networks: (profileId: string, region: string, zone: string): Promise<NetworkChoices> =>
-    unwrap(commands.wizardNetworks(profileId, region, zone)),
+    unwrap(commands.wizardNetworks(scope(profileId, region), zone)),
   keyPairs: (profileId: string, region: string): Promise<KeyPairChoice[]> =>
-    unwrap(commands.wizardKeyPairs(profileId, region)),
+    unwrap(commands.wizardKeyPairs(scope(profileId, region))),
   quote: (profileId: string, spec: LaunchSpec): Promise<PriceQuote> =>
     unwrap(commands.quoteLaunch(profileId, spec)),
   preview: (profileId: string, spec: LaunchSpec): Promise<LaunchPreview> =>
@@ -63,5 +66,5 @@ export const wizardBackend = {
     unwrap(commands.dropLaunch(token, confirm)),
   records: (): Promise<LaunchRecord[]> => commands.launchRecords(),
   progress: (profileId: string, region: string, ids: string[]): Promise<LaunchProgress> =>
-    unwrap(commands.launchProgress(profileId, region, ids)),
+    unwrap(commands.launchProgress(scope(profileId, region), ids)),
 };

@@ -6,7 +6,7 @@ use super::cache::ListCache;
 use super::fleet::*;
 use super::listing::{ListEvent, Ticket};
 use super::settings::ConsoleSettings;
-use crate::profiles::{ApiLanguage, BudgetChoice, Profile, ProfileKind, Site};
+use crate::profiles::{BudgetChoice, Language, Profile, ProfileKind, Site};
 use crate::secrets::{StoredSecret, Vault};
 use crate::state::AppState;
 use crate::types::{ProfileId, Region};
@@ -32,7 +32,7 @@ fn cloud(id: &str, url: String) -> Profile {
         kind: ProfileKind::Cloud,
         site: Site::Custom { url },
         default_region: "ap-guangzhou".into(),
-        language: ApiLanguage::EnUs,
+        language: Language::EnUs,
         budget: BudgetChoice::Current,
         read_only: id.ends_with('b'),
         masked_secret_id: None,

@@ -7,24 +7,12 @@ use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use tencent_api::models::cvm;
-use tencent_api::{Client, ErrorCategory, Language, Sensitive, chunk_ids};
+use tencent_api::{Client, ErrorCategory, Sensitive, chunk_ids};
 
 /// The most ids one console action takes (it is split into calls of ≤100).
 pub const MAX_SELECTION: usize = 1000;
 
 // ---------------------------------------------------------------- validation
-
-/// The UI's language ("en" or "zh-CN") as the API's `X-TC-Language`.
-pub fn parse_language(lang: &str) -> Result<Language, AppError> {
-    match lang {
-        "en" | "en-US" => Ok(Language::EnUs),
-        "zh-CN" => Ok(Language::ZhCn),
-        other => Err(invalid(
-            "language",
-            format!("unsupported language {other:?} (en or zh-CN)"),
-        )),
-    }
-}
 
 /// A region the app knows (format first, then the catalog of regions CVM serves).
 pub fn validate_region(region: &str) -> Result<(), AppError> {

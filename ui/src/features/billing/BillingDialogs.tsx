@@ -6,6 +6,7 @@ import {
   type ActionReport,
   type BillingQuote,
   type InstanceView,
+  type RenewFlag,
   billingBackend,
 } from "../../backend";
 import { Modal } from "../../components/Modal";
@@ -76,7 +77,11 @@ function PeriodPicker(props: { value: number; onChange: (n: number) => void; dis
   );
 }
 
-function FlagPicker(props: { value: string; onChange: (f: string) => void; disabled?: boolean }) {
+function FlagPicker(props: {
+  value: RenewFlag;
+  onChange: (f: RenewFlag) => void;
+  disabled?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <label className="bl-field">
@@ -85,7 +90,7 @@ function FlagPicker(props: { value: string; onChange: (f: string) => void; disab
         data-testid="bl-flag"
         value={props.value}
         disabled={props.disabled}
-        onChange={(e) => props.onChange(e.target.value)}
+        onChange={(e) => props.onChange(e.target.value as RenewFlag)}
       >
         {RENEW_FLAGS.map((f) => (
           <option key={f} value={f}>
@@ -150,7 +155,7 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
   const { profileId, region } = props;
   const ids = split("toPrepaid", props.instances).ok.map((i) => i.id);
   const [period, setPeriod] = useState(1);
-  const [flag, setFlag] = useState<string>("NOTIFY_AND_MANUAL_RENEW");
+  const [flag, setFlag] = useState<RenewFlag>("NOTIFY_AND_MANUAL_RENEW");
   const quote = useQuery({
     queryKey: ["billing", "quoteToPrepaid", profileId, region, ids, period],
     queryFn: () => billingBackend.quoteToPrepaid(profileId, region, ids, period),
@@ -309,7 +314,7 @@ export function AutoRenewDialog(props: BillingDialogProps) {
   const { t } = useTranslation();
   const { profileId, region } = props;
   const ids = split("autoRenew", props.instances).ok.map((i) => i.id);
-  const [flag, setFlag] = useState<string>("NOTIFY_AND_AUTO_RENEW");
+  const [flag, setFlag] = useState<RenewFlag>("NOTIFY_AND_AUTO_RENEW");
   const done = useDone(props);
   const set = useMutation({
     mutationFn: () => billingBackend.setRenewFlag(profileId, region, ids, flag),

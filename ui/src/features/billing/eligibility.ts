@@ -1,12 +1,12 @@
 // Which billing operation applies to which instance, and why not (the dialogs list the
 // others with the reason; the backend and Tencent check again).
-import type { InstanceView } from "../../backend";
+import type { InstanceView, RenewFlag } from "../../backend";
 
 export type BillingOp = "toPrepaid" | "renew" | "autoRenew";
 
 /** Tencent's periods for monthly subscriptions, in months. */
 export const PERIODS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
-export const RENEW_FLAGS = [
+export const RENEW_FLAGS: readonly RenewFlag[] = [
   "NOTIFY_AND_AUTO_RENEW",
   "NOTIFY_AND_MANUAL_RENEW",
   "DISABLE_NOTIFY_AND_MANUAL_RENEW",

@@ -5,7 +5,13 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC, clearMocks } from "../../backend/mocks";
 import i18n from "../../i18n";
-import type { ActionReport, InstanceChange, InstanceView, ProfilesView } from "../../backend";
+import type {
+  ActionReport,
+  InstanceChange,
+  InstanceView,
+  ProfilesView,
+  Scope,
+} from "../../backend";
 import { InstancesPage, mergeReports } from "./InstancesPage";
 import {
   NO_FILTERS,
@@ -224,7 +230,7 @@ describe("the instances page", () => {
     expect(await screen.findByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
     expect(screen.getByTestId("instance-count")).toHaveTextContent("3 of 3 instances");
     expect(calls.find((c) => c.cmd === "stream_instances")?.args.regions).toEqual(["ap-guangzhou"]);
-    expect(calls.find((c) => c.cmd === "list_regions")?.args.language).toBe("en");
+    expect(calls.find((c) => c.cmd === "list_regions")?.args.language).toBe("en-US");
     await userEvent.type(screen.getByTestId("instance-filter"), "team:data");
     expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
     expect(screen.getByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
@@ -245,7 +251,9 @@ describe("the instances page", () => {
     await userEvent.click(screen.getByTestId("region-option-ap-singapore"));
     await waitFor(() =>
       expect(
-        calls.some((c) => c.cmd === "set_last_region" && c.args.region === "ap-singapore"),
+        calls.some(
+          (c) => c.cmd === "set_last_region" && (c.args.scope as Scope).region === "ap-singapore",
+        ),
       ).toBe(true),
     );
     await waitFor(() =>
@@ -279,8 +287,7 @@ describe("the instances page", () => {
     await userEvent.click(screen.getByTestId("dialog-confirm"));
     const stop = calls.find((c) => c.cmd === "stop_instances");
     expect(stop?.args).toMatchObject({
-      profileId: "sandbox",
-      region: "ap-guangzhou",
+      scope: { profile: "sandbox", region: "ap-guangzhou" },
       instanceIds: ["ins-aaaaaaa1"],
       stopType: "SOFT_FIRST",
       stoppedMode: "KEEP_CHARGING",

@@ -53,8 +53,7 @@ describe("launch templates", () => {
     expect(await screen.findByText(/No launch templates/)).toBeInTheDocument();
     expect(deletes).toEqual([
       {
-        profileId: "p",
-        region: "ap-guangzhou",
+        scope: { profile: "p", region: "ap-guangzhou" },
         templateId: "lt-abc12345",
         confirm: "lt-abc12345",
       },

@@ -2,13 +2,13 @@
 // and a choice list's loading state.
 import { useTranslation } from "react-i18next";
 import type { UseFormReturn } from "react-hook-form";
-import type { ApiLanguage } from "../../../backend";
+import type { Language } from "../../../backend";
 import { ErrorBox } from "../../../components/ErrorBox";
 import type { FormValues } from "../form";
 
 export type Form = UseFormReturn<FormValues>;
 
-export type StepProps = { form: Form; profileId: string; region: string; lang: ApiLanguage };
+export type StepProps = { form: Form; profileId: string; region: string; lang: Language };
 
 export function FieldError({ form, name }: { form: Form; name: string }) {
   const { t } = useTranslation();
