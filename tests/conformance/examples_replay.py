@@ -1,6 +1,6 @@
 """Tencent's own documented request examples (tccli's examples.json), replayed against cvm-sim.
 
-Usage: examples_replay.py HOST:PORT. Every example of an action cvm-sim emulates is sent as
+Usage: examples_replay.py HOST:PORT. Every example (CVM, VPC, Cloud Monitor, STS, Tag) of an action cvm-sim emulates is sent as
 documented (POST with its JSON body, or GET with its query) through the official SDK's
 CommonClient, in the region its zones name (ap-guangzhou when it names none). It passes when
 cvm-sim accepts it, or answers that a resource it names does not exist (the examples use
@@ -24,7 +24,8 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 ADDR = sys.argv[1]
 SECRET_ID = "AKIDcvmsim00000000000000000000000000"
 SECRET_KEY = "cvmsimSecretKey0000000000000000000"
-SERVICES = {"cvm": "2017-03-12", "vpc": "2017-03-12"}
+SERVICES = {"cvm": "2017-03-12", "vpc": "2017-03-12", "monitor": "2018-07-24", "sts": "2018-08-13",
+            "tag": "2018-08-13"}
 DEFAULT_REGION = "ap-guangzhou"
 
 # Examples cvm-sim refuses on purpose, by (action, title): the code it answers and why that
@@ -45,6 +46,22 @@ REFUSED = {
         "UnauthorizedOperation.InvalidAccount",
         "a static single-line IP (CTCC) is for accounts on its allow list only "
         "(已开通静态单线IP白名单的用户), which the emulated account is not"),
+    ("GetMonitorData", "拉取单台CDB监控数据"): (
+        "InvalidParameterValue",
+        "QCE/CDB is the database product's namespace; cvm-sim emulates Cloud Monitor for "
+        "QCE/CVM only"),
+    ("ModifyResourceTags", "给资源解除绑定多个标签"): (
+        "FailedOperation.ResourceAppIdNotSame",
+        "the example's resource belongs to another account (uin/10000055****), so the "
+        "caller may not tag it"),
+    ("ModifyResourceTags", "将资源关联的标签替换为输入的标签集合"): (
+        "FailedOperation.ResourceAppIdNotSame",
+        "the example's resource belongs to another account (uin/10000055****), so the "
+        "caller may not tag it"),
+    ("TagResources", "为资源绑定标签"): (
+        "InvalidParameterValue.ResourcePrefixInvalid",
+        "the example tags a CBS volume; cvm-sim emulates no cloud disks as resources of "
+        "their own"),
 }
 
 # A refusal that means "the resource named does not exist" (ids from Tencent's own account).
