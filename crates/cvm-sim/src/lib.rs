@@ -33,6 +33,7 @@ mod price;
 pub mod rng;
 mod router;
 mod server;
+mod ssh;
 mod state_file;
 mod sts;
 mod tag;
@@ -161,6 +162,9 @@ pub struct Config {
     /// Instance ids whose CPU runs hot (about 90 %) in Cloud Monitor's answers, so
     /// alerts can be seen firing. Changeable at run time with `SimHandle::set_hot`.
     pub hot: Vec<String>,
+    /// Where the instances' SSH endpoint listens (the user name picks the instance);
+    /// None = no SSH endpoint. The default is `127.0.0.1:0` (a free port).
+    pub ssh_listen: Option<SocketAddr>,
 }
 
 impl Default for Config {
@@ -184,6 +188,7 @@ impl Default for Config {
             record_answers: None,
             tls: None,
             hot: Vec::new(),
+            ssh_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
         }
     }
 }

@@ -13,7 +13,8 @@ use std::time::Duration;
 /// All services answer on one listener; point an SDK at it with the printed host:port as
 /// its endpoint (protocol http, or https with --tls). When ready it prints
 /// `cvm-sim listening on http://HOST:PORT` (`https://` with --tls, then a second line
-/// `cvm-sim CA certificate: PATH`). `GET /cvm-sim/health` answers 200 once it serves
+/// `cvm-sim CA certificate: PATH`), then (unless --no-ssh)
+/// `cvm-sim ssh on HOST:PORT (user name = instance id)`. `GET /cvm-sim/health` answers 200 once it serves
 /// (not a Tencent API; no signature needed).
 #[derive(Parser, Debug)]
 #[command(
@@ -30,6 +31,18 @@ struct Cli {
     /// Example: --listen 127.0.0.1:0
     #[arg(long, env = "CVM_SIM_LISTEN", default_value = "127.0.0.1:9100")]
     listen: SocketAddr,
+    /// Address of the instances' SSH endpoint (log in as `<instance id>@HOST -p PORT`
+    /// with a bound key pair or the instance's password). Default: --listen's address
+    /// with a free port.
+    ///
+    /// Example: --ssh-listen 127.0.0.1:2222
+    #[arg(long, conflicts_with = "no_ssh")]
+    ssh_listen: Option<SocketAddr>,
+    /// No SSH endpoint.
+    ///
+    /// Example: --no-ssh
+    #[arg(long)]
+    no_ssh: bool,
     /// The accepted SecretId (needs --secret-key).
     ///
     /// Example: --secret-id AKIDmine --secret-key my-key
@@ -306,6 +319,10 @@ fn main() {
         body_timeout: Duration::from_millis(cli.body_timeout_ms),
         record_answers: cli.record_answers,
         tls,
+        ssh_listen: (!cli.no_ssh).then(|| {
+            cli.ssh_listen
+                .unwrap_or(SocketAddr::new(cli.listen.ip(), 0))
+        }),
         ..Default::default()
     };
     if let Some(warning) = config.exposure_warning() {
@@ -344,11 +361,19 @@ fn main() {
             drop(sim);
             return EXIT_FOLDER;
         }
-        println!("cvm-sim listening on {}", sim.base_url());
+        // Written at once and a closed stdout ignored: a caller that read only the first
+        // line and closed the pipe must not stop the emulator.
+        let mut ready = format!("cvm-sim listening on {}\n", sim.base_url());
         if let Some(ca) = sim.ca_path() {
-            println!("cvm-sim CA certificate: {}", ca.display());
+            ready += &format!("cvm-sim CA certificate: {}\n", ca.display());
         }
-        let _ = std::io::stdout().flush();
+        if let Some(ssh) = sim.ssh_addr() {
+            ready += &format!("cvm-sim ssh on {ssh} (user name = instance id)\n");
+        }
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(ready.as_bytes());
+        let _ = stdout.flush();
+        drop(stdout);
         signal.await;
         match sim.shutdown().await {
             Ok(()) => 0,

@@ -160,6 +160,7 @@ pub fn populate(world: &mut World, account: &str, n: usize, balance: f64, now: i
             vpc_id: vpc,
             subnet_id: subnet,
             security_group_ids: vec![sg],
+            password_hash: None,
             key_ids: if !image.windows && rng.below(3) == 0 {
                 vec![key_ids[rng.below(3) as usize].clone()]
             } else {

@@ -103,6 +103,11 @@ pub static ACTIONS: &[Action] = &[
     read(CVM, "DescribeInstances", cvm::describe::describe_instances),
     read(
         CVM,
+        "DescribeInstanceVncUrl",
+        json!(cvm::vnc::describe_instance_vnc_url),
+    ),
+    read(
+        CVM,
         "DescribeInstancesStatus",
         json!(cvm::describe::describe_instances_status),
     ),

@@ -77,6 +77,32 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+impl crate::ssh::Instances for Shared {
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    fn machine(&self, id: &str) -> Option<crate::ssh::Machine> {
+        let now = self.clock.now_ms();
+        let mut w = lock(&self.world);
+        for acct in w.accounts.values_mut() {
+            let mut balance = acct.balance;
+            let Some(region) = acct.regions.values_mut().find(|r| r.index.contains_key(id)) else {
+                continue;
+            };
+            region.settle(now, &mut balance);
+            acct.balance = balance;
+            let acct = &*acct;
+            return acct
+                .regions
+                .values()
+                .find_map(|r| r.get(id))
+                .map(|i| crate::ssh::Machine::of(i, acct));
+        }
+        None
+    }
+}
+
 impl Shared {
     fn mark_dirty(&self) {
         if self.state_file.is_some() {
@@ -176,6 +202,8 @@ fn load_world(config: &Config) -> (World, Option<PathBuf>, Option<LoadNotice>) {
 /// stops serving and saves only if something changed since the last save.
 pub struct SimHandle {
     addr: SocketAddr,
+    ssh_addr: Option<SocketAddr>,
+    ssh_host_key: String,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -217,6 +245,16 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         )),
     };
     let (world, state_file, load_notice) = load_world(&config);
+    let host_key = crate::ssh::host_key(&config.credentials[0].secret_key);
+    let ssh_listener = match config.ssh_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::Bind { addr, source })?,
+        ),
+        None => None,
+    };
+    let ssh_addr = ssh_listener.as_ref().and_then(|l| l.local_addr().ok());
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -249,6 +287,14 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         shared.clone(),
         stop_rx.clone(),
     ))];
+    if let Some(l) = ssh_listener {
+        tasks.push(tokio::spawn(crate::ssh::accept_loop(
+            l,
+            shared.clone(),
+            host_key.clone(),
+            stop_rx.clone(),
+        )));
+    }
     if shared.state_file.is_some() {
         // A new world is written at once so that a crash right after start keeps the preload.
         let _ = shared.save();
@@ -256,6 +302,8 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
     }
     Ok(SimHandle {
         addr,
+        ssh_addr,
+        ssh_host_key: crate::ssh::host_public_key(&host_key).unwrap_or_default(),
         shared,
         stop,
         tasks,
@@ -279,6 +327,14 @@ impl SimHandle {
     /// The CA certificate clients must trust, when serving HTTPS.
     pub fn ca_path(&self) -> Option<&std::path::Path> {
         self.shared.config.tls.as_ref().map(|t| t.ca_path())
+    }
+    /// Where the instances' SSH endpoint listens (log in as `<instance id>@HOST -p PORT`).
+    pub fn ssh_addr(&self) -> Option<SocketAddr> {
+        self.ssh_addr
+    }
+    /// The SSH endpoint's host key as an OpenSSH public key line.
+    pub fn ssh_host_key(&self) -> &str {
+        &self.ssh_host_key
     }
     pub fn credentials(&self) -> &[crate::Credential] {
         &self.shared.config.credentials

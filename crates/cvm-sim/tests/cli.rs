@@ -220,3 +220,51 @@ fn connections_beyond_the_cap_cost_the_server_no_sockets() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let _ = kill_and_read_stderr(child);
 }
+
+#[test]
+fn prints_the_ssh_endpoint_after_the_http_one_and_it_speaks_ssh() {
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut http, mut ssh) = (String::new(), String::new());
+    out.read_line(&mut http).unwrap();
+    out.read_line(&mut ssh).unwrap();
+    assert!(http.starts_with("cvm-sim listening on http://"), "{http}");
+    let addr: std::net::SocketAddr = ssh
+        .strip_prefix("cvm-sim ssh on ")
+        .and_then(|s| s.split_whitespace().next())
+        .expect(&ssh)
+        .parse()
+        .unwrap();
+    let mut banner = String::new();
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    BufReader::new(stream).read_line(&mut banner).unwrap();
+    assert!(banner.starts_with("SSH-2.0-"), "{banner}");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // --no-ssh: only the HTTP line.
+    let mut child = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--no-ssh"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout);
+    let mut first = String::new();
+    lines.read_line(&mut first).unwrap();
+    assert!(first.starts_with("cvm-sim listening on "));
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut rest = String::new();
+    lines.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "");
+}

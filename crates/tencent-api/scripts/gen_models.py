@@ -27,7 +27,7 @@ ACTIONS = {
         InquiryPriceModifyInstancesChargeType RenewInstances InquiryPriceRenewInstances
         ModifyInstancesRenewFlag ModifyInstancesAttribute ResetInstancesPassword DescribeKeyPairs
         CreateKeyPair ImportKeyPair DeleteKeyPairs AssociateSecurityGroups
-        DescribeInstancesModification InquiryPriceTerminateInstances""".split(),
+        DescribeInstancesModification InquiryPriceTerminateInstances DescribeInstanceVncUrl""".split(),
     "vpc": """DescribeVpcs DescribeSubnets DescribeSecurityGroups DescribeSecurityGroupPolicies
         AllocateAddresses DescribeAddresses AssociateAddress DisassociateAddress
         ReleaseAddresses""".split(),

@@ -130,7 +130,7 @@ impl BudgetProfile {
             ],
             40,
         );
-        set("cvm", &["DescribeKeyPairs"], 10);
+        set("cvm", &["DescribeKeyPairs", "DescribeInstanceVncUrl"], 10);
         set("vpc", &["DescribeSubnets"], 100);
         set("vpc", &["DescribeAddresses"], 20);
         // Cloud Monitor's FAQ: GetMonitorData is limited to 20 calls per second by default

@@ -6,7 +6,6 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
 use crate::params::{FilterDialect, Params};
-use crate::rng::Rng;
 use crate::toolkit::ids_or_filters;
 use crate::toolkit::{Env, page, parse_tags, tag_filter, tags_json, well_formed};
 use crate::toolkit::{IdCodes, position_of};
@@ -106,11 +105,29 @@ pub fn describe_key_pairs(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(json!({"TotalCount": matched.len(), "KeyPairSet": set}))
 }
 
-fn fake_key_material(rng: &mut Rng, len: usize) -> String {
-    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    (0..len)
-        .map(|_| B64[rng.below(64) as usize] as char)
-        .collect()
+/// A fresh 2048-bit RSA key pair as Tencent's CreateKeyPair gives it: (OpenSSH public
+/// key with `comment`, PKCS#1 PEM private key). Real keys, so that the Sandbox's SSH
+/// endpoint can check them.
+pub fn new_ssh_key(comment: &str) -> (String, String) {
+    use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
+    use russh::keys::ssh_key::private::RsaKeypair;
+    use russh::keys::ssh_key::{PublicKey, public::KeyData};
+    let Ok(key) = rsa::RsaPrivateKey::new(&mut rand_010::rng(), 2048) else {
+        return (String::new(), String::new());
+    };
+    let private = key
+        .to_pkcs1_pem(LineEnding::LF)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let public = RsaKeypair::try_from(&key)
+        .ok()
+        .and_then(|kp| {
+            PublicKey::new(KeyData::Rsa(kp.public().clone()), comment)
+                .to_openssh()
+                .ok()
+        })
+        .unwrap_or_default();
+    (public, private)
 }
 
 pub fn import_key_pair(env: &mut Env, p: &Params) -> ApiResult<Value> {
@@ -206,15 +223,8 @@ fn create(env: &mut Env, p: &Params, public_key: Option<String>) -> ApiResult<Va
     let (public, private) = match public_key {
         Some(k) => (k, None),
         None => {
-            let body = fake_key_material(env.rng, 372);
-            let private = format!(
-                "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
-                fake_key_material(env.rng, 1592)
-            );
-            (
-                format!("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ{body} {id}"),
-                Some(private),
-            )
+            let (public, private) = new_ssh_key(&id);
+            (public, Some(private))
         }
     };
     let key = KeyPair {

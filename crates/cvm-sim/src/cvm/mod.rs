@@ -15,6 +15,7 @@ pub mod resize;
 pub mod security_groups;
 pub mod templates;
 pub mod terminate;
+pub mod vnc;
 
 use crate::error::{ApiError, ApiResult};
 use crate::msg;

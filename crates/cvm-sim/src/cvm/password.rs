@@ -8,6 +8,32 @@ use crate::toolkit::Env;
 use crate::world::State;
 use serde_json::{Value, json};
 
+/// Argon2id with small parameters (8 MiB, one pass): an emulator's hash, enough that the
+/// password itself is never kept, and quick to check while the world is locked.
+fn argon2() -> argon2::Argon2<'static> {
+    let params = argon2::Params::new(8 * 1024, 1, 1, None).unwrap_or_default();
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+/// The PHC string (algorithm, parameters, random salt, hash) of a password.
+pub fn hash_password(pw: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    // 16 random bytes from the OS (a v4 UUID's randomness).
+    let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes());
+    salt.and_then(|s| {
+        argon2()
+            .hash_password(pw.as_bytes(), &s)
+            .map(|h| h.to_string())
+    })
+    .unwrap_or_default()
+}
+
+/// Whether `pw` is the password `hash` was made from; a malformed hash matches nothing.
+pub fn verify_password(pw: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| argon2().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
 pub fn password_ok(pw: &str, windows: bool, min_classes: usize) -> bool {
     const SPECIAL: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
     let (min, max) = if windows { (12, 30) } else { (8, 30) };
@@ -66,9 +92,11 @@ pub fn reset_password(env: &mut Env, p: &Params) -> ApiResult<Value> {
         scaled(env, QUICK_MS),
         scaled(env, STARTING_MS),
     );
+    let hash = hash_password(&pw);
     let r = env.region();
     for id in &ids {
         if let Some(i) = r.get_mut(id) {
+            i.password_hash = Some(hash.clone());
             if i.state == State::Running {
                 // Forced: stop, reset, start again (what the console does).
                 i.state = State::Stopping;
@@ -109,5 +137,16 @@ mod tests {
         assert!(!password_ok("Abcd1234!", true, 3));
         assert!(password_ok("Abcd1234!xyz", true, 3));
         assert!(!password_ok("Abcd 1234!", false, 2));
+    }
+
+    #[test]
+    fn a_hash_matches_its_password_only() {
+        let h = hash_password("Abcd1234!");
+        assert!(!h.contains("Abcd1234!"));
+        assert!(verify_password("Abcd1234!", &h));
+        assert!(!verify_password("Abcd1234?", &h));
+        assert!(!verify_password("Abcd1234!", "not a hash"));
+        // Salted: the same password hashes differently each time.
+        assert_ne!(h, hash_password("Abcd1234!"));
     }
 }

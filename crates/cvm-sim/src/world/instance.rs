@@ -184,6 +184,10 @@ pub struct Instance {
     pub subnet_id: String,
     pub security_group_ids: Vec<String>,
     pub key_ids: Vec<String>,
+    /// The login password's Argon2 hash (PHC string), set at launch or by
+    /// ResetInstancesPassword; the password itself is never kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
     pub renew_flag: Option<RenewFlag>,
     pub created_ms: i64,
     pub expired_ms: Option<i64>,

@@ -213,6 +213,30 @@ pub struct DescribeInstanceTypeConfigsResponse {
     pub request_id: Option<String>,
 }
 
+/// `DescribeInstanceVncUrlRequest`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceVncUrlRequest {
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+}
+
+/// `DescribeInstanceVncUrlResponse`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceVncUrlResponse {
+    #[serde(
+        rename = "InstanceVncUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_vnc_url: Option<String>,
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
 /// `DescribeInstancesModificationRequest`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeInstancesModificationRequest {
@@ -2372,4 +2396,5 @@ crate::actions! {
     AssociateSecurityGroups => associate_security_groups(AssociateSecurityGroupsRequest) -> AssociateSecurityGroupsResponse;
     DescribeInstancesModification => describe_instances_modification(DescribeInstancesModificationRequest) -> DescribeInstancesModificationResponse;
     InquiryPriceTerminateInstances => inquiry_price_terminate_instances(InquiryPriceTerminateInstancesRequest) -> InquiryPriceTerminateInstancesResponse;
+    DescribeInstanceVncUrl => describe_instance_vnc_url(DescribeInstanceVncUrlRequest) -> DescribeInstanceVncUrlResponse;
 }

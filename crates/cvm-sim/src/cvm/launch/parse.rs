@@ -7,7 +7,7 @@ use crate::catalog::{self, Image, ZoneInfo};
 use crate::cvm::base64_ok;
 use crate::cvm::billing::prepaid_settings;
 use crate::cvm::key_pairs::key_pair_index;
-use crate::cvm::password::password_ok;
+use crate::cvm::password::{hash_password, password_ok};
 use crate::cvm::security_groups::check_security_groups;
 use crate::error::{ApiError, ApiResult};
 use crate::msg::{self, Thing};
@@ -69,7 +69,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
     let (vpc_id, subnet_id, private_ips) = network::vpc(r, p, &zone, count)?;
     let (internet_charge, bandwidth, public_ip) = network::internet(p, charge, &itype)?;
     let (name, host_name) = names::names(p, image)?;
-    let key_ids = login(env, p, image)?;
+    let (key_ids, password_hash) = login(env, p, image)?;
 
     let r = env.region();
     let security_groups = match p.str_list("SecurityGroupIds")? {
@@ -158,6 +158,7 @@ pub fn parse_launch(env: &mut Env, p: &Params, inquiry: bool) -> ApiResult<Launc
         count,
         name,
         key_ids,
+        password_hash,
         security_groups,
         host_name,
         tags,
@@ -282,9 +283,11 @@ fn unsupported(p: &Params) -> ApiResult<()> {
     Ok(())
 }
 
-/// `LoginSettings`: a password, key pairs or the image's own login (one of them).
-fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
+/// `LoginSettings`: a password, key pairs or the image's own login (one of them). The
+/// password is kept only as its hash (for the Sandbox's SSH endpoint).
+fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<(Vec<String>, Option<String>)> {
     let mut key_ids = Vec::new();
+    let mut password_hash = None;
     if let Some(l) = p.obj("LoginSettings")? {
         l.only(&["Password", "KeyIds", "KeepImageLogin"])?;
         let pw = l.str("Password")?;
@@ -315,10 +318,11 @@ fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
                 ));
             }
         }
-        if let Some(pw) = pw
-            && !password_ok(&pw, image.windows, 2)
-        {
-            return Err(ApiError::new("InvalidPassword", msg::password_too_weak()));
+        if let Some(pw) = pw {
+            if !password_ok(&pw, image.windows, 2) {
+                return Err(ApiError::new("InvalidPassword", msg::password_too_weak()));
+            }
+            password_hash = Some(hash_password(&pw));
         }
         if !keys.is_empty() {
             if image.windows {
@@ -338,5 +342,5 @@ fn login(env: &Env, p: &Params, image: &Image) -> ApiResult<Vec<String>> {
         }
     }
 
-    Ok(key_ids)
+    Ok((key_ids, password_hash))
 }
