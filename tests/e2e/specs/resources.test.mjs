@@ -174,8 +174,7 @@ describe("resources", () => {
 
     // Already bound: the backend names the field and sends nothing.
     const again = await invoke(app.browser, "associate_address", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       addressId: eip,
       instanceId: target,
     });
@@ -288,8 +287,7 @@ describe("resources", () => {
     await textOf(app.browser, "resize-target");
     // A type the zone does not sell is refused with the field named, before anything is sent.
     const bogus = await invoke(app.browser, "resize_instance", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       instanceId: running.id,
       instanceType: "ZZ9.HUGE9",
       stopPlan: "forceStop",
@@ -329,8 +327,7 @@ describe("resources", () => {
     assert.equal(await (await app.browser.$('[data-testid="bw-go"]')).isEnabled(), false);
     // The backend refuses it too, naming the field, before any price or change is asked.
     const far = await invoke(app.browser, "change_bandwidth", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       instanceId: withIp.id,
       bandwidthMbps: 5000,
       acceptedPrice: 0,
@@ -361,8 +358,7 @@ describe("resources", () => {
     assert.equal(await create.isEnabled(), false);
     // The backend refuses it too, naming the field (nothing is sent).
     const long = await invoke(app.browser, "create_security_group", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       name: "x".repeat(61),
       description: "",
     });
@@ -377,8 +373,7 @@ describe("resources", () => {
     await typeInto(app.browser, "sg-rule-port", "70000");
     assert.match(await textOf(app.browser, "sg-port-hint"), /1–65535/);
     const badRule = await invoke(app.browser, "add_security_group_rule", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       securityGroupId: (await textOf(app.browser, "sg-detail")).match(/sg-[0-9a-z]{8}/)[0],
       rule: {
         direction: "ingress",
@@ -453,8 +448,7 @@ describe("resources", () => {
     // Sent anyway, the backend refuses it naming forceStop.
     const kid = (await textOf(app.browser, "kp-row-e2e_bind")).match(/skey-[0-9a-z]{8}/)[0];
     const refused = await invoke(app.browser, "bind_key_pair", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       keyId: kid,
       instanceIds: [linux.id],
       forceStop: false,
@@ -524,8 +518,7 @@ describe("resources", () => {
     const go = await app.browser.$('[data-testid="img-create-go"]');
     assert.equal(await go.isEnabled(), false);
     const bad = await invoke(app.browser, "create_image", {
-      profileId: profile,
-      region: REGION,
+      scope: { profile, region: REGION },
       input: {
         instanceId: inst,
         imageName: "has space",
