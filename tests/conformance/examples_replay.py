@@ -1,11 +1,11 @@
 """Tencent's own documented request examples (tccli's examples.json), replayed against cvm-sim.
 
-Usage: examples_replay.py HOST:PORT. Every example (CVM, VPC, Cloud Monitor, STS, Tag) of an action cvm-sim emulates is sent as
-documented (POST with its JSON body, or GET with its query) through the official SDK's
-CommonClient, in the region its zones name (ap-guangzhou when it names none). It passes when
-cvm-sim accepts it, or answers that a resource it names does not exist (the examples use
-ids of Tencent's own resources, which no emulated account holds), or refuses it for a reason
-listed in REFUSED. Actions cvm-sim does not emulate (answered InvalidAction) are counted and
+Usage: examples_replay.py HOST:PORT. Every example (CVM, VPC, Cloud Monitor, STS, Tag) of
+an action cvm-sim emulates is sent as documented (POST with its JSON body, or GET with its
+query) through the official SDK's CommonClient, in the region its zones name (ap-guangzhou
+when it names none). It passes when cvm-sim accepts it, or answers that a resource it names
+does not exist (the examples use ids of Tencent's own resources, which no emulated account
+holds), or refuses it for a reason listed in REFUSED. Actions cvm-sim does not emulate (answered InvalidAction) are counted and
 named, not checked. Prints PASS/FAIL per example; the last line is "N passed, N failed".
 """
 import json
