@@ -18,7 +18,8 @@ OPERATOR = "qcs::cam::uin/100000000002:roleName/fleet-operator"
 def run(method, g):
     check, req, expect_error = g["check"], g["req"], g["expect_error"]
     region = g["REGION"]
-    prof = ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=g["ADDR"], reqMethod=method))
+    prof = ClientProfile(httpProfile=HttpProfile(protocol=g["PROTOCOL"], endpoint=g["ADDR"], reqMethod=method,
+                                                 certification=g["CA"]))
     base = credential.Credential(g["SECRET_ID"], g["SECRET_KEY"])
     s = sts_client.StsClient(base, region, prof)
     t = tag_client.TagClient(base, region, prof)
