@@ -249,3 +249,25 @@ fn a_bad_tls_name_or_a_tls_name_without_tls_exits_with_code_2() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+#[test]
+fn a_port_in_use_exits_with_code_1_naming_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    for extra in [
+        vec![],
+        vec!["--tls", "--tls-dir", dir.path().to_str().unwrap()],
+    ] {
+        let out = Command::new(BIN)
+            .args(["--listen", &addr])
+            .args(&extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
