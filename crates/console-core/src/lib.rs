@@ -5,6 +5,7 @@
 //! quirks and plugins; this crate builds and tests without WebKit.
 
 pub mod accounts;
+pub mod connect;
 pub mod consent;
 pub mod console;
 pub mod error;

@@ -71,6 +71,10 @@ impl Sandbox {
     pub fn base_url(&self) -> String {
         self.handle.base_url()
     }
+    /// The Sandbox instances' SSH endpoint (user name = instance id).
+    pub fn ssh_addr(&self) -> Option<std::net::SocketAddr> {
+        self.handle.ssh_addr()
+    }
 
     pub fn credentials(&self) -> tencent_api::Credentials {
         self.secret.credentials()
