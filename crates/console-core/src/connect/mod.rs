@@ -4,6 +4,7 @@
 //! Secrets (passwords, passphrases, decrypted keys) live only in memory, in `Zeroizing`
 //! buffers, and never reach Debug output, errors or logs.
 
+pub mod key_paths;
 pub mod known_hosts;
 
 use crate::error::{AppCode, AppError, ErrorKind};
