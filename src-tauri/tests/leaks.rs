@@ -16,7 +16,9 @@ use cvm_console::console::activity::ActivityFilter;
 use cvm_console::profiles::{BudgetChoice, Language, Site};
 use cvm_console::secrets::{StoredSecret, Vault};
 use cvm_console::state::AppState;
-use cvm_console::wizard::spec::{Billing, LaunchSpec, Login, SystemDiskSpec, TagInput, preview};
+use cvm_console::wizard::spec::{
+    Billing, LaunchChoices, LaunchSpec, Login, SystemDiskSpec, TagInput, preview,
+};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -173,33 +175,35 @@ async fn activity_log_on_disk_and_in_the_ui_holds_no_secret() {
 #[test]
 fn the_wizard_preview_and_tccli_command_hold_no_secret() {
     let spec = LaunchSpec {
-        region: "ap-guangzhou".into(),
-        zone: "ap-guangzhou-3".into(),
-        billing: Billing::PostpaidByHour,
-        instance_type: "S5.MEDIUM4".into(),
-        image_id: "img-6n21msk1".into(),
-        system_disk: SystemDiskSpec {
-            disk_type: "CLOUD_PREMIUM".into(),
-            size_gib: 50,
+        choices: LaunchChoices {
+            region: "ap-guangzhou".into(),
+            zone: "ap-guangzhou-3".into(),
+            billing: Billing::PostpaidByHour,
+            instance_type: "S5.MEDIUM4".into(),
+            image_id: "img-6n21msk1".into(),
+            system_disk: SystemDiskSpec {
+                disk_type: "CLOUD_PREMIUM".into(),
+                size_gib: 50,
+            },
+            data_disks: vec![],
+            vpc_id: String::new(),
+            subnet_id: String::new(),
+            public_ip: true,
+            internet_charge_type: "TRAFFIC_POSTPAID_BY_HOUR".into(),
+            bandwidth_mbps: 5,
+            security_group_ids: vec![],
+            name: "web-{R:1}".into(),
+            host_name: None,
+            tags: vec![TagInput {
+                key: "team".into(),
+                value: "web".into(),
+            }],
+            count: 1,
+            termination_protection: false,
         },
-        data_disks: vec![],
-        vpc_id: String::new(),
-        subnet_id: String::new(),
-        public_ip: true,
-        internet_charge_type: "TRAFFIC_POSTPAID_BY_HOUR".into(),
-        bandwidth_mbps: 5,
-        security_group_ids: vec![],
         login: Login::Password {
             password: Sensitive::new(PASSWORD),
         },
-        name: "web-{R:1}".into(),
-        host_name: None,
-        tags: vec![TagInput {
-            key: "team".into(),
-            value: "web".into(),
-        }],
-        count: 1,
-        termination_protection: false,
     };
     let p = preview(&spec);
     assert!(p.tccli.starts_with("tccli cvm RunInstances"), "{}", p.tccli);

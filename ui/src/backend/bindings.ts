@@ -720,7 +720,12 @@ export type KeyringStatus = {
 /**  The language the API answers in (X-TC-Language), also the desktop notifications'. */
 export type Language = "zh-CN" | "en-US";
 
-export type LaunchDraft = {
+/**
+ *  What a launch is made of apart from the login: a spec adds the login (with its
+ *  password), a draft says which login it carries and what it could not copy. Field
+ *  names are the error `field` paths.
+ */
+export type LaunchChoices = {
 	region: string,
 	zone: string,
 	billing: Billing,
@@ -728,26 +733,32 @@ export type LaunchDraft = {
 	imageId: string,
 	systemDisk: SystemDiskSpec,
 	dataDisks: DataDiskSpec[],
+	/**  Empty for the default VPC (and then `subnetId` empty for its subnet in the zone). */
 	vpcId: string,
 	subnetId: string,
 	publicIp: boolean,
 	internetChargeType: string,
 	bandwidthMbps: number,
+	/**  Empty: the project's default security group. */
 	securityGroupIds: string[],
-	/**  password, keyPair or keepImageLogin; a password is never part of a draft. */
-	loginKind: string,
-	keyIds: string[],
+	/**  Batch patterns `{R:x}` and `{R:x,F:y}` are allowed; empty = Tencent's default. */
 	name: string,
 	hostName: string | null,
 	tags: TagInput[],
 	count: number,
 	terminationProtection: boolean,
+};
+
+export type LaunchDraft = {
+	/**  password, keyPair or keepImageLogin; a password is never part of a draft. */
+	loginKind: string,
+	keyIds: string[],
 	/**
 	 *  What the draft could not carry: `passwordNotCopied`, `periodDefaulted`,
 	 *  `billingChanged`, `hostNameNotCopied`.
 	 */
 	notes: string[],
-};
+} & LaunchChoices;
 
 export type LaunchOutcome = {
 	token: string,
@@ -796,31 +807,10 @@ export type LaunchRecord = {
 	attempts: number,
 };
 
-/**  Everything the wizard collects. Field names are the error `field` paths. */
+/**  Everything the wizard collects: the choices and how the user logs in. */
 export type LaunchSpec = {
-	region: string,
-	zone: string,
-	billing: Billing,
-	instanceType: string,
-	imageId: string,
-	systemDisk: SystemDiskSpec,
-	dataDisks: DataDiskSpec[],
-	/**  Empty for the default VPC (and then `subnetId` empty for its subnet in the zone). */
-	vpcId: string,
-	subnetId: string,
-	publicIp: boolean,
-	internetChargeType: string,
-	bandwidthMbps: number,
-	/**  Empty: the project's default security group. */
-	securityGroupIds: string[],
 	login: Login,
-	/**  Batch patterns `{R:x}` and `{R:x,F:y}` are allowed; empty = Tencent's default. */
-	name: string,
-	hostName: string | null,
-	tags: TagInput[],
-	count: number,
-	terminationProtection: boolean,
-};
+} & LaunchChoices;
 
 export type LaunchStatus = 
 /**  Tencent accepted the purchase: the ids are known. */

@@ -4,7 +4,9 @@
 //! has it), so the user enters one or chooses a key pair. `notes` say what could not be
 //! carried over, as codes the UI translates.
 
-use crate::wizard::spec::{Billing, DataDiskSpec, RENEW_FLAGS, SystemDiskSpec, TagInput};
+use crate::wizard::spec::{
+    Billing, DataDiskSpec, LaunchChoices, RENEW_FLAGS, SystemDiskSpec, TagInput,
+};
 use serde::Serialize;
 use tencent_api::models::cvm;
 use tencent_api::models::launch_template::LaunchTemplateVersionData;
@@ -12,30 +14,27 @@ use tencent_api::models::launch_template::LaunchTemplateVersionData;
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LaunchDraft {
-    pub region: String,
-    pub zone: String,
-    pub billing: Billing,
-    pub instance_type: String,
-    pub image_id: String,
-    pub system_disk: SystemDiskSpec,
-    pub data_disks: Vec<DataDiskSpec>,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub public_ip: bool,
-    pub internet_charge_type: String,
-    pub bandwidth_mbps: u32,
-    pub security_group_ids: Vec<String>,
+    #[serde(flatten)]
+    pub choices: LaunchChoices,
     /// password, keyPair or keepImageLogin; a password is never part of a draft.
     pub login_kind: String,
     pub key_ids: Vec<String>,
-    pub name: String,
-    pub host_name: Option<String>,
-    pub tags: Vec<TagInput>,
-    pub count: u32,
-    pub termination_protection: bool,
     /// What the draft could not carry: `passwordNotCopied`, `periodDefaulted`,
     /// `billingChanged`, `hostNameNotCopied`.
     pub notes: Vec<String>,
+}
+
+impl std::ops::Deref for LaunchDraft {
+    type Target = LaunchChoices;
+    fn deref(&self) -> &LaunchChoices {
+        &self.choices
+    }
+}
+
+impl std::ops::DerefMut for LaunchDraft {
+    fn deref_mut(&mut self) -> &mut LaunchChoices {
+        &mut self.choices
+    }
 }
 
 fn u32_of(n: Option<i64>, default: u32) -> u32 {
@@ -127,7 +126,7 @@ fn build(region: &str, p: Parts<'_>, from_instance: bool) -> LaunchDraft {
         p.host_name.filter(|h| !h.is_empty()).map(str::to_owned)
     };
     let vpc = p.vpc.cloned().unwrap_or_default();
-    LaunchDraft {
+    let choices = LaunchChoices {
         region: region.to_owned(),
         zone: p.zone.unwrap_or_default().to_owned(),
         billing,
@@ -160,13 +159,16 @@ fn build(region: &str, p: Parts<'_>, from_instance: bool) -> LaunchDraft {
         internet_charge_type: charge,
         bandwidth_mbps: if public_ip { bandwidth } else { 1 },
         security_group_ids: p.security_group_ids.unwrap_or_default().to_vec(),
-        login_kind: login_kind.to_owned(),
-        key_ids,
         name: p.name.unwrap_or_default().to_owned(),
         host_name,
         tags: p.tags,
         count: u32_of(p.count, 1).max(1),
         termination_protection: p.termination_protection.unwrap_or(false),
+    };
+    LaunchDraft {
+        choices,
+        login_kind: login_kind.to_owned(),
+        key_ids,
         notes,
     }
 }

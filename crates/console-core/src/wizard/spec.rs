@@ -129,10 +129,12 @@ pub struct TagInput {
     pub value: String,
 }
 
-/// Everything the wizard collects. Field names are the error `field` paths.
-#[derive(Clone, Debug, Deserialize, specta::Type)]
+/// What a launch is made of apart from the login: a spec adds the login (with its
+/// password), a draft says which login it carries and what it could not copy. Field
+/// names are the error `field` paths.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct LaunchSpec {
+pub struct LaunchChoices {
     pub region: String,
     pub zone: String,
     pub billing: Billing,
@@ -148,13 +150,33 @@ pub struct LaunchSpec {
     pub bandwidth_mbps: u32,
     /// Empty: the project's default security group.
     pub security_group_ids: Vec<String>,
-    pub login: Login,
     /// Batch patterns `{R:x}` and `{R:x,F:y}` are allowed; empty = Tencent's default.
     pub name: String,
     pub host_name: Option<String>,
     pub tags: Vec<TagInput>,
     pub count: u32,
     pub termination_protection: bool,
+}
+
+/// Everything the wizard collects: the choices and how the user logs in.
+#[derive(Clone, Debug, Deserialize, specta::Type)]
+pub struct LaunchSpec {
+    #[serde(flatten)]
+    pub choices: LaunchChoices,
+    pub login: Login,
+}
+
+impl std::ops::Deref for LaunchSpec {
+    type Target = LaunchChoices;
+    fn deref(&self) -> &LaunchChoices {
+        &self.choices
+    }
+}
+
+impl std::ops::DerefMut for LaunchSpec {
+    fn deref_mut(&mut self) -> &mut LaunchChoices {
+        &mut self.choices
+    }
 }
 
 /// What the API said about the things the spec refers to (gathered by

@@ -19,33 +19,35 @@ fn field(e: crate::error::AppError) -> String {
 
 fn base_spec(zone: &str, itype: &str, image: &str) -> LaunchSpec {
     LaunchSpec {
-        region: REGION.into(),
-        zone: zone.into(),
-        billing: Billing::PostpaidByHour,
-        instance_type: itype.into(),
-        image_id: image.into(),
-        system_disk: SystemDiskSpec {
-            disk_type: "CLOUD_PREMIUM".into(),
-            size_gib: 50,
+        choices: LaunchChoices {
+            region: REGION.into(),
+            zone: zone.into(),
+            billing: Billing::PostpaidByHour,
+            instance_type: itype.into(),
+            image_id: image.into(),
+            system_disk: SystemDiskSpec {
+                disk_type: "CLOUD_PREMIUM".into(),
+                size_gib: 50,
+            },
+            data_disks: vec![],
+            vpc_id: String::new(),
+            subnet_id: String::new(),
+            public_ip: true,
+            internet_charge_type: "TRAFFIC_POSTPAID_BY_HOUR".into(),
+            bandwidth_mbps: 5,
+            security_group_ids: vec![],
+            name: "web-{R:1}".into(),
+            host_name: None,
+            tags: vec![TagInput {
+                key: "team".into(),
+                value: "web".into(),
+            }],
+            count: 2,
+            termination_protection: false,
         },
-        data_disks: vec![],
-        vpc_id: String::new(),
-        subnet_id: String::new(),
-        public_ip: true,
-        internet_charge_type: "TRAFFIC_POSTPAID_BY_HOUR".into(),
-        bandwidth_mbps: 5,
-        security_group_ids: vec![],
         login: Login::Password {
             password: Sensitive::new("Wizard-Pass-2026"),
         },
-        name: "web-{R:1}".into(),
-        host_name: None,
-        tags: vec![TagInput {
-            key: "team".into(),
-            value: "web".into(),
-        }],
-        count: 2,
-        termination_protection: false,
     }
 }
 
