@@ -8,6 +8,31 @@ import { ErrorBox } from "../../components/ErrorBox";
 
 type Dialog = "convert" | "renew" | "autoRenew" | null;
 
+/** The buttons that open a billing dialog, each enabled when one chosen instance qualifies. */
+const OPENERS = [
+  {
+    dialog: "convert",
+    op: "toPrepaid",
+    testid: "bl-open-convert",
+    label: "cost.billing.convert",
+    rule: "cost.billing.convertRule",
+  },
+  {
+    dialog: "renew",
+    op: "renew",
+    testid: "bl-open-renew",
+    label: "cost.billing.renew",
+    rule: "cost.billing.prepaidRule",
+  },
+  {
+    dialog: "autoRenew",
+    op: "renew",
+    testid: "bl-open-autorenew",
+    label: "cost.billing.autoRenew",
+    rule: "cost.billing.prepaidRule",
+  },
+] as const;
+
 /**
  * The region's instances with their billing, and the billing operations on a selection:
  * Convert (pay-as-you-go only), Renew and Auto-renew (monthly subscriptions only), and Buy
@@ -39,36 +64,19 @@ export function BillingTab(props: { profileId: string; region: string }) {
   return (
     <div className="cost-billing" data-testid="billing-tab">
       <div className="cost-actions">
-        <button
-          type="button"
-          className="btn"
-          data-testid="bl-open-convert"
-          disabled={!any("toPrepaid")}
-          title={any("toPrepaid") ? undefined : t("cost.billing.convertRule")}
-          onClick={() => setDialog("convert")}
-        >
-          {t("cost.billing.convert")}
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="bl-open-renew"
-          disabled={!any("renew")}
-          title={any("renew") ? undefined : t("cost.billing.prepaidRule")}
-          onClick={() => setDialog("renew")}
-        >
-          {t("cost.billing.renew")}
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="bl-open-autorenew"
-          disabled={!any("renew")}
-          title={any("renew") ? undefined : t("cost.billing.prepaidRule")}
-          onClick={() => setDialog("autoRenew")}
-        >
-          {t("cost.billing.autoRenew")}
-        </button>
+        {OPENERS.map((o) => (
+          <button
+            key={o.dialog}
+            type="button"
+            className="btn"
+            data-testid={o.testid}
+            disabled={!any(o.op)}
+            title={any(o.op) ? undefined : t(o.rule)}
+            onClick={() => setDialog(o.dialog)}
+          >
+            {t(o.label)}
+          </button>
+        ))}
         <button
           type="button"
           className="btn"
