@@ -92,4 +92,6 @@ pub const COMMAND_NAMES: &[&str] = &[
     "describe_instance",
     "copy_text",
     "set_ui_language",
+    "instance_metrics",
+    "cpu_sparklines",
 ];

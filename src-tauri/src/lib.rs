@@ -110,6 +110,8 @@ macro_rules! app_commands {
             commands::detail::describe_instance,
             commands::detail::copy_text$(::<$rt>)?,
             commands::detail::set_ui_language,
+            commands::metrics::instance_metrics,
+            commands::metrics::cpu_sparklines,
         ]
     };
 }

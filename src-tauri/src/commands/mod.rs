@@ -3,6 +3,7 @@
 pub mod detail;
 pub mod instances;
 pub mod journal;
+pub mod metrics;
 pub mod profiles;
 pub mod resources;
 pub mod wizard;

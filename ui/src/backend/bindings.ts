@@ -195,6 +195,10 @@ export const commands = {
 	copyText: (text: string) => typedError<null, AppError>(__TAURI_INVOKE("copy_text", { text })),
 	/**  The UI's language, so desktop notifications speak it too. */
 	setUiLanguage: (language: Language) => typedError<null, AppError>(__TAURI_INVOKE("set_ui_language", { language })),
+	/**  Every charted metric of one instance over the last `range`. */
+	instanceMetrics: (profileId: ProfileId, region: Region, instanceId: InstanceId, range: MetricRange) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("instance_metrics", { profileId, region, instanceId, range })),
+	/**  The last hour of CPU for up to 10 instances (one API call). */
+	cpuSparklines: (profileId: ProfileId, region: Region, instanceIds: InstanceId[]) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("cpu_sparklines", { profileId, region, instanceIds })),
 };
 
 /* Types */
@@ -866,6 +870,20 @@ export type Login = { kind: "password"; password: string } |
 { kind: "keyPair"; keyIds: string[] } | 
 /**  Keep the image's own login (custom and shared images). */
 { kind: "keepImageLogin" };
+
+/**  The chart ranges the detail view offers. */
+export type MetricRange = "1h" | "6h" | "24h" | "7d";
+
+/**  One instance's series of one metric. Timestamps are Unix seconds (period starts). */
+export type MetricSeries = {
+	instanceId: string,
+	metric: string,
+	/**  `%`, `Mbps` or `count`. */
+	unit: string,
+	period: number,
+	timestamps: (number | null)[],
+	values: (number | null)[],
+};
 
 export type NetworkChoices = {
 	vpcs: VpcChoice[],

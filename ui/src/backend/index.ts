@@ -7,6 +7,7 @@ export { activityBackend } from "./activity";
 export { appBackend } from "./app";
 export { billingBackend } from "./billing";
 export { instancesBackend } from "./instances";
+export { metricsBackend } from "./metrics";
 export { profilesBackend } from "./profiles";
 export { resourcesBackend } from "./resources";
 export { wizardBackend } from "./wizard";

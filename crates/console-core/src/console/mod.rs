@@ -9,6 +9,7 @@ pub mod export;
 pub mod fleet;
 pub mod instances;
 pub mod listing;
+pub mod metrics;
 pub mod settings;
 pub mod watch;
 

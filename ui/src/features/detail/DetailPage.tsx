@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, ArrowLeft, Check, Copy, RefreshCw } from "lucide-react";
 import { type DiskView, type InstanceDetail, appBackend, instancesBackend } from "../../backend";
 import { BandwidthDialog, ResizeDialog } from "../resources";
+import { MetricsPanel } from "../metrics";
 import { StateBadge } from "../instances/InstanceTable";
 import { Problem } from "../../components/Problem";
 import { TRANSIENT } from "../instances/states";
@@ -244,6 +245,8 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
               </button>
             ))}
           </div>
+
+          <MetricsPanel profileId={profileId} region={region} instanceId={instanceId} />
 
           <div className="detail-grid">
             <Section

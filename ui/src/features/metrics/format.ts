@@ -1,0 +1,47 @@
+// Units and gaps for the charts: values as people read them, and nulls where Cloud Monitor
+// has no point (the instance was off) so a chart draws a gap, not a line across it.
+
+export type Unit = "%" | "Mbps" | "count" | string;
+
+/** `12.3 %`, `1.24 Mbps`, `1,234`. */
+export function formatValue(v: number | null | undefined, unit: Unit, locale: string): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  if (unit === "count") return Math.round(v).toLocaleString(locale);
+  const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  const n = v.toLocaleString(locale, { maximumFractionDigits: digits });
+  return unit === "%" ? `${n} %` : `${n} ${unit}`;
+}
+
+/** `12-06 14:05` in local time (dates only when the range spans days). */
+export function formatTime(unixSeconds: number, locale: string, withDate: boolean): string {
+  const d = new Date(unixSeconds * 1000);
+  const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false });
+  if (!withDate) return time;
+  const date = d.toLocaleDateString(locale, { month: "2-digit", day: "2-digit" });
+  return `${date} ${time}`;
+}
+
+/**
+ * Timestamps and values with a null inserted after every point whose successor is more
+ * than one period away, so each stretch without data is drawn as a gap.
+ */
+export function withGaps(
+  timestamps: readonly (number | null)[],
+  values: readonly (number | null)[],
+  period: number,
+): [number[], (number | null)[]] {
+  const xs: number[] = [];
+  const ys: (number | null)[] = [];
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i];
+    if (t === null || t === undefined) continue;
+    xs.push(t);
+    ys.push(values[i] ?? null);
+    const next = timestamps[i + 1];
+    if (next !== null && next !== undefined && next - t > period) {
+      xs.push(t + period);
+      ys.push(null);
+    }
+  }
+  return [xs, ys];
+}
