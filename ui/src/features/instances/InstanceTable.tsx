@@ -16,6 +16,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
 import { expiryInfo, stateTone, type ColumnId } from "./states";
 import { openDetail } from "../palette/registry";
+import { Sparkline, showRows, sparkFor, useSparkVersion } from "../metrics";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -140,7 +141,17 @@ const WIDTH: Record<string, string> = {
   expiry: "150px",
   created: "140px",
   tags: "minmax(180px, 1fr)",
+  cpu: "140px",
 };
+
+/** How long the list must rest before the rows on screen get their sparklines. */
+const SETTLE_MS = 150;
+
+function SparkCell(props: { profileId: string | undefined; region: string; id: string }) {
+  useSparkVersion();
+  const spark = props.profileId ? sparkFor(props.profileId, props.region, props.id) : undefined;
+  return <Sparkline spark={spark} testid={`spark-${props.id}`} />;
+}
 
 /** The narrowest a grid track gets: its size, or the minimum of a minmax(). */
 function minTrackPx(track: string): number {
@@ -165,10 +176,15 @@ export const InstanceTable = memo(function InstanceTable(props: {
   hidden: Set<ColumnId>;
   /** Receives a getter of the rows in the order shown (for export; mapped only when called). */
   sortedRef?: RefObject<(() => InstanceView[]) | null>;
+  /** The profile whose Cloud Monitor the CPU column asks. */
+  profileId?: string;
 }) {
   const { t } = useTranslation();
+  const profileId = props.profileId;
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [now] = useState(() => Date.now());
+  const profileIdRef = useRef(profileId);
+  profileIdRef.current = profileId;
   // Built once per language: new column objects would make the table rebuild its models.
   const allColumns = useMemo(
     () =>
@@ -258,6 +274,19 @@ export const InstanceTable = memo(function InstanceTable(props: {
           sortFn: "basic",
           cell: (c) => date(c.row.original.createdTime),
         }),
+        // Sorted below by the fetched values; the table's own sort leaves the order as is.
+        col.accessor(() => 0, {
+          id: "cpu",
+          header: () => t("metrics.col"),
+          sortFn: "basic",
+          cell: (c) => (
+            <SparkCell
+              profileId={profileIdRef.current}
+              region={c.row.original.region}
+              id={c.row.original.id}
+            />
+          ),
+        }),
         col.accessor((r) => r.tags.map((x) => `${x.key}:${x.value}`).join(" "), {
           id: "tags",
           header: () => t("instances.col.tags"),
@@ -305,7 +334,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
     sortedAll.forEach((r, i) => m.set(r.original, i));
     return m;
   }, [sortedAll, filtering]);
-  const rows = useMemo(() => {
+  const filtered = useMemo(() => {
     if (!shown || !place) return sortedAll;
     const marked = new Uint8Array(sortedAll.length);
     for (const r of shown) {
@@ -314,6 +343,21 @@ export const InstanceTable = memo(function InstanceTable(props: {
     }
     return sortedAll.filter((_, i) => marked[i] === 1);
   }, [sortedAll, place, shown]);
+  // "CPU now" sorts what has been fetched; rows without a value keep their order after them.
+  const cpuSort = sorting[0]?.id === "cpu" ? sorting[0] : null;
+  const sparkVersion = useSparkVersion(!!cpuSort);
+  const { rows, cpuKnown } = useMemo(() => {
+    if (!cpuSort || !profileId) return { rows: filtered, cpuKnown: 0 };
+    const last = (r: (typeof filtered)[number]) =>
+      sparkFor(profileId, r.original.region, r.original.id)?.last ?? null;
+    const known = filtered.filter((r) => last(r) !== null);
+    const unknown = filtered.filter((r) => last(r) === null);
+    const dir = cpuSort.desc ? -1 : 1;
+    known.sort((a, b) => dir * ((last(a) ?? 0) - (last(b) ?? 0)));
+    return { rows: [...known, ...unknown], cpuKnown: known.length };
+    // sparkVersion: re-sort as batches arrive.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filtered, cpuSort, profileId, sparkVersion]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is mutable by design
   const virtual = useVirtualizer({
@@ -323,6 +367,20 @@ export const InstanceTable = memo(function InstanceTable(props: {
     overscan: 3,
     initialRect: { width: 1200, height: 600 },
   });
+  // Sparklines for the rows on screen once scrolling rests; rows that left the screen
+  // before their batch was sent are dropped from the queue.
+  const cpuShown = !hidden.has("cpu");
+  const items = virtual.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (!cpuShown || !profileId || last < first) return;
+    const h = setTimeout(() => {
+      const onScreen = rows.slice(first, last + 1).map((r) => r.original);
+      showRows(profileId, onScreen);
+    }, SETTLE_MS);
+    return () => clearTimeout(h);
+  }, [cpuShown, profileId, rows, first, last]);
   const tracks = ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")];
   // As wide as the shown columns need, and no wider: the flexible ones (name, tags)
   // share what the window has left instead of stretching to a fixed total.
@@ -342,6 +400,11 @@ export const InstanceTable = memo(function InstanceTable(props: {
 
   return (
     <div className="itable" role="table" aria-rowcount={rows.length} data-testid="instance-table">
+      {cpuSort && (
+        <p className="itable-note small muted" data-testid="cpu-sort-note">
+          {t("metrics.sortNote", { count: cpuKnown })}
+        </p>
+      )}
       <div ref={scroller} className="itable-scroll">
         <div className="itable-row itable-head" role="row" style={grid}>
           <div className="itable-cell itable-check" role="columnheader">

@@ -590,8 +590,10 @@ describe("all regions and the stale cache", () => {
     await user.click(screen.getByTestId("columns-button"));
     await user.click(screen.getByTestId("column-toggle-state"));
     expect(screen.queryByTestId("sort-state")).not.toBeInTheDocument();
-    // Saved on top of the default hidden set (what does not fit a 1280 px window).
+    // Saved on top of the default hidden set (what does not fit a 1280 px window, and the
+    // CPU column, which costs API calls).
     expect(JSON.parse(localStorage.getItem("cvm.instances.hiddenColumns") ?? "[]")).toEqual([
+      "cpu",
       "zone",
       "size",
       "privateIp",

@@ -556,6 +556,7 @@ export function InstancesPage() {
           onToggleAll={toggleAll}
           hidden={tableHidden}
           sortedRef={sortedRef}
+          profileId={profileId}
         />
       )}
 
@@ -588,6 +589,7 @@ const COLUMN_LABEL: Record<ColumnId, string> = {
   expiry: "expiry",
   created: "created",
   tags: "tags",
+  cpu: "cpu",
 };
 
 function errorCode(e: unknown): string {

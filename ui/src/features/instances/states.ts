@@ -192,6 +192,7 @@ export const COLUMNS = [
   "expiry",
   "created",
   "tags",
+  "cpu",
 ] as const;
 export type ColumnId = (typeof COLUMNS)[number];
 
@@ -202,6 +203,9 @@ const COLUMNS_KEY = "cvm.instances.hiddenColumns";
  * fits the default 1280 px window without scrolling sideways.
  */
 const DEFAULT_HIDDEN: ColumnId[] = [
+  // Off until asked for: each screenful costs GetMonitorData calls (billed past a
+  // monthly free quota).
+  "cpu",
   "zone",
   "size",
   "privateIp",

@@ -1,1 +1,3 @@
 export { MetricsPanel } from "./MetricsPanel";
+export { Sparkline } from "./Sparkline";
+export { showRows, sparkFor, useSparkVersion } from "./sparklines";

@@ -1,0 +1,63 @@
+// The sparkline planner against a mocked IPC (no Tauri runtime under jsdom; the
+// end-to-end suite drives the real app and Cloud Monitor through cvm-sim).
+import { afterEach, describe, expect, it } from "vitest";
+import { mockIPC } from "../../backend/mocks";
+import { resetSparklines, showRows, sparkFor, sparkStats } from "./sparklines";
+
+type Call = { region: string; ids: string[] };
+
+function answering(calls: Call[], hold?: Promise<void>) {
+  mockIPC(async (cmd, args) => {
+    if (cmd !== "cpu_sparklines") throw new Error(`unexpected ${cmd}`);
+    const a = args as { region: string; instanceIds: string[] };
+    calls.push({ region: a.region, ids: a.instanceIds });
+    if (hold) await hold;
+    return a.instanceIds.map((id) => ({
+      instanceId: id,
+      metric: "CPUUsage",
+      unit: "%",
+      period: 60,
+      timestamps: [0, 60],
+      values: [10, 42],
+    }));
+  });
+}
+
+const rows = (n: number, region = "ap-guangzhou", from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ id: `ins-${String(from + i).padStart(8, "0")}`, region }));
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("sparklines", () => {
+  afterEach(() => resetSparklines());
+
+  it("asks for 10 instances a call, per region, and caches them", async () => {
+    const calls: Call[] = [];
+    answering(calls);
+    showRows("p", [...rows(23), ...rows(3, "ap-shanghai")]);
+    for (let i = 0; i < 5; i++) await settle();
+    expect(calls.map((c) => c.ids.length).sort()).toEqual([10, 10, 3, 3].sort());
+    expect(calls.every((c) => new Set(c.ids).size === c.ids.length)).toBe(true);
+    expect(sparkFor("p", "ap-guangzhou", "ins-00000000")?.last).toBe(42);
+    // Within the minute the same rows cost nothing.
+    showRows("p", rows(23));
+    await settle();
+    expect(calls.length).toBe(4);
+  });
+
+  it("drops queued batches whose rows scrolled away", async () => {
+    const calls: Call[] = [];
+    let release: () => void = () => undefined;
+    answering(calls, new Promise<void>((r) => (release = r)));
+    showRows("p", rows(50));
+    await settle();
+    // Two calls go out at once; three more wait.
+    expect(calls.length).toBe(2);
+    showRows("p", rows(10, "ap-guangzhou", 500));
+    expect(sparkStats.cancelled).toBe(3);
+    release();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(calls.length).toBe(3);
+    expect(calls[2]?.ids[0]).toBe("ins-00000500");
+  });
+});
