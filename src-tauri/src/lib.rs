@@ -3,8 +3,8 @@
 mod command_names;
 // The core's modules under their old paths: the commands and tests name them so.
 pub use console_core::{
-    accounts, consent, console, error, fsutil, profiles, resources, sandbox, secrets, state, tccli,
-    types, wizard,
+    accounts, consent, console, error, fsutil, profiles, resources, roles, sandbox, secrets, state,
+    tccli, types, wizard,
 };
 pub mod commands;
 pub mod logging;
@@ -28,6 +28,8 @@ macro_rules! app_commands {
             commands::profiles::create_profile,
             commands::profiles::update_profile,
             commands::profiles::verify_profile,
+            commands::profiles::create_role_profile,
+            commands::profiles::profile_identity,
             commands::profiles::delete_profile,
             commands::profiles::set_profile_unlocked,
             commands::profiles::import_candidates$(::<$rt>)?,
@@ -43,6 +45,8 @@ macro_rules! app_commands {
             commands::instances::reboot_instances,
             commands::instances::terminate_instances,
             commands::instances::terminate_quote,
+            commands::instances::set_instance_tags,
+            commands::instances::remove_instance_tags,
             commands::instances::stream_instances$(::<$rt>)?,
             commands::instances::cached_instances$(::<$rt>)?,
             commands::instances::stream_fleet$(::<$rt>)?,

@@ -63,6 +63,7 @@ fn harness() -> Harness {
                 masked_secret_id: Some("AKID…0001".into()),
                 has_token: false,
                 last_region: None,
+                role: None,
             });
             Ok(())
         })
@@ -479,6 +480,36 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             "delete_security_group",
             json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "securityGroupId": "sg-aaaaaaaa", "confirm": ""}),
             "confirm",
+        ),
+        (
+            "create_role_profile",
+            json!({"input": {"name": "Ops", "baseProfileId": sb, "roleArn": "ops-role", "sessionName": "desk", "durationSeconds": 3600, "readOnly": false}}),
+            "roleArn",
+        ),
+        (
+            "create_role_profile",
+            json!({"input": {"name": "Ops", "baseProfileId": sb, "roleArn": "qcs::cam::uin/100000000002:roleName/fleet-operator", "sessionName": "a b", "durationSeconds": 3600, "readOnly": false}}),
+            "sessionName",
+        ),
+        (
+            "profile_identity",
+            json!({"profileId": "no-such-profile"}),
+            "profileId",
+        ),
+        (
+            "set_instance_tags",
+            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "k".repeat(128), "value": "v"}]}),
+            "tags.0.key",
+        ),
+        (
+            "set_instance_tags",
+            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "env", "value": "a*b"}]}),
+            "tags.0.value",
+        ),
+        (
+            "remove_instance_tags",
+            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "keys": ["env"], "consent": {"instanceIds": [], "typed": null, "stopType": null, "stoppedMode": null}}),
+            "consent",
         ),
     ]
 }

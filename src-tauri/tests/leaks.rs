@@ -306,3 +306,119 @@ fn crash_child() {
     drop(_guard); // flush the log file before dying
     refused.expect("the main thread gives up");
 }
+
+/// A role profile assumed through the canary profile: the temporary SecretKey and token
+/// the sim handed out (every set, the first and the one after an expired token's
+/// refresh) appear in no activity entry, file, Debug output or IPC answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_credentials_never_leave_memory() {
+    let s = cvm_sim::start(cvm_sim::Config {
+        credentials: vec![cvm_sim::Credential {
+            account: "100000000021".into(),
+            ..cvm_sim::Credential::new(SECRET_ID, KEY)
+        }],
+        roles: vec![cvm_sim::Role {
+            account: "100000000022".into(),
+            name: "audited".into(),
+            id: "4611686018427390022".into(),
+            trusted: vec!["100000000021".into()],
+        }],
+        time_scale: 0.0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (state, base) = loaded_profile(dir.path(), &s.base_url()).await;
+    let base_id = state
+        .profiles
+        .lock()
+        .unwrap()
+        .profiles
+        .iter()
+        .find(|p| p.name == "leak-audit")
+        .map(|p| p.id.clone())
+        .unwrap();
+    let report = cvm_console::roles::create(
+        &state,
+        cvm_console::roles::RoleProfileInput {
+            name: "role-audit".into(),
+            base_profile_id: base_id,
+            role_arn: "qcs::cam::uin/100000000022:roleName/audited".into(),
+            session_name: "audit".into(),
+            duration_seconds: 900,
+            read_only: false,
+        },
+    )
+    .await
+    .expect("create the role profile");
+    let role = state
+        .profiles
+        .lock()
+        .unwrap()
+        .profiles
+        .iter()
+        .find(|p| p.name == "role-audit")
+        .cloned()
+        .unwrap();
+    let client = state.client(&role).await.unwrap();
+    client
+        .describe_instances("ap-guangzhou", &Default::default())
+        .await
+        .unwrap();
+    let _ = client
+        .describe_zones("xx-nowhere", &Default::default())
+        .await
+        .unwrap_err();
+    let mut issued = s.issued_credentials();
+    // Past the token's life on the sim's clock: refused, refreshed, sent again.
+    s.advance_clock(std::time::Duration::from_secs(3600));
+    client
+        .describe_regions("ap-guangzhou", &Default::default())
+        .await
+        .unwrap();
+    let identity = cvm_console::roles::identity(&state, &role.id)
+        .await
+        .unwrap();
+    issued.extend(s.issued_credentials());
+    issued.sort();
+    issued.dedup();
+    assert!(issued.len() >= 2, "the first set and the refreshed one");
+    let mut secrets: Vec<String> = Vec::new();
+    for (_, key, token) in &issued {
+        secrets.push(key.clone());
+        secrets.push(token.clone());
+    }
+    let profiles = cvm_console::accounts::list_profiles(&state).await.unwrap();
+    let mut seen = vec![
+        (
+            "activity".to_owned(),
+            serde_json::to_string(&state.activity.query(&ActivityFilter::default())).unwrap(),
+        ),
+        (
+            "IPC answers".to_owned(),
+            format!(
+                "{} {} {}",
+                serde_json::to_string(&profiles).unwrap(),
+                serde_json::to_string(&identity).unwrap(),
+                serde_json::to_string(&report).unwrap()
+            ),
+        ),
+        (
+            "Debug".to_owned(),
+            format!("{client:?} {base:?} {:?}", client.role()),
+        ),
+    ];
+    files_under(dir.path(), &mut seen);
+    for (what, text) in &seen {
+        for secret in &secrets {
+            let chars: Vec<char> = secret.chars().collect();
+            for w in chars.windows(12) {
+                let piece: String = w.iter().collect();
+                assert!(!text.contains(&piece), "{what} leaks a temporary secret");
+            }
+        }
+        assert_clean(what, text);
+    }
+    s.shutdown().await.unwrap();
+}

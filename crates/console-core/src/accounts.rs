@@ -11,7 +11,7 @@ use crate::tccli::{self, ImportCandidate, ImportSource};
 use crate::types::Language;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use tencent_api::{Credentials, Sensitive, models::cvm};
+use tencent_api::{Client, Credentials, Sensitive, models::cvm};
 use zeroize::Zeroize;
 
 #[derive(Clone, Debug, Serialize, specta::Type)]
@@ -286,6 +286,7 @@ fn profile_from(
         masked_secret_id: masked,
         has_token,
         last_region: None,
+        role: None,
     }
 }
 
@@ -338,6 +339,12 @@ pub async fn update_profile(
     if current.kind == ProfileKind::Sandbox {
         return Err(invalid("profileId", "the Sandbox profile cannot be edited"));
     }
+    if current.role.is_some() {
+        return Err(invalid(
+            "profileId",
+            "a role profile has no keys to edit: delete it and add the role again",
+        ));
+    }
     validate_input(state, &input, Some(&id))?;
     let mut next = profile_from(
         &input,
@@ -374,7 +381,30 @@ pub async fn update_profile(
 pub async fn verify_profile(state: &AppState, id: String) -> Result<VerifyReport, AppError> {
     let profile = state.profile(&id)?;
     let client = state.client(&profile).await?;
-    verify_credentials(client.credentials().clone(), &profile).await
+    match client.credentials() {
+        Some(c) => verify_credentials(c.clone(), &profile).await,
+        None => verify_role(&client, &profile).await,
+    }
+}
+
+/// A role profile's check: one DescribeRegions through the role (which assumes it first).
+async fn verify_role(client: &Client, profile: &Profile) -> Result<VerifyReport, AppError> {
+    let r = client
+        .call(
+            &profile.default_region,
+            &cvm::DescribeRegionsRequest::default(),
+        )
+        .await
+        .map_err(|e| crate::state::role_field(from_api(&e)))?;
+    Ok(VerifyReport {
+        masked_secret_id: profile
+            .role
+            .as_ref()
+            .map(|r| r.role_arn.clone())
+            .unwrap_or_default(),
+        clock_offset_seconds: i32::try_from(client.clock_offset()).unwrap_or(i32::MAX),
+        regions_visible: r.region_set.as_ref().map(|s| s.len() as u32).unwrap_or(0),
+    })
 }
 
 /// `delete`, after checking the typed name the dialog sent.
@@ -398,9 +428,26 @@ pub async fn delete(state: &AppState, id: String) -> Result<ProfilesView, AppErr
             "the Sandbox profile cannot be deleted (use Reset sandbox)",
         ));
     }
-    let vault = state.vault.clone();
-    let account = id.clone();
-    keyring(move || vault.delete(&account)).await?;
+    let dependents: Vec<String> = crate::state::lock(&state.profiles)
+        .profiles
+        .iter()
+        .filter(|p| p.role.as_ref().is_some_and(|r| r.base_profile_id == id))
+        .map(|p| p.name.clone())
+        .collect();
+    if !dependents.is_empty() {
+        return Err(invalid(
+            "profileId",
+            format!(
+                "role profiles assume their role through this profile: delete {} first",
+                dependents.join(", ")
+            ),
+        ));
+    }
+    if profile.role.is_none() {
+        let vault = state.vault.clone();
+        let account = id.clone();
+        keyring(move || vault.delete(&account)).await?;
+    }
     state.update_profiles(|f| {
         f.profiles.retain(|p| p.id != id);
         if f.active_profile == id {

@@ -49,6 +49,11 @@ impl Consent {
         Ok(())
     }
 
+    /// Every instance this call changes was named by the dialog (tag removal).
+    pub fn check_covers(&self, ids: &[String]) -> Result<(), AppError> {
+        self.covers(ids)
+    }
+
     pub fn check_stop(
         &self,
         ids: &[String],

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod profiles;
 pub mod resources;
+pub mod roles;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;

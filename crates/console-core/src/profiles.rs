@@ -46,6 +46,20 @@ pub enum BudgetChoice {
     },
 }
 
+/// A profile that acts as a role (STS AssumeRole), reached through another profile's
+/// keys. Its temporary SecretId, SecretKey and token live in memory only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleSource {
+    /// The profile whose keys assume the role (itself a key profile, not a role).
+    pub base_profile_id: String,
+    /// `qcs::cam::uin/<account UIN>:roleName/<name>`.
+    pub role_arn: String,
+    pub session_name: String,
+    /// How long each set of temporary credentials lasts (900-43,200 s).
+    pub duration_seconds: u32,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
@@ -63,6 +77,10 @@ pub struct Profile {
     pub has_token: bool,
     /// The region last shown, so the console reopens where the user left it.
     pub last_region: Option<String>,
+    /// Set for a role profile: which role, assumed through which profile.
+    #[serde(default)]
+    #[specta(optional)]
+    pub role: Option<RoleSource>,
 }
 
 impl Profile {
@@ -81,8 +99,29 @@ impl Profile {
             masked_secret_id: None,
             has_token: false,
             last_region: None,
+            role: None,
         }
     }
+}
+
+/// The Sandbox's two other accounts, reached through roles its own key may assume: built
+/// in like the Sandbox profile, so the fleet has three accounts with nothing to set up.
+pub fn sandbox_role_profiles() -> Vec<Profile> {
+    cvm_sim::SANDBOX_ROLE_ACCOUNTS
+        .iter()
+        .map(|(uin, role, _, _)| Profile {
+            id: format!("{SANDBOX_ID}-{role}"),
+            name: format!("Sandbox {role}"),
+            has_token: true,
+            role: Some(RoleSource {
+                base_profile_id: SANDBOX_ID.into(),
+                role_arn: format!("qcs::cam::uin/{uin}:roleName/{role}"),
+                session_name: "cvm-console".into(),
+                duration_seconds: 3600,
+            }),
+            ..Profile::sandbox()
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +137,9 @@ impl Default for ProfilesFile {
         ProfilesFile {
             schema_version: SCHEMA_VERSION,
             active_profile: SANDBOX_ID.into(),
-            profiles: vec![Profile::sandbox()],
+            profiles: std::iter::once(Profile::sandbox())
+                .chain(sandbox_role_profiles())
+                .collect(),
         }
     }
 }
@@ -112,10 +153,15 @@ impl ProfilesFile {
         self.profiles.iter_mut().find(|p| p.id == id)
     }
 
-    /// The Sandbox profile is always present, whatever the file said.
+    /// The Sandbox profiles are always present, whatever the file said.
     fn normalise(&mut self) {
         if !self.profiles.iter().any(|p| p.id == SANDBOX_ID) {
             self.profiles.insert(0, Profile::sandbox());
+        }
+        for (i, p) in sandbox_role_profiles().into_iter().enumerate() {
+            if !self.profiles.iter().any(|x| x.id == p.id) {
+                self.profiles.insert((i + 1).min(self.profiles.len()), p);
+            }
         }
         if self.get(&self.active_profile).is_none() {
             self.active_profile = SANDBOX_ID.into();
@@ -378,7 +424,11 @@ mod tests {
         let store = ProfileStore::new(dir.path());
         let l = store.load().unwrap();
         assert!(l.corrupt_backup.is_none());
-        assert_eq!(l.file.profiles.len(), 41);
+        assert_eq!(
+            l.file.profiles.len(),
+            43,
+            "the three Sandbox profiles and 40"
+        );
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

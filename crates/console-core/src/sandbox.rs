@@ -84,6 +84,12 @@ impl Sandbox {
         self.credentials().masked_secret_id()
     }
 
+    /// Moves the Sandbox's world clock forward (transitions fall due, role credentials
+    /// expire), as the tests and the end-to-end suite need.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.handle.advance_clock(by);
+    }
+
     /// Back to the seeded world, saved at once.
     pub fn reset(&self) -> Result<(), AppError> {
         self.handle.reset_world();

@@ -3,15 +3,21 @@
 
 use crate::console::activity::ActivityLog;
 use crate::error::{AppCode, AppError, ErrorKind};
-use crate::profiles::{BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, Site};
+use crate::profiles::{
+    BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, RoleSource, Site, invalid,
+};
 use crate::sandbox::Sandbox;
 use crate::secrets::Vault;
 use crate::types::Language;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Weak;
 use std::sync::{Arc, Mutex};
-use tencent_api::{BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, Limit};
+use tencent_api::models::sts::GetCallerIdentityRequest;
+use tencent_api::{
+    AssumedRole, Budget, BudgetProfile, Client, ClientBuilder, Credentials, Endpoint, Limit,
+};
 use tokio::sync::OnceCell;
 
 pub const REQUEST_CLIENT: &str = concat!("CVM-Console_", env!("CARGO_PKG_VERSION"));
@@ -45,6 +51,12 @@ pub struct AppState {
     clients: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
     /// Clients in another `X-TC-Language` than the profile's, sharing its budget.
     language_clients: Mutex<HashMap<(String, &'static str), Client>>,
+    /// One rate budget per account: `uin:<UIN>` (learned from GetCallerIdentity, or a
+    /// role's ARN) or `sid:<SecretId>` until the UIN is known. Profiles of one account
+    /// share it, as Tencent's limits do.
+    budgets: Mutex<HashMap<String, Weak<Budget>>>,
+    /// Each profile's caller identity, once asked.
+    identities: Mutex<HashMap<String, CallerIdentity>>,
     /// Read-only profiles the user unlocked for this session only.
     unlocked: Mutex<HashSet<String>>,
     notices: Mutex<Vec<StartupNotice>>,
@@ -84,6 +96,8 @@ impl AppState {
             launches,
             clients: Mutex::new(HashMap::new()),
             language_clients: Mutex::new(HashMap::new()),
+            budgets: Mutex::new(HashMap::new()),
+            identities: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),
             notices: Mutex::new(notices),
         })
@@ -179,6 +193,67 @@ impl AppState {
     pub fn forget_client(&self, profile_id: &str) {
         lock(&self.clients).remove(profile_id);
         lock(&self.language_clients).retain(|(id, _), _| id != profile_id);
+        lock(&self.identities).remove(profile_id);
+        // Role profiles built on this one signed through its old client.
+        let dependents: Vec<String> = lock(&self.profiles)
+            .profiles
+            .iter()
+            .filter(|p| {
+                p.role
+                    .as_ref()
+                    .is_some_and(|r| r.base_profile_id == profile_id)
+            })
+            .map(|p| p.id.clone())
+            .collect();
+        for id in dependents {
+            lock(&self.clients).remove(&id);
+            lock(&self.language_clients).retain(|(p, _), _| *p != id);
+            lock(&self.identities).remove(&id);
+        }
+    }
+
+    /// The account's shared budget under `key`, made from `profile` when there is none.
+    fn budget(&self, key: &str, profile: &Profile) -> Arc<Budget> {
+        let mut budgets = lock(&self.budgets);
+        budgets.retain(|_, b| b.strong_count() > 0);
+        if let Some(b) = budgets.get(key).and_then(Weak::upgrade) {
+            return b;
+        }
+        let b = Arc::new(Budget::new(budget_for(&profile.budget)));
+        budgets.insert(key.to_owned(), Arc::downgrade(&b));
+        b
+    }
+
+    /// Files `budget` under `key` too (the UIN learned for a SecretId), unless that key
+    /// already has a live budget, which is then the one to use.
+    fn alias_budget(&self, key: &str, budget: Arc<Budget>) -> Arc<Budget> {
+        let mut budgets = lock(&self.budgets);
+        if let Some(b) = budgets.get(key).and_then(Weak::upgrade) {
+            return b;
+        }
+        budgets.insert(key.to_owned(), Arc::downgrade(&budget));
+        budget
+    }
+
+    /// Who the profile's credentials are (GetCallerIdentity), asked once per client.
+    pub async fn identity(&self, profile: &Profile) -> Result<CallerIdentity, AppError> {
+        if let Some(i) = lock(&self.identities).get(&profile.id) {
+            return Ok(i.clone());
+        }
+        let client = self.client(profile).await?;
+        let r = client
+            .get_caller_identity(&profile.default_region, &GetCallerIdentityRequest {})
+            .await
+            .map_err(|e| crate::error::from_api(&e))?;
+        let identity = CallerIdentity {
+            account_id: r.account_id,
+            arn: r.arn,
+            user_id: r.user_id,
+            kind: r.r#type,
+        };
+        self.share_budget(profile, &identity.account_id, &client);
+        lock(&self.identities).insert(profile.id.clone(), identity.clone());
+        Ok(identity)
     }
 
     /// The profile's client if one was built already (for status, without building one).
@@ -201,21 +276,7 @@ impl AppState {
         if let Some(c) = lock(&self.language_clients).get(&key) {
             return Ok(c.clone());
         }
-        let endpoint = match profile.kind {
-            ProfileKind::Sandbox => Endpoint::Custom(self.sandbox().await?.base_url()),
-            ProfileKind::Cloud => endpoint_for(&profile.site),
-        };
-        let client = logged(
-            Client::builder(base.credentials().clone())
-                .endpoint(endpoint)
-                .language(language.into())
-                .budget(base.budget().clone())
-                .request_client(REQUEST_CLIENT),
-            &self.activity,
-            profile,
-        )
-        .build()
-        .map_err(|e| crate::error::from_api(&e))?;
+        let client = base.with_language(language.into());
         lock(&self.language_clients).insert(key, client.clone());
         Ok(client)
     }
@@ -247,6 +308,9 @@ impl AppState {
     }
 
     async fn build_profile_client(&self, profile: &Profile) -> Result<Client, AppError> {
+        if let Some(role) = &profile.role {
+            return self.build_role_client(profile, role).await;
+        }
         let (credentials, endpoint) = match profile.kind {
             ProfileKind::Sandbox => {
                 let sb = self.sandbox().await?;
@@ -268,8 +332,102 @@ impl AppState {
                 (secret.credentials(), endpoint_for(&profile.site))
             }
         };
-        build_logged_client(credentials, endpoint, profile, &self.activity)
+        // The account's budget, by SecretId until GetCallerIdentity names the account's UIN
+        // (see `identity`); no call is made here, so a command refusing bad input after
+        // fetching its client still sends nothing.
+        let budget = self.budget(&format!("sid:{}", credentials.secret_id()), profile);
+        logged(
+            client_builder(credentials, endpoint, profile).budget(budget),
+            &self.activity,
+            profile,
+        )
+        .build()
+        .map_err(|e| crate::error::from_api(&e))
     }
+
+    /// Once a profile's account UIN is known, its client counts in that account's budget,
+    /// shared with every other profile of the account (another key of it, a role into it).
+    fn share_budget(&self, profile: &Profile, account: &str, client: &Client) {
+        let shared = self.alias_budget(&format!("uin:{account}"), client.budget().clone());
+        if Arc::ptr_eq(&shared, client.budget()) {
+            return;
+        }
+        let cell = Arc::new(OnceCell::new_with(Some(client.with_budget(shared))));
+        lock(&self.clients).insert(profile.id.clone(), cell);
+        lock(&self.language_clients).retain(|(id, _), _| *id != profile.id);
+    }
+
+    /// A role profile's client: the role assumed through its base profile's client (whose
+    /// budget pays for the STS calls), on the role's account's budget.
+    async fn build_role_client(
+        &self,
+        profile: &Profile,
+        role: &RoleSource,
+    ) -> Result<Client, AppError> {
+        let base = self.profile(&role.base_profile_id).map_err(|mut e| {
+            e.field = Some("baseProfileId".into());
+            e
+        })?;
+        if base.role.is_some() {
+            return Err(invalid(
+                "baseProfileId",
+                "the base profile is itself a role: choose a profile with keys",
+            ));
+        }
+        let base_client = Box::pin(self.client(&base)).await?;
+        let assumed = AssumedRole::new(
+            base_client,
+            &base.default_region,
+            &role.role_arn,
+            &role.session_name,
+            u64::from(role.duration_seconds),
+        )
+        .map_err(|e| role_field(crate::error::from_api(&e)))?;
+        let budget = self.budget(&format!("uin:{}", assumed.account()), profile);
+        let endpoint = match base.kind {
+            ProfileKind::Sandbox => Endpoint::Custom(self.sandbox().await?.base_url()),
+            ProfileKind::Cloud => endpoint_for(&base.site),
+        };
+        logged(
+            Client::builder_for_role(Arc::new(assumed))
+                .endpoint(endpoint)
+                .language(profile.language.into())
+                .budget(budget)
+                .request_client(REQUEST_CLIENT),
+            &self.activity,
+            profile,
+        )
+        .build()
+        .map_err(|e| crate::error::from_api(&e))
+    }
+}
+
+/// Names the role profile's field an STS or input error is about.
+pub fn role_field(mut e: AppError) -> AppError {
+    e.field = Some(
+        match e.field.as_deref() {
+            Some("RoleSessionName") => "sessionName",
+            Some("DurationSeconds") => "durationSeconds",
+            Some("Region") => "baseProfileId",
+            _ => "roleArn",
+        }
+        .into(),
+    );
+    e
+}
+
+/// Who a profile's credentials are, as GetCallerIdentity says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CallerIdentity {
+    /// The main account's UIN.
+    pub account_id: String,
+    /// The caller's ARN.
+    pub arn: String,
+    /// The UIN for a key; `roleId:sessionName` for a role.
+    pub user_id: String,
+    /// `CAMUser`, `CAMRole`, …
+    pub kind: String,
 }
 
 /// The China site goes to each region's own access point (`cvm.<region>.…`): Tencent
@@ -398,11 +556,112 @@ mod tests {
         assert!(clients.iter().all(|c| Arc::ptr_eq(c.budget(), &first)));
         let existing = state.existing_client(&profile.id).unwrap();
         assert!(Arc::ptr_eq(existing.budget(), &first));
-        // Forgetting it (credentials changed) builds a new one next time.
+        // Forgetting it (credentials changed) builds a new one next time, on the same
+        // account's budget while the key is the same.
         state.forget_client(&profile.id);
         assert!(state.existing_client(&profile.id).is_none());
         let next = state.client(&profile).await.unwrap();
-        assert!(!Arc::ptr_eq(next.budget(), &first));
+        assert!(Arc::ptr_eq(next.budget(), &first));
+        // Once nothing holds the old budget, it is gone and a new one is made.
+        let weak = Arc::downgrade(&first);
+        drop((clients, existing, next, first));
+        state.forget_client(&profile.id);
+        let fresh = state.client(&profile).await.unwrap();
+        assert!(weak.upgrade().is_none());
+        assert!(fresh.budget().snapshot().in_flight == 0);
+    }
+
+    /// Two profiles with the same SecretId are one account: one budget.
+    #[tokio::test]
+    async fn profiles_with_the_same_key_share_one_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let a = cloud_profile(&state);
+        let mut b = a.clone();
+        b.id = "p-cloud-2".into();
+        b.name = "Cloud again".into();
+        put_secret(&state, &b.id);
+        let added = b.clone();
+        state
+            .update_profiles(|f| {
+                f.profiles.push(added);
+                Ok(())
+            })
+            .unwrap();
+        let (ca, cb) = (
+            state.client(&a).await.unwrap(),
+            state.client(&b).await.unwrap(),
+        );
+        assert!(Arc::ptr_eq(ca.budget(), cb.budget()));
+    }
+
+    /// Two keys of one account (different SecretIds): once GetCallerIdentity has named the
+    /// account, both profiles count in one budget; another account keeps its own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn profiles_of_one_account_share_its_budget_once_its_uin_is_known() {
+        let key = |id: &str, account: &str| cvm_sim::Credential {
+            account: account.into(),
+            ..cvm_sim::Credential::new(id, format!("{id}-key"))
+        };
+        let sim = cvm_sim::start(cvm_sim::Config {
+            credentials: vec![
+                key("AKIDfirst0000000000000000000000000001", "100000000031"),
+                key("AKIDsecond000000000000000000000000002", "100000000031"),
+                key("AKIDother0000000000000000000000000003", "100000000032"),
+            ],
+            time_scale: 0.0,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let mut profiles = Vec::new();
+        for (i, c) in sim.credentials().iter().enumerate() {
+            let mut p = Profile::sandbox();
+            p.id = format!("p-{i}");
+            p.name = format!("key {i}");
+            p.kind = ProfileKind::Cloud;
+            p.site = Site::Custom {
+                url: sim.base_url(),
+            };
+            state
+                .vault
+                .put(
+                    &p.id,
+                    &StoredSecret {
+                        secret_id: c.secret_id.clone(),
+                        secret_key: Sensitive::new(c.secret_key.clone()),
+                        token: None,
+                    },
+                )
+                .unwrap();
+            let added = p.clone();
+            state
+                .update_profiles(|f| {
+                    f.profiles.push(added);
+                    Ok(())
+                })
+                .unwrap();
+            profiles.push(p);
+        }
+        let before: Vec<Client> = futures_clients(&state, &profiles).await;
+        assert!(!Arc::ptr_eq(before[0].budget(), before[1].budget()));
+        for p in &profiles {
+            state.identity(p).await.unwrap();
+        }
+        let after: Vec<Client> = futures_clients(&state, &profiles).await;
+        assert!(Arc::ptr_eq(after[0].budget(), after[1].budget()));
+        assert!(!Arc::ptr_eq(after[0].budget(), after[2].budget()));
+        sim.shutdown().await.unwrap();
+    }
+
+    async fn futures_clients(state: &AppState, profiles: &[Profile]) -> Vec<Client> {
+        let mut out = Vec::new();
+        for p in profiles {
+            out.push(state.client(p).await.unwrap());
+        }
+        out
     }
 
     #[tokio::test]

@@ -102,6 +102,20 @@ impl Identity {
         self.sessions().get(secret_id).cloned()
     }
 
+    /// Every live temporary credential as (SecretId, SecretKey, token): for leak audits.
+    pub fn issued(&self) -> Vec<(String, String, String)> {
+        self.sessions()
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    c.secret_key.clone(),
+                    c.token.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
     /// The role an ARN names: `qcs::cam::uin/<uin>:roleName/<name>` or
     /// `qcs::cam::uin/<uin>:role/<id>`.
     pub fn role(&self, arn: &str) -> Result<&Role, RoleProblem> {

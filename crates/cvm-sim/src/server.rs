@@ -339,6 +339,11 @@ impl SimHandle {
     pub fn credentials(&self) -> &[crate::Credential] {
         &self.shared.config.credentials
     }
+    /// The temporary credentials AssumeRole has handed out, as (SecretId, SecretKey,
+    /// token): for tests that check no secret leaks.
+    pub fn issued_credentials(&self) -> Vec<(String, String, String)> {
+        self.shared.identity.issued()
+    }
     /// The roles AssumeRole can hand out credentials for.
     pub fn roles(&self) -> &[Role] {
         self.shared.identity.roles()

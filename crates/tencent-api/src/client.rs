@@ -7,7 +7,7 @@ use crate::endpoint::{Endpoint, Target, validate_region};
 use crate::error::{Error, ErrorCategory, TransportKind};
 use crate::sign::{self, Payload, SignableRequest};
 use crate::transport::{HttpRequest, ReqwestTransport, Transport};
-use crate::{Credentials, query};
+use crate::{AssumedRole, Credentials, query};
 use backon::BackoffBuilder;
 use bytes::Bytes;
 use serde::Deserialize;
@@ -102,11 +102,19 @@ pub struct CallRecord {
 }
 
 pub type CallCallback = Arc<dyn Fn(&CallRecord) + Send + Sync>;
+
+/// Where a client's credentials come from.
+#[derive(Clone, Debug)]
+enum Source {
+    Fixed(Credentials),
+    /// A role's temporary credentials, refreshed as they near expiry.
+    Role(Arc<AssumedRole>),
+}
 type UnixClock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// Settings for one [`Client`]; the app builds one per profile.
 pub struct ClientBuilder {
-    credentials: Credentials,
+    credentials: Source,
     endpoint: Endpoint,
     language: Language,
     request_client: String,
@@ -206,7 +214,9 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, Error> {
-        self.credentials.validate()?;
+        if let Source::Fixed(c) = &self.credentials {
+            c.validate()?;
+        }
         self.endpoint.validate()?;
         let rc = &self.request_client;
         if rc.is_empty()
@@ -261,7 +271,7 @@ pub struct Client {
 }
 
 struct Inner {
-    credentials: Credentials,
+    credentials: Source,
     endpoint: Endpoint,
     language: Language,
     request_client: String,
@@ -342,6 +352,17 @@ const POST_LIMIT: usize = 10 * 1024 * 1024;
 
 impl Client {
     pub fn builder(credentials: Credentials) -> ClientBuilder {
+        Self::builder_from(Source::Fixed(credentials))
+    }
+
+    /// A client that signs with a role's temporary credentials (the token in
+    /// `X-TC-Token`), refreshed before they expire; a call refused for an expired token is
+    /// sent once more after a refresh.
+    pub fn builder_for_role(role: Arc<AssumedRole>) -> ClientBuilder {
+        Self::builder_from(Source::Role(role))
+    }
+
+    fn builder_from(credentials: Source) -> ClientBuilder {
         ClientBuilder {
             credentials,
             endpoint: Endpoint::Default,
@@ -366,8 +387,66 @@ impl Client {
         &self.inner.budget
     }
 
-    pub fn credentials(&self) -> &Credentials {
-        &self.inner.credentials
+    /// The long-term credentials; None for a role's client (see [`Client::role`]).
+    pub fn credentials(&self) -> Option<&Credentials> {
+        match &self.inner.credentials {
+            Source::Fixed(c) => Some(c),
+            Source::Role(_) => None,
+        }
+    }
+
+    /// The role this client acts as, if it is a role's client.
+    pub fn role(&self) -> Option<&Arc<AssumedRole>> {
+        match &self.inner.credentials {
+            Source::Fixed(_) => None,
+            Source::Role(r) => Some(r),
+        }
+    }
+
+    /// The same client (credentials, endpoint, budget, call log) answering in `language`.
+    pub fn with_language(&self, language: Language) -> Client {
+        self.derive(language, self.inner.budget.clone())
+    }
+
+    /// The same client counting its calls in `budget` (one shared by the account's
+    /// clients).
+    pub fn with_budget(&self, budget: Arc<Budget>) -> Client {
+        self.derive(self.inner.language, budget)
+    }
+
+    fn derive(&self, language: Language, budget: Arc<Budget>) -> Client {
+        let i = &self.inner;
+        Client {
+            inner: Arc::new(Inner {
+                credentials: i.credentials.clone(),
+                endpoint: i.endpoint.clone(),
+                language,
+                request_client: i.request_client.clone(),
+                method: i.method,
+                unsigned_payload: i.unsigned_payload,
+                sign_action_header: i.sign_action_header,
+                retry: i.retry,
+                budget,
+                transport: i.transport.clone(),
+                on_call: i.on_call.clone(),
+                clock: i.clock.clone(),
+                clock_offset: AtomicI64::new(self.clock_offset()),
+                page_concurrency: i.page_concurrency,
+            }),
+        }
+    }
+
+    /// Unix seconds on the server's clock as far as this client knows it.
+    pub(crate) fn now_unix(&self) -> i64 {
+        (self.inner.clock)() + self.clock_offset()
+    }
+
+    /// The credentials to sign the next attempt with.
+    async fn signing_credentials(&self) -> Result<Credentials, Error> {
+        match &self.inner.credentials {
+            Source::Fixed(c) => Ok(c.clone()),
+            Source::Role(r) => r.credentials().await,
+        }
     }
 
     /// Server time minus local time in seconds, as learned so far (at most
@@ -442,13 +521,21 @@ impl Client {
         let mut attempt = 0u32;
         let mut throttled = 0u32;
         let mut skew_learned = false;
+        let mut token_refreshed = false;
         let mut last_request_id = None;
         let result = loop {
             attempt += 1;
+            let creds = match self.signing_credentials().await {
+                Ok(c) => c,
+                Err(error) => break Err(error),
+            };
             let sent = {
-                let access = self.inner.endpoint.access_region(&prepared.region);
+                let access = self
+                    .inner
+                    .endpoint
+                    .access_region(A::SERVICE, &prepared.region);
                 let _permit = self.inner.budget.acquire(A::SERVICE, A::NAME, access).await;
-                self.send_once::<A>(&prepared).await
+                self.send_once::<A>(&prepared, &creds).await
             };
             let failure = match sent {
                 Ok((out, rid)) => {
@@ -475,6 +562,20 @@ impl Client {
                 skew_learned = true;
                 tracing::info!(offset, "learned the server clock offset; retrying once");
                 continue;
+            }
+            // An expired role token: nothing was executed; refresh once and send again.
+            if code == "AuthFailure.TokenFailure"
+                && !token_refreshed
+                && let Source::Role(role) = &self.inner.credentials
+            {
+                token_refreshed = true;
+                match role.refresh(&creds).await {
+                    Ok(_) => {
+                        tracing::info!("the role's token was refused; refreshed, retrying once");
+                        continue;
+                    }
+                    Err(error) => break Err(error),
+                }
             }
             if safety != RetrySafety::Unsafe
                 && is_transient(&failure.error)
@@ -520,7 +621,12 @@ impl Client {
         result
     }
 
-    fn build_request<A: Action>(&self, p: &Prepared, timestamp: i64) -> Result<HttpRequest, Error> {
+    fn build_request<A: Action>(
+        &self,
+        p: &Prepared,
+        creds: &Credentials,
+        timestamp: i64,
+    ) -> Result<HttpRequest, Error> {
         let i = &self.inner;
         let action_header: [(&str, &str); 1] = [("x-tc-action", A::NAME)];
         let method = if i.method == HttpMethod::Get {
@@ -545,8 +651,8 @@ impl Client {
             },
         };
         let sig = sign::sign(
-            i.credentials.secret_id(),
-            i.credentials.secret_key(),
+            creds.secret_id(),
+            creds.secret_key(),
             A::SERVICE,
             timestamp,
             &signable,
@@ -563,7 +669,7 @@ impl Client {
             ("X-TC-RequestClient", i.request_client.clone()),
             ("Authorization", sig.authorization),
         ];
-        if let Some(token) = i.credentials.token() {
+        if let Some(token) = creds.token() {
             headers.push(("X-TC-Token", token.to_owned()));
         }
         if i.unsigned_payload {
@@ -584,10 +690,11 @@ impl Client {
     async fn send_once<A: Action>(
         &self,
         p: &Prepared,
+        creds: &Credentials,
     ) -> Result<(A::Output, Option<String>), Failure> {
         let timestamp = (self.inner.clock)() + self.inner.clock_offset.load(Ordering::Relaxed);
         let request = self
-            .build_request::<A>(p, timestamp)
+            .build_request::<A>(p, creds, timestamp)
             .map_err(|error| Failure { error, date: None })?;
         let resp = self
             .inner

@@ -38,10 +38,12 @@ impl Endpoint {
 
     /// The access region a call for `region` reaches, which Tencent's rate limits count
     /// by: the call's region for a regional host, `None` for a host that routes to the
-    /// nearest access point. A custom base URL (the Sandbox, cvm-sim) counts by the call's
-    /// region, as cvm-sim does.
-    pub fn access_region<'r>(&self, region: &'r str) -> Option<&'r str> {
+    /// nearest access point (and for the global services, STS and tags, which always do).
+    /// A custom base URL (the Sandbox, cvm-sim) counts by the call's region, as cvm-sim
+    /// does.
+    pub fn access_region<'r>(&self, service: &str, region: &'r str) -> Option<&'r str> {
         match self {
+            Endpoint::Regional if is_global(service) => None,
             Endpoint::Regional | Endpoint::Custom(_) => Some(region),
             Endpoint::Default | Endpoint::International => None,
         }
@@ -50,6 +52,7 @@ impl Endpoint {
     pub(crate) fn target(&self, service: &str, region: &str) -> Result<Target, Error> {
         let host = match self {
             Endpoint::Default => format!("{service}.tencentcloudapi.com"),
+            Endpoint::Regional if is_global(service) => format!("{service}.tencentcloudapi.com"),
             Endpoint::Regional => format!("{service}.{region}.tencentcloudapi.com"),
             Endpoint::International => format!("{service}.intl.tencentcloudapi.com"),
             Endpoint::Custom(base) => return parse_custom(base),
@@ -58,6 +61,11 @@ impl Endpoint {
             .map_err(|e| Error::invalid("endpoint", e.to_string()))?;
         Ok(Target { url, host })
     }
+}
+
+/// Services with one global host (STS, tags): no regional access points are assumed.
+fn is_global(service: &str) -> bool {
+    matches!(service, "sts" | "tag")
 }
 
 fn parse_custom(base: &str) -> Result<Target, Error> {

@@ -24,6 +24,7 @@ mod error;
 pub mod models;
 mod paging;
 pub mod query;
+mod role;
 pub mod sign;
 pub mod transport;
 
@@ -39,3 +40,4 @@ pub use credentials::{Credentials, Sensitive};
 pub use endpoint::{Endpoint, validate_id, validate_region};
 pub use error::{Error, ErrorCategory, TransportKind};
 pub use paging::{MAX_PAGE, MAX_TOTAL_COUNT, PAGE_SLACK, Page, PagedAction};
+pub use role::{AssumedRole, MIN_DURATION_SECONDS};

@@ -13,6 +13,7 @@ use crate::console::instances::{
 };
 use crate::console::listing::{self, ListEvent, StreamSummary, Ticket};
 use crate::console::settings::ConsoleSettings;
+use crate::console::tags::{self, TagInput, TagReport};
 use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, Site};
@@ -130,6 +131,33 @@ async fn act(
         }
     }
     Ok(report)
+}
+
+/// Sets tags on instances through the tag service (a key they carry gets the new value).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_instance_tags(
+    state: AppStateRef<'_>,
+    profile_id: ProfileId,
+    region: Region,
+    instance_ids: Vec<String>,
+    tags: Vec<TagInput>,
+) -> Result<TagReport, AppError> {
+    tags::set_tags(&state, &profile_id, &region, &instance_ids, &tags).await
+}
+
+/// Removes tag keys from instances, once the dialog's confirmation names each of them.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_instance_tags(
+    state: AppStateRef<'_>,
+    profile_id: ProfileId,
+    region: Region,
+    instance_ids: Vec<String>,
+    keys: Vec<String>,
+    consent: Consent,
+) -> Result<TagReport, AppError> {
+    tags::remove_tags(&state, &profile_id, &region, &instance_ids, &keys, &consent).await
 }
 
 #[tauri::command]

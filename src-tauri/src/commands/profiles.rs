@@ -6,6 +6,9 @@ use crate::profiles::Site;
 use crate::state::AppState;
 use crate::tccli::{ImportCandidate, ImportSource};
 use console_core::accounts::{self, KeyringStatus, ProfileInput, ProfilesView, VerifyReport};
+use console_core::roles::{self, RoleProfileInput};
+use console_core::state::CallerIdentity;
+use console_core::types::ProfileId;
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -51,6 +54,27 @@ pub async fn create_profile(
     input: ProfileInput,
 ) -> Result<VerifyReport, AppError> {
     accounts::create(&state, input).await
+}
+
+/// A role profile: the role assumed through a key profile, checked with one call as the
+/// role before it is saved. Its temporary keys are never stored.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_role_profile(
+    state: AppStateRef<'_>,
+    input: RoleProfileInput,
+) -> Result<VerifyReport, AppError> {
+    roles::create(&state, input).await
+}
+
+/// The profile's account UIN and caller ARN (GetCallerIdentity).
+#[tauri::command]
+#[specta::specta]
+pub async fn profile_identity(
+    state: AppStateRef<'_>,
+    profile_id: ProfileId,
+) -> Result<CallerIdentity, AppError> {
+    roles::identity(&state, &profile_id).await
 }
 
 #[tauri::command]

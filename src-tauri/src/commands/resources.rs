@@ -505,6 +505,7 @@ mod tests {
                     masked_secret_id: Some("AKID…1234".into()),
                     has_token: false,
                     last_region: None,
+                    role: None,
                 });
                 Ok(())
             })

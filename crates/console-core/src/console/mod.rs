@@ -11,6 +11,7 @@ pub mod instances;
 pub mod listing;
 pub mod metrics;
 pub mod settings;
+pub mod tags;
 pub mod watch;
 
 #[cfg(test)]
