@@ -498,17 +498,17 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "set_instance_tags",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "k".repeat(128), "value": "v"}]}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "k".repeat(128), "value": "v"}]}),
             "tags.0.key",
         ),
         (
             "set_instance_tags",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "env", "value": "a*b"}]}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": ["ins-aaaaaaaa"], "tags": [{"key": "env", "value": "a*b"}]}),
             "tags.0.value",
         ),
         (
             "remove_instance_tags",
-            json!({"profileId": sb, "region": "ap-guangzhou", "instanceIds": ["ins-aaaaaaaa"], "keys": ["env"], "consent": {"instanceIds": [], "typed": null, "stopType": null, "stoppedMode": null}}),
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": ["ins-aaaaaaaa"], "keys": ["env"], "consent": {"instanceIds": [], "typed": null, "stopType": null, "stoppedMode": null}}),
             "consent",
         ),
     ]

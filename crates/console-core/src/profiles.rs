@@ -104,8 +104,8 @@ impl Profile {
     }
 }
 
-/// The Sandbox's two other accounts, reached through roles its own key may assume: built
-/// in like the Sandbox profile, so the fleet has three accounts with nothing to set up.
+/// The Sandbox's two other accounts, reached through roles its own key may assume, as
+/// profiles (not yet added to a new profiles file: the screens showing them are the UI's).
 pub fn sandbox_role_profiles() -> Vec<Profile> {
     cvm_sim::SANDBOX_ROLE_ACCOUNTS
         .iter()
@@ -137,9 +137,7 @@ impl Default for ProfilesFile {
         ProfilesFile {
             schema_version: SCHEMA_VERSION,
             active_profile: SANDBOX_ID.into(),
-            profiles: std::iter::once(Profile::sandbox())
-                .chain(sandbox_role_profiles())
-                .collect(),
+            profiles: vec![Profile::sandbox()],
         }
     }
 }
@@ -153,15 +151,10 @@ impl ProfilesFile {
         self.profiles.iter_mut().find(|p| p.id == id)
     }
 
-    /// The Sandbox profiles are always present, whatever the file said.
+    /// The Sandbox profile is always present, whatever the file said.
     fn normalise(&mut self) {
         if !self.profiles.iter().any(|p| p.id == SANDBOX_ID) {
             self.profiles.insert(0, Profile::sandbox());
-        }
-        for (i, p) in sandbox_role_profiles().into_iter().enumerate() {
-            if !self.profiles.iter().any(|x| x.id == p.id) {
-                self.profiles.insert((i + 1).min(self.profiles.len()), p);
-            }
         }
         if self.get(&self.active_profile).is_none() {
             self.active_profile = SANDBOX_ID.into();
@@ -424,11 +417,7 @@ mod tests {
         let store = ProfileStore::new(dir.path());
         let l = store.load().unwrap();
         assert!(l.corrupt_backup.is_none());
-        assert_eq!(
-            l.file.profiles.len(),
-            43,
-            "the three Sandbox profiles and 40"
-        );
+        assert_eq!(l.file.profiles.len(), 41);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

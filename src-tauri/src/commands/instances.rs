@@ -138,12 +138,11 @@ async fn act(
 #[specta::specta]
 pub async fn set_instance_tags(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     tags: Vec<TagInput>,
 ) -> Result<TagReport, AppError> {
-    tags::set_tags(&state, &profile_id, &region, &instance_ids, &tags).await
+    tags::set_tags(&state, &scope.profile, &scope.region, &instance_ids, &tags).await
 }
 
 /// Removes tag keys from instances, once the dialog's confirmation names each of them.
@@ -151,13 +150,20 @@ pub async fn set_instance_tags(
 #[specta::specta]
 pub async fn remove_instance_tags(
     state: AppStateRef<'_>,
-    profile_id: ProfileId,
-    region: Region,
+    scope: Scope,
     instance_ids: Vec<String>,
     keys: Vec<String>,
     consent: Consent,
 ) -> Result<TagReport, AppError> {
-    tags::remove_tags(&state, &profile_id, &region, &instance_ids, &keys, &consent).await
+    tags::remove_tags(
+        &state,
+        &scope.profile,
+        &scope.region,
+        &instance_ids,
+        &keys,
+        &consent,
+    )
+    .await
 }
 
 #[tauri::command]

@@ -20,6 +20,13 @@ export const commands = {
 	createProfile: (input: ProfileInput) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("create_profile", { input })),
 	updateProfile: (id: string, input: ProfileInput) => typedError<VerifyReport | null, AppError>(__TAURI_INVOKE("update_profile", { id, input })),
 	verifyProfile: (id: string) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("verify_profile", { id })),
+	/**
+	 *  A role profile: the role assumed through a key profile, checked with one call as the
+	 *  role before it is saved. Its temporary keys are never stored.
+	 */
+	createRoleProfile: (input: RoleProfileInput) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("create_role_profile", { input })),
+	/**  The profile's account UIN and caller ARN (GetCallerIdentity). */
+	profileIdentity: (profileId: ProfileId) => typedError<CallerIdentity, AppError>(__TAURI_INVOKE("profile_identity", { profileId })),
 	/**  `confirmName` is the profile's name as the user typed it in the dialog. */
 	deleteProfile: (id: string, confirmName: string) => typedError<ProfilesView, AppError>(__TAURI_INVOKE("delete_profile", { id, confirmName })),
 	/**
@@ -52,6 +59,10 @@ export const commands = {
 	terminateInstances: (scope: Scope, instanceIds: string[], releaseAddress: boolean, consent: Consent, onChange: Channel<InstanceChange>) => typedError<ActionReport, AppError>(__TAURI_INVOKE("terminate_instances", { scope, instanceIds, releaseAddress, consent, onChange })),
 	/**  Refunds, protection and current states for the terminate dialog (reads only). */
 	terminateQuote: (scope: Scope, instanceIds: string[]) => typedError<TerminateQuote, AppError>(__TAURI_INVOKE("terminate_quote", { scope, instanceIds })),
+	/**  Sets tags on instances through the tag service (a key they carry gets the new value). */
+	setInstanceTags: (scope: Scope, instanceIds: string[], tags: TagInput[]) => typedError<TagReport, AppError>(__TAURI_INVOKE("set_instance_tags", { scope, instanceIds, tags })),
+	/**  Removes tag keys from instances, once the dialog's confirmation names each of them. */
+	removeInstanceTags: (scope: Scope, instanceIds: string[], keys: string[], consent: Consent) => typedError<TagReport, AppError>(__TAURI_INVOKE("remove_instance_tags", { scope, instanceIds, keys, consent })),
 	/**
 	 *  Lists one region or several ("All regions") through the profile's client and rate
 	 *  budget, streaming pages and per-region outcomes through `on_event`. `slot` names the
@@ -377,6 +388,18 @@ export type CachedList = {
 export type CallResult = "ok" | "failed" | 
 /**  The request may have been applied although no answer arrived. */
 "unknown";
+
+/**  Who a profile's credentials are, as GetCallerIdentity says. */
+export type CallerIdentity = {
+	/**  The main account's UIN. */
+	accountId: string,
+	/**  The caller's ARN. */
+	arn: string,
+	/**  The UIN for a key; `roleId:sessionName` for a role. */
+	userId: string,
+	/**  `CAMUser`, `CAMRole`, … */
+	kind: string,
+};
 
 /**
  *  An instance's billing model (InstanceChargeType): monthly, hourly, spot, or on a
@@ -969,6 +992,8 @@ export type Profile = {
 	hasToken: boolean,
 	/**  The region last shown, so the console reopens where the user left it. */
 	lastRegion: string | null,
+	/**  Set for a role profile: which role, assumed through which profile. */
+	role?: RoleSource | null,
 };
 
 /**
@@ -1051,6 +1076,33 @@ export type ResizeOptions = {
 	/**  Running: the change needs a stop first (clean, or forced). */
 	needsStop: boolean,
 	targets: TypeOption[],
+};
+
+/**  A new role profile. */
+export type RoleProfileInput = {
+	name: string,
+	/**  The profile whose keys assume the role. */
+	baseProfileId: string,
+	/**  `qcs::cam::uin/<account UIN>:roleName/<role name>`. */
+	roleArn: string,
+	sessionName: string,
+	/**  900-43,200 seconds per set of temporary credentials. */
+	durationSeconds: number,
+	readOnly: boolean,
+};
+
+/**
+ *  A profile that acts as a role (STS AssumeRole), reached through another profile's
+ *  keys. Its temporary SecretId, SecretKey and token live in memory only.
+ */
+export type RoleSource = {
+	/**  The profile whose keys assume the role (itself a key profile, not a role). */
+	baseProfileId: string,
+	/**  `qcs::cam::uin/<account UIN>:roleName/<name>`. */
+	roleArn: string,
+	sessionName: string,
+	/**  How long each set of temporary credentials lasts (900-43,200 s). */
+	durationSeconds: number,
 };
 
 export type RuleView = {
@@ -1154,9 +1206,22 @@ export type SystemDiskSpec = {
 	sizeGib: number,
 };
 
+/**  One instance the tag service could not change. */
+export type TagFailure = {
+	instanceId: string,
+	code: string,
+	message: string,
+};
+
 export type TagInput = {
 	key: string,
 	value: string,
+};
+
+/**  The outcome per instance: changed, or why not. */
+export type TagReport = {
+	changed: string[],
+	failed: TagFailure[],
 };
 
 export type TagView = {

@@ -221,6 +221,7 @@ mod tests {
             Vault::with_store(store, "tags-test"),
         )
         .unwrap()
+        .with_sandbox_roles()
     }
 
     fn sent(state: &AppState, action: &str) -> usize {
