@@ -11,6 +11,9 @@ import { navigate, useNavigation } from "./features/palette/registry";
 const DetailPage = lazy(() =>
   import("./features/detail/DetailPage").then((m) => ({ default: m.DetailPage })),
 );
+const FleetPage = lazy(() =>
+  import("./features/fleet/FleetPage").then((m) => ({ default: m.FleetPage })),
+);
 const CostPage = lazy(() =>
   import("./features/cost/CostPage").then((m) => ({ default: m.CostPage })),
 );
@@ -58,6 +61,7 @@ function Pages() {
       <Palette />
       {page === "instances" && <InstancesPage />}
       <Suspense fallback={null}>
+        {page === "fleet" && <FleetPage />}
         {page === "create" && <WizardPage />}
         {page === "cost" && <CostPage />}
         {page === "resources" && <ResourcesPage />}

@@ -7,6 +7,9 @@ import type {
   CachedList,
   Consent,
   ExportFormat,
+  FleetEvent,
+  FleetSummary,
+  FleetTarget,
   InstanceChange,
   InstanceDetail,
   InstancePage,
@@ -51,6 +54,18 @@ export const instancesBackend = {
     onEvent: (e: ListEvent) => void,
   ): Promise<StreamSummary> =>
     unwrap(commands.streamInstances(profileId, regions, zone, slot, channel(onEvent))),
+  /**
+   * Streams a fleet (several accounts, each over the given or its enabled regions; null:
+   * every profile); a newer stream in the same slot cancels this one.
+   */
+  streamFleet: (
+    targets: FleetTarget[] | null,
+    slot: string,
+    onEvent: (e: FleetEvent) => void,
+  ): Promise<FleetSummary> => unwrap(commands.streamFleet(targets, slot, channel(onEvent))),
+  /** The fleet's cached lists (null: every profile). */
+  cachedFleet: (targets: FleetTarget[] | null): Promise<CachedList[]> =>
+    unwrap(commands.cachedFleet(targets)),
   cachedInstances: (profileId: string, region: string): Promise<CachedList | null> =>
     unwrap(commands.cachedInstances(scope(profileId, region))),
   enabledRegions: (profileId: string): Promise<string[] | null> =>

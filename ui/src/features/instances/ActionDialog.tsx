@@ -9,7 +9,7 @@ import {
   type StoppedMode,
   instancesBackend,
 } from "../../backend";
-import { byRegion, isPrepaid, type ActionKind } from "./states";
+import { byPlace, isPrepaid, type ActionKind } from "./states";
 import { Modal } from "../../components/Modal";
 import { Problem } from "../../components/Problem";
 import "../../components/ConfirmDialog.css";
@@ -45,10 +45,10 @@ export function terminatePhrase(instances: InstanceView[]): string {
   return instances.length === 1 ? (instances[0]?.id ?? "") : `terminate ${instances.length}`;
 }
 
-/** Refunds of the prepaid instances among `instances` (one quote per region). */
-async function quoteAll(profileId: string, instances: InstanceView[]): Promise<RefundView[]> {
+/** Refunds of the prepaid instances among `instances` (one quote per account and region). */
+async function quoteAll(instances: InstanceView[]): Promise<RefundView[]> {
   const out: RefundView[] = [];
-  for (const [region, rows] of byRegion(instances)) {
+  for (const { profileId, region, rows } of byPlace(instances)) {
     const q = await instancesBackend.terminateQuote(
       profileId,
       region,
@@ -61,7 +61,6 @@ async function quoteAll(profileId: string, instances: InstanceView[]): Promise<R
 
 export function ActionDialog(props: {
   kind: Exclude<ActionKind, "start">;
-  profileId: string;
   /** The account's currency for refunds. */
   currency: string;
   instances: InstanceView[];
@@ -87,8 +86,8 @@ export function ActionDialog(props: {
     (i) => isPrepaid(i) && (i.state === "RUNNING" || i.state === "STOPPED"),
   );
   const quote = useQuery({
-    queryKey: ["terminate-quote", props.profileId, refundable.map((i) => i.id).join(",")],
-    queryFn: () => quoteAll(props.profileId, refundable),
+    queryKey: ["terminate-quote", refundable.map((i) => `${i.profileId}/${i.id}`).join(",")],
+    queryFn: () => quoteAll(refundable),
     enabled: props.kind === "terminate" && refundable.length > 0,
     retry: false,
   });

@@ -95,6 +95,7 @@ const TableRow = memo(function TableRow(props: {
       data-state={row.original.state}
       data-charge={row.original.chargeType}
       data-region={row.original.region}
+      data-profile={row.original.profileId}
       data-protected={row.original.disableApiTermination}
       aria-selected={on}
       style={{
@@ -129,6 +130,7 @@ const TableRow = memo(function TableRow(props: {
 /** Grid track of each column (the grid follows the columns shown). */
 const WIDTH: Record<string, string> = {
   name: "minmax(200px, 1.6fr)",
+  account: "130px",
   region: "120px",
   state: "110px",
   zone: "130px",
@@ -174,6 +176,8 @@ export const InstanceTable = memo(function InstanceTable(props: {
   onToggleAll: (ids: string[], on: boolean) => void;
   /** Columns the user hid (the name column always shows). */
   hidden: Set<ColumnId>;
+  /** Profile names by id, for the Account column (a fleet). */
+  accounts?: ReadonlyMap<string, string>;
   /** Receives a getter of the rows in the order shown (for export; mapped only when called). */
   sortedRef?: RefObject<(() => InstanceView[]) | null>;
   /** The profile whose Cloud Monitor the CPU column asks. */
@@ -185,6 +189,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
   const [now] = useState(() => Date.now());
   const profileIdRef = useRef(profileId);
   profileIdRef.current = profileId;
+  const accounts = props.accounts;
   // Built once per language: new column objects would make the table rebuild its models.
   const allColumns = useMemo(
     () =>
@@ -207,6 +212,16 @@ export const InstanceTable = memo(function InstanceTable(props: {
               </button>
               <span className="mono small muted selectable">{c.row.original.id}</span>
             </div>
+          ),
+        }),
+        col.accessor((r) => accounts?.get(r.profileId) ?? r.profileId, {
+          id: "account",
+          header: () => t("instances.col.account"),
+          sortFn: "basic",
+          cell: (c) => (
+            <span className="account-cell" title={c.getValue()}>
+              {c.getValue()}
+            </span>
           ),
         }),
         col.accessor("region", {
@@ -294,7 +309,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
           cell: (c) => (
             <div className="tags">
               {c.row.original.tags.map((x) => (
-                <span key={x.key} className="tag">
+                <span key={x.key} className="tag" data-tag={x.key}>
                   {x.key}: {x.value}
                 </span>
               ))}
@@ -302,7 +317,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
           ),
         }),
       ]),
-    [t, now],
+    [t, now, accounts],
   );
   // Accessor columns named by key carry no id until the table builds them.
   const idOf = (c: object): string => {

@@ -17,7 +17,7 @@ import {
   NO_FILTERS,
   NarrowingFilter,
   availability,
-  byRegion,
+  byPlace,
   expiryInfo,
   matches as matchesF,
 } from "./states";
@@ -499,14 +499,21 @@ describe("the list's pure logic", () => {
     const f = { ...NO_FILTERS, zone: "ap-guangzhou-3", billing: "POSTPAID_BY_HOUR" };
     expect([a, b, c].filter((i) => matchesF(i, f, now))).toEqual([a]);
   });
-  it("groups a selection by region and merges the per-region reports", () => {
+  it("groups a selection by account and region and merges the per-group reports", () => {
     const a = inst("ins-aaaaaaa1", "a", "RUNNING");
     const b = inst("ins-aaaaaaa2", "b", "RUNNING", { region: "ap-shanghai" });
     const c = inst("ins-aaaaaaa3", "c", "RUNNING");
-    expect(byRegion([a, b, c]).map(([r, rows]) => [r, rows.map((x) => x.id)])).toEqual([
-      ["ap-guangzhou", ["ins-aaaaaaa1", "ins-aaaaaaa3"]],
-      ["ap-shanghai", ["ins-aaaaaaa2"]],
+    const d = inst("ins-aaaaaaa4", "d", "RUNNING", { profileId: "p-other" });
+    expect(
+      byPlace([a, b, c, d]).map((g) => [g.profileId, g.region, g.rows.map((x) => x.id)]),
+    ).toEqual([
+      ["sandbox", "ap-guangzhou", ["ins-aaaaaaa1", "ins-aaaaaaa3"]],
+      ["sandbox", "ap-shanghai", ["ins-aaaaaaa2"]],
+      ["p-other", "ap-guangzhou", ["ins-aaaaaaa4"]],
     ]);
+    const locked = (i: InstanceView) => i.profileId === "p-other";
+    expect(availability("stop", [a, c], locked)).toEqual({ enabled: true });
+    expect(availability("stop", [a, d], locked)).toMatchObject({ reason: "readOnly" });
     const rep = (region: string, ok: number, failed: number): ActionReport => ({
       action: "StopInstances",
       region,

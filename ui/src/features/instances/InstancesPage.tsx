@@ -22,7 +22,6 @@ import {
   COLUMNS,
   NO_FILTERS,
   availability,
-  byRegion,
   loadHiddenColumns,
   NarrowingFilter,
   saveHiddenColumns,
@@ -31,23 +30,13 @@ import {
   type Filters,
 } from "./states";
 import { useInstances } from "./useInstances";
+import { runGrouped } from "./actions";
 import { useRegion } from "./useRegion";
 import { useRegisterPageCommands } from "../palette/registry";
 import { useDismissOnEscape } from "../palette/dismiss";
 import "./instances.css";
 
-/** Merges per-region reports of one action into one (each result names its instance). */
-export function mergeReports(reports: ActionReport[]): ActionReport | null {
-  const [first] = reports;
-  if (!first) return null;
-  return {
-    action: first.action,
-    region: reports.map((r) => r.region).join(", "),
-    results: reports.flatMap((r) => r.results),
-    succeeded: reports.reduce((n, r) => n + r.succeeded, 0),
-    failed: reports.reduce((n, r) => n + r.failed, 0),
-  };
-}
+export { mergeReports } from "./actions";
 
 function ageText(ms: number, t: (k: string, o?: Record<string, unknown>) => string): string {
   const min = Math.max(0, Math.round((Date.now() - ms) / 60000));
@@ -126,7 +115,7 @@ export function InstancesPage() {
     });
   }, [listing.rows, zones.data, allRegions, t]);
   const tableHidden = useMemo(
-    () => (allRegions ? hidden : new Set<ColumnId>([...hidden, "region"])),
+    () => new Set<ColumnId>([...hidden, "account", ...(allRegions ? [] : ["region" as const])]),
     [allRegions, hidden],
   );
   const billingModels = useMemo(
@@ -189,48 +178,12 @@ export function InstancesPage() {
     }
   };
 
-  /** One region's share of an action (each instance's own region). */
-  const runIn = (profile: string, p: ActionParams, reg: string, ids: string[]) => {
-    const b = instancesBackend;
-    const on = listing.apply;
-    switch (p.kind) {
-      case "start":
-        return b.startInstances(profile, reg, ids, on);
-      case "stop":
-        return b.stopInstances(profile, reg, ids, p.stopType, p.stoppedMode, p.consent, on);
-      case "reboot":
-        return b.rebootInstances(profile, reg, ids, p.stopType, p.consent, on);
-      case "terminate":
-        return b.terminateInstances(profile, reg, ids, p.releaseAddress, p.consent, on);
-      case "rename":
-        return b.renameInstances(profile, reg, ids, p.name, on);
-      case "resetPassword":
-        return b.resetInstancesPassword(profile, reg, ids, p.password, p.userName, p.forceStop, on);
-    }
-  };
-
   const run = async (p: ActionParams) => {
     if (!profileId) return;
-    // Only what the dialog named is sent (each region's share carries the same consent);
-    // protected instances are never sent a terminate (the dialog says why).
-    const named = "consent" in p ? new Set(p.consent.instanceIds) : null;
-    const targets = named ? selectedRows.filter((i) => named.has(i.id)) : selectedRows;
     setBusy(true);
     setActionError(null);
     try {
-      const reports: ActionReport[] = [];
-      // Grouped by region: each group goes to its own region (chunked by the backend).
-      for (const [reg, rows] of byRegion(targets)) {
-        reports.push(
-          await runIn(
-            profileId,
-            p,
-            reg,
-            rows.map((i) => i.id),
-          ),
-        );
-      }
-      setReport(mergeReports(reports));
+      setReport(await runGrouped(p, selectedRows, listing.apply));
       if (p.kind === "rename") setReload((n) => n + 1);
       setDialog(null);
     } catch (e) {
@@ -350,7 +303,7 @@ export function InstancesPage() {
             </button>
             {columnsOpen && (
               <div className="columns-popover" data-testid="columns-popover">
-                {COLUMNS.map((c) => (
+                {COLUMNS.filter((c) => c !== "account").map((c) => (
                   <label key={c} className="radio small">
                     <input
                       type="checkbox"
@@ -563,7 +516,6 @@ export function InstancesPage() {
       {dialog && profileId && (
         <ActionDialog
           kind={dialog}
-          profileId={profileId}
           currency={profile?.site.type === "intl" ? "USD" : "CNY"}
           instances={selectedRows}
           busy={busy}
@@ -576,7 +528,8 @@ export function InstancesPage() {
 }
 
 /** The column chooser's labels (keys under instances.col). */
-const COLUMN_LABEL: Record<ColumnId, string> = {
+export const COLUMN_LABEL: Record<ColumnId, string> = {
+  account: "account",
   region: "region",
   state: "state",
   zone: "zone",

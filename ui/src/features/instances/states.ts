@@ -49,14 +49,19 @@ export type Availability =
   | { enabled: true }
   | { enabled: false; reason: "noSelection" | "readOnly" | "wrongState"; blocking?: InstanceView };
 
-/** An action is available when something is selected and every selected instance is in a state it accepts. */
+/**
+ * An action is available when something is selected, no selected row belongs to a locked
+ * (read-only) profile, and every selected instance is in a state it accepts. `locked` is
+ * one answer for a single-profile list, or each row's profile's answer in a fleet.
+ */
 export function availability(
   action: ActionKind,
   selected: InstanceView[],
-  locked: boolean,
+  locked: boolean | ((i: InstanceView) => boolean),
 ): Availability {
   if (selected.length === 0) return { enabled: false, reason: "noSelection" };
-  if (locked) return { enabled: false, reason: "readOnly" };
+  if (typeof locked === "function" ? selected.some(locked) : locked)
+    return { enabled: false, reason: "readOnly" };
   const blocking = selected.find((i) => !ACCEPTED[action].includes(i.state));
   if (blocking) return { enabled: false, reason: "wrongState", blocking };
   return { enabled: true };
@@ -167,19 +172,27 @@ function haystack(i: InstanceView): string {
   return h;
 }
 
-/** The selection by region, in first-seen order: each region's actions go to its own endpoint. */
-export function byRegion(rows: InstanceView[]): [string, InstanceView[]][] {
-  const groups = new Map<string, InstanceView[]>();
+/** Rows of one account in one region: an action's share that goes to one endpoint. */
+export type Place = { profileId: string; region: string; rows: InstanceView[] };
+
+/**
+ * The selection by (account, region), in first-seen order: each share goes through its
+ * own profile's client to its own region.
+ */
+export function byPlace(rows: InstanceView[]): Place[] {
+  const groups = new Map<string, Place>();
   for (const r of rows) {
-    const g = groups.get(r.region);
-    if (g) g.push(r);
-    else groups.set(r.region, [r]);
+    const key = `${r.profileId}\u0000${r.region}`;
+    const g = groups.get(key);
+    if (g) g.rows.push(r);
+    else groups.set(key, { profileId: r.profileId, region: r.region, rows: [r] });
   }
-  return [...groups.entries()];
+  return [...groups.values()];
 }
 
 /** Columns the chooser offers; "name" is always shown. */
 export const COLUMNS = [
+  "account",
   "region",
   "state",
   "zone",
@@ -200,7 +213,8 @@ const COLUMNS_KEY = "cvm.instances.hiddenColumns";
 
 /**
  * Hidden until the user chooses: what is left (name, state, type, public IP, expiry, tags)
- * fits the default 1280 px window without scrolling sideways.
+ * fits the default 1280 px window without scrolling sideways. The instance list never
+ * shows the account column (it lists one profile).
  */
 const DEFAULT_HIDDEN: ColumnId[] = [
   // Off until asked for: each screenful costs GetMonitorData calls (billed past a
@@ -214,10 +228,16 @@ const DEFAULT_HIDDEN: ColumnId[] = [
   "created",
 ];
 
+/**
+ * The fleet's defaults: account and region show, so expiry and public IP give way to fit
+ * the default 1280 px window.
+ */
+export const FLEET_HIDDEN: ColumnId[] = [...DEFAULT_HIDDEN, "expiry", "publicIp"];
+
 /** The columns the user hid (persisted in the web view's local storage), else the default. */
-export function loadHiddenColumns(): ColumnId[] {
-  const saved = localStorage.getItem(COLUMNS_KEY);
-  if (saved === null) return [...DEFAULT_HIDDEN];
+export function loadHiddenColumns(key = COLUMNS_KEY, defaults = DEFAULT_HIDDEN): ColumnId[] {
+  const saved = localStorage.getItem(key);
+  if (saved === null) return [...defaults];
   try {
     const v: unknown = JSON.parse(saved);
     return Array.isArray(v) ? v.filter((c): c is ColumnId => COLUMNS.includes(c as ColumnId)) : [];
@@ -226,6 +246,6 @@ export function loadHiddenColumns(): ColumnId[] {
   }
 }
 
-export function saveHiddenColumns(hidden: ColumnId[]) {
-  localStorage.setItem(COLUMNS_KEY, JSON.stringify(hidden));
+export function saveHiddenColumns(hidden: ColumnId[], key = COLUMNS_KEY) {
+  localStorage.setItem(key, JSON.stringify(hidden));
 }

@@ -6,10 +6,12 @@ import { apiLanguage, appBackend, instancesBackend } from "../../backend";
 import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
 import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { dismissTop } from "./dismiss";
+import { requestView, useViews } from "../fleet/views";
 import "./palette.css";
 
 const PAGES: Page[] = [
   "instances",
+  "fleet",
   "resources",
   "create",
   "cost",
@@ -96,6 +98,7 @@ export function Palette() {
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState("");
   const page = usePageCommands();
+  const views = useViews();
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
@@ -246,6 +249,25 @@ export function Palette() {
                   {a.disabledReason && (
                     <span className="muted small palette-reason">{a.disabledReason}</span>
                   )}
+                </Command.Item>
+              ))}
+            </Command.Group>
+          )}
+          {views.length > 0 && (
+            <Command.Group heading={t("palette.group.views")}>
+              {views.map((v) => (
+                <Command.Item
+                  key={v.name}
+                  value={`${t("palette.openView", { name: v.name })} view`}
+                  data-testid={`palette-view-${v.name}`}
+                  onSelect={() =>
+                    run(() => {
+                      requestView(v);
+                      navigate("fleet");
+                    })
+                  }
+                >
+                  {t("palette.openView", { name: v.name })}
                 </Command.Item>
               ))}
             </Command.Group>

@@ -6,6 +6,7 @@ import { useEffect, useSyncExternalStore } from "react";
 
 export type Page =
   | "instances"
+  | "fleet"
   | "create"
   | "cost"
   | "resources"

@@ -8,6 +8,7 @@ import {
   KeyRound,
   MapPin,
   PlusCircle,
+  Network,
   Server,
   Settings,
   Wallet,
@@ -24,6 +25,7 @@ export type { Page } from "../palette/registry";
 
 const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "instances", icon: Server, label: "nav.instances" },
+  { page: "fleet", icon: Network, label: "nav.fleet" },
   { page: "resources", icon: Boxes, label: "resources.title" },
   { page: "create", icon: PlusCircle, label: "wizard.title" },
   { page: "cost", icon: Wallet, label: "cost.title" },

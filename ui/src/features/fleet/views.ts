@@ -1,0 +1,174 @@
+// The fleet's filters: tag keys and key=value pairs (checked against Tencent's tag naming
+// rules), and saved named views (accounts, regions, tags, text, state) kept in the web
+// view's local storage and opened from the command palette.
+import { useSyncExternalStore } from "react";
+import type { InstanceView } from "../../backend";
+
+/** A saved view. null accounts/regions: every profile / each account's enabled regions. */
+export type FleetView = {
+  name: string;
+  accounts: string[] | null;
+  regions: string[] | null;
+  tags: string;
+  text: string;
+  state: string;
+};
+
+/** A field-level problem: the field and the catalog key of its message. */
+export type FieldError = { field: string; message: string; values?: Record<string, unknown> };
+
+/** Tencent's limits (Tag, "Use Limits", tencentcloud.com/document/product/651/13354). */
+export const TAG_KEY_MAX = 127;
+const TAG_VALUE_MAX = 255;
+/** Letters (any script), digits, inner spaces and the listed punctuation, English and Chinese. */
+const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@()[\],;><【】（）：]+$/u;
+const RESERVED = ["qcs:", "project:"];
+
+/** Why a tag key is not one Tencent accepts, or null. */
+export function tagKeyProblem(key: string): FieldError | null {
+  const n = [...key].length;
+  if (n === 0) return { field: "tagKey", message: "fleet.tagError.empty" };
+  if (n > TAG_KEY_MAX)
+    return { field: "tagKey", message: "fleet.tagError.tooLong", values: { max: TAG_KEY_MAX } };
+  if (key !== key.trim()) return { field: "tagKey", message: "fleet.tagError.spaces" };
+  if (!TAG_CHARS.test(key)) {
+    const bad = [...key].find((c) => !TAG_CHARS.test(c)) ?? "";
+    return { field: "tagKey", message: "fleet.tagError.chars", values: { char: bad } };
+  }
+  if (RESERVED.some((r) => key.toLowerCase().startsWith(r)))
+    return { field: "tagKey", message: "fleet.tagError.reserved" };
+  return null;
+}
+
+/** Why a tag value is not one Tencent accepts, or null. */
+export function tagValueProblem(value: string): FieldError | null {
+  const n = [...value].length;
+  if (n === 0) return { field: "tagValue", message: "fleet.tagError.emptyValue" };
+  if (n > TAG_VALUE_MAX)
+    return {
+      field: "tagValue",
+      message: "fleet.tagError.valueTooLong",
+      values: { max: TAG_VALUE_MAX },
+    };
+  if (value !== value.trim()) return { field: "tagValue", message: "fleet.tagError.spaces" };
+  return null;
+}
+
+/** One tag condition: a key that must be present, with this value when one is given. */
+export type TagCondition = { key: string; value: string | null };
+
+/**
+ * The tag filter as typed: conditions separated by commas, each `key` or `key=value`
+ * (the first `=` splits; a value may contain more). Every condition must hold.
+ */
+export function parseTagFilter(
+  text: string,
+): { ok: true; conditions: TagCondition[] } | { ok: false; error: FieldError } {
+  const conditions: TagCondition[] = [];
+  for (const part of text.split(",")) {
+    const p = part.trim();
+    if (!p) continue;
+    const eq = p.indexOf("=");
+    const key = (eq < 0 ? p : p.slice(0, eq)).trim();
+    const value = eq < 0 ? null : p.slice(eq + 1).trim();
+    const bad = tagKeyProblem(key) ?? (value === null ? null : tagValueProblem(value));
+    if (bad) return { ok: false, error: { ...bad, field: "tagFilter" } };
+    conditions.push({ key, value });
+  }
+  return { ok: true, conditions };
+}
+
+/** Whether the instance carries every condition's key (and value). */
+export function matchesTags(i: InstanceView, conditions: TagCondition[]): boolean {
+  return conditions.every((c) =>
+    i.tags.some((t) => t.key === c.key && (c.value === null || t.value === c.value)),
+  );
+}
+
+const VIEWS_KEY = "cvm.fleet.views";
+const VIEW_NAME_MAX = 64;
+
+function read(): FleetView[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(VIEWS_KEY) ?? "[]");
+    return Array.isArray(v) ? (v as FleetView[]).filter((x) => typeof x?.name === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+let views: FleetView[] | null = null;
+const listeners = new Set<() => void>();
+const snapshot = () => (views ??= read());
+
+/** The saved views, kept current across the app. */
+export function useViews(): FleetView[] {
+  return useSyncExternalStore((l) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }, snapshot);
+}
+
+function write(next: FleetView[]) {
+  localStorage.setItem(VIEWS_KEY, JSON.stringify(next));
+  views = next;
+  for (const l of listeners) l();
+}
+
+/** Why `name` cannot name a new view, or null. */
+export function viewNameProblem(name: string, existing: FleetView[]): FieldError | null {
+  const n = name.trim();
+  if (!n) return { field: "viewName", message: "fleet.views.error.empty" };
+  if ([...n].length > VIEW_NAME_MAX)
+    return {
+      field: "viewName",
+      message: "fleet.views.error.tooLong",
+      values: { max: VIEW_NAME_MAX },
+    };
+  if (existing.some((v) => v.name.toLowerCase() === n.toLowerCase()))
+    return { field: "viewName", message: "fleet.views.error.duplicate", values: { name: n } };
+  return null;
+}
+
+/** Saves a view; nothing is written when the name or its tag filter is refused. */
+export function saveView(view: FleetView): FieldError | null {
+  const all = snapshot();
+  const bad = viewNameProblem(view.name, all);
+  if (bad) return bad;
+  const tags = parseTagFilter(view.tags);
+  if (!tags.ok) return tags.error;
+  write([...all, { ...view, name: view.name.trim() }]);
+  return null;
+}
+
+// A view asked for from the palette, for the fleet page to open (it may not be mounted yet).
+let requested: FleetView | null = null;
+const requestListeners = new Set<() => void>();
+
+export function requestView(v: FleetView) {
+  requested = { ...v };
+  for (const l of requestListeners) l();
+}
+
+/** The view last asked for (a new object per request): the fleet page applies each once. */
+export function useRequestedView(): FleetView | null {
+  return useSyncExternalStore(
+    (l) => {
+      requestListeners.add(l);
+      return () => requestListeners.delete(l);
+    },
+    () => requested,
+  );
+}
+
+// Requests a mounted page has taken: a later mount (coming back to the page) must not
+// apply the same request again.
+const consumed = new WeakSet<FleetView>();
+
+export function consume(v: FleetView) {
+  consumed.add(v);
+}
+
+export function isConsumed(v: FleetView): boolean {
+  return consumed.has(v);
+}
