@@ -96,9 +96,24 @@ async function clearSelection(browser) {
 }
 
 describe("fleet", () => {
-  const app = useApp({ before, after, afterEach });
   const sims = [];
   const ids = {};
+  // Registered before useApp's own `after`, so the profiles go while the app still runs.
+  after(async () => {
+    const b = app.browser;
+    try {
+      for (const name of ["Ops account", "Data account"])
+        if (ids[name])
+          await invoke(b, "delete_profile", {
+            id: ids[name],
+            confirmName: name,
+          });
+    } catch {
+      /* the app may be gone */
+    }
+    for (const s of sims) await s.stop();
+  });
+  const app = useApp({ before, after, afterEach });
 
   before(async () => {
     const b = app.browser;
@@ -134,21 +149,6 @@ describe("fleet", () => {
     for (const p of list.data.profiles) ids[p.name] = p.id;
     await invoke(b, "set_active_profile", { id: "sandbox" });
     await b.refresh();
-  });
-
-  after(async () => {
-    const b = app.browser;
-    try {
-      for (const name of ["Ops account", "Data account"])
-        if (ids[name])
-          await invoke(b, "delete_profile", {
-            id: ids[name],
-            confirmName: name,
-          });
-    } catch {
-      /* the app may be gone */
-    }
-    for (const s of sims) await s.stop();
   });
 
   it("lists every account's instances in every enabled region in one table", async () => {
