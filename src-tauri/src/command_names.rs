@@ -98,4 +98,13 @@ pub const COMMAND_NAMES: &[&str] = &[
     "set_ui_language",
     "instance_metrics",
     "cpu_sparklines",
+    "open_session",
+    "session_input",
+    "resize_session",
+    "close_session",
+    "forget_host_key",
+    "set_key_path",
+    "get_key_path",
+    "ssh_command",
+    "vnc_url",
 ];

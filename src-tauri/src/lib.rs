@@ -3,8 +3,8 @@
 mod command_names;
 // The core's modules under their old paths: the commands and tests name them so.
 pub use console_core::{
-    accounts, consent, console, error, fsutil, profiles, resources, roles, sandbox, secrets, state,
-    tccli, types, wizard,
+    accounts, connect, consent, console, error, fsutil, profiles, resources, roles, sandbox,
+    secrets, state, tccli, types, wizard,
 };
 pub mod commands;
 pub mod logging;
@@ -116,6 +116,15 @@ macro_rules! app_commands {
             commands::detail::set_ui_language,
             commands::metrics::instance_metrics,
             commands::metrics::cpu_sparklines,
+            commands::connect::open_session,
+            commands::connect::session_input,
+            commands::connect::resize_session,
+            commands::connect::close_session,
+            commands::connect::forget_host_key,
+            commands::connect::set_key_path,
+            commands::connect::get_key_path,
+            commands::connect::ssh_command,
+            commands::connect::vnc_url,
         ]
     };
 }

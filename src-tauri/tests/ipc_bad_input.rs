@@ -511,6 +511,124 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceIds": ["ins-aaaaaaaa"], "keys": ["env"], "consent": {"instanceIds": [], "typed": null, "stopType": null, "stoppedMode": null}}),
             "consent",
         ),
+        // Connect: sessions, auth, jump hosts, host keys and key paths.
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": "i-bad", "auth": {"method": "agent"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "instanceId",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "password", "password": ""}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "password",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "keyFile", "keyFile": "/nonexistent/id_ed25519"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "keyFile",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "keyFile", "keyFile": "id_ed25519"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "keyFile",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "keyFile", "keyFile": "/etc/passwd", "passphrase": ""}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "passphrase",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "telepathy"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "auth",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "cols": 0, "rows": 24, "onEvent": CHANNEL}),
+            "cols",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "trust": "MD5:aa:bb", "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "trust",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "jump": {"endpoint": {"host": "", "port": 22, "user": "root"}, "auth": {"method": "agent"}}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "jump.host",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "jump": {"endpoint": {"host": "bastion", "port": 22, "user": "root"}, "auth": {"method": "password", "password": ""}}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "jump.password",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "profileId",
+        ),
+        (
+            "session_input",
+            json!({"sessionId": "ssh-999999", "data": "ls\r"}),
+            "sessionId",
+        ),
+        (
+            "session_input",
+            json!({"sessionId": "ssh-1", "data": ""}),
+            "data",
+        ),
+        (
+            "resize_session",
+            json!({"sessionId": "ssh-999999", "cols": 80, "rows": 24}),
+            "sessionId",
+        ),
+        (
+            "resize_session",
+            json!({"sessionId": "ssh-1", "cols": 80, "rows": 100000}),
+            "rows",
+        ),
+        (
+            "close_session",
+            json!({"sessionId": "ssh-999999"}),
+            "sessionId",
+        ),
+        ("forget_host_key", json!({"host": "", "port": 22}), "host"),
+        (
+            "forget_host_key",
+            json!({"host": "sandbox", "port": 0}),
+            "port",
+        ),
+        (
+            "set_key_path",
+            json!({"keyId": "skey-bad!", "path": "/etc/passwd"}),
+            "keyId",
+        ),
+        (
+            "set_key_path",
+            json!({"keyId": "skey-aaaaaaaa", "path": "/nonexistent/id_rsa"}),
+            "path",
+        ),
+        ("get_key_path", json!({"keyId": ""}), "keyId"),
+        (
+            "ssh_command",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "jump": {"host": "bastion", "port": 22, "user": "-oProxyCommand=x"}}),
+            "jump.user",
+        ),
+        (
+            "ssh_command",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "keyId": "id_rsa"}),
+            "keyId",
+        ),
+        (
+            "vnc_url",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": "ins-"}),
+            "instanceId",
+        ),
+        (
+            "vnc_url",
+            json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins}),
+            "profileId",
+        ),
     ]
 }
 
@@ -535,6 +653,12 @@ fn bad_input_is_refused_naming_the_field_with_nothing_sent() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(h.profiles_json(), profiles_before, "nothing was written");
+    for file in ["known_hosts", "ssh-key-paths.json"] {
+        assert!(
+            !h._dir.path().join("config").join(file).exists(),
+            "{file} was written"
+        );
+    }
     // Nothing was unlocked or deleted on the way.
     let p = h.state.profile(CLOUD_ID).unwrap();
     assert!(
@@ -590,4 +714,142 @@ fn confirmed_commands_go_ahead() {
     .unwrap();
     assert!(h.state.profile(CLOUD_ID).is_err());
     assert!(!h.profiles_json().contains(CLOUD_ID));
+}
+
+/// A terminal session end to end on the app's own Sandbox (its SSH endpoint over
+/// loopback, russh on both sides): first use asks, the accepted fingerprint logs in with
+/// a password, typed input reaches the shell and `hostname` comes back through the
+/// channel; closing ends the session. The channel is a Rust-side one (the mock runtime
+/// has no web view to deliver a page's channel to); input and close go through the IPC
+/// handler.
+#[test]
+fn a_password_session_to_a_sandbox_instance_prints_its_hostname() {
+    use cvm_console::commands::connect::{AuthInput, OpenOutcome, open_session};
+    use cvm_console::types::{InstanceId, Scope};
+    use std::sync::Mutex;
+    use tauri::ipc::{Channel, InvokeResponseBody};
+
+    const PW: &str = "Connect-Pass1";
+    let h = harness();
+    let id = tauri::async_runtime::block_on(async {
+        let sandbox = h.state.sandbox().await.unwrap();
+        let addr = sandbox
+            .base_url()
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        let secret = h.state.vault.get(SANDBOX_ID).unwrap().unwrap();
+        let mut c = cvm_sim::client::SimClient::new(
+            addr,
+            cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose()),
+            "ap-guangzhou",
+        );
+        let r = c
+            .cvm(
+                "RunInstances",
+                json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5",
+                       "HostName": "ipc-connect-host", "LoginSettings": {"Password": PW}}),
+            )
+            .await
+            .unwrap()
+            .ok();
+        let id = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
+        for _ in 0..600 {
+            let d = c
+                .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
+                .await
+                .unwrap()
+                .ok();
+            if d["InstanceSet"][0]["InstanceState"] == "RUNNING" {
+                return id;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("{id} never ran");
+    });
+
+    let out = Arc::new(Mutex::new(String::new()));
+    let open = |trust: Option<String>| {
+        let sink = out.clone();
+        let channel = Channel::new(move |body| {
+            if let InvokeResponseBody::Json(j) = body {
+                let v: Value = serde_json::from_str(&j).unwrap();
+                let mut o = sink.lock().unwrap();
+                match v["kind"].as_str() {
+                    Some("data") => {
+                        let bytes: Vec<u8> = serde_json::from_value(v["data"].clone()).unwrap();
+                        o.push_str(&String::from_utf8_lossy(&bytes));
+                    }
+                    _ => o.push_str(&format!("<{}>", v["kind"])),
+                }
+            }
+            Ok(())
+        });
+        let auth: AuthInput =
+            serde_json::from_value(json!({"method": "password", "password": PW})).unwrap();
+        let scope: Scope =
+            serde_json::from_value(json!({"profile": SANDBOX_ID, "region": "ap-guangzhou"}))
+                .unwrap();
+        tauri::async_runtime::block_on(open_session(
+            h._app.state(),
+            scope,
+            InstanceId::new(id.clone()).unwrap(),
+            auth,
+            None,
+            trust,
+            80,
+            24,
+            channel,
+        ))
+        .unwrap()
+    };
+    let known_hosts = h._dir.path().join("config").join("known_hosts");
+    let fingerprint = match open(None) {
+        OpenOutcome::HostKeyUnknown { host, fingerprint } => {
+            assert_eq!(host, "sandbox");
+            fingerprint
+        }
+        _ => panic!("expected the first-use question"),
+    };
+    assert!(
+        !known_hosts.exists(),
+        "nothing stored before the user's yes"
+    );
+    let session = match open(Some(fingerprint)) {
+        OpenOutcome::Opened { session_id } => session_id,
+        _ => panic!("expected a session"),
+    };
+    assert!(known_hosts.exists(), "the accepted key is stored");
+    let wait_for = |what: &str| {
+        for _ in 0..500 {
+            if out.lock().unwrap().contains(what) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("{what:?} never came: {}", out.lock().unwrap());
+    };
+    h.invoke(
+        "resize_session",
+        json!({"sessionId": session, "cols": 120, "rows": 40}),
+    )
+    .unwrap();
+    h.invoke(
+        "session_input",
+        json!({"sessionId": session, "data": "hostname\r"}),
+    )
+    .unwrap();
+    wait_for("ipc-connect-host\r\n");
+    h.invoke("close_session", json!({"sessionId": session}))
+        .unwrap();
+    wait_for("<\"closed\">");
+    let gone = h
+        .invoke(
+            "session_input",
+            json!({"sessionId": session, "data": "ls\r"}),
+        )
+        .unwrap_err();
+    assert!(names_field(&gone, "sessionId"), "{gone}");
+    assert!(h.state.ssh_sessions.lock().unwrap().is_empty());
 }

@@ -46,6 +46,10 @@ pub struct AppState {
     pub sandbox: OnceCell<Sandbox>,
     /// Pending and recent launches (the wizard's ClientToken journal).
     pub launches: crate::wizard::journal::Journal,
+    /// Where settings live (the app's known_hosts, the key paths).
+    pub config_dir: PathBuf,
+    /// Open SSH sessions by id: the sender feeds the shell; dropping it ends the session.
+    pub ssh_sessions: Mutex<HashMap<String, tokio::sync::mpsc::Sender<crate::connect::Input>>>,
     /// One cell per profile: concurrent first calls wait for one build, so the profile
     /// has exactly one client and one rate budget.
     clients: Mutex<HashMap<String, Arc<OnceCell<Client>>>>,
@@ -94,6 +98,8 @@ impl AppState {
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
             launches,
+            config_dir,
+            ssh_sessions: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),
             language_clients: Mutex::new(HashMap::new()),
             budgets: Mutex::new(HashMap::new()),

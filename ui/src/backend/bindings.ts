@@ -210,6 +210,31 @@ export const commands = {
 	instanceMetrics: (profileId: ProfileId, region: Region, instanceId: InstanceId, range: MetricRange) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("instance_metrics", { profileId, region, instanceId, range })),
 	/**  The last hour of CPU for up to 10 instances (one API call). */
 	cpuSparklines: (profileId: ProfileId, region: Region, instanceIds: InstanceId[]) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("cpu_sparklines", { profileId, region, instanceIds })),
+	/**
+	 *  Opens a terminal on the instance. A host key seen for the first time is answered
+	 *  with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
+	 *  through `on_event`; a page that goes away ends the session.
+	 */
+	openSession: (scope: Scope, instanceId: InstanceId, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<SessionEvent>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_session", { scope, instanceId, auth, jump, trust, cols, rows, onEvent })),
+	/**  What the user typed (or pasted) into the terminal. */
+	sessionInput: (sessionId: string, data: string) => typedError<null, AppError>(__TAURI_INVOKE("session_input", { sessionId, data })),
+	/**  The terminal's new size. */
+	resizeSession: (sessionId: string, cols: number, rows: number) => typedError<null, AppError>(__TAURI_INVOKE("resize_session", { sessionId, cols, rows })),
+	/**  Ends the session; the channel's last event is `closed`. */
+	closeSession: (sessionId: string) => typedError<null, AppError>(__TAURI_INVOKE("close_session", { sessionId })),
+	/**
+	 *  Forgets the stored key of a host (as named by a `hostKeyChanged` answer, and its
+	 *  port), so the next connection asks again. Returns how many entries went.
+	 */
+	forgetHostKey: (host: string, port: number) => typedError<number, AppError>(__TAURI_INVOKE("forget_host_key", { host, port })),
+	/**  Remembers (or with `null`, forgets) which private key file belongs to a key pair. */
+	setKeyPath: (keyId: string, path: string | null) => typedError<null, AppError>(__TAURI_INVOKE("set_key_path", { keyId, path })),
+	/**  The key file remembered for a key pair, if any. */
+	getKeyPath: (keyId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("get_key_path", { keyId })),
+	/**  The OpenSSH command line that opens the same session from a terminal. */
+	sshCommand: (scope: Scope, instanceId: InstanceId, keyId: string | null, jump: HostInput | null) => typedError<string, AppError>(__TAURI_INVOKE("ssh_command", { scope, instanceId, keyId, jump })),
+	/**  The VNC console page of a running instance (a one-time address, valid briefly). */
+	vncUrl: (scope: Scope, instanceId: InstanceId) => typedError<string, AppError>(__TAURI_INVOKE("vnc_url", { scope, instanceId })),
 };
 
 /* Types */
@@ -315,6 +340,13 @@ export type AppInfo = {
 	logDir: string,
 	debugBuild: boolean,
 };
+
+/**  How to log in. Secrets are write-only: never echoed, logged or returned. */
+export type AuthInput = 
+/**  The user's ssh-agent. */
+{ method: "agent" } | 
+/**  A private key file, with its passphrase when it has one. */
+{ method: "keyFile"; keyFile: string; passphrase: string | null } | { method: "password"; password: string };
 
 export type BandwidthOptions = {
 	instanceId: string,
@@ -519,6 +551,13 @@ export type FleetTarget = {
 	regions: Region[] | null,
 };
 
+/**  A host to log in to by name (a jump host). */
+export type HostInput = {
+	host: string,
+	port: number,
+	user: string,
+};
+
 export type ImageChoice = {
 	imageId: string,
 	name: string,
@@ -718,6 +757,12 @@ export type ItemPriceView = {
 	discount: number | null,
 	/**  Postpaid/spot: per unit, tiered when Tencent returns steps. */
 	steps: PriceStep[],
+};
+
+/**  A jump host and how to log in to it. */
+export type JumpInput = {
+	endpoint: HostInput,
+	auth: AuthInput,
 };
 
 export type KeyPairChoice = {
@@ -927,6 +972,18 @@ export type NewRule = {
 	action: string,
 	description: string,
 };
+
+/**  What opening a session came to. */
+export type OpenOutcome = 
+/**  The shell runs; its output comes through the channel. */
+{ outcome: "opened"; sessionId: string } | 
+/**
+ *  A host key never seen: show the fingerprint, and open again with it as `trust`
+ *  once the user accepts it (only then is it stored).
+ */
+{ outcome: "hostKeyUnknown"; host: string; fingerprint: string } | 
+/**  The host offers another key than the one stored: refused until forgotten. */
+{ outcome: "hostKeyChanged"; host: string; stored: string; offered: string; file: string; line: number };
 
 /**  The new password arrives write-only: it is never echoed, logged or returned. */
 export type PasswordInput = {
@@ -1148,6 +1205,11 @@ export type SecurityGroupView = {
 	isDefault: boolean,
 	createdTime: string | null,
 };
+
+/**  What a session sends the terminal. */
+export type SessionEvent = { kind: "data"; data: number[] } | 
+/**  The shell ended; nothing follows. */
+{ kind: "closed"; exitStatus: number | null };
 
 /**  Which Tencent Cloud site the profile talks to. */
 export type Site = 
