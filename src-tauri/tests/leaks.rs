@@ -7,7 +7,9 @@
 //!   app's logging at trace level, works with the profile, then panics in a task and
 //!   finally crashes on the main thread with a full backtrace; its stdout, stderr and
 //!   log files are scanned;
-//! - the wizard's request preview and its "tccli command" (what the UI copies).
+//! - the wizard's request preview and its "tccli command" (what the UI copies);
+//! - the connect commands (in the same child, at trace level): a password and a key
+//!   file's passphrase given to them, right and wrong, through refusals and a session.
 //!
 //! The canary, nor any 8-character piece of it, may appear anywhere.
 
@@ -29,7 +31,19 @@ const SECRET_ID: &str = "AKIDappLeakAudit000000000000000000001";
 const KEY: &str = "AppLeakCanaryKey-5e8d1c7b3a9f2046";
 const WRONG_KEY: &str = "AppLeakWrongKey-c4b2a0f8e6d4c2b0";
 const PASSWORD: &str = "AppLeakPass-Qw7!rT2#yU9";
-const SECRETS: &[&str] = &[KEY, WRONG_KEY, PASSWORD];
+const SSH_PASSWORD: &str = "AppLeakSsh-Zx8$cV3%bN6";
+const WRONG_SSH_PASSWORD: &str = "AppLeakSshWrong-Lm4^kJ7";
+const PASSPHRASE: &str = "AppLeakPhr-Hg5&fD1x";
+const WRONG_PASSPHRASE: &str = "AppLeakPhrWrong-Pq2*wE8";
+const SECRETS: &[&str] = &[
+    KEY,
+    WRONG_KEY,
+    PASSWORD,
+    SSH_PASSWORD,
+    WRONG_SSH_PASSWORD,
+    PASSPHRASE,
+    WRONG_PASSPHRASE,
+];
 const CHILD_ENV: &str = "CVM_LEAK_AUDIT_CHILD_DIR";
 
 /// Fails when `text` holds a secret or any 8-character window of one.
@@ -254,6 +268,10 @@ fn panic_and_crash_output_hold_no_secret() {
         "so is the task's panic:\n{stderr}"
     );
     assert!(stderr.contains("stack backtrace"), "{stderr}");
+    // The connect commands were given the secrets and answered.
+    for code in ["App.LoginRefused", "App.WrongPassphrase"] {
+        assert!(stderr.contains(code), "{code} on stderr:\n{stderr}");
+    }
     assert_clean("the crashed process's stdout", &stdout);
     assert_clean("the crashed process's stderr", &stderr);
     let mut files = Vec::new();
@@ -283,6 +301,8 @@ fn crash_child() {
     let (state, client) = rt.block_on(loaded_profile(&dir, &s.base_url()));
     tracing::debug!(profile = ?state.active_profile(), "profile in use");
     let _ = rt.block_on(client.describe_zones("ap-guangzhou", &Default::default()));
+    let state = Arc::new(state);
+    connect_with_secrets(&rt, &dir, &state);
     let held = input(&s.base_url(), KEY);
     let secret = StoredSecret {
         secret_id: SECRET_ID.into(),
@@ -421,4 +441,118 @@ async fn role_credentials_never_leave_memory() {
         assert_clean(what, text);
     }
     s.shutdown().await.unwrap();
+}
+
+/// The connect commands given each secret, on the app's Sandbox through the command
+/// functions (the mock runtime supplies their state): a wrong password, a key file with
+/// its right and wrong passphrase (the key is not bound: refused), then a session with
+/// the right password. Every answer is logged and printed in full, for the parent to scan.
+fn connect_with_secrets(rt: &tokio::runtime::Runtime, dir: &Path, state: &Arc<AppState>) {
+    use cvm_console::commands::connect::{AuthInput, OpenOutcome, open_session};
+    use cvm_console::types::{InstanceId, Scope};
+    use serde_json::json;
+    use tauri::Manager;
+    use tauri::ipc::Channel;
+
+    let app = tauri::test::mock_builder()
+        .build(tauri::test::mock_context(tauri::test::noop_assets()))
+        .unwrap();
+    app.manage(state.clone());
+    let id = rt.block_on(async {
+        let sandbox = state.sandbox().await.unwrap();
+        let addr = sandbox
+            .base_url()
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        let secret = state
+            .vault
+            .get(cvm_console::profiles::SANDBOX_ID)
+            .unwrap()
+            .unwrap();
+        let mut c = cvm_sim::client::SimClient::new(
+            addr,
+            cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose()),
+            "ap-guangzhou",
+        );
+        let r = c
+            .cvm(
+                "RunInstances",
+                json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5",
+                       "LoginSettings": {"Password": SSH_PASSWORD}}),
+            )
+            .await
+            .unwrap()
+            .ok();
+        let id = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
+        for _ in 0..600 {
+            let d = c
+                .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
+                .await
+                .unwrap()
+                .ok();
+            if d["InstanceSet"][0]["InstanceState"] == "RUNNING" {
+                return id;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("{id} never ran");
+    });
+    let key = dir.join("id_ed25519");
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let open = |auth: serde_json::Value, trust: Option<String>| {
+        let auth: AuthInput = serde_json::from_value(auth).unwrap();
+        let scope: Scope = serde_json::from_value(
+            json!({"profile": cvm_console::profiles::SANDBOX_ID, "region": "ap-guangzhou"}),
+        )
+        .unwrap();
+        rt.block_on(open_session(
+            app.state(),
+            scope,
+            InstanceId::new(id.clone()).unwrap(),
+            auth,
+            None,
+            trust,
+            80,
+            24,
+            Channel::new(|_| Ok(())),
+        ))
+    };
+    let trust = match open(
+        json!({"method": "password", "password": SSH_PASSWORD}),
+        None,
+    ) {
+        Ok(OpenOutcome::HostKeyUnknown { fingerprint, .. }) => fingerprint,
+        _ => panic!("expected the first-use question"),
+    };
+    let key = key.display().to_string();
+    for auth in [
+        json!({"method": "password", "password": WRONG_SSH_PASSWORD}),
+        json!({"method": "keyFile", "keyFile": key, "passphrase": WRONG_PASSPHRASE}),
+        json!({"method": "keyFile", "keyFile": key, "passphrase": PASSPHRASE}),
+    ] {
+        let e = open(auth, Some(trust.clone())).err().expect("refused");
+        tracing::error!(error = ?e, "connect refused");
+        eprintln!(
+            "connect refused: {e:?} {}",
+            serde_json::to_string(&e).unwrap()
+        );
+    }
+    match open(
+        json!({"method": "password", "password": SSH_PASSWORD}),
+        Some(trust),
+    ) {
+        Ok(OpenOutcome::Opened { session_id }) => {
+            tracing::debug!(session = %session_id, "connected");
+            let close = cvm_console::commands::connect::close_session(app.state(), session_id);
+            rt.block_on(close).unwrap();
+        }
+        _ => panic!("expected a session"),
+    }
 }
