@@ -246,8 +246,6 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
             ))}
           </div>
 
-          <MetricsPanel profileId={profileId} region={region} instanceId={instanceId} />
-
           <div className="detail-grid">
             <Section
               id="overview"
@@ -428,6 +426,8 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
               ]}
             />
           </div>
+
+          <MetricsPanel profileId={profileId} region={region} instanceId={instanceId} />
         </>
       )}
 
