@@ -208,7 +208,9 @@ describe("billing: buy, change and renew all three models", () => {
     const saved = await textOf(b, "wz-tpl-saved", 30000);
     const id = saved.match(/lt-[0-9a-z]{8}/)[0];
     await click(b, "wz-tpl-close");
-    const listed = await invoke(b, "list_launch_templates", { scope: { profile: profileId, region: REGION } });
+    const listed = await invoke(b, "list_launch_templates", {
+      scope: { profile: profileId, region: REGION },
+    });
     assert.ok(listed.data.some((t) => t.id === id && t.name === "e2e web tier"));
 
     // A fresh wizard, then "Create from template".

@@ -47,8 +47,8 @@ async function fleetListed(browser) {
     browser,
     async () => {
       const s = await browser.execute(() =>
-        [...document.querySelectorAll('[data-testid^="fleet-account-"]')].map(
-          (e) => e.getAttribute("data-status"),
+        [...document.querySelectorAll('[data-testid^="fleet-account-"]')].map((e) =>
+          e.getAttribute("data-status"),
         ),
       );
       return (
@@ -78,10 +78,7 @@ async function settled(browser, testid) {
     browser,
     () =>
       browser.execute(
-        (id) =>
-          !!document
-            .querySelector(`[data-testid="${id}"]`)
-            ?.contains(document.activeElement),
+        (id) => !!document.querySelector(`[data-testid="${id}"]`)?.contains(document.activeElement),
         testid,
       ),
     `${testid} ready`,
@@ -157,18 +154,14 @@ describe("fleet", () => {
     await fleetListed(b);
     for (const id of ["sandbox", ids["Ops account"], ids["Data account"]])
       assert.equal(
-        await (
-          await b.$(`[data-testid="fleet-account-${id}"]`)
-        ).getAttribute("data-status"),
+        await (await b.$(`[data-testid="fleet-account-${id}"]`)).getAttribute("data-status"),
         "done",
         id,
       );
     // Sorted by name, the first rows on screen come from all accounts: count through the
     // listing's own answer instead of the virtualised DOM.
     const total = Number(
-      (await textOf(b, "fleet-count"))
-        .match(/of ([\d,]+)/)[1]
-        .replace(/,/g, ""),
+      (await textOf(b, "fleet-count")).match(/of ([\d,]+)/)[1].replace(/,/g, ""),
     );
     const perAccount = {};
     for (const id of [ids["Ops account"], ids["Data account"]]) {
@@ -176,18 +169,11 @@ describe("fleet", () => {
         targets: [{ profileId: id, regions: null }],
       });
       perAccount[id] = got.data.reduce((n, l) => n + l.instances.length, 0);
-      assert.equal(
-        perAccount[id],
-        40,
-        "each cvm-sim's 40 preloaded instances, all regions",
-      );
+      assert.equal(perAccount[id], 40, "each cvm-sim's 40 preloaded instances, all regions");
     }
     assert.ok(total > 80, `${total} rows: the Sandbox's and both accounts'`);
     const shown = await rows(b);
-    assert.ok(
-      new Set(shown.map((r) => r[1])).size >= 2,
-      "rows of several accounts on screen",
-    );
+    assert.ok(new Set(shown.map((r) => r[1])).size >= 2, "rows of several accounts on screen");
     // Account and Region columns, and the tags.
     assert.ok(await (await b.$('[data-testid="sort-account"]')).isExisting());
     assert.ok(await (await b.$('[data-testid="sort-region"]')).isExisting());
@@ -197,25 +183,16 @@ describe("fleet", () => {
   it("filters by tag key and key=value, and names a bad tag key at its field", async () => {
     const b = app.browser;
     await typeInto(b, "fleet-tag-filter", "env=prod");
-    await waitUntil(
-      b,
-      async () => /of/.test(await textOf(b, "fleet-count")),
-      "filtered",
-    );
+    await waitUntil(b, async () => /of/.test(await textOf(b, "fleet-count")), "filtered");
     const prod = await rows(b);
     assert.ok(prod.length > 0);
     for (const r of prod) assert.match(r[4], /env: prod/, r[0]);
-    const prodCount = Number(
-      (await textOf(b, "fleet-count")).match(/^([\d,]+)/)[1],
-    );
+    const prodCount = Number((await textOf(b, "fleet-count")).match(/^([\d,]+)/)[1]);
     await typeInto(b, "fleet-tag-filter", "team");
     const team = Number((await textOf(b, "fleet-count")).match(/^([\d,]+)/)[1]);
     assert.ok(team >= prodCount, "a key alone matches every value");
     await typeInto(b, "fleet-tag-filter", "bad#key");
-    assert.match(
-      await textOf(b, "fleet-tag-filter-error"),
-      /“#” is not allowed/,
-    );
+    assert.match(await textOf(b, "fleet-tag-filter-error"), /“#” is not allowed/);
     await typeInto(b, "fleet-tag-filter", "k".repeat(128));
     assert.match(await textOf(b, "fleet-tag-filter-error"), /at most 127/);
     await typeInto(b, "fleet-tag-filter", "env=prod");
@@ -229,10 +206,7 @@ describe("fleet", () => {
     const running = await rows(b);
     const fromSandbox = running.find((r) => r[1] === "sandbox");
     const fromOps = running.find((r) => r[1] === ids["Ops account"]);
-    assert.ok(
-      fromSandbox && fromOps,
-      "a running row of each account on screen",
-    );
+    assert.ok(fromSandbox && fromOps, "a running row of each account on screen");
     await clearSelection(b);
     await click(b, `select-${fromSandbox[0]}`);
     await click(b, `select-${fromOps[0]}`);
@@ -241,9 +215,7 @@ describe("fleet", () => {
     await click(b, "fleet-action-stop");
     const dialog = await b.$('[data-testid="dialog-stop"]');
     await dialog.waitForExist({ timeout: 15000 });
-    const named = await (
-      await b.$('[data-testid="dialog-instances"]')
-    ).getText();
+    const named = await (await b.$('[data-testid="dialog-instances"]')).getText();
     assert.match(named, new RegExp(fromSandbox[0]));
     assert.match(named, new RegExp(fromOps[0]));
     await settled(b, "dialog-stop");
@@ -264,9 +236,7 @@ describe("fleet", () => {
     await click(b, "dialog-confirm");
     for (const [id] of [fromSandbox, fromOps])
       assert.equal(
-        await (
-          await b.$(`[data-testid="result-${id}"]`)
-        ).getAttribute("data-ok"),
+        await (await b.$(`[data-testid="result-${id}"]`)).getAttribute("data-ok"),
         "true",
       );
     const calls = (await activity(b, { text: "StopInstances" })).slice(
@@ -283,9 +253,7 @@ describe("fleet", () => {
       await waitUntil(
         b,
         async () =>
-          (await (
-            await b.$(`[data-testid="row-${id}"]`)
-          ).getAttribute("data-state")) === "STOPPED",
+          (await (await b.$(`[data-testid="row-${id}"]`)).getAttribute("data-state")) === "STOPPED",
         `${id} STOPPED`,
       );
     // Started again, so later specs find the world as they expect.
@@ -294,9 +262,7 @@ describe("fleet", () => {
       await waitUntil(
         b,
         async () =>
-          (await (
-            await b.$(`[data-testid="row-${id}"]`)
-          ).getAttribute("data-state")) === "RUNNING",
+          (await (await b.$(`[data-testid="row-${id}"]`)).getAttribute("data-state")) === "RUNNING",
         `${id} RUNNING`,
       );
   });
@@ -316,14 +282,7 @@ describe("fleet", () => {
     const [first] = await rows(b);
     await clearSelection(b);
     await click(b, `select-${first[0]}`);
-    for (const a of [
-      "start",
-      "stop",
-      "reboot",
-      "rename",
-      "resetPassword",
-      "terminate",
-    ]) {
+    for (const a of ["start", "stop", "reboot", "rename", "resetPassword", "terminate"]) {
       const btn = await b.$(`[data-testid="fleet-action-${a}"]`);
       assert.equal(await btn.isEnabled(), false, a);
     }
@@ -357,8 +316,7 @@ describe("fleet", () => {
     await waitUntil(
       b,
       async () =>
-        (await (await b.$('[data-testid="fleet-tag-filter"]')).getValue()) ===
-        "env=staging",
+        (await (await b.$('[data-testid="fleet-tag-filter"]')).getValue()) === "env=staging",
       "the view's tag filter",
     );
     for (const r of await rows(b)) assert.match(r[4], /env: staging/);
