@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatValue, withGaps } from "./format";
+import { formatValue, windowOf, withGaps } from "./format";
 
 describe("metric formatting", () => {
   it("formats each unit", () => {
@@ -18,5 +18,11 @@ describe("metric formatting", () => {
       [0, 60],
       [1, 2],
     ]);
+  });
+
+  it("spans the same whole periods the backend asks for", () => {
+    // 1 h at one minute: 60 points, the last at `to`.
+    expect(windowOf("1h", 60, 7_200)).toEqual({ from: 3_660, to: 7_200 });
+    expect(windowOf("7d", 3_600, 604_800)).toEqual({ from: 3_600, to: 604_800 });
   });
 });

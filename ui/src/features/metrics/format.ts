@@ -12,13 +12,19 @@ export function formatValue(v: number | null | undefined, unit: Unit, locale: st
   return unit === "%" ? `${n} %` : `${n} ${unit}`;
 }
 
-/** `12-06 14:05` in local time (dates only when the range spans days). */
+/** `12/06`: month and day in local time. */
+export function formatDate(unixSeconds: number, locale: string): string {
+  return new Date(unixSeconds * 1000).toLocaleDateString(locale, {
+    month: "2-digit",
+    day: "2-digit",
+  });
+}
+
+/** `14:05` in local time, with the date before it (`12/06 14:05`) when asked. */
 export function formatTime(unixSeconds: number, locale: string, withDate: boolean): string {
   const d = new Date(unixSeconds * 1000);
   const time = d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hour12: false });
-  if (!withDate) return time;
-  const date = d.toLocaleDateString(locale, { month: "2-digit", day: "2-digit" });
-  return `${date} ${time}`;
+  return withDate ? `${formatDate(unixSeconds, locale)} ${time}` : time;
 }
 
 /**
@@ -44,4 +50,18 @@ export function withGaps(
     }
   }
   return [xs, ys];
+}
+
+const RANGE_SECONDS = { "1h": 3_600, "6h": 6 * 3_600, "24h": 86_400, "7d": 7 * 86_400 } as const;
+
+/**
+ * The window a range covers, ending at `to` (a period's start, Unix seconds): the same
+ * whole periods the backend asks Cloud Monitor for.
+ */
+export function windowOf(
+  range: keyof typeof RANGE_SECONDS,
+  period: number,
+  to: number,
+): { from: number; to: number } {
+  return { from: to - RANGE_SECONDS[range] + period, to };
 }

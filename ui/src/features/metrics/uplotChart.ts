@@ -1,8 +1,9 @@
 // The one module that imports uPlot; the metrics panel loads it with a dynamic import, so
 // the first screen's bundle carries none of it.
+import "./browserLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatTime, formatValue, withGaps } from "./format";
+import { formatDate, formatTime, formatValue, withGaps } from "./format";
 
 export type ChartInput = {
   timestamps: readonly (number | null)[];
@@ -10,11 +11,18 @@ export type ChartInput = {
   period: number;
   unit: string;
   label: string;
+  /** The legend's name for the time column. */
+  timeLabel: string;
   locale: string;
   /** The range spans more than a day: times carry their date. */
   withDate: boolean;
+  /** The window shown (Unix seconds): time without data stays empty, not stretched over. */
+  from: number;
+  to: number;
   width: number;
   height: number;
+  /** Called after every paint with how long uPlot spent painting (ms). */
+  onDraw?: (ms: number) => void;
 };
 
 function cssVar(el: Element, name: string, fallback: string): string {
@@ -33,12 +41,14 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
     ticks: { stroke: grid, width: 1 },
     font: "11px system-ui, sans-serif",
   };
+  const onDraw = input.onDraw;
+  let paintStart = 0;
   const opts: uPlot.Options = {
     width: input.width,
     height: input.height,
-    // Points in time order; draw nothing across nulls.
     series: [
       {
+        label: input.timeLabel,
         value: (_u, v) => (v === null ? "–" : formatTime(v, input.locale, input.withDate)),
       },
       {
@@ -46,13 +56,14 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
         stroke: accent,
         width: 1.5,
         fill: `${accent}22`,
+        // Nulls end the line: a stretch without data is drawn as a gap.
         spanGaps: false,
         points: { show: false },
         value: (_u, v) => formatValue(v, input.unit, input.locale),
       },
     ],
     scales: {
-      x: { time: true },
+      x: { time: true, range: () => [input.from, input.to] },
       y:
         input.unit === "%"
           ? { range: [0, 100] }
@@ -61,40 +72,33 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
     axes: [
       {
         ...axis,
-        values: (_u, splits) => splits.map((s) => formatTime(s, input.locale, input.withDate)),
+        // Times on the ticks; over days, the date under the first tick of each day.
+        size: input.withDate ? 48 : 32,
+        values: (_u, splits) =>
+          splits.map((s, i) => {
+            const time = formatTime(s, input.locale, false);
+            if (!input.withDate) return time;
+            const day = formatDate(s, input.locale);
+            const prev = i > 0 ? splits[i - 1] : undefined;
+            return prev !== undefined && formatDate(prev, input.locale) === day
+              ? time
+              : `${time}\n${day}`;
+          }),
       },
       {
         ...axis,
-        size: 60,
+        // As wide as the longest label (about 6.5 px a character at 11 px).
+        size: (_u, values) =>
+          Math.max(40, Math.ceil(Math.max(0, ...(values ?? []).map((v) => v.length)) * 6.5) + 18),
         values: (_u, splits) => splits.map((s) => formatValue(s, input.unit, input.locale)),
       },
     ],
     cursor: { points: { size: 6 }, drag: { x: false, y: false } },
     legend: { show: true, live: true },
+    hooks: {
+      drawClear: [() => void (paintStart = performance.now())],
+      draw: [() => onDraw?.(performance.now() - paintStart)],
+    },
   };
   return new uPlot(opts, [xs, ys], el);
-}
-
-/** Renders `points` values at one-minute spacing once and reports how long it took (ms). */
-export function timeRender(el: HTMLElement, points: number): number {
-  const t0 = Math.floor(Date.now() / 1000) - points * 60;
-  const ts = Array.from({ length: points }, (_, i) => t0 + i * 60);
-  const vs = ts.map((_, i) => 50 + 40 * Math.sin(i / 90));
-  const start = performance.now();
-  const u = drawChart(el, {
-    timestamps: ts,
-    values: vs,
-    period: 60,
-    unit: "%",
-    label: "CPU",
-    locale: "en",
-    withDate: true,
-    width: 800,
-    height: 200,
-  });
-  // uPlot draws on the next animation frame unless asked to now.
-  u.redraw(false, true);
-  const took = performance.now() - start;
-  u.destroy();
-  return took;
 }
