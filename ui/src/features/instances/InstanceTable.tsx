@@ -385,9 +385,10 @@ export const InstanceTable = memo(function InstanceTable(props: {
   // Sparklines for the rows on screen once scrolling rests; rows that left the screen
   // before their batch was sent are dropped from the queue.
   const cpuShown = !hidden.has("cpu");
-  const items = virtual.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  // The rows in view, without the overscan rendered around them.
+  virtual.getVirtualItems();
+  const first = virtual.range?.startIndex ?? 0;
+  const last = virtual.range?.endIndex ?? -1;
   useEffect(() => {
     if (!cpuShown || !profileId || last < first) return;
     const h = setTimeout(() => {
