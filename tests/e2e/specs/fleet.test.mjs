@@ -3,10 +3,14 @@
 // accounts at once through the real consent dialog (Cancel, then OK); a read-only account's
 // rows offer no action; saved views with their field errors, opened from the palette.
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
   activity,
   click,
+  confirmDialog,
   gone,
   invoke,
   referenceShot,
@@ -16,6 +20,10 @@ import {
   typeInto,
   useApp,
 } from "../lib/harness.mjs";
+
+// Exports are written here instead of through the native save dialog (debug builds).
+const exportDir = mkdtempSync(join(tmpdir(), "cvm-e2e-fleet-export-"));
+process.env.CVM_CONSOLE_E2E_EXPORT_DIR = exportDir;
 
 const SIM_ID = "AKIDcvmsim00000000000000000000000000";
 const SIM_KEY = "cvmsimSecretKey0000000000000000000";
@@ -54,7 +62,7 @@ async function fleetListed(browser) {
       return (
         s.length >= 3 &&
         s.every((x) => x === "done" || x === "failed" || x === "partial") &&
-        !(await textOf(browser, "fleet-count")).includes("…")
+        !(await textOf(browser, "instance-count")).includes("…")
       );
     },
     "every account listed",
@@ -161,7 +169,7 @@ describe("fleet", () => {
     // Sorted by name, the first rows on screen come from all accounts: count through the
     // listing's own answer instead of the virtualised DOM.
     const total = Number(
-      (await textOf(b, "fleet-count")).match(/of ([\d,]+)/)[1].replace(/,/g, ""),
+      (await textOf(b, "instance-count")).match(/of ([\d,]+)/)[1].replace(/,/g, ""),
     );
     const perAccount = {};
     for (const id of [ids["Ops account"], ids["Data account"]]) {
@@ -180,16 +188,77 @@ describe("fleet", () => {
     await referenceShot(b, "fleet-en-light");
   });
 
+  it("exports the whole fleet as CSV and JSON, each row with its account", async () => {
+    const b = app.browser;
+    const count = Number(
+      (await textOf(b, "instance-count")).match(/^([\d,]+)/)[1].replace(/,/g, ""),
+    );
+    await click(b, "export-csv");
+    assert.match(await textOf(b, "export-result"), /instances\.csv/);
+    const lines = readFileSync(join(exportDir, "instances.csv"), "utf8").trim().split("\n");
+    assert.match(lines[0], /,Account$/);
+    assert.equal(lines.length - 1, count, "every row of the fleet");
+    const accounts = new Set(lines.slice(1).map((l) => l.split(",").at(-1)));
+    for (const name of ["Ops account", "Data account"]) assert.ok(accounts.has(name), name);
+    assert.equal(accounts.size, 3, [...accounts].join());
+    await click(b, "export-json");
+    await waitUntil(
+      b,
+      async () => /instances\.json/.test(await textOf(b, "export-result")),
+      "json written",
+    );
+    const json = JSON.parse(readFileSync(join(exportDir, "instances.json"), "utf8"));
+    assert.equal(json.length, count);
+    assert.deepEqual(
+      new Set(json.map((r) => r.profileId)),
+      new Set(["sandbox", ids["Ops account"], ids["Data account"]]),
+    );
+  });
+
+  it("estimates the run-rate of every account, each through its own client", async () => {
+    const b = app.browser;
+    await click(b, "nav-cost");
+    await click(b, "cost-scope-fleet");
+    const accountIds = ["sandbox", ids["Ops account"], ids["Data account"]];
+    await waitUntil(
+      b,
+      () =>
+        b.execute(
+          (list) =>
+            list.every(
+              (id) =>
+                document
+                  .querySelector(`[data-testid="cost-account-${id}"]`)
+                  ?.getAttribute("data-hourly") != null,
+            ),
+          accountIds,
+        ),
+      "every account estimated",
+    );
+    let sum = 0;
+    for (const id of accountIds) {
+      const row = await b.$(`[data-testid="cost-account-${id}"]`);
+      sum += Number(await row.getAttribute("data-hourly"));
+    }
+    assert.ok(sum > 0, "the accounts run something");
+    const total = Number(
+      await (await b.$('[data-testid="cost-fleet-hourly-cny"]')).getAttribute("data-value"),
+    );
+    assert.ok(Math.abs(total - sum) < 0.011 * accountIds.length, `${total} ≈ ${sum}`);
+    await click(b, "nav-fleet");
+    await fleetListed(b);
+  });
+
   it("filters by tag key and key=value, and names a bad tag key at its field", async () => {
     const b = app.browser;
     await typeInto(b, "fleet-tag-filter", "env=prod");
-    await waitUntil(b, async () => /of/.test(await textOf(b, "fleet-count")), "filtered");
+    await waitUntil(b, async () => /of/.test(await textOf(b, "instance-count")), "filtered");
     const prod = await rows(b);
     assert.ok(prod.length > 0);
     for (const r of prod) assert.match(r[4], /env: prod/, r[0]);
-    const prodCount = Number((await textOf(b, "fleet-count")).match(/^([\d,]+)/)[1]);
+    const prodCount = Number((await textOf(b, "instance-count")).match(/^([\d,]+)/)[1]);
     await typeInto(b, "fleet-tag-filter", "team");
-    const team = Number((await textOf(b, "fleet-count")).match(/^([\d,]+)/)[1]);
+    const team = Number((await textOf(b, "instance-count")).match(/^([\d,]+)/)[1]);
     assert.ok(team >= prodCount, "a key alone matches every value");
     await typeInto(b, "fleet-tag-filter", "bad#key");
     assert.match(await textOf(b, "fleet-tag-filter-error"), /“#” is not allowed/);
@@ -202,7 +271,7 @@ describe("fleet", () => {
   it("stops rows of two accounts at once through the consent dialog (Cancel, then OK)", async () => {
     const b = app.browser;
     await clear(b, "fleet-tag-filter");
-    await selectValue(b, "fleet-state-filter", "RUNNING");
+    await selectValue(b, "state-filter", "RUNNING");
     const running = await rows(b);
     const fromSandbox = running.find((r) => r[1] === "sandbox");
     const fromOps = running.find((r) => r[1] === ids["Ops account"]);
@@ -210,9 +279,9 @@ describe("fleet", () => {
     await clearSelection(b);
     await click(b, `select-${fromSandbox[0]}`);
     await click(b, `select-${fromOps[0]}`);
-    assert.equal(await textOf(b, "fleet-selection-count"), "2 selected");
+    assert.equal(await textOf(b, "selection-count"), "2 selected");
     const before = (await activity(b, { text: "StopInstances" })).length;
-    await click(b, "fleet-action-stop");
+    await click(b, "action-stop");
     const dialog = await b.$('[data-testid="dialog-stop"]');
     await dialog.waitForExist({ timeout: 15000 });
     const named = await (await b.$('[data-testid="dialog-instances"]')).getText();
@@ -231,7 +300,7 @@ describe("fleet", () => {
       "Cancel sent nothing",
     );
 
-    await click(b, "fleet-action-stop");
+    await click(b, "action-stop");
     await click(b, "stop-type-HARD");
     await click(b, "dialog-confirm");
     for (const [id] of [fromSandbox, fromOps])
@@ -248,7 +317,7 @@ describe("fleet", () => {
       new Set(["sandbox", ids["Ops account"]]),
       "one call through each account's own client",
     );
-    await selectValue(b, "fleet-state-filter", "");
+    await selectValue(b, "state-filter", "");
     for (const [id] of [fromSandbox, fromOps])
       await waitUntil(
         b,
@@ -257,7 +326,7 @@ describe("fleet", () => {
         `${id} STOPPED`,
       );
     // Started again, so later specs find the world as they expect.
-    await click(b, "fleet-action-start");
+    await click(b, "action-start");
     for (const [id] of [fromSandbox, fromOps])
       await waitUntil(
         b,
@@ -265,6 +334,82 @@ describe("fleet", () => {
           (await (await b.$(`[data-testid="row-${id}"]`)).getAttribute("data-state")) === "RUNNING",
         `${id} RUNNING`,
       );
+  });
+
+  it("sets a tag on rows of two accounts (a bad key refused at its field) and removes it after the confirmation (Cancel, then OK)", async () => {
+    const b = app.browser;
+    const calls = async (action) =>
+      (await activity(b, { text: action })).filter((c) => c.action === action);
+    const all = await rows(b);
+    const fromSandbox = all.find((r) => r[1] === "sandbox");
+    const fromOps = all.find((r) => r[1] === ids["Ops account"]);
+    assert.ok(fromSandbox && fromOps, "a row of each writable account on screen");
+    await clearSelection(b);
+    await click(b, `select-${fromSandbox[0]}`);
+    await click(b, `select-${fromOps[0]}`);
+    const tagged = (await calls("TagResources")).length;
+    await click(b, "action-tags");
+    await settled(b, "tags-dialog");
+    assert.match(await textOf(b, "tags-places"), /2 instances in 2 accounts and regions/);
+    await typeInto(b, "tag-key", "bad#key");
+    await typeInto(b, "tag-value", "yes");
+    await click(b, "tags-set");
+    assert.match(await textOf(b, "tag-key-error"), /“#” is not allowed/);
+    await typeInto(b, "tag-key", "k".repeat(128));
+    await click(b, "tags-set");
+    assert.match(await textOf(b, "tag-key-error"), /at most 127/);
+    assert.equal((await calls("TagResources")).length, tagged, "a refused key sends nothing");
+    await typeInto(b, "tag-key", "fleet-e2e");
+    await click(b, "tags-set");
+    await waitUntil(
+      b,
+      async () => /Changed on 2 instances/.test(await textOf(b, "tags-result")),
+      "both tagged",
+    );
+    const nowTagged = await calls("TagResources");
+    const sets = nowTagged.slice(0, nowTagged.length - tagged);
+    assert.deepEqual(
+      new Set(sets.map((c) => c.profileId)),
+      new Set(["sandbox", ids["Ops account"]]),
+      "one call through each account's own client",
+    );
+    await click(b, "tags-close");
+    await gone(b, "tags-dialog");
+    await typeInto(b, "fleet-tag-filter", "fleet-e2e=yes");
+    await waitUntil(
+      b,
+      async () =>
+        (await rows(b))
+          .map((r) => r[0])
+          .sort()
+          .join() === [fromSandbox[0], fromOps[0]].sort().join(),
+      "exactly the two tagged rows",
+    );
+
+    const untagged = (await calls("UnTagResources")).length;
+    await click(b, "action-tags");
+    await settled(b, "tags-dialog");
+    await typeInto(b, "tag-key", "fleet-e2e");
+    await click(b, "tags-remove");
+    const confirm = await confirmDialog(b, "remove-tag");
+    assert.match(await confirm.getText(), new RegExp(fromSandbox[0]));
+    assert.match(await confirm.getText(), new RegExp(fromOps[0]));
+    await click(b, "confirm-cancel");
+    await gone(b, "confirm-dialog");
+    assert.equal((await calls("UnTagResources")).length, untagged, "Cancel sent nothing");
+    await click(b, "tags-remove");
+    await confirmDialog(b, "remove-tag");
+    await click(b, "confirm-ok");
+    await waitUntil(
+      b,
+      async () => /Changed on 2 instances/.test(await textOf(b, "tags-result")),
+      "both untagged",
+    );
+    assert.equal((await calls("UnTagResources")).length, untagged + 2);
+    await click(b, "tags-close");
+    await b.$('[data-testid="instances-no-match"]').then((e) => e.waitForExist({ timeout: 60000 }));
+    await clear(b, "fleet-tag-filter");
+    await clearSelection(b);
   });
 
   it("offers no action on a read-only account's rows", async () => {
@@ -283,10 +428,10 @@ describe("fleet", () => {
     await clearSelection(b);
     await click(b, `select-${first[0]}`);
     for (const a of ["start", "stop", "reboot", "rename", "resetPassword", "terminate"]) {
-      const btn = await b.$(`[data-testid="fleet-action-${a}"]`);
+      const btn = await b.$(`[data-testid="action-${a}"]`);
       assert.equal(await btn.isEnabled(), false, a);
     }
-    assert.match(await textOf(b, "fleet-action-reason"), /read-only/i);
+    assert.match(await textOf(b, "action-reason"), /read-only/i);
     await click(b, "fleet-accounts");
     await click(b, "fleet-accounts-all");
     await click(b, "fleet-accounts");

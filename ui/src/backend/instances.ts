@@ -19,6 +19,8 @@ import type {
   StopType,
   StoppedMode,
   StreamSummary,
+  TagInput,
+  TagReport,
   TerminateQuote,
   ZoneView,
   Language,
@@ -87,6 +89,22 @@ export const instancesBackend = {
   ): Promise<string | null> => unwrap(commands.exportInstances(format, rows, dialogTitle)),
   terminateQuote: (profileId: string, region: string, ids: string[]): Promise<TerminateQuote> =>
     unwrap(commands.terminateQuote(scope(profileId, region), ids)),
+  /** Sets tags on instances of one account and region (a key they carry gets the new value). */
+  setInstanceTags: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    tags: TagInput[],
+  ): Promise<TagReport> => unwrap(commands.setInstanceTags(scope(profileId, region), ids, tags)),
+  /** Removes tag keys from instances the confirmation named. */
+  removeInstanceTags: (
+    profileId: string,
+    region: string,
+    ids: string[],
+    keys: string[],
+    consent: Consent,
+  ): Promise<TagReport> =>
+    unwrap(commands.removeInstanceTags(scope(profileId, region), ids, keys, consent)),
 
   startInstances: (
     profileId: string,

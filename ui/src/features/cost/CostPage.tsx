@@ -1,8 +1,17 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { type CostLine, apiLanguage, billingBackend, instancesBackend } from "../../backend";
-import { useActiveProfile } from "../profiles/useProfiles";
+import {
+  type CostLine,
+  type Language,
+  type ProfileView,
+  apiLanguage,
+  billingBackend,
+  instancesBackend,
+} from "../../backend";
+import { useActiveProfile, useProfiles } from "../profiles/useProfiles";
+import { profileName } from "../instances/InstanceList";
+import { FleetRate } from "./FleetRate";
 import { ErrorBox } from "../../components/ErrorBox";
 import { BillingTab } from "./BillingTab";
 import "./cost.css";
@@ -20,6 +29,7 @@ function money(n: number | null | undefined) {
 export function CostPage() {
   const { t, i18n } = useTranslation();
   const profile = useActiveProfile();
+  const profiles = useProfiles();
   const [tab, setTab] = useState<Tab>("rate");
   const [chosen, setChosen] = useState<string | null>(null);
   const profileId = profile?.id ?? "";
@@ -68,6 +78,8 @@ export function CostPage() {
       </div>
       {tab === "rate" ? (
         <RunRate
+          profiles={profiles.data?.profiles ?? []}
+          lang={apiLanguage(i18n.language)}
           profileId={profileId}
           region={region}
           allRegions={(regions.data ?? []).filter((r) => r.available).map((r) => r.id)}
@@ -79,16 +91,24 @@ export function CostPage() {
   );
 }
 
-function RunRate(props: { profileId: string; region: string; allRegions: string[] }) {
+function RunRate(props: {
+  profiles: ProfileView[];
+  lang: Language;
+  profileId: string;
+  region: string;
+  allRegions: string[];
+}) {
   const { t } = useTranslation();
-  const [scope, setScope] = useState<"region" | "all">("region");
+  const [scope, setScope] = useState<"region" | "all" | "fleet">("region");
   const regions = scope === "all" ? props.allRegions : [props.region];
   const q = useQuery({
     queryKey: ["billing", "cost", props.profileId, regions],
     queryFn: () => billingBackend.cost(props.profileId, regions),
-    enabled: regions.length > 0,
+    enabled: regions.length > 0 && scope !== "fleet",
   });
-  const e = q.data;
+  const e = scope === "fleet" ? undefined : q.data;
+  const sandboxName = t("profiles.sandboxName");
+  const names = new Map(props.profiles.map((p) => [p.id, profileName(p, sandboxName)]));
   return (
     <div className="cost-rate">
       <div className="cost-scope" role="radiogroup" aria-label={t("cost.scope")}>
@@ -110,6 +130,17 @@ function RunRate(props: { profileId: string; region: string; allRegions: string[
           />
           {t("cost.allRegions", { count: props.allRegions.length })}
         </label>
+        {props.profiles.length > 1 && (
+          <label>
+            <input
+              type="radio"
+              checked={scope === "fleet"}
+              onChange={() => setScope("fleet")}
+              data-testid="cost-scope-fleet"
+            />
+            {t("cost.allAccounts", { count: props.profiles.length })}
+          </label>
+        )}
         <button
           type="button"
           className="btn"
@@ -120,8 +151,16 @@ function RunRate(props: { profileId: string; region: string; allRegions: string[
           {q.isFetching ? t("cost.refreshing") : t("cost.refresh")}
         </button>
       </div>
-      {q.isLoading && <p className="muted">{t("cost.loading")}</p>}
-      {q.error && <ErrorBox title={t("cost.failed")} error={q.error} />}
+      {scope === "fleet" && (
+        <FleetRate
+          profiles={props.profiles}
+          lang={props.lang}
+          names={names}
+          renderLines={(lines, currency) => <Lines lines={lines} currency={currency} />}
+        />
+      )}
+      {scope !== "fleet" && q.isLoading && <p className="muted">{t("cost.loading")}</p>}
+      {scope !== "fleet" && q.error && <ErrorBox title={t("cost.failed")} error={q.error} />}
       {e && (
         <>
           <div className="cost-totals">
@@ -184,7 +223,8 @@ function RunRate(props: { profileId: string; region: string; allRegions: string[
   );
 }
 
-function Lines(props: { lines: CostLine[] }) {
+function Lines(props: { lines: CostLine[]; currency?: string }) {
+  const c = props.currency ?? "¥";
   const { t } = useTranslation();
   if (props.lines.length === 0) return <p className="muted">{t("cost.none")}</p>;
   return (
@@ -214,8 +254,14 @@ function Lines(props: { lines: CostLine[] }) {
                 <span className="muted small"> · {t("cost.unpriced", { count: l.unpriced })}</span>
               )}
             </td>
-            <td>¥{money(l.hourly)}</td>
-            <td>¥{money(l.monthly)}</td>
+            <td>
+              {c}
+              {money(l.hourly)}
+            </td>
+            <td>
+              {c}
+              {money(l.monthly)}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -15,6 +15,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
 import { expiryInfo, stateTone, type ColumnId } from "./states";
+import { rowKey } from "./useListing";
 import { openDetail } from "../palette/registry";
 import { Sparkline, showRows, sparkFor, useSparkVersion } from "../metrics";
 
@@ -87,6 +88,7 @@ const TableRow = memo(function TableRow(props: {
   const { t } = useTranslation();
   const { row, on, onToggle } = props;
   const id = row.original.id;
+  const key = row.id;
   return (
     <div
       role="row"
@@ -106,7 +108,7 @@ const TableRow = memo(function TableRow(props: {
       }}
       onClick={(e) => {
         if ((e.target as HTMLElement).closest("input,button,.selectable")) return;
-        onToggle(id);
+        onToggle(key);
       }}
     >
       <div className="itable-cell itable-check" role="cell">
@@ -115,7 +117,7 @@ const TableRow = memo(function TableRow(props: {
           aria-label={t("instances.select", { id })}
           data-testid={`select-${id}`}
           checked={on}
-          onChange={() => onToggle(id)}
+          onChange={() => onToggle(key)}
         />
       </div>
       {row.getAllCells().map((c) => (
@@ -149,9 +151,9 @@ const WIDTH: Record<string, string> = {
 /** How long the list must rest before the rows on screen get their sparklines. */
 const SETTLE_MS = 150;
 
-function SparkCell(props: { profileId: string | undefined; region: string; id: string }) {
+function SparkCell(props: { profileId: string; region: string; id: string }) {
   useSparkVersion();
-  const spark = props.profileId ? sparkFor(props.profileId, props.region, props.id) : undefined;
+  const spark = sparkFor(props.profileId, props.region, props.id);
   return <Sparkline spark={spark} testid={`spark-${props.id}`} />;
 }
 
@@ -171,6 +173,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
   rows: InstanceView[];
   /** The rows the local filter lets through (a subset of `rows`, any order). */
   shown?: readonly InstanceView[];
+  /** Selected rows by `rowKey` (account, region, id). */
   selected: Set<string>;
   onToggle: (id: string) => void;
   onToggleAll: (ids: string[], on: boolean) => void;
@@ -180,15 +183,10 @@ export const InstanceTable = memo(function InstanceTable(props: {
   accounts?: ReadonlyMap<string, string>;
   /** Receives a getter of the rows in the order shown (for export; mapped only when called). */
   sortedRef?: RefObject<(() => InstanceView[]) | null>;
-  /** The profile whose Cloud Monitor the CPU column asks. */
-  profileId?: string;
 }) {
   const { t } = useTranslation();
-  const profileId = props.profileId;
   const [sorting, setSorting] = useState<SortingState>([{ id: "name", desc: false }]);
   const [now] = useState(() => Date.now());
-  const profileIdRef = useRef(profileId);
-  profileIdRef.current = profileId;
   const accounts = props.accounts;
   // Built once per language: new column objects would make the table rebuild its models.
   const allColumns = useMemo(
@@ -205,7 +203,11 @@ export const InstanceTable = memo(function InstanceTable(props: {
                 className="link-button strong"
                 data-testid={`open-${c.row.original.id}`}
                 onClick={() =>
-                  openDetail({ region: c.row.original.region, instanceId: c.row.original.id })
+                  openDetail({
+                    profileId: c.row.original.profileId,
+                    region: c.row.original.region,
+                    instanceId: c.row.original.id,
+                  })
                 }
               >
                 {c.row.original.name || "—"}
@@ -296,7 +298,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
           sortFn: "basic",
           cell: (c) => (
             <SparkCell
-              profileId={profileIdRef.current}
+              profileId={c.row.original.profileId}
               region={c.row.original.region}
               id={c.row.original.id}
             />
@@ -333,7 +335,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
     features,
     columns,
     data: props.rows,
-    getRowId: (r) => r.id,
+    getRowId: rowKey,
     state: { sorting },
     onSortingChange: setSorting,
   });
@@ -362,9 +364,9 @@ export const InstanceTable = memo(function InstanceTable(props: {
   const cpuSort = sorting[0]?.id === "cpu" ? sorting[0] : null;
   const sparkVersion = useSparkVersion(!!cpuSort);
   const { rows, cpuKnown } = useMemo(() => {
-    if (!cpuSort || !profileId) return { rows: filtered, cpuKnown: 0 };
+    if (!cpuSort) return { rows: filtered, cpuKnown: 0 };
     const last = (r: (typeof filtered)[number]) =>
-      sparkFor(profileId, r.original.region, r.original.id)?.last ?? null;
+      sparkFor(r.original.profileId, r.original.region, r.original.id)?.last ?? null;
     const known = filtered.filter((r) => last(r) !== null);
     const unknown = filtered.filter((r) => last(r) === null);
     const dir = cpuSort.desc ? -1 : 1;
@@ -372,7 +374,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
     return { rows: [...known, ...unknown], cpuKnown: known.length };
     // sparkVersion: re-sort as batches arrive.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filtered, cpuSort, profileId, sparkVersion]);
+  }, [filtered, cpuSort, sparkVersion]);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualiser is mutable by design
   const virtual = useVirtualizer({
@@ -390,13 +392,19 @@ export const InstanceTable = memo(function InstanceTable(props: {
   const first = virtual.range?.startIndex ?? 0;
   const last = virtual.range?.endIndex ?? -1;
   useEffect(() => {
-    if (!cpuShown || !profileId || last < first) return;
+    if (!cpuShown || last < first) return;
     const h = setTimeout(() => {
-      const onScreen = rows.slice(first, last + 1).map((r) => r.original);
-      showRows(profileId, onScreen);
+      // Each account's Cloud Monitor is asked for its own rows.
+      const byProfile = new Map<string, InstanceView[]>();
+      for (const r of rows.slice(first, last + 1)) {
+        const list = byProfile.get(r.original.profileId);
+        if (list) list.push(r.original);
+        else byProfile.set(r.original.profileId, [r.original]);
+      }
+      for (const [profileId, onScreen] of byProfile) showRows(profileId, onScreen);
     }, SETTLE_MS);
     return () => clearTimeout(h);
-  }, [cpuShown, profileId, rows, first, last]);
+  }, [cpuShown, rows, first, last]);
   const tracks = ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")];
   // As wide as the shown columns need, and no wider: the flexible ones (name, tags)
   // share what the window has left instead of stretching to a fixed total.
@@ -410,7 +418,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
   }, [rows, sortedRef]);
   const selected = props.selected;
   const allOn = useMemo(
-    () => rows.length > 0 && rows.every((r) => selected.has(r.original.id)),
+    () => rows.length > 0 && rows.every((r) => selected.has(r.id)),
     [rows, selected],
   );
 
@@ -431,7 +439,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
               checked={allOn}
               onChange={() =>
                 props.onToggleAll(
-                  rows.map((r) => r.original.id),
+                  rows.map((r) => r.id),
                   !allOn,
                 )
               }
@@ -473,7 +481,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
                 key={v.index}
                 row={row}
                 top={v.start}
-                on={props.selected.has(row.original.id)}
+                on={props.selected.has(row.id)}
                 grid={grid.gridTemplateColumns}
                 minWidth={grid.minWidth}
                 columns={columns}

@@ -21,7 +21,7 @@ import {
   expiryInfo,
   matches as matchesF,
 } from "./states";
-import { mergeRows } from "./useInstances";
+import { mergeRows, placeKey, rowKey } from "./useListing";
 import { naturalKey } from "./InstanceTable";
 const matches = (i: InstanceView, text: string, state: string) =>
   matchesF(i, { ...NO_FILTERS, text, state }, Date.now());
@@ -123,10 +123,17 @@ function backend(
         ch.onmessage({ region: "ap-guangzhou", offset: 2, total: 3, instances: rows.slice(2) });
         return { region: "ap-guangzhou", total: 3, loaded: 3, pages: 2 };
       }
-      case "stream_instances": {
-        const ch = args.onEvent as Chan;
-        const regs = args.regions as string[];
+      case "stream_fleet": {
+        // The fleet stream's shape: each region's events wrapped with their account.
+        const out = args.onEvent as Chan;
+        const [target] = args.targets as { profileId: string; regions: string[] }[];
+        const regs = target?.regions ?? [];
+        const ch = {
+          onmessage: (event: unknown) =>
+            out.onmessage({ kind: "region", profileId: target?.profileId, event }),
+        };
         const emit = () => {
+          out.onmessage({ kind: "scope", profileId: target?.profileId, regions: regs });
           for (const region of regs) {
             const mine = rows.map((r) => ({
               ...r,
@@ -145,7 +152,12 @@ function backend(
             ch.onmessage({ kind: "done", summary: { region, total: 3, loaded: 3, pages: 2 } });
           }
         };
-        const summary = { loaded: 3 * regs.length, failedRegions: [], superseded: false };
+        const summary = {
+          loaded: 3 * regs.length,
+          failed: [],
+          failedAccounts: [],
+          superseded: false,
+        };
         if (!opts.slowStream || regs.join() !== "ap-guangzhou") {
           emit();
           return summary;
@@ -157,8 +169,8 @@ function backend(
           }, 400),
         );
       }
-      case "cached_instances":
-        return opts.cached ?? null;
+      case "cached_fleet":
+        return opts.cached ? [{ profileId: "sandbox", ...opts.cached }] : [];
       case "enabled_regions":
         return null;
       case "set_last_region":
@@ -229,7 +241,9 @@ describe("the instances page", () => {
     renderPage();
     expect(await screen.findByTestId("row-ins-aaaaaaa3")).toBeInTheDocument();
     expect(screen.getByTestId("instance-count")).toHaveTextContent("3 of 3 instances");
-    expect(calls.find((c) => c.cmd === "stream_instances")?.args.regions).toEqual(["ap-guangzhou"]);
+    expect(calls.find((c) => c.cmd === "stream_fleet")?.args.targets).toEqual([
+      { profileId: "sandbox", regions: ["ap-guangzhou"] },
+    ]);
     expect(calls.find((c) => c.cmd === "list_regions")?.args.language).toBe("en-US");
     await userEvent.type(screen.getByTestId("instance-filter"), "team:data");
     expect(screen.queryByTestId("row-ins-aaaaaaa1")).not.toBeInTheDocument();
@@ -260,7 +274,9 @@ describe("the instances page", () => {
       expect(
         calls.some(
           (c) =>
-            c.cmd === "stream_instances" && (c.args.regions as string[]).join() === "ap-singapore",
+            c.cmd === "stream_fleet" &&
+            JSON.stringify(c.args.targets) ===
+              JSON.stringify([{ profileId: "sandbox", regions: ["ap-singapore"] }]),
         ),
       ).toBe(true),
     );
@@ -527,25 +543,24 @@ describe("the list's pure logic", () => {
       failed: 1,
     });
   });
-  it("shows cached rows until their region's fresh listing completes", () => {
+  it("shows cached rows until their place's fresh listing completes", () => {
     const a = inst("ins-aaaaaaa1", "a", "RUNNING");
     const old = inst("ins-aaaaaaa9", "old", "STOPPED");
     const sh = inst("ins-aaaaaaa8", "sh", "RUNNING", { region: "ap-shanghai" });
-    const fresh = new Map([[a.id, a]]);
-    const cached = new Map([
-      [old.id, old],
-      [sh.id, sh],
-      [a.id, { ...a, state: "STOPPED" }],
+    // The same id in another account is another row.
+    const twin = inst("ins-aaaaaaa1", "twin", "RUNNING", { profileId: "p-other" });
+    const fresh = new Map([[rowKey(a), a]]);
+    const cached = new Map(
+      [old, sh, { ...a, state: "STOPPED" }, twin].map((r) => [rowKey(r), r] as const),
+    );
+    expect(mergeRows(fresh, cached, new Set()).map((r) => [r.name, r.state])).toEqual([
+      ["a", "RUNNING"],
+      ["old", "STOPPED"],
+      ["sh", "RUNNING"],
+      ["twin", "RUNNING"],
     ]);
-    expect(mergeRows(fresh, cached, new Set()).map((r) => [r.id, r.state])).toEqual([
-      ["ins-aaaaaaa1", "RUNNING"],
-      ["ins-aaaaaaa9", "STOPPED"],
-      ["ins-aaaaaaa8", "RUNNING"],
-    ]);
-    expect(mergeRows(fresh, cached, new Set(["ap-guangzhou"])).map((r) => r.id)).toEqual([
-      "ins-aaaaaaa1",
-      "ins-aaaaaaa8",
-    ]);
+    const done = new Set([placeKey("sandbox", "ap-guangzhou")]);
+    expect(mergeRows(fresh, cached, done).map((r) => r.name)).toEqual(["a", "sh", "twin"]);
   });
 });
 
@@ -614,8 +629,10 @@ describe("all regions and the stale cache", () => {
     await user.click(screen.getByTestId("region-picker"));
     await user.click(screen.getByTestId("region-option-all"));
     expect(await screen.findByTestId("row-ins-sssssss1")).toBeInTheDocument();
-    const call = calls.filter((c) => c.cmd === "stream_instances").at(-1);
-    expect(call?.args.regions).toEqual(["ap-guangzhou", "ap-singapore"]);
+    const call = calls.filter((c) => c.cmd === "stream_fleet").at(-1);
+    expect(call?.args.targets).toEqual([
+      { profileId: "sandbox", regions: ["ap-guangzhou", "ap-singapore"] },
+    ]);
     expect(screen.getByTestId("region-progress-ap-singapore")).toHaveAttribute(
       "data-status",
       "done",

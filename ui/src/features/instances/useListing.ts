@@ -7,7 +7,7 @@ import {
 } from "../../backend";
 
 /** How one (account, region)'s listing is going. */
-type PlaceProgress = {
+export type PlaceProgress = {
   loaded: number;
   /** TotalCount as last reported; null until the first page. */
   total: number | null;
@@ -17,9 +17,11 @@ type PlaceProgress = {
   staleSince: number | null;
 };
 
-export type FleetListing = {
+export type Listing = {
   /** Fresh rows, plus the cached rows of places whose fresh listing has not completed. */
   rows: InstanceView[];
+  /** Sum of the places' TotalCount as last reported. */
+  total: number;
   loading: boolean;
   /** Each account's regions, in the order it lists them (known once it started). */
   scopes: Record<string, string[]>;
@@ -27,43 +29,85 @@ export type FleetListing = {
   progress: Record<string, PlaceProgress>;
   /** Accounts that could not be listed at all. */
   accountErrors: Record<string, unknown>;
-  /** The listing's own failure (a bad request), when it has one. */
+  /**
+   * The listing's own failure; for one account, that account's failure; for one place,
+   * that place's failure.
+   */
   error: unknown;
+  /** Failure messages of settled operations, by instance id. */
   failures: Record<string, string>;
+  /** While cached rows are shown: the oldest shown cache's time (ms since the epoch). */
+  staleSince: number | null;
 };
 
-const EMPTY: FleetListing = {
+const EMPTY: Listing = {
   rows: [],
+  total: 0,
   loading: false,
   scopes: {},
   progress: {},
   accountErrors: {},
   error: null,
   failures: {},
+  staleSince: null,
 };
 
 export const placeKey = (profileId: string, region: string) => `${profileId}\u0000${region}`;
-const rowKey = (i: InstanceView) => `${i.profileId}\u0000${i.id}`;
+/** A row's identity: an instance id is only unique within its account and region. */
+export const rowKey = (i: InstanceView) => `${i.profileId}\u0000${i.region}\u0000${i.id}`;
+
+/**
+ * Merges fresh and cached rows (both by `rowKey`): fresh rows win; a place's cached rows
+ * show until its fresh listing completed (then only what the API returned remains).
+ */
+export function mergeRows(
+  fresh: Map<string, InstanceView>,
+  cached: Map<string, InstanceView>,
+  donePlaces: Set<string>,
+): InstanceView[] {
+  const out = [...fresh.values()];
+  for (const [k, r] of cached)
+    if (!fresh.has(k) && !donePlaces.has(placeKey(r.profileId, r.region))) out.push(r);
+  return out;
+}
+
+/** Applies one pushed change to the rows of its account and region. */
+function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
+  const mine = (r: InstanceView) =>
+    r.id === c.instanceId && r.profileId === c.profileId && r.region === c.region;
+  if (c.settled && c.state === null) return rows.filter((r) => !mine(r));
+  return rows.map((r) => (!mine(r) ? r : (c.instance ?? (c.state ? { ...r, state: c.state } : r))));
+}
 
 /** At most one render of a streaming listing per this many milliseconds. */
 const PUBLISH_MS = 200;
-const SLOT = "fleet-page";
 
 /**
- * The fleet's instances: the cached lists of every (account, region) first, marked stale
- * per place, then the fresh listing streamed page by page, each place reporting its own
- * progress, failure and staleness. `targets` null means every profile.
+ * The instances of a scope: a set of accounts, each over the given regions (null: its
+ * enabled regions); `targets` null means every profile. The cached lists show first,
+ * marked stale per place, then the fresh listing streams page by page, each (account,
+ * region) reporting its own progress, failure and staleness; one that fails does not stop
+ * the others. `slot`: a newer listing in the same slot cancels the older one. `apply`
+ * folds in the state changes an action streams. `reload` changes to list again.
  */
-export function useFleet(
+export function useListing(
   targets: FleetTarget[] | null,
   reload: number,
-): FleetListing & { apply: (c: InstanceChange) => void } {
+  slot: string,
+): Listing & { apply: (c: InstanceChange) => void } {
   const scope = JSON.stringify(targets);
+  const none = targets !== null && targets.length === 0;
   const key = `${scope}|${reload}`;
-  const [listing, setListing] = useState<FleetListing & { key: string }>({ ...EMPTY, key: "" });
+  const [listing, setListing] = useState<Listing & { key: string }>({ ...EMPTY, key: "" });
 
   useEffect(() => {
     const chosen = JSON.parse(scope) as FleetTarget[] | null;
+    if (chosen !== null && chosen.length === 0) return;
+    // One place named up front: its failure is the listing's (the page shows it as such).
+    const only =
+      chosen?.length === 1 && chosen[0]?.regions?.length === 1
+        ? placeKey(chosen[0].profileId, chosen[0].regions[0] ?? "")
+        : null;
     let current = true;
     const fresh = new Map<string, InstanceView>();
     const cached = new Map<string, InstanceView>();
@@ -73,18 +117,25 @@ export function useFleet(
     const accountErrors: Record<string, unknown> = {};
     let lastPublish = 0;
     let pending: ReturnType<typeof setTimeout> | null = null;
-    const publish = (extra: Partial<FleetListing> = {}) => {
+    const publish = (extra: Partial<Listing> = {}) => {
       if (!current) return;
       if (pending !== null) clearTimeout(pending);
       pending = null;
       lastPublish = performance.now();
-      const rows = [...fresh.values()];
-      for (const [k, r] of cached)
-        if (!fresh.has(k) && !done.has(placeKey(r.profileId, r.region))) rows.push(r);
+      const rows = mergeRows(fresh, cached, done);
+      let total = 0;
+      let staleSince: number | null = null;
+      for (const p of Object.values(progress)) {
+        total += p.total ?? 0;
+        if (p.staleSince !== null)
+          staleSince = staleSince === null ? p.staleSince : Math.min(staleSince, p.staleSince);
+      }
       setListing((l) => ({
         ...(l.key === key ? l : { ...EMPTY, loading: true }),
         key,
         rows,
+        total,
+        staleSince,
         scopes: { ...scopes },
         progress: { ...progress },
         accountErrors: { ...accountErrors },
@@ -99,12 +150,14 @@ export function useFleet(
         error: null,
         staleSince: null,
       });
+    // The cache first (a local read of a few milliseconds), so the last known rows show,
+    // marked stale, before the fresh listing starts.
     const cache = instancesBackend.cachedFleet(chosen).then(
       (lists) => {
         if (!current) return;
         for (const l of lists) {
           for (const i of l.instances) cached.set(rowKey(i), i);
-          place(l.profileId, l.region).staleSince = l.savedAtMs;
+          place(l.profileId, l.region).staleSince = l.savedAtMs ?? Date.now();
         }
       },
       () => undefined, // a cache is a convenience
@@ -113,7 +166,7 @@ export function useFleet(
       if (!current) return;
       if (cached.size > 0) publish();
       instancesBackend
-        .streamFleet(chosen, SLOT, (e) => {
+        .streamFleet(chosen, slot, (e) => {
           if (!current) return;
           if (e.kind === "scope") {
             scopes[e.profileId] = e.regions;
@@ -153,6 +206,9 @@ export function useFleet(
                 break;
             }
             progress[k] = { ...p };
+            // Pages arrive up to ~40 a second: the first shows at once, later ones are
+            // folded into one render per PUBLISH_MS, so a large table is not rebuilt 100
+            // times.
             if (ev.kind === "page" && performance.now() - lastPublish < PUBLISH_MS) {
               pending ??= setTimeout(() => publish(), PUBLISH_MS);
               return;
@@ -162,7 +218,10 @@ export function useFleet(
         })
         .then(
           (summary) => {
-            if (current && !summary.superseded) publish({ loading: false });
+            if (!current || summary.superseded) return;
+            const account = chosen?.length === 1 ? accountErrors[chosen[0]?.profileId ?? ""] : null;
+            const failed = account ?? (only ? (progress[only]?.error ?? null) : null);
+            publish({ loading: false, error: failed });
           },
           (error: unknown) => publish({ loading: false, error }),
         );
@@ -171,25 +230,18 @@ export function useFleet(
       current = false;
       if (pending !== null) clearTimeout(pending);
     };
-  }, [scope, reload, key]);
+  }, [scope, slot, key]);
 
-  /** Applies a state change streamed by an action of this page. */
   const apply = useCallback(
     (c: InstanceChange) =>
       setListing((l) => ({
         ...l,
-        rows:
-          c.settled && c.state === null
-            ? l.rows.filter((r) => !(r.id === c.instanceId && r.profileId === c.profileId))
-            : l.rows.map((r) =>
-                r.id !== c.instanceId || r.profileId !== c.profileId || r.region !== c.region
-                  ? r
-                  : (c.instance ?? (c.state ? { ...r, state: c.state } : r)),
-              ),
+        rows: applyChange(l.rows, c),
         failures: c.failure ? { ...l.failures, [c.instanceId]: c.failure } : l.failures,
       })),
     [],
   );
 
+  if (none) return { ...EMPTY, apply };
   return listing.key === key ? { ...listing, apply } : { ...EMPTY, loading: true, apply };
 }
