@@ -3,6 +3,10 @@
 // which builds both binaries and provides Xvfb, a private D-Bus session and a keyring.
 //
 //   node perf/app-bench.mjs --app BIN --bare BIN --world WORLD.json --out DIR [--runs N] [--only filter]
+//   node perf/app-bench.mjs ... --only fleet --fleet-world WORLD-30K.json
+//
+// --only fleet: the fleet view with 30,000 rows (the fleet world) beside the single-region
+// 10,000-row list and the bare window's idle memory, all in the same run.
 //
 // Every launch goes through a small wrapper script (the WebDriver session's "binary") that
 // gives the app fresh XDG config/data/cache folders, records its pid and execs it, so the
@@ -48,6 +52,8 @@ const opts = Object.fromEntries(
 const APP = resolve(opts.app);
 const BARE = resolve(opts.bare);
 const WORLD = resolve(opts.world);
+const FLEET_WORLD = opts["fleet-world"] ? resolve(opts["fleet-world"]) : null;
+const FLEET_N = Number(opts["fleet-n"] ?? 30000);
 const OUT = resolve(opts.out ?? join(root, "target-crates/perf"));
 const RUNS = Number(opts.runs ?? 5);
 const IDENT = "com.cvmconsole.desktop";
@@ -149,7 +155,7 @@ function prepare(bin, { world = false, budget = null, env = "" } = {}) {
   mkdirSync(join(data, "sandbox"), { recursive: true });
   mkdirSync(config, { recursive: true });
   mkdirSync(join(dir, "cache"), { recursive: true });
-  if (world) copyFileSync(WORLD, join(data, "sandbox", "world.json"));
+  if (world) copyFileSync(world === true ? WORLD : world, join(data, "sandbox", "world.json"));
   if (budget) {
     const profile = {
       id: "sandbox",
@@ -299,11 +305,16 @@ async function coldStart(kind) {
   return { ms: ready - s.t0, session: s.session, mem };
 }
 
-async function listing(budget) {
-  const launch = prepare(APP, { world: true, budget });
+async function listing(budget, { world = true, n = N, page = null } = {}) {
+  const launch = prepare(APP, { world, budget });
   const s = await open(launch);
+  if (page) {
+    const nav = await s.browser.$(`[data-testid="nav-${page}"]`);
+    await nav.waitForExist({ timeout: 60000 });
+    await nav.click();
+  }
   const first = await waitInPage(s.browser, "rows");
-  const all = await waitInPage(s.browser, "all", N);
+  const all = await waitInPage(s.browser, "all", n);
   const out = {
     budget,
     firstRowsMs: first.at - s.t0,
@@ -381,11 +392,14 @@ async function filterLatency(browser) {
 await startDriver();
 try {
   // --only filter: the 10,000-row listing and filtering alone (no cold starts, no seed).
-  const ONLY_FILTER = opts.only === "filter";
+  // --only fleet: the same, the bare window's cold start, and the 30,000-row fleet.
+  const ONLY_FLEET = opts.only === "fleet";
+  const ONLY_FILTER = opts.only === "filter" || ONLY_FLEET;
   // Cold start and idle memory, alternating so load drifts hit both alike.
   const cold = { app: [], "app-returning": [], bare: [], "bare-nocomp": [] };
-  for (let i = 0; i < (ONLY_FILTER ? 0 : RUNS); i++) {
-    for (const kind of ["bare", "app", "app-returning", "bare-nocomp"]) {
+  const kinds = ONLY_FLEET ? ["bare"] : ["bare", "app", "app-returning", "bare-nocomp"];
+  for (let i = 0; i < (ONLY_FILTER && !ONLY_FLEET ? 0 : RUNS); i++) {
+    for (const kind of kinds) {
       const r = await coldStart(kind);
       cold[kind].push(r);
       log(
@@ -394,7 +408,11 @@ try {
     }
   }
   results.cold = {};
-  for (const kind of ONLY_FILTER ? [] : ["app", "app-returning", "bare", "bare-nocomp"]) {
+  for (const kind of ONLY_FILTER
+    ? ONLY_FLEET
+      ? ["bare"]
+      : []
+    : ["app", "app-returning", "bare", "bare-nocomp"]) {
     results.cold[kind] = {
       medianMs: median(cold[kind].map((r) => r.ms)),
       minMs: Math.min(...cold[kind].map((r) => r.ms)),
@@ -422,6 +440,24 @@ try {
     results.current = out;
     await close(s);
   }
+  // The fleet view over a world of FLEET_N instances (several regions), under `current`.
+  if (ONLY_FLEET && FLEET_WORLD) {
+    const { s, out } = await listing("current", { world: FLEET_WORLD, n: FLEET_N, page: "fleet" });
+    log(
+      `fleet listing: first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
+    );
+    await sleep(3000);
+    out.memory = treeMemory(s.pid);
+    log(
+      `memory with ${FLEET_N} in the fleet: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
+    );
+    out.filter = await filterLatency(s.browser);
+    log(
+      `fleet filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
+    );
+    results.fleet = { rows: FLEET_N, ...out };
+    await close(s);
+  }
   // And under `seed` (a minute, by design).
   if (!ONLY_FILTER) {
     const { s, out } = await listing("seed");
@@ -435,5 +471,8 @@ try {
   driver?.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
 }
-writeFileSync(join(OUT, "app.json"), JSON.stringify(results, null, 2));
+writeFileSync(
+  join(OUT, opts.only === "fleet" ? "fleet.json" : "app.json"),
+  JSON.stringify(results, null, 2),
+);
 console.log(JSON.stringify(results, null, 2));
