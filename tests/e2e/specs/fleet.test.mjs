@@ -245,6 +245,7 @@ describe("fleet", () => {
       await (await b.$('[data-testid="cost-fleet-hourly-cny"]')).getAttribute("data-value"),
     );
     assert.ok(Math.abs(total - sum) < 0.011 * accountIds.length, `${total} ≈ ${sum}`);
+    await referenceShot(b, "cost-fleet-en-light");
     await click(b, "nav-fleet");
     await fleetListed(b);
   });
@@ -355,6 +356,7 @@ describe("fleet", () => {
     await typeInto(b, "tag-value", "yes");
     await click(b, "tags-set");
     assert.match(await textOf(b, "tag-key-error"), /“#” is not allowed/);
+    await referenceShot(b, "fleet-tags-en-light");
     await typeInto(b, "tag-key", "k".repeat(128));
     await click(b, "tags-set");
     assert.match(await textOf(b, "tag-key-error"), /at most 127/);
