@@ -16,7 +16,7 @@ function money(n: number | null | undefined) {
 }
 
 /** The international site bills in USD, the others in CNY. */
-export function currencyOf(p: ProfileView): "$" | "¥" {
+function currencyOf(p: ProfileView): "$" | "¥" {
   return p.site.type === "intl" ? "$" : "¥";
 }
 
