@@ -116,6 +116,11 @@ macro_rules! app_commands {
             commands::detail::set_ui_language,
             commands::metrics::instance_metrics,
             commands::metrics::cpu_sparklines,
+            commands::alerts::list_alert_rules,
+            commands::alerts::save_alert_rule,
+            commands::alerts::delete_alert_rule,
+            commands::alerts::firing_alerts,
+            commands::alerts::alert_clicks,
             commands::connect::open_session,
             commands::connect::session_input,
             commands::connect::resize_session,
@@ -193,6 +198,16 @@ pub fn run() {
                 vault,
             )?);
             app.manage(state.clone());
+            notify::install_alerts(app.handle(), &state.alerts);
+            // The alert rules run in the background, whether or not the window is shown;
+            // the first pass waits until the first screen has had its calls.
+            tauri::async_runtime::spawn({
+                let state = state.clone();
+                async move {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    console::alerts::engine::Alerts::run(state).await;
+                }
+            });
             // Pending launches: young ones of writable profiles are re-sent below (claimed
             // now, before the UI can list them); the rest wait for the user's decision.
             let resumable = wizard::launch::claim_auto_resume(

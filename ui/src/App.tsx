@@ -5,6 +5,7 @@ import { InstancesPage } from "./features/instances/InstancesPage";
 import { onOpenWizard } from "./features/wizard/prefill";
 import { Palette } from "./features/palette/Palette";
 import { navigate, useNavigation } from "./features/palette/registry";
+import { listenForAlertClicks } from "./features/alerts/clicks";
 
 // The first screen (the instance list) is in the main bundle; every other page loads on
 // first visit, so a cold start parses and runs only what it shows.
@@ -56,6 +57,8 @@ function Pages() {
   const { page, detail } = useNavigation();
   // "Buy the same" and "Create from template" open the wizard from anywhere.
   useEffect(() => onOpenWizard(() => navigate("create")), []);
+  // A click on an alert's desktop notification opens its instance.
+  useEffect(listenForAlertClicks, []);
   return (
     <Shell page={page} onNavigate={navigate}>
       <Palette />

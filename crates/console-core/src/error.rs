@@ -61,6 +61,8 @@ macro_rules! app_codes {
 
 app_codes! {
     AddressBound = "App.AddressBound",
+    AlertRuleNotFound = "App.AlertRuleNotFound",
+    Alerts = "App.Alerts",
     AgentUnavailable = "App.AgentUnavailable",
     BandwidthUnsupported = "App.BandwidthUnsupported",
     Cache = "App.Cache",

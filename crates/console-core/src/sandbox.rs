@@ -9,8 +9,12 @@ use rand::Rng;
 use std::path::PathBuf;
 use tencent_api::Sensitive;
 
+/// The region where the Sandbox keeps an instance running hot.
+pub const HOT_REGION: &str = "ap-guangzhou";
+
 pub struct Sandbox {
     handle: cvm_sim::SimHandle,
+    account: String,
     secret: StoredSecret,
     /// False when the keyring was unavailable: the credential then lives in memory only
     /// (it guards nothing real, and the Sandbox must keep working without a keyring).
@@ -52,6 +56,7 @@ impl Sandbox {
         };
         let credential =
             cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose());
+        let account = credential.account.clone();
         let handle = cvm_sim::start(cvm_sim::Config::sandbox(credential, state_file))
             .await
             .map_err(|e| {
@@ -61,11 +66,35 @@ impl Sandbox {
                 )
             })?;
         tracing::info!(addr = %handle.addr(), credential_in_keyring = in_keyring, "Sandbox started");
-        Ok(Sandbox {
+        let sandbox = Sandbox {
             handle,
+            account,
             secret,
             credential_in_keyring: in_keyring,
-        })
+        };
+        sandbox.heat_one();
+        Ok(sandbox)
+    }
+
+    /// Makes the oldest RUNNING instance of [`HOT_REGION`] run hot (CPU about 90 %), so
+    /// a CPU alert can be seen firing without an account. Returns its id.
+    pub fn heat_one(&self) -> Option<String> {
+        let hot = self
+            .handle
+            .instances(&self.account, HOT_REGION)
+            .into_iter()
+            .find(|(_, state)| state == "RUNNING")
+            .map(|(id, _)| id);
+        if let Some(id) = &hot {
+            tracing::info!(instance = %id, "Sandbox: this instance runs hot");
+        }
+        self.handle.set_hot(hot.iter().cloned().collect());
+        hot
+    }
+
+    /// The Sandbox's world clock, Unix seconds (ahead of real time once advanced).
+    pub fn now_unix(&self) -> i64 {
+        self.handle.now_ms().div_euclid(1000)
     }
 
     pub fn base_url(&self) -> String {
@@ -93,6 +122,7 @@ impl Sandbox {
     /// Back to the seeded world, saved at once.
     pub fn reset(&self) -> Result<(), AppError> {
         self.handle.reset_world();
+        self.heat_one();
         self.handle.save_state().map_err(|e| {
             AppError::internal(AppCode::Sandbox, format!("could not save the Sandbox: {e}"))
         })

@@ -360,6 +360,10 @@ impl SimHandle {
     pub fn set_faults(&self, spec: &FaultSpec) {
         *lock(&self.shared.faults) = Faults::new(spec);
     }
+    /// The world clock (Unix milliseconds): real time plus every `advance_clock`.
+    pub fn now_ms(&self) -> i64 {
+        self.shared.clock.now_ms()
+    }
     /// Replaces the instances whose CPU runs hot in Cloud Monitor's answers.
     pub fn set_hot(&self, ids: Vec<String>) {
         *lock(&self.shared.hot) = ids;

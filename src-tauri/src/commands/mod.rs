@@ -1,5 +1,6 @@
 //! IPC commands: a few lines each that resolve context, call the core, map the result.
 
+pub mod alerts;
 pub mod connect;
 pub mod detail;
 pub mod instances;

@@ -210,6 +210,21 @@ export const commands = {
 	instanceMetrics: (profileId: ProfileId, region: Region, instanceId: InstanceId, range: MetricRange) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("instance_metrics", { profileId, region, instanceId, range })),
 	/**  The last hour of CPU for up to 10 instances (one API call). */
 	cpuSparklines: (profileId: ProfileId, region: Region, instanceIds: InstanceId[]) => typedError<MetricSeries[], AppError>(__TAURI_INVOKE("cpu_sparklines", { profileId, region, instanceIds })),
+	/**  The saved rules, in the order they were added. */
+	listAlertRules: () => typedError<AlertRule[], AppError>(__TAURI_INVOKE("list_alert_rules")),
+	/**
+	 *  Adds the rule (or, with an id, replaces it) when every field is valid; the watcher
+	 *  runs it at once.
+	 */
+	saveAlertRule: (draft: AlertRuleDraft) => typedError<AlertRule, AppError>(__TAURI_INVOKE("save_alert_rule", { draft })),
+	deleteAlertRule: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_alert_rule", { id })),
+	/**  The alerts firing now. */
+	firingAlerts: () => typedError<ActiveAlert[], AppError>(__TAURI_INVOKE("firing_alerts")),
+	/**
+	 *  Where a click on an alert's notification is reported: the UI calls this once at start
+	 *  and opens the instance each message names.
+	 */
+	alertClicks: (onOpen: Channel<AlertOpen>) => typedError<null, AppError>(__TAURI_INVOKE("alert_clicks", { onOpen })),
 	/**
 	 *  Opens a terminal on the instance. A host key seen for the first time is answered
 	 *  with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
@@ -247,6 +262,23 @@ export type ActionReport = {
 	failed: number,
 };
 
+/**  One alert that is firing now. */
+export type ActiveAlert = {
+	ruleId: string,
+	kind: AlertKind,
+	profileId: string,
+	profileName: string,
+	region: string,
+	instanceId: string,
+	instanceName: string,
+	/**  CPU: the lowest value of the window (%); expiry: days left. */
+	value: number | null,
+	/**  The instance's state when it fired (None: gone). */
+	state: string | null,
+	/**  When it fired, RFC 3339 (UTC, the app's clock). */
+	since: string,
+};
+
 export type ActivityEntry = {
 	seq: number,
 	/**  RFC 3339, UTC. */
@@ -264,6 +296,8 @@ export type ActivityEntry = {
 	latencyMs: number,
 	attempts: number,
 	throttled: number,
+	/**  What happened, for entries that are not API calls (an alert firing or clearing). */
+	detail?: string | null,
 };
 
 /**  What the activity page asks for; every field narrows the result. */
@@ -302,6 +336,67 @@ export type AddressView = {
 	isArrears: boolean,
 };
 
+/**  What a rule watches for. */
+export type AlertCondition = 
+/**  CPUUsage above `threshold` % at every one-minute point of the last `minutes`. */
+{ kind: "cpuAbove"; threshold: number | null; minutes: number } | 
+/**
+ *  A RUNNING instance is found in another state (or gone) without an action of this
+ *  app on it shortly before.
+ */
+{ kind: "leftRunning" } | 
+/**  A prepaid instance's ExpiredTime is less than `days` days away. */
+{ kind: "expiring"; days: number };
+
+/**  The kinds of [`AlertCondition`], as the form sends them. */
+export type AlertKind = "cpuAbove" | "leftRunning" | "expiring";
+
+/**  The instance a notification's click opens. */
+export type AlertOpen = {
+	profileId: string,
+	region: string,
+	instanceId: string,
+};
+
+export type AlertRule = {
+	id: string,
+	enabled: boolean,
+	condition: AlertCondition,
+	target: AlertTarget,
+};
+
+/**
+ *  A rule as the form has it: numbers as typed (checked here, naming the field), the
+ *  target possibly missing. `id` set: replace that rule.
+ */
+export type AlertRuleDraft = {
+	id: string | null,
+	enabled: boolean,
+	kind: AlertKind,
+	/**  CPU rules: percent. */
+	threshold?: string,
+	/**  CPU rules: whole minutes. */
+	minutes?: string,
+	/**  Expiry rules: whole days. */
+	days?: string,
+	target: AlertTarget | null,
+};
+
+/**  Which instances a rule watches. */
+export type AlertTarget = 
+/**
+ *  Every instance of one profile in `regions` (None: the regions enabled for the
+ *  profile in the console's settings, or every region the account sees).
+ */
+{ kind: "profile"; profileId: string; regions: string[] | null } | 
+/**
+ *  The instances a saved fleet view shows: its profiles (None: every profile), its
+ *  regions (None: each profile's enabled regions), its tag filter (`key` or
+ *  `key=value`, comma-separated, all must hold), text (a case-insensitive part of the
+ *  id, name or an IP) and state ("" for any).
+ */
+{ kind: "view"; name: string; accounts: string[] | null; regions: string[] | null; tags: string; text: string; state: string };
+
 export type AllocateInput = {
 	/**  TRAFFIC_POSTPAID_BY_HOUR or BANDWIDTH_POSTPAID_BY_HOUR. */
 	internetChargeType: string,
@@ -315,7 +410,7 @@ export type AllocateInput = {
  *  The app's own error codes (`App.*`); Tencent's codes pass through as they are.
  *  The UI translates each from its catalogs (a test checks every one is there).
  */
-export type AppCode = "App.AddressBound" | "App.AgentUnavailable" | "App.BandwidthUnsupported" | "App.Cache" | "App.Clipboard" | "App.ConsentRequired" | "App.Dialog" | "App.Encode" | "App.Export" | "App.HostUnreachable" | "App.InstanceBusy" | "App.InstanceNotSteady" | "App.InvalidInput" | "App.Io" | "App.Journal" | "App.JumpHostRefused" | "App.KeyFileFormat" | "App.KeyFileUnreadable" | "App.KeyPairInUse" | "App.Keyring" | "App.Keyring.AccessDenied" | "App.Keyring.BadEntry" | "App.Keyring.Failure" | "App.Keyring.Locked" | "App.Keyring.NoDefaultCollection" | "App.Keyring.NoEntry" | "App.Keyring.NoService" | "App.KeySaveFailed" | "App.LastSecurityGroup" | "App.LaunchDropped" | "App.LaunchInFlight" | "App.LaunchNotFound" | "App.LaunchSettled" | "App.Listing" | "App.ListingSuperseded" | "App.LoginRefused" | "App.NoExpiry" | "App.NoGroupId" | "App.NoImageId" | "App.NoKeyId" | "App.NoKeyPair" | "App.NoPrivateKey" | "App.NoPublicIp" | "App.NotBound" | "App.PassphraseNeeded" | "App.PathUnavailable" | "App.PriceChanged" | "App.ProfileNotFound" | "App.ProfileReadOnly" | "App.Sandbox" | "App.Settings" | "App.SoldOut" | "App.StopFailed" | "App.StopRequired" | "App.StopTimeout" | "App.TccliFileChanged" | "App.TerminationProtected" | "App.Unexpected" | "App.UnknownRegion" | "App.VncUnavailable" | "App.WindowsNoSsh" | "App.WrongPassphrase";
+export type AppCode = "App.AddressBound" | "App.AlertRuleNotFound" | "App.Alerts" | "App.AgentUnavailable" | "App.BandwidthUnsupported" | "App.Cache" | "App.Clipboard" | "App.ConsentRequired" | "App.Dialog" | "App.Encode" | "App.Export" | "App.HostUnreachable" | "App.InstanceBusy" | "App.InstanceNotSteady" | "App.InvalidInput" | "App.Io" | "App.Journal" | "App.JumpHostRefused" | "App.KeyFileFormat" | "App.KeyFileUnreadable" | "App.KeyPairInUse" | "App.Keyring" | "App.Keyring.AccessDenied" | "App.Keyring.BadEntry" | "App.Keyring.Failure" | "App.Keyring.Locked" | "App.Keyring.NoDefaultCollection" | "App.Keyring.NoEntry" | "App.Keyring.NoService" | "App.KeySaveFailed" | "App.LastSecurityGroup" | "App.LaunchDropped" | "App.LaunchInFlight" | "App.LaunchNotFound" | "App.LaunchSettled" | "App.Listing" | "App.ListingSuperseded" | "App.LoginRefused" | "App.NoExpiry" | "App.NoGroupId" | "App.NoImageId" | "App.NoKeyId" | "App.NoKeyPair" | "App.NoPrivateKey" | "App.NoPublicIp" | "App.NotBound" | "App.PassphraseNeeded" | "App.PathUnavailable" | "App.PriceChanged" | "App.ProfileNotFound" | "App.ProfileReadOnly" | "App.Sandbox" | "App.Settings" | "App.SoldOut" | "App.StopFailed" | "App.StopRequired" | "App.StopTimeout" | "App.TccliFileChanged" | "App.TerminationProtected" | "App.Unexpected" | "App.UnknownRegion" | "App.VncUnavailable" | "App.WindowsNoSsh" | "App.WrongPassphrase";
 
 export type AppError = {
 	kind: ErrorKind,

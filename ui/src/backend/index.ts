@@ -4,6 +4,7 @@
 export type * from "./bindings";
 export { BackendError, errorDetail, isPriceChanged, apiLanguage } from "./ipc";
 export { activityBackend } from "./activity";
+export { alertsBackend } from "./alerts";
 export { appBackend } from "./app";
 export { billingBackend } from "./billing";
 export { instancesBackend } from "./instances";

@@ -60,6 +60,9 @@ pub struct ActivityEntry {
     pub latency_ms: u32,
     pub attempts: u32,
     pub throttled: u32,
+    /// What happened, for entries that are not API calls (an alert firing or clearing).
+    #[serde(default)]
+    pub detail: Option<String>,
 }
 
 /// What the activity page asks for; every field narrows the result.
@@ -159,14 +162,51 @@ impl ActivityLog {
             latency_ms: u32::try_from(r.latency.as_millis()).unwrap_or(u32::MAX),
             attempts: r.attempts,
             throttled: r.throttled,
+            detail: None,
         };
         self.push(entry);
     }
 
+    /// Records something the app itself noticed (service `alerts`: an alert firing or
+    /// clearing) about `targets`, with a sentence saying what.
+    pub fn record_event(
+        &self,
+        profile_id: &str,
+        profile_name: &str,
+        region: &str,
+        action: &str,
+        targets: Vec<String>,
+        detail: String,
+    ) {
+        let time = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        self.push(ActivityEntry {
+            seq: self.seq.fetch_add(1, Ordering::Relaxed).wrapping_add(1),
+            time,
+            profile_id: profile_id.to_owned(),
+            profile_name: profile_name.to_owned(),
+            region: region.to_owned(),
+            service: "alerts".into(),
+            action: action.to_owned(),
+            targets,
+            result: CallResult::Ok,
+            code: None,
+            request_id: None,
+            latency_ms: 0,
+            attempts: 0,
+            throttled: 0,
+            detail: Some(detail),
+        });
+    }
+
     fn push(&self, entry: ActivityEntry) {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        if entry.result != CallResult::Ok {
-            self.failures.fetch_add(1, Ordering::Relaxed);
+        // The status bar counts API calls; the app's own events are not calls.
+        if entry.detail.is_none() {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            if entry.result != CallResult::Ok {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+            }
         }
         if let Some(path) = &self.file
             && let Err(e) = append_line(path, &entry)
@@ -198,6 +238,9 @@ impl ActivityLog {
             .filter(|e| {
                 text.as_ref().is_none_or(|t| {
                     e.action.to_lowercase().contains(t)
+                        || e.detail
+                            .as_deref()
+                            .is_some_and(|d| d.to_lowercase().contains(t))
                         || e.code
                             .as_deref()
                             .is_some_and(|c| c.to_lowercase().contains(t))

@@ -3,6 +3,7 @@
 //! tested against an in-process cvm-sim without a window.
 
 pub mod activity;
+pub mod alerts;
 pub mod cache;
 pub mod detail;
 pub mod export;

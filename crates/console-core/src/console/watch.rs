@@ -307,6 +307,11 @@ pub fn set_ui_language(zh: bool) {
     *UI_ZH.lock().unwrap_or_else(|p| p.into_inner()) = zh;
 }
 
+/// Whether the UI shows Chinese (for the texts of notifications).
+pub fn ui_zh() -> bool {
+    *UI_ZH.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Decides and sends; a missing notification service is logged, never an error.
 pub fn report_finished(attention: &dyn Attention, outcome: &WatchOutcome, zh: bool) -> bool {
     let Some(notice) = notice_for(outcome, attention.window_focused(), zh) else {

@@ -89,7 +89,18 @@ export function ActivityPage() {
                   <td className="mono small">{e.time.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
                   <td>{e.profileName}</td>
                   <td className="mono small">{e.region}</td>
-                  <td className="mono">{e.action}</td>
+                  <td className={e.detail ? "activity-event" : "mono"}>
+                    {e.detail ? (
+                      <>
+                        <strong>
+                          {t(`activity.event.${e.action}`, { defaultValue: e.action })}
+                        </strong>
+                        <div className="small">{e.detail}</div>
+                      </>
+                    ) : (
+                      e.action
+                    )}
+                  </td>
                   <td className="mono small">
                     {e.targets.slice(0, 3).join(", ")}
                     {e.targets.length > 3 ? ` +${e.targets.length - 3}` : ""}
@@ -107,7 +118,7 @@ export function ActivityPage() {
                   </td>
                   <td className="mono small">{e.code ?? ""}</td>
                   <td className="mono small selectable">{e.requestId ?? ""}</td>
-                  <td className="num mono small">{e.latencyMs} ms</td>
+                  <td className="num mono small">{e.detail ? "" : `${e.latencyMs} ms`}</td>
                 </tr>
               ))}
             </tbody>

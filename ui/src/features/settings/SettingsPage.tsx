@@ -6,6 +6,7 @@ import {
   type LanguagePreference,
 } from "../../i18n";
 import { applyTheme, storedThemePreference, type ThemePreference } from "../../theme";
+import { AlertsSection } from "../alerts/AlertsSection";
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -47,6 +48,7 @@ export function SettingsPage() {
           <option value="dark">{t("settings.themeDark")}</option>
         </select>
       </div>
+      <AlertsSection />
     </section>
   );
 }

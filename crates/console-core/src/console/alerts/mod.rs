@@ -1,0 +1,386 @@
+//! Local alerts: rules the user sets per profile or per saved fleet view, checked by a
+//! background watcher (`engine`) that raises desktop notifications and writes the alert
+//! history into the activity log.
+//!
+//! The rules live in `<config dir>/alerts.json` (written atomically). They hold profile
+//! ids, regions and view filters, never a secret. The form sends numbers as typed, so a
+//! value that is not a number is refused here naming its field, like one out of range;
+//! nothing is written unless the whole rule is valid.
+
+pub mod engine;
+#[cfg(test)]
+mod tests;
+
+use crate::console::instances::validate_region;
+use crate::error::{AppCode, AppError, ErrorKind};
+use crate::profiles::invalid;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// CPU thresholds are percentages strictly between these bounds (0 % always fires,
+/// 100 % never can).
+pub const THRESHOLD_MIN: f64 = 0.0;
+pub const THRESHOLD_MAX: f64 = 100.0;
+/// "For N minutes" at Cloud Monitor's one-minute period. With the data lag allowed for,
+/// ten instances × (120 + lag) points stay under GetMonitorData's 1,440 points a request.
+pub const MAX_MINUTES: u32 = 120;
+/// Prepaid instances are bought for up to 36 months; warning a year ahead is the most
+/// that is useful.
+pub const MAX_DAYS: u32 = 365;
+/// Rules kept at most (each one costs calls every minute).
+pub const MAX_RULES: usize = 50;
+
+/// What a rule watches for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AlertCondition {
+    /// CPUUsage above `threshold` % at every one-minute point of the last `minutes`.
+    #[serde(rename_all = "camelCase")]
+    CpuAbove { threshold: f64, minutes: u32 },
+    /// A RUNNING instance is found in another state (or gone) without an action of this
+    /// app on it shortly before.
+    LeftRunning,
+    /// A prepaid instance's ExpiredTime is less than `days` days away.
+    #[serde(rename_all = "camelCase")]
+    Expiring { days: u32 },
+}
+
+/// The kinds of [`AlertCondition`], as the form sends them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum AlertKind {
+    CpuAbove,
+    LeftRunning,
+    Expiring,
+}
+
+/// Which instances a rule watches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AlertTarget {
+    /// Every instance of one profile in `regions` (None: the regions enabled for the
+    /// profile in the console's settings, or every region the account sees).
+    #[serde(rename_all = "camelCase")]
+    Profile {
+        profile_id: String,
+        regions: Option<Vec<String>>,
+    },
+    /// The instances a saved fleet view shows: its profiles (None: every profile), its
+    /// regions (None: each profile's enabled regions), its tag filter (`key` or
+    /// `key=value`, comma-separated, all must hold), text (a case-insensitive part of the
+    /// id, name or an IP) and state ("" for any).
+    #[serde(rename_all = "camelCase")]
+    View {
+        name: String,
+        accounts: Option<Vec<String>>,
+        regions: Option<Vec<String>>,
+        tags: String,
+        text: String,
+        state: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertRule {
+    pub id: String,
+    pub enabled: bool,
+    pub condition: AlertCondition,
+    pub target: AlertTarget,
+}
+
+/// A rule as the form has it: numbers as typed (checked here, naming the field), the
+/// target possibly missing. `id` set: replace that rule.
+#[derive(Clone, Debug, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertRuleDraft {
+    pub id: Option<String>,
+    pub enabled: bool,
+    pub kind: AlertKind,
+    /// CPU rules: percent.
+    #[serde(default)]
+    pub threshold: String,
+    /// CPU rules: whole minutes.
+    #[serde(default)]
+    pub minutes: String,
+    /// Expiry rules: whole days.
+    #[serde(default)]
+    pub days: String,
+    pub target: Option<AlertTarget>,
+}
+
+fn parse_number(field: &str, text: &str) -> Result<f64, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(invalid(field, format!("{field} is required")));
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(invalid(field, format!("{field} is not a number: {t:?}"))),
+    }
+}
+
+fn parse_whole(field: &str, text: &str, max: u32) -> Result<u32, AppError> {
+    let v = parse_number(field, text)?;
+    if v.fract() != 0.0 {
+        return Err(invalid(field, format!("{field} must be a whole number")));
+    }
+    if v == 0.0 {
+        return Err(invalid(field, format!("{field} cannot be zero")));
+    }
+    if v < 0.0 || v > f64::from(max) {
+        return Err(invalid(field, format!("{field} must be from 1 to {max}")));
+    }
+    Ok(v as u32)
+}
+
+fn check_regions(regions: &Option<Vec<String>>) -> Result<Option<Vec<String>>, AppError> {
+    let Some(list) = regions else {
+        return Ok(None);
+    };
+    if list.is_empty() {
+        return Err(invalid("regions", "choose at least one region"));
+    }
+    let mut clean: Vec<String> = Vec::with_capacity(list.len());
+    for r in list {
+        validate_region(r).map_err(|e| invalid("regions", e.message))?;
+        if !clean.contains(r) {
+            clean.push(r.clone());
+        }
+    }
+    Ok(Some(clean))
+}
+
+/// One condition of a view's tag filter: the key, and the value when one is given.
+pub fn parse_tag_filter(text: &str) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let (key, value) = match p.split_once('=') {
+            Some((k, v)) => (k.trim(), Some(v.trim().to_owned())),
+            None => (p, None),
+        };
+        if key.is_empty() {
+            return Err(format!("a tag condition has no key: {p:?}"));
+        }
+        out.push((key.to_owned(), value));
+    }
+    Ok(out)
+}
+
+/// Checks a draft against the known profile ids: the first fault, naming its field.
+pub fn validate(draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule, AppError> {
+    let condition = match draft.kind {
+        AlertKind::CpuAbove => {
+            let threshold = parse_number("threshold", &draft.threshold)?;
+            if threshold <= THRESHOLD_MIN || threshold >= THRESHOLD_MAX {
+                return Err(invalid(
+                    "threshold",
+                    format!("threshold must be above {THRESHOLD_MIN} and below {THRESHOLD_MAX} %"),
+                ));
+            }
+            let minutes = parse_whole("minutes", &draft.minutes, MAX_MINUTES)?;
+            AlertCondition::CpuAbove { threshold, minutes }
+        }
+        AlertKind::LeftRunning => AlertCondition::LeftRunning,
+        AlertKind::Expiring => AlertCondition::Expiring {
+            days: parse_whole("days", &draft.days, MAX_DAYS)?,
+        },
+    };
+    let no_target = || invalid("target", "choose a profile or a saved view to watch");
+    let target = match &draft.target {
+        None => return Err(no_target()),
+        Some(AlertTarget::Profile {
+            profile_id,
+            regions,
+        }) => {
+            if profile_id.trim().is_empty() {
+                return Err(no_target());
+            }
+            if !profiles.iter().any(|p| p == profile_id) {
+                return Err(invalid(
+                    "target",
+                    format!("no profile with id {profile_id:?}"),
+                ));
+            }
+            AlertTarget::Profile {
+                profile_id: profile_id.clone(),
+                regions: check_regions(regions)?,
+            }
+        }
+        Some(AlertTarget::View {
+            name,
+            accounts,
+            regions,
+            tags,
+            text,
+            state,
+        }) => {
+            if name.trim().is_empty() {
+                return Err(no_target());
+            }
+            if let Some(a) = accounts {
+                if a.is_empty() {
+                    return Err(invalid("target", "the view names no profile"));
+                }
+                if let Some(unknown) = a.iter().find(|id| !profiles.contains(id)) {
+                    return Err(invalid(
+                        "target",
+                        format!("the view names an unknown profile {unknown:?}"),
+                    ));
+                }
+            }
+            parse_tag_filter(tags).map_err(|m| invalid("target", m))?;
+            AlertTarget::View {
+                name: name.trim().to_owned(),
+                accounts: accounts.clone(),
+                regions: check_regions(regions)?,
+                tags: tags.trim().to_owned(),
+                text: text.trim().to_owned(),
+                state: state.trim().to_owned(),
+            }
+        }
+    };
+    Ok(AlertRule {
+        id: draft.id.clone().unwrap_or_default(),
+        enabled: draft.enabled,
+        condition,
+        target,
+    })
+}
+
+#[derive(Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RulesFile {
+    version: u32,
+    rules: Vec<AlertRule>,
+}
+
+const FILE_VERSION: u32 = 1;
+
+fn not_found(id: &str) -> AppError {
+    AppError {
+        kind: ErrorKind::NotFound,
+        code: AppCode::AlertRuleNotFound.into(),
+        message: format!("no alert rule with id {id:?}"),
+        request_id: None,
+        field: Some("id".into()),
+    }
+}
+
+/// The rules file. Reads are cheap (the watcher reads it every tick); writes are
+/// serialised and atomic, and happen only for a valid rule.
+pub struct AlertStore {
+    path: PathBuf,
+    write: Mutex<()>,
+}
+
+impl AlertStore {
+    pub fn new(config_dir: &Path) -> AlertStore {
+        AlertStore {
+            path: config_dir.join("alerts.json"),
+            write: Mutex::new(()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The saved rules; none when there is no file. A file that cannot be read as rules
+    /// is an error (and is never written over: saving refuses too).
+    fn read(&self) -> Result<RulesFile, AppError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(RulesFile {
+                    version: FILE_VERSION,
+                    rules: Vec::new(),
+                });
+            }
+            Err(e) => {
+                return Err(AppError::internal(
+                    AppCode::Alerts,
+                    format!("could not read {}: {e}", self.path.display()),
+                ));
+            }
+        };
+        let file: RulesFile = serde_json::from_str(&text).map_err(|e| {
+            AppError::internal(
+                AppCode::Alerts,
+                format!("{} is not a rules file: {e}", self.path.display()),
+            )
+        })?;
+        if file.version > FILE_VERSION {
+            return Err(AppError::internal(
+                AppCode::Alerts,
+                format!(
+                    "{} was written by a newer version of the app",
+                    self.path.display()
+                ),
+            ));
+        }
+        Ok(file)
+    }
+
+    pub fn rules(&self) -> Result<Vec<AlertRule>, AppError> {
+        Ok(self.read()?.rules)
+    }
+
+    fn write(&self, file: &RulesFile) -> Result<(), AppError> {
+        let json = serde_json::to_vec_pretty(file)
+            .map_err(|e| AppError::internal(AppCode::Alerts, e.to_string()))?;
+        crate::fsutil::write_atomic(&self.path, &json).map_err(|e| {
+            AppError::internal(
+                AppCode::Alerts,
+                format!("could not save {}: {e}", self.path.display()),
+            )
+        })
+    }
+
+    /// Validates and saves (adds, or replaces the rule with the draft's id). Nothing is
+    /// written when the draft is refused.
+    pub fn save(&self, draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule, AppError> {
+        let mut rule = validate(draft, profiles)?;
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = self.read()?;
+        file.version = FILE_VERSION;
+        match &draft.id {
+            Some(id) => {
+                let slot = file
+                    .rules
+                    .iter_mut()
+                    .find(|r| &r.id == id)
+                    .ok_or_else(|| not_found(id))?;
+                *slot = rule.clone();
+            }
+            None => {
+                if file.rules.len() >= MAX_RULES {
+                    return Err(AppError::conflict(
+                        AppCode::Alerts,
+                        format!("at most {MAX_RULES} alert rules; remove one first"),
+                    ));
+                }
+                rule.id = format!("rule-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+                file.rules.push(rule.clone());
+            }
+        }
+        self.write(&file)?;
+        Ok(rule)
+    }
+
+    pub fn delete(&self, id: &str) -> Result<(), AppError> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = self.read()?;
+        let before = file.rules.len();
+        file.rules.retain(|r| r.id != id);
+        if file.rules.len() == before {
+            return Err(not_found(id));
+        }
+        self.write(&file)
+    }
+}

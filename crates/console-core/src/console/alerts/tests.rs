@@ -1,0 +1,606 @@
+//! Rules: validation and storage. The watcher: against a real cvm-sim over loopback,
+//! with the profile's real client and budget (secrets in keyring-core's mock store; the
+//! real keyring is covered by src-tauri/tests/keyring.rs).
+
+use super::engine::*;
+use super::*;
+use crate::console::instances::InstanceView;
+use crate::profiles::{BudgetChoice, Language, Profile, ProfileKind, Site};
+use crate::secrets::{StoredSecret, Vault};
+use crate::state::AppState;
+use std::sync::Arc;
+use tencent_api::Sensitive;
+
+fn profile_target(id: &str, regions: Option<&[&str]>) -> Option<AlertTarget> {
+    Some(AlertTarget::Profile {
+        profile_id: id.into(),
+        regions: regions.map(|r| r.iter().map(|s| (*s).to_owned()).collect()),
+    })
+}
+
+fn cpu(threshold: &str, minutes: &str, target: Option<AlertTarget>) -> AlertRuleDraft {
+    AlertRuleDraft {
+        id: None,
+        enabled: true,
+        kind: AlertKind::CpuAbove,
+        threshold: threshold.into(),
+        minutes: minutes.into(),
+        days: String::new(),
+        target,
+    }
+}
+
+fn expiring(days: &str, target: Option<AlertTarget>) -> AlertRuleDraft {
+    AlertRuleDraft {
+        kind: AlertKind::Expiring,
+        days: days.into(),
+        threshold: String::new(),
+        minutes: String::new(),
+        ..cpu("", "", target)
+    }
+}
+
+const PROFILES: &[&str] = &["sandbox", "p-a"];
+
+fn known() -> Vec<String> {
+    PROFILES.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn every_bad_input_names_its_field_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AlertStore::new(dir.path());
+    let good = || profile_target("sandbox", Some(&["ap-guangzhou"]));
+    let view = |name: &str, accounts: Option<Vec<String>>| {
+        Some(AlertTarget::View {
+            name: name.into(),
+            accounts,
+            regions: None,
+            tags: String::new(),
+            text: String::new(),
+            state: String::new(),
+        })
+    };
+    let cases: Vec<(AlertRuleDraft, &str)> = vec![
+        (cpu("abc", "5", good()), "threshold"),
+        (cpu("", "5", good()), "threshold"),
+        (cpu("NaN", "5", good()), "threshold"),
+        (cpu("inf", "5", good()), "threshold"),
+        (cpu("0", "5", good()), "threshold"),
+        (cpu("100", "5", good()), "threshold"),
+        (cpu("150", "5", good()), "threshold"),
+        (cpu("-5", "5", good()), "threshold"),
+        (cpu("80", "0", good()), "minutes"),
+        (cpu("80", "", good()), "minutes"),
+        (cpu("80", "1.5", good()), "minutes"),
+        (cpu("80", "five", good()), "minutes"),
+        (cpu("80", "121", good()), "minutes"),
+        (cpu("80", "-1", good()), "minutes"),
+        (expiring("0", good()), "days"),
+        (expiring("366", good()), "days"),
+        (expiring("x", good()), "days"),
+        (cpu("80", "5", None), "target"),
+        (expiring("7", None), "target"),
+        (cpu("80", "5", profile_target("", None)), "target"),
+        (cpu("80", "5", profile_target("p-nobody", None)), "target"),
+        (
+            cpu("80", "5", profile_target("sandbox", Some(&[]))),
+            "regions",
+        ),
+        (
+            cpu("80", "5", profile_target("sandbox", Some(&["Mars 1"]))),
+            "regions",
+        ),
+        (cpu("80", "5", view(" ", None)), "target"),
+        (cpu("80", "5", view("web", Some(vec![]))), "target"),
+        (
+            cpu("80", "5", view("web", Some(vec!["p-nobody".into()]))),
+            "target",
+        ),
+    ];
+    for (draft, field) in &cases {
+        let e = store.save(draft, &known()).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(*field), "{draft:?}: {}", e.message);
+        assert_eq!(e.code, "App.InvalidInput");
+        assert!(!store.path().exists(), "{draft:?} wrote the file");
+    }
+    // A good rule is saved; a bad edit of it leaves the file as it was, byte for byte.
+    let saved = store.save(&cpu(" 80.5 ", "5", good()), &known()).unwrap();
+    assert_eq!(
+        saved.condition,
+        AlertCondition::CpuAbove {
+            threshold: 80.5,
+            minutes: 5
+        }
+    );
+    let before = std::fs::read(store.path()).unwrap();
+    for (draft, _) in &cases {
+        let edit = AlertRuleDraft {
+            id: Some(saved.id.clone()),
+            ..draft.clone()
+        };
+        assert!(store.save(&edit, &known()).is_err());
+    }
+    assert_eq!(std::fs::read(store.path()).unwrap(), before);
+}
+
+#[test]
+fn rules_are_added_edited_and_removed_and_hold_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AlertStore::new(dir.path());
+    assert_eq!(store.rules().unwrap(), vec![]);
+    let a = store
+        .save(&cpu("90", "10", profile_target("sandbox", None)), &known())
+        .unwrap();
+    let b = store
+        .save(&expiring("7", profile_target("p-a", None)), &known())
+        .unwrap();
+    let left = AlertRuleDraft {
+        kind: AlertKind::LeftRunning,
+        ..cpu("", "", profile_target("p-a", Some(&["ap-beijing"])))
+    };
+    let c = store.save(&left, &known()).unwrap();
+    assert_eq!(c.condition, AlertCondition::LeftRunning);
+    assert!(a.id.starts_with("rule-") && a.id != b.id);
+    assert_eq!(
+        store.rules().unwrap(),
+        vec![a.clone(), b.clone(), c.clone()]
+    );
+    // Edit in place.
+    let edited = store
+        .save(
+            &AlertRuleDraft {
+                id: Some(a.id.clone()),
+                enabled: false,
+                ..cpu("95", "3", profile_target("sandbox", None))
+            },
+            &known(),
+        )
+        .unwrap();
+    assert_eq!(edited.id, a.id);
+    assert_eq!(store.rules().unwrap()[0], edited);
+    // Unknown ids are refused naming the field.
+    let ghost = AlertRuleDraft {
+        id: Some("rule-ghost".into()),
+        ..cpu("95", "3", profile_target("sandbox", None))
+    };
+    let e = store.save(&ghost, &known()).unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("App.AlertRuleNotFound", Some("id"))
+    );
+    assert_eq!(
+        store.delete("rule-ghost").unwrap_err().code,
+        "App.AlertRuleNotFound"
+    );
+    store.delete(&b.id).unwrap();
+    assert_eq!(store.rules().unwrap(), vec![edited, c]);
+    // The file names profiles and regions only.
+    let text = std::fs::read_to_string(store.path()).unwrap();
+    for word in ["secret", "Secret", "token", "AKID"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+}
+
+#[test]
+fn an_unreadable_rules_file_is_reported_and_never_written_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = AlertStore::new(dir.path());
+    std::fs::write(store.path(), b"{ not json").unwrap();
+    assert_eq!(store.rules().unwrap_err().code, "App.Alerts");
+    let e = store
+        .save(&cpu("80", "5", profile_target("sandbox", None)), &known())
+        .unwrap_err();
+    assert_eq!(e.code, "App.Alerts");
+    assert_eq!(std::fs::read(store.path()).unwrap(), b"{ not json");
+}
+
+#[test]
+fn the_cpu_condition_needs_every_point_of_the_window_above_and_recent() {
+    let now = 1_700_000_000 / 60 * 60;
+    let series = |vals: &[f64], newest: i64| -> Vec<(i64, f64)> {
+        let n = vals.len() as i64;
+        vals.iter()
+            .enumerate()
+            .map(|(k, v)| (newest - (n - 1 - k as i64) * 60, *v))
+            .collect()
+    };
+    let hot = series(&[50.0, 91.0, 92.0, 93.0], now - 60);
+    assert_eq!(cpu_holds(&hot, 90.0, 3, now), Some(91.0));
+    assert_eq!(cpu_holds(&hot, 91.0, 3, now), None, "strictly above");
+    assert_eq!(cpu_holds(&hot, 90.0, 4, now), None, "one point below");
+    assert_eq!(cpu_holds(&hot, 90.0, 5, now), None, "too few points");
+    // A gap inside the window (the instance was off) breaks "for N minutes".
+    let gap = vec![(now - 240, 95.0), (now - 120, 95.0), (now - 60, 95.0)];
+    assert_eq!(cpu_holds(&gap, 90.0, 3, now), None);
+    // Data that stopped arriving long ago says nothing about now.
+    let old = series(&[95.0, 95.0, 95.0], now - 600);
+    assert_eq!(cpu_holds(&old, 90.0, 3, now), None);
+    assert_eq!(cpu_holds(&[], 90.0, 1, now), None);
+}
+
+fn instance(id: &str, charge: &str, expires: Option<&str>) -> InstanceView {
+    InstanceView {
+        id: id.into(),
+        profile_id: "p-a".into(),
+        region: "ap-guangzhou".into(),
+        name: format!("web-{id}"),
+        state: "RUNNING".into(),
+        zone: "ap-guangzhou-3".into(),
+        instance_type: "S5.MEDIUM4".into(),
+        cpu: 2,
+        memory_gib: 4,
+        private_ips: vec!["10.0.0.8".into()],
+        public_ips: vec![],
+        charge_type: charge.into(),
+        internet_charge_type: None,
+        bandwidth_out_mbps: 0,
+        expired_time: expires.map(Into::into),
+        created_time: None,
+        tags: vec![crate::console::instances::TagView {
+            key: "team".into(),
+            value: "web".into(),
+        }],
+        os_name: None,
+        restrict_state: None,
+        stop_charging_mode: None,
+        disable_api_termination: false,
+        latest_operation: None,
+        latest_operation_state: None,
+        latest_operation_error: None,
+    }
+}
+
+#[test]
+fn expiry_counts_prepaid_instances_only_on_the_given_clock() {
+    let now = time::macros::datetime!(2026-12-01 00:00 UTC).unix_timestamp();
+    let soon = instance("ins-1", "PREPAID", Some("2026-12-04T00:00:00Z"));
+    assert_eq!(expiring_within(&soon, 7, now), Some(3.0));
+    assert_eq!(expiring_within(&soon, 3, now), None);
+    let hourly = instance("ins-2", "POSTPAID_BY_HOUR", Some("2026-12-04T00:00:00Z"));
+    assert_eq!(expiring_within(&hourly, 7, now), None);
+    assert_eq!(
+        expiring_within(&instance("ins-3", "PREPAID", None), 7, now),
+        None
+    );
+}
+
+#[test]
+fn a_view_rule_keeps_what_the_view_shows() {
+    let i = instance("ins-abc", "PREPAID", None);
+    let view = |tags: &str, text: &str, state: &str| AlertTarget::View {
+        name: "web".into(),
+        accounts: None,
+        regions: None,
+        tags: tags.into(),
+        text: text.into(),
+        state: state.into(),
+    };
+    assert!(matches(&view("team", "", ""), &i));
+    assert!(matches(&view("team=web", "WEB-", "RUNNING"), &i));
+    assert!(matches(&view("", "10.0.0", ""), &i));
+    assert!(!matches(&view("team=db", "", ""), &i));
+    assert!(!matches(&view("owner", "", ""), &i));
+    assert!(!matches(&view("", "db-", ""), &i));
+    assert!(!matches(&view("", "", "STOPPED"), &i));
+}
+
+// ------------------------------------------------------------------ against cvm-sim
+
+struct World {
+    sim: Arc<cvm_sim::SimHandle>,
+    state: Arc<AppState>,
+    profile: Profile,
+    _dir: tempfile::TempDir,
+}
+
+async fn world(preload: usize) -> World {
+    let sim = cvm_sim::start(cvm_sim::Config {
+        preload,
+        time_scale: 0.0,
+        seed: 7,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let vault = Vault::with_store(store, "alerts-test");
+    vault
+        .put(
+            "p-a",
+            &StoredSecret {
+                secret_id: cvm_sim::DEFAULT_SECRET_ID.into(),
+                secret_key: Sensitive::new(cvm_sim::DEFAULT_SECRET_KEY),
+                token: None,
+            },
+        )
+        .unwrap();
+    let state = AppState::new(dir.path().join("config"), dir.path().join("data"), vault).unwrap();
+    let profile = Profile {
+        id: "p-a".into(),
+        name: "Account A".into(),
+        kind: ProfileKind::Cloud,
+        site: Site::Custom {
+            url: sim.base_url(),
+        },
+        default_region: "ap-guangzhou".into(),
+        language: Language::EnUs,
+        budget: BudgetChoice::Current,
+        read_only: false,
+        masked_secret_id: None,
+        has_token: false,
+        last_region: None,
+        role: None,
+    };
+    state
+        .update_profiles(|f| {
+            f.profiles.push(profile.clone());
+            Ok(())
+        })
+        .unwrap();
+    // Rules run on the emulator's world clock, as the Sandbox's do.
+    let sim = Arc::new(sim);
+    let clock = sim.clone();
+    state
+        .alerts
+        .set_clock(Arc::new(move |_| Some(clock.now_ms().div_euclid(1000))));
+    World {
+        sim,
+        state: Arc::new(state),
+        profile,
+        _dir: dir,
+    }
+}
+
+const REGION: &str = "ap-guangzhou";
+
+impl World {
+    fn ids(&self, state: &str) -> Vec<String> {
+        self.sim
+            .instances(cvm_sim::DEFAULT_ACCOUNT, REGION)
+            .into_iter()
+            .filter(|(_, s)| s == state)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn save(&self, draft: AlertRuleDraft) -> AlertRule {
+        self.state
+            .alerts
+            .store
+            .save(&draft, &["p-a".to_owned()])
+            .unwrap()
+    }
+
+    /// A client of the same account that is not the app's: changes made through it are
+    /// someone else's (the web console, a script).
+    fn outsider(&self) -> tencent_api::Client {
+        tencent_api::Client::builder(tencent_api::Credentials::new(
+            cvm_sim::DEFAULT_SECRET_ID,
+            cvm_sim::DEFAULT_SECRET_KEY,
+        ))
+        .endpoint(tencent_api::Endpoint::Custom(self.sim.base_url()))
+        .build()
+        .unwrap()
+    }
+
+    async fn admitted(&self) -> u64 {
+        let c = self.state.client(&self.profile).await.unwrap();
+        c.budget().snapshot().admitted
+    }
+}
+
+fn fired(events: &[AlertEvent]) -> Vec<(AlertKind, String)> {
+    let mut v: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            AlertEvent::Fired(a) => Some((a.kind, a.instance_id.clone())),
+            AlertEvent::Cleared(_) => None,
+        })
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+fn cleared(events: &[AlertEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            AlertEvent::Cleared(a) => Some(a.instance_id.clone()),
+            AlertEvent::Fired(_) => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_hot_instance_fires_once_within_the_budget_and_clears_when_it_cools() {
+    let w = world(120).await;
+    let running = w.ids("RUNNING");
+    assert!(running.len() > 10, "{} running", running.len());
+    let hot = running[3].clone();
+    w.sim.set_hot(vec![hot.clone()]);
+    w.save(cpu("85", "5", profile_target("p-a", Some(&[REGION]))));
+    let before = w.admitted().await;
+    let first = w.state.alerts.tick(&w.state).await;
+    assert_eq!(
+        fired(&first.events),
+        vec![(AlertKind::CpuAbove, hot.clone())]
+    );
+    // One page of instances, and the RUNNING ones ten to a GetMonitorData call.
+    assert_eq!(first.describe_calls, 1);
+    assert_eq!(first.monitor_calls as usize, running.len().div_ceil(10));
+    // Every call went through the profile's budget.
+    assert_eq!(
+        w.admitted().await - before,
+        u64::from(first.describe_calls + first.monitor_calls)
+    );
+    let log = w.state.activity.query(&Default::default());
+    let monitor: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "GetMonitorData")
+        .collect();
+    assert_eq!(monitor.len(), running.len().div_ceil(10));
+    assert!(
+        monitor
+            .iter()
+            .all(|e| e.result == crate::console::activity::CallResult::Ok)
+    );
+    let mut asked: Vec<String> = monitor.iter().flat_map(|e| e.targets.clone()).collect();
+    assert!(monitor.iter().all(|e| (1..=10).contains(&e.targets.len())));
+    asked.sort();
+    let mut want = running.clone();
+    want.sort();
+    assert_eq!(asked, want, "every RUNNING instance once, none other");
+    let fired_entry = log.iter().find(|e| e.action == "AlertFired").unwrap();
+    assert_eq!(fired_entry.targets, vec![hot.clone()]);
+    assert_eq!(fired_entry.service, "alerts");
+    assert!(
+        fired_entry
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("CPU above 85 % for 5 min")
+    );
+    assert_eq!(w.state.alerts.firing().len(), 1);
+    // Still hot: nothing new.
+    let second = w.state.alerts.tick(&w.state).await;
+    assert!(second.events.is_empty(), "{:?}", second.events);
+    // Cooled down: it clears, once.
+    w.sim.set_hot(vec![]);
+    let third = w.state.alerts.tick(&w.state).await;
+    assert_eq!(cleared(&third.events), vec![hot.clone()]);
+    assert!(fired(&third.events).is_empty());
+    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    assert!(w.state.alerts.firing().is_empty());
+    let log = w.state.activity.query(&Default::default());
+    assert_eq!(log.iter().filter(|e| e.action == "AlertFired").count(), 1);
+    assert_eq!(log.iter().filter(|e| e.action == "AlertCleared").count(), 1);
+    // The status bar's call counter counts API calls only.
+    let (calls, _) = w.state.activity.counts();
+    assert_eq!(calls as usize, log.len() - 2);
+}
+
+#[tokio::test]
+async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
+    let w = world(36).await;
+    let running = w.ids("RUNNING");
+    let (theirs, ours) = (running[0].clone(), running[1].clone());
+    w.save(AlertRuleDraft {
+        kind: AlertKind::LeftRunning,
+        ..cpu("", "", profile_target("p-a", Some(&[REGION])))
+    });
+    // The first tick only learns the states.
+    let first = w.state.alerts.tick(&w.state).await;
+    assert!(first.events.is_empty(), "{:?}", first.events);
+    assert_eq!(first.monitor_calls, 0, "no CPU rule, no Cloud Monitor call");
+    let stop = |id: &str| tencent_api::models::cvm::StopInstancesRequest {
+        instance_ids: Some(vec![id.to_owned()]),
+        ..Default::default()
+    };
+    // Someone else stops one; the app stops the other (recorded in its activity log).
+    w.outsider()
+        .stop_instances(REGION, &stop(&theirs))
+        .await
+        .unwrap();
+    let client = w.state.client(&w.profile).await.unwrap();
+    crate::console::activity::with_targets(
+        vec![ours.clone()],
+        client.stop_instances(REGION, &stop(&ours)),
+    )
+    .await
+    .unwrap();
+    let second = w.state.alerts.tick(&w.state).await;
+    assert_eq!(
+        fired(&second.events),
+        vec![(AlertKind::LeftRunning, theirs.clone())]
+    );
+    match &second.events[0] {
+        AlertEvent::Fired(a) => assert_eq!(a.state.as_deref(), Some("STOPPED")),
+        e => panic!("{e:?}"),
+    }
+    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    // Started again: it clears.
+    let start = tencent_api::models::cvm::StartInstancesRequest {
+        instance_ids: Some(vec![theirs.clone()]),
+    };
+    w.outsider().start_instances(REGION, &start).await.unwrap();
+    let back = w.state.alerts.tick(&w.state).await;
+    assert_eq!(cleared(&back.events), vec![theirs]);
+}
+
+#[tokio::test]
+async fn prepaid_expiry_fires_on_the_emulators_clock() {
+    let w = world(36).await;
+    w.save(expiring("7", profile_target("p-a", Some(&[REGION]))));
+    let first = w.state.alerts.tick(&w.state).await;
+    let early: Vec<String> = fired(&first.events).into_iter().map(|(_, id)| id).collect();
+    // The instances' ExpiredTime as listed, and how far the emulator's clock must move
+    // for the next one to come within seven days.
+    let client = w.state.client(&w.profile).await.unwrap();
+    let mut all = Vec::new();
+    crate::console::instances::list_instances(&client, REGION, None, |p| all.extend(p.instances))
+        .await
+        .unwrap();
+    let now = w.sim.now_ms() / 1000;
+    let mut later: Vec<(f64, String)> = all
+        .iter()
+        .filter_map(|i| expiring_within(i, 10_000, now).map(|d| (d, i.id.clone())))
+        .filter(|(d, _)| *d >= 7.0)
+        .collect();
+    later.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (days, next) = later
+        .first()
+        .cloned()
+        .expect("a prepaid instance expiring later");
+    assert!(!early.contains(&next));
+    for id in &early {
+        let i = all.iter().find(|i| &i.id == id).unwrap();
+        assert_eq!(i.charge_type, "PREPAID");
+    }
+    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    // Half a day past the seven-day mark on the emulator's clock.
+    let step = ((days - 7.0) * 86_400.0) as u64 + 43_200;
+    w.sim.advance_clock(std::time::Duration::from_secs(step));
+    let moved = w.state.alerts.tick(&w.state).await;
+    let mut after = Vec::new();
+    crate::console::instances::list_instances(&client, REGION, None, |p| after.extend(p.instances))
+        .await
+        .unwrap();
+    let n = after.iter().find(|i| i.id == next).map(|i| {
+        (
+            i.state.clone(),
+            i.charge_type.clone(),
+            i.expired_time.clone(),
+        )
+    });
+    assert!(
+        fired(&moved.events).contains(&(AlertKind::Expiring, next.clone())),
+        "{days} {next} {n:?} now {} {:?}",
+        w.sim.now_ms() / 1000,
+        moved.events
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_or_removed_rule_costs_nothing_and_ends_its_alerts() {
+    let w = world(36).await;
+    let hot = w.ids("RUNNING")[0].clone();
+    w.sim.set_hot(vec![hot.clone()]);
+    let rule = w.save(cpu("85", "2", profile_target("p-a", Some(&[REGION]))));
+    assert_eq!(fired(&w.state.alerts.tick(&w.state).await.events).len(), 1);
+    w.state.alerts.store.delete(&rule.id).unwrap();
+    let before = w.admitted().await;
+    let report = w.state.alerts.tick(&w.state).await;
+    assert!(report.events.is_empty());
+    assert_eq!(report.describe_calls + report.monitor_calls, 0);
+    assert_eq!(w.admitted().await, before);
+    assert!(w.state.alerts.firing().is_empty());
+    // Disabled: stored, not run.
+    w.save(AlertRuleDraft {
+        enabled: false,
+        ..cpu("85", "2", profile_target("p-a", Some(&[REGION])))
+    });
+    let report = w.state.alerts.tick(&w.state).await;
+    assert_eq!(report.describe_calls + report.monitor_calls, 0);
+}

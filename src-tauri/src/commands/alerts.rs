@@ -1,0 +1,61 @@
+//! The alert rules' commands and the watcher's state for the Alerts page.
+
+use crate::console::alerts::engine::{ActiveAlert, AlertOpen};
+use crate::console::alerts::{AlertRule, AlertRuleDraft};
+use crate::error::AppError;
+use crate::state::{AppState, lock};
+use std::sync::Arc;
+use tauri::State;
+use tauri::ipc::Channel;
+
+/// The saved rules, in the order they were added.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alert_rules(state: State<'_, Arc<AppState>>) -> Result<Vec<AlertRule>, AppError> {
+    state.alerts.store.rules()
+}
+
+/// Adds the rule (or, with an id, replaces it) when every field is valid; the watcher
+/// runs it at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_alert_rule(
+    state: State<'_, Arc<AppState>>,
+    draft: AlertRuleDraft,
+) -> Result<AlertRule, AppError> {
+    let profiles: Vec<String> = lock(&state.profiles)
+        .profiles
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    let rule = state.alerts.store.save(&draft, &profiles)?;
+    state.alerts.wake();
+    Ok(rule)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_alert_rule(
+    state: State<'_, Arc<AppState>>,
+    id: String,
+) -> Result<(), AppError> {
+    state.alerts.store.delete(&id)?;
+    state.alerts.wake();
+    Ok(())
+}
+
+/// The alerts firing now.
+#[tauri::command]
+#[specta::specta]
+pub async fn firing_alerts(state: State<'_, Arc<AppState>>) -> Result<Vec<ActiveAlert>, AppError> {
+    Ok(state.alerts.firing())
+}
+
+/// Where a click on an alert's notification is reported: the UI calls this once at start
+/// and opens the instance each message names.
+#[tauri::command]
+#[specta::specta]
+pub async fn alert_clicks(on_open: Channel<AlertOpen>) -> Result<(), AppError> {
+    crate::notify::set_open_channel(on_open);
+    Ok(())
+}
