@@ -336,3 +336,84 @@ describe("rate limits", () => {
     assert.ok((await c.DescribeRegions({})).TotalCount >= 18);
   });
 });
+
+// Cloud Monitor (monitor 2018-07-24) through the common package's CommonClient, as the
+// console's own client speaks it: CVM metrics by InstanceId, and the service's refusals.
+describe("Cloud Monitor GetMonitorData", () => {
+  /** `2026-12-06T14:05:00+08:00`: Beijing time, as Tencent's examples write it. */
+  const beijing = (ms) =>
+    new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d+Z$/, "+08:00");
+  for (const method of ["POST", "GET"]) {
+    const mon = (opts = {}) =>
+      new CommonClient("monitor.tencentcloudapi.com", "2018-07-24", config({ method, ...opts }));
+    const m = mon();
+    const now = Date.now();
+    async function running() {
+      const { c } = clients({ method });
+      const r = await c.DescribeInstances({ Limit: 100 });
+      const ids = r.InstanceSet.filter((i) => i.InstanceState === "RUNNING")
+        .sort((a, b) => a.CreatedTime.localeCompare(b.CreatedTime))
+        .map((i) => i.InstanceId);
+      assert.ok(ids.length > 0, "the preloaded world has running instances");
+      return ids;
+    }
+    const pull = (ids, { metric = "CPUUsage", period = 60, start = now - 3600_000, end = now, client = m } = {}) =>
+      client.request("GetMonitorData", {
+        Namespace: "QCE/CVM",
+        MetricName: metric,
+        Period: period,
+        Instances: ids.map((id) => ({ Dimensions: [{ Name: "InstanceId", Value: id }] })),
+        StartTime: beijing(start),
+        EndTime: beijing(end),
+      });
+
+    it(`${method}: one instance's CPU over the last hour, the same twice`, async () => {
+      const [id] = await running();
+      const r = await pull([id]);
+      assert.equal(r.Period, 60);
+      assert.equal(r.MetricName, "CPUUsage");
+      assert.ok(r.RequestId);
+      // Period starts, Beijing time, as in Tencent's example.
+      assert.match(r.StartTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+08:00$/);
+      assert.equal(r.DataPoints.length, 1);
+      const dp = r.DataPoints[0];
+      assert.deepEqual(dp.Dimensions, [{ Name: "InstanceId", Value: id }]);
+      assert.equal(dp.Timestamps.length, dp.Values.length);
+      assert.ok(dp.Values.length > 50, `${dp.Values.length} points`);
+      assert.ok(dp.Values.every((v) => v >= 0 && v <= 100));
+      assert.ok(dp.Timestamps.every((t) => t % 60 === 0));
+      const again = await pull([id]);
+      assert.deepEqual(again.DataPoints, r.DataPoints, "deterministic per instance");
+    });
+
+    it(`${method}: every charted metric for three instances at five minutes`, async () => {
+      const ids = (await running()).slice(0, 3);
+      for (const metric of ["MemUsage", "LanIntraffic", "LanOuttraffic", "WanIntraffic", "WanOuttraffic", "TcpCurrEstab"]) {
+        const r = await pull(ids, { metric, period: 300 });
+        assert.equal(r.DataPoints.length, ids.length, metric);
+        assert.ok(r.DataPoints.every((d) => d.Values.length === d.Timestamps.length && d.Values.length > 0), metric);
+        assert.ok(r.DataPoints.every((d) => d.Timestamps.every((t) => t % 300 === 0)), metric);
+      }
+    });
+
+    it(`${method}: refusals (metric, period, 11 instances, range, order, missing Instances), zh-CN and en-US`, async () => {
+      const ids = await running();
+      await expectError("InvalidParameterValue", pull([ids[0]], { metric: "CpuUsage" }));
+      await expectError("InvalidParameterValue", pull([ids[0]], { period: 120 }));
+      await expectError("LimitExceeded", pull(Array(11).fill(ids[0])));
+      await expectError("LimitExceeded", pull([ids[0]], { start: now - 2 * 86400_000 }));
+      await expectError("InvalidParameterValue", pull([ids[0]], { start: now, end: now - 3600_000 }));
+      await expectError(
+        "MissingParameter",
+        m.request("GetMonitorData", { Namespace: "QCE/CVM", MetricName: "CPUUsage" }),
+      );
+      const zh = await expectError("InvalidParameterValue", pull([ids[0]], { period: 120 }));
+      assert.ok(CJK.test(zh.message), zh.message);
+      const en = await expectError(
+        "InvalidParameterValue",
+        pull([ids[0]], { period: 120, client: mon({ language: "en-US" }) }),
+      );
+      assert.ok(!CJK.test(en.message), en.message);
+    });
+  }
+});
