@@ -7,6 +7,8 @@
 //
 // --only fleet: the fleet view with 30,000 rows (the fleet world) beside the single-region
 // 10,000-row list and the bare window's idle memory, all in the same run.
+//   node perf/app-bench.mjs --app BIN --world WORLD.json --out DIR --only metrics
+// --only metrics: the Cloud Monitor views (sparklines, filtering with the CPU column, charts).
 //
 // Every launch goes through a small wrapper script (the WebDriver session's "binary") that
 // gives the app fresh XDG config/data/cache folders, records its pid and execs it, so the
@@ -50,7 +52,7 @@ const opts = Object.fromEntries(
     .map((kv) => kv.trim().split(/\s+/)),
 );
 const APP = resolve(opts.app);
-const BARE = resolve(opts.bare);
+const BARE = opts.bare ? resolve(opts.bare) : null;
 const WORLD = resolve(opts.world);
 const FLEET_WORLD = opts["fleet-world"] ? resolve(opts["fleet-world"]) : null;
 const FLEET_N = Number(opts["fleet-n"] ?? 30000);
@@ -329,6 +331,11 @@ async function filterLatency(browser) {
   await input.waitForExist({ timeout: 10000 });
   await input.click();
   await browser.execute(() => {
+    // Listeners once per page: a second measurement in the same page only resets the samples.
+    if (window.__perf) {
+      window.__perf = { samples: [], dom: [] };
+      return;
+    }
     // Per keystroke: from keydown to the end of the first frame in which the rows shown
     // answer the new filter text (the count's data-filter follows the table's deferred
     // filter), and to the moment React's synchronous update reached the DOM.
@@ -388,8 +395,230 @@ async function filterLatency(browser) {
   };
 }
 
+// ---- Cloud Monitor: sparklines over 10,000 rows, detail charts ---------------------------
+
+/** GetMonitorData calls so far (the app's activity log, over the real IPC path). */
+function monitorCalls(browser) {
+  return browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__
+      .invoke("activity_log", {
+        filter: { profileId: null, region: null, result: null, text: "GetMonitorData", limit: 100000 },
+      })
+      .then(
+        (entries) => done(entries.filter((e) => e.action === "GetMonitorData").length),
+        (e) => done(`error: ${JSON.stringify(e)}`),
+      );
+  });
+}
+
+/**
+ * Scrolls the list to `top` and waits, frame by frame, until every row in view has its
+ * sparkline (or "no data"); gives the time from the scroll to that frame.
+ */
+function scrollAndWaitSparks(browser, top) {
+  return browser.executeAsync(
+    (top, done) => {
+      const box = document.querySelector(".itable-scroll");
+      const t0 = performance.now();
+      box.scrollTop = top;
+      const inView = () => {
+        const r = box.getBoundingClientRect();
+        const head = box.querySelector(".itable-head")?.getBoundingClientRect().bottom ?? r.top;
+        return [...box.querySelectorAll('[data-testid^="row-ins-"]')].filter((row) => {
+          const b = row.getBoundingClientRect();
+          return b.top >= head - 1 && b.bottom <= r.bottom + 1;
+        });
+      };
+      const tick = () => {
+        const rows = inView();
+        const pending = rows.filter(
+          (row) => row.querySelector('[data-testid^="spark-"]')?.hasAttribute("aria-busy") !== false,
+        );
+        if (rows.length > 0 && pending.length === 0)
+          done({ ms: performance.now() - t0, rows: rows.length });
+        else if (performance.now() - t0 > 30000) done({ ms: null, rows: rows.length });
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    },
+    top,
+  );
+}
+
+async function toggleCpuColumn(browser) {
+  await (await browser.$('[data-testid="columns-button"]')).click();
+  await (await browser.$('[data-testid="column-toggle-cpu"]')).click();
+  await (await browser.$('[data-testid="columns-button"]')).click();
+}
+
+async function sparklineBench(browser) {
+  const out = { screens: [], filter: { without: [], with: [] } };
+  // Keystroke filtering without the column, then with it, twice each (same page, same run).
+  for (let round = 0; round < 2; round++) {
+    out.filter.without.push(await filterLatency(browser));
+    await toggleCpuColumn(browser); // on
+    await sleep(1500);
+    out.filter.with.push(await filterLatency(browser));
+    await toggleCpuColumn(browser); // off
+    await sleep(500);
+  }
+  await toggleCpuColumn(browser); // on, for the scrolling below
+  const height = await browser.execute(() => document.querySelector(".itable-scroll").clientHeight);
+  // Screen by screen, resting on each: calls made for it and time until its sparklines show.
+  for (let i = 1; i <= 20; i++) {
+    const before = await monitorCalls(browser);
+    const r = await scrollAndWaitSparks(browser, i * 3 * height);
+    await sleep(400); // calls still arriving for this screen are counted with it
+    out.screens.push({ ...r, calls: (await monitorCalls(browser)) - before });
+  }
+  // A fling: 30 screens, one per frame (in the page, so no WebDriver round trip between
+  // steps; the list waits 150 ms of rest before asking), then rest.
+  const before = await monitorCalls(browser);
+  const start = 200 * height;
+  await browser.executeAsync(
+    (start, height, done) => {
+      const box = document.querySelector(".itable-scroll");
+      let i = 0;
+      const step = () => {
+        box.scrollTop = start + i * height;
+        if (++i < 30) requestAnimationFrame(step);
+        else done();
+      };
+      requestAnimationFrame(step);
+    },
+    start,
+    height,
+  );
+  const fling = await scrollAndWaitSparks(browser, start + 30 * height);
+  await sleep(400);
+  out.fling = { screens: 30, ...fling, calls: (await monitorCalls(browser)) - before };
+  await toggleCpuColumn(browser); // off again
+  return out;
+}
+
+/** Clicks an instance's name and gives the time until its CPU chart's first paint. */
+function openToFirstChart(browser, id) {
+  return browser.executeAsync(
+    (id, done) => {
+      const t0 = performance.now();
+      document.querySelector(`[data-testid="open-${id}"]`).click();
+      const tick = () => {
+        const el = document.querySelector('[data-testid="chart-CPUUsage"] .metric-plot[data-painted-at]');
+        if (el) done({ ms: Number(el.dataset.paintedAt) - t0, drawMs: Number(el.dataset.drawMs) });
+        else if (performance.now() - t0 > 60000) done({ ms: null });
+        else requestAnimationFrame(tick);
+      };
+      tick();
+    },
+    id,
+  );
+}
+
+/**
+ * uPlot drawing 10,080 points (7 days at one minute) in this WebKit, with the app's own
+ * chart module (the chunk the detail view loaded) and stylesheet: building the chart and
+ * its first paint, and repaints after new data (paths rebuilt), each timed in the page.
+ */
+function drawBench(browser, points, runs) {
+  return browser.executeAsync(
+    (points, runs, done) => {
+      const link = [...document.querySelectorAll('link[rel="modulepreload"]')].find((l) =>
+        /uplotChart-/.test(l.href),
+      );
+      if (!link) return done({ error: "the chart module is not loaded" });
+      import(link.href).then(async ({ drawChart }) => {
+        const host = document.createElement("div");
+        host.style.width = "800px";
+        document.body.append(host);
+        const to = Math.floor(Date.now() / 60000) * 60;
+        const from = to - (points - 1) * 60;
+        const ts = Array.from({ length: points }, (_, i) => from + i * 60);
+        const wave = (k) => ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
+        const build = [];
+        const paint = [];
+        const repaint = [];
+        for (let r = 0; r < runs; r++) {
+          host.replaceChildren();
+          let last = null;
+          const t0 = performance.now();
+          const u = drawChart(host, {
+            timestamps: ts, values: wave(r), period: 60, unit: "%", label: "CPU", timeLabel: "Time",
+            locale: "en", withDate: true, from, to, width: 800, height: 200,
+            onDraw: (ms) => (last = ms),
+          });
+          await Promise.resolve(); // uPlot paints in a microtask after construction
+          await new Promise((res) => setTimeout(res, 0));
+          build.push(performance.now() - t0);
+          paint.push(last);
+          for (let k = 1; k <= 3; k++) {
+            last = null;
+            u.setData([ts, wave(r * 10 + k)]);
+            await new Promise((res) => setTimeout(res, 0));
+            repaint.push(last);
+          }
+          u.destroy();
+        }
+        host.remove();
+        done({ points, build, paint, repaint });
+      }, (e) => done({ error: String(e) }));
+    },
+    points,
+    runs,
+  );
+}
+
+async function chartBench(browser) {
+  const open = [];
+  const seen = [];
+  for (let i = 0; i < 6; i++) {
+    // A running instance in view that was not opened yet (each has its own query).
+    const id = await browser.execute(
+      (seen) =>
+        [...document.querySelectorAll('[data-testid^="row-ins-"][data-state="RUNNING"]')]
+          .map((r) => r.dataset.testid.slice(4))
+          .find((x) => !seen.includes(x)),
+      seen,
+    );
+    if (!id) break;
+    seen.push(id);
+    open.push({ id, ...(await openToFirstChart(browser, id)) });
+    await (await browser.$('[data-testid="detail-back"]')).click();
+    await browser.$('[data-testid^="row-ins-"]').waitForExist({ timeout: 60000 });
+  }
+  // The chart module is loaded now (the detail views above).
+  const draw = await drawBench(browser, 10080, 15);
+  return { open, draw };
+}
+
+async function metricsRun() {
+  const launch = prepare(APP, { world: true, budget: "current" });
+  const s = await open(launch);
+  try {
+    await waitInPage(s.browser, "all", N);
+    const sparklines = await sparklineBench(s.browser);
+    log("sparklines:", JSON.stringify(sparklines));
+    await s.browser.execute(() => (document.querySelector(".itable-scroll").scrollTop = 0));
+    const charts = await chartBench(s.browser);
+    log("charts:", JSON.stringify(charts));
+    return { sparklines, charts, loadAverage: readFileSync("/proc/loadavg", "utf8").trim() };
+  } finally {
+    await close(s);
+  }
+}
+
 // ---- the run -----------------------------------------------------------------------------
 await startDriver();
+if (opts.only === "metrics") {
+  try {
+    results.metrics = await metricsRun();
+  } finally {
+    driver?.kill("SIGTERM");
+    rmSync(work, { recursive: true, force: true });
+  }
+  writeFileSync(join(OUT, "metrics.json"), JSON.stringify(results.metrics, null, 2));
+  console.log(JSON.stringify(results.metrics, null, 2));
+  process.exit(0);
+}
 try {
   // --only filter: the 10,000-row listing and filtering alone (no cold starts, no seed).
   // --only fleet: the same, the bare window's cold start, and the 30,000-row fleet.
