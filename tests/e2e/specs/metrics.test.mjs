@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import {
   click,
   invoke,
+  referenceShot,
   screenshot,
   selectValue,
   startSim,
@@ -15,6 +16,9 @@ import {
 } from "../lib/harness.mjs";
 
 const DENIED = "rate=1,kinds=denied,actions=GetMonitorData";
+/** What differs from run to run on the reference screens: the series, the CPU column's values. */
+const CHART_RUN = [".metric-plot"];
+const SPARK_RUN = ['[data-testid^="spark-"]'];
 
 async function rowIds(b, selector = "") {
   await b.waitUntil(
@@ -235,7 +239,7 @@ describe("metrics", () => {
       /Time ?\d\d\/\d\d \d\d:\d\d/,
     );
     await (await b.$('[data-testid="metrics-panel"]')).scrollIntoView();
-    await screenshot(b, "metrics-detail-en-light");
+    await referenceShot(b, "metrics-detail-en-light", { mask: CHART_RUN });
   });
 
   it("shows CPU sparklines for the rows on screen and sorts by CPU now", async () => {
@@ -278,6 +282,8 @@ describe("metrics", () => {
       "served from the cache",
     );
 
+    await referenceShot(b, "metrics-list-en-light", { mask: SPARK_RUN });
+
     // "CPU now" sorts what has been fetched, busiest first, and says so; the rest follow.
     const order = async (desc) => {
       const lasts = (await sparks(b)).map((r) => r.last);
@@ -299,7 +305,7 @@ describe("metrics", () => {
       /Sorted by CPU now for the \d+ instances? fetched so far/,
     );
     await order(true);
-    await screenshot(b, "metrics-list-en-light");
+    await screenshot(b, "metrics-list-cpu-sorted-en-light");
     await click(b, "sort-cpu");
     await order(false);
     await click(b, "sort-name");
@@ -376,15 +382,16 @@ describe("metrics", () => {
     await click(b, "metrics-range-24h");
     await painted(b, "CPUUsage", "24h");
     await (await b.$('[data-testid="metrics-panel"]')).scrollIntoView();
-    await screenshot(b, "metrics-detail-zh-CN-dark");
+    await referenceShot(b, "metrics-detail-zh-CN-dark", { mask: CHART_RUN });
     await click(b, "nav-instances");
     await showCpuColumn(b, true);
     await b.waitUntil(async () => (await sparks(b)).every((s) => !s.pending), {
       timeout: 30000,
     });
+    await referenceShot(b, "metrics-list-zh-CN-dark", { mask: SPARK_RUN });
     await click(b, "sort-cpu");
     assert.match(await textOf(b, "cpu-sort-note"), /按当前 CPU 排序/);
-    await screenshot(b, "metrics-list-zh-CN-dark");
+    await screenshot(b, "metrics-list-cpu-sorted-zh-CN-dark");
     await click(b, "sort-name");
     await showCpuColumn(b, false);
     await click(b, "nav-settings");
