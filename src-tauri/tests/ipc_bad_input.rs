@@ -629,7 +629,54 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins}),
             "profileId",
         ),
+        // Alert rules: numbers as typed, checked in Rust; nothing is written.
+        (
+            "save_alert_rule",
+            json!({"draft": alert("cpuAbove", "abc", "5", "", Some(json!({"kind": "profile", "profileId": sb, "regions": null})))}),
+            "threshold",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("cpuAbove", "100", "5", "", Some(json!({"kind": "profile", "profileId": sb, "regions": null})))}),
+            "threshold",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("cpuAbove", "80", "0", "", Some(json!({"kind": "profile", "profileId": sb, "regions": null})))}),
+            "minutes",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("expiring", "", "", "0", Some(json!({"kind": "profile", "profileId": sb, "regions": null})))}),
+            "days",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("leftRunning", "", "", "", None)}),
+            "target",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("leftRunning", "", "", "", Some(json!({"kind": "profile", "profileId": "p-nobody", "regions": null})))}),
+            "target",
+        ),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("leftRunning", "", "", "", Some(json!({"kind": "profile", "profileId": sb, "regions": ["Mars 1"]})))}),
+            "regions",
+        ),
+        // A number where the form sends text: refused while decoding, naming the argument.
+        (
+            "save_alert_rule",
+            json!({"draft": {"id": null, "enabled": true, "kind": "cpuAbove", "threshold": 80, "minutes": "5", "days": "", "target": null}}),
+            "draft",
+        ),
+        ("delete_alert_rule", json!({"id": "rule-nobody"}), "id"),
     ]
+}
+
+fn alert(kind: &str, threshold: &str, minutes: &str, days: &str, target: Option<Value>) -> Value {
+    json!({"id": null, "enabled": true, "kind": kind, "threshold": threshold, "minutes": minutes, "days": days, "target": target})
 }
 
 #[test]
@@ -653,7 +700,7 @@ fn bad_input_is_refused_naming_the_field_with_nothing_sent() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(h.profiles_json(), profiles_before, "nothing was written");
-    for file in ["known_hosts", "ssh-key-paths.json"] {
+    for file in ["known_hosts", "ssh-key-paths.json", "alerts.json"] {
         assert!(
             !h._dir.path().join("config").join(file).exists(),
             "{file} was written"
