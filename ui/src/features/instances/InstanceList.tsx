@@ -2,13 +2,13 @@ import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Bookmark, Columns3, Download, RefreshCw, Search, Tags } from "lucide-react";
 import {
-  BackendError,
   type ActionReport,
   type ExportFormat,
   type FleetTarget,
   type InstanceView,
   type ProfileView,
   type ZoneView,
+  errorDetail,
   instancesBackend,
 } from "../../backend";
 import { ActionDialog, type ActionParams } from "./ActionDialog";
@@ -750,10 +750,11 @@ const COLUMN_LABEL: Record<ColumnId, string> = {
   cpu: "cpu",
 };
 
+// A streamed failure arrives as the backend's error shape, a rejected call as a BackendError.
 function errorCode(e: unknown): string {
-  return e instanceof BackendError ? e.detail.code : "Error";
+  return errorDetail(e)?.code ?? "Error";
 }
 
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorDetail(e)?.message ?? (e instanceof Error ? e.message : String(e));
 }

@@ -1,0 +1,201 @@
+import "@testing-library/jest-dom/vitest";
+import { act, render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+// The Tauri IPC cannot run under jsdom: the backend answers through Tauri's own mock.
+import { clearMocks, mockIPC } from "../../backend/mocks";
+import i18n from "../../i18n";
+import type { InstanceView, ProfileView } from "../../backend";
+import { FleetPage } from "./FleetPage";
+
+function inst(profileId: string, region: string, id: string, name: string): InstanceView {
+  return {
+    id,
+    profileId,
+    region,
+    name,
+    state: "RUNNING",
+    zone: `${region}-1`,
+    instanceType: "S5.MEDIUM4",
+    cpu: 2,
+    memoryGib: 4,
+    privateIps: ["10.0.0.1"],
+    publicIps: [],
+    chargeType: "POSTPAID_BY_HOUR",
+    internetChargeType: null,
+    bandwidthOutMbps: 0,
+    expiredTime: null,
+    createdTime: "2026-01-01T00:00:00Z",
+    tags: [{ key: "env", value: profileId }],
+    osName: "TencentOS",
+    restrictState: "NORMAL",
+    stopChargingMode: null,
+    disableApiTermination: false,
+    latestOperation: null,
+    latestOperationState: null,
+    latestOperationError: null,
+  };
+}
+
+function profile(id: string, name: string, locked: boolean): ProfileView {
+  return {
+    id,
+    name,
+    kind: "standard",
+    site: { type: "china" },
+    defaultRegion: "ap-guangzhou",
+    language: "en-US",
+    budget: { type: "current" },
+    readOnly: locked,
+    maskedSecretId: null,
+    hasToken: false,
+    lastRegion: null,
+    locked,
+  } as unknown as ProfileView;
+}
+
+type Chan = { onmessage: (v: unknown) => void };
+
+/**
+ * Two accounts: "ops" lists ap-guangzhou and fails in ap-shanghai; "data" (read-only) has a
+ * cached list of ap-guangzhou and its fresh listing never completes. Both hold an instance
+ * with the same id.
+ */
+function backend() {
+  const streams: unknown[] = [];
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case "list_profiles":
+        return {
+          active: "ops",
+          corruptBackup: null,
+          profiles: [profile("ops", "Ops", false), profile("data", "Data", true)],
+        };
+      case "list_regions":
+        return [];
+      case "cached_fleet":
+        return [
+          {
+            profileId: "data",
+            region: "ap-guangzhou",
+            savedAtMs: Date.now() - 60000,
+            instances: [inst("data", "ap-guangzhou", "ins-same0001", "data-cached")],
+          },
+        ];
+      case "stream_fleet": {
+        streams.push(args.targets);
+        const ch = args.onEvent as Chan;
+        const region = (profileId: string, event: unknown) =>
+          ch.onmessage({ kind: "region", profileId, event });
+        ch.onmessage({ kind: "scope", profileId: "ops", regions: ["ap-guangzhou", "ap-shanghai"] });
+        ch.onmessage({ kind: "scope", profileId: "data", regions: ["ap-guangzhou"] });
+        region("ops", { kind: "started", region: "ap-guangzhou" });
+        region("ops", {
+          kind: "page",
+          page: {
+            region: "ap-guangzhou",
+            offset: 0,
+            total: 2,
+            instances: [
+              inst("ops", "ap-guangzhou", "ins-same0001", "ops-web"),
+              inst("ops", "ap-guangzhou", "ins-ops00002", "ops-db"),
+            ],
+          },
+        });
+        region("ops", {
+          kind: "done",
+          summary: { region: "ap-guangzhou", total: 2, loaded: 2, pages: 1 },
+        });
+        region("ops", {
+          kind: "failed",
+          region: "ap-shanghai",
+          error: {
+            kind: "api",
+            code: "RequestLimitExceeded",
+            message: "too fast",
+            requestId: null,
+            field: null,
+          },
+        });
+        region("data", { kind: "started", region: "ap-guangzhou" });
+        // The read-only account's listing stays in flight.
+        return new Promise(() => undefined);
+      }
+      case "activity_status":
+        return { inFlight: 0, waiting: 0, calls: 0, failures: 0 };
+    }
+    return null;
+  });
+  return { streams };
+}
+
+function renderPage() {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={qc}>
+      <FleetPage />
+    </QueryClientProvider>,
+  );
+}
+
+beforeAll(() => {
+  for (const p of ["offsetHeight", "clientHeight"])
+    Object.defineProperty(HTMLElement.prototype, p, { configurable: true, value: 600 });
+  for (const p of ["offsetWidth", "clientWidth"])
+    Object.defineProperty(HTMLElement.prototype, p, { configurable: true, value: 1200 });
+});
+beforeEach(async () => {
+  localStorage.clear();
+  await act(() => i18n.changeLanguage("en"));
+});
+afterEach(() => clearMocks());
+
+describe("the fleet", () => {
+  it("shows each (account, region) on its own: one failing stops nothing, a cached one is marked stale", async () => {
+    const { streams } = backend();
+    renderPage();
+    await waitFor(() => expect(screen.getByText("ops-web")).toBeInTheDocument());
+    // Every profile, each over its enabled regions (the backend's default scope).
+    expect(streams).toEqual([null]);
+    expect(screen.getByText("ops-db")).toBeInTheDocument();
+    // The same id in two accounts is two rows.
+    expect(screen.getByText("data-cached")).toBeInTheDocument();
+    expect(screen.getAllByTestId("row-ins-same0001")).toHaveLength(2);
+    await waitFor(() =>
+      expect(screen.getByTestId("fleet-account-ops")).toHaveAttribute("data-status", "partial"),
+    );
+    expect(screen.getByTestId("fleet-place-ops-ap-shanghai")).toHaveAttribute(
+      "data-status",
+      "failed",
+    );
+    expect(screen.getByTestId("fleet-place-ops-ap-shanghai")).toHaveTextContent(
+      "RequestLimitExceeded",
+    );
+    expect(screen.getByTestId("fleet-account-data")).toHaveAttribute("data-status", "loading");
+    expect(screen.getByTestId("fleet-stale-data")).toHaveTextContent("1 region");
+    expect(screen.queryByTestId("fleet-stale-ops")).not.toBeInTheDocument();
+  });
+
+  it("selects rows by account, region and id, and offers no action once a read-only account's row is in", async () => {
+    backend();
+    const user = userEvent.setup();
+    renderPage();
+    await screen.findByText("ops-web");
+    const [first, second] = screen.getAllByTestId("select-ins-same0001");
+    const opsBox = first?.closest('[data-profile="ops"]') ? first : second;
+    const dataBox = opsBox === first ? second : first;
+    await user.click(opsBox as HTMLElement);
+    expect(screen.getByTestId("selection-count")).toHaveTextContent("1 selected");
+    // Only the ops row is selected, not its namesake in the other account.
+    expect(dataBox).not.toBeChecked();
+    expect(screen.getByTestId("action-stop")).toBeEnabled();
+    expect(screen.getByTestId("action-tags")).toBeEnabled();
+    await user.click(dataBox as HTMLElement);
+    expect(screen.getByTestId("selection-count")).toHaveTextContent("2 selected");
+    for (const a of ["start", "stop", "reboot", "rename", "resetPassword", "terminate", "tags"])
+      expect(screen.getByTestId(`action-${a}`)).toBeDisabled();
+    expect(screen.getByTestId("action-reason")).toHaveTextContent(/read-only/);
+  });
+});
