@@ -27,6 +27,9 @@ export function TagsDialog(props: {
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
+  // The instances as the dialog opened: a change reloads the list behind it, and what the
+  // dialog names must not change meanwhile.
+  const [instances] = useState(props.instances);
   const [key, setKey] = useState("");
   const [value, setValue] = useState("");
   const [error, setError] = useState<FieldError | null>(null);
@@ -35,7 +38,7 @@ export function TagsDialog(props: {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const keyInput = useRef<HTMLInputElement>(null);
-  const groups = byPlace(props.instances);
+  const groups = byPlace(instances);
 
   /** Runs `call` once per (account, region); a refused field stops before the next. */
   const each = async (
@@ -80,7 +83,7 @@ export function TagsDialog(props: {
   const remove = () => {
     setConfirmRemove(false);
     const consent = {
-      instanceIds: props.instances.map((i) => i.id),
+      instanceIds: instances.map((i) => i.id),
       typed: null,
       stopType: null,
       stoppedMode: null,
@@ -93,7 +96,7 @@ export function TagsDialog(props: {
 
   return (
     <Modal
-      title={t("fleet.tags.title", { count: props.instances.length })}
+      title={t("fleet.tags.title", { count: instances.length })}
       testid="tags-dialog"
       onCancel={props.onClose}
       initialFocus={() => keyInput.current}
@@ -105,7 +108,7 @@ export function TagsDialog(props: {
         }}
       >
         <p className="small muted" data-testid="tags-places">
-          {t("fleet.tags.places", { count: props.instances.length, places: groups.length })}
+          {t("fleet.tags.places", { count: instances.length, places: groups.length })}
         </p>
         <label className="field">
           <span>{t("fleet.tags.key")}</span>
@@ -184,9 +187,9 @@ export function TagsDialog(props: {
           onCancel={() => setConfirmRemove(false)}
           onConfirm={remove}
         >
-          <p>{t("fleet.tags.removeBody", { key, count: props.instances.length })}</p>
+          <p>{t("fleet.tags.removeBody", { key, count: instances.length })}</p>
           <ul className="small mono" data-testid="remove-tag-instances">
-            {props.instances.map((i) => (
+            {instances.map((i) => (
               <li key={`${i.profileId}/${i.region}/${i.id}`}>
                 {i.id} {i.name && `(${i.name})`}
               </li>
