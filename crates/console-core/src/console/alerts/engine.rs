@@ -274,6 +274,13 @@ impl Engine {
             .collect();
         // A removed or disabled rule's alerts end quietly.
         self.firing.retain(|(r, _, _), _| live.contains(r.as_str()));
+        // States remembered from places no rule watches any more are stale: a rule added
+        // there later starts afresh instead of comparing with an old listing.
+        let watched: BTreeSet<(String, String)> = observations
+            .iter()
+            .map(|o| (o.profile_id.clone(), o.region.clone()))
+            .collect();
+        self.states.retain(|place, _| watched.contains(place));
         for o in observations {
             let Some(instances) = &o.instances else {
                 continue;

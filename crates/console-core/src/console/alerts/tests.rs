@@ -604,3 +604,60 @@ async fn a_disabled_or_removed_rule_costs_nothing_and_ends_its_alerts() {
     let report = w.state.alerts.tick(&w.state).await;
     assert_eq!(report.describe_calls + report.monitor_calls, 0);
 }
+
+#[test]
+fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
+    let rule = AlertRule {
+        id: "rule-1".into(),
+        enabled: true,
+        condition: AlertCondition::LeftRunning,
+        target: AlertTarget::Profile {
+            profile_id: "p-a".into(),
+            regions: Some(vec!["ap-guangzhou".into()]),
+        },
+    };
+    let obs = |state: &str| Observation {
+        profile_id: "p-a".into(),
+        profile_name: "A".into(),
+        region: "ap-guangzhou".into(),
+        instances: Some(vec![InstanceView {
+            state: state.into(),
+            ..instance("ins-1", "POSTPAID_BY_HOUR", None)
+        }]),
+        ..Default::default()
+    };
+    let none = |_: &str| Vec::new();
+    let never = |_: &str, _: &str| false;
+    let mut engine = Engine::default();
+    let rules = vec![rule];
+    assert!(
+        engine
+            .evaluate(&rules, &[obs("RUNNING")], &none, &never)
+            .is_empty()
+    );
+    // Nobody watches the place for a while (the rule was removed) …
+    assert!(engine.evaluate(&[], &[], &none, &never).is_empty());
+    // … and when it is watched again, the instance stopped long ago is the new baseline.
+    assert!(
+        engine
+            .evaluate(&rules, &[obs("STOPPED")], &none, &never)
+            .is_empty()
+    );
+    // While watched, a change is a change.
+    assert!(
+        engine
+            .evaluate(&rules, &[obs("RUNNING")], &none, &never)
+            .is_empty()
+    );
+    let fired = engine.evaluate(&rules, &[obs("STOPPED")], &none, &never);
+    assert!(matches!(&fired[..], [AlertEvent::Fired(a)] if a.instance_id == "ins-1"));
+    // The app did it: nothing.
+    let mut engine = Engine::default();
+    let ours = |_: &str, id: &str| id == "ins-1";
+    engine.evaluate(&rules, &[obs("RUNNING")], &none, &ours);
+    assert!(
+        engine
+            .evaluate(&rules, &[obs("STOPPED")], &none, &ours)
+            .is_empty()
+    );
+}
