@@ -131,6 +131,17 @@ async function shot(b, name, opts) {
   await referenceShot(b, name, opts);
 }
 
+/** Scrolls the monitoring panel's top, with its range buttons, just under the banner. */
+function panelInView(b) {
+  return b.execute(() => {
+    const panel = document.querySelector('[data-testid="metrics-panel"]');
+    panel.scrollIntoView({ block: "start" });
+    let box = panel.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+    (box ?? document.scrollingElement).scrollBy(0, -44);
+  });
+}
+
 /** GetMonitorData calls the app made (its activity log). */
 async function monitorCalls(b) {
   const r = await invoke(b, "activity_log", {
@@ -247,7 +258,7 @@ describe("metrics", () => {
       await legendAt(b, "CPUUsage", 0.9),
       /Time ?\d\d\/\d\d \d\d:\d\d/,
     );
-    await (await b.$('[data-testid="metrics-panel"]')).scrollIntoView();
+    await panelInView(b);
     await shot(b, "metrics-detail-en-light", { mask: CHART_RUN });
   });
 
@@ -390,7 +401,7 @@ describe("metrics", () => {
     assert.match(await textOf(b, "chart-TcpCurrEstab"), /· 个/);
     await click(b, "metrics-range-24h");
     await painted(b, "CPUUsage", "24h");
-    await (await b.$('[data-testid="metrics-panel"]')).scrollIntoView();
+    await panelInView(b);
     await shot(b, "metrics-detail-zh-CN-dark", { mask: CHART_RUN });
     await click(b, "nav-instances");
     await showCpuColumn(b, true);
