@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { type MetricRange, type MetricSeries, metricsBackend } from "../../backend";
 import { Problem } from "../../components/Problem";
+import { useThemeKey } from "../../theme";
 import { windowOf } from "./format";
 import "./metrics.css";
 
@@ -19,6 +20,8 @@ function Chart(props: { series: MetricSeries; range: MetricRange; to: number }) 
   const { series, range, to } = props;
   const label = t(`metrics.name.${series.metric}`, { defaultValue: series.metric });
   const timeLabel = t("metrics.time");
+  // uPlot paints with the colours in effect when it is made: a theme change remakes it.
+  const theme = useThemeKey();
   const { from } = windowOf(range, series.period, to);
   useEffect(() => {
     const el = host.current;
@@ -82,7 +85,7 @@ function Chart(props: { series: MetricSeries; range: MetricRange; to: number }) 
       delete el.dataset.drawn;
       delete el.dataset.paintedAt;
     };
-  }, [series, range, from, to, label, timeLabel, i18n.language]);
+  }, [series, range, from, to, label, timeLabel, i18n.language, theme]);
   const empty = series.timestamps.length === 0;
   return (
     <figure className="metric-chart" data-testid={`chart-${series.metric}`}>
