@@ -155,6 +155,10 @@ describe("fleet", () => {
     for (const p of list.data.profiles) ids[p.name] = p.id;
     await invoke(b, "set_active_profile", { id: "sandbox" });
     await b.refresh();
+    // English and light, whatever an earlier spec left (the checks read English text).
+    await click(b, "nav-settings");
+    await selectValue(b, "language-select", "en");
+    await selectValue(b, "theme-select", "light");
   });
 
   it("lists every account's instances in every enabled region in one table", async () => {
