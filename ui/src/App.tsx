@@ -6,6 +6,7 @@ import { onOpenWizard } from "./features/wizard/prefill";
 import { Palette } from "./features/palette/Palette";
 import { navigate, useNavigation } from "./features/palette/registry";
 import { listenForAlertClicks } from "./features/alerts/clicks";
+import { useConnectState } from "./features/connect/store";
 
 // The first screen (the instance list) is in the main bundle; every other page loads on
 // first visit, so a cold start parses and runs only what it shows.
@@ -33,6 +34,12 @@ const ProfilesPage = lazy(() =>
 const ActivityPage = lazy(() =>
   import("./features/activity/ActivityPage").then((m) => ({ default: m.ActivityPage })),
 );
+const TerminalsPage = lazy(() =>
+  import("./features/connect/TerminalsPage").then((m) => ({ default: m.TerminalsPage })),
+);
+const ConnectHost = lazy(() =>
+  import("./features/connect/ConnectDialog").then((m) => ({ default: m.ConnectHost })),
+);
 const AboutPage = lazy(() =>
   import("./features/about/AboutPage").then((m) => ({ default: m.AboutPage })),
 );
@@ -55,6 +62,9 @@ export function App() {
 
 function Pages() {
   const { page, detail } = useNavigation();
+  const connect = useConnectState();
+  // Terminals stay mounted (hidden) from the first tab on: their shells keep running.
+  const terminals = page === "terminals" || connect.tabs.length > 0;
   // "Buy the same" and "Create from template" open the wizard from anywhere.
   useEffect(() => onOpenWizard(() => navigate("create")), []);
   // A click on an alert's desktop notification opens its instance.
@@ -73,6 +83,8 @@ function Pages() {
         {page === "settings" && <SettingsPage />}
         {page === "overview" && <AboutPage />}
         {page === "detail" && <DetailPage target={detail} />}
+        {terminals && <TerminalsPage visible={page === "terminals"} />}
+        {connect.request && <ConnectHost target={connect.request} />}
       </Suspense>
     </Shell>
   );

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 use tencent_api::Sensitive;
 use tokio::sync::mpsc;
 use zeroize::Zeroizing;
@@ -227,7 +227,7 @@ fn host_keys(state: &AppState) -> HostKeys {
     )
 }
 
-fn key_paths_file(state: &AppState) -> PathBuf {
+pub(super) fn key_paths_file(state: &AppState) -> PathBuf {
     state.config_dir.join("ssh-key-paths.json")
 }
 
@@ -279,55 +279,13 @@ async fn instance_endpoint(
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 
-/// Opens a terminal on the instance. A host key seen for the first time is answered
-/// with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
-/// through `on_event`; a page that goes away ends the session.
-#[allow(clippy::too_many_arguments)]
-#[tauri::command]
-#[specta::specta]
-pub async fn open_session(
-    state: AppStateRef<'_>,
-    scope: Scope,
-    instance_id: InstanceId,
-    auth: AuthInput,
-    jump: Option<JumpInput>,
-    trust: Option<String>,
-    cols: u32,
-    rows: u32,
-    on_event: Channel<SessionEvent>,
-) -> Result<OpenOutcome, AppError> {
-    terminal_size(cols, rows)?;
-    if let Some(t) = &trust
-        && (!t.starts_with("SHA256:") || t.len() > 100 || t.chars().any(char::is_whitespace))
-    {
-        return Err(AppError::invalid(
-            "trust",
-            "Not a SHA256 host key fingerprint.",
-        ));
-    }
-    let auth = self::auth(auth, "")?;
-    let jump = match jump {
-        Some(j) => Some(Jump {
-            endpoint: endpoint(j.endpoint, "jump")?,
-            auth: self::auth(j.auth, "jump")?,
-        }),
-        None => None,
-    };
-    let (_, target, key_name) =
-        instance_endpoint(&state, &scope, &instance_id, jump.is_some()).await?;
-    let req = Request {
-        target,
-        key_name,
-        auth,
-        jump,
-        trust,
-        cols,
-        rows,
-    };
-    let shell = match connect::open(req, &host_keys(&state)).await? {
+/// What `connect::open` came to, as the UI sees it: a running shell is registered and
+/// pumped in the background, its output going through `on_event`.
+fn opened(state: &Arc<AppState>, result: Opened, on_event: Channel<SessionEvent>) -> OpenOutcome {
+    let shell = match result {
         Opened::Shell(s) => s,
         Opened::HostKeyUnknown { host, fingerprint } => {
-            return Ok(OpenOutcome::HostKeyUnknown { host, fingerprint });
+            return OpenOutcome::HostKeyUnknown { host, fingerprint };
         }
         Opened::HostKeyChanged {
             host,
@@ -336,19 +294,19 @@ pub async fn open_session(
             file,
             line,
         } => {
-            return Ok(OpenOutcome::HostKeyChanged {
+            return OpenOutcome::HostKeyChanged {
                 host,
                 stored,
                 offered,
                 file: file.display().to_string(),
                 line: u32::try_from(line).unwrap_or(u32::MAX),
-            });
+            };
         }
     };
     let session_id = format!("ssh-{}", NEXT_SESSION.fetch_add(1, Ordering::Relaxed));
     let (tx, rx) = mpsc::channel(64);
     lock(&state.ssh_sessions).insert(session_id.clone(), tx);
-    let state = state.inner().clone();
+    let state = state.clone();
     let id = session_id.clone();
     tauri::async_runtime::spawn(async move {
         let (st, sid) = (state.clone(), id.clone());
@@ -367,7 +325,98 @@ pub async fn open_session(
         lock(&state.ssh_sessions).remove(&id);
         tracing::debug!(session = %id, "SSH session ended");
     });
-    Ok(OpenOutcome::Opened { session_id })
+    OpenOutcome::Opened { session_id }
+}
+
+fn validate_trust(trust: Option<&str>) -> Result<(), AppError> {
+    if let Some(t) = trust
+        && (!t.starts_with("SHA256:") || t.len() > 100 || t.chars().any(char::is_whitespace))
+    {
+        return Err(AppError::invalid(
+            "trust",
+            "Not a SHA256 host key fingerprint.",
+        ));
+    }
+    Ok(())
+}
+
+fn jump(j: Option<JumpInput>) -> Result<Option<Jump>, AppError> {
+    j.map(|j| {
+        Ok(Jump {
+            endpoint: endpoint(j.endpoint, "jump")?,
+            auth: self::auth(j.auth, "jump")?,
+        })
+    })
+    .transpose()
+}
+
+/// Opens a terminal on the instance. A host key seen for the first time is answered
+/// with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
+/// through `on_event`; a page that goes away ends the session.
+#[allow(clippy::too_many_arguments)]
+#[tauri::command]
+#[specta::specta]
+pub async fn open_session(
+    state: AppStateRef<'_>,
+    scope: Scope,
+    instance_id: InstanceId,
+    auth: AuthInput,
+    jump: Option<JumpInput>,
+    trust: Option<String>,
+    cols: u32,
+    rows: u32,
+    on_event: Channel<SessionEvent>,
+) -> Result<OpenOutcome, AppError> {
+    terminal_size(cols, rows)?;
+    validate_trust(trust.as_deref())?;
+    let auth = self::auth(auth, "")?;
+    let jump = self::jump(jump)?;
+    let (_, target, key_name) =
+        instance_endpoint(&state, &scope, &instance_id, jump.is_some()).await?;
+    let req = Request {
+        target,
+        key_name,
+        auth,
+        jump,
+        trust,
+        cols,
+        rows,
+    };
+    let result = connect::open(req, &host_keys(&state)).await?;
+    Ok(opened(state.inner(), result, on_event))
+}
+
+/// Opens a terminal on any SSH host by name or address (not an instance of the
+/// account), the same way as `open_session`.
+#[allow(clippy::too_many_arguments)]
+#[tauri::command]
+#[specta::specta]
+pub async fn open_host_session(
+    state: AppStateRef<'_>,
+    host: HostInput,
+    auth: AuthInput,
+    jump: Option<JumpInput>,
+    trust: Option<String>,
+    cols: u32,
+    rows: u32,
+    on_event: Channel<SessionEvent>,
+) -> Result<OpenOutcome, AppError> {
+    terminal_size(cols, rows)?;
+    validate_trust(trust.as_deref())?;
+    let target = endpoint(host, "")?;
+    let auth = self::auth(auth, "")?;
+    let jump = self::jump(jump)?;
+    let req = Request {
+        key_name: (target.host.clone(), target.port),
+        target,
+        auth,
+        jump,
+        trust,
+        cols,
+        rows,
+    };
+    let result = connect::open(req, &host_keys(&state)).await?;
+    Ok(opened(state.inner(), result, on_event))
 }
 
 fn no_session(session_id: &str) -> AppError {
@@ -521,4 +570,85 @@ pub async fn vnc_url(
     let profile = state.profile(&scope.profile)?;
     let client = state.client(&profile).await?;
     connect::vnc_url(&client, &scope.region, instance_id.as_str()).await
+}
+
+/// The private key file the user picks in a native open dialog; None when cancelled.
+/// Only the path crosses: the file is read when a session opens.
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_key_file<R: Runtime>(
+    app: AppHandle<R>,
+    dialog_title: String,
+) -> Result<Option<String>, AppError> {
+    use tauri_plugin_dialog::DialogExt;
+    let title = dialog_title.trim();
+    let title =
+        if title.is_empty() || title.chars().count() > 120 || title.chars().any(char::is_control) {
+            "Private key file"
+        } else {
+            title
+        };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(title);
+    if let Some(ssh) = dirs_home().map(|h| h.join(".ssh")).filter(|d| d.is_dir()) {
+        dialog = dialog.set_directory(ssh);
+    }
+    dialog.pick_file(move |p| {
+        let _ = tx.send(p);
+    });
+    let chosen = rx
+        .await
+        .map_err(|_| AppError::internal(AppCode::Dialog, "the open dialog closed unexpectedly"))?;
+    chosen
+        .map(|p| {
+            p.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|e| AppError::internal(AppCode::Dialog, format!("not a file path: {e}")))
+        })
+        .transpose()
+}
+
+fn dirs_home() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(PathBuf::from)
+}
+
+static NEXT_VNC: AtomicU64 = AtomicU64::new(1);
+
+/// Opens the instance's VNC console (Tencent's web page with a one-time address) in a
+/// window of its own. The address never reaches the main window's page; it is used once.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_vnc_console<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppStateRef<'_>,
+    scope: Scope,
+    instance_id: InstanceId,
+    window_title: String,
+) -> Result<(), AppError> {
+    crate::console::instances::validate_region(&scope.region)?;
+    let profile = state.profile(&scope.profile)?;
+    let client = state.client(&profile).await?;
+    let url = connect::vnc_url(&client, &scope.region, instance_id.as_str()).await?;
+    let url: tauri::Url = url.parse().map_err(|e| {
+        AppError::internal(AppCode::VncUnavailable, format!("Not a VNC address: {e}."))
+    })?;
+    let title = window_title.trim();
+    let title =
+        if title.is_empty() || title.chars().count() > 120 || title.chars().any(char::is_control) {
+            format!("VNC {}", instance_id.as_str())
+        } else {
+            title.to_owned()
+        };
+    let label = format!("vnc-{}", NEXT_VNC.fetch_add(1, Ordering::Relaxed));
+    tauri::WebviewWindowBuilder::new(&app, label, tauri::WebviewUrl::External(url))
+        .title(title)
+        .inner_size(1024.0, 800.0)
+        .build()
+        .map_err(|e| {
+            AppError::internal(
+                AppCode::VncUnavailable,
+                format!("Cannot open the console window: {e}."),
+            )
+        })?;
+    Ok(())
 }

@@ -322,11 +322,19 @@ pub async fn create_key_pair<R: Runtime>(
     else {
         return Ok(None);
     };
-    key_pairs::create(&client, &scope.region, &name, |key| {
+    let created = key_pairs::create(&client, &scope.region, &name, |key| {
         key_pairs::write_private_key(&path, key)
     })
-    .await
-    .map(Some)
+    .await?;
+    // Connect offers the saved file for this key pair; the pair exists even when this
+    // cannot be remembered, so a failure here is only logged.
+    let remembered =
+        crate::connect::key_paths::KeyPaths::load(&super::connect::key_paths_file(&state))
+            .and_then(|mut k| k.set(&created.key_pair.id, Some(&path)));
+    if let Err(e) = remembered {
+        tracing::warn!(error = %e.message, "the new key file's path was not remembered");
+    }
+    Ok(Some(created))
 }
 
 #[tauri::command]

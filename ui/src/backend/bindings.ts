@@ -231,6 +231,21 @@ export const commands = {
 	 *  through `on_event`; a page that goes away ends the session.
 	 */
 	openSession: (scope: Scope, instanceId: InstanceId, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<SessionEvent>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_session", { scope, instanceId, auth, jump, trust, cols, rows, onEvent })),
+	/**
+	 *  Opens a terminal on any SSH host by name or address (not an instance of the
+	 *  account), the same way as `open_session`.
+	 */
+	openHostSession: (host: HostInput, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<SessionEvent>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_host_session", { host, auth, jump, trust, cols, rows, onEvent })),
+	/**
+	 *  The private key file the user picks in a native open dialog; None when cancelled.
+	 *  Only the path crosses: the file is read when a session opens.
+	 */
+	pickKeyFile: (dialogTitle: string) => typedError<string | null, AppError>(__TAURI_INVOKE("pick_key_file", { dialogTitle })),
+	/**
+	 *  Opens the instance's VNC console (Tencent's web page with a one-time address) in a
+	 *  window of its own. The address never reaches the main window's page; it is used once.
+	 */
+	openVncConsole: (scope: Scope, instanceId: InstanceId, windowTitle: string) => typedError<null, AppError>(__TAURI_INVOKE("open_vnc_console", { scope, instanceId, windowTitle })),
 	/**  What the user typed (or pasted) into the terminal. */
 	sessionInput: (sessionId: string, data: string) => typedError<null, AppError>(__TAURI_INVOKE("session_input", { sessionId, data })),
 	/**  The terminal's new size. */

@@ -10,6 +10,7 @@ import { Problem } from "../../components/Problem";
 import { TRANSIENT } from "../instances/states";
 import { useActiveProfile } from "../profiles/useProfiles";
 import { closeDetail, useRegisterPageCommands, type DetailTarget } from "../palette/registry";
+import { requestConnect } from "../connect/store";
 import { useDismissOnEscape } from "../palette/dismiss";
 import { BILLING_SLOTS, type BillingSlot, type BillingSlots } from "./slots";
 import { billingSlots } from "./billingSlots";
@@ -131,7 +132,30 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
     refetchInterval: (query) =>
       query.state.data && TRANSIENT.has(query.state.data.summary.state) ? 2000 : false,
   });
-  useRegisterPageCommands({ refresh: () => void q.refetch(), profileId });
+  const running = q.data?.summary.state === "RUNNING";
+  const connect = () =>
+    profileId &&
+    region &&
+    instanceId &&
+    requestConnect({
+      kind: "instance",
+      profileId,
+      region,
+      instanceId,
+      name: q.data?.summary.name ?? "",
+    });
+  useRegisterPageCommands({
+    refresh: () => void q.refetch(),
+    profileId,
+    actions: [
+      {
+        id: "connect",
+        label: t("detail.action.connect"),
+        disabledReason: running ? undefined : t("detail.connectNotRunning"),
+        run: connect,
+      },
+    ],
+  });
 
   if (!props.target || !profileId || !region || !instanceId) {
     return (

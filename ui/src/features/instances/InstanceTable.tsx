@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
-import { ArrowDown, ArrowUp } from "lucide-react";
+import { ArrowDown, ArrowUp, SquareTerminal } from "lucide-react";
 import {
   FlexRender,
   createColumnHelper,
@@ -17,6 +17,7 @@ import type { InstanceView } from "../../backend";
 import { expiryInfo, stateTone, type ColumnId } from "./states";
 import { rowKey } from "./useListing";
 import { openDetail } from "../palette/registry";
+import { requestConnect } from "../connect/store";
 import { Sparkline, showRows, sparkFor, useSparkVersion } from "../metrics";
 
 const features = tableFeatures({
@@ -24,6 +25,17 @@ const features = tableFeatures({
   sortedRowModel: createSortedRowModel(),
   sortFns: { basic: sortFn_basic },
 });
+
+/** Opens the connect dialog for a row (of whichever account listed it). */
+function connectTo(r: InstanceView) {
+  requestConnect({
+    kind: "instance",
+    profileId: r.profileId,
+    region: r.region,
+    instanceId: r.id,
+    name: r.name,
+  });
+}
 
 /**
  * A sort key that orders digit runs by value ("web-2" before "web-10"). Sorting compares
@@ -198,20 +210,34 @@ export const InstanceTable = memo(function InstanceTable(props: {
           sortFn: "basic",
           cell: (c) => (
             <div className="cell-name">
-              <button
-                type="button"
-                className="link-button strong"
-                data-testid={`open-${c.row.original.id}`}
-                onClick={() =>
-                  openDetail({
-                    profileId: c.row.original.profileId,
-                    region: c.row.original.region,
-                    instanceId: c.row.original.id,
-                  })
-                }
-              >
-                {c.row.original.name || "—"}
-              </button>
+              <span className="cell-name-line">
+                <button
+                  type="button"
+                  className="link-button strong"
+                  data-testid={`open-${c.row.original.id}`}
+                  onClick={() =>
+                    openDetail({
+                      profileId: c.row.original.profileId,
+                      region: c.row.original.region,
+                      instanceId: c.row.original.id,
+                    })
+                  }
+                >
+                  {c.row.original.name || "—"}
+                </button>
+                {c.row.original.state === "RUNNING" && (
+                  <button
+                    type="button"
+                    className="icon-button row-connect"
+                    data-testid={`connect-${c.row.original.id}`}
+                    title={t("instances.action.connect")}
+                    aria-label={t("instances.action.connect")}
+                    onClick={() => connectTo(c.row.original)}
+                  >
+                    <SquareTerminal aria-hidden size={13} />
+                  </button>
+                )}
+              </span>
               <span className="mono small muted selectable">{c.row.original.id}</span>
             </div>
           ),

@@ -7,6 +7,7 @@ import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/usePr
 import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { dismissTop } from "./dismiss";
 import { requestView, useViews } from "../fleet/views";
+import { requestConnect, useConnectState } from "../connect/store";
 import "./palette.css";
 
 const PAGES: Page[] = [
@@ -19,6 +20,7 @@ const PAGES: Page[] = [
   "profiles",
   "settings",
   "overview",
+  "terminals",
 ];
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -49,6 +51,8 @@ function editable(el: EventTarget | null): boolean {
 export function shortcutFor(
   e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKey" | "altKey" | "shiftKey" | "target">,
 ): "palette" | "refresh" | "search" | "escape" | null {
+  // A terminal keeps every key (Ctrl+R, Ctrl+F, Ctrl+K and Esc mean something to a shell).
+  if (e.target instanceof Element && e.target.closest(".xterm")) return null;
   const mod = e.ctrlKey || e.metaKey;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   if (mod && !e.altKey && key === "k") return "palette";
@@ -99,6 +103,8 @@ export function Palette() {
   const [search, setSearch] = useState("");
   const page = usePageCommands();
   const views = useViews();
+  // Listed from the first terminal on, like the side bar's entry.
+  const terminals = useConnectState().tabs.length > 0;
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
@@ -213,6 +219,31 @@ export function Palette() {
                   </span>
                 </Command.Item>
               ))}
+              {found
+                .filter((i) => i.state === "RUNNING" && profileId)
+                .map((i) => (
+                  <Command.Item
+                    key={`connect/${i.region}/${i.id}`}
+                    value={`connect ssh ${i.id} ${i.name}`}
+                    data-testid={`palette-connect-${i.id}`}
+                    onSelect={() =>
+                      run(() =>
+                        requestConnect({
+                          kind: "instance",
+                          profileId: profileId ?? "",
+                          region: i.region,
+                          instanceId: i.id,
+                          name: i.name,
+                        }),
+                      )
+                    }
+                  >
+                    <span>{t("palette.connectTo", { name: i.name || i.id })}</span>
+                    <span className="mono muted small">
+                      {i.id} · {i.region}
+                    </span>
+                  </Command.Item>
+                ))}
             </Command.Group>
           )}
           {(page.refresh || page.focusSearch || (page.actions?.length ?? 0) > 0) && (
@@ -273,7 +304,7 @@ export function Palette() {
             </Command.Group>
           )}
           <Command.Group heading={t("palette.group.navigation")}>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => p !== "terminals" || terminals).map((p) => (
               <Command.Item
                 key={p}
                 value={`${t("palette.goto", { page: t(`palette.page.${p}`) })} go ${p}`}

@@ -14,6 +14,7 @@ export type Page =
   | "profiles"
   | "settings"
   | "overview"
+  | "terminals"
   | "detail";
 
 /** The instance the detail view shows. */

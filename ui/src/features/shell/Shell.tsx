@@ -11,6 +11,7 @@ import {
   Network,
   Server,
   Settings,
+  SquareTerminal,
   Wallet,
 } from "lucide-react";
 import { ProfileSwitcher } from "../profiles/ProfileSwitcher";
@@ -20,6 +21,7 @@ import { ActivityIndicator } from "../activity/ActivityIndicator";
 import { PendingLaunches } from "../wizard/PendingLaunches";
 import { StartupNotices } from "./StartupNotices";
 import type { Page } from "../palette/registry";
+import { useConnectState } from "../connect/store";
 
 export type { Page } from "../palette/registry";
 
@@ -29,6 +31,7 @@ const NAV: { page: Page; icon: typeof Server; label: string }[] = [
   { page: "resources", icon: Boxes, label: "resources.title" },
   { page: "create", icon: PlusCircle, label: "wizard.title" },
   { page: "cost", icon: Wallet, label: "cost.title" },
+  { page: "terminals", icon: SquareTerminal, label: "connect.title" },
   { page: "activity", icon: Activity, label: "nav.activity" },
   { page: "profiles", icon: KeyRound, label: "nav.profiles" },
   { page: "settings", icon: Settings, label: "nav.settings" },
@@ -37,6 +40,8 @@ const NAV: { page: Page; icon: typeof Server; label: string }[] = [
 
 export function Shell(props: { page: Page; onNavigate: (p: Page) => void; children: ReactNode }) {
   const { t } = useTranslation();
+  // Listed from the first terminal on (the palette and Connect reach it before that).
+  const terminals = useConnectState().tabs.length > 0 || props.page === "terminals";
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -55,23 +60,25 @@ export function Shell(props: { page: Page; onNavigate: (p: Page) => void; childr
           </div>
         </div>
         <nav aria-label={t("nav.label")}>
-          {NAV.map(({ page, icon: Icon, label }) => (
-            <button
-              key={page}
-              type="button"
-              className="nav-item"
-              data-testid={`nav-${page}`}
-              aria-current={
-                props.page === page || (props.page === "detail" && page === "instances")
-                  ? "page"
-                  : undefined
-              }
-              onClick={() => props.onNavigate(page)}
-            >
-              <Icon aria-hidden size={16} />
-              {t(label)}
-            </button>
-          ))}
+          {NAV.filter((n) => n.page !== "terminals" || terminals).map(
+            ({ page, icon: Icon, label }) => (
+              <button
+                key={page}
+                type="button"
+                className="nav-item"
+                data-testid={`nav-${page}`}
+                aria-current={
+                  props.page === page || (props.page === "detail" && page === "instances")
+                    ? "page"
+                    : undefined
+                }
+                onClick={() => props.onNavigate(page)}
+              >
+                <Icon aria-hidden size={16} />
+                {t(label)}
+              </button>
+            ),
+          )}
         </nav>
       </aside>
       <main className="main" data-testid="main">
