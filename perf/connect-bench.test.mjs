@@ -322,7 +322,12 @@ describe("connect benchmarks", () => {
       ))
         x.click();
     });
-    await gone(b, "terminal-view", 5000).catch(() => undefined);
+    await b.waitUntil(
+      () => b.execute(() => !document.querySelector(".terminal-view")),
+      {
+        timeout: 5000,
+      },
+    );
   }
 
   async function trustOnce(kind) {

@@ -1,10 +1,32 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
+
+/**
+ * xterm.js's bundled key-code helpers assign `toString` to a plain object at load time.
+ * Under Tauri's `freezePrototype` that assignment throws (it would shadow the frozen
+ * `Object.prototype.toString`), so the terminal module never loads: define it as the
+ * object's own property instead. Fails the build if xterm's code no longer has it.
+ */
+function xtermOnFrozenPrototype(): Plugin {
+  return {
+    name: "xterm-on-frozen-prototype",
+    transform(code, id) {
+      if (!id.replaceAll("\\", "/").includes("/@xterm/xterm/lib/xterm.mjs")) return null;
+      let n = 0;
+      const fixed = code.replace(/\b(\w+)\.toString=(\w+);/g, (_, obj: string, fn: string) => {
+        n++;
+        return `Object.defineProperty(${obj},"toString",{value:${fn},writable:true,configurable:true});`;
+      });
+      if (n !== 1) this.error(`expected one toString assignment in xterm.mjs, found ${n}`);
+      return { code: fixed, map: null };
+    },
+  };
+}
 
 // Tauri expects a fixed port in dev and fails if it is taken rather than silently moving.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), xtermOnFrozenPrototype()],
   clearScreen: false,
   server: { port: 1420, strictPort: true, host: "127.0.0.1" },
   envPrefix: ["VITE_"],

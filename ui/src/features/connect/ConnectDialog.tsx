@@ -82,7 +82,7 @@ export function ConnectHost(props: { target: ConnectTarget | null }) {
  * refusal of a changed one. A session opens only when everything is answered; a failure
  * stays in the dialog, so no tab is ever left half-open.
  */
-export function ConnectDialog(props: { target: ConnectTarget }) {
+function ConnectDialog(props: { target: ConnectTarget }) {
   const { t } = useTranslation();
   const target = props.target;
   const inst = target.kind === "instance" ? target : null;
@@ -613,6 +613,7 @@ function ConnectForm(props: {
   return (
     <form
       className="connect-form"
+      data-testid="connect-form"
       onSubmit={(e) => {
         e.preventDefault();
         if (!busy && !changed) void connect(null);

@@ -147,7 +147,7 @@ export function TerminalView(props: {
   return (
     <div
       className="terminal-view"
-      data-testid={`terminal-${props.tab.key}`}
+      data-testid={`terminal-view-${props.tab.key}`}
       data-session={sessionId}
       hidden={!props.visible}
       ref={ref}
