@@ -176,6 +176,16 @@ impl AppError {
         Self::app(ErrorKind::StateConflict, code, message)
     }
 
+    /// A change refused because the profile is read-only and locked for this session.
+    pub fn read_only() -> Self {
+        Self::app(
+            ErrorKind::Permission,
+            AppCode::ProfileReadOnly,
+            "This profile is read-only. Unlock it for this session (Profiles) to change instances.",
+        )
+        .with_field("profileId")
+    }
+
     pub fn with_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());
         self

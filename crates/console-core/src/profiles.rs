@@ -284,12 +284,9 @@ pub fn validate_secret_key(key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The profile's default region: the one format check, naming the profile's field.
 pub fn validate_region(region: &str) -> Result<(), AppError> {
-    if region.is_empty() {
-        return Err(invalid("defaultRegion", "a default region is required"));
-    }
-    // Format only: the account's live region list decides which exist.
-    tencent_api::validate_region(region).map_err(|e| invalid("defaultRegion", e.message()))
+    crate::types::validate_region(region).map_err(|e| e.with_field("defaultRegion"))
 }
 
 pub fn validate_name(

@@ -305,6 +305,29 @@ impl AppState {
         !profile.read_only || lock(&self.unlocked).contains(&profile.id)
     }
 
+    /// The profile, if changes may go through it: a locked read-only one is refused.
+    pub fn writable_profile(&self, id: &str) -> Result<Profile, AppError> {
+        let profile = self.profile(id)?;
+        if self.is_writable(&profile) {
+            Ok(profile)
+        } else {
+            Err(AppError::read_only())
+        }
+    }
+
+    /// The profile's client for reading in `region` (its format checked first).
+    pub async fn reader(&self, profile_id: &str, region: &str) -> Result<Client, AppError> {
+        crate::types::validate_region(region)?;
+        self.client(&self.profile(profile_id)?).await
+    }
+
+    /// The profile's client for a change in `region`: a locked read-only profile is
+    /// refused before any client (or keyring) is touched.
+    pub async fn writer(&self, profile_id: &str, region: &str) -> Result<Client, AppError> {
+        crate::types::validate_region(region)?;
+        self.client(&self.writable_profile(profile_id)?).await
+    }
+
     pub fn set_unlocked(&self, profile_id: &str, unlocked: bool) {
         let mut u = lock(&self.unlocked);
         if unlocked {

@@ -82,6 +82,20 @@ checked_string!(
     |s| tencent_api::validate_id("instanceId", "ins", s).map_err(|e| e.message())
 );
 
+/// A region named by a plain string, checked by format only (which regions exist is the
+/// account's live DescribeRegions answer, so a region opened tomorrow works); the refusal
+/// names the field `region`.
+pub fn validate_region(region: &str) -> Result<(), crate::error::AppError> {
+    if region.is_empty() {
+        return Err(crate::error::AppError::invalid(
+            "region",
+            "a region is required",
+        ));
+    }
+    tencent_api::validate_region(region)
+        .map_err(|e| crate::error::AppError::invalid("region", e.message()))
+}
+
 /// Where a command acts: one profile in one region. Both parts check themselves, so a
 /// malformed scope is refused before the command runs, naming `scope` and the part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type)]

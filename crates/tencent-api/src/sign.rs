@@ -352,17 +352,25 @@ mod tests {
     const ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
     const KEY: &[u8] = b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 
-    #[test]
-    fn tencent_published_example_a() {
-        let body = br#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
-        let req = SignableRequest {
+    /// The request of Tencent's published signing examples, with `extra` headers signed.
+    fn published_example(
+        extra: &'static [(&'static str, &'static str)],
+    ) -> SignableRequest<'static> {
+        SignableRequest {
             method: "POST",
             host: "cvm.tencentcloudapi.com",
             query: "",
             content_type: "application/json; charset=utf-8",
-            payload: Payload::Body(body),
-            extra_signed_headers: &[],
-        };
+            payload: Payload::Body(
+                br#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#,
+            ),
+            extra_signed_headers: extra,
+        }
+    }
+
+    #[test]
+    fn tencent_published_example_a() {
+        let req = published_example(&[]);
         let s = sign(ID, KEY, "cvm", 1551113065, &req).unwrap();
         assert_eq!(
             s.hashed_payload,
@@ -389,15 +397,7 @@ mod tests {
 
     #[test]
     fn example_c_signs_x_tc_action_lowercased() {
-        let body = br#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
-        let req = SignableRequest {
-            method: "POST",
-            host: "cvm.tencentcloudapi.com",
-            query: "",
-            content_type: "application/json; charset=utf-8",
-            payload: Payload::Body(body),
-            extra_signed_headers: &[("X-TC-Action", "DescribeInstances")],
-        };
+        let req = published_example(&[("X-TC-Action", "DescribeInstances")]);
         let s = sign(ID, KEY, "cvm", 1551113065, &req).unwrap();
         assert_eq!(s.signed_headers, "content-type;host;x-tc-action");
         assert_eq!(

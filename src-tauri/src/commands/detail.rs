@@ -17,9 +17,7 @@ pub async fn describe_instance(
     scope: Scope,
     instance_id: InstanceId,
 ) -> Result<InstanceDetail, AppError> {
-    crate::console::instances::validate_region(&scope.region)?;
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     detail::describe_instance(&client, &scope.region, &instance_id).await
 }
 

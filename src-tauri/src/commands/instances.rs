@@ -66,8 +66,7 @@ pub async fn list_instances(
     if let Some(z) = &zone {
         core::validate_zone(&scope.region, z)?;
     }
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     core::list_instances(&client, &scope.region, zone.as_deref(), |page| {
         if let Err(e) = on_page.send(page) {
             tracing::warn!("list_instances: the page channel is gone: {e}");
@@ -104,10 +103,7 @@ async fn act(
 ) -> Result<ActionReport, AppError> {
     core::validate_region(region)?;
     let ids = core::validate_ids(instance_ids)?;
-    let profile = state.profile(profile_id)?;
-    if !state.is_writable(&profile) {
-        return Err(core::read_only_error());
-    }
+    let profile = state.writable_profile(profile_id)?;
     let client = state.client(&profile).await?;
     let action = action(&client, &profile, &ids).await?;
     let report = core::run_action(&client, region, &ids, &action).await;
@@ -268,8 +264,7 @@ pub async fn terminate_quote(
 ) -> Result<TerminateQuote, AppError> {
     core::validate_region(&scope.region)?;
     let ids = core::validate_ids(&instance_ids)?;
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     core::terminate_quote(&client, &scope.region, &ids).await
 }
 

@@ -3,7 +3,6 @@
 //! Resuming and dropping need the dialog's confirmation (the ClientToken it showed) and a
 //! writable profile.
 
-use crate::console::instances::read_only_error;
 use crate::console::watch::InstanceChange;
 use crate::error::{AppCode, AppError};
 use crate::profiles::Profile;
@@ -27,10 +26,7 @@ pub fn launch_records(state: AppStateRef<'_>) -> Vec<LaunchRecord> {
 fn checked(state: &AppState, token: &str, confirm: &str) -> Result<Profile, AppError> {
     crate::consent::check_named("confirm", confirm, &[token])?;
     let entry = state.launches.get(token).ok_or_else(journal::not_found)?;
-    let profile = state.profile(&entry.profile_id)?;
-    if !state.is_writable(&profile) {
-        return Err(read_only_error());
-    }
+    let profile = state.writable_profile(&entry.profile_id)?;
     Ok(profile)
 }
 

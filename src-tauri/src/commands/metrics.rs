@@ -18,9 +18,7 @@ pub async fn instance_metrics(
     instance_id: InstanceId,
     range: MetricRange,
 ) -> Result<Vec<MetricSeries>, AppError> {
-    crate::console::instances::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&profile_id, &region).await?;
     metrics::instance_metrics(&client, &region, &instance_id, range).await
 }
 
@@ -33,8 +31,6 @@ pub async fn cpu_sparklines(
     region: Region,
     instance_ids: Vec<InstanceId>,
 ) -> Result<Vec<MetricSeries>, AppError> {
-    crate::console::instances::validate_region(&region)?;
-    let profile = state.profile(&profile_id)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&profile_id, &region).await?;
     metrics::cpu_sparklines(&client, &region, &id_strings(&instance_ids)).await
 }

@@ -2,7 +2,7 @@
 //! key pairs and images. Each resolves the profile and region, refuses mutations on a
 //! locked read-only profile, and hands over to `crate::resources`.
 
-use crate::console::instances::{ActionReport, read_only_error, validate_region};
+use crate::console::instances::ActionReport;
 use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::resources::PriceView;
@@ -19,21 +19,6 @@ use tauri::{AppHandle, Runtime, State};
 use tencent_api::Client;
 
 type AppStateRef<'a> = State<'a, Arc<AppState>>;
-
-async fn reader(state: &AppState, profile_id: &str, region: &str) -> Result<Client, AppError> {
-    validate_region(region)?;
-    let profile = state.profile(profile_id)?;
-    state.client(&profile).await
-}
-
-async fn writer(state: &AppState, profile_id: &str, region: &str) -> Result<Client, AppError> {
-    validate_region(region)?;
-    let profile = state.profile(profile_id)?;
-    if !state.is_writable(&profile) {
-        return Err(read_only_error());
-    }
-    state.client(&profile).await
-}
 
 /// Follows the instance until it settles, streaming its changes through `on_change`
 /// (a channel: it needs no event capability and reaches only the dialog that asked).
@@ -64,7 +49,7 @@ pub async fn resize_options(
     scope: Scope,
     instance_id: InstanceId,
 ) -> Result<ResizeOptions, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     resize::resize_options(&client, &scope.region, &instance_id).await
 }
 
@@ -77,7 +62,7 @@ pub async fn resize_price(
     instance_type: String,
 ) -> Result<PriceView, AppError> {
     resize::validate_instance_type(&instance_type)?;
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     resize::resize_price(&client, &scope.region, &instance_id, &instance_type).await
 }
 
@@ -96,7 +81,7 @@ pub async fn resize_instance(
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
     resize::validate_instance_type(&instance_type)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     let rid = resize::resize_at_price(
         &client,
         &scope.region,
@@ -131,7 +116,7 @@ pub async fn bandwidth_options(
     scope: Scope,
     instance_id: InstanceId,
 ) -> Result<BandwidthOptions, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     resize::bandwidth_options(&client, &scope.region, &instance_id).await
 }
 
@@ -143,7 +128,7 @@ pub async fn bandwidth_price(
     instance_id: InstanceId,
     bandwidth_mbps: u32,
 ) -> Result<PriceView, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     resize::bandwidth_price(&client, &scope.region, &instance_id, bandwidth_mbps).await
 }
 
@@ -157,7 +142,7 @@ pub async fn change_bandwidth(
     accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     let (rid, keep) = resize::change_bandwidth_at_price(
         &client,
         &scope.region,
@@ -184,7 +169,7 @@ pub async fn list_security_groups(
     state: AppStateRef<'_>,
     scope: Scope,
 ) -> Result<Vec<SecurityGroupView>, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     security_groups::list_security_groups(&client, &scope.region).await
 }
 
@@ -196,7 +181,7 @@ pub async fn security_group_detail(
     security_group_id: String,
 ) -> Result<SecurityGroupDetail, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     security_groups::security_group_detail(&client, &scope.region, &security_group_id).await
 }
 
@@ -209,7 +194,7 @@ pub async fn bind_security_group(
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     security_groups::bind(&client, &scope.region, &security_group_id, &instance_ids).await
 }
 
@@ -222,7 +207,7 @@ pub async fn unbind_security_group(
     instance_ids: Vec<String>,
 ) -> Result<ActionReport, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     security_groups::unbind(&client, &scope.region, &security_group_id, &instance_ids).await
 }
 
@@ -232,7 +217,7 @@ pub async fn list_addresses(
     state: AppStateRef<'_>,
     scope: Scope,
 ) -> Result<Vec<AddressView>, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     addresses::list_addresses(&client, &scope.region).await
 }
 
@@ -244,7 +229,7 @@ pub async fn allocate_address(
     input: AllocateInput,
 ) -> Result<Vec<String>, AppError> {
     addresses::validate_allocate(&input)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     addresses::allocate(&client, &scope.region, &input).await
 }
 
@@ -256,7 +241,7 @@ pub async fn associate_address(
     address_id: String,
     instance_id: InstanceId,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     addresses::associate(&client, &scope.region, &address_id, &instance_id).await
 }
 
@@ -267,7 +252,7 @@ pub async fn disassociate_address(
     scope: Scope,
     address_id: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     addresses::disassociate(&client, &scope.region, &address_id).await
 }
 
@@ -279,7 +264,7 @@ pub async fn release_address(
     address_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     addresses::release(&client, &scope.region, &address_id, &confirm).await
 }
 
@@ -289,7 +274,7 @@ pub async fn list_key_pairs(
     state: AppStateRef<'_>,
     scope: Scope,
 ) -> Result<Vec<KeyPairView>, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     key_pairs::list_key_pairs(&client, &scope.region).await
 }
 
@@ -306,7 +291,7 @@ pub async fn create_key_pair<R: Runtime>(
     dialog_title: String,
 ) -> Result<Option<CreatedKeyPair>, AppError> {
     key_pairs::validate_key_name(&name)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     // Where the private key goes, chosen before anything is created.
     let Some(path) = super::save_path(
         &app,
@@ -347,7 +332,7 @@ pub async fn import_key_pair(
 ) -> Result<String, AppError> {
     key_pairs::validate_key_name(&name)?;
     key_pairs::validate_public_key(&public_key)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     key_pairs::import(&client, &scope.region, &name, &public_key).await
 }
 
@@ -359,7 +344,7 @@ pub async fn delete_key_pair(
     key_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     key_pairs::delete(&client, &scope.region, &key_id, &confirm).await
 }
 
@@ -370,7 +355,7 @@ pub async fn list_images(
     scope: Scope,
     filter: ImageFilter,
 ) -> Result<Vec<ImageView>, AppError> {
-    let client = reader(&state, &scope.profile, &scope.region).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     images::list_images(&client, &scope.region, &filter).await
 }
 
@@ -385,17 +370,7 @@ pub async fn bind_key_pair(
     instance_ids: Vec<String>,
     force_stop: bool,
 ) -> Result<Option<String>, AppError> {
-    key_pairs::validate_key_id(&key_id)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
-    key_pairs::bind(
-        &client,
-        &scope.region,
-        &key_id,
-        &instance_ids,
-        force_stop,
-        true,
-    )
-    .await
+    key_binding(&state, &scope, &key_id, &instance_ids, force_stop, true).await
 }
 
 #[tauri::command]
@@ -407,15 +382,27 @@ pub async fn unbind_key_pair(
     instance_ids: Vec<String>,
     force_stop: bool,
 ) -> Result<Option<String>, AppError> {
-    key_pairs::validate_key_id(&key_id)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    key_binding(&state, &scope, &key_id, &instance_ids, force_stop, false).await
+}
+
+/// Binds (or unbinds) the key pair on the instances.
+async fn key_binding(
+    state: &AppState,
+    scope: &Scope,
+    key_id: &str,
+    instance_ids: &[String],
+    force_stop: bool,
+    bind: bool,
+) -> Result<Option<String>, AppError> {
+    key_pairs::validate_key_id(key_id)?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     key_pairs::bind(
         &client,
         &scope.region,
-        &key_id,
-        &instance_ids,
+        key_id,
+        instance_ids,
         force_stop,
-        false,
+        bind,
     )
     .await
 }
@@ -429,7 +416,7 @@ pub async fn create_image(
 ) -> Result<String, AppError> {
     images::validate_image_name(&input.image_name)?;
     images::validate_image_description(&input.description)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     images::create_image(&client, &scope.region, &input).await
 }
 
@@ -441,7 +428,7 @@ pub async fn delete_image(
     image_id: String,
     confirm: String,
 ) -> Result<Option<String>, AppError> {
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     images::delete_image(&client, &scope.region, &image_id, &confirm).await
 }
 
@@ -454,7 +441,7 @@ pub async fn create_security_group(
     description: String,
 ) -> Result<SecurityGroupView, AppError> {
     security_groups::validate_new_group(&name, &description)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     security_groups::create(&client, &scope.region, &name, &description).await
 }
 
@@ -467,7 +454,7 @@ pub async fn delete_security_group(
     confirm: String,
 ) -> Result<Option<String>, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     security_groups::delete(&client, &scope.region, &security_group_id, &confirm).await
 }
 
@@ -481,7 +468,7 @@ pub async fn add_security_group_rule(
 ) -> Result<Option<String>, AppError> {
     security_groups::validate_sg_id(&security_group_id)?;
     security_groups::validate_rule(&rule)?;
-    let client = writer(&state, &scope.profile, &scope.region).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     security_groups::add_rule(&client, &scope.region, &security_group_id, &rule).await
 }
 
@@ -526,16 +513,16 @@ mod tests {
     #[tokio::test]
     async fn read_only_profiles_refuse_mutations_until_unlocked() {
         let (state, _dir) = state_with(true);
-        let e = writer(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        let e = state.writer("prod", "ap-guangzhou").await.unwrap_err();
         assert_eq!(e.code, "App.ProfileReadOnly");
         // Reading goes on to the client, which fails here only for want of a keyring.
-        let e = reader(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        let e = state.reader("prod", "ap-guangzhou").await.unwrap_err();
         assert_ne!(e.code, "App.ProfileReadOnly");
         state.set_unlocked("prod", true);
-        let e = writer(&state, "prod", "ap-guangzhou").await.unwrap_err();
+        let e = state.writer("prod", "ap-guangzhou").await.unwrap_err();
         assert_ne!(e.code, "App.ProfileReadOnly");
         // A bad region is refused first of all.
-        let e = writer(&state, "prod", "mars-1").await.unwrap_err();
+        let e = state.writer("prod", "mars-1").await.unwrap_err();
         assert_eq!(e.field.as_deref(), Some("region"));
     }
 }

@@ -2,7 +2,7 @@
 //! progress, and billing operations on existing instances. Each resolves the profile and
 //! hands over to `crate::wizard`. Mutations are refused for a locked read-only profile.
 
-use crate::console::instances::{self as console, ActionReport, read_only_error};
+use crate::console::instances::{self as console, ActionReport};
 use crate::console::watch::{InstanceChange, WatchConfig};
 use crate::error::AppError;
 use crate::profiles::{Profile, Site};
@@ -30,14 +30,6 @@ fn max_name(profile: &Profile) -> usize {
     } else {
         60
     }
-}
-
-fn writable(state: &AppState, profile_id: &str) -> Result<Profile, AppError> {
-    let profile = state.profile(profile_id)?;
-    if !state.is_writable(&profile) {
-        return Err(read_only_error());
-    }
-    Ok(profile)
 }
 
 #[tauri::command]
@@ -75,8 +67,7 @@ pub async fn wizard_images(
     scope: Scope,
     instance_type: String,
 ) -> Result<Vec<ImageChoice>, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     catalog::images(&client, &scope.region, &instance_type).await
 }
 
@@ -87,8 +78,7 @@ pub async fn wizard_networks(
     scope: Scope,
     zone: String,
 ) -> Result<NetworkChoices, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     catalog::networks(&client, &scope.region, &zone).await
 }
 
@@ -98,8 +88,7 @@ pub async fn wizard_key_pairs(
     state: AppStateRef<'_>,
     scope: Scope,
 ) -> Result<Vec<KeyPairChoice>, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     catalog::key_pairs(&client, &scope.region).await
 }
 
@@ -137,7 +126,7 @@ pub async fn check_launch(
     profile_id: ProfileId,
     spec: LaunchSpec,
 ) -> Result<(), AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = state.writable_profile(&profile_id)?;
     let client = state.client(&profile).await?;
     launch::dry_run(&client, &spec, max_name(&profile)).await
 }
@@ -175,7 +164,7 @@ pub async fn submit_launch(
     accepted_price: f64,
     on_change: Channel<InstanceChange>,
 ) -> Result<LaunchOutcome, AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = state.writable_profile(&profile_id)?;
     let client = state.client(&profile).await?;
     let outcome = launch::submit_at_price(
         &client,
@@ -200,8 +189,7 @@ pub async fn launch_progress(
 ) -> Result<LaunchProgress, AppError> {
     console::validate_region(&scope.region)?;
     let ids = console::validate_ids(&instance_ids)?;
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     launch::progress(&client, &scope.region, &ids).await
 }
 
@@ -213,8 +201,7 @@ pub async fn quote_to_prepaid(
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     billing::quote_to_prepaid(&client, &scope.region, &instance_ids, period).await
 }
 
@@ -229,8 +216,7 @@ pub async fn change_to_prepaid(
     renew_flag: RenewFlag,
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     billing::to_prepaid(
         &client,
         &scope.region,
@@ -250,8 +236,7 @@ pub async fn quote_renew(
     instance_ids: Vec<String>,
     period: u32,
 ) -> Result<BillingQuote, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     billing::quote_renew(&client, &scope.region, &instance_ids, period).await
 }
 
@@ -265,8 +250,7 @@ pub async fn renew_instances(
     period: u32,
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     billing::renew(
         &client,
         &scope.region,
@@ -285,8 +269,7 @@ pub async fn set_renew_flag(
     instance_ids: Vec<String>,
     renew_flag: RenewFlag,
 ) -> Result<ActionReport, AppError> {
-    let profile = writable(&state, &scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     billing::set_renew_flag(&client, &scope.region, &instance_ids, renew_flag.as_str()).await
 }
 
@@ -297,8 +280,7 @@ pub async fn list_launch_templates(
     state: AppStateRef<'_>,
     scope: Scope,
 ) -> Result<Vec<LaunchTemplateView>, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     templates::list(&client, &scope.region).await
 }
 
@@ -312,7 +294,7 @@ pub async fn save_launch_template(
     name: String,
     description: String,
 ) -> Result<String, AppError> {
-    let profile = writable(&state, &profile_id)?;
+    let profile = state.writable_profile(&profile_id)?;
     let client = state.client(&profile).await?;
     templates::save(&client, &spec, &name, &description, max_name(&profile)).await
 }
@@ -326,8 +308,7 @@ pub async fn launch_template_draft(
     template_id: String,
     version: Option<u32>,
 ) -> Result<LaunchDraft, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     templates::draft(&client, &scope.region, &template_id, version).await
 }
 
@@ -341,8 +322,7 @@ pub async fn delete_launch_template(
     confirm: String,
 ) -> Result<(), AppError> {
     crate::consent::check_named("confirm", &confirm, &[template_id.as_str()])?;
-    let profile = writable(&state, &scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.writer(&scope.profile, &scope.region).await?;
     templates::delete(&client, &scope.region, &template_id).await
 }
 
@@ -354,8 +334,7 @@ pub async fn same_configuration_draft(
     scope: Scope,
     instance_id: InstanceId,
 ) -> Result<LaunchDraft, AppError> {
-    let profile = state.profile(&scope.profile)?;
-    let client = state.client(&profile).await?;
+    let client = state.reader(&scope.profile, &scope.region).await?;
     draft::same_as(&client, &scope.region, &instance_id).await
 }
 

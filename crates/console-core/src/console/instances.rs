@@ -15,14 +15,7 @@ pub const MAX_SELECTION: usize = 1000;
 // ---------------------------------------------------------------- validation
 
 /// A region the app knows (format first, then the catalog of regions CVM serves).
-pub fn validate_region(region: &str) -> Result<(), AppError> {
-    if region.is_empty() {
-        return Err(invalid("region", "a region is required"));
-    }
-    // Format only: which regions exist is the account's live DescribeRegions answer
-    // (`check_live_region`), never a built-in list, so a region opened tomorrow works.
-    tencent_api::validate_region(region).map_err(|e| invalid("region", e.message()))
-}
+pub use crate::types::validate_region;
 
 /// A region the profile's own DescribeRegions did not name.
 pub fn check_live_region(region: &str, live: &[RegionView]) -> Result<(), AppError> {
@@ -181,18 +174,6 @@ pub fn validate_user_name(name: &str) -> Result<(), AppError> {
         ));
     }
     Ok(())
-}
-
-pub fn read_only_error() -> AppError {
-    AppError {
-        kind: ErrorKind::Permission,
-        code: AppCode::ProfileReadOnly.into(),
-        message:
-            "This profile is read-only. Unlock it for this session (Profiles) to change instances."
-                .into(),
-        request_id: None,
-        field: Some("profileId".into()),
-    }
 }
 
 // ---------------------------------------------------------------- DTOs

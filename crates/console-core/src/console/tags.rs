@@ -91,10 +91,7 @@ async fn batches(
 ) -> Result<(tencent_api::Client, Vec<Vec<(String, String)>>), AppError> {
     core::validate_region(region)?;
     let ids = core::validate_ids(ids)?;
-    let profile = state.profile(profile_id)?;
-    if !state.is_writable(&profile) {
-        return Err(core::read_only_error());
-    }
+    let profile = state.writable_profile(profile_id)?;
     let account = state.identity(&profile).await?.account_id;
     let client = state.client(&profile).await?;
     let named: Vec<(String, String)> = ids
@@ -360,7 +357,7 @@ mod tests {
         let e = set_tags(&state, SANDBOX_ID, "ap-guangzhou", &ids, &[t("k", "v")])
             .await
             .unwrap_err();
-        assert_eq!(e.code, core::read_only_error().code);
+        assert_eq!(e.code, AppError::read_only().code);
         assert_eq!(sent(&state, "TagResources"), 0);
     }
 }
