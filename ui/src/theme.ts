@@ -8,15 +8,24 @@ export function storedThemePreference(): ThemePreference {
   return v === "light" || v === "dark" ? v : "system";
 }
 
-/** "system" leaves the choice to `prefers-color-scheme` in the stylesheet. */
+// The system's choice, for "system" (jsdom has no matchMedia).
+const systemDark = globalThis.matchMedia?.("(prefers-color-scheme: dark)");
+let preference: ThemePreference = "system";
+
+function paint() {
+  const dark = preference === "dark" || (preference === "system" && !!systemDark?.matches);
+  document.documentElement.dataset.theme = dark ? "dark" : "light";
+}
+
+// Under "system", the window follows the desktop when it switches.
+systemDark?.addEventListener("change", paint);
+
+/** Sets `data-theme` (the stylesheet's one switch) and remembers an explicit choice. */
 export function applyTheme(pref: ThemePreference): void {
-  if (pref === "system") {
-    localStorage.removeItem(STORAGE_KEY);
-    delete document.documentElement.dataset.theme;
-  } else {
-    localStorage.setItem(STORAGE_KEY, pref);
-    document.documentElement.dataset.theme = pref;
-  }
+  preference = pref;
+  if (pref === "system") localStorage.removeItem(STORAGE_KEY);
+  else localStorage.setItem(STORAGE_KEY, pref);
+  paint();
 }
 
 const darkQuery = () => window.matchMedia("(prefers-color-scheme: dark)");

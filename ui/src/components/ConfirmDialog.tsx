@@ -1,6 +1,7 @@
 import { useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { useTranslation } from "react-i18next";
+import { DialogButtons } from "./DialogButtons";
 import { Modal } from "./Modal";
 import "./ConfirmDialog.css";
 
@@ -81,26 +82,17 @@ export function ConfirmDialog(props: {
         </label>
       )}
       {props.error}
-      <div className="dialog-buttons">
-        <button
-          ref={cancelRef}
-          type="button"
-          className="btn"
-          data-testid="confirm-cancel"
-          onClick={props.onCancel}
-        >
-          {t("confirm.cancel")}
-        </button>
-        <button
-          type="button"
-          className={props.danger ? "btn danger confirm-danger" : "btn primary"}
-          data-testid="confirm-ok"
-          disabled={!ready}
-          onClick={confirm}
-        >
-          {props.busy ? t("confirm.working") : props.confirmLabel}
-        </button>
-      </div>
+      <DialogButtons
+        cancelLabel={t("confirm.cancel")}
+        cancelTestid="confirm-cancel"
+        cancelRef={cancelRef}
+        onCancel={props.onCancel}
+        confirmLabel={props.busy ? t("confirm.working") : props.confirmLabel}
+        confirmClass={props.danger ? "btn danger confirm-danger" : "btn primary"}
+        confirmTestid="confirm-ok"
+        disabled={!ready}
+        onConfirm={confirm}
+      />
     </Modal>,
     document.body,
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
@@ -9,6 +9,7 @@ import {
   type RenewFlag,
   billingBackend,
 } from "../../backend";
+import { DialogButtons } from "../../components/DialogButtons";
 import { Modal } from "../../components/Modal";
 import { ErrorBox } from "../../components/ErrorBox";
 import { PERIODS, RENEW_FLAGS, calls, split, type BillingOp } from "./eligibility";
@@ -136,6 +137,51 @@ function Report(props: { report: ActionReport }) {
   );
 }
 
+/** Cancel (Close once done) and the dialog's confirm button, hidden once the change went through. */
+function Actions(props: {
+  settled: boolean;
+  busy: boolean;
+  disabled: boolean;
+  label: string;
+  onClose: () => void;
+  onConfirm: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <DialogButtons
+      className="bl-actions"
+      cancelLabel={props.settled ? t("billing.close") : t("billing.cancel")}
+      cancelTestid="bl-close"
+      onCancel={props.onClose}
+      confirmLabel={props.busy ? t("billing.working") : props.label}
+      confirmTestid="bl-confirm"
+      disabled={props.disabled || props.busy}
+      onConfirm={props.settled ? undefined : props.onConfirm}
+    />
+  );
+}
+
+/** The frame every billing dialog shares: title, intro, the targets, then its fields. */
+function BillingModal(props: {
+  op: BillingOp;
+  testid: string;
+  instances: InstanceView[];
+  fields: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const some = split(props.op, props.instances).ok.length > 0;
+  return (
+    <Modal title={t(`billing.${props.op}.title`)} testid={props.testid} onCancel={props.onClose}>
+      <p className="muted small">{t(`billing.${props.op}.intro`)}</p>
+      <Targets op={props.op} instances={props.instances} />
+      {some && <div className="bl-fields">{props.fields}</div>}
+      {props.children}
+    </Modal>
+  );
+}
+
 function useDone(props: BillingDialogProps) {
   const qc = useQueryClient();
   return (r: ActionReport) => {
@@ -176,15 +222,18 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
   });
   const settled = change.isSuccess;
   return (
-    <Modal title={t("billing.toPrepaid.title")} testid="bl-convert" onCancel={props.onClose}>
-      <p className="muted small">{t("billing.toPrepaid.intro")}</p>
-      <Targets op="toPrepaid" instances={props.instances} />
-      {ids.length > 0 && (
-        <div className="bl-fields">
+    <BillingModal
+      op="toPrepaid"
+      testid="bl-convert"
+      instances={props.instances}
+      fields={
+        <>
           <PeriodPicker value={period} onChange={setPeriod} disabled={settled} />
           <FlagPicker value={flag} onChange={setFlag} disabled={settled} />
-        </div>
-      )}
+        </>
+      }
+      onClose={props.onClose}
+    >
       <PricedChange
         quote={quote}
         change={change}
@@ -192,7 +241,7 @@ export function ConvertToPrepaidDialog(props: BillingDialogProps) {
         confirm={t("billing.toPrepaid.confirm", { price: money(quote.data?.discountPrice) })}
         onClose={props.onClose}
       />
-    </Modal>
+    </BillingModal>
   );
 }
 
@@ -241,25 +290,17 @@ function PricedChange(props: {
         <ErrorBox title={t("billing.failed")} error={change.error} />
       )}
       {change.data && <Report report={change.data} />}
-      <div className="bl-actions">
-        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
-          {settled ? t("billing.close") : t("billing.cancel")}
-        </button>
-        {!settled && (
-          <button
-            type="button"
-            className="btn primary"
-            data-testid="bl-confirm"
-            disabled={!quote.data || quote.isFetching || change.isPending || props.count === 0}
-            onClick={() => {
-              setAccepted(quote.data?.discountPrice ?? 0);
-              change.mutate();
-            }}
-          >
-            {change.isPending ? t("billing.working") : props.confirm}
-          </button>
-        )}
-      </div>
+      <Actions
+        settled={settled}
+        busy={change.isPending}
+        disabled={!quote.data || quote.isFetching || props.count === 0}
+        label={props.confirm}
+        onClose={props.onClose}
+        onConfirm={() => {
+          setAccepted(quote.data?.discountPrice ?? 0);
+          change.mutate();
+        }}
+      />
     </>
   );
 }
@@ -287,14 +328,13 @@ export function RenewDialog(props: BillingDialogProps) {
   });
   const settled = renew.isSuccess;
   return (
-    <Modal title={t("billing.renew.title")} testid="bl-renew" onCancel={props.onClose}>
-      <p className="muted small">{t("billing.renew.intro")}</p>
-      <Targets op="renew" instances={props.instances} />
-      {ids.length > 0 && (
-        <div className="bl-fields">
-          <PeriodPicker value={period} onChange={setPeriod} disabled={settled} />
-        </div>
-      )}
+    <BillingModal
+      op="renew"
+      testid="bl-renew"
+      instances={props.instances}
+      fields={<PeriodPicker value={period} onChange={setPeriod} disabled={settled} />}
+      onClose={props.onClose}
+    >
       <PricedChange
         quote={quote}
         change={renew}
@@ -302,7 +342,7 @@ export function RenewDialog(props: BillingDialogProps) {
         confirm={t("billing.renew.confirm", { price: money(quote.data?.discountPrice) })}
         onClose={props.onClose}
       />
-    </Modal>
+    </BillingModal>
   );
 }
 
@@ -322,32 +362,23 @@ export function AutoRenewDialog(props: BillingDialogProps) {
   });
   const settled = set.isSuccess;
   return (
-    <Modal title={t("billing.autoRenew.title")} testid="bl-autorenew" onCancel={props.onClose}>
-      <p className="muted small">{t("billing.autoRenew.intro")}</p>
-      <Targets op="autoRenew" instances={props.instances} />
-      {ids.length > 0 && (
-        <div className="bl-fields">
-          <FlagPicker value={flag} onChange={setFlag} disabled={settled} />
-        </div>
-      )}
+    <BillingModal
+      op="autoRenew"
+      testid="bl-autorenew"
+      instances={props.instances}
+      fields={<FlagPicker value={flag} onChange={setFlag} disabled={settled} />}
+      onClose={props.onClose}
+    >
       {set.error && <ErrorBox title={t("billing.failed")} error={set.error} />}
       {set.data && <Report report={set.data} />}
-      <div className="bl-actions">
-        <button type="button" className="btn" onClick={props.onClose} data-testid="bl-close">
-          {settled ? t("billing.close") : t("billing.cancel")}
-        </button>
-        {!settled && (
-          <button
-            type="button"
-            className="btn primary"
-            data-testid="bl-confirm"
-            disabled={set.isPending || ids.length === 0}
-            onClick={() => set.mutate()}
-          >
-            {set.isPending ? t("billing.working") : t("billing.autoRenew.confirm")}
-          </button>
-        )}
-      </div>
-    </Modal>
+      <Actions
+        settled={settled}
+        busy={set.isPending}
+        disabled={ids.length === 0}
+        label={t("billing.autoRenew.confirm")}
+        onClose={props.onClose}
+        onConfirm={() => set.mutate()}
+      />
+    </BillingModal>
   );
 }

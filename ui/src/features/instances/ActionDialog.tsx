@@ -13,6 +13,7 @@ import { byPlace, isPrepaid, type ActionKind } from "./states";
 import { Modal } from "../../components/Modal";
 import { Problem } from "../../components/Problem";
 import "../../components/ConfirmDialog.css";
+import { DialogButtons } from "../../components/DialogButtons";
 
 /**
  * What the dialog confirmed. Stop, reboot and terminate carry the consent the backend checks
@@ -322,28 +323,20 @@ export function ActionDialog(props: {
         </>
       )}
 
-      <div className="dialog-buttons">
-        <button
-          type="button"
-          className="button"
-          data-testid="dialog-cancel"
-          onClick={props.onCancel}
-        >
-          {t("instances.dialog.cancel")}
-        </button>
-        <button
-          type="button"
-          className={`button ${props.kind === "terminate" ? "danger" : "primary"}`}
-          data-testid="dialog-confirm"
-          disabled={!ready}
-          onClick={confirm}
-        >
-          {t("instances.dialog.confirm", {
-            action: actionLabel,
-            count: props.kind === "terminate" ? sendable.length : props.instances.length,
-          })}
-        </button>
-      </div>
+      <DialogButtons
+        cancelLabel={t("instances.dialog.cancel")}
+        cancelClass="button"
+        cancelTestid="dialog-cancel"
+        onCancel={props.onCancel}
+        confirmLabel={t("instances.dialog.confirm", {
+          action: actionLabel,
+          count: props.kind === "terminate" ? sendable.length : props.instances.length,
+        })}
+        confirmClass={`button ${props.kind === "terminate" ? "danger" : "primary"}`}
+        confirmTestid="dialog-confirm"
+        disabled={!ready}
+        onConfirm={confirm}
+      />
     </Modal>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { errorDetail, type PriceView } from "../../backend";
+import { DialogButtons } from "../../components/DialogButtons";
 import { Modal } from "../../components/Modal";
 
 /** The field a backend refusal names, if it names one. */
@@ -73,25 +74,17 @@ export function ConfirmDialog(props: {
         />
       </label>
       {props.error != null && <ErrorNote error={props.error} />}
-      <div className="res-actions">
-        <button
-          type="button"
-          className="btn"
-          data-testid="res-confirm-cancel"
-          onClick={props.onCancel}
-        >
-          {t("resources.cancel")}
-        </button>
-        <button
-          type="button"
-          className="btn res-danger"
-          data-testid="res-confirm-go"
-          disabled={props.busy || typed.trim() !== props.phrase}
-          onClick={() => props.onConfirm(typed.trim())}
-        >
-          {props.action}
-        </button>
-      </div>
+      <DialogButtons
+        className="res-actions"
+        cancelLabel={t("resources.cancel")}
+        cancelTestid="res-confirm-cancel"
+        onCancel={props.onCancel}
+        confirmLabel={props.action}
+        confirmClass="btn res-danger"
+        confirmTestid="res-confirm-go"
+        disabled={props.busy || typed.trim() !== props.phrase}
+        onConfirm={() => props.onConfirm(typed.trim())}
+      />
     </Modal>
   );
 }
