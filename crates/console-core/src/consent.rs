@@ -7,9 +7,9 @@
 //! things for speed of feedback; a path that skipped the dialog (a shortcut, a bug, a
 //! script in the web view) cannot reach Tencent.
 
-use crate::console::instances::{StopType, StoppedMode};
 use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::invalid;
+use crate::types::{StopType, StoppedMode};
 use serde::Deserialize;
 use std::collections::HashSet;
 

@@ -5,11 +5,14 @@
 //! quirks and plugins; this crate builds and tests without WebKit.
 
 pub mod accounts;
+pub mod activity;
 pub mod connect;
 pub mod consent;
 pub mod console;
 pub mod error;
 pub mod fsutil;
+pub mod journal;
+pub mod locks;
 pub mod profiles;
 pub mod resources;
 pub mod roles;

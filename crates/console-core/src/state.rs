@@ -1,7 +1,7 @@
 //! The app's shared state: profiles, the keyring, the Sandbox and one API client per
 //! profile (each with its own rate budget, shared by everything that profile does).
 
-use crate::console::activity::ActivityLog;
+use crate::activity::ActivityLog;
 use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::{
     BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, RoleSource, Site, invalid,
@@ -47,7 +47,7 @@ pub struct AppState {
     pub sandbox_state_file: PathBuf,
     pub sandbox: OnceCell<Sandbox>,
     /// Pending and recent launches (the wizard's ClientToken journal).
-    pub launches: crate::wizard::journal::Journal,
+    pub launches: crate::journal::Journal,
     /// Where settings live (the app's known_hosts, the key paths).
     pub config_dir: PathBuf,
     /// Open SSH sessions by id: the sender feeds the shell; dropping it ends the session.
@@ -68,20 +68,15 @@ pub struct AppState {
     notices: Mutex<Vec<StartupNotice>>,
 }
 
-pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while holding one of these locks leaves plain data behind; carry on.
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+pub use crate::locks::lock;
 
 impl AppState {
     pub fn new(config_dir: PathBuf, data_dir: PathBuf, vault: Vault) -> Result<AppState, AppError> {
         let store = ProfileStore::new(&config_dir);
         let loaded = store.load()?;
         // Pending launches keep their password in the keyring, never in the file.
-        let launches = crate::wizard::journal::Journal::open_with_vault(
-            data_dir.join("launches.json"),
-            vault.clone(),
-        );
+        let launches =
+            crate::journal::Journal::open_with_vault(data_dir.join("launches.json"), vault.clone());
         let notices = launches
             .unreadable()
             .map(|u| StartupNotice {

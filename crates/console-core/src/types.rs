@@ -177,6 +177,32 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// How an instance stops (StopType): shut down, power off, or shut down and power off
+    /// when that fails.
+    StopType {
+        Soft = "SOFT",
+        Hard = "HARD",
+        SoftFirst = "SOFT_FIRST",
+    }
+);
+
+wire_enum!(
+    /// Whether a stopped pay-as-you-go instance keeps billing (StoppedMode).
+    StoppedMode {
+        KeepCharging = "KEEP_CHARGING",
+        StopCharging = "STOP_CHARGING",
+    }
+);
+
+/// A tag to set: key and value as the tag service takes them.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TagInput {
+    pub key: String,
+    pub value: String,
+}
+
+wire_enum!(
     /// The language the API answers in (X-TC-Language), also the desktop notifications'.
     Language {
         ZhCn = "zh-CN",

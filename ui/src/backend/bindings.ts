@@ -1351,8 +1351,13 @@ export type StopPlan =
 /**  ResetInstancesType with ForceStop: a power-off if a soft shutdown fails. */
 "forceStop";
 
+/**
+ *  How an instance stops (StopType): shut down, power off, or shut down and power off
+ *  when that fails.
+ */
 export type StopType = "SOFT" | "HARD" | "SOFT_FIRST";
 
+/**  Whether a stopped pay-as-you-go instance keeps billing (StoppedMode). */
 export type StoppedMode = "KEEP_CHARGING" | "STOP_CHARGING";
 
 /**  The outcome of a multi-region listing. */
@@ -1385,6 +1390,7 @@ export type TagFailure = {
 	message: string,
 };
 
+/**  A tag to set: key and value as the tag service takes them. */
 export type TagInput = {
 	key: string,
 	value: string,

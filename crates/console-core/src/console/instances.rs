@@ -329,39 +329,9 @@ pub struct ActionReport {
     pub failed: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum StopType {
-    Soft,
-    Hard,
-    SoftFirst,
-}
-
-impl StopType {
-    fn as_str(self) -> &'static str {
-        match self {
-            StopType::Soft => "SOFT",
-            StopType::Hard => "HARD",
-            StopType::SoftFirst => "SOFT_FIRST",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, specta::Type)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum StoppedMode {
-    KeepCharging,
-    StopCharging,
-}
-
-impl StoppedMode {
-    fn as_str(self) -> &'static str {
-        match self {
-            StoppedMode::KeepCharging => "KEEP_CHARGING",
-            StoppedMode::StopCharging => "STOP_CHARGING",
-        }
-    }
-}
+// How an instance stops, and whether a stopped one keeps billing: below the console,
+// for the consent check too.
+pub use crate::types::{StopType, StoppedMode};
 
 /// A lifecycle action, validated.
 #[derive(Clone, Debug)]

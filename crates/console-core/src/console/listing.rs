@@ -4,7 +4,7 @@
 
 use crate::console::instances::{self as core, InstancePage, InstanceView, ListSummary};
 use crate::error::AppError;
-use crate::state::lock;
+use crate::locks::lock;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -9,7 +9,7 @@ use crate::error::{AppError, from_api};
 use crate::profiles::invalid;
 use crate::state::AppState;
 /// One tag to set (a new key, or a new value for an existing key): the wizard's shape.
-pub use crate::wizard::spec::TagInput;
+pub use crate::types::TagInput;
 use serde::Serialize;
 use tencent_api::models::tag::{
     self as api, MAX_PER_CALL, TagResourcesRequest, UnTagResourcesRequest, cvm_instance_resource,

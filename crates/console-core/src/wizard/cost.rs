@@ -12,7 +12,7 @@
 
 use crate::console::instances::validate_region;
 use crate::error::AppError;
-use crate::state::lock;
+use crate::locks::lock;
 use crate::wizard::catalog;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

@@ -9,7 +9,8 @@ pub mod billing;
 pub mod catalog;
 pub mod cost;
 pub mod draft;
-pub mod journal;
+// The launch journal lives below the wizard (the app state holds it); its old path stays.
+pub use crate::journal;
 pub mod launch;
 pub mod price;
 pub mod spec;

@@ -122,12 +122,7 @@ pub enum Login {
     KeepImageLogin,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct TagInput {
-    pub key: String,
-    pub value: String,
-}
+pub use crate::types::TagInput;
 
 /// What a launch is made of apart from the login: a spec adds the login (with its
 /// password), a draft says which login it carries and what it could not copy. Field

@@ -20,8 +20,8 @@
 //! reported (`unreadable`), never replaced: it may hold a pending purchase.
 
 use crate::error::{AppCode, AppError};
+use crate::locks::lock;
 use crate::secrets::{StoredSecret, Vault};
-use crate::state::lock;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
