@@ -766,7 +766,7 @@ fn result_of(id: &str, r: Result<Option<String>, tencent_api::Error>) -> Instanc
 
 /// The code of a terminate the app refused to send: the instance has termination
 /// protection, and TerminateInstances would refuse the whole call because of it.
-pub const PROTECTED: &str = "App.TerminationProtected";
+pub const PROTECTED: AppCode = AppCode::TerminationProtected;
 
 /// Splits a terminate by what TerminateInstances accepts in one call: protected
 /// instances are refused here (not sent: the API would refuse the whole call), and the

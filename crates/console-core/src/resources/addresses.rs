@@ -3,7 +3,7 @@
 //! An EIP that is not bound to anything is still charged (an idle-IP fee).
 
 use super::{check_confirmation, clamp_u32, conflict, vpc_filter};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::Client;
@@ -239,7 +239,7 @@ pub async fn disassociate(
     let a = find(client, region, address_id).await?;
     if a.status != "BIND" {
         return Err(conflict(
-            "App.NotBound",
+            AppCode::NotBound,
             Some("addressId"),
             format!(
                 "{address_id} is {}; only a bound EIP can be disassociated",
@@ -273,7 +273,7 @@ pub async fn release(
     check_confirmation(confirm, &[address_id, a.ip.as_str()])?;
     if a.status != "UNBIND" {
         return Err(conflict(
-            "App.AddressBound",
+            AppCode::AddressBound,
             Some("addressId"),
             format!(
                 "{address_id} is {}; disassociate it before releasing",

@@ -261,7 +261,7 @@ pub async fn delete(
     check_confirmation(confirm, &[key_id, found.name.as_str()])?;
     if !found.associated_instance_ids.is_empty() {
         return Err(conflict(
-            "App.KeyPairInUse",
+            AppCode::KeyPairInUse,
             Some("keyId"),
             format!(
                 "{} ({key_id}) is used by {}; unbind it from those instances before deleting it",
@@ -337,7 +337,7 @@ pub async fn bind(
             }
             other => {
                 return Err(conflict(
-                    "App.InstanceNotSteady",
+                    AppCode::InstanceNotSteady,
                     Some("instanceIds"),
                     format!("{id} is {other}; key pairs change on stopped (or running) instances"),
                 ));

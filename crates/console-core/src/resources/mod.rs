@@ -50,11 +50,16 @@ pub fn price_view(p: Option<&cvm::ItemPrice>) -> PriceView {
     }
 }
 
-/// A local refusal about the state of something (not the input's format).
-pub fn conflict(code: &str, field: Option<&str>, message: impl Into<String>) -> AppError {
+/// A local refusal about the state of something (not the input's format): one of the
+/// app's codes, or Tencent's own where the refusal stands in for the API's.
+pub fn conflict(
+    code: impl Into<String>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> AppError {
     AppError {
         kind: ErrorKind::StateConflict,
-        code: code.to_owned(),
+        code: code.into(),
         message: message.into(),
         request_id: None,
         field: field.map(str::to_owned),

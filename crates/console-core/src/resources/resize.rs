@@ -8,7 +8,7 @@
 
 use super::{PriceView, clamp_u32, conflict, price_view};
 use crate::console::instances::{describe_ids, validate_ids};
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -263,7 +263,7 @@ async fn wait_stopped(
             "STOPPING" | "RUNNING" => {}
             other => {
                 return Err(conflict(
-                    "App.StopFailed",
+                    AppCode::StopFailed,
                     None,
                     format!("{id} did not stop (it is {other}); nothing was changed"),
                 ));
@@ -271,7 +271,7 @@ async fn wait_stopped(
         }
         if started.elapsed() >= wait.max {
             return Err(conflict(
-                "App.StopTimeout",
+                AppCode::StopTimeout,
                 None,
                 format!("{id} did not stop in time; its type was not changed"),
             ));
@@ -312,7 +312,7 @@ pub async fn resize(
         ("STOPPED", _) => {}
         ("RUNNING", StopPlan::None) => {
             return Err(conflict(
-                "App.StopRequired",
+                AppCode::StopRequired,
                 Some("stopPlan"),
                 format!("{id} is running: stop it first, or let the change force it off"),
             ));
@@ -333,7 +333,7 @@ pub async fn resize(
         ("RUNNING", StopPlan::ForceStop) => force = true,
         (other, _) => {
             return Err(conflict(
-                "App.InstanceBusy",
+                AppCode::InstanceBusy,
                 None,
                 format!("{id} is {other}; its type can change when it is STOPPED or RUNNING"),
             ));
@@ -446,7 +446,7 @@ fn prepaid_period(expired: Option<&str>) -> Result<(String, String), AppError> {
         .filter(|d| d.len() == 10)
         .ok_or_else(|| {
             conflict(
-                "App.NoExpiry",
+                AppCode::NoExpiry,
                 None,
                 "a prepaid instance without an expiry date",
             )
@@ -459,7 +459,7 @@ fn bandwidth_request(
     mbps: u32,
 ) -> Result<cvm::ResetInstancesInternetMaxBandwidthRequest, AppError> {
     if let Some(why) = &opts.unsupported {
-        return Err(conflict("App.BandwidthUnsupported", None, why.clone()));
+        return Err(conflict(AppCode::BandwidthUnsupported, None, why.clone()));
     }
     if mbps < opts.min_mbps || mbps > opts.max_mbps {
         return Err(invalid(

@@ -236,7 +236,7 @@ pub async fn unbind(
             results.push(failed(
                 id,
                 super::conflict(
-                    "App.NotBound",
+                    AppCode::NotBound,
                     Some("instanceIds"),
                     format!("{sg_id} is not bound to {id}"),
                 ),
@@ -248,7 +248,7 @@ pub async fn unbind(
             results.push(failed(
                 id,
                 super::conflict(
-                    "App.LastSecurityGroup",
+                    AppCode::LastSecurityGroup,
                     Some("instanceIds"),
                     format!("{sg_id} is the only security group of {id}; bind another one first"),
                 ),
