@@ -95,7 +95,7 @@ export function ActivityPage() {
                         <strong>
                           {t(`activity.event.${e.action}`, { defaultValue: e.action })}
                         </strong>
-                        <div className="small">{e.detail}</div>
+                        <div className="small activity-detail">{e.detail}</div>
                       </>
                     ) : (
                       e.action
