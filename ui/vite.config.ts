@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
+import { visualizer } from "rollup-plugin-visualizer";
 
 /**
  * xterm.js's bundled key-code helpers assign `toString` to a plain object at load time.
@@ -25,8 +26,22 @@ function xtermOnFrozenPrototype(): Plugin {
 }
 
 // Tauri expects a fixed port in dev and fails if it is taken rather than silently moving.
-export default defineConfig({
-  plugins: [react(), xtermOnFrozenPrototype()],
+// `npm run analyze` builds with `--mode analyze` into ANALYZE_DIR (source maps on, so
+// sizes are minified bytes per module) and scripts/bundle-report.mjs writes
+// docs/bundle-report.md from it.
+const ANALYZE_DIR = "node_modules/.cache/bundle-analysis";
+
+export default defineConfig(({ mode }) => ({
+  plugins: [
+    react(),
+    xtermOnFrozenPrototype(),
+    mode === "analyze" &&
+      visualizer({
+        template: "raw-data",
+        filename: `${ANALYZE_DIR}/stats.json`,
+        sourcemap: true,
+      }),
+  ],
   clearScreen: false,
   server: { port: 1420, strictPort: true, host: "127.0.0.1" },
   envPrefix: ["VITE_"],
@@ -34,7 +49,9 @@ export default defineConfig({
     target: "es2022",
     // The CSP forbids inline scripts and styles: keep everything in files.
     assetsInlineLimit: 0,
-    sourcemap: false,
+    // Source maps only for the analysis (they map minified bytes back to modules).
+    sourcemap: mode === "analyze",
+    ...(mode === "analyze" && { outDir: `${ANALYZE_DIR}/dist`, emptyOutDir: true }),
   },
   test: {
     environment: "jsdom",
@@ -42,4 +59,4 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
   },
-});
+}));
