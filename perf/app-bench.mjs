@@ -3,6 +3,10 @@
 // which builds both binaries and provides Xvfb, a private D-Bus session and a keyring.
 //
 //   node perf/app-bench.mjs --app BIN --bare BIN --world WORLD.json --out DIR [--runs N] [--only filter]
+//                           [--baseline BIN]
+// --baseline BIN: an older build of the app, measured in the same run the same way (cold
+// starts alternating with the others, then its own listing and filtering under `current`),
+// so a change is compared with what it replaced under the same machine load.
 //   node perf/app-bench.mjs ... --only fleet --fleet-world WORLD-30K.json
 //
 // --only fleet: the fleet view with 30,000 rows (the fleet world) beside the single-region
@@ -54,6 +58,7 @@ const opts = Object.fromEntries(
 const APP = resolve(opts.app);
 const BARE = opts.bare ? resolve(opts.bare) : null;
 const WORLD = resolve(opts.world);
+const BASELINE = opts.baseline ? resolve(opts.baseline) : null;
 const FLEET_WORLD = opts["fleet-world"] ? resolve(opts["fleet-world"]) : null;
 const FLEET_N = Number(opts["fleet-n"] ?? 30000);
 const OUT = resolve(opts.out ?? join(root, "target-crates/perf"));
@@ -287,9 +292,10 @@ function paintedAt(browser) {
 // picks for itself on a machine without a GPU (src-tauri/src/platform.rs), i.e. the bare
 // window at its best here.
 const isBare = (kind) => kind.startsWith("bare");
+const binary = (kind) => (isBare(kind) ? BARE : kind.startsWith("baseline") ? BASELINE : APP);
 async function coldStart(kind) {
-  const launch = prepare(isBare(kind) ? BARE : APP, {
-    budget: kind === "app-returning" ? "current" : null,
+  const launch = prepare(binary(kind), {
+    budget: kind.endsWith("-returning") ? "current" : null,
     env: kind === "bare-nocomp" ? "WEBKIT_DISABLE_COMPOSITING_MODE=1" : "",
   });
   const s = await open(launch);
@@ -307,8 +313,8 @@ async function coldStart(kind) {
   return { ms: ready - s.t0, session: s.session, mem };
 }
 
-async function listing(budget, { world = true, n = N, page = null } = {}) {
-  const launch = prepare(APP, { world, budget });
+async function listing(budget, { world = true, n = N, page = null, bin = APP } = {}) {
+  const launch = prepare(bin, { world, budget });
   const s = await open(launch);
   if (page) {
     const nav = await s.browser.$(`[data-testid="nav-${page}"]`);
@@ -625,8 +631,9 @@ try {
   const ONLY_FLEET = opts.only === "fleet";
   const ONLY_FILTER = opts.only === "filter" || ONLY_FLEET;
   // Cold start and idle memory, alternating so load drifts hit both alike.
-  const cold = { app: [], "app-returning": [], bare: [], "bare-nocomp": [] };
   const kinds = ONLY_FLEET ? ["bare"] : ["bare", "app", "app-returning", "bare-nocomp"];
+  if (BASELINE && !ONLY_FILTER) kinds.push("baseline", "baseline-returning");
+  const cold = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let i = 0; i < (ONLY_FILTER && !ONLY_FLEET ? 0 : RUNS); i++) {
     for (const kind of kinds) {
       const r = await coldStart(kind);
@@ -637,11 +644,7 @@ try {
     }
   }
   results.cold = {};
-  for (const kind of ONLY_FILTER
-    ? ONLY_FLEET
-      ? ["bare"]
-      : []
-    : ["app", "app-returning", "bare", "bare-nocomp"]) {
+  for (const kind of ONLY_FILTER && !ONLY_FLEET ? [] : kinds) {
     results.cold[kind] = {
       medianMs: median(cold[kind].map((r) => r.ms)),
       minMs: Math.min(...cold[kind].map((r) => r.ms)),
@@ -653,20 +656,22 @@ try {
     };
   }
 
-  // 10,000 instances under the `current` budget: listing, memory, then filtering.
-  {
-    const { s, out } = await listing("current");
+  // 10,000 instances under the `current` budget: listing, memory, then filtering (and the
+  // baseline build right after, the same way).
+  const builds = [["current", APP], ...(BASELINE ? [["baselineCurrent", BASELINE]] : [])];
+  for (const [key, bin] of builds) {
+    const { s, out } = await listing("current", { bin });
     log(
-      `listing (current): first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
+      `${key}: listing first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
     );
     await sleep(3000);
     out.memory = treeMemory(s.pid);
-    log(`memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
+    log(`${key}: memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
     out.filter = await filterLatency(s.browser);
     log(
-      `filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
+      `${key}: filter p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
     );
-    results.current = out;
+    results[key] = out;
     await close(s);
   }
   // The fleet view over a world of FLEET_N instances (several regions), under `current`.
