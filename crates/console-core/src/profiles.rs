@@ -105,7 +105,8 @@ impl Profile {
 }
 
 /// The Sandbox's two other accounts, reached through roles its own key may assume, as
-/// profiles (not yet added to a new profiles file: the screens showing them are the UI's).
+/// profiles. Like the Sandbox they cannot be edited or deleted, and every profiles file has
+/// them, so a new user sees a fleet of three accounts with nothing to set up.
 pub fn sandbox_role_profiles() -> Vec<Profile> {
     cvm_sim::SANDBOX_ROLE_ACCOUNTS
         .iter()
@@ -137,7 +138,9 @@ impl Default for ProfilesFile {
         ProfilesFile {
             schema_version: SCHEMA_VERSION,
             active_profile: SANDBOX_ID.into(),
-            profiles: vec![Profile::sandbox()],
+            profiles: std::iter::once(Profile::sandbox())
+                .chain(sandbox_role_profiles())
+                .collect(),
         }
     }
 }
@@ -151,10 +154,23 @@ impl ProfilesFile {
         self.profiles.iter_mut().find(|p| p.id == id)
     }
 
-    /// The Sandbox profile is always present, whatever the file said.
+    /// The Sandbox's profiles (its own key and its two roles) are always present, whatever
+    /// the file said; a file from before the roles gains them after the Sandbox.
     fn normalise(&mut self) {
         if !self.profiles.iter().any(|p| p.id == SANDBOX_ID) {
             self.profiles.insert(0, Profile::sandbox());
+        }
+        let mut at = self
+            .profiles
+            .iter()
+            .position(|p| p.id == SANDBOX_ID)
+            .unwrap_or(0);
+        for role in sandbox_role_profiles() {
+            match self.profiles.iter().position(|p| p.id == role.id) {
+                Some(i) => at = i,
+                None => self.profiles.insert(at + 1, role),
+            }
+            at += 1;
         }
         if self.get(&self.active_profile).is_none() {
             self.active_profile = SANDBOX_ID.into();
@@ -357,6 +373,71 @@ mod tests {
         assert_eq!(l.file.active_profile, SANDBOX_ID);
         assert_eq!(l.file.profiles[0].kind, ProfileKind::Sandbox);
         assert!(l.corrupt_backup.is_none());
+        // One direct account and two reached through roles its key may assume.
+        let roles: Vec<_> = l.file.profiles[1..]
+            .iter()
+            .map(|p| p.role.as_ref().expect("a role profile"))
+            .collect();
+        assert_eq!(roles.len(), 2);
+        for r in roles {
+            assert_eq!(r.base_profile_id, SANDBOX_ID);
+            assert!(tencent_api::models::sts::parse_role_arn(&r.role_arn).is_ok());
+        }
+    }
+
+    /// A file written before the Sandbox had roles gains them right after the Sandbox, the
+    /// user's own profiles kept in their order; a file that has them is left as it is.
+    #[test]
+    fn an_older_file_gains_the_sandbox_roles() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path());
+        let mut mine = Profile::sandbox();
+        mine.id = "p1".into();
+        mine.name = "Prod".into();
+        mine.kind = ProfileKind::Cloud;
+        let old = ProfilesFile {
+            schema_version: SCHEMA_VERSION,
+            active_profile: "p1".into(),
+            profiles: vec![mine.clone(), Profile::sandbox()],
+        };
+        store.save(&old).unwrap();
+        let loaded = store.load().unwrap().file;
+        let ids: Vec<_> = loaded.profiles.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "p1",
+                SANDBOX_ID,
+                "sandbox-fleet-operator",
+                "sandbox-fleet-auditor"
+            ]
+        );
+        assert_eq!(loaded.active_profile, "p1");
+        store.save(&loaded).unwrap();
+        assert_eq!(store.load().unwrap().file, loaded);
+        // No Sandbox at all: it comes back first, with its roles.
+        let bare = ProfilesFile {
+            profiles: vec![mine],
+            ..old
+        };
+        store.save(&bare).unwrap();
+        let ids: Vec<_> = store
+            .load()
+            .unwrap()
+            .file
+            .profiles
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                SANDBOX_ID,
+                "sandbox-fleet-operator",
+                "sandbox-fleet-auditor",
+                "p1"
+            ]
+        );
     }
 
     #[test]
@@ -414,7 +495,7 @@ mod tests {
         let store = ProfileStore::new(dir.path());
         let l = store.load().unwrap();
         assert!(l.corrupt_backup.is_none());
-        assert_eq!(l.file.profiles.len(), 41);
+        assert_eq!(l.file.profiles.len(), 43);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -141,7 +141,6 @@ mod tests {
             Vault::with_store(store, "roles-test"),
         )
         .unwrap()
-        .with_sandbox_roles()
     }
 
     fn calls(state: &AppState, profile: &str, action: &str) -> Vec<u32> {

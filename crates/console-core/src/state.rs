@@ -107,17 +107,6 @@ impl AppState {
         })
     }
 
-    /// With the Sandbox's two role profiles added (tests of the fleet's accounts).
-    #[cfg(test)]
-    pub(crate) fn with_sandbox_roles(self) -> AppState {
-        self.update_profiles(|f| {
-            f.profiles.extend(crate::profiles::sandbox_role_profiles());
-            Ok(())
-        })
-        .unwrap();
-        self
-    }
-
     /// Adds a start-up notice, replacing one with the same id.
     pub fn push_notice(&self, notice: StartupNotice) {
         let mut n = lock(&self.notices);

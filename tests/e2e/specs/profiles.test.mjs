@@ -99,7 +99,7 @@ describe("profiles, keyring and Sandbox", () => {
     const profiles = await invoke(app.browser, "list_profiles");
     assert.deepEqual(
       profiles.data.profiles.map((p) => p.id),
-      ["sandbox"],
+      ["sandbox", "sandbox-fleet-operator", "sandbox-fleet-auditor"],
     );
   });
 

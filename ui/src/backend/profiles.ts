@@ -2,6 +2,7 @@
 // and the Sandbox.
 import { commands } from "./bindings";
 import type {
+  CallerIdentity,
   ImportCandidate,
   ImportSource,
   KeyringStatus,
@@ -22,6 +23,8 @@ export const profilesBackend = {
   updateProfile: (id: string, input: ProfileInput): Promise<VerifyReport | null> =>
     unwrap(commands.updateProfile(id, input)),
   verifyProfile: (id: string): Promise<VerifyReport> => unwrap(commands.verifyProfile(id)),
+  /** The profile's account UIN and caller ARN (GetCallerIdentity, asked once a session). */
+  profileIdentity: (id: string): Promise<CallerIdentity> => unwrap(commands.profileIdentity(id)),
   /** `confirmName`: the profile's name as the user typed it in the confirmation dialog. */
   deleteProfile: (id: string, confirmName: string): Promise<ProfilesView> =>
     unwrap(commands.deleteProfile(id, confirmName)),

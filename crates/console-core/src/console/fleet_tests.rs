@@ -307,5 +307,13 @@ fn the_default_fleet_is_every_profile() {
             t.profile_id.to_string()
         })
         .collect();
-    assert_eq!(ids, vec!["sandbox".to_owned(), "p-a".to_owned()]);
+    assert_eq!(
+        ids,
+        [
+            "sandbox",
+            "sandbox-fleet-operator",
+            "sandbox-fleet-auditor",
+            "p-a"
+        ]
+    );
 }

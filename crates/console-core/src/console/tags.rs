@@ -218,7 +218,6 @@ mod tests {
             Vault::with_store(store, "tags-test"),
         )
         .unwrap()
-        .with_sandbox_roles()
     }
 
     fn sent(state: &AppState, action: &str) -> usize {

@@ -10,7 +10,7 @@ import {
   instancesBackend,
 } from "../../backend";
 import { useActiveProfile, useProfiles } from "../profiles/useProfiles";
-import { profileName } from "../instances/InstanceList";
+import { profileName } from "../profiles/profileName";
 import { FleetRate } from "./FleetRate";
 import { ErrorBox } from "../../components/ErrorBox";
 import { BillingTab } from "./BillingTab";

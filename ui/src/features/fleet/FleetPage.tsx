@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { apiLanguage, type FleetTarget, instancesBackend } from "../../backend";
 import { useProfiles } from "../profiles/useProfiles";
 import { Modal } from "../../components/Modal";
-import { InstanceList, profileName, type ViewFilters } from "../instances/InstanceList";
+import { InstanceList, type ViewFilters } from "../instances/InstanceList";
+import { profileName } from "../profiles/profileName";
 import { FLEET_HIDDEN, type ColumnId } from "../instances/states";
 import {
   type FieldError,

@@ -34,6 +34,7 @@ import { type PageCommands, useRegisterPageCommands } from "../palette/registry"
 import { useDismissOnEscape } from "../palette/dismiss";
 import { type FleetView, matchesTags, parseTagFilter } from "../fleet/views";
 import { TagsDialog } from "../fleet/TagsDialog";
+import { profileName } from "../profiles/profileName";
 import "./instances.css";
 
 /** The filters a saved view keeps (besides its accounts and regions). */
@@ -46,10 +47,6 @@ function ageText(ms: number, t: (k: string, o?: Record<string, unknown>) => stri
   const h = Math.round(min / 60);
   if (h < 48) return t("instances.stale.hours", { count: h });
   return t("instances.stale.days", { count: Math.round(h / 24) });
-}
-
-export function profileName(p: ProfileView, sandbox: string) {
-  return p.kind === "sandbox" ? sandbox : p.name;
 }
 
 /**

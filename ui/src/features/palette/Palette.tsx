@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Command } from "cmdk";
 import { apiLanguage, appBackend, instancesBackend } from "../../backend";
 import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
+import { profileName } from "../profiles/profileName";
 import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { dismissTop } from "./dismiss";
 import { requestView, useViews } from "../fleet/views";
@@ -317,7 +318,7 @@ export function Palette() {
           </Command.Group>
           <Command.Group heading={t("palette.group.profiles")}>
             {(profiles.data?.profiles ?? []).map((p) => {
-              const name = p.kind === "sandbox" ? t("profiles.sandboxName") : p.name;
+              const name = profileName(p, t("profiles.sandboxName"));
               return (
                 <Command.Item
                   key={p.id}

@@ -3,6 +3,7 @@ import { Lock, UserRound } from "lucide-react";
 import { useQuery } from "@tanstack/react-query";
 import { profilesBackend } from "../../backend";
 import { useProfiles, useSetActiveProfile } from "./useProfiles";
+import { profileName, roleName } from "./profileName";
 // Also the app-wide form, card and badge classes: loaded with the first screen, not with
 // the (lazily loaded) profiles page.
 import "./profiles.css";
@@ -32,7 +33,7 @@ export function ProfileSwitcher() {
           >
             {data.profiles.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.kind === "sandbox" ? t("profiles.sandboxName") : p.name}
+                {profileName(p, t("profiles.sandboxName"))}
               </option>
             ))}
           </select>
@@ -42,7 +43,7 @@ export function ProfileSwitcher() {
         {active && (
           <div className="slot-meta mono" data-testid="profile-masked-id">
             {active.locked && <Lock aria-label={t("profiles.readOnly")} size={11} />}{" "}
-            {active.maskedSecretId ?? "—"}
+            {active.maskedSecretId ?? (active.role ? roleName(active.role.roleArn) : "—")}
           </div>
         )}
         <div

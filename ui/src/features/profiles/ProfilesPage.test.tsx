@@ -58,6 +58,22 @@ function backend(view: ProfilesView) {
         return view;
       case "reset_sandbox":
         return null;
+      case "profile_identity":
+        if (args.profileId === "p-work")
+          throw { kind: "auth", code: "AuthFailure.SecretIdNotFound", message: "no such key" };
+        return args.profileId === "sandbox-ops"
+          ? {
+              accountId: "100000000002",
+              arn: "qcs::cam::uin/100000000002:roleName/ops",
+              userId: "4611686018427397902:cvm-console",
+              kind: "CAMRole",
+            }
+          : {
+              accountId: "100000000001",
+              arn: "qcs::cam::uin/100000000001:uin/100000000001",
+              userId: "100000000001",
+              kind: "CAMUser",
+            };
     }
     throw new Error(`unexpected command ${cmd}`);
   });
@@ -222,5 +238,43 @@ describe("confirmations on the profiles page", () => {
     await userEvent.click(screen.getByTestId("confirm-ok"));
     const dialog = screen.getByTestId("confirm-dialog");
     expect(await within(dialog).findByTestId("error-box")).toHaveTextContent("App.ConsentRequired");
+  });
+});
+
+describe("each profile's account", () => {
+  const role = profile("sandbox-ops", "Sandbox ops", {
+    kind: "sandbox",
+    maskedSecretId: null,
+    role: {
+      baseProfileId: "sandbox",
+      roleArn: "qcs::cam::uin/100000000002:roleName/ops",
+      sessionName: "cvm-console",
+      durationSeconds: 3600,
+    },
+  });
+  const [sandbox, work] = view.profiles as [ProfileView, ProfileView];
+  const withRole: ProfilesView = { ...view, profiles: [sandbox, role, work] };
+
+  it("shows the account UIN and caller ARN, and a role's ARN and base profile", async () => {
+    backend(withRole);
+    renderPage();
+    const sandbox = await card("sandbox");
+    expect(await sandbox.findByText("100000000001")).toHaveAttribute("data-testid", "account-uin");
+    expect(sandbox.getByTestId("caller-arn")).toHaveTextContent(
+      "qcs::cam::uin/100000000001:uin/100000000001",
+    );
+    const r = await card("sandbox-ops");
+    expect(r.getByRole("heading")).toHaveTextContent("Sandbox · ops");
+    expect(r.getByTestId("role-arn")).toHaveTextContent("qcs::cam::uin/100000000002:roleName/ops");
+    expect(r.getByText("Assumed through").nextSibling).toHaveTextContent("Sandbox");
+    expect(await r.findByText("100000000002")).toHaveAttribute("data-testid", "account-uin");
+    expect(r.queryByTestId("masked-id")).toBeNull();
+    // The Sandbox's role accounts are reset with the Sandbox, edited and deleted never.
+    expect(r.queryByTestId("sandbox-reset")).toBeNull();
+    expect(r.queryByTestId("profile-edit")).toBeNull();
+    expect(r.queryByTestId("profile-delete")).toBeNull();
+    // A profile whose identity cannot be asked says why, by Tencent's code.
+    const work = await card("p-work");
+    expect(await work.findByText("Unknown (AuthFailure.SecretIdNotFound)")).toBeInTheDocument();
   });
 });

@@ -6,12 +6,14 @@ import {
   type ImportSource,
   type ProfileView,
   type VerifyReport,
+  errorDetail,
   profilesBackend,
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../../components/ErrorBox";
 import { ProfileForm } from "./ProfileForm";
 import { profilesKey, useProfiles, useSetActiveProfile } from "./useProfiles";
+import { profileName } from "./profileName";
 import "./profiles.css";
 
 type Mode = { kind: "list" } | { kind: "add" } | { kind: "edit"; profile: ProfileView };
@@ -80,6 +82,9 @@ export function ProfilesPage() {
               <ProfileCard
                 key={p.id}
                 profile={p}
+                base={
+                  p.role ? data.profiles.find((b) => b.id === p.role?.baseProfileId) : undefined
+                }
                 active={p.id === data.active}
                 onEdit={() => {
                   setNotice(null);
@@ -115,6 +120,8 @@ function verifiedText(t: (k: string, o?: Record<string, unknown>) => string, r: 
 
 function ProfileCard(props: {
   profile: ProfileView;
+  /** A role profile's base profile, whose keys assume the role. */
+  base?: ProfileView;
   active: boolean;
   onEdit: () => void;
   onNotice: (s: string) => void;
@@ -160,8 +167,15 @@ function ProfileCard(props: {
     e ? <ErrorBox title={t("profiles.failed")} error={e} /> : null;
   // Failures inside an open dialog show there; the card shows the rest.
   const error = verify.error ?? (asking ? null : (remove.error ?? unlock.error ?? reset.error));
-  const name = p.kind === "sandbox" ? t("profiles.sandboxName") : p.name;
+  const name = profileName(p, t("profiles.sandboxName"));
   const isSandbox = p.kind === "sandbox";
+  // Who the profile's calls act as: asked once a session (GetCallerIdentity).
+  const identity = useQuery({
+    queryKey: ["identity", p.id],
+    queryFn: () => profilesBackend.profileIdentity(p.id),
+    staleTime: Infinity,
+    retry: false,
+  });
   const siteText = p.site.type === "custom" ? p.site.url : t(`profiles.site.${p.site.type}`);
 
   return (
@@ -180,10 +194,23 @@ function ProfileCard(props: {
         )}
       </header>
       <dl className="facts compact">
-        <dt>{t("profiles.field.secretId")}</dt>
-        <dd className="mono" data-testid="masked-id">
-          {p.maskedSecretId ?? "—"}
-        </dd>
+        {p.role ? (
+          <>
+            <dt>{t("profiles.field.role")}</dt>
+            <dd className="mono" data-testid="role-arn">
+              {p.role.roleArn}
+            </dd>
+            <dt>{t("profiles.field.through")}</dt>
+            <dd>{props.base ? profileName(props.base, t("profiles.sandboxName")) : "—"}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t("profiles.field.secretId")}</dt>
+            <dd className="mono" data-testid="masked-id">
+              {p.maskedSecretId ?? "—"}
+            </dd>
+          </>
+        )}
         {!isSandbox && (
           <>
             <dt>{t("profiles.site.label")}</dt>
@@ -192,6 +219,19 @@ function ProfileCard(props: {
         )}
         <dt>{t("profiles.field.defaultRegion")}</dt>
         <dd className="mono">{p.defaultRegion}</dd>
+        <dt>{t("profiles.field.account")}</dt>
+        <dd className="mono" data-testid="account-uin">
+          {identity.data?.accountId ?? (identity.isPending ? "…" : "—")}
+        </dd>
+        <dt>{t("profiles.field.caller")}</dt>
+        <dd className="mono" data-testid="caller-arn">
+          {identity.data?.arn ??
+            (identity.error
+              ? t("profiles.identityFailed", {
+                  code: errorDetail(identity.error)?.code ?? "?",
+                })
+              : "…")}
+        </dd>
       </dl>
       {error && <ErrorBox title={t("profiles.verify")} error={error} />}
       <div className="actions">
@@ -246,7 +286,7 @@ function ProfileCard(props: {
             {t("profiles.delete")}
           </button>
         )}
-        {isSandbox && (
+        {isSandbox && !p.role && (
           <button
             type="button"
             className="btn danger"
