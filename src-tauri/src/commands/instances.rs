@@ -9,7 +9,7 @@ use crate::console::export::{self, ExportFormat};
 use crate::console::fleet::{self, FleetEvent, FleetSummary, FleetTarget};
 use crate::console::instances::{
     self as core, ActionReport, InstancePage, InstanceView, Lifecycle, ListSummary, RegionView,
-    StopType, StoppedMode, TerminateQuote, ZoneView,
+    StopType, StoppedMode, TagCondition, TerminateQuote, ZoneView,
 };
 use crate::console::listing::{self, ListEvent, StreamSummary, Ticket};
 use crate::console::settings::ConsoleSettings;
@@ -316,10 +316,11 @@ pub async fn stream_instances<R: Runtime>(
     // The slot is the view, whatever the profile: switching profiles cancels too.
     let ticket = Ticket::take(&slot);
     let cache = app.path().app_cache_dir().ok().map(|d| ListCache::new(&d));
+    let filter = core::ListFilter::zone(zone.as_deref());
     Ok(listing::stream_checked(
         &client,
         &regions,
-        zone.as_deref(),
+        &filter,
         &ticket,
         |event| {
             if let Err(e) = on_event.send(event.for_profile(&profile.id)) {
@@ -327,7 +328,7 @@ pub async fn stream_instances<R: Runtime>(
             }
         },
         |region, rows| {
-            if zone.is_none()
+            if filter.is_whole()
                 && let Some(cache) = &cache
                 && let Err(e) = cache.save(&profile.id, region, rows)
             {
@@ -342,7 +343,9 @@ pub async fn stream_instances<R: Runtime>(
 /// enabled ones, all accounts at once, each through its own client and budget. `targets`
 /// None means every profile. Each (account, region) streams its own start, pages, end
 /// or failure through `on_event`; `slot` works as for `stream_instances`. Complete
-/// whole-region lists are cached.
+/// whole-region lists are cached. `tags` (None or empty: no tag filter) lists only the
+/// instances carrying every condition, filtered by Tencent (`tag:<key>`, `tag-key`), and
+/// caches nothing.
 #[tauri::command]
 #[specta::specta]
 pub async fn stream_fleet<R: Runtime>(
@@ -351,9 +354,12 @@ pub async fn stream_fleet<R: Runtime>(
     targets: Option<Vec<FleetTarget>>,
     slot: String,
     on_event: Channel<FleetEvent>,
+    tags: Option<Vec<TagCondition>>,
 ) -> Result<FleetSummary, AppError> {
     let targets = targets.unwrap_or_else(|| fleet::default_targets(&state));
     fleet::validate_targets(&targets)?;
+    let tags = tags.unwrap_or_default();
+    core::validate_tag_conditions(&tags)?;
     check_slot(&slot)?;
     for t in &targets {
         state.profile(&t.profile_id)?;
@@ -365,6 +371,7 @@ pub async fn stream_fleet<R: Runtime>(
         state.inner().clone(),
         settings,
         targets,
+        tags,
         &ticket,
         |event| {
             if let Err(e) = on_event.send(event) {

@@ -81,9 +81,11 @@ export const commands = {
 	 *  enabled ones, all accounts at once, each through its own client and budget. `targets`
 	 *  None means every profile. Each (account, region) streams its own start, pages, end
 	 *  or failure through `on_event`; `slot` works as for `stream_instances`. Complete
-	 *  whole-region lists are cached.
+	 *  whole-region lists are cached. `tags` (None or empty: no tag filter) lists only the
+	 *  instances carrying every condition, filtered by Tencent (`tag:<key>`, `tag-key`), and
+	 *  caches nothing.
 	 */
-	streamFleet: (targets: FleetTarget[] | null, slot: string, onEvent: Channel<FleetEvent>) => typedError<FleetSummary, AppError>(__TAURI_INVOKE("stream_fleet", { targets, slot, onEvent })),
+	streamFleet: (targets: FleetTarget[] | null, slot: string, onEvent: Channel<FleetEvent>, tags: TagCondition[] | null) => typedError<FleetSummary, AppError>(__TAURI_INVOKE("stream_fleet", { targets, slot, onEvent, tags })),
 	/**
 	 *  The fleet's last seen lists (every cached region of each account, or the named ones),
 	 *  to show at once while `stream_fleet` runs. `targets` None means every profile.
@@ -1381,6 +1383,13 @@ export type SubnetChoice = {
 export type SystemDiskSpec = {
 	diskType: string,
 	sizeGib: number,
+};
+
+/**  One tag condition: the instance carries `key` (with `value`, when given). */
+export type TagCondition = {
+	key: string,
+	/**  None: any value. */
+	value: string | null,
 };
 
 /**  One instance the tag service could not change. */

@@ -19,6 +19,7 @@ import type {
   StopType,
   StoppedMode,
   StreamSummary,
+  TagCondition,
   TagInput,
   TagReport,
   TerminateQuote,
@@ -58,13 +59,17 @@ export const instancesBackend = {
     unwrap(commands.streamInstances(profileId, regions, zone, slot, channel(onEvent))),
   /**
    * Streams a fleet (several accounts, each over the given or its enabled regions; null:
-   * every profile); a newer stream in the same slot cancels this one.
+   * every profile); a newer stream in the same slot cancels this one. `tags` (every
+   * condition must hold: the key, or the key with that value) is filtered by Tencent
+   * (`tag:<key>`, `tag-key` Filters), so only matching instances are paged; such a
+   * listing is not cached. A bad key or value is refused naming `tags.<i>.key|value`.
    */
   streamFleet: (
     targets: FleetTarget[] | null,
     slot: string,
     onEvent: (e: FleetEvent) => void,
-  ): Promise<FleetSummary> => unwrap(commands.streamFleet(targets, slot, channel(onEvent))),
+    tags: TagCondition[] | null = null,
+  ): Promise<FleetSummary> => unwrap(commands.streamFleet(targets, slot, channel(onEvent), tags)),
   /** The fleet's cached lists (null: every profile). */
   cachedFleet: (targets: FleetTarget[] | null): Promise<CachedList[]> =>
     unwrap(commands.cachedFleet(targets)),

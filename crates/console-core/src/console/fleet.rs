@@ -5,7 +5,7 @@
 //! does not stop the others.
 
 use crate::console::cache::{CachedList, ListCache};
-use crate::console::instances::{self as core, InstanceView};
+use crate::console::instances::{self as core, InstanceView, ListFilter};
 use crate::console::listing::{self, ListEvent, Ticket};
 use crate::console::settings::ConsoleSettings;
 use crate::error::AppError;
@@ -133,6 +133,7 @@ async fn list_account(
     state: Arc<AppState>,
     settings: Option<Arc<ConsoleSettings>>,
     target: FleetTarget,
+    filter: Arc<ListFilter>,
     ticket: Ticket,
     tx: tokio::sync::mpsc::UnboundedSender<Msg>,
 ) {
@@ -177,37 +178,46 @@ async fn list_account(
         }));
     };
     let on_complete = |region: &str, mut rows: Vec<InstanceView>| {
+        // Only a whole region's list stands for the region in the cache.
+        if !filter.is_whole() {
+            return;
+        }
         for r in &mut rows {
             r.profile_id = id.clone();
         }
         let _ = tx.send(Msg::Complete(id.clone(), region.to_owned(), rows));
     };
     if checked {
-        listing::stream_regions(&client, &regions, None, &ticket, on_event, on_complete).await;
+        listing::stream_regions(&client, &regions, &filter, &ticket, on_event, on_complete).await;
     } else {
-        listing::stream_checked(&client, &regions, None, &ticket, on_event, on_complete).await;
+        listing::stream_checked(&client, &regions, &filter, &ticket, on_event, on_complete).await;
     }
 }
 
 /// Lists every target at once (each account through its own client and budget),
 /// streaming through `on_event` and handing each complete whole-region list to
-/// `on_complete` (for the cache). Nothing is handed over once `ticket` is not current.
+/// `on_complete` (for the cache). With tag conditions, Tencent filters each region's
+/// instances (`tag:<key>`, `tag-key`) and nothing is handed to `on_complete`: a filtered
+/// list is not the region's. Nothing is handed over once `ticket` is not current.
 pub async fn stream_fleet(
     state: Arc<AppState>,
     settings: Option<ConsoleSettings>,
     targets: Vec<FleetTarget>,
+    tags: Vec<core::TagCondition>,
     ticket: &Ticket,
     mut on_event: impl FnMut(FleetEvent),
     mut on_complete: impl FnMut(&str, &str, Vec<InstanceView>),
 ) -> FleetSummary {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let settings = settings.map(Arc::new);
+    let filter = Arc::new(ListFilter::tags(tags));
     let mut running = tokio::task::JoinSet::new();
     for target in targets {
         running.spawn(list_account(
             state.clone(),
             settings.clone(),
             target,
+            filter.clone(),
             ticket.clone(),
             tx.clone(),
         ));

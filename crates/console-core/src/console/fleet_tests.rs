@@ -136,6 +136,7 @@ async fn every_account_and_region_reports_alone_and_a_failing_one_stops_nothing(
         w.state.clone(),
         Some(settings),
         targets,
+        Vec::new(),
         &ticket,
         |e| events.push(e),
         |p, r, rows| {
@@ -217,6 +218,7 @@ async fn a_named_region_the_account_lacks_fails_alone_and_the_cache_covers_the_f
             target("p-a", Some(&["ap-guangzhou", "me-riyadh"])),
             target("p-b", Some(&["ap-shanghai"])),
         ],
+        Vec::new(),
         &ticket,
         |e| {
             if let FleetEvent::Region {
@@ -261,6 +263,81 @@ async fn a_named_region_the_account_lacks_fails_alone_and_the_cache_covers_the_f
     }
 }
 
+/// A tag filter lists, in every account, only the instances with the tag (Tencent filters
+/// them), and caches nothing: a filtered list does not stand for the region.
+#[tokio::test]
+async fn a_tag_filter_lists_matching_rows_of_every_account_and_caches_nothing() {
+    let w = world().await;
+    let targets = || {
+        vec![
+            target("p-a", Some(&["ap-guangzhou", "ap-shanghai"])),
+            target("p-b", Some(&["ap-guangzhou", "ap-shanghai"])),
+        ]
+    };
+    let tagged = |tags: &[crate::console::instances::TagView]| {
+        tags.iter().any(|t| t.key == "env" && t.value == "prod")
+    };
+    // The whole fleet first, to know which rows the filter must give.
+    let mut want = 0;
+    let mut cached = 0;
+    stream_fleet(
+        w.state.clone(),
+        None,
+        targets(),
+        Vec::new(),
+        &Ticket::take("fleet-test-tags-all"),
+        |_| {},
+        |_, _, list| {
+            cached += 1;
+            want += list.iter().filter(|i| tagged(&i.tags)).count();
+        },
+    )
+    .await;
+    assert_eq!(cached, 4, "whole regions are cached");
+    let ticket = Ticket::take("fleet-test-tags");
+    let tags = vec![crate::console::instances::TagCondition {
+        key: "env".into(),
+        value: Some("prod".into()),
+    }];
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    let summary = stream_fleet(
+        w.state.clone(),
+        None,
+        targets(),
+        tags,
+        &ticket,
+        |e| {
+            if let FleetEvent::Region {
+                profile_id,
+                event: ListEvent::Page { page },
+            } = e
+            {
+                for i in page.instances {
+                    rows.push((
+                        profile_id.clone(),
+                        i.tags
+                            .iter()
+                            .map(|t| format!("{}={}", t.key, t.value))
+                            .collect(),
+                    ));
+                }
+            }
+        },
+        |_, _, _| panic!("a filtered listing caches nothing"),
+    )
+    .await;
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    assert!(want > 0);
+    assert_eq!(rows.len(), want);
+    assert_eq!(summary.loaded as usize, want);
+    assert!(rows.iter().all(|(_, t)| t.contains(&"env=prod".to_owned())));
+    let accounts: BTreeSet<&str> = rows.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(accounts, BTreeSet::from(["p-a", "p-b"]));
+    for s in w.sims {
+        s.shutdown().await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_newer_listing_in_the_slot_supersedes_the_fleet() {
     let w = world().await;
@@ -271,6 +348,7 @@ async fn a_newer_listing_in_the_slot_supersedes_the_fleet() {
         w.state.clone(),
         None,
         vec![target("p-a", Some(&["ap-guangzhou"]))],
+        Vec::new(),
         &ticket,
         |_| events += 1,
         |_, _, _| panic!("a superseded listing caches nothing"),

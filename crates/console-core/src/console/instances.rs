@@ -2,6 +2,7 @@
 //! region/zone/instance listing and the lifecycle actions (chunked, with per-instance
 //! results). Commands in `commands/instances.rs` are thin wrappers over this.
 
+pub use crate::console::filter::{ListFilter, TagCondition, validate_tag_conditions};
 use crate::error::{AppCode, AppError, ErrorKind, from_api};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
@@ -467,14 +468,9 @@ pub async fn list_zones(client: &Client, region: &str) -> Result<Vec<ZoneView>, 
 const PAGE: i64 = 100;
 const PAGE_CONCURRENCY: usize = 4;
 
-fn describe_page(zone: Option<&str>, offset: i64) -> cvm::DescribeInstancesRequest {
+fn describe_page(filter: &ListFilter, offset: i64) -> cvm::DescribeInstancesRequest {
     cvm::DescribeInstancesRequest {
-        filters: zone.map(|z| {
-            vec![cvm::Filter {
-                name: Some("zone".into()),
-                values: Some(vec![z.to_owned()]),
-            }]
-        }),
+        filters: filter.api_filters(),
         offset: Some(offset),
         limit: Some(PAGE),
         ..Default::default()
@@ -492,7 +488,7 @@ pub async fn list_instances(
     zone: Option<&str>,
     on_page: impl FnMut(InstancePage),
 ) -> Result<ListSummary, AppError> {
-    list_instances_while(client, region, zone, &|| true, on_page).await
+    list_instances_while(client, region, &ListFilter::zone(zone), &|| true, on_page).await
 }
 
 /// The code of a listing abandoned because a newer one replaced it.
@@ -507,14 +503,15 @@ fn superseded() -> AppError {
 pub async fn list_instances_while(
     client: &Client,
     region: &str,
-    zone: Option<&str>,
+    filter: &ListFilter,
     keep_going: &(dyn Fn() -> bool + Sync),
     mut on_page: impl FnMut(InstancePage),
 ) -> Result<ListSummary, AppError> {
     validate_region(region)?;
-    if let Some(z) = zone {
+    if let Some(z) = &filter.zone {
         validate_zone(region, z)?;
     }
+    validate_tag_conditions(&filter.tags)?;
     let mut seen = HashSet::new();
     let mut loaded = 0u32;
     let mut pages = 0u32;
@@ -525,7 +522,7 @@ pub async fn list_instances_while(
             .unwrap_or_default()
             .iter()
             .map(|i| instance_view(region, i))
-            .filter(|v| seen.insert(v.id.clone()))
+            .filter(|v| filter.matches(&v.tags) && seen.insert(v.id.clone()))
             .collect();
         loaded += instances.len() as u32;
         pages += 1;
@@ -538,7 +535,7 @@ pub async fn list_instances_while(
         total
     };
     let first = client
-        .describe_instances(region, &describe_page(zone, 0))
+        .describe_instances(region, &describe_page(filter, 0))
         .await?;
     if !keep_going() {
         return Err(superseded());
@@ -553,7 +550,7 @@ pub async fn list_instances_while(
             let Some(offset) = offsets.next() else { break };
             let client = client.clone();
             let region = region.to_owned();
-            let req = describe_page(zone, offset);
+            let req = describe_page(filter, offset);
             running.spawn(async move { (offset, client.describe_instances(&region, &req).await) });
         }
         let Some(done) = running.join_next().await else {

@@ -50,7 +50,7 @@ async fn all_regions_merge_into_one_stream_with_per_region_progress() {
     let summary = stream_regions(
         &client,
         &regions(),
-        None,
+        &ListFilter::default(),
         &ticket,
         |e| events.push(e),
         |region, rows| completed.push((region.to_owned(), rows.len())),
@@ -95,7 +95,7 @@ async fn a_failing_region_is_reported_and_the_stream_ends() {
     let summary = stream_regions(
         &client,
         &regions(),
-        None,
+        &ListFilter::default(),
         &ticket,
         |e| {
             if let ListEvent::Failed { region, error } = e {
@@ -128,7 +128,7 @@ async fn a_bad_region_in_all_regions_fails_alone() {
     let summary = stream_checked(
         &client,
         &asked,
-        None,
+        &ListFilter::default(),
         &ticket,
         |e| {
             if let ListEvent::Failed { region, error } = e {
@@ -174,7 +174,7 @@ async fn a_newer_listing_in_the_slot_cancels_the_older_one() {
     let summary = stream_regions(
         &client,
         &regions(),
-        None,
+        &ListFilter::default(),
         &ticket,
         |e| {
             if replaced {
@@ -203,7 +203,7 @@ async fn a_newer_listing_in_the_slot_cancels_the_older_one() {
     let out = list_instances_while(
         &client,
         "ap-guangzhou",
-        None,
+        &ListFilter::default(),
         &|| ticket.is_current(),
         |_| {
             pages += 1;
@@ -225,7 +225,7 @@ async fn the_cache_round_trips_ignores_corruption_and_holds_no_secret() {
     stream_regions(
         &client,
         &regions(),
-        None,
+        &ListFilter::default(),
         &ticket,
         |_| {},
         |region, rows| cache.save("sandbox", region, rows).unwrap(),
@@ -586,4 +586,59 @@ async fn vanished_ids_are_named_and_the_rest_goes_through() {
         "the API's answer, with its RequestId"
     );
     assert_eq!((r.succeeded, r.failed), (2, 1));
+}
+
+/// A tag filter goes to Tencent as `tag:<key>` / `tag-key` Filters: the server's
+/// TotalCount is the matching instances' (so only they are paged), and the rows are
+/// exactly the ones the whole list holds with those tags.
+#[tokio::test]
+async fn tag_conditions_are_filtered_by_the_server() {
+    let (_sim, client) = sim_with(400, "").await;
+    let all = views(&client, "ap-guangzhou").await;
+    let cond = |key: &str, value: Option<&str>| TagCondition {
+        key: key.into(),
+        value: value.map(str::to_owned),
+    };
+    let cases = [
+        vec![cond("env", Some("prod"))],
+        vec![cond("team", None)],
+        vec![cond("env", Some("dev")), cond("team", Some("platform"))],
+        vec![cond("no-such-key", None)],
+    ];
+    for tags in cases {
+        let filter = ListFilter::tags(tags.clone());
+        let want: Vec<&str> = all
+            .iter()
+            .filter(|i| filter.matches(&i.tags))
+            .map(|i| i.id.as_str())
+            .collect();
+        let mut totals = Vec::new();
+        let mut got = Vec::new();
+        list_instances_while(&client, "ap-guangzhou", &filter, &|| true, |p| {
+            totals.push(p.total);
+            got.extend(p.instances.into_iter().map(|i| i.id));
+        })
+        .await
+        .unwrap();
+        if tags[0].key == "env" {
+            assert!(!want.is_empty(), "the world has such instances: {tags:?}");
+        }
+        assert_eq!(got, want, "{tags:?}");
+        assert!(
+            totals.iter().all(|t| *t as usize == want.len()),
+            "the server counted only the matching instances: {totals:?} for {} ({tags:?})",
+            want.len()
+        );
+    }
+    // A bad condition is refused naming it, before anything is sent.
+    let e = list_instances_while(
+        &client,
+        "ap-guangzhou",
+        &ListFilter::tags(vec![cond("env", None), cond("a*b", None)]),
+        &|| true,
+        |_| panic!("nothing is listed"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tags.1.key"));
 }

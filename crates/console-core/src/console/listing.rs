@@ -2,7 +2,9 @@
 //! listing owned by a slot (the page that asked) so that a newer listing in the same slot
 //! cancels the older one: a stale stream never writes rows into the new view.
 
-use crate::console::instances::{self as core, InstancePage, InstanceView, ListSummary};
+use crate::console::instances::{
+    self as core, InstancePage, InstanceView, ListFilter, ListSummary,
+};
 use crate::error::AppError;
 use crate::locks::lock;
 use serde::Serialize;
@@ -98,7 +100,7 @@ pub struct StreamSummary {
 pub async fn stream_checked(
     client: &Client,
     regions: &[String],
-    zone: Option<&str>,
+    filter: &ListFilter,
     ticket: &Ticket,
     mut on_event: impl FnMut(ListEvent),
     on_complete: impl FnMut(&str, Vec<InstanceView>),
@@ -132,19 +134,20 @@ pub async fn stream_checked(
             }
         }
     }
-    let mut summary = stream_regions(client, &good, zone, ticket, on_event, on_complete).await;
+    let mut summary = stream_regions(client, &good, filter, ticket, on_event, on_complete).await;
     summary.failed_regions.extend(bad);
     summary
 }
 
-/// Lists `regions` (optionally one zone, when there is one region) a few regions at a
-/// time, streaming every page through `on_event` and calling `on_complete` with a
-/// region's full list when it completed (for the cache). A failing region is reported
+/// Lists `regions` (narrowed by `filter`: one zone when there is one region, tags) a few
+/// regions at a time, streaming every page through `on_event` and calling `on_complete`
+/// with a region's list when it completed (the whole region's, for the cache, when the
+/// filter narrows nothing). A failing region is reported
 /// and does not stop the others. Nothing is handed over once `ticket` is not current.
 pub async fn stream_regions(
     client: &Client,
     regions: &[String],
-    zone: Option<&str>,
+    filter: &ListFilter,
     ticket: &Ticket,
     mut on_event: impl FnMut(ListEvent),
     mut on_complete: impl FnMut(&str, Vec<InstanceView>),
@@ -162,7 +165,7 @@ pub async fn stream_regions(
     }
     let spawn = |running: &mut tokio::task::JoinSet<()>, region: String| {
         let (client, ticket, tx) = (client.clone(), ticket.clone(), tx.clone());
-        let zone = zone.map(str::to_owned);
+        let filter = filter.clone();
         running.spawn(async move {
             let _ = tx.send((
                 ListEvent::Started {
@@ -173,12 +176,11 @@ pub async fn stream_regions(
             let mut rows = Vec::new();
             let keep = || ticket.is_current();
             let page_tx = tx.clone();
-            let out =
-                core::list_instances_while(&client, &region, zone.as_deref(), &keep, |page| {
-                    rows.extend(page.instances.iter().cloned());
-                    let _ = page_tx.send((ListEvent::Page { page }, Vec::new()));
-                })
-                .await;
+            let out = core::list_instances_while(&client, &region, &filter, &keep, |page| {
+                rows.extend(page.instances.iter().cloned());
+                let _ = page_tx.send((ListEvent::Page { page }, Vec::new()));
+            })
+            .await;
             let event = match out {
                 Ok(summary) => (ListEvent::Done { summary }, rows),
                 Err(error) => (ListEvent::Failed { region, error }, Vec::new()),

@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod cache;
 pub mod detail;
 pub mod export;
+pub mod filter;
 pub mod fleet;
 pub mod instances;
 pub mod listing;
