@@ -408,7 +408,13 @@ function monitorCalls(browser) {
   return browser.executeAsync((done) => {
     window.__TAURI_INTERNALS__
       .invoke("activity_log", {
-        filter: { profileId: null, region: null, result: null, text: "GetMonitorData", limit: 100000 },
+        filter: {
+          profileId: null,
+          region: null,
+          result: null,
+          text: "GetMonitorData",
+          limit: 100000,
+        },
       })
       .then(
         (entries) => done(entries.filter((e) => e.action === "GetMonitorData").length),
@@ -422,33 +428,30 @@ function monitorCalls(browser) {
  * sparkline (or "no data"); gives the time from the scroll to that frame.
  */
 function scrollAndWaitSparks(browser, top) {
-  return browser.executeAsync(
-    (top, done) => {
-      const box = document.querySelector(".itable-scroll");
-      const t0 = performance.now();
-      box.scrollTop = top;
-      const inView = () => {
-        const r = box.getBoundingClientRect();
-        const head = box.querySelector(".itable-head")?.getBoundingClientRect().bottom ?? r.top;
-        return [...box.querySelectorAll('[data-testid^="row-ins-"]')].filter((row) => {
-          const b = row.getBoundingClientRect();
-          return b.top >= head - 1 && b.bottom <= r.bottom + 1;
-        });
-      };
-      const tick = () => {
-        const rows = inView();
-        const pending = rows.filter(
-          (row) => row.querySelector('[data-testid^="spark-"]')?.hasAttribute("aria-busy") !== false,
-        );
-        if (rows.length > 0 && pending.length === 0)
-          done({ ms: performance.now() - t0, rows: rows.length });
-        else if (performance.now() - t0 > 30000) done({ ms: null, rows: rows.length });
-        else requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    },
-    top,
-  );
+  return browser.executeAsync((top, done) => {
+    const box = document.querySelector(".itable-scroll");
+    const t0 = performance.now();
+    box.scrollTop = top;
+    const inView = () => {
+      const r = box.getBoundingClientRect();
+      const head = box.querySelector(".itable-head")?.getBoundingClientRect().bottom ?? r.top;
+      return [...box.querySelectorAll('[data-testid^="row-ins-"]')].filter((row) => {
+        const b = row.getBoundingClientRect();
+        return b.top >= head - 1 && b.bottom <= r.bottom + 1;
+      });
+    };
+    const tick = () => {
+      const rows = inView();
+      const pending = rows.filter(
+        (row) => row.querySelector('[data-testid^="spark-"]')?.hasAttribute("aria-busy") !== false,
+      );
+      if (rows.length > 0 && pending.length === 0)
+        done({ ms: performance.now() - t0, rows: rows.length });
+      else if (performance.now() - t0 > 30000) done({ ms: null, rows: rows.length });
+      else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }, top);
 }
 
 async function toggleCpuColumn(browser) {
@@ -504,20 +507,19 @@ async function sparklineBench(browser) {
 
 /** Clicks an instance's name and gives the time until its CPU chart's first paint. */
 function openToFirstChart(browser, id) {
-  return browser.executeAsync(
-    (id, done) => {
-      const t0 = performance.now();
-      document.querySelector(`[data-testid="open-${id}"]`).click();
-      const tick = () => {
-        const el = document.querySelector('[data-testid="chart-CPUUsage"] .metric-plot[data-painted-at]');
-        if (el) done({ ms: Number(el.dataset.paintedAt) - t0, drawMs: Number(el.dataset.drawMs) });
-        else if (performance.now() - t0 > 60000) done({ ms: null });
-        else requestAnimationFrame(tick);
-      };
-      tick();
-    },
-    id,
-  );
+  return browser.executeAsync((id, done) => {
+    const t0 = performance.now();
+    document.querySelector(`[data-testid="open-${id}"]`).click();
+    const tick = () => {
+      const el = document.querySelector(
+        '[data-testid="chart-CPUUsage"] .metric-plot[data-painted-at]',
+      );
+      if (el) done({ ms: Number(el.dataset.paintedAt) - t0, drawMs: Number(el.dataset.drawMs) });
+      else if (performance.now() - t0 > 60000) done({ ms: null });
+      else requestAnimationFrame(tick);
+    };
+    tick();
+  }, id);
 }
 
 /**
@@ -532,41 +534,55 @@ function drawBench(browser, points, runs) {
         /uplotChart-/.test(l.href),
       );
       if (!link) return done({ error: "the chart module is not loaded" });
-      import(link.href).then(async ({ drawChart }) => {
-        const host = document.createElement("div");
-        host.style.width = "800px";
-        document.body.append(host);
-        const to = Math.floor(Date.now() / 60000) * 60;
-        const from = to - (points - 1) * 60;
-        const ts = Array.from({ length: points }, (_, i) => from + i * 60);
-        const wave = (k) => ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
-        const build = [];
-        const paint = [];
-        const repaint = [];
-        for (let r = 0; r < runs; r++) {
-          host.replaceChildren();
-          let last = null;
-          const t0 = performance.now();
-          const u = drawChart(host, {
-            timestamps: ts, values: wave(r), period: 60, unit: "%", label: "CPU", timeLabel: "Time",
-            locale: "en", withDate: true, from, to, width: 800, height: 200,
-            onDraw: (ms) => (last = ms),
-          });
-          await Promise.resolve(); // uPlot paints in a microtask after construction
-          await new Promise((res) => setTimeout(res, 0));
-          build.push(performance.now() - t0);
-          paint.push(last);
-          for (let k = 1; k <= 3; k++) {
-            last = null;
-            u.setData([ts, wave(r * 10 + k)]);
+      import(link.href).then(
+        async ({ drawChart }) => {
+          const host = document.createElement("div");
+          host.style.width = "800px";
+          document.body.append(host);
+          const to = Math.floor(Date.now() / 60000) * 60;
+          const from = to - (points - 1) * 60;
+          const ts = Array.from({ length: points }, (_, i) => from + i * 60);
+          const wave = (k) =>
+            ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
+          const build = [];
+          const paint = [];
+          const repaint = [];
+          for (let r = 0; r < runs; r++) {
+            host.replaceChildren();
+            let last = null;
+            const t0 = performance.now();
+            const u = drawChart(host, {
+              timestamps: ts,
+              values: wave(r),
+              period: 60,
+              unit: "%",
+              label: "CPU",
+              timeLabel: "Time",
+              locale: "en",
+              withDate: true,
+              from,
+              to,
+              width: 800,
+              height: 200,
+              onDraw: (ms) => (last = ms),
+            });
+            await Promise.resolve(); // uPlot paints in a microtask after construction
             await new Promise((res) => setTimeout(res, 0));
-            repaint.push(last);
+            build.push(performance.now() - t0);
+            paint.push(last);
+            for (let k = 1; k <= 3; k++) {
+              last = null;
+              u.setData([ts, wave(r * 10 + k)]);
+              await new Promise((res) => setTimeout(res, 0));
+              repaint.push(last);
+            }
+            u.destroy();
           }
-          u.destroy();
-        }
-        host.remove();
-        done({ points, build, paint, repaint });
-      }, (e) => done({ error: String(e) }));
+          host.remove();
+          done({ points, build, paint, repaint });
+        },
+        (e) => done({ error: String(e) }),
+      );
     },
     points,
     runs,
@@ -666,7 +682,9 @@ try {
     );
     await sleep(3000);
     out.memory = treeMemory(s.pid);
-    log(`${key}: memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`);
+    log(
+      `${key}: memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
+    );
     out.filter = await filterLatency(s.browser);
     log(
       `${key}: filter p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,

@@ -32,21 +32,16 @@ import { startSshd } from "../tests/e2e/lib/connect.mjs";
 
 const keyDir = mkdtempSync(join(tmpdir(), "cvm-perf-connect-keys-"));
 process.env.CVM_CONSOLE_E2E_KEY_DIR = keyDir;
-const OUT = resolve(
-  process.env.CVM_PERF_OUT ?? join(repoRoot, "target-crates/perf"),
-);
+const OUT = resolve(process.env.CVM_PERF_OUT ?? join(repoRoot, "target-crates/perf"));
 const REGION = "ap-guangzhou";
 const RUNS = Number(process.env.CVM_PERF_CONNECT_RUNS ?? 7);
 const KEYS = 200;
 const SIZE = 10 * 1024 * 1024;
 const results = { runs: RUNS, keys: KEYS, bytes: SIZE, load: null };
 
-const median = (xs) =>
-  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[
-    Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)
-  ];
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const round = (x) => Math.round(x * 10) / 10;
 const PROMPT = /[#$]\s*$/;
 
@@ -101,8 +96,7 @@ function clickToPrompt(browser) {
     const check = () => {
       const views = document.querySelectorAll(".terminal-view");
       if (views.length > before) {
-        const text =
-          views[views.length - 1].querySelector(".xterm-rows")?.innerText ?? "";
+        const text = views[views.length - 1].querySelector(".xterm-rows")?.innerText ?? "";
         const last = text.trimEnd().split("\n").pop() ?? "";
         if (/[#$]$/.test(last)) return done(performance.now() - t0);
       }
@@ -116,9 +110,7 @@ function clickToPrompt(browser) {
 function inputUntil(browser, data, reSource) {
   return browser.executeAsync(
     (data, reSource, done) => {
-      const view = [...document.querySelectorAll(".terminal-view")].find(
-        (v) => !v.hidden,
-      );
+      const view = [...document.querySelectorAll(".terminal-view")].find((v) => !v.hidden);
       const rows = view.querySelector(".xterm-rows");
       const re = new RegExp(reSource, "m");
       const t0 = performance.now();
@@ -146,17 +138,14 @@ function inputUntil(browser, data, reSource) {
 /** Echo latency in the page: one key at a time, each until the prompt line grew by it. */
 function echoLatencies(browser, n) {
   return browser.executeAsync(async (n, done) => {
-    const view = [...document.querySelectorAll(".terminal-view")].find(
-      (v) => !v.hidden,
-    );
+    const view = [...document.querySelectorAll(".terminal-view")].find((v) => !v.hidden);
     const rows = view.querySelector(".xterm-rows");
     const send = (data) =>
       window.__TAURI_INTERNALS__.invoke("session_input", {
         sessionId: view.dataset.session,
         data,
       });
-    const count = () =>
-      (rows.innerText.trimEnd().split("\n").pop()?.match(/x/g) ?? []).length;
+    const count = () => (rows.innerText.trimEnd().split("\n").pop()?.match(/x/g) ?? []).length;
     const out = [];
     for (let i = 0; i < n; i++) {
       if (i % 40 === 0) {
@@ -225,11 +214,9 @@ describe("connect benchmarks", () => {
     file = join(sshd.dir, "ten-mb.txt");
     // 10 MB of printable lines (base64), so the terminal draws every byte.
     await new Promise((res, rej) =>
-      spawn("sh", [
-        "-c",
-        `base64 -w 76 /dev/urandom | head -c ${SIZE} > '${file}'`,
-      ]).once("exit", (c) =>
-        c === 0 ? res() : rej(new Error("no test file")),
+      spawn("sh", ["-c", `base64 -w 76 /dev/urandom | head -c ${SIZE} > '${file}'`]).once(
+        "exit",
+        (c) => (c === 0 ? res() : rej(new Error("no test file"))),
       ),
     );
     const b = app.browser;
@@ -254,10 +241,7 @@ describe("connect benchmarks", () => {
       scope: { profile, region: REGION },
     });
     target = cached.data.instances.find(
-      (i) =>
-        i.state === "RUNNING" &&
-        i.publicIps.length > 0 &&
-        !/windows/i.test(i.osName ?? ""),
+      (i) => i.state === "RUNNING" && i.publicIps.length > 0 && !/windows/i.test(i.osName ?? ""),
     );
     assert.ok(target, "a running Linux instance");
     const bound = await invoke(b, "bind_key_pair", {
@@ -277,10 +261,7 @@ describe("connect benchmarks", () => {
         ).data.summary.state === "RUNNING",
       { timeout: 90000, interval: 1000 },
     );
-    results.load = readFileSync("/proc/loadavg", "utf8")
-      .split(" ")
-      .slice(0, 3)
-      .join(" ");
+    results.load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   });
 
   after(async () => {
@@ -317,17 +298,11 @@ describe("connect benchmarks", () => {
   async function closeTabs() {
     const b = app.browser;
     await b.execute(() => {
-      for (const x of document.querySelectorAll(
-        '[data-testid^="terminal-close-"]',
-      ))
-        x.click();
+      for (const x of document.querySelectorAll('[data-testid^="terminal-close-"]')) x.click();
     });
-    await b.waitUntil(
-      () => b.execute(() => !document.querySelector(".terminal-view")),
-      {
-        timeout: 5000,
-      },
-    );
+    await b.waitUntil(() => b.execute(() => !document.querySelector(".terminal-view")), {
+      timeout: 5000,
+    });
   }
 
   async function trustOnce(kind) {
@@ -353,20 +328,8 @@ describe("connect benchmarks", () => {
         await closeTabs();
         const args =
           kind === "sandbox"
-            ? [
-                "-i",
-                keyFile,
-                "-p",
-                (await sandboxAddr()).split(":")[1],
-                `${target.id}@127.0.0.1`,
-              ]
-            : [
-                "-i",
-                sshd.key,
-                "-p",
-                String(sshd.port),
-                `${sshd.user}@127.0.0.1`,
-              ];
+            ? ["-i", keyFile, "-p", (await sandboxAddr()).split(":")[1], `${target.id}@127.0.0.1`]
+            : ["-i", sshd.key, "-p", String(sshd.port), `${sshd.user}@127.0.0.1`];
         const s = openssh(args);
         const t = await s.until(PROMPT);
         ssh.push(t - s.t0);
@@ -398,16 +361,8 @@ describe("connect benchmarks", () => {
     const appMs = [];
     const sshMs = [];
     for (let i = 0; i < 3; i++) {
-      appMs.push(
-        await inputUntil(b, `cat '${file}'; echo EN""D${i}\r`, `^END${i}$`),
-      );
-      const s = openssh([
-        "-i",
-        sshd.key,
-        "-p",
-        String(sshd.port),
-        `${sshd.user}@127.0.0.1`,
-      ]);
+      appMs.push(await inputUntil(b, `cat '${file}'; echo EN""D${i}\r`, `^END${i}$`));
+      const s = openssh(["-i", sshd.key, "-p", String(sshd.port), `${sshd.user}@127.0.0.1`]);
       await s.until(PROMPT);
       s.clear();
       const t0 = performance.now();
@@ -434,13 +389,7 @@ describe("connect benchmarks", () => {
       await closeTabs();
       const args =
         kind === "sandbox"
-          ? [
-              "-i",
-              keyFile,
-              "-p",
-              (await sandboxAddr()).split(":")[1],
-              `${target.id}@127.0.0.1`,
-            ]
+          ? ["-i", keyFile, "-p", (await sandboxAddr()).split(":")[1], `${target.id}@127.0.0.1`]
           : ["-i", sshd.key, "-p", String(sshd.port), `${sshd.user}@127.0.0.1`];
       const s = openssh(args);
       await s.until(PROMPT);

@@ -36,16 +36,7 @@ export function portOpen(port) {
 export async function startSshd() {
   const dir = mkdtempSync(join(tmpdir(), "cvm-e2e-sshd-"));
   keygen(join(dir, "host"), ["-t", "ed25519", "-N", ""]);
-  keygen(join(dir, "client"), [
-    "-t",
-    "rsa",
-    "-b",
-    "2048",
-    "-m",
-    "PEM",
-    "-N",
-    "",
-  ]);
+  keygen(join(dir, "client"), ["-t", "rsa", "-b", "2048", "-m", "PEM", "-N", ""]);
   copyFileSync(join(dir, "client.pub"), join(dir, "authorized_keys"));
   mkdirSync("/run/sshd", { recursive: true });
   const port = await freePort();
@@ -66,18 +57,13 @@ export async function startSshd() {
       "",
     ].join("\n"),
   );
-  const child = spawn(
-    "/usr/sbin/sshd",
-    ["-D", "-e", "-f", join(dir, "sshd_config")],
-    {
-      stdio: "ignore",
-    },
-  );
+  const child = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], {
+    stdio: "ignore",
+  });
   const exited = new Promise((r) => child.once("exit", r));
   const end = Date.now() + 10000;
   while (!(await portOpen(port))) {
-    if (Date.now() > end || child.exitCode !== null)
-      throw new Error("sshd did not start");
+    if (Date.now() > end || child.exitCode !== null) throw new Error("sshd did not start");
     await new Promise((r) => setTimeout(r, 100));
   }
   const fingerprint = execFileSync("ssh-keygen", [
@@ -107,9 +93,7 @@ export async function startSshd() {
 /** The text the active terminal shows (xterm's DOM rows). */
 export function terminalText(browser) {
   return browser.execute(() => {
-    const views = [...document.querySelectorAll(".terminal-view")].filter(
-      (v) => !v.hidden,
-    );
+    const views = [...document.querySelectorAll(".terminal-view")].filter((v) => !v.hidden);
     return views[0]?.querySelector(".xterm-rows")?.innerText ?? "";
   });
 }
@@ -128,14 +112,10 @@ export async function waitTerminal(browser, re, timeout = 30000) {
 
 /** Types a command line into the active terminal. */
 export async function typeLine(browser, line) {
-  const area = await browser.$(
-    ".terminal-view:not([hidden]) .xterm-helper-textarea",
-  );
+  const area = await browser.$(".terminal-view:not([hidden]) .xterm-helper-textarea");
   await area.waitForExist({ timeout: 15000 });
   await browser.execute(() =>
-    document
-      .querySelector(".terminal-view:not([hidden]) .xterm-helper-textarea")
-      ?.focus(),
+    document.querySelector(".terminal-view:not([hidden]) .xterm-helper-textarea")?.focus(),
   );
   await browser.keys([...line, "Enter"]);
 }

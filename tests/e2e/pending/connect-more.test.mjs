@@ -81,9 +81,7 @@ function filesUnder(dir) {
 }
 
 function tabCount(browser) {
-  return browser.execute(
-    () => document.querySelectorAll('[data-testid^="terminal-tab-"]').length,
-  );
+  return browser.execute(() => document.querySelectorAll('[data-testid^="terminal-tab-"]').length);
 }
 
 async function instance(browser, profile, id) {
@@ -97,8 +95,7 @@ async function instance(browser, profile, id) {
 
 async function waitRunning(browser, profile, id) {
   await browser.waitUntil(
-    async () =>
-      (await instance(browser, profile, id)).summary.state === "RUNNING",
+    async () => (await instance(browser, profile, id)).summary.state === "RUNNING",
     {
       timeout: 90000,
       interval: 1000,
@@ -122,10 +119,7 @@ async function connectFromRow(browser, id) {
   await click(browser, "nav-instances");
   await textOf(browser, `open-${id}`, 30000);
   // Shown on hover; clicked as the keyboard would reach it.
-  await browser.execute(
-    (i) => document.querySelector(`[data-testid="connect-${i}"]`).click(),
-    id,
-  );
+  await browser.execute((i) => document.querySelector(`[data-testid="connect-${i}"]`).click(), id);
   await textOf(browser, "connect-dialog");
 }
 
@@ -133,8 +127,7 @@ async function chooseKeyFile(browser, path, passphrase = "") {
   await click(browser, "connect-method-keyFile");
   await typeInto(browser, "connect-key-file", path);
   if (passphrase) await typeInto(browser, "connect-passphrase", passphrase);
-  else
-    await (await browser.$('[data-testid="connect-passphrase"]')).clearValue();
+  else await (await browser.$('[data-testid="connect-passphrase"]')).clearValue();
 }
 
 /** Submits and expects a refusal: the error shown, and no tab added. */
@@ -149,12 +142,8 @@ async function refused(browser, re) {
 
 async function closeConnect(browser) {
   // Whatever an earlier failed test left open: the confirmation first, then the dialog.
-  await browser.execute(() =>
-    document.querySelector('[data-testid="confirm-cancel"]')?.click(),
-  );
-  await browser.execute(() =>
-    document.querySelector('[data-testid="connect-cancel"]')?.click(),
-  );
+  await browser.execute(() => document.querySelector('[data-testid="confirm-cancel"]')?.click());
+  await browser.execute(() => document.querySelector('[data-testid="connect-cancel"]')?.click());
   await gone(browser, "connect-dialog");
 }
 
@@ -200,9 +189,7 @@ describe("connect", () => {
         text: c.closest("label").textContent,
       })),
     );
-    const candidates = picks.filter(
-      (p) => !p.disabled && /Running/.test(p.text),
-    );
+    const candidates = picks.filter((p) => !p.disabled && /Running/.test(p.text));
     for (const c of candidates) {
       const d = await instance(b, profile, c.id);
       if (d.summary.publicIps.length > 0) {
@@ -223,10 +210,7 @@ describe("connect", () => {
     // The saved private key is offered for the key pair; the login user is the image's.
     const path = await b.$('[data-testid="connect-key-file"]').getValue();
     assert.equal(path, keyFile);
-    assert.match(
-      await textOf(b, "connect-command"),
-      new RegExp(`${target.id}@`),
-    );
+    assert.match(await textOf(b, "connect-command"), new RegExp(`${target.id}@`));
     await docShot(b, "connect-auth-en-light");
 
     await click(b, "connect-submit");
@@ -265,9 +249,7 @@ describe("connect", () => {
     await waitRunning(b, profile, target.id);
     await connectFromPalette(b, target.id);
     await b.execute(() =>
-      document
-        .querySelector('[data-testid="connect-form"]')
-        .setAttribute("data-probe", "1"),
+      document.querySelector('[data-testid="connect-form"]').setAttribute("data-probe", "1"),
     );
     await click(b, "connect-method-password");
     await typeInto(b, "connect-password", WRONG_PASSWORD);
@@ -312,17 +294,12 @@ describe("connect", () => {
     const b = app.browser;
     await closeConnect(b);
     const file = filesUnder(home).find(
-      (f) =>
-        f.endsWith("known_hosts") &&
-        readFileSync(f, "utf8").includes("sandbox"),
+      (f) => f.endsWith("known_hosts") && readFileSync(f, "utf8").includes("sandbox"),
     );
     assert.ok(file, "the Sandbox's key was stored when trusted");
     const other = join(mkdtempSync(join(tmpdir(), "cvm-e2e-otherhost-")), "k");
     keygen(other, ["-t", "ed25519", "-N", ""]);
-    const pub = readFileSync(`${other}.pub`, "utf8")
-      .split(" ")
-      .slice(0, 2)
-      .join(" ");
+    const pub = readFileSync(`${other}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
     writeFileSync(file, `sandbox ${pub}\n`);
 
     await connectFromPalette(b, target.id);
@@ -337,19 +314,13 @@ describe("connect", () => {
     assert.notEqual(storedFp, offeredFp);
     assert.match(changed, /refused/);
     // No way past it: Connect is disabled while the refusal stands.
-    assert.equal(
-      await b.$('[data-testid="connect-submit"]').isEnabled(),
-      false,
-    );
+    assert.equal(await b.$('[data-testid="connect-submit"]').isEnabled(), false);
     await docShot(b, "connect-changed-en-light");
 
     await click(b, "host-key-remove");
     await confirmDialog(b, "forget-host-key");
     await click(b, "confirm-cancel");
-    assert.ok(
-      readFileSync(file, "utf8").includes(pub),
-      "Cancel keeps the stored key",
-    );
+    assert.ok(readFileSync(file, "utf8").includes(pub), "Cancel keeps the stored key");
     await textOf(b, "host-key-changed");
 
     await click(b, "host-key-remove");
@@ -376,10 +347,7 @@ describe("connect", () => {
     await click(b, "connect-submit");
     const tofu = await confirmDialog(b, "host-key-unknown", 30000);
     // The fingerprint OpenSSH itself computes for the server's key.
-    assert.ok(
-      (await tofu.getText()).includes(sshd.fingerprint),
-      sshd.fingerprint,
-    );
+    assert.ok((await tofu.getText()).includes(sshd.fingerprint), sshd.fingerprint);
     await click(b, "confirm-ok");
     await gone(b, "connect-dialog", 30000);
     await typeLine(b, "echo sum=$((6*7)); id -un");
@@ -416,21 +384,15 @@ describe("connect", () => {
     const canaries = [PASSWORD, WRONG_PASSWORD, PASSPHRASE, WRONG_PASSPHRASE];
     for (const f of filesUnder(home)) {
       const body = readFileSync(f);
-      for (const c of canaries)
-        assert.ok(!body.includes(c), `${f} contains a secret`);
+      for (const c of canaries) assert.ok(!body.includes(c), `${f} contains a secret`);
     }
     const log = JSON.stringify(await activity(b));
-    for (const c of canaries)
-      assert.ok(!log.includes(c), "the activity log contains a secret");
+    for (const c of canaries) assert.ok(!log.includes(c), "the activity log contains a secret");
     for (const line of await capturedIpc(b))
       for (const c of canaries)
-        assert.ok(
-          !line.includes(c),
-          `an IPC answer leaks: ${line.slice(0, 120)}`,
-        );
+        assert.ok(!line.includes(c), `an IPC answer leaks: ${line.slice(0, 120)}`);
     const html = await b.execute(() => document.documentElement.outerHTML);
-    for (const c of canaries)
-      assert.ok(!html.includes(c), "the page still holds a secret");
+    for (const c of canaries) assert.ok(!html.includes(c), "the page still holds a secret");
   });
 
   it("shows the terminals and dialogs in Simplified Chinese, dark", async () => {

@@ -131,18 +131,14 @@ describe("alerts", () => {
       .slice(before)
       .find((m) => m.includes(hot.instanceId));
     assert.match(call, /CVM Console alert/);
-    assert.ok(
-      call.includes(hot.instanceName),
-      "the notification names the instance",
-    );
+    assert.ok(call.includes(hot.instanceName), "the notification names the instance");
     assert.match(call, /CPU above 80 % for 2 min/);
     assert.match(call, /"default"/, "it carries the click action");
     // Another pass (saving the rule unchanged runs one at once) sees it still hot and
     // notifies nobody again.
     const monitorCalls = async () =>
-      (await activity(b, { text: "GetMonitorData" })).filter(
-        (e) => e.action === "GetMonitorData",
-      ).length;
+      (await activity(b, { text: "GetMonitorData" })).filter((e) => e.action === "GetMonitorData")
+        .length;
     const calls = await monitorCalls();
     const again = await invoke(b, "save_alert_rule", {
       draft: {
@@ -160,11 +156,7 @@ describe("alerts", () => {
       },
     });
     assert.ok(again.ok, again.error);
-    await waitUntil(
-      b,
-      async () => (await monitorCalls()) > calls,
-      "another pass",
-    );
+    await waitUntil(b, async () => (await monitorCalls()) > calls, "another pass");
     await b.pause(1000);
     assert.equal(
       notifyCalls()
@@ -179,9 +171,7 @@ describe("alerts", () => {
       b,
       async () =>
         (await b.execute(
-          () =>
-            document.querySelector('[data-testid="detail-name"]')
-              ?.textContent ?? "",
+          () => document.querySelector('[data-testid="detail-name"]')?.textContent ?? "",
         )) === hot.instanceName,
       "the instance's detail view",
       20000,
@@ -193,9 +183,7 @@ describe("alerts", () => {
     const b = app.browser;
     await click(b, "nav-activity");
     await typeInto(b, "activity-filter", "Alert");
-    const row = await b.$(
-      '[data-testid="activity-row"][data-action="AlertFired"]',
-    );
+    const row = await b.$('[data-testid="activity-row"][data-action="AlertFired"]');
     await row.waitForExist({ timeout: 15000 });
     const text = await row.getText();
     assert.match(text, /Alert fired/);
@@ -203,18 +191,14 @@ describe("alerts", () => {
     await screenshot(b, "alerts-activity-en-light");
     await (await b.$('[data-testid="activity-filter"]')).clearValue();
     await click(b, "nav-settings");
-    await (
-      await b.$('[data-testid="alert-firing"]')
-    ).waitForExist({ timeout: 15000 });
+    await (await b.$('[data-testid="alert-firing"]')).waitForExist({ timeout: 15000 });
     await referenceShot(b, "alerts-en-light", {
       mask: ['[data-testid="alert-firing"]'],
       clip: '[data-testid="alerts-section"]',
     });
     await selectValue(b, "theme-select", "dark");
     await selectValue(b, "language-select", "zh-CN");
-    await (
-      await b.$('[data-testid="alert-firing"]')
-    ).waitForExist({ timeout: 15000 });
+    await (await b.$('[data-testid="alert-firing"]')).waitForExist({ timeout: 15000 });
     await click(b, "alert-edit");
     await referenceShot(b, "alerts-zh-CN-dark", {
       mask: ['[data-testid="alert-firing"]'],

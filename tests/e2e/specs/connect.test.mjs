@@ -67,9 +67,7 @@ function filesUnder(dir) {
 }
 
 function tabCount(browser) {
-  return browser.execute(
-    () => document.querySelectorAll('[data-testid^="terminal-tab-"]').length,
-  );
+  return browser.execute(() => document.querySelectorAll('[data-testid^="terminal-tab-"]').length);
 }
 
 async function instance(browser, profile, id) {
@@ -83,8 +81,7 @@ async function instance(browser, profile, id) {
 
 async function waitRunning(browser, profile, id) {
   await browser.waitUntil(
-    async () =>
-      (await instance(browser, profile, id)).summary.state === "RUNNING",
+    async () => (await instance(browser, profile, id)).summary.state === "RUNNING",
     {
       timeout: 90000,
       interval: 1000,
@@ -108,10 +105,7 @@ async function connectFromRow(browser, id) {
   await click(browser, "nav-instances");
   await textOf(browser, `open-${id}`, 30000);
   // Shown on hover; clicked as the keyboard would reach it.
-  await browser.execute(
-    (i) => document.querySelector(`[data-testid="connect-${i}"]`).click(),
-    id,
-  );
+  await browser.execute((i) => document.querySelector(`[data-testid="connect-${i}"]`).click(), id);
   await textOf(browser, "connect-dialog");
 }
 
@@ -119,8 +113,7 @@ async function chooseKeyFile(browser, path, passphrase = "") {
   await click(browser, "connect-method-keyFile");
   await typeInto(browser, "connect-key-file", path);
   if (passphrase) await typeInto(browser, "connect-passphrase", passphrase);
-  else
-    await (await browser.$('[data-testid="connect-passphrase"]')).clearValue();
+  else await (await browser.$('[data-testid="connect-passphrase"]')).clearValue();
 }
 
 /** Submits and expects a refusal: the error shown, and no tab added. */
@@ -135,12 +128,8 @@ async function refused(browser, re) {
 
 async function closeConnect(browser) {
   // Whatever an earlier failed test left open: the confirmation first, then the dialog.
-  await browser.execute(() =>
-    document.querySelector('[data-testid="confirm-cancel"]')?.click(),
-  );
-  await browser.execute(() =>
-    document.querySelector('[data-testid="connect-cancel"]')?.click(),
-  );
+  await browser.execute(() => document.querySelector('[data-testid="confirm-cancel"]')?.click());
+  await browser.execute(() => document.querySelector('[data-testid="connect-cancel"]')?.click());
   await gone(browser, "connect-dialog");
 }
 
@@ -180,9 +169,7 @@ describe("connect", () => {
         text: c.closest("label").textContent,
       })),
     );
-    const candidates = picks.filter(
-      (p) => !p.disabled && /Running/.test(p.text),
-    );
+    const candidates = picks.filter((p) => !p.disabled && /Running/.test(p.text));
     for (const c of candidates) {
       const d = await instance(b, profile, c.id);
       if (d.summary.publicIps.length > 0) {
@@ -203,10 +190,7 @@ describe("connect", () => {
     // The saved private key is offered for the key pair; the login user is the image's.
     const path = await b.$('[data-testid="connect-key-file"]').getValue();
     assert.equal(path, keyFile);
-    assert.match(
-      await textOf(b, "connect-command"),
-      new RegExp(`${target.id}@`),
-    );
+    assert.match(await textOf(b, "connect-command"), new RegExp(`${target.id}@`));
     await docShot(b, "connect-auth-en-light");
 
     await click(b, "connect-submit");

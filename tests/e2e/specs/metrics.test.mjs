@@ -21,13 +21,10 @@ const CHART_RUN = [".metric-plot"];
 const SPARK_RUN = ['[data-testid^="spark-"]'];
 
 async function rowIds(b, selector = "") {
-  await b.waitUntil(
-    async () => (await b.$$('[data-testid^="row-ins-"]')).length > 0,
-    {
-      timeout: 60000,
-      timeoutMsg: "instances listed",
-    },
-  );
+  await b.waitUntil(async () => (await b.$$('[data-testid^="row-ins-"]')).length > 0, {
+    timeout: 60000,
+    timeoutMsg: "instances listed",
+  });
   const ids = [];
   for (const r of await b.$$(`[data-testid^="row-ins-"]${selector}`))
     ids.push((await r.getAttribute("data-testid")).slice(4));
@@ -38,9 +35,7 @@ const plotOf = (metric) => `[data-testid="chart-${metric}"] .metric-plot`;
 
 async function painted(b, metric, range) {
   await b
-    .$(
-      `[data-testid="metrics-charts"][data-range="${range}"] ${plotOf(metric)}[data-drawn="true"]`,
-    )
+    .$(`[data-testid="metrics-charts"][data-range="${range}"] ${plotOf(metric)}[data-drawn="true"]`)
     .waitForExist({
       timeout: 30000,
       timeoutMsg: `${metric} (${range}) painted`,
@@ -63,9 +58,7 @@ function canvasReport(b, metric) {
     const ratio = canvas.width / canvas.getBoundingClientRect().width;
     const left = over.offsetLeft * ratio;
     const width = over.offsetWidth * ratio;
-    const { data } = canvas
-      .getContext("2d")
-      .getImageData(0, 0, canvas.width, canvas.height);
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
     let line = 0;
     let opaque = 0;
     let minX = Infinity;
@@ -113,9 +106,7 @@ async function legendAt(b, metric, xFraction) {
   await b.waitUntil(
     async () => {
       text = (await legend.getText()).replace(/\s+/g, " ");
-      return (
-        /\d\d:\d\d/.test(text) && /\d/.test(text.replace(/\d\d:\d\d/g, ""))
-      );
+      return /\d\d:\d\d/.test(text) && /\d/.test(text.replace(/\d\d:\d\d/g, ""));
     },
     { timeout: 10000, timeoutMsg: `the ${metric} legend follows the pointer` },
   );
@@ -213,13 +204,7 @@ describe("metrics", () => {
     assert.equal(cpu.points, 60);
     assert.ok(cpu.line > 200, `the line is painted (${cpu.line} pixels)`);
     assert.ok(cpu.minX < 8 && cpu.maxX > cpu.width - 8, JSON.stringify(cpu));
-    for (const m of [
-      "MemUsage",
-      "LanIntraffic",
-      "LanOuttraffic",
-      "WanIntraffic",
-      "TcpCurrEstab",
-    ]) {
+    for (const m of ["MemUsage", "LanIntraffic", "LanOuttraffic", "WanIntraffic", "TcpCurrEstab"]) {
       await painted(b, m, "1h");
       const r = await canvasReport(b, m);
       assert.ok(r.line > 50, `${m} painted: ${JSON.stringify(r)}`);
@@ -229,14 +214,8 @@ describe("metrics", () => {
     const cpuLegend = await legendAt(b, "CPUUsage", 0.5);
     assert.match(cpuLegend, /Time ?\d\d:\d\d/);
     assert.match(cpuLegend, /CPU usage ?\d+(\.\d+)? %/);
-    assert.match(
-      await legendAt(b, "LanIntraffic", 0.5),
-      /Private inbound ?\d+(\.\d+)? Mbps/,
-    );
-    assert.match(
-      await legendAt(b, "TcpCurrEstab", 0.5),
-      /TCP connections ?[\d,]+( |$)/,
-    );
+    assert.match(await legendAt(b, "LanIntraffic", 0.5), /Private inbound ?\d+(\.\d+)? Mbps/);
+    assert.match(await legendAt(b, "TcpCurrEstab", 0.5), /TCP connections ?[\d,]+( |$)/);
     assert.match(await textOf(b, "chart-TcpCurrEstab"), /· count/);
 
     // Every range asks for its own period: 6 h and 24 h, then 7 d at one hour.
@@ -248,16 +227,10 @@ describe("metrics", () => {
       await click(b, `metrics-range-${range}`);
       await painted(b, "CPUUsage", range);
       const r = await canvasReport(b, "CPUUsage");
-      assert.ok(
-        r.points <= points && r.points > points / 2,
-        `${range}: ${r.points} points`,
-      );
+      assert.ok(r.points <= points && r.points > points / 2, `${range}: ${r.points} points`);
       assert.ok(r.line > 200, `${range} painted`);
     }
-    assert.match(
-      await legendAt(b, "CPUUsage", 0.9),
-      /Time ?\d\d\/\d\d \d\d:\d\d/,
-    );
+    assert.match(await legendAt(b, "CPUUsage", 0.9), /Time ?\d\d\/\d\d \d\d:\d\d/);
     await panelInView(b);
     await shot(b, "metrics-detail-en-light", { mask: CHART_RUN });
   });
@@ -274,33 +247,20 @@ describe("metrics", () => {
     });
     const rows = await sparks(b);
     const running = rows.filter((r) => r.state === "RUNNING");
-    assert.ok(
-      running.length > 0 && running.every((r) => r.line && r.last !== null),
-    );
+    assert.ok(running.length > 0 && running.every((r) => r.line && r.last !== null));
     // Ten instances a call, per region.
     const perRegion = new Map();
-    for (const r of rows)
-      perRegion.set(r.region, (perRegion.get(r.region) ?? 0) + 1);
-    const most = [...perRegion.values()].reduce(
-      (n, c) => n + Math.ceil(c / 10),
-      0,
-    );
+    for (const r of rows) perRegion.set(r.region, (perRegion.get(r.region) ?? 0) + 1);
+    const most = [...perRegion.values()].reduce((n, c) => n + Math.ceil(c / 10), 0);
     const calls = (await monitorCalls(b)) - before;
-    assert.ok(
-      calls >= perRegion.size && calls <= most,
-      `${calls} calls for ${rows.length} rows`,
-    );
+    assert.ok(calls >= perRegion.size && calls <= most, `${calls} calls for ${rows.length} rows`);
     // Within the minute, showing the column again costs nothing.
     await showCpuColumn(b, false);
     await showCpuColumn(b, true);
     await b.waitUntil(async () => (await sparks(b)).every((s) => !s.pending), {
       timeout: 30000,
     });
-    assert.equal(
-      (await monitorCalls(b)) - before,
-      calls,
-      "served from the cache",
-    );
+    assert.equal((await monitorCalls(b)) - before, calls, "served from the cache");
 
     await shot(b, "metrics-list-en-light", { mask: SPARK_RUN });
 
@@ -314,10 +274,7 @@ describe("metrics", () => {
         [...known].sort((x, y) => (desc ? y - x : x - y)),
       );
       const firstUnknown = lasts.indexOf(null);
-      assert.ok(
-        firstUnknown === -1 ||
-          lasts.slice(firstUnknown).every((v) => v === null),
-      );
+      assert.ok(firstUnknown === -1 || lasts.slice(firstUnknown).every((v) => v === null));
     };
     await click(b, "sort-cpu");
     assert.match(
@@ -354,10 +311,7 @@ describe("metrics", () => {
         break;
       }
     }
-    assert.ok(
-      pick,
-      "a stopped instance off for 12 h or more, with data before",
-    );
+    assert.ok(pick, "a stopped instance off for 12 h or more, with data before");
     await openDetail(b, pick);
     // Nothing in the last hour: said in words, no chart.
     await b
@@ -369,14 +323,8 @@ describe("metrics", () => {
     const r = await canvasReport(b, "CPUUsage");
     assert.ok(r.line > 50, `the days it ran are painted: ${JSON.stringify(r)}`);
     // The line ends at the last point; the time since is empty, not a line drawn to now.
-    assert.ok(
-      r.maxX <= r.lastX + 3,
-      `no line after the last point: ${JSON.stringify(r)}`,
-    );
-    assert.ok(
-      r.maxX >= r.lastX - 6,
-      `the line reaches the last point: ${JSON.stringify(r)}`,
-    );
+    assert.ok(r.maxX <= r.lastX + 3, `no line after the last point: ${JSON.stringify(r)}`);
+    assert.ok(r.maxX >= r.lastX - 6, `the line reaches the last point: ${JSON.stringify(r)}`);
     assert.ok(r.width - r.lastX > 20, "the empty stretch is visible");
   });
 
@@ -390,14 +338,8 @@ describe("metrics", () => {
     await openDetail(b, id);
     await painted(b, "CPUUsage", "1h");
     const cpu = await canvasReport(b, "CPUUsage");
-    assert.ok(
-      cpu.line > 200,
-      `painted in the dark theme's accent: ${JSON.stringify(cpu)}`,
-    );
-    assert.match(
-      await legendAt(b, "CPUUsage", 0.5),
-      /时间 ?\d\d:\d\d.*CPU 利用率 ?\d+(\.\d+)? %/,
-    );
+    assert.ok(cpu.line > 200, `painted in the dark theme's accent: ${JSON.stringify(cpu)}`);
+    assert.match(await legendAt(b, "CPUUsage", 0.5), /时间 ?\d\d:\d\d.*CPU 利用率 ?\d+(\.\d+)? %/);
     assert.match(await textOf(b, "chart-TcpCurrEstab"), /· 个/);
     await click(b, "metrics-range-24h");
     await painted(b, "CPUUsage", "24h");
@@ -444,9 +386,7 @@ describe("metrics", () => {
       // The UI reads the profiles again on the Profiles page, then switches.
       assert.ok((await invoke(b, "set_active_profile", { id: profile.id })).ok);
       await click(b, "nav-profiles");
-      await b
-        .$(`[data-testid*="${profile.id}"]`)
-        .waitForExist({ timeout: 15000 });
+      await b.$(`[data-testid*="${profile.id}"]`).waitForExist({ timeout: 15000 });
       await b.refresh();
       const [id] = await rowIds(b, '[data-state="RUNNING"]');
       await openDetail(b, id);
