@@ -21,6 +21,42 @@ function themeNow(): ITheme {
 }
 
 /**
+ * xterm styles its rows (monospace font, cell size, colours, cursor, selection) through
+ * <style> elements it writes at run time, which the app's CSP (`style-src 'self'`) blocks.
+ * Their text is mirrored into constructable style sheets, which CSP does not govern, and
+ * kept in step as xterm rewrites them (theme, font, size).
+ */
+function mirrorInlineStyles(host: HTMLElement): () => void {
+  const sheets = new Map<HTMLStyleElement, CSSStyleSheet>();
+  const made = new Set<CSSStyleSheet>();
+  const sync = () => {
+    const present = new Set(host.querySelectorAll("style"));
+    for (const el of sheets.keys()) if (!present.has(el)) sheets.delete(el);
+    for (const el of present) {
+      let sheet = sheets.get(el);
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheets.set(el, sheet);
+        made.add(sheet);
+      }
+      sheet.replaceSync(el.textContent ?? "");
+    }
+    const live = new Set(sheets.values());
+    document.adoptedStyleSheets = [
+      ...document.adoptedStyleSheets.filter((s) => !made.has(s)),
+      ...live,
+    ];
+  };
+  sync();
+  const observer = new MutationObserver(sync);
+  observer.observe(host, { childList: true, subtree: true, characterData: true });
+  return () => {
+    observer.disconnect();
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => !made.has(s));
+  };
+}
+
+/**
  * Sends typed text in order: one call in flight at a time, what is typed meanwhile going
  * in the next (separate calls could overtake one another).
  */
@@ -83,6 +119,7 @@ export function TerminalView(props: {
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(el);
+    const unmirror = mirrorInlineStyles(el);
     termRef.current = term;
     fitRef.current = fit;
     let over = false;
@@ -133,6 +170,7 @@ export function TerminalView(props: {
       detach();
       for (const s of subs) s.dispose();
       term.dispose();
+      unmirror();
       termRef.current = null;
     };
   }, [sessionId, sink]);
