@@ -164,18 +164,28 @@ export async function startDriver() {
 
 /** Opens the app in a new WebDriver session (after any earlier one has exited). */
 export async function openApp() {
-  await reapApps();
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port: driverPort,
-    logLevel: "warn",
-    connectionRetryCount: 0,
-    connectionRetryTimeout: 30000,
-    // Only tauri:options: WebKitWebDriver fails to match when browserName is set.
-    capabilities: { "tauri:options": { application: appPath } },
-  });
-  await browser.setTimeout({ implicit: 0, script: 30000 });
-  return browser;
+  // A session start can fail before any app is launched when tauri-driver finds its
+  // WebKitWebDriver not yet listening (connection refused, seen under load): that one case
+  // is tried again, after reaping whatever may have started; any other failure is final.
+  for (let attempt = 1; ; attempt++) {
+    await reapApps();
+    try {
+      const browser = await remote({
+        hostname: "127.0.0.1",
+        port: driverPort,
+        logLevel: "warn",
+        connectionRetryCount: 0,
+        connectionRetryTimeout: 30000,
+        // Only tauri:options: WebKitWebDriver fails to match when browserName is set.
+        capabilities: { "tauri:options": { application: appPath } },
+      });
+      await browser.setTimeout({ implicit: 0, script: 30000 });
+      return browser;
+    } catch (e) {
+      if (attempt >= 3 || !String(e?.message ?? e).includes("UND_ERR_SOCKET")) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** Saves a PNG of the current window under artifacts/. */
