@@ -251,6 +251,21 @@ function AuthFields(props: {
   const id = (f: string) => (prefix ? `${prefix}-${f}` : f);
   const field = (f: string) => (prefix ? `${prefix}.${f}` : f);
   const bad = (f: string) => props.invalid === field(f) || undefined;
+  /** A passphrase or password: typed each time, never stored. */
+  const secretField = (f: "passphrase" | "password") => (
+    <label className="field">
+      <span>{t(`connect.${f}`)}</span>
+      <input
+        className="input"
+        type="password"
+        data-testid={`connect-${id(f)}`}
+        value={a[f]}
+        autoComplete="off"
+        aria-invalid={bad(f)}
+        onChange={(e) => onChange({ ...a, [f]: e.target.value })}
+      />
+    </label>
+  );
   const pick = () => {
     connectBackend.pickKeyFile(t("connect.pickTitle")).then(
       (p) => p && onChange({ ...a, keyFile: p }),
@@ -300,34 +315,10 @@ function AuthFields(props: {
               </button>
             </span>
           </label>
-          <label className="field">
-            <span>{t("connect.passphrase")}</span>
-            <input
-              className="input"
-              type="password"
-              data-testid={`connect-${id("passphrase")}`}
-              value={a.passphrase}
-              autoComplete="off"
-              aria-invalid={bad("passphrase")}
-              onChange={(e) => onChange({ ...a, passphrase: e.target.value })}
-            />
-          </label>
+          {secretField("passphrase")}
         </>
       )}
-      {a.method === "password" && (
-        <label className="field">
-          <span>{t("connect.password")}</span>
-          <input
-            className="input"
-            type="password"
-            data-testid={`connect-${id("password")}`}
-            value={a.password}
-            autoComplete="off"
-            aria-invalid={bad("password")}
-            onChange={(e) => onChange({ ...a, password: e.target.value })}
-          />
-        </label>
-      )}
+      {a.method === "password" && secretField("password")}
       <p className="small muted">{t("connect.nothingStored")}</p>
     </fieldset>
   );
