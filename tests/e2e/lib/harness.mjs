@@ -217,6 +217,8 @@ export const DYNAMIC = [
   '[data-testid="masked-id"]',
   // An expiry's date and time: the Sandbox's seeded expiries count from its creation.
   ".cell-expiry > span:first-child",
+  // Creation dates: the Sandbox seeds them relative to the day it is created.
+  ".cell-date",
 ];
 
 /**
@@ -405,6 +407,16 @@ export async function textOf(browser, testid, timeout = 15000) {
 
 export async function click(browser, testid) {
   const el = await browser.$(`[data-testid="${testid}"]`);
+  await el.waitForExist({ timeout: 15000 });
+  // As a user would, scroll to it when something else covers it (a row at the edge of a
+  // virtual list sits under the sticky header); a visible one is left where it is, so the
+  // screens stay as they were.
+  await browser.execute((e) => {
+    const r = e.getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (r.width > 0 && !(top && (top === e || e.contains(top) || top.contains(e))))
+      e.scrollIntoView({ block: "center", inline: "nearest" });
+  }, el);
   await el.waitForClickable({ timeout: 15000 });
   await el.click();
 }

@@ -161,7 +161,10 @@ describe("instance creation wizard", () => {
     );
     assert.match(await textOf(b, "wz-progress"), /1 instance is running/);
     // The ClientToken is this launch's own.
-    await shot(b, "wizard-9-running-en-light", { mask: ['[data-testid="wz-progress"] > p.mono'] });
+    // The new instance's id and addresses are made by the Sandbox in each run.
+    await shot(b, "wizard-9-running-en-light", {
+      mask: ['[data-testid="wz-progress"] > p.mono', '[data-testid="wz-launched"] td.mono'],
+    });
     const records = await invoke(b, "launch_records");
     assert.ok(records.ok);
     assert.equal(records.data[0].state, "resolved");

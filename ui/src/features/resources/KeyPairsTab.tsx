@@ -65,7 +65,7 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
                 <td className="mono small">
                   {k.associatedInstanceIds.length ? k.associatedInstanceIds.join(", ") : "—"}
                 </td>
-                <td className="small">{k.createdTime?.slice(0, 10)}</td>
+                <td className="small cell-date">{k.createdTime?.slice(0, 10)}</td>
                 <td className="res-row-actions">
                   <button
                     type="button"

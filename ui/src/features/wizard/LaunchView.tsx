@@ -76,7 +76,7 @@ export function LaunchView(props: {
       {outcome.passwordNotResent && (
         <p className="wz-warn">{t("wizard.launch.passwordNotResent")}</p>
       )}
-      <table className="wz-table">
+      <table className="wz-table wz-launched-table">
         <thead>
           <tr>
             <th>{t("wizard.launch.id")}</th>
