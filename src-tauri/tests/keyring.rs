@@ -103,13 +103,20 @@ async fn no_secret_service_gives_the_specific_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let vault = Vault::native();
     let e = vault.check().unwrap_err();
-    assert_eq!(e.code, "App.Keyring.NoService", "{e:?}");
+    assert_eq!(
+        e.code,
+        cvm_console::error::AppCode::KeyringNoService.as_str(),
+        "{e:?}"
+    );
     assert!(e.message.contains("gnome-keyring"));
     let state = AppState::new(dir.path().join("config"), dir.path().join("data"), vault).unwrap();
     let e = create(&state, input(&sim.base_url(), "Real", KEY))
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.Keyring.NoService");
+    assert_eq!(
+        e.code,
+        cvm_console::error::AppCode::KeyringNoService.as_str()
+    );
     assert!(
         all_bytes_under(dir.path()).is_empty(),
         "nothing was written to disk"

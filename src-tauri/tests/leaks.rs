@@ -269,7 +269,10 @@ fn panic_and_crash_output_hold_no_secret() {
     );
     assert!(stderr.contains("stack backtrace"), "{stderr}");
     // The connect commands were given the secrets and answered.
-    for code in ["App.LoginRefused", "App.WrongPassphrase"] {
+    for code in [
+        cvm_console::error::AppCode::LoginRefused.as_str(),
+        cvm_console::error::AppCode::WrongPassphrase.as_str(),
+    ] {
         assert!(stderr.contains(code), "{code} on stderr:\n{stderr}");
     }
     assert_clean("the crashed process's stdout", &stdout);

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tencent_api::models::{cvm, vpc};
 use tencent_api::{
-    BudgetProfile, CallRecord, Client, ClientBuilder, Credentials, Endpoint, ErrorCategory,
-    HttpMethod, Limit,
+    BudgetProfile, CallRecord, Client, ClientBuilder, Credentials, Endpoint, ErrorKind, HttpMethod,
+    Limit,
 };
 
 const REGION: &str = "ap-guangzhou";
@@ -169,7 +169,7 @@ async fn api_errors_carry_category_code_and_request_id() {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.category(), ErrorCategory::NotFound, "{e}");
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
     assert!(e.request_id().is_some_and(|r| !r.is_empty()));
 
     let wrong = Client::builder(Credentials::new(
@@ -184,7 +184,7 @@ async fn api_errors_carry_category_code_and_request_id() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "AuthFailure.SignatureFailure");
-    assert_eq!(e.category(), ErrorCategory::Auth);
+    assert_eq!(e.kind(), ErrorKind::Auth);
     assert!(e.request_id().is_some());
     sim.shutdown().await.unwrap();
 }

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tencent_api::models::cvm;
 use tencent_api::{
-    BudgetProfile, CallOutcome, CallRecord, Client, Credentials, Endpoint, Error, ErrorCategory,
-    Limit, RetryPolicy,
+    BudgetProfile, CallOutcome, CallRecord, Client, Credentials, Endpoint, Error, ErrorKind, Limit,
+    RetryPolicy,
 };
 
 const REGION: &str = "ap-guangzhou";
@@ -142,8 +142,8 @@ impl Tally {
 fn nothing_changed(e: &Error) -> bool {
     !e.outcome_unknown()
         && matches!(
-            e.category(),
-            ErrorCategory::Throttled | ErrorCategory::Server | ErrorCategory::Network
+            e.kind(),
+            ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Network
         )
 }
 
@@ -275,7 +275,7 @@ async fn observe(client: &Client, tally: &mut Tally, id: &str) -> Option<(String
                 });
             }
             // A Describe is retried by the client itself; all its attempts failed.
-            Err(e) if e.category() == ErrorCategory::NotFound => return None,
+            Err(e) if e.kind() == ErrorKind::NotFound => return None,
             Err(e) => {
                 tally.saw(&e);
                 assert!(nothing_changed(&e), "DescribeInstances failed: {e}");

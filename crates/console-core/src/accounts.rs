@@ -3,7 +3,7 @@
 //! write-only (`secretKey`, `token`) and never go back out: views carry the masked
 //! SecretId only.
 
-use crate::error::{AppCode, AppError, ErrorKind, from_api};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::{self, BudgetChoice, Profile, ProfileKind, SANDBOX_ID, Site, invalid};
 use crate::secrets::StoredSecret;
 use crate::state::{AppState, build_client, endpoint_for};
@@ -221,7 +221,7 @@ async fn verify_credentials(
             regions_visible: r.region_set.as_ref().map(|s| s.len() as u32).unwrap_or(0),
         }),
         Err(e) => {
-            let mut err = from_api(&e);
+            let mut err = AppError::from(&e);
             let (field, explain) = match err.code.as_str() {
                 "AuthFailure.SecretIdNotFound" | "AuthFailure.InvalidSecretId" => (
                     Some("secretId"),
@@ -395,7 +395,7 @@ async fn verify_role(client: &Client, profile: &Profile) -> Result<VerifyReport,
             &cvm::DescribeRegionsRequest::default(),
         )
         .await
-        .map_err(|e| crate::state::role_field(from_api(&e)))?;
+        .map_err(|e| crate::state::role_field(e.into()))?;
     Ok(VerifyReport {
         masked_secret_id: profile
             .role

@@ -310,7 +310,7 @@ mod tests {
                 &record(
                     "StopInstances",
                     CallOutcome::Failed {
-                        category: tencent_api::ErrorCategory::StateConflict,
+                        category: tencent_api::ErrorKind::StateConflict,
                         code: "UnsupportedOperation.InstanceStateStopped".into(),
                         outcome_unknown: false,
                     },

@@ -7,7 +7,7 @@
 //! things for speed of feedback; a path that skipped the dialog (a shortcut, a bug, a
 //! script in the web view) cannot reach Tencent.
 
-use crate::error::{AppCode, AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use crate::types::{StopType, StoppedMode};
 use serde::Deserialize;
@@ -28,10 +28,7 @@ pub struct Consent {
 }
 
 fn refused(message: impl Into<String>) -> AppError {
-    AppError {
-        code: AppCode::ConsentRequired.into(),
-        ..invalid("consent", message)
-    }
+    invalid("consent", message).with_code(AppCode::ConsentRequired)
 }
 
 impl Consent {
@@ -85,10 +82,8 @@ impl Consent {
         let want = terminate_phrase(&self.instance_ids);
         let typed = self.typed.as_deref().map(str::trim).unwrap_or_default();
         if typed != want {
-            return Err(AppError {
-                code: AppCode::ConsentRequired.into(),
-                ..invalid("typed", format!("type {want} to confirm"))
-            });
+            return Err(invalid("typed", format!("type {want} to confirm"))
+                .with_code(AppCode::ConsentRequired));
         }
         Ok(())
     }
@@ -107,16 +102,14 @@ pub fn terminate_phrase(ids: &[String]) -> String {
 pub fn check_named(field: &str, confirm: &str, accepted: &[&str]) -> Result<(), AppError> {
     let c = confirm.trim();
     if c.is_empty() || !accepted.iter().any(|a| !a.is_empty() && *a == c) {
-        return Err(AppError {
-            code: AppCode::ConsentRequired.into(),
-            ..invalid(
-                field,
-                format!(
-                    "confirm by naming {}",
-                    accepted.first().copied().unwrap_or_default()
-                ),
-            )
-        });
+        return Err(invalid(
+            field,
+            format!(
+                "confirm by naming {}",
+                accepted.first().copied().unwrap_or_default()
+            ),
+        )
+        .with_code(AppCode::ConsentRequired));
     }
     Ok(())
 }
@@ -131,15 +124,13 @@ pub fn check_price(quoted: f64, accepted: f64) -> Result<(), AppError> {
         ));
     }
     if (quoted - accepted).abs() > 0.005 {
-        return Err(AppError {
-            kind: ErrorKind::StateConflict,
-            code: AppCode::PriceChanged.into(),
-            message: format!(
+        return Err(AppError::conflict(
+            AppCode::PriceChanged,
+            format!(
                 "the price is now {quoted:.2}, not the {accepted:.2} you accepted; review it and confirm again"
             ),
-            request_id: None,
-            field: Some("acceptedPrice".into()),
-        });
+        )
+        .with_field("acceptedPrice"));
     }
     Ok(())
 }
@@ -173,7 +164,7 @@ mod tests {
                 StoppedMode::KeepCharging,
             )
             .unwrap_err();
-        assert_eq!(e.code, "App.ConsentRequired");
+        assert_eq!(e.code, crate::error::AppCode::ConsentRequired.as_str());
         assert_eq!(e.field.as_deref(), Some("consent"));
         assert!(e.message.contains("ins-c"), "{}", e.message);
         assert!(
@@ -243,7 +234,7 @@ mod tests {
         check_price(12.34, 12.34).unwrap();
         check_price(12.344, 12.34).unwrap();
         let e = check_price(13.0, 12.34).unwrap_err();
-        assert_eq!(e.code, "App.PriceChanged");
+        assert_eq!(e.code, crate::error::AppCode::PriceChanged.as_str());
         assert!(e.message.contains("13.00"), "{}", e.message);
         assert_eq!(
             check_price(1.0, f64::NAN).unwrap_err().field.as_deref(),

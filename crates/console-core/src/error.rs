@@ -6,23 +6,9 @@
 
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    Auth,
-    Permission,
-    NotFound,
-    InvalidInput,
-    StateConflict,
-    Quota,
-    Balance,
-    SoldOut,
-    Throttled,
-    Network,
-    Server,
-    Keyring,
-    Internal,
-}
+/// The kind the UI branches on is the client's own: the API's failures keep theirs, and
+/// the app's local errors use `Keyring` and `Internal` (see `tencent_api::ErrorKind`).
+pub use tencent_api::ErrorKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, specta::Type, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
@@ -171,9 +157,34 @@ impl AppError {
         Self::app(ErrorKind::InvalidInput, AppCode::InvalidInput, message).with_field(field)
     }
 
-    /// A local refusal about the state of something (not the input's format).
-    pub fn conflict(code: AppCode, message: impl Into<String>) -> Self {
-        Self::app(ErrorKind::StateConflict, code, message)
+    /// Something named that does not exist: one of the app's codes, or the code Tencent
+    /// gives for the same miss (`InvalidInstanceId.NotFound`) when the app found it out
+    /// from a listing rather than from an error.
+    pub fn not_found(code: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError {
+            kind: ErrorKind::NotFound,
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+            field: None,
+        }
+    }
+
+    /// The OS keyring could not give or keep a credential.
+    pub fn keyring(code: AppCode, message: impl Into<String>) -> Self {
+        Self::app(ErrorKind::Keyring, code, message)
+    }
+
+    /// A local refusal about the state of something (not the input's format): one of the
+    /// app's codes, or Tencent's own where the refusal stands in for the API's.
+    pub fn conflict(code: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError {
+            kind: ErrorKind::StateConflict,
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+            field: None,
+        }
     }
 
     /// A change refused because the profile is read-only and locked for this session.
@@ -199,31 +210,19 @@ impl AppError {
 
 impl From<tencent_api::Error> for AppError {
     fn from(e: tencent_api::Error) -> Self {
-        from_api(&e)
+        AppError::from(&e)
     }
 }
 
 /// Maps the client's error onto the IPC shape, keeping Tencent's code and RequestId.
-pub fn from_api(e: &tencent_api::Error) -> AppError {
-    use tencent_api::ErrorCategory as C;
-    let kind = match e.category() {
-        C::Auth => ErrorKind::Auth,
-        C::Permission => ErrorKind::Permission,
-        C::NotFound => ErrorKind::NotFound,
-        C::InvalidInput => ErrorKind::InvalidInput,
-        C::StateConflict => ErrorKind::StateConflict,
-        C::Quota => ErrorKind::Quota,
-        C::Balance => ErrorKind::Balance,
-        C::SoldOut => ErrorKind::SoldOut,
-        C::Throttled => ErrorKind::Throttled,
-        C::Network => ErrorKind::Network,
-        C::Server => ErrorKind::Server,
-    };
-    AppError {
-        kind,
-        code: e.code().to_owned(),
-        message: e.message(),
-        request_id: e.request_id().map(str::to_owned),
-        field: e.field().map(str::to_owned),
+impl From<&tencent_api::Error> for AppError {
+    fn from(e: &tencent_api::Error) -> Self {
+        AppError {
+            kind: e.kind(),
+            code: e.code().to_owned(),
+            message: e.message(),
+            request_id: e.request_id().map(str::to_owned),
+            field: e.field().map(str::to_owned),
+        }
     }
 }

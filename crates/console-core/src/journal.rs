@@ -152,13 +152,8 @@ fn aside_path(path: &Path) -> PathBuf {
 }
 
 pub fn not_found() -> AppError {
-    AppError {
-        kind: crate::error::ErrorKind::NotFound,
-        code: AppCode::LaunchNotFound.into(),
-        message: "no such launch in the journal".into(),
-        request_id: None,
-        field: Some("token".into()),
-    }
+    AppError::not_found(AppCode::LaunchNotFound, "no such launch in the journal")
+        .with_field("token")
 }
 
 fn io_error(what: &str, path: &Path, e: impl std::fmt::Display) -> AppError {
@@ -344,23 +339,19 @@ impl Journal {
         match self.get(token).map(|e| e.state) {
             None => return Err(not_found()),
             Some(EntryState::Pending) if self.is_in_flight(token) => {
-                return Err(AppError {
-                    kind: crate::error::ErrorKind::StateConflict,
-                    code: AppCode::LaunchInFlight.into(),
-                    message: "this launch is being sent right now; wait for its answer".into(),
-                    request_id: None,
-                    field: Some("token".into()),
-                });
+                return Err(AppError::conflict(
+                    AppCode::LaunchInFlight,
+                    "this launch is being sent right now; wait for its answer",
+                )
+                .with_field("token"));
             }
             Some(EntryState::Pending) => {}
             Some(_) => {
-                return Err(AppError {
-                    kind: crate::error::ErrorKind::StateConflict,
-                    code: AppCode::LaunchSettled.into(),
-                    message: "this launch is already settled; there is nothing to drop".into(),
-                    request_id: None,
-                    field: Some("token".into()),
-                });
+                return Err(AppError::conflict(
+                    AppCode::LaunchSettled,
+                    "this launch is already settled; there is nothing to drop",
+                )
+                .with_field("token"));
             }
         }
         self.update(|v| {
@@ -597,14 +588,20 @@ mod tests {
         assert!(vault.get(&password_account("t1")).unwrap().is_some());
         {
             let _sending = j.in_flight("t1");
-            assert_eq!(j.drop_pending("t1").unwrap_err().code, "App.LaunchInFlight");
+            assert_eq!(
+                j.drop_pending("t1").unwrap_err().code,
+                crate::error::AppCode::LaunchInFlight.as_str()
+            );
         }
         j.drop_pending("t1").unwrap();
         assert_eq!(j.get("t1").unwrap().state, EntryState::Dropped);
         assert!(j.pending().is_empty());
         assert!(vault.get(&password_account("t1")).unwrap().is_none());
         assert!(j.password("t1").is_none());
-        assert_eq!(j.drop_pending("t1").unwrap_err().code, "App.LaunchSettled");
+        assert_eq!(
+            j.drop_pending("t1").unwrap_err().code,
+            crate::error::AppCode::LaunchSettled.as_str()
+        );
         assert_eq!(
             j.drop_pending("nope").unwrap_err().field.as_deref(),
             Some("token")

@@ -4,7 +4,7 @@
 //! session's client assumes the role again and refreshes it before it expires.
 
 use crate::accounts::VerifyReport;
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::{self, Profile, RoleSource, invalid};
 use crate::state::{AppState, CallerIdentity, role_field};
 use serde::Deserialize;
@@ -107,7 +107,7 @@ async fn verify(state: &AppState, profile: &Profile) -> Result<VerifyReport, App
             &cvm::DescribeRegionsRequest::default(),
         )
         .await
-        .map_err(|e| role_field(from_api(&e)))?;
+        .map_err(|e| role_field(e.into()))?;
     Ok(VerifyReport {
         masked_secret_id: profile
             .role

@@ -6,7 +6,7 @@
 //! Each entry holds the profile's SecretId, SecretKey and optional session token as one
 //! small JSON document, so the config file on disk keeps only a masked SecretId.
 
-use crate::error::{AppCode, AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -147,13 +147,7 @@ pub fn classify(err: &keyring_core::Error) -> KeyringProblem {
 }
 
 pub fn keyring_error(problem: KeyringProblem) -> AppError {
-    AppError {
-        kind: ErrorKind::Keyring,
-        code: problem.code().into(),
-        message: problem.advice().to_owned(),
-        request_id: None,
-        field: None,
-    }
+    AppError::keyring(problem.code(), problem.advice())
 }
 
 fn map_err(err: keyring_core::Error) -> AppError {
@@ -239,12 +233,12 @@ impl Vault {
             Err(keyring_core::Error::NoEntry) => return Ok(None),
             Err(e) => return Err(map_err(e)),
         };
-        let wire: Wire<'_> = serde_json::from_slice(&bytes).map_err(|_| AppError {
-            kind: ErrorKind::Keyring,
-            code: AppCode::KeyringBadEntry.into(),
-            message: "The keyring entry for this profile is not in the expected format. Enter the SecretKey again to replace it.".into(),
-            request_id: None,
-            field: Some("secretKey".into()),
+        let wire: Wire<'_> = serde_json::from_slice(&bytes).map_err(|_| {
+            AppError::keyring(
+                AppCode::KeyringBadEntry,
+                "The keyring entry for this profile is not in the expected format. Enter the SecretKey again to replace it.",
+            )
+            .with_field("secretKey")
         })?;
         Ok(Some(StoredSecret {
             secret_id: wire.id.into_owned(),
@@ -328,8 +322,8 @@ mod tests {
     fn unavailable_vault_names_the_problem_and_what_to_do() {
         let v = Vault::unavailable(KeyringProblem::NoService);
         let e = v.check().unwrap_err();
-        assert_eq!(e.kind, ErrorKind::Keyring);
-        assert_eq!(e.code, "App.Keyring.NoService");
+        assert_eq!(e.kind, crate::error::ErrorKind::Keyring);
+        assert_eq!(e.code, crate::error::AppCode::KeyringNoService.as_str());
         assert!(e.message.contains("gnome-keyring"));
         let e = v
             .put(
@@ -341,7 +335,7 @@ mod tests {
                 },
             )
             .unwrap_err();
-        assert_eq!(e.code, "App.Keyring.NoService");
+        assert_eq!(e.code, crate::error::AppCode::KeyringNoService.as_str());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! profile (each with its own rate budget, shared by everything that profile does).
 
 use crate::activity::ActivityLog;
-use crate::error::{AppCode, AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use crate::profiles::{
     BudgetChoice, Profile, ProfileKind, ProfileStore, ProfilesFile, RoleSource, Site, invalid,
 };
@@ -161,16 +161,13 @@ impl AppState {
     }
 
     pub fn profile(&self, id: &str) -> Result<Profile, AppError> {
-        lock(&self.profiles)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| AppError {
-                kind: ErrorKind::NotFound,
-                code: AppCode::ProfileNotFound.into(),
-                message: format!("no profile with id {id:?}"),
-                request_id: None,
-                field: Some("profileId".into()),
-            })
+        lock(&self.profiles).get(id).cloned().ok_or_else(|| {
+            AppError::not_found(
+                AppCode::ProfileNotFound,
+                format!("no profile with id {id:?}"),
+            )
+            .with_field("profileId")
+        })
     }
 
     pub fn active_profile(&self) -> Profile {
@@ -247,8 +244,7 @@ impl AppState {
         let client = self.client(profile).await?;
         let r = client
             .get_caller_identity(&profile.default_region, &GetCallerIdentityRequest {})
-            .await
-            .map_err(|e| crate::error::from_api(&e))?;
+            .await?;
         let identity = CallerIdentity {
             account_id: r.account_id,
             arn: r.arn,
@@ -349,12 +345,12 @@ impl AppState {
                 let secret = tokio::task::spawn_blocking(move || vault.get(&id))
                     .await
                     .map_err(|e| AppError::internal(AppCode::Keyring, e.to_string()))??
-                    .ok_or_else(|| AppError {
-                        kind: ErrorKind::Keyring,
-                        code: AppCode::KeyringNoEntry.into(),
-                        message: "This profile's SecretKey is not in the keyring (deleted outside the app?). Edit the profile and enter it again.".into(),
-                        request_id: None,
-                        field: Some("secretKey".into()),
+                    .ok_or_else(|| {
+                        AppError::keyring(
+                            AppCode::KeyringNoEntry,
+                            "This profile's SecretKey is not in the keyring (deleted outside the app?). Edit the profile and enter it again.",
+                        )
+                        .with_field("secretKey")
                     })?;
                 (secret.credentials(), endpoint_for(&profile.site))
             }
@@ -369,7 +365,7 @@ impl AppState {
             profile,
         )
         .build()
-        .map_err(|e| crate::error::from_api(&e))
+        .map_err(AppError::from)
     }
 
     /// Once a profile's account UIN is known, its client counts in that account's budget,
@@ -409,7 +405,7 @@ impl AppState {
             &role.session_name,
             u64::from(role.duration_seconds),
         )
-        .map_err(|e| role_field(crate::error::from_api(&e)))?;
+        .map_err(|e| role_field(e.into()))?;
         let budget = self.budget(&format!("uin:{}", assumed.account()), profile);
         let endpoint = match base.kind {
             ProfileKind::Sandbox => Endpoint::Custom(self.sandbox().await?.base_url()),
@@ -425,7 +421,7 @@ impl AppState {
             profile,
         )
         .build()
-        .map_err(|e| crate::error::from_api(&e))
+        .map_err(AppError::from)
     }
 }
 
@@ -510,7 +506,7 @@ pub fn build_client(
 ) -> Result<Client, AppError> {
     client_builder(credentials, endpoint, profile)
         .build()
-        .map_err(|e| crate::error::from_api(&e))
+        .map_err(AppError::from)
 }
 
 /// The profile's client: its calls go to the activity log.
@@ -522,7 +518,7 @@ pub fn build_logged_client(
 ) -> Result<Client, AppError> {
     logged(client_builder(credentials, endpoint, profile), log, profile)
         .build()
-        .map_err(|e| crate::error::from_api(&e))
+        .map_err(AppError::from)
 }
 
 /// Shared by everything that needs the managed state as an `Arc`.
@@ -698,7 +694,7 @@ mod tests {
         let profile = cloud_profile(&state);
         state.vault.delete(&profile.id).unwrap();
         let e = state.client(&profile).await.unwrap_err();
-        assert_eq!(e.code, "App.Keyring.NoEntry");
+        assert_eq!(e.code, crate::error::AppCode::KeyringNoEntry.as_str());
         assert!(state.existing_client(&profile.id).is_none());
         put_secret(&state, &profile.id);
         assert!(state.client(&profile).await.is_ok());

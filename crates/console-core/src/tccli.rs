@@ -3,7 +3,7 @@
 //! variables. The secrets read here go straight into the keyring; the UI only ever sees
 //! a masked SecretId.
 
-use crate::error::{AppCode, AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use crate::profiles::{Profile, ProfileKind, invalid};
 use crate::secrets::{StoredSecret, Vault};
 use serde::{Deserialize, Serialize};
@@ -236,15 +236,13 @@ pub fn delete_tccli_credential(
     let found = read_tccli(home, profile)
         .map_err(|e| invalid("profile", format!("{shown} is not deleted: {}", e.message)))?;
     if !imported(&found.secret)? {
-        return Err(AppError {
-            kind: ErrorKind::StateConflict,
-            code: AppCode::TccliFileChanged.into(),
-            message: format!(
+        return Err(AppError::conflict(
+            AppCode::TccliFileChanged,
+            format!(
                 "{shown} no longer holds the key of a profile in CVM Console (it changed since the import, or the profile was deleted or given another key); it is not deleted"
             ),
-            request_id: None,
-            field: Some("profile".into()),
-        });
+        )
+        .with_field("profile"));
     }
     std::fs::remove_file(&path)
         .map_err(|e| invalid("profile", format!("could not delete {shown}: {e}")))?;
@@ -395,7 +393,7 @@ mod tests {
         let other = "otherotherotherotherotherother12";
         write(home.path(), "default.credential", &credential(ID, other));
         let e = delete_tccli_credential(home.path(), "default", &path, imported).unwrap_err();
-        assert_eq!(e.code, "App.TccliFileChanged");
+        assert_eq!(e.code, crate::error::AppCode::TccliFileChanged.as_str());
         assert_eq!(e.field.as_deref(), Some("profile"));
         assert!(!e.message.contains(other), "the key is never echoed");
         // No key at all any more (tccli switched it to a role).
@@ -406,7 +404,7 @@ mod tests {
         write(home.path(), "default.credential", &credential(ID, KEY));
         vault.delete("p-1").unwrap();
         let e = delete_tccli_credential(home.path(), "default", &path, imported).unwrap_err();
-        assert_eq!(e.code, "App.TccliFileChanged");
+        assert_eq!(e.code, crate::error::AppCode::TccliFileChanged.as_str());
         assert!(Path::new(&path).exists());
     }
 

@@ -233,7 +233,10 @@ async fn a_jump_host_that_refuses_is_named() {
         .await
         .err()
         .unwrap();
-    assert_eq!(e.code, "App.JumpHostRefused");
+    assert_eq!(
+        e.code,
+        console_core::error::AppCode::JumpHostRefused.as_str()
+    );
     assert!(
         e.message.contains(&format!("127.0.0.1:{}", sshd.port)),
         "{}",

@@ -4,7 +4,7 @@
 use crate::action::{Action, RetrySafety, retry_safety, validate_params};
 use crate::budget::{Budget, BudgetProfile};
 use crate::endpoint::{Endpoint, Target, validate_region};
-use crate::error::{Error, ErrorCategory, TransportKind};
+use crate::error::{Error, ErrorKind, TransportKind};
 use crate::sign::{self, Payload, SignableRequest};
 use crate::transport::{HttpRequest, ReqwestTransport, Transport};
 use crate::{AssumedRole, Credentials, query};
@@ -80,7 +80,7 @@ impl RetryPolicy {
 pub enum CallOutcome {
     Ok,
     Failed {
-        category: ErrorCategory,
+        category: ErrorKind,
         code: String,
         outcome_unknown: bool,
     },
@@ -591,7 +591,7 @@ impl Client {
         let outcome = match &result {
             Ok(_) => CallOutcome::Ok,
             Err(e) => CallOutcome::Failed {
-                category: e.category(),
+                category: e.kind(),
                 code: e.code().to_owned(),
                 outcome_unknown: e.outcome_unknown(),
             },

@@ -6,9 +6,14 @@
 
 use std::fmt;
 
-/// What the UI branches on. Tencent's own `code` stays available for display.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCategory {
+/// What kind of failure an error is: the client decides retries by it, and the app's IPC
+/// error carries it for the UI to branch on. Tencent's own `code` stays available for
+/// display. One enum for both, so a kind the client adds reaches the UI without a second
+/// mapping to keep in step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
     /// Bad, expired or unknown credentials; signature problems.
     Auth,
     /// The credentials are fine but CAM (or an IP rule, or MFA) denies the action.
@@ -27,9 +32,13 @@ pub enum ErrorCategory {
     Network,
     /// Tencent-side failure or an answer we could not read.
     Server,
+    /// The OS keyring could not give or keep a credential. Never set by this client.
+    Keyring,
+    /// A local failure of the app (a file, a task, a dialog). Never set by this client.
+    Internal,
 }
 
-impl ErrorCategory {
+impl ErrorKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Auth => "auth",
@@ -43,6 +52,8 @@ impl ErrorCategory {
             Self::Throttled => "throttled",
             Self::Network => "network",
             Self::Server => "server",
+            Self::Keyring => "keyring",
+            Self::Internal => "internal",
         }
     }
 
@@ -114,7 +125,7 @@ impl ErrorCategory {
     }
 }
 
-impl fmt::Display for ErrorCategory {
+impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -207,20 +218,20 @@ impl Error {
         }
     }
 
-    pub fn category(&self) -> ErrorCategory {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Api { code, .. } => ErrorCategory::from_code(code),
+            Self::Api { code, .. } => ErrorKind::from_code(code),
             Self::Transport {
                 kind: TransportKind::Status(s),
                 ..
-            } if *s >= 500 => ErrorCategory::Server,
+            } if *s >= 500 => ErrorKind::Server,
             Self::Transport {
                 kind: TransportKind::TooLarge,
                 ..
-            } => ErrorCategory::Server,
-            Self::Transport { .. } => ErrorCategory::Network,
-            Self::Decode { .. } => ErrorCategory::Server,
-            Self::InvalidInput { .. } => ErrorCategory::InvalidInput,
+            } => ErrorKind::Server,
+            Self::Transport { .. } => ErrorKind::Network,
+            Self::Decode { .. } => ErrorKind::Server,
+            Self::InvalidInput { .. } => ErrorKind::InvalidInput,
         }
     }
 
@@ -285,7 +296,7 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ErrorCategory::*;
+    use ErrorKind::*;
 
     #[test]
     fn codes_map_to_categories() {
@@ -319,7 +330,7 @@ mod tests {
             ("InternalError.TradeUnknownError", Server),
             ("SomethingNobodyDocumented", Server),
         ] {
-            assert_eq!(ErrorCategory::from_code(code), cat, "{code}");
+            assert_eq!(ErrorKind::from_code(code), cat, "{code}");
         }
     }
 
@@ -333,7 +344,7 @@ mod tests {
         };
         assert_eq!(e.request_id(), Some("ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"));
         assert_eq!(e.code(), "InvalidInstanceId.NotFound");
-        assert_eq!(e.category(), NotFound);
+        assert_eq!(e.kind(), NotFound);
         assert!(
             e.to_string()
                 .contains("ed93f3cb-f35e-473f-b9f3-0d451b8b79c6")
@@ -357,7 +368,7 @@ mod tests {
             outcome_unknown: true,
         };
         assert!(e.outcome_unknown());
-        assert_eq!(e.category(), Network);
+        assert_eq!(e.kind(), Network);
         assert!(e.to_string().contains("outcome unknown"));
     }
 }

@@ -38,6 +38,6 @@ pub use client::{
 };
 pub use credentials::{Credentials, Sensitive};
 pub use endpoint::{Endpoint, validate_id, validate_region};
-pub use error::{Error, ErrorCategory, TransportKind};
+pub use error::{Error, ErrorKind, TransportKind};
 pub use paging::{MAX_PAGE, MAX_TOTAL_COUNT, PAGE_SLACK, Page, PagedAction};
 pub use role::{AssumedRole, MIN_DURATION_SECONDS};

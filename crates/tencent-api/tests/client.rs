@@ -12,7 +12,7 @@ use tencent_api::sign::{self, Payload, ReceivedRequest};
 use tencent_api::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 use tencent_api::{
     BudgetProfile, CallOutcome, CallRecord, Client, ClientBuilder, Credentials, Endpoint,
-    ErrorCategory, HttpMethod, Language, Limit, MAX_CLOCK_OFFSET, MAX_TOTAL_COUNT, PAGE_SLACK,
+    ErrorKind, HttpMethod, Language, Limit, MAX_CLOCK_OFFSET, MAX_TOTAL_COUNT, PAGE_SLACK,
     RetryPolicy, TransportKind,
 };
 
@@ -239,7 +239,7 @@ async fn bad_input_fails_before_any_network_call() {
     let fake = Fake::new(|_, _| panic!("no request may be sent"));
     let client = builder(&fake).build().unwrap();
     let field = |e: tencent_api::Error| {
-        assert_eq!(e.category(), ErrorCategory::InvalidInput);
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
         e.field().unwrap().to_owned()
     };
     let d = cvm::DescribeInstancesRequest::default();
@@ -357,7 +357,7 @@ async fn api_errors_keep_code_message_and_request_id() {
     assert_eq!(e.code(), "InvalidInstanceId.NotFound");
     assert_eq!(e.message(), "m");
     assert_eq!(e.request_id(), Some("rid-InvalidInstanceId.NotFound"));
-    assert_eq!(e.category(), ErrorCategory::NotFound);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     assert!(!e.outcome_unknown());
 }
 
@@ -417,7 +417,7 @@ async fn malformed_truncated_and_non_200_answers_are_errors_not_panics() {
     assert_eq!(errors[5].code(), "ClientError.Decode");
     assert_eq!(errors[5].request_id(), Some("rid-3"));
     assert_eq!(errors[6].code(), "ServerNetworkError");
-    assert_eq!(errors[6].category(), ErrorCategory::Server);
+    assert_eq!(errors[6].kind(), ErrorKind::Server);
 }
 
 #[tokio::test(start_paused = true)]
@@ -541,7 +541,7 @@ async fn other_mutations_are_never_retried_and_report_outcome_unknown() {
         .terminate_instances("ap-guangzhou", &req)
         .await
         .unwrap_err();
-    assert_eq!((e.category(), fake.count()), (ErrorCategory::Throttled, 1));
+    assert_eq!((e.kind(), fake.count()), (ErrorKind::Throttled, 1));
     // RunInstances without a ClientToken is an ordinary mutation.
     let fake = Fake::new(|_, _| net(TransportKind::Timeout));
     let client = builder(&fake).build().unwrap();
@@ -701,7 +701,7 @@ async fn clock_skew_is_retried_only_once() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "AuthFailure.SignatureExpire");
-    assert_eq!(e.category(), ErrorCategory::Auth);
+    assert_eq!(e.kind(), ErrorKind::Auth);
     assert_eq!(fake.count(), 2);
 }
 

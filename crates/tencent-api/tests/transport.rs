@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tencent_api::models::cvm;
 use tencent_api::transport::{MAX_RESPONSE_BYTES, ReqwestTransport};
-use tencent_api::{Client, Credentials, Endpoint, ErrorCategory, RetryPolicy, TransportKind};
+use tencent_api::{Client, Credentials, Endpoint, ErrorKind, RetryPolicy, TransportKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -106,7 +106,7 @@ async fn refused_connections_are_connect_errors_and_nothing_was_sent() {
         .await
         .unwrap_err();
     assert_eq!(kind(&e), TransportKind::Connect, "{e}");
-    assert_eq!(e.category(), ErrorCategory::Network);
+    assert_eq!(e.kind(), ErrorKind::Network);
     assert!(!e.outcome_unknown());
 }
 
@@ -226,7 +226,7 @@ async fn an_answer_announcing_more_than_the_cap_is_refused_unread() {
     assert_eq!(kind(&e), TransportKind::TooLarge, "{e}");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(e.code(), "ClientError.ResponseTooLarge");
-    assert_eq!(e.category(), ErrorCategory::Server);
+    assert_eq!(e.kind(), ErrorKind::Server);
     assert!(
         e.to_string().contains(&MAX_RESPONSE_BYTES.to_string()),
         "{e}"

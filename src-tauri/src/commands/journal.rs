@@ -69,7 +69,7 @@ pub async fn drop_launch(
 pub fn drop_pending(state: &AppState, token: &str, confirm: &str) -> Result<(), AppError> {
     match checked(state, token, confirm) {
         Ok(_) => {}
-        Err(e) if e.code == "App.ProfileNotFound" => {}
+        Err(e) if e.code == AppCode::ProfileNotFound => {}
         Err(e) => return Err(e),
     }
     state.launches.drop_pending(token)
@@ -168,11 +168,11 @@ mod tests {
         pending(&state, "tok-ro", "p-ro");
         assert_eq!(
             checked(&state, "tok-ro", "tok-ro").unwrap_err().code,
-            "App.ProfileReadOnly"
+            crate::error::AppCode::ProfileReadOnly.as_str()
         );
         assert_eq!(
             drop_pending(&state, "tok-ro", "tok-ro").unwrap_err().code,
-            "App.ProfileReadOnly"
+            crate::error::AppCode::ProfileReadOnly.as_str()
         );
         assert_eq!(
             state.launches.get("tok-ro").unwrap().state,
@@ -189,12 +189,12 @@ mod tests {
         pending(&state, "tok-gone", "p-deleted");
         assert_eq!(
             checked(&state, "tok-gone", "tok-gone").unwrap_err().code,
-            "App.ProfileNotFound"
+            crate::error::AppCode::ProfileNotFound.as_str()
         );
         drop_pending(&state, "tok-gone", "tok-gone").unwrap();
         assert_eq!(
             checked(&state, "nope", "nope").unwrap_err().code,
-            "App.LaunchNotFound"
+            crate::error::AppCode::LaunchNotFound.as_str()
         );
     }
 }

@@ -514,13 +514,13 @@ mod tests {
     async fn read_only_profiles_refuse_mutations_until_unlocked() {
         let (state, _dir) = state_with(true);
         let e = state.writer("prod", "ap-guangzhou").await.unwrap_err();
-        assert_eq!(e.code, "App.ProfileReadOnly");
+        assert_eq!(e.code, crate::error::AppCode::ProfileReadOnly.as_str());
         // Reading goes on to the client, which fails here only for want of a keyring.
         let e = state.reader("prod", "ap-guangzhou").await.unwrap_err();
-        assert_ne!(e.code, "App.ProfileReadOnly");
+        assert_ne!(e.code, crate::error::AppCode::ProfileReadOnly.as_str());
         state.set_unlocked("prod", true);
         let e = state.writer("prod", "ap-guangzhou").await.unwrap_err();
-        assert_ne!(e.code, "App.ProfileReadOnly");
+        assert_ne!(e.code, crate::error::AppCode::ProfileReadOnly.as_str());
         // A bad region is refused first of all.
         let e = state.writer("prod", "mars-1").await.unwrap_err();
         assert_eq!(e.field.as_deref(), Some("region"));

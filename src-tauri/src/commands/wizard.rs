@@ -43,7 +43,7 @@ pub async fn wizard_zones(
     console::validate_region(&scope.region)?;
     let profile = state.profile(&scope.profile)?;
     let client = state.client_in(&profile, language).await?;
-    catalog::zones(&client, &scope.region, charge_type.as_str()).await
+    catalog::zones(&client, &scope.region, charge_type).await
 }
 
 #[tauri::command]
@@ -57,7 +57,7 @@ pub async fn wizard_instance_types(
 ) -> Result<Vec<InstanceTypeChoice>, AppError> {
     let profile = state.profile(&scope.profile)?;
     let client = state.client_in(&profile, language).await?;
-    catalog::instance_types(&client, &scope.region, &zone, charge_type.as_str()).await
+    catalog::instance_types(&client, &scope.region, &zone, charge_type).await
 }
 
 #[tauri::command]
@@ -222,7 +222,7 @@ pub async fn change_to_prepaid(
         &scope.region,
         &instance_ids,
         period,
-        renew_flag.as_str(),
+        renew_flag,
         accepted_price,
     )
     .await
@@ -270,7 +270,7 @@ pub async fn set_renew_flag(
     renew_flag: RenewFlag,
 ) -> Result<ActionReport, AppError> {
     let client = state.writer(&scope.profile, &scope.region).await?;
-    billing::set_renew_flag(&client, &scope.region, &instance_ids, renew_flag.as_str()).await
+    billing::set_renew_flag(&client, &scope.region, &instance_ids, renew_flag).await
 }
 
 /// The region's launch templates.

@@ -484,9 +484,7 @@ export type Billing =
 /**  Monthly subscription, paid up front. */
 { type: "PREPAID"; 
 /**  Months: 1–12, 24, 36, 48 or 60. */
-period: number; 
-/**  NOTIFY_AND_AUTO_RENEW, NOTIFY_AND_MANUAL_RENEW or DISABLE_NOTIFY_AND_MANUAL_RENEW. */
-renewFlag: string } | { type: "POSTPAID_BY_HOUR" } | 
+period: number; renewFlag: RenewFlag } | { type: "POSTPAID_BY_HOUR" } | 
 /**  Spot: a bid (CNY per hour, per instance) or the market price when None. */
 { type: "SPOTPAID"; maxPrice: string | null };
 
@@ -626,7 +624,31 @@ export type EntryState = "pending" | "resolved" | "failed" |
  */
 "dropped";
 
-export type ErrorKind = "auth" | "permission" | "not-found" | "invalid-input" | "state-conflict" | "quota" | "balance" | "sold-out" | "throttled" | "network" | "server" | "keyring" | "internal";
+/**
+ *  What kind of failure an error is: the client decides retries by it, and the app's IPC
+ *  error carries it for the UI to branch on. Tencent's own `code` stays available for
+ *  display. One enum for both, so a kind the client adds reaches the UI without a second
+ *  mapping to keep in step.
+ */
+export type ErrorKind = 
+/**  Bad, expired or unknown credentials; signature problems. */
+"auth" | 
+/**  The credentials are fine but CAM (or an IP rule, or MFA) denies the action. */
+"permission" | "not-found" | "invalid-input" | 
+/**  The resource is in a state (or has a configuration) that does not allow the action. */
+"state-conflict" | "quota" | 
+/**  Insufficient balance or unpaid orders. */
+"balance" | 
+/**  No stock for the type, zone, disk or IP. */
+"sold-out" | "throttled" | 
+/**  The request may not have reached Tencent (or its answer did not reach us). */
+"network" | 
+/**  Tencent-side failure or an answer we could not read. */
+"server" | 
+/**  The OS keyring could not give or keep a credential. Never set by this client. */
+"keyring" | 
+/**  A local failure of the app (a file, a task, a dialog). Never set by this client. */
+"internal";
 
 export type ExportFormat = "csv" | "json";
 
@@ -1107,7 +1129,7 @@ export type PasswordInput = {
 };
 
 export type PriceQuote = {
-	chargeType: string,
+	chargeType: ChargeType,
 	count: number,
 	/**  For all `count` instances. */
 	instance: ItemPriceView,

@@ -262,7 +262,10 @@ async fn key_files_wrong_format_unreadable_and_passphrases() {
         .unwrap();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
-        ("App.KeyFileUnreadable", Some("keyFile"))
+        (
+            crate::error::AppCode::KeyFileUnreadable.as_str(),
+            Some("keyFile")
+        )
     );
     assert!(e.message.contains("missing.pem"));
     let junk = w.dir.path().join("junk.pem");
@@ -289,7 +292,10 @@ async fn key_files_wrong_format_unreadable_and_passphrases() {
         .unwrap();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
-        ("App.PassphraseNeeded", Some("passphrase"))
+        (
+            crate::error::AppCode::PassphraseNeeded.as_str(),
+            Some("passphrase")
+        )
     );
     let with = |p: &str| Auth::KeyFile {
         path: locked_path.clone(),
@@ -357,7 +363,7 @@ fn an_instances_target_by_image_and_addresses() {
         .unwrap();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
-        ("App.NoPublicIp", Some("jump"))
+        (crate::error::AppCode::NoPublicIp.as_str(), Some("jump"))
     );
     let e = instance_target("Windows Server 2022", Some("43.1.2.3"), None, false)
         .err()

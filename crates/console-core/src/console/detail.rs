@@ -3,7 +3,7 @@
 //! views agree on what they share.
 
 use crate::console::instances::{InstanceView, TagView, describe_ids, instance_view, validate_ids};
-use crate::error::{AppError, ErrorKind};
+use crate::error::AppError;
 use serde::Serialize;
 use tencent_api::Client;
 use tencent_api::models::cvm;
@@ -152,21 +152,18 @@ pub async fn describe_instance(
     instance_id: &str,
 ) -> Result<InstanceDetail, AppError> {
     crate::console::instances::validate_region(region)?;
-    let ids = validate_ids(&[instance_id.to_owned()]).map_err(|e| AppError {
-        field: Some("instanceId".into()),
-        ..e
-    })?;
+    let ids = validate_ids(&[instance_id.to_owned()]).map_err(|e| e.with_field("instanceId"))?;
     let found = describe_ids(client, region, &ids).await?;
     found
         .iter()
         .find(|i| i.instance_id.as_deref() == Some(instance_id))
         .map(|i| instance_detail(region, i))
-        .ok_or_else(|| AppError {
-            kind: ErrorKind::NotFound,
-            code: "InvalidInstanceId.NotFound".into(),
-            message: format!("The instance {instance_id} does not exist in {region} (any more)."),
-            request_id: None,
-            field: Some("instanceId".into()),
+        .ok_or_else(|| {
+            AppError::not_found(
+                "InvalidInstanceId.NotFound",
+                format!("The instance {instance_id} does not exist in {region} (any more)."),
+            )
+            .with_field("instanceId")
         })
 }
 

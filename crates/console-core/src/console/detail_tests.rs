@@ -81,7 +81,7 @@ async fn describes_one_instance_in_groups() {
         .await
         .unwrap_err();
     assert_eq!(e.code, "InvalidInstanceId.NotFound");
-    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert_eq!(e.kind, crate::error::ErrorKind::NotFound);
 }
 
 #[tokio::test]

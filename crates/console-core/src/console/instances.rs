@@ -3,12 +3,12 @@
 //! results). Commands in `commands/instances.rs` are thin wrappers over this.
 
 pub use crate::console::filter::{ListFilter, TagCondition, validate_tag_conditions};
-use crate::error::{AppCode, AppError, ErrorKind, from_api};
+use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use tencent_api::models::cvm;
-use tencent_api::{Client, ErrorCategory, Sensitive, chunk_ids};
+use tencent_api::{Client, Sensitive, chunk_ids};
 
 /// The most ids one console action takes (it is split into calls of ≤100).
 pub const MAX_SELECTION: usize = 1000;
@@ -23,13 +23,11 @@ pub fn check_live_region(region: &str, live: &[RegionView]) -> Result<(), AppErr
     if live.iter().any(|r| r.id == region) {
         Ok(())
     } else {
-        Err(AppError {
-            kind: ErrorKind::NotFound,
-            code: AppCode::UnknownRegion.into(),
-            message: format!("{region} is not among this account's regions (DescribeRegions)"),
-            request_id: None,
-            field: Some("region".into()),
-        })
+        Err(AppError::not_found(
+            AppCode::UnknownRegion,
+            format!("{region} is not among this account's regions (DescribeRegions)"),
+        )
+        .with_field("region"))
     }
 }
 
@@ -672,11 +670,7 @@ async fn send(
 /// refused), so when the refusal is about particular instances the ids are retried one
 /// by one to tell which. Failures whose outcome is unknown are never repeated.
 fn worth_splitting(e: &tencent_api::Error) -> bool {
-    !e.outcome_unknown()
-        && matches!(
-            e.category(),
-            ErrorCategory::StateConflict | ErrorCategory::NotFound
-        )
+    !e.outcome_unknown() && matches!(e.kind(), ErrorKind::StateConflict | ErrorKind::NotFound)
 }
 
 /// Runs `action` on `ids` in calls of at most 100 (the action's maximum), reporting a
@@ -721,7 +715,7 @@ pub async fn run_action(
                 }
             }
             Err(e) => {
-                let err = from_api(&e);
+                let err = AppError::from(&e);
                 results.extend(chunk.iter().map(|id| InstanceResult {
                     instance_id: id.clone(),
                     ok: false,
@@ -750,7 +744,7 @@ fn result_of(id: &str, r: Result<Option<String>, tencent_api::Error>) -> Instanc
             error: None,
         },
         Err(e) => {
-            let err = from_api(&e);
+            let err = AppError::from(&e);
             InstanceResult {
                 instance_id: id.to_owned(),
                 ok: false,
@@ -790,15 +784,12 @@ async fn terminate_groups(
                 instance_id: id.clone(),
                 ok: false,
                 request_id: None,
-                error: Some(AppError {
-                    kind: ErrorKind::StateConflict,
-                    code: PROTECTED.into(),
-                    message: format!(
+                error: Some(AppError::conflict(
+                    PROTECTED,
+                    format!(
                         "{id} has termination protection (DisableApiTermination), so it was not sent; turn the protection off first"
                     ),
-                    request_id: None,
-                    field: None,
-                }),
+                )),
             });
             continue;
         }

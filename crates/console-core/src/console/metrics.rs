@@ -125,12 +125,8 @@ pub async fn instance_metrics(
     range: MetricRange,
 ) -> Result<Vec<MetricSeries>, AppError> {
     crate::console::instances::validate_region(region)?;
-    let ids = crate::console::instances::validate_ids(&[instance_id.to_owned()]).map_err(|e| {
-        AppError {
-            field: Some("instanceId".into()),
-            ..e
-        }
-    })?;
+    let ids = crate::console::instances::validate_ids(&[instance_id.to_owned()])
+        .map_err(|e| e.with_field("instanceId"))?;
     let (period, start, end) = window(range, now_unix());
     let calls = monitor::CVM_METRICS
         .iter()

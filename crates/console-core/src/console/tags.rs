@@ -5,7 +5,7 @@
 
 use crate::consent::Consent;
 use crate::console::instances as core;
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::invalid;
 use crate::state::AppState;
 /// One tag to set (a new key, or a new value for an existing key): the wizard's shape.
@@ -123,7 +123,7 @@ fn report_into(
             }
         }
         Err(e) => {
-            let e = from_api(&e);
+            let e = AppError::from(&e);
             for (id, _) in batch {
                 report.failed.push(TagFailure {
                     instance_id: id.clone(),

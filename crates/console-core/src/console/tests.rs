@@ -81,7 +81,7 @@ fn validation_names_the_field_before_any_call() {
     );
     let e = validate_ids(&["ins-1234".into()]).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("instanceIds"));
-    assert_eq!(e.code, "App.InvalidInput");
+    assert_eq!(e.code, crate::error::AppCode::InvalidInput.as_str());
     assert!(validate_ids(&["INS-ABCDEFGH".into()]).is_err());
     assert_eq!(
         validate_ids(&[

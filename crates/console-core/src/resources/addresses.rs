@@ -78,12 +78,12 @@ async fn find(client: &Client, region: &str, id: &str) -> Result<AddressView, Ap
         .into_iter()
         .filter_map(view)
         .find(|a| a.id == id)
-        .ok_or_else(|| AppError {
-            kind: crate::error::ErrorKind::NotFound,
-            code: "InvalidAddressId.NotFound".into(),
-            message: format!("no EIP {id} in {region}"),
-            request_id: None,
-            field: Some("addressId".into()),
+        .ok_or_else(|| {
+            AppError::not_found(
+                "InvalidAddressId.NotFound",
+                format!("no EIP {id} in {region}"),
+            )
+            .with_field("addressId")
         })
 }
 

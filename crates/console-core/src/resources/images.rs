@@ -211,12 +211,12 @@ pub async fn delete_image(
         .unwrap_or_default()
         .into_iter()
         .find(|i| i.image_id.as_deref() == Some(image_id))
-        .ok_or_else(|| AppError {
-            kind: crate::error::ErrorKind::NotFound,
-            code: "InvalidImageId.NotFound".into(),
-            message: format!("no image {image_id} in {region}"),
-            request_id: None,
-            field: Some("imageId".into()),
+        .ok_or_else(|| {
+            AppError::not_found(
+                "InvalidImageId.NotFound",
+                format!("no image {image_id} in {region}"),
+            )
+            .with_field("imageId")
         })?;
     let name = found.image_name.clone().unwrap_or_default();
     check_confirmation(confirm, &[image_id, name.as_str()])?;

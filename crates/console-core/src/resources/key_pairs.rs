@@ -251,12 +251,9 @@ pub async fn delete(
         .into_iter()
         .filter_map(view)
         .find(|k| k.id == key_id)
-        .ok_or_else(|| AppError {
-            kind: crate::error::ErrorKind::NotFound,
-            code: "InvalidKeyPairId.NotFound".into(),
-            message: format!("no key pair {key_id}"),
-            request_id: None,
-            field: Some("keyId".into()),
+        .ok_or_else(|| {
+            AppError::not_found("InvalidKeyPairId.NotFound", format!("no key pair {key_id}"))
+                .with_field("keyId")
         })?;
     check_confirmation(confirm, &[key_id, found.name.as_str()])?;
     if !found.associated_instance_ids.is_empty() {

@@ -11,7 +11,7 @@ pub mod security_groups;
 #[cfg(test)]
 mod tests;
 
-use crate::error::{AppError, ErrorKind};
+use crate::error::AppError;
 use serde::Serialize;
 use tencent_api::models::cvm;
 
@@ -57,12 +57,10 @@ pub fn conflict(
     field: Option<&str>,
     message: impl Into<String>,
 ) -> AppError {
-    AppError {
-        kind: ErrorKind::StateConflict,
-        code: code.into(),
-        message: message.into(),
-        request_id: None,
-        field: field.map(str::to_owned),
+    let e = AppError::conflict(code, message);
+    match field {
+        Some(f) => e.with_field(f),
+        None => e,
     }
 }
 

@@ -88,12 +88,12 @@ async fn describe_one(client: &Client, region: &str, id: &str) -> Result<cvm::In
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| AppError {
-            kind: crate::error::ErrorKind::NotFound,
-            code: "InvalidInstanceId.NotFound".into(),
-            message: format!("no instance {id} in {region}"),
-            request_id: None,
-            field: Some("instanceId".into()),
+        .ok_or_else(|| {
+            AppError::not_found(
+                "InvalidInstanceId.NotFound",
+                format!("no instance {id} in {region}"),
+            )
+            .with_field("instanceId")
         })
 }
 

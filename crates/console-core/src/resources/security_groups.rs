@@ -4,7 +4,7 @@
 
 use super::cvm_filter;
 use crate::console::instances::{ActionReport, InstanceResult, describe_ids, validate_ids};
-use crate::error::{AppCode, AppError, from_api};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use tencent_api::models::{cvm, resources, vpc};
@@ -196,7 +196,7 @@ pub async fn bind(
                 error: None,
             })),
             Err(e) => {
-                let err = from_api(&e);
+                let err = AppError::from(&e);
                 results.extend(chunk.iter().map(|id| failed(id, err.clone())));
             }
         }
@@ -272,7 +272,7 @@ pub async fn unbind(
                 request_id: out.request_id,
                 error: None,
             },
-            Err(e) => failed(id, from_api(&e)),
+            Err(e) => failed(id, AppError::from(&e)),
         });
     }
     Ok(report("ModifyInstancesAttribute", region, results))

@@ -195,7 +195,7 @@ async fn resize_offers_sellable_types_prices_and_needs_a_stop() {
     let e = resize::resize(&s.client, REGION, &id, &target, StopPlan::None, QUICK)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.StopRequired");
+    assert_eq!(e.code, crate::error::AppCode::StopRequired.as_str());
     assert_eq!(s.sent("ResetInstancesType") + s.sent("StopInstances"), 0);
 
     let price = resize::resize_price(&s.client, REGION, &id, &target)
@@ -215,7 +215,7 @@ async fn resize_offers_sellable_types_prices_and_needs_a_stop() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(e.code, crate::error::AppCode::PriceChanged.as_str());
     assert_eq!(field(&e), "acceptedPrice");
     assert_eq!(s.sent("ResetInstancesType") + s.sent("StopInstances"), 0);
 
@@ -301,7 +301,7 @@ async fn bandwidth_range_price_and_change() {
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(e.code, crate::error::AppCode::PriceChanged.as_str());
     assert_eq!(s.sent("ResetInstancesInternetMaxBandwidth"), 0);
     resize::change_bandwidth_at_price(&s.client, REGION, &o.instance_id, new, p.charged())
         .await
@@ -355,7 +355,7 @@ async fn security_groups_rules_bind_and_unbind() {
     assert_eq!(r.failed, 1);
     assert_eq!(
         r.results[0].error.as_ref().unwrap().code,
-        "App.LastSecurityGroup"
+        crate::error::AppCode::LastSecurityGroup.as_str()
     );
     assert_eq!(s.sent("ModifyInstancesAttribute"), 0);
     let e = security_groups::bind(&s.client, REGION, "sg-bad", std::slice::from_ref(&bound.id))
@@ -401,7 +401,7 @@ async fn eip_allocate_is_idempotent_then_associate_disassociate_release() {
     let e = addresses::release(&s.client, REGION, &eip, &eip)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.AddressBound");
+    assert_eq!(e.code, crate::error::AppCode::AddressBound.as_str());
     addresses::disassociate(&s.client, REGION, &eip)
         .await
         .unwrap();
@@ -451,7 +451,7 @@ async fn key_pairs_create_saves_once_import_and_delete() {
     })
     .await
     .unwrap_err();
-    assert_eq!(e.code, "App.KeySaveFailed");
+    assert_eq!(e.code, crate::error::AppCode::KeySaveFailed.as_str());
     let list = key_pairs::list_key_pairs(&s.client, REGION).await.unwrap();
     assert!(!list.iter().any(|k| k.name == "lost"));
 
@@ -482,7 +482,7 @@ async fn key_pairs_create_saves_once_import_and_delete() {
     let e = key_pairs::delete(&s.client, REGION, &in_use.id, &in_use.name)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.KeyPairInUse");
+    assert_eq!(e.code, crate::error::AppCode::KeyPairInUse.as_str());
     assert!(e.message.contains(&in_use.associated_instance_ids[0]));
     let e = key_pairs::delete(&s.client, REGION, &imported, "wrong")
         .await
@@ -639,7 +639,7 @@ async fn key_pairs_bind_and_unbind_stop_first_or_forced() {
     let e = key_pairs::delete(&s.client, REGION, &key, "deploy")
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.KeyPairInUse");
+    assert_eq!(e.code, crate::error::AppCode::KeyPairInUse.as_str());
 
     // The API holds the same rule: sent straight, without ForceStop, it is refused.
     let e = s

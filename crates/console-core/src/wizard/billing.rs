@@ -4,10 +4,11 @@
 //! only when the price the user accepted is still the price Tencent quotes.
 
 use crate::console::instances::{ActionReport, InstanceResult, validate_ids, validate_region};
-use crate::error::{AppError, from_api};
+use crate::error::AppError;
 use crate::profiles::invalid;
+use crate::types::{ChargeType, RenewFlag};
 use crate::wizard::price::{ItemPriceView, item_view};
-use crate::wizard::spec::{PERIODS, RENEW_FLAGS};
+use crate::wizard::spec::PERIODS;
 use serde::Serialize;
 use tencent_api::models::cvm;
 use tencent_api::{Client, chunk_ids};
@@ -20,14 +21,6 @@ pub fn validate_period(period: u32) -> Result<(), AppError> {
             "period",
             "the period is 1–12, 24, 36, 48 or 60 months",
         ))
-    }
-}
-
-pub fn validate_renew_flag(flag: &str) -> Result<(), AppError> {
-    if RENEW_FLAGS.contains(&flag) {
-        Ok(())
-    } else {
-        Err(invalid("renewFlag", "unknown renewal setting"))
     }
 }
 
@@ -50,10 +43,10 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn prepaid(period: u32, flag: Option<&str>) -> cvm::InstanceChargePrepaid {
+fn prepaid(period: u32, flag: Option<RenewFlag>) -> cvm::InstanceChargePrepaid {
     cvm::InstanceChargePrepaid {
         period: Some(i64::from(period)),
-        renew_flag: flag.map(str::to_owned),
+        renew_flag: flag.map(|f| f.as_str().to_owned()),
     }
 }
 
@@ -82,7 +75,7 @@ pub async fn quote_to_prepaid(
     for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
         let req = cvm::InquiryPriceModifyInstancesChargeTypeRequest {
             instance_ids: Some(chunk.to_vec()),
-            instance_charge_type: Some("PREPAID".into()),
+            instance_charge_type: Some(ChargeType::Prepaid.as_str().into()),
             instance_charge_prepaid: Some(prepaid(period, None)),
             ..Default::default()
         };
@@ -136,7 +129,7 @@ fn chunk_results(
     chunk: &[String],
     r: Result<Option<String>, tencent_api::Error>,
 ) -> Vec<InstanceResult> {
-    let err = r.as_ref().err().map(from_api);
+    let err = r.as_ref().err().map(AppError::from);
     let request_id = match &r {
         Ok(id) => id.clone(),
         Err(_) => err.as_ref().and_then(|e| e.request_id.clone()),
@@ -159,10 +152,9 @@ pub async fn to_prepaid(
     region: &str,
     ids: &[String],
     period: u32,
-    renew_flag: &str,
+    renew_flag: RenewFlag,
     accepted_price: f64,
 ) -> Result<ActionReport, AppError> {
-    validate_renew_flag(renew_flag)?;
     let q = quote_to_prepaid(client, region, ids, period).await?;
     crate::consent::check_price(q.discount_price, accepted_price)?;
     let ids = validate_ids(ids)?;
@@ -170,7 +162,7 @@ pub async fn to_prepaid(
         per_chunk(region, &ids, "ModifyInstancesChargeType", |chunk| {
             let req = cvm::ModifyInstancesChargeTypeRequest {
                 instance_ids: Some(chunk),
-                instance_charge_type: Some("PREPAID".into()),
+                instance_charge_type: Some(ChargeType::Prepaid.as_str().into()),
                 instance_charge_prepaid: Some(prepaid(period, Some(renew_flag))),
                 ..Default::default()
             };
@@ -217,16 +209,15 @@ pub async fn set_renew_flag(
     client: &Client,
     region: &str,
     ids: &[String],
-    flag: &str,
+    flag: RenewFlag,
 ) -> Result<ActionReport, AppError> {
     validate_region(region)?;
-    validate_renew_flag(flag)?;
     let ids = validate_ids(ids)?;
     Ok(
         per_chunk(region, &ids, "ModifyInstancesRenewFlag", |chunk| {
             let req = cvm::ModifyInstancesRenewFlagRequest {
                 instance_ids: Some(chunk),
-                renew_flag: Some(flag.into()),
+                renew_flag: Some(flag.as_str().into()),
             };
             Box::pin(async move {
                 client

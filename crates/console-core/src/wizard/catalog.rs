@@ -5,20 +5,29 @@
 use crate::console::instances::{list_zones, validate_region, validate_zone};
 use crate::error::AppError;
 use crate::profiles::invalid;
+use crate::types::ChargeType;
 use serde::Serialize;
 use std::collections::HashMap;
 use tencent_api::models::{cvm, vpc};
 use tencent_api::{Client, MAX_PAGE};
 
-pub const CHARGE_TYPES: &[&str] = &["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"];
+/// The billing models the wizard sells and prices (not the CDH/CDC ones).
+pub const CHARGE_TYPES: &[ChargeType] = &[
+    ChargeType::Prepaid,
+    ChargeType::PostpaidByHour,
+    ChargeType::Spotpaid,
+];
 
-pub fn validate_charge_type(c: &str) -> Result<(), AppError> {
+pub fn validate_charge_type(c: ChargeType) -> Result<(), AppError> {
     if CHARGE_TYPES.contains(&c) {
         Ok(())
     } else {
         Err(invalid(
             "billing",
-            format!("{c:?} is not PREPAID, POSTPAID_BY_HOUR or SPOTPAID"),
+            format!(
+                "{:?} is not PREPAID, POSTPAID_BY_HOUR or SPOTPAID",
+                c.as_str()
+            ),
         ))
     }
 }
@@ -56,12 +65,15 @@ pub struct ZoneChoice {
 pub async fn zones(
     client: &Client,
     region: &str,
-    charge_type: &str,
+    charge_type: ChargeType,
 ) -> Result<Vec<ZoneChoice>, AppError> {
     validate_charge_type(charge_type)?;
     let zones = list_zones(client, region).await?;
     let req = cvm::DescribeZoneInstanceConfigInfosRequest {
-        filters: Some(vec![cvm_filter("instance-charge-type", &[charge_type])]),
+        filters: Some(vec![cvm_filter(
+            "instance-charge-type",
+            &[charge_type.as_str()],
+        )]),
     };
     let rows = client
         .describe_zone_instance_config_infos(region, &req)
@@ -119,9 +131,9 @@ pub struct InstanceTypeChoice {
     pub price_unit: String,
 }
 
-pub fn type_choice(r: &cvm::InstanceTypeQuotaItem, charge_type: &str) -> InstanceTypeChoice {
+pub fn type_choice(r: &cvm::InstanceTypeQuotaItem, charge_type: ChargeType) -> InstanceTypeChoice {
     let p = r.price.clone().unwrap_or_default();
-    let (price, list, unit) = if charge_type == "PREPAID" {
+    let (price, list, unit) = if charge_type == ChargeType::Prepaid {
         (
             p.discount_price.unwrap_or(0.0),
             p.original_price.unwrap_or(0.0),
@@ -160,7 +172,7 @@ pub async fn instance_types(
     client: &Client,
     region: &str,
     zone: &str,
-    charge_type: &str,
+    charge_type: ChargeType,
 ) -> Result<Vec<InstanceTypeChoice>, AppError> {
     validate_region(region)?;
     validate_zone(region, zone)?;
@@ -168,7 +180,7 @@ pub async fn instance_types(
     let req = cvm::DescribeZoneInstanceConfigInfosRequest {
         filters: Some(vec![
             cvm_filter("zone", &[zone]),
-            cvm_filter("instance-charge-type", &[charge_type]),
+            cvm_filter("instance-charge-type", &[charge_type.as_str()]),
         ]),
     };
     let rows = client
@@ -190,13 +202,13 @@ pub async fn instance_type_row(
     region: &str,
     zone: &str,
     instance_type: &str,
-    charge_type: &str,
+    charge_type: ChargeType,
 ) -> Result<Option<cvm::InstanceTypeQuotaItem>, tencent_api::Error> {
     let req = cvm::DescribeZoneInstanceConfigInfosRequest {
         filters: Some(vec![
             cvm_filter("zone", &[zone]),
             cvm_filter("instance-type", &[instance_type]),
-            cvm_filter("instance-charge-type", &[charge_type]),
+            cvm_filter("instance-charge-type", &[charge_type.as_str()]),
         ]),
     };
     Ok(client

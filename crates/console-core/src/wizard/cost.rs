@@ -13,6 +13,7 @@
 use crate::console::instances::validate_region;
 use crate::error::AppError;
 use crate::locks::lock;
+use crate::types::ChargeType;
 use crate::wizard::catalog;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -67,7 +68,7 @@ fn r2(x: f64) -> f64 {
 
 /// (account key, region, zone, charge type) → type → (price, unit) with its time.
 type PriceMap = HashMap<String, (f64, String)>;
-type Cache = HashMap<(String, String, String, String), (Instant, PriceMap)>;
+type Cache = HashMap<(String, String, String, ChargeType), (Instant, PriceMap)>;
 
 fn cache() -> &'static Mutex<Cache> {
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
@@ -79,13 +80,13 @@ async fn prices(
     cache_key: &str,
     region: &str,
     zone: &str,
-    charge: &str,
+    charge: ChargeType,
 ) -> Result<PriceMap, AppError> {
     let key = (
         cache_key.to_owned(),
         region.to_owned(),
         zone.to_owned(),
-        charge.to_owned(),
+        charge,
     );
     if let Some((at, map)) = lock(cache()).get(&key)
         && at.elapsed() < PRICE_TTL
@@ -104,19 +105,23 @@ async fn prices(
 /// Whether the instance costs anything right now.
 pub fn charged(i: &cvm::Instance) -> bool {
     let state = i.instance_state.as_deref().unwrap_or_default();
-    let charge = i.instance_charge_type.as_deref().unwrap_or_default();
+    let charge = i
+        .instance_charge_type
+        .as_deref()
+        .and_then(ChargeType::parse);
     match state {
         "LAUNCH_FAILED" | "SHUTDOWN" | "TERMINATING" => false,
         "STOPPED" => {
-            charge == "PREPAID" || i.stop_charging_mode.as_deref() != Some("STOP_CHARGING")
+            charge == Some(ChargeType::Prepaid)
+                || i.stop_charging_mode.as_deref() != Some("STOP_CHARGING")
         }
         _ => true,
     }
 }
 
 /// (hourly, monthly) of one instance at a catalog price.
-pub fn rate(charge: &str, price: f64, unit: &str) -> (f64, f64) {
-    if charge == "PREPAID" || unit == "MONTH" {
+pub fn rate(charge: ChargeType, price: f64, unit: &str) -> (f64, f64) {
+    if charge == ChargeType::Prepaid || unit == "MONTH" {
         (price / HOURS_PER_MONTH, price)
     } else {
         (price, price * HOURS_PER_MONTH)
@@ -166,26 +171,29 @@ pub async fn region_cost(
             instances: 1,
             ..Default::default()
         };
+        // The account's own spelling is kept for the line: a billing model this app does
+        // not know (or does not price, like CDH) is counted, unpriced.
+        let priced = ChargeType::parse(&charge).filter(|c| catalog::CHARGE_TYPES.contains(c));
         if !charged(i) {
             line.not_charged = 1;
-        } else if !["PREPAID", "POSTPAID_BY_HOUR", "SPOTPAID"].contains(&charge.as_str()) {
-            line.unpriced = 1;
-        } else {
+        } else if let Some(priced) = priced {
             let zone = i
                 .placement
                 .as_ref()
                 .and_then(|p| p.zone.clone())
                 .unwrap_or_default();
             let itype = i.instance_type.clone().unwrap_or_default();
-            let table = prices(client, cache_key, region, &zone, &charge).await?;
+            let table = prices(client, cache_key, region, &zone, priced).await?;
             match table.get(&itype) {
                 Some((price, unit)) if *price > 0.0 => {
-                    let (h, m) = rate(&charge, *price, unit);
+                    let (h, m) = rate(priced, *price, unit);
                     line.hourly = h;
                     line.monthly = m;
                 }
                 _ => line.unpriced = 1,
             }
+        } else {
+            line.unpriced = 1;
         }
         add(&mut lines, &line);
     }

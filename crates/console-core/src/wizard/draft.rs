@@ -4,9 +4,8 @@
 //! has it), so the user enters one or chooses a key pair. `notes` say what could not be
 //! carried over, as codes the UI translates.
 
-use crate::wizard::spec::{
-    Billing, DataDiskSpec, LaunchChoices, RENEW_FLAGS, SystemDiskSpec, TagInput,
-};
+use crate::types::RenewFlag;
+use crate::wizard::spec::{Billing, DataDiskSpec, LaunchChoices, SystemDiskSpec, TagInput};
 use serde::Serialize;
 use tencent_api::models::cvm;
 use tencent_api::models::launch_template::LaunchTemplateVersionData;
@@ -76,11 +75,11 @@ fn build(region: &str, p: Parts<'_>, from_instance: bool) -> LaunchDraft {
                 .prepaid
                 .and_then(|x| x.renew_flag.as_deref())
                 .or(p.renew_flag)
-                .filter(|f| RENEW_FLAGS.contains(f))
-                .unwrap_or("NOTIFY_AND_MANUAL_RENEW");
+                .and_then(RenewFlag::parse)
+                .unwrap_or(RenewFlag::NotifyAndManualRenew);
             Billing::Prepaid {
                 period: u32_of(period, 1),
-                renew_flag: flag.to_owned(),
+                renew_flag: flag,
             }
         }
         "SPOTPAID" => Billing::Spotpaid {
@@ -267,9 +266,7 @@ pub async fn same_as(
     use crate::console::instances::{describe_ids, validate_ids, validate_region};
     validate_region(region)?;
     let ids = validate_ids(&[instance_id.to_owned()])?;
-    let found = describe_ids(client, region, &ids)
-        .await
-        .map_err(|e| crate::error::from_api(&e))?;
+    let found = describe_ids(client, region, &ids).await?;
     let i = found.into_iter().next().ok_or_else(|| {
         crate::profiles::invalid(
             "instanceId",

@@ -19,7 +19,7 @@ use crate::wizard::spec::{
 };
 use serde::Serialize;
 use tencent_api::models::{cvm, vpc};
-use tencent_api::{Client, ErrorCategory, new_client_token};
+use tencent_api::{Client, new_client_token};
 
 /// Asks the API about the type, image and subnet the spec names.
 pub async fn gather_facts(client: &Client, s: &LaunchSpec) -> Result<Facts, AppError> {
@@ -43,7 +43,7 @@ pub async fn gather_facts(client: &Client, s: &LaunchSpec) -> Result<Facts, AppE
         }
         match client.describe_subnets(region, &subnet_req).await {
             Ok(r) => Ok(r.subnet_set.unwrap_or_default().into_iter().next()),
-            Err(e) if e.category() == ErrorCategory::NotFound => Ok(None),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     };
@@ -61,14 +61,7 @@ pub async fn gather_facts(client: &Client, s: &LaunchSpec) -> Result<Facts, AppE
     );
     let not_found_is_none = |r: Result<cvm::DescribeImagesResponse, tencent_api::Error>| match r {
         Ok(r) => Ok(r.image_set.unwrap_or_default().into_iter().next()),
-        Err(e)
-            if matches!(
-                e.category(),
-                ErrorCategory::NotFound | ErrorCategory::InvalidInput
-            ) =>
-        {
-            Ok(None)
-        }
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidInput) => Ok(None),
         Err(e) => Err(with_field(&e)),
     };
     let image = not_found_is_none(image)?;
@@ -178,8 +171,8 @@ async fn send(
         Err(e)
             if e.outcome_unknown()
                 || matches!(
-                    e.category(),
-                    ErrorCategory::Network | ErrorCategory::Server | ErrorCategory::Throttled
+                    e.kind(),
+                    ErrorKind::Network | ErrorKind::Server | ErrorKind::Throttled
                 ) =>
         {
             let err = with_field(&e);
@@ -271,13 +264,11 @@ pub async fn retry(
 ) -> Result<LaunchOutcome, AppError> {
     let entry = journal.get(token).ok_or_else(journal::not_found)?;
     if entry.state == EntryState::Dropped {
-        return Err(AppError {
-            kind: ErrorKind::StateConflict,
-            code: AppCode::LaunchDropped.into(),
-            message: "this launch was dropped; it is not sent again (start a new one)".into(),
-            request_id: None,
-            field: Some("token".into()),
-        });
+        return Err(AppError::conflict(
+            AppCode::LaunchDropped,
+            "this launch was dropped; it is not sent again (start a new one)",
+        )
+        .with_field("token"));
     }
     if entry.state != EntryState::Pending {
         return Ok(LaunchOutcome {
@@ -415,9 +406,7 @@ pub async fn progress(
     region: &str,
     ids: &[String],
 ) -> Result<LaunchProgress, AppError> {
-    let described = describe_ids(client, region, ids)
-        .await
-        .map_err(|e| crate::error::from_api(&e))?;
+    let described = describe_ids(client, region, ids).await?;
     let instances: Vec<LaunchedInstance> = ids
         .iter()
         .map(|id| {

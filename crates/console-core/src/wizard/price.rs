@@ -6,6 +6,7 @@
 //! InquiryPriceRunInstances prices all `InstanceCount` instances together; the per-instance
 //! figure is derived by dividing, except per-GB traffic, which is a rate, not a total.
 
+use crate::types::ChargeType;
 use serde::Serialize;
 use tencent_api::models::cvm;
 
@@ -45,7 +46,7 @@ impl ItemPriceView {
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceQuote {
-    pub charge_type: String,
+    pub charge_type: ChargeType,
     pub count: u32,
     /// For all `count` instances.
     pub instance: ItemPriceView,
@@ -129,7 +130,7 @@ pub fn item_view(p: Option<&cvm::ItemPrice>) -> ItemPriceView {
 
 /// Maps an InquiryPriceRunInstances answer for `count` instances of `charge_type`.
 pub fn quote(
-    charge_type: &str,
+    charge_type: ChargeType,
     count: u32,
     price: Option<&cvm::Price>,
     request_id: Option<String>,
@@ -137,7 +138,7 @@ pub fn quote(
     let instance = item_view(price.and_then(|p| p.instance_price.as_ref()));
     let bandwidth = item_view(price.and_then(|p| p.bandwidth_price.as_ref()));
     let n = f64::from(count.max(1));
-    let instance_now = if charge_type == "PREPAID" {
+    let instance_now = if charge_type == ChargeType::Prepaid {
         instance.discount_price.unwrap_or(0.0)
     } else {
         instance
@@ -157,7 +158,7 @@ pub fn quote(
         }),
     };
     PriceQuote {
-        charge_type: charge_type.to_owned(),
+        charge_type,
         count,
         per_instance: r2(instance_now / n),
         total_now: r2(instance_now + bandwidth_now),

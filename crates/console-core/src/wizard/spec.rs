@@ -8,17 +8,13 @@
 use crate::console::instances::{check_password, validate_region, validate_zone};
 use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
+use crate::types::{ChargeType, RenewFlag};
 use serde::{Deserialize, Serialize};
 use tencent_api::Sensitive;
 use tencent_api::models::cvm;
 
 /// Prepaid periods Tencent sells, in months.
 pub const PERIODS: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36, 48, 60];
-pub const RENEW_FLAGS: &[&str] = &[
-    "NOTIFY_AND_AUTO_RENEW",
-    "NOTIFY_AND_MANUAL_RENEW",
-    "DISABLE_NOTIFY_AND_MANUAL_RENEW",
-];
 pub const SYSTEM_DISK_TYPES: &[&str] = &[
     "CLOUD_BASIC",
     "CLOUD_PREMIUM",
@@ -62,9 +58,8 @@ pub enum Billing {
     Prepaid {
         /// Months: 1–12, 24, 36, 48 or 60.
         period: u32,
-        /// NOTIFY_AND_AUTO_RENEW, NOTIFY_AND_MANUAL_RENEW or DISABLE_NOTIFY_AND_MANUAL_RENEW.
         #[serde(rename = "renewFlag")]
-        renew_flag: String,
+        renew_flag: RenewFlag,
     },
     #[serde(rename = "POSTPAID_BY_HOUR")]
     PostpaidByHour,
@@ -77,11 +72,11 @@ pub enum Billing {
 }
 
 impl Billing {
-    pub fn charge_type(&self) -> &'static str {
+    pub fn charge_type(&self) -> ChargeType {
         match self {
-            Billing::Prepaid { .. } => "PREPAID",
-            Billing::PostpaidByHour => "POSTPAID_BY_HOUR",
-            Billing::Spotpaid { .. } => "SPOTPAID",
+            Billing::Prepaid { .. } => ChargeType::Prepaid,
+            Billing::PostpaidByHour => ChargeType::PostpaidByHour,
+            Billing::Spotpaid { .. } => ChargeType::Spotpaid,
         }
     }
 }
@@ -281,15 +276,12 @@ pub fn check_shape(s: &LaunchSpec, max_name_chars: usize) -> Result<(), AppError
     }
     validate_zone(&s.region, &s.zone)?;
     match &s.billing {
-        Billing::Prepaid { period, renew_flag } => {
+        Billing::Prepaid { period, .. } => {
             if !PERIODS.contains(period) {
                 return Err(invalid(
                     "billing.period",
                     "the period is 1–12, 24, 36, 48 or 60 months",
                 ));
-            }
-            if !RENEW_FLAGS.contains(&renew_flag.as_str()) {
-                return Err(invalid("billing.renewFlag", "unknown renewal setting"));
             }
         }
         Billing::PostpaidByHour => {}
@@ -476,18 +468,17 @@ pub fn check_facts(s: &LaunchSpec, f: &Facts) -> Result<(), AppError> {
     };
     if t.status.as_deref() == Some("SOLD_OUT") {
         let reason = t.sold_out_reason.clone().filter(|r| !r.is_empty());
-        return Err(AppError {
-            kind: crate::error::ErrorKind::SoldOut,
-            code: AppCode::SoldOut.into(),
-            message: format!(
+        return Err(AppError::app(
+            crate::error::ErrorKind::SoldOut,
+            AppCode::SoldOut,
+            format!(
                 "{} is sold out in {}{}",
                 s.instance_type,
                 s.zone,
                 reason.map(|r| format!(": {r}")).unwrap_or_default()
             ),
-            request_id: None,
-            field: Some("instanceType".into()),
-        });
+        )
+        .with_field("instanceType"));
     }
     let Some(image) = &f.image else {
         return Err(invalid(
@@ -559,10 +550,8 @@ pub fn check_facts(s: &LaunchSpec, f: &Facts) -> Result<(), AppError> {
     match &s.login {
         Login::Password { password } => {
             let user = if f.windows { "Administrator" } else { "root" };
-            check_password(password.expose(), f.windows, user).map_err(|e| AppError {
-                field: Some("login.password".into()),
-                ..e
-            })?;
+            check_password(password.expose(), f.windows, user)
+                .map_err(|e| e.with_field("login.password"))?;
         }
         Login::KeyPair { .. } if f.windows => {
             return Err(invalid(
@@ -599,7 +588,7 @@ fn prepaid_of(b: &Billing) -> Option<cvm::InstanceChargePrepaid> {
     match b {
         Billing::Prepaid { period, renew_flag } => Some(cvm::InstanceChargePrepaid {
             period: Some(i64::from(*period)),
-            renew_flag: Some(renew_flag.clone()),
+            renew_flag: Some(renew_flag.as_str().into()),
         }),
         _ => None,
     }
@@ -678,7 +667,7 @@ pub fn run_request(
         })
         .collect();
     cvm::RunInstancesRequest {
-        instance_charge_type: Some(s.billing.charge_type().into()),
+        instance_charge_type: Some(s.billing.charge_type().as_str().into()),
         instance_charge_prepaid: prepaid_of(&s.billing),
         placement: Some(cvm::Placement {
             zone: Some(s.zone.clone()),
@@ -723,7 +712,7 @@ pub fn price_request(s: &LaunchSpec) -> cvm::InquiryPriceRunInstancesRequest {
             ..Default::default()
         }),
         image_id: Some(s.image_id.clone()),
-        instance_charge_type: Some(s.billing.charge_type().into()),
+        instance_charge_type: Some(s.billing.charge_type().as_str().into()),
         instance_charge_prepaid: prepaid_of(&s.billing),
         instance_type: Some(s.instance_type.clone()),
         system_disk: Some(system_disk_of(s)),
@@ -870,7 +859,7 @@ pub fn field_for_code(code: &str, message: &str) -> Option<&'static str> {
 
 /// A Tencent error with the spec field it points at, when one does.
 pub fn with_field(e: &tencent_api::Error) -> AppError {
-    let mut err = crate::error::from_api(e);
+    let mut err = AppError::from(e);
     // The client names request parameters (PascalCase); the UI wants spec fields.
     err.field = match err.field.as_deref() {
         Some("ImageId" | "ImageIds") => Some("imageId"),

@@ -4,7 +4,7 @@
 //! its login, and the draft asks for one.
 
 use crate::console::instances::validate_region;
-use crate::error::{AppCode, AppError, from_api};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use crate::wizard::draft::{self, LaunchDraft};
 use crate::wizard::spec::{LaunchSpec, Login, check_shape, run_request, with_field};
@@ -162,7 +162,7 @@ pub async fn draft(
         .describe_launch_template_versions(region, &req)
         .await
         .map_err(|e| {
-            let mut err = from_api(&e);
+            let mut err = AppError::from(&e);
             err.field = Some("templateId".into());
             err
         })?;

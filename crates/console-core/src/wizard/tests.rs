@@ -7,6 +7,7 @@ use super::journal::{EntryState, Journal};
 use super::launch::{self, LaunchStatus};
 use super::price::{item_view, quote};
 use super::spec::*;
+use crate::types::{ChargeType, RenewFlag};
 use tencent_api::models::cvm;
 use tencent_api::{Client, Credentials, Endpoint, RetryPolicy, Sensitive};
 
@@ -86,7 +87,7 @@ fn shape_errors_name_the_spec_field() {
             Box::new(|s| {
                 s.billing = Billing::Prepaid {
                     period: 13,
-                    renew_flag: "NOTIFY_AND_AUTO_RENEW".into(),
+                    renew_flag: RenewFlag::NotifyAndAutoRenew,
                 }
             }),
             "billing.period",
@@ -313,7 +314,7 @@ fn prices_map_tiers_and_totals() {
             ..Default::default()
         }),
     };
-    let q = quote("POSTPAID_BY_HOUR", 2, Some(&postpaid), None);
+    let q = quote(ChargeType::PostpaidByHour, 2, Some(&postpaid), None);
     let steps = &q.instance.steps;
     assert_eq!(steps.len(), 3);
     assert_eq!((steps[0].from_hour, steps[0].to_hour), (0, Some(96)));
@@ -338,7 +339,7 @@ fn prices_map_tiers_and_totals() {
             ..Default::default()
         }),
     };
-    let q = quote("PREPAID", 1, Some(&prepaid), None);
+    let q = quote(ChargeType::Prepaid, 1, Some(&prepaid), None);
     assert_eq!(q.instance.original_price, Some(8884.5));
     assert_eq!(q.instance.discount_price, Some(1804.9));
     assert!(q.instance.steps.is_empty());
@@ -388,7 +389,7 @@ fn count_in(s: &Sim) -> usize {
 }
 
 /// A zone with stock, a type on sale there, and an image that fits it.
-async fn pick(s: &Sim, charge: &str) -> (String, InstanceTypeChoice, String) {
+async fn pick(s: &Sim, charge: ChargeType) -> (String, InstanceTypeChoice, String) {
     let zones = catalog::zones(&s.client, REGION, charge).await.unwrap();
     for z in zones.iter().filter(|z| z.available) {
         let types = catalog::instance_types(&s.client, REGION, &z.zone, charge)
@@ -418,15 +419,15 @@ async fn pick(s: &Sim, charge: &str) -> (String, InstanceTypeChoice, String) {
 #[tokio::test]
 async fn catalog_offers_stock_prices_and_fitting_images() {
     let s = sim().await;
-    let zones = catalog::zones(&s.client, REGION, "POSTPAID_BY_HOUR")
+    let zones = catalog::zones(&s.client, REGION, ChargeType::PostpaidByHour)
         .await
         .unwrap();
     assert!(zones.iter().any(|z| z.available && z.types_on_sale > 0));
     // Sold-out zones (ap-guangzhou-1 and -2) are offered as unavailable.
     assert!(zones.iter().any(|z| !z.available));
-    let (zone, t, _) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, _) = pick(&s, ChargeType::PostpaidByHour).await;
     assert!(t.price > 0.0 && t.price_unit == "HOUR" && t.cpu > 0);
-    let types = catalog::instance_types(&s.client, REGION, &zone, "POSTPAID_BY_HOUR")
+    let types = catalog::instance_types(&s.client, REGION, &zone, ChargeType::PostpaidByHour)
         .await
         .unwrap();
     if let Some(sold) = types.iter().find(|t| t.status == "SOLD_OUT") {
@@ -449,7 +450,7 @@ async fn catalog_offers_stock_prices_and_fitting_images() {
 #[tokio::test]
 async fn the_price_is_inquiry_prices_answer() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let q = launch::price(&s.client, &spec).await.unwrap();
     let raw = s
@@ -472,7 +473,7 @@ async fn the_price_is_inquiry_prices_answer() {
     let mut p = spec.clone();
     p.billing = Billing::Prepaid {
         period: 12,
-        renew_flag: "NOTIFY_AND_AUTO_RENEW".into(),
+        renew_flag: RenewFlag::NotifyAndAutoRenew,
     };
     p.internet_charge_type = "BANDWIDTH_PREPAID".into();
     let q = launch::price(&s.client, &p).await.unwrap();
@@ -494,7 +495,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         ..Default::default()
     })
     .await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let before = count_in(&s);
     let spec = base_spec(&zone, &t.instance_type, &img);
 
@@ -513,7 +514,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert_eq!(e.field.as_deref(), Some("imageId"), "{e:?}");
 
     // A subnet in another zone.
-    let zones = catalog::zones(&s.client, REGION, "POSTPAID_BY_HOUR")
+    let zones = catalog::zones(&s.client, REGION, ChargeType::PostpaidByHour)
         .await
         .unwrap();
     let other_zone = zones
@@ -530,7 +531,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert_eq!(e.field.as_deref(), Some("subnetId"), "{e:?}");
 
     // A spot bid below the market.
-    let (szone, st, simg) = pick(&s, "SPOTPAID").await;
+    let (szone, st, simg) = pick(&s, ChargeType::Spotpaid).await;
     let mut x = base_spec(&szone, &st.instance_type, &simg);
     x.billing = Billing::Spotpaid {
         max_price: Some(format!("{}", st.price / 2.0)),
@@ -565,7 +566,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn a_launch_runs_and_reports_progress() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::open(dir.path().join("launches.json"));
@@ -598,7 +599,7 @@ async fn a_launch_runs_and_reports_progress() {
 #[tokio::test]
 async fn lost_answers_never_buy_twice_and_resume_after_a_restart() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let mut spec = base_spec(&zone, &t.instance_type, &img);
     spec.count = 3;
     let dir = tempfile::tempdir().unwrap();
@@ -674,7 +675,7 @@ async fn lost_answers_never_buy_twice_and_resume_after_a_restart() {
 #[tokio::test]
 async fn old_or_read_only_pending_launches_wait_for_the_user_at_start_up() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("launches.json");
@@ -733,7 +734,7 @@ async fn old_or_read_only_pending_launches_wait_for_the_user_at_start_up() {
 #[tokio::test]
 async fn a_dropped_launch_is_never_sent_again() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let dir = tempfile::tempdir().unwrap();
     s.sim.set_faults(
@@ -751,7 +752,7 @@ async fn a_dropped_launch_is_never_sent_again() {
     let e = launch::retry(&s.client, &journal, &out.token)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.LaunchDropped");
+    assert_eq!(e.code, crate::error::AppCode::LaunchDropped.as_str());
     assert_eq!(count_in(&s), before);
     s.sim.shutdown().await.unwrap();
 }
@@ -759,7 +760,7 @@ async fn a_dropped_launch_is_never_sent_again() {
 #[tokio::test]
 async fn nothing_is_sent_when_the_journal_cannot_be_written() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let dir = tempfile::tempdir().unwrap();
     // The journal's directory is a file: it cannot be created.
@@ -770,7 +771,7 @@ async fn nothing_is_sent_when_the_journal_cannot_be_written() {
     let e = launch::submit_checked(&s.client, &journal, "p1", &spec)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.Journal");
+    assert_eq!(e.code, crate::error::AppCode::Journal.as_str());
     assert_eq!(count_in(&s), before);
     s.sim.shutdown().await.unwrap();
 }
@@ -778,7 +779,7 @@ async fn nothing_is_sent_when_the_journal_cannot_be_written() {
 #[tokio::test]
 async fn billing_changes_are_priced_first() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let mut spec = base_spec(&zone, &t.instance_type, &img);
     spec.count = 1;
     let dir = tempfile::tempdir().unwrap();
@@ -798,18 +799,18 @@ async fn billing_changes_are_priced_first() {
         REGION,
         &ids,
         1,
-        "NOTIFY_AND_MANUAL_RENEW",
+        RenewFlag::NotifyAndManualRenew,
         q.discount_price + 1.0,
     )
     .await
     .unwrap_err();
-    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(e.code, crate::error::AppCode::PriceChanged.as_str());
     let r = billing::to_prepaid(
         &s.client,
         REGION,
         &ids,
         1,
-        "NOTIFY_AND_MANUAL_RENEW",
+        RenewFlag::NotifyAndManualRenew,
         q.discount_price,
     )
     .await
@@ -826,15 +827,10 @@ async fn billing_changes_are_priced_first() {
         .unwrap();
     assert_eq!(r.succeeded, 1, "{r:?}");
     s.sim.advance_clock(std::time::Duration::from_secs(120));
-    let r = billing::set_renew_flag(&s.client, REGION, &ids, "NOTIFY_AND_AUTO_RENEW")
+    let r = billing::set_renew_flag(&s.client, REGION, &ids, RenewFlag::NotifyAndAutoRenew)
         .await
         .unwrap();
     assert_eq!(r.succeeded, 1, "{r:?}");
-    assert!(
-        billing::set_renew_flag(&s.client, REGION, &ids, "SOMETIMES")
-            .await
-            .is_err()
-    );
     s.sim.shutdown().await.unwrap();
 }
 
@@ -851,7 +847,7 @@ fn mock_vault() -> crate::secrets::Vault {
 #[tokio::test]
 async fn a_resumed_launch_resends_its_password_from_the_keyring_never_from_disk() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let mut spec = base_spec(&zone, &t.instance_type, &img);
     spec.count = 2;
     let dir = tempfile::tempdir().unwrap();
@@ -902,7 +898,7 @@ async fn a_resumed_launch_resends_its_password_from_the_keyring_never_from_disk(
 async fn templates_save_list_open_and_delete_without_the_password() {
     use super::templates;
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let mut spec = base_spec(&zone, &t.instance_type, &img);
     spec.data_disks = vec![DataDiskSpec {
         disk_type: "CLOUD_SSD".into(),
@@ -960,7 +956,7 @@ async fn templates_save_list_open_and_delete_without_the_password() {
 async fn buy_the_same_copies_an_instance_and_the_cost_view_adds_up() {
     use super::{cost, draft};
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let mut spec = base_spec(&zone, &t.instance_type, &img);
     spec.count = 1;
     spec.data_disks = vec![DataDiskSpec {
@@ -1011,7 +1007,7 @@ async fn buy_the_same_copies_an_instance_and_the_cost_view_adds_up() {
         t.price
     );
     assert!(((a.monthly - b.monthly) - t.price * 730.0).abs() < 1.0);
-    assert_eq!(cost::rate("PREPAID", 73.0, "MONTH"), (0.1, 73.0));
+    assert_eq!(cost::rate(ChargeType::Prepaid, 73.0, "MONTH"), (0.1, 73.0));
     let all = cost::estimate(
         &s.client,
         "t",
@@ -1054,7 +1050,7 @@ fn stopped_instances_in_stop_charging_mode_cost_nothing() {
 #[tokio::test]
 async fn a_launch_is_sent_only_at_the_accepted_price() {
     let s = sim().await;
-    let (zone, t, img) = pick(&s, "POSTPAID_BY_HOUR").await;
+    let (zone, t, img) = pick(&s, ChargeType::PostpaidByHour).await;
     let spec = base_spec(&zone, &t.instance_type, &img);
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::open(dir.path().join("launches.json"));
@@ -1066,7 +1062,7 @@ async fn a_launch_is_sent_only_at_the_accepted_price() {
     let e = launch::submit_at_price(&s.client, &journal, "p1", &spec, 60, quoted.total_now / 2.0)
         .await
         .unwrap_err();
-    assert_eq!(e.code, "App.PriceChanged");
+    assert_eq!(e.code, crate::error::AppCode::PriceChanged.as_str());
     assert_eq!(e.field.as_deref(), Some("acceptedPrice"));
     assert!(
         e.message.contains(&format!("{:.2}", quoted.total_now)),

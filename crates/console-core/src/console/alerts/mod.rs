@@ -12,7 +12,7 @@ pub mod engine;
 mod tests;
 
 use crate::console::instances::validate_region;
-use crate::error::{AppCode, AppError, ErrorKind};
+use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -263,13 +263,11 @@ struct RulesFile {
 const FILE_VERSION: u32 = 1;
 
 fn not_found(id: &str) -> AppError {
-    AppError {
-        kind: ErrorKind::NotFound,
-        code: AppCode::AlertRuleNotFound.into(),
-        message: format!("no alert rule with id {id:?}"),
-        request_id: None,
-        field: Some("id".into()),
-    }
+    AppError::not_found(
+        AppCode::AlertRuleNotFound,
+        format!("no alert rule with id {id:?}"),
+    )
+    .with_field("id")
 }
 
 /// The rules file. Reads are cheap (the watcher reads it every tick); writes are

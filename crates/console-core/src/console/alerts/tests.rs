@@ -101,7 +101,7 @@ fn every_bad_input_names_its_field_and_nothing_is_saved() {
     for (draft, field) in &cases {
         let e = store.save(draft, &known()).unwrap_err();
         assert_eq!(e.field.as_deref(), Some(*field), "{draft:?}: {}", e.message);
-        assert_eq!(e.code, "App.InvalidInput");
+        assert_eq!(e.code, crate::error::AppCode::InvalidInput.as_str());
         assert!(!store.path().exists(), "{draft:?} wrote the file");
     }
     // A good rule is saved; a bad edit of it leaves the file as it was, byte for byte.
@@ -167,11 +167,14 @@ fn rules_are_added_edited_and_removed_and_hold_no_secret() {
     let e = store.save(&ghost, &known()).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
-        ("App.AlertRuleNotFound", Some("id"))
+        (
+            crate::error::AppCode::AlertRuleNotFound.as_str(),
+            Some("id")
+        )
     );
     assert_eq!(
         store.delete("rule-ghost").unwrap_err().code,
-        "App.AlertRuleNotFound"
+        crate::error::AppCode::AlertRuleNotFound.as_str()
     );
     store.delete(&b.id).unwrap();
     assert_eq!(store.rules().unwrap(), vec![edited, c]);
@@ -187,11 +190,14 @@ fn an_unreadable_rules_file_is_reported_and_never_written_over() {
     let dir = tempfile::tempdir().unwrap();
     let store = AlertStore::new(dir.path());
     std::fs::write(store.path(), b"{ not json").unwrap();
-    assert_eq!(store.rules().unwrap_err().code, "App.Alerts");
+    assert_eq!(
+        store.rules().unwrap_err().code,
+        crate::error::AppCode::Alerts.as_str()
+    );
     let e = store
         .save(&cpu("80", "5", profile_target("sandbox", None)), &known())
         .unwrap_err();
-    assert_eq!(e.code, "App.Alerts");
+    assert_eq!(e.code, crate::error::AppCode::Alerts.as_str());
     assert_eq!(std::fs::read(store.path()).unwrap(), b"{ not json");
 }
 
