@@ -925,5 +925,13 @@ describe("pending launches: resume and drop only through the dialog, with the Cl
     assert.equal((await record(RESUME)).instanceIds.length, 1);
     assert.equal(await sent(b, "RunInstances"), runs + 1, "one RunInstances");
     assert.match(await textOf(b, `pending-result-${RESUME}`), /Resumed/);
+    // The next spec's screens show this instance: let it finish booting first, so they do
+    // not depend on how fast this machine is.
+    const [id] = settled.instanceIds;
+    await waitUntil(
+      b,
+      async () => (await instanceNow(b, id))?.summary.state === "RUNNING",
+      `${id} RUNNING`,
+    );
   });
 });
