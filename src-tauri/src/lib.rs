@@ -156,6 +156,19 @@ pub fn invoke_handler<R: tauri::Runtime>()
     app_commands!(generate_handler)
 }
 
+/// Puts the core's state and the alert watcher into Tauri's managed state, where the
+/// commands find them. The watcher is kept beside the state, not in it: it reads the state
+/// on each pass, and the state has no reason to know it.
+pub fn manage<R: tauri::Runtime>(
+    app: &impl Manager<R>,
+    state: std::sync::Arc<state::AppState>,
+) -> std::sync::Arc<console::alerts::engine::Alerts> {
+    let alerts = std::sync::Arc::new(console::alerts::engine::Alerts::new(&state.config_dir));
+    app.manage(state);
+    app.manage(alerts.clone());
+    alerts
+}
+
 /// Where the committed bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/backend/bindings.ts";
 
@@ -200,15 +213,15 @@ pub fn run() {
                 app.path().app_data_dir()?,
                 vault,
             )?);
-            app.manage(state.clone());
-            notify::install_alerts(app.handle(), &state.alerts);
+            let alerts = manage(app, state.clone());
+            notify::install_alerts(app.handle(), &alerts);
             // The alert rules run in the background, whether or not the window is shown;
             // the first pass waits until the first screen has had its calls.
             tauri::async_runtime::spawn({
                 let state = state.clone();
                 async move {
                     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                    console::alerts::engine::Alerts::run(state).await;
+                    alerts.run(state).await;
                 }
             });
             // Pending launches: young ones of writable profiles are re-sent below (claimed

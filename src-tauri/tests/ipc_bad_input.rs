@@ -72,7 +72,7 @@ fn harness() -> Harness {
         .invoke_handler(cvm_console::invoke_handler::<MockRuntime>())
         .build(mock_context(noop_assets()))
         .unwrap();
-    app.manage(state.clone());
+    cvm_console::manage(&app, state.clone());
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();

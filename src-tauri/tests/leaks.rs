@@ -460,7 +460,7 @@ fn connect_with_secrets(rt: &tokio::runtime::Runtime, dir: &Path, state: &Arc<Ap
     let app = tauri::test::mock_builder()
         .build(tauri::test::mock_context(tauri::test::noop_assets()))
         .unwrap();
-    app.manage(state.clone());
+    cvm_console::manage(&app, state.clone());
     let id = rt.block_on(async {
         let sandbox = state.sandbox().await.unwrap();
         let addr = sandbox

@@ -4,6 +4,7 @@
 //! `on_call` callback, whose record holds no secret; this module adds only profile and
 //! target ids, so no secret can reach the log.
 
+use crate::locks::lock;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::io::Write;
@@ -84,10 +85,6 @@ pub struct ActivityLog {
     seq: AtomicU32,
     calls: AtomicU32,
     failures: AtomicU32,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl ActivityLog {

@@ -38,8 +38,6 @@ pub struct AppState {
     pub store: ProfileStore,
     /// Every API call made through the profiles' clients.
     pub activity: Arc<ActivityLog>,
-    /// The alert rules and the watcher that checks them.
-    pub alerts: Arc<crate::console::alerts::engine::Alerts>,
     pub profiles: Mutex<ProfilesFile>,
     /// Where an unreadable profiles.json was moved at start-up, until the UI has shown it.
     pub corrupt_backup: Mutex<Option<PathBuf>>,
@@ -89,7 +87,6 @@ impl AppState {
         Ok(AppState {
             store,
             activity: Arc::new(ActivityLog::open(&data_dir)),
-            alerts: Arc::new(crate::console::alerts::engine::Alerts::new(&config_dir)),
             profiles: Mutex::new(loaded.file),
             corrupt_backup: Mutex::new(loaded.corrupt_backup),
             vault,

@@ -111,11 +111,11 @@ pub static ACTIONS: &[Action] = &[
         "DescribeInstancesStatus",
         json!(cvm::describe::describe_instances_status),
     ),
-    write(CVM, "RunInstances", json!(cvm::launch::run_instances)),
+    write(CVM, "RunInstances", json!(cvm::templates::run_instances)),
     read(
         CVM,
         "InquiryPriceRunInstances",
-        json!(cvm::launch::inquiry_price_run_instances),
+        json!(cvm::templates::inquiry_price_run_instances),
     ),
     write(
         CVM,

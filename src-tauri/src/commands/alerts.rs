@@ -1,6 +1,6 @@
 //! The alert rules' commands and the watcher's state for the Alerts page.
 
-use crate::console::alerts::engine::{ActiveAlert, AlertOpen};
+use crate::console::alerts::engine::{ActiveAlert, AlertOpen, Alerts};
 use crate::console::alerts::{AlertRule, AlertRuleDraft};
 use crate::error::AppError;
 use crate::state::{AppState, lock};
@@ -11,8 +11,8 @@ use tauri::ipc::Channel;
 /// The saved rules, in the order they were added.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_alert_rules(state: State<'_, Arc<AppState>>) -> Result<Vec<AlertRule>, AppError> {
-    state.alerts.store.rules()
+pub async fn list_alert_rules(alerts: State<'_, Arc<Alerts>>) -> Result<Vec<AlertRule>, AppError> {
+    alerts.store.rules()
 }
 
 /// Adds the rule (or, with an id, replaces it) when every field is valid; the watcher
@@ -21,6 +21,7 @@ pub async fn list_alert_rules(state: State<'_, Arc<AppState>>) -> Result<Vec<Ale
 #[specta::specta]
 pub async fn save_alert_rule(
     state: State<'_, Arc<AppState>>,
+    alerts: State<'_, Arc<Alerts>>,
     draft: AlertRuleDraft,
 ) -> Result<AlertRule, AppError> {
     let profiles: Vec<String> = lock(&state.profiles)
@@ -28,27 +29,24 @@ pub async fn save_alert_rule(
         .iter()
         .map(|p| p.id.clone())
         .collect();
-    let rule = state.alerts.store.save(&draft, &profiles)?;
-    state.alerts.wake();
+    let rule = alerts.store.save(&draft, &profiles)?;
+    alerts.wake();
     Ok(rule)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_alert_rule(
-    state: State<'_, Arc<AppState>>,
-    id: String,
-) -> Result<(), AppError> {
-    state.alerts.store.delete(&id)?;
-    state.alerts.wake();
+pub async fn delete_alert_rule(alerts: State<'_, Arc<Alerts>>, id: String) -> Result<(), AppError> {
+    alerts.store.delete(&id)?;
+    alerts.wake();
     Ok(())
 }
 
 /// The alerts firing now.
 #[tauri::command]
 #[specta::specta]
-pub async fn firing_alerts(state: State<'_, Arc<AppState>>) -> Result<Vec<ActiveAlert>, AppError> {
-    Ok(state.alerts.firing())
+pub async fn firing_alerts(alerts: State<'_, Arc<Alerts>>) -> Result<Vec<ActiveAlert>, AppError> {
+    Ok(alerts.firing())
 }
 
 /// Where a click on an alert's notification is reported: the UI calls this once at start

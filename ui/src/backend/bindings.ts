@@ -1433,6 +1433,7 @@ export type TagReport = {
 	failed: TagFailure[],
 };
 
+/**  One tag of an instance, as listed and as the filter matches it. */
 export type TagView = {
 	key: string,
 	value: string,

@@ -11,7 +11,13 @@ use serde::{Deserialize, Serialize};
 use tencent_api::models::cvm;
 use tencent_api::models::tag::validate_tag;
 
-use super::instances::TagView;
+/// One tag of an instance, as listed and as the filter matches it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TagView {
+    pub key: String,
+    pub value: String,
+}
 
 /// The most tag conditions one listing takes.
 pub const MAX_TAG_CONDITIONS: usize = 9;
@@ -108,8 +114,8 @@ pub fn validate_tag_conditions(tags: &[TagCondition]) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
+    use super::TagView;
     use super::*;
-    use crate::console::instances::TagView;
 
     fn c(key: &str, value: Option<&str>) -> TagCondition {
         TagCondition {

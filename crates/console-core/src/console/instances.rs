@@ -2,7 +2,7 @@
 //! region/zone/instance listing and the lifecycle actions (chunked, with per-instance
 //! results). Commands in `commands/instances.rs` are thin wrappers over this.
 
-pub use crate::console::filter::{ListFilter, TagCondition, validate_tag_conditions};
+pub use crate::console::filter::{ListFilter, TagCondition, TagView, validate_tag_conditions};
 use crate::error::{AppCode, AppError, ErrorKind};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
@@ -195,13 +195,6 @@ pub struct ZoneView {
     pub name: String,
     pub zone_id: String,
     pub available: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct TagView {
-    pub key: String,
-    pub value: String,
 }
 
 /// One instance as the list shows it. Deserialize: it comes back from the list cache
@@ -690,69 +683,22 @@ pub async fn run_action(
         }
         _ => vec![ids.to_vec()],
     };
-    for chunk in groups.iter().flat_map(|g| chunk_ids(action.api_name(), g)) {
-        let outcome = crate::console::activity::with_targets(
-            chunk.to_vec(),
-            send(client, region, action, chunk),
-        )
-        .await;
-        match outcome {
-            Ok(request_id) => results.extend(chunk.iter().map(|id| InstanceResult {
-                instance_id: id.clone(),
-                ok: true,
-                request_id: request_id.clone(),
-                error: None,
-            })),
-            Err(e) if chunk.len() > 1 && worth_splitting(&e) => {
-                for id in chunk {
-                    let one = std::slice::from_ref(id);
-                    let r = crate::console::activity::with_targets(
-                        one.to_vec(),
-                        send(client, region, action, one),
+    for group in &groups {
+        let sent =
+            crate::console::batch::per_chunk(action.api_name(), group, worth_splitting, |chunk| {
+                Box::pin(async move {
+                    let targets = chunk.clone();
+                    crate::console::activity::with_targets(
+                        targets,
+                        send(client, region, action, &chunk),
                     )
-                    .await;
-                    results.push(result_of(id, r));
-                }
-            }
-            Err(e) => {
-                let err = AppError::from(&e);
-                results.extend(chunk.iter().map(|id| InstanceResult {
-                    instance_id: id.clone(),
-                    ok: false,
-                    request_id: err.request_id.clone(),
-                    error: Some(err.clone()),
-                }))
-            }
-        }
+                    .await
+                })
+            })
+            .await;
+        results.extend(sent);
     }
-    let succeeded = results.iter().filter(|r| r.ok).count() as u32;
-    ActionReport {
-        action: action.api_name().to_owned(),
-        region: region.to_owned(),
-        failed: results.len() as u32 - succeeded,
-        succeeded,
-        results,
-    }
-}
-
-fn result_of(id: &str, r: Result<Option<String>, tencent_api::Error>) -> InstanceResult {
-    match r {
-        Ok(request_id) => InstanceResult {
-            instance_id: id.to_owned(),
-            ok: true,
-            request_id,
-            error: None,
-        },
-        Err(e) => {
-            let err = AppError::from(&e);
-            InstanceResult {
-                instance_id: id.to_owned(),
-                ok: false,
-                request_id: err.request_id.clone(),
-                error: Some(err),
-            }
-        }
-    }
+    ActionReport::new(action.api_name(), region, results)
 }
 
 /// The code of a terminate the app refused to send: the instance has termination

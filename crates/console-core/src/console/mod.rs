@@ -5,6 +5,7 @@
 // The activity log lives below the console (the app state holds it); its old path stays.
 pub use crate::activity;
 pub mod alerts;
+pub mod batch;
 pub mod cache;
 pub mod detail;
 pub mod export;

@@ -3,12 +3,13 @@
 //! through ModifyInstancesAttribute, as there is no CVM action that removes one).
 
 use super::cvm_filter;
+use crate::console::batch;
 use crate::console::instances::{ActionReport, InstanceResult, describe_ids, validate_ids};
 use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
+use tencent_api::Client;
 use tencent_api::models::{cvm, resources, vpc};
-use tencent_api::{Client, chunk_ids};
 
 #[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -148,17 +149,6 @@ pub async fn security_group_detail(
     })
 }
 
-fn report(action: &str, region: &str, results: Vec<InstanceResult>) -> ActionReport {
-    let succeeded = results.iter().filter(|r| r.ok).count() as u32;
-    ActionReport {
-        action: action.to_owned(),
-        region: region.to_owned(),
-        failed: results.len() as u32 - succeeded,
-        succeeded,
-        results,
-    }
-}
-
 fn failed(id: &str, err: AppError) -> InstanceResult {
     InstanceResult {
         instance_id: id.to_owned(),
@@ -177,31 +167,21 @@ pub async fn bind(
 ) -> Result<ActionReport, AppError> {
     validate_sg_id(sg_id)?;
     let ids = validate_ids(instance_ids)?;
-    let mut results = Vec::new();
-    for chunk in chunk_ids("AssociateSecurityGroups", &ids) {
-        let r = client
-            .associate_security_groups(
-                region,
-                &cvm::AssociateSecurityGroupsRequest {
-                    security_group_ids: Some(vec![sg_id.to_owned()]),
-                    instance_ids: Some(chunk.to_vec()),
-                },
-            )
-            .await;
-        match r {
-            Ok(out) => results.extend(chunk.iter().map(|id| InstanceResult {
-                instance_id: id.clone(),
-                ok: true,
-                request_id: out.request_id.clone(),
-                error: None,
-            })),
-            Err(e) => {
-                let err = AppError::from(&e);
-                results.extend(chunk.iter().map(|id| failed(id, err.clone())));
-            }
-        }
-    }
-    Ok(report("AssociateSecurityGroups", region, results))
+    let action = "AssociateSecurityGroups";
+    let results = batch::per_chunk(action, &ids, batch::never_split, |chunk| {
+        let req = cvm::AssociateSecurityGroupsRequest {
+            security_group_ids: Some(vec![sg_id.to_owned()]),
+            instance_ids: Some(chunk),
+        };
+        Box::pin(async move {
+            client
+                .associate_security_groups(region, &req)
+                .await
+                .map(|r| r.request_id)
+        })
+    })
+    .await;
+    Ok(ActionReport::new(action, region, results))
 }
 
 /// Unbinds one group from instances, one ModifyInstancesAttribute call each (the new
@@ -275,7 +255,11 @@ pub async fn unbind(
             Err(e) => failed(id, AppError::from(&e)),
         });
     }
-    Ok(report("ModifyInstancesAttribute", region, results))
+    Ok(ActionReport::new(
+        "ModifyInstancesAttribute",
+        region,
+        results,
+    ))
 }
 
 /// A new group: name 1–60 characters, description up to 100 (Tencent's limits).

@@ -3,7 +3,8 @@
 //! auto-renew flag. Changes that cost money are priced first, and the change is sent
 //! only when the price the user accepted is still the price Tencent quotes.
 
-use crate::console::instances::{ActionReport, InstanceResult, validate_ids, validate_region};
+use crate::console::batch::{self, Sent};
+use crate::console::instances::{ActionReport, validate_ids, validate_region};
 use crate::error::AppError;
 use crate::profiles::invalid;
 use crate::types::{ChargeType, RenewFlag};
@@ -114,37 +115,6 @@ pub async fn quote_renew(
     Ok(sum("RenewInstances", ids.len(), period, parts))
 }
 
-fn report(action: &str, region: &str, results: Vec<InstanceResult>) -> ActionReport {
-    let succeeded = results.iter().filter(|r| r.ok).count() as u32;
-    ActionReport {
-        action: action.into(),
-        region: region.into(),
-        failed: results.len() as u32 - succeeded,
-        succeeded,
-        results,
-    }
-}
-
-fn chunk_results(
-    chunk: &[String],
-    r: Result<Option<String>, tencent_api::Error>,
-) -> Vec<InstanceResult> {
-    let err = r.as_ref().err().map(AppError::from);
-    let request_id = match &r {
-        Ok(id) => id.clone(),
-        Err(_) => err.as_ref().and_then(|e| e.request_id.clone()),
-    };
-    chunk
-        .iter()
-        .map(|id| InstanceResult {
-            instance_id: id.clone(),
-            ok: err.is_none(),
-            request_id: request_id.clone(),
-            error: err.clone(),
-        })
-        .collect()
-}
-
 /// Turns pay-as-you-go instances into a monthly subscription, ≤20 a call, after checking
 /// the price is still `accepted_price`.
 pub async fn to_prepaid(
@@ -230,22 +200,14 @@ pub async fn set_renew_flag(
     )
 }
 
-/// A call's answer: its RequestId, or the API's refusal.
-type Sent<'a> =
-    std::pin::Pin<Box<dyn Future<Output = Result<Option<String>, tencent_api::Error>> + Send + 'a>>;
-
-/// Sends `action` for `ids` in chunks of its per-call limit, one call at a time, and
-/// reports one result per instance (a chunk's failure is each of its instances').
+/// `action` for `ids` in chunks, one call at a time; a chunk's failure is each of its
+/// instances'.
 async fn per_chunk<'a>(
     region: &str,
     ids: &[String],
     action: &str,
-    mut send: impl FnMut(Vec<String>) -> Sent<'a>,
+    send: impl FnMut(Vec<String>) -> Sent<'a>,
 ) -> ActionReport {
-    let mut results = Vec::new();
-    for chunk in chunk_ids(action, ids) {
-        let r = send(chunk.to_vec()).await;
-        results.extend(chunk_results(chunk, r));
-    }
-    report(action, region, results)
+    let results = batch::per_chunk(action, ids, batch::never_split, send).await;
+    ActionReport::new(action, region, results)
 }

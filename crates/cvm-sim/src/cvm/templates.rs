@@ -310,10 +310,23 @@ pub fn delete(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(json!({}))
 }
 
+/// RunInstances: a `LaunchTemplate` is expanded here, then launch parses the result (it
+/// knows nothing of templates; templates reuse its parser for a version's data).
+pub fn run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let expanded = expand(env, p)?;
+    super::launch::run(env, expanded.as_ref().unwrap_or(p))
+}
+
+/// InquiryPriceRunInstances, with a `LaunchTemplate` expanded the same way.
+pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
+    let expanded = expand(env, p)?;
+    super::launch::inquiry_price(env, expanded.as_ref().unwrap_or(p))
+}
+
 /// RunInstances / InquiryPriceRunInstances with `LaunchTemplate`: the version's parameters
 /// with the request's own on top (a request value replaces the template's whole value).
 /// None when the request names no template.
-pub fn expand(env: &mut Env, p: &Params) -> ApiResult<Option<Params>> {
+fn expand(env: &mut Env, p: &Params) -> ApiResult<Option<Params>> {
     let Some(lt) = p.obj("LaunchTemplate")? else {
         return Ok(None);
     };

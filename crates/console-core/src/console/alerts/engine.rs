@@ -13,6 +13,7 @@
 use super::{AlertCondition, AlertKind, AlertRule, AlertStore, AlertTarget, parse_tag_filter};
 use crate::console::instances::{InstanceView, list_instances, list_regions};
 use crate::console::settings::ConsoleSettings;
+use crate::locks::lock;
 use crate::profiles::{Profile, ProfileKind};
 use crate::state::AppState;
 use serde::Serialize;
@@ -437,10 +438,6 @@ pub struct TickReport {
     pub events: Vec<AlertEvent>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 fn system_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -479,9 +476,9 @@ impl Alerts {
     }
 
     /// The background loop: a tick now, then one a minute (or sooner when woken).
-    pub async fn run(state: Arc<AppState>) {
+    pub async fn run(self: Arc<Self>, state: Arc<AppState>) {
         loop {
-            let report = state.alerts.tick(&state).await;
+            let report = self.tick(&state).await;
             if !report.events.is_empty() {
                 tracing::info!(
                     events = report.events.len(),
@@ -492,7 +489,7 @@ impl Alerts {
             }
             tokio::select! {
                 () = tokio::time::sleep(TICK) => {}
-                () = state.alerts.wake.notified() => {}
+                () = self.wake.notified() => {}
             }
         }
     }

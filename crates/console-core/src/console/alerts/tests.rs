@@ -296,6 +296,7 @@ fn a_view_rule_keeps_what_the_view_shows() {
 struct World {
     sim: Arc<cvm_sim::SimHandle>,
     state: Arc<AppState>,
+    alerts: Arc<Alerts>,
     profile: Profile,
     _dir: tempfile::TempDir,
 }
@@ -348,12 +349,12 @@ async fn world(preload: usize) -> World {
     // Rules run on the emulator's world clock, as the Sandbox's do.
     let sim = Arc::new(sim);
     let clock = sim.clone();
-    state
-        .alerts
-        .set_clock(Arc::new(move |_| Some(clock.now_ms().div_euclid(1000))));
+    let alerts = Arc::new(Alerts::new(&state.config_dir));
+    alerts.set_clock(Arc::new(move |_| Some(clock.now_ms().div_euclid(1000))));
     World {
         sim,
         state: Arc::new(state),
+        alerts,
         profile,
         _dir: dir,
     }
@@ -372,11 +373,7 @@ impl World {
     }
 
     fn save(&self, draft: AlertRuleDraft) -> AlertRule {
-        self.state
-            .alerts
-            .store
-            .save(&draft, &["p-a".to_owned()])
-            .unwrap()
+        self.alerts.store.save(&draft, &["p-a".to_owned()]).unwrap()
     }
 
     /// A client of the same account that is not the app's: changes made through it are
@@ -428,7 +425,7 @@ async fn a_hot_instance_fires_once_within_the_budget_and_clears_when_it_cools() 
     w.sim.set_hot(vec![hot.clone()]);
     w.save(cpu("85", "5", profile_target("p-a", Some(&[REGION]))));
     let before = w.admitted().await;
-    let first = w.state.alerts.tick(&w.state).await;
+    let first = w.alerts.tick(&w.state).await;
     assert_eq!(
         fired(&first.events),
         vec![(AlertKind::CpuAbove, hot.clone())]
@@ -468,17 +465,17 @@ async fn a_hot_instance_fires_once_within_the_budget_and_clears_when_it_cools() 
             .unwrap()
             .contains("CPU above 85 % for 5 min")
     );
-    assert_eq!(w.state.alerts.firing().len(), 1);
+    assert_eq!(w.alerts.firing().len(), 1);
     // Still hot: nothing new.
-    let second = w.state.alerts.tick(&w.state).await;
+    let second = w.alerts.tick(&w.state).await;
     assert!(second.events.is_empty(), "{:?}", second.events);
     // Cooled down: it clears, once.
     w.sim.set_hot(vec![]);
-    let third = w.state.alerts.tick(&w.state).await;
+    let third = w.alerts.tick(&w.state).await;
     assert_eq!(cleared(&third.events), vec![hot.clone()]);
     assert!(fired(&third.events).is_empty());
-    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
-    assert!(w.state.alerts.firing().is_empty());
+    assert!(w.alerts.tick(&w.state).await.events.is_empty());
+    assert!(w.alerts.firing().is_empty());
     let log = w.state.activity.query(&Default::default());
     assert_eq!(log.iter().filter(|e| e.action == "AlertFired").count(), 1);
     assert_eq!(log.iter().filter(|e| e.action == "AlertCleared").count(), 1);
@@ -497,7 +494,7 @@ async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
         ..cpu("", "", profile_target("p-a", Some(&[REGION])))
     });
     // The first tick only learns the states.
-    let first = w.state.alerts.tick(&w.state).await;
+    let first = w.alerts.tick(&w.state).await;
     assert!(first.events.is_empty(), "{:?}", first.events);
     assert_eq!(first.monitor_calls, 0, "no CPU rule, no Cloud Monitor call");
     let stop = |id: &str| tencent_api::models::cvm::StopInstancesRequest {
@@ -516,7 +513,7 @@ async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
     )
     .await
     .unwrap();
-    let second = w.state.alerts.tick(&w.state).await;
+    let second = w.alerts.tick(&w.state).await;
     assert_eq!(
         fired(&second.events),
         vec![(AlertKind::LeftRunning, theirs.clone())]
@@ -525,13 +522,13 @@ async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
         AlertEvent::Fired(a) => assert_eq!(a.state.as_deref(), Some("STOPPED")),
         e => panic!("{e:?}"),
     }
-    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    assert!(w.alerts.tick(&w.state).await.events.is_empty());
     // Started again: it clears.
     let start = tencent_api::models::cvm::StartInstancesRequest {
         instance_ids: Some(vec![theirs.clone()]),
     };
     w.outsider().start_instances(REGION, &start).await.unwrap();
-    let back = w.state.alerts.tick(&w.state).await;
+    let back = w.alerts.tick(&w.state).await;
     assert_eq!(cleared(&back.events), vec![theirs]);
 }
 
@@ -539,7 +536,7 @@ async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
 async fn prepaid_expiry_fires_on_the_emulators_clock() {
     let w = world(36).await;
     w.save(expiring("7", profile_target("p-a", Some(&[REGION]))));
-    let first = w.state.alerts.tick(&w.state).await;
+    let first = w.alerts.tick(&w.state).await;
     let early: Vec<String> = fired(&first.events).into_iter().map(|(_, id)| id).collect();
     // The instances' ExpiredTime as listed, and how far the emulator's clock must move
     // for the next one to come within seven days.
@@ -564,11 +561,11 @@ async fn prepaid_expiry_fires_on_the_emulators_clock() {
         let i = all.iter().find(|i| &i.id == id).unwrap();
         assert_eq!(i.charge_type, "PREPAID");
     }
-    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    assert!(w.alerts.tick(&w.state).await.events.is_empty());
     // Half a day past the seven-day mark on the emulator's clock.
     let step = ((days - 7.0) * 86_400.0) as u64 + 43_200;
     w.sim.advance_clock(std::time::Duration::from_secs(step));
-    let moved = w.state.alerts.tick(&w.state).await;
+    let moved = w.alerts.tick(&w.state).await;
     let mut after = Vec::new();
     crate::console::instances::list_instances(&client, REGION, None, |p| after.extend(p.instances))
         .await
@@ -594,20 +591,20 @@ async fn a_disabled_or_removed_rule_costs_nothing_and_ends_its_alerts() {
     let hot = w.ids("RUNNING")[0].clone();
     w.sim.set_hot(vec![hot.clone()]);
     let rule = w.save(cpu("85", "2", profile_target("p-a", Some(&[REGION]))));
-    assert_eq!(fired(&w.state.alerts.tick(&w.state).await.events).len(), 1);
-    w.state.alerts.store.delete(&rule.id).unwrap();
+    assert_eq!(fired(&w.alerts.tick(&w.state).await.events).len(), 1);
+    w.alerts.store.delete(&rule.id).unwrap();
     let before = w.admitted().await;
-    let report = w.state.alerts.tick(&w.state).await;
+    let report = w.alerts.tick(&w.state).await;
     assert!(report.events.is_empty());
     assert_eq!(report.describe_calls + report.monitor_calls, 0);
     assert_eq!(w.admitted().await, before);
-    assert!(w.state.alerts.firing().is_empty());
+    assert!(w.alerts.firing().is_empty());
     // Disabled: stored, not run.
     w.save(AlertRuleDraft {
         enabled: false,
         ..cpu("85", "2", profile_target("p-a", Some(&[REGION])))
     });
-    let report = w.state.alerts.tick(&w.state).await;
+    let report = w.alerts.tick(&w.state).await;
     assert_eq!(report.describe_calls + report.monitor_calls, 0);
 }
 

@@ -8,7 +8,7 @@ mod parse;
 
 pub use names::host_name_ok;
 
-use super::{PENDING_MS, scaled, templates};
+use super::{PENDING_MS, scaled};
 use crate::catalog::{self, Image, InstanceType, ZoneInfo, round2};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
@@ -141,19 +141,8 @@ pub fn template_params() -> Vec<&'static str> {
     [COMMON_PARAMS, KEPT_PARAMS].concat()
 }
 
-/// RunInstances, with a `LaunchTemplate` expanded first.
-pub fn run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    let expanded = templates::expand(env, p)?;
-    run(env, expanded.as_ref().unwrap_or(p))
-}
-
-/// InquiryPriceRunInstances, with a `LaunchTemplate` expanded first.
-pub fn inquiry_price_run_instances(env: &mut Env, p: &Params) -> ApiResult<Value> {
-    let expanded = templates::expand(env, p)?;
-    inquiry_price(env, expanded.as_ref().unwrap_or(p))
-}
-
-fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
+/// RunInstances once a `LaunchTemplate` has been expanded (`templates::run_instances`).
+pub fn run(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&[COMMON_PARAMS, KEPT_PARAMS, REQUEST_PARAMS, RUN_ONLY_PARAMS].concat())?;
     let token = p.str("ClientToken")?;
     if let Some(t) = &token
@@ -416,7 +405,8 @@ pub fn template_data(env: &mut Env, p: &Params) -> ApiResult<Value> {
     Ok(d)
 }
 
-fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
+/// InquiryPriceRunInstances once a `LaunchTemplate` has been expanded.
+pub fn inquiry_price(env: &mut Env, p: &Params) -> ApiResult<Value> {
     p.only(&[COMMON_PARAMS, REQUEST_PARAMS].concat())?;
     if let Some(t) = p.str("ClientToken")?
         && t.len() > 64
