@@ -629,6 +629,35 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins}),
             "profileId",
         ),
+        // The VNC console: no address is asked for (and no window opened) on bad input.
+        (
+            "open_vnc_console",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": "ins-", "windowTitle": "VNC"}),
+            "instanceId",
+        ),
+        (
+            "open_vnc_console",
+            json!({"scope": {"profile": sb, "region": "AP GUANGZHOU"}, "instanceId": ins, "windowTitle": "VNC"}),
+            "scope.region",
+        ),
+        (
+            "open_vnc_console",
+            json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins, "windowTitle": "VNC"}),
+            "profileId",
+        ),
+        (
+            "open_vnc_console",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "windowTitle": 7}),
+            "windowTitle",
+        ),
+        (
+            "open_vnc_console",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins}),
+            "windowTitle",
+        ),
+        // The key file picker: no dialog opens for a title that is not text.
+        ("pick_key_file", json!({"dialogTitle": 7}), "dialogTitle"),
+        ("pick_key_file", json!({}), "dialogTitle"),
         // Alert rules: numbers as typed, checked in Rust; nothing is written.
         (
             "save_alert_rule",
@@ -673,6 +702,164 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         ("delete_alert_rule", json!({"id": "rule-nobody"}), "id"),
     ]
+}
+
+/// Bad input to `open_host_session`, each beside a listener that would see any connection
+/// (the host and port of every case point at it): (arguments, the field at fault).
+fn host_session_cases(port: u16) -> Vec<(Value, &'static str)> {
+    let host = |h: &str, p: u16, u: &str| json!({"host": h, "port": p, "user": u});
+    let ok = host("127.0.0.1", port, "root");
+    let agent = json!({"method": "agent"});
+    let with = |host: Value, auth: Value, extra: Value| {
+        let mut v = json!({"host": host, "auth": auth, "cols": 80, "rows": 24, "onEvent": CHANNEL});
+        if let (Value::Object(m), Value::Object(e)) = (&mut v, extra) {
+            m.extend(e);
+        }
+        v
+    };
+    vec![
+        (
+            with(host("", port, "root"), agent.clone(), json!({})),
+            "host",
+        ),
+        (
+            with(
+                host("-oProxyCommand=x", port, "root"),
+                agent.clone(),
+                json!({}),
+            ),
+            "host",
+        ),
+        (
+            with(
+                host("root@127.0.0.1", port, "root"),
+                agent.clone(),
+                json!({}),
+            ),
+            "host",
+        ),
+        (
+            with(host("127.0.0.1", 0, "root"), agent.clone(), json!({})),
+            "port",
+        ),
+        (
+            with(host("127.0.0.1", port, ""), agent.clone(), json!({})),
+            "user",
+        ),
+        (
+            with(
+                host("127.0.0.1", port, "-oProxyCommand=x"),
+                agent.clone(),
+                json!({}),
+            ),
+            "user",
+        ),
+        (
+            with(host("127.0.0.1", port, "a b"), agent.clone(), json!({})),
+            "user",
+        ),
+        (
+            with(
+                ok.clone(),
+                json!({"method": "password", "password": ""}),
+                json!({}),
+            ),
+            "password",
+        ),
+        (
+            with(
+                ok.clone(),
+                json!({"method": "keyFile", "keyFile": "id_ed25519"}),
+                json!({}),
+            ),
+            "keyFile",
+        ),
+        (
+            with(
+                ok.clone(),
+                json!({"method": "keyFile", "keyFile": "/nonexistent/id_rsa"}),
+                json!({}),
+            ),
+            "keyFile",
+        ),
+        (
+            with(
+                ok.clone(),
+                json!({"method": "keyFile", "keyFile": "/etc/hostname", "passphrase": ""}),
+                json!({}),
+            ),
+            "passphrase",
+        ),
+        (
+            with(ok.clone(), json!({"method": "telepathy"}), json!({})),
+            "auth",
+        ),
+        (with(ok.clone(), agent.clone(), json!({"cols": 0})), "cols"),
+        (
+            with(ok.clone(), agent.clone(), json!({"rows": 100000})),
+            "rows",
+        ),
+        (
+            with(ok.clone(), agent.clone(), json!({"trust": "MD5:aa:bb"})),
+            "trust",
+        ),
+        (
+            with(
+                ok.clone(),
+                agent.clone(),
+                json!({"jump": {"endpoint": host("", port, "root"), "auth": agent}}),
+            ),
+            "jump.host",
+        ),
+        (
+            with(
+                ok.clone(),
+                agent.clone(),
+                json!({"jump": {"endpoint": host("127.0.0.1", 0, "root"), "auth": agent}}),
+            ),
+            "jump.port",
+        ),
+        (
+            with(
+                ok.clone(),
+                agent.clone(),
+                json!({"jump": {"endpoint": host("127.0.0.1", port, "root"), "auth": {"method": "password", "password": ""}}}),
+            ),
+            "jump.password",
+        ),
+        (
+            json!({"auth": agent, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "host",
+        ),
+        (with(json!("127.0.0.1"), agent, json!({})), "host"),
+    ]
+}
+
+#[test]
+fn a_bad_host_session_is_refused_naming_the_field_and_connects_nowhere() {
+    let h = harness();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut wrong = Vec::new();
+    for (args, field) in host_session_cases(port) {
+        match h.invoke("open_host_session", args.clone()) {
+            Ok(v) => wrong.push(format!("{args}: accepted ({v})")),
+            Err(e) if !names_field(&e, field) => {
+                wrong.push(format!("{args}: refused without naming {field}: {e}"));
+            }
+            Err(_) => {}
+        }
+        if let Ok((_, from)) = listener.accept() {
+            wrong.push(format!("{args}: a connection was opened (from {from})"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(h.calls(), 0, "no API call either");
+    assert!(
+        !h._dir.path().join("config").join("known_hosts").exists(),
+        "no host key stored"
+    );
 }
 
 fn alert(kind: &str, threshold: &str, minutes: &str, days: &str, target: Option<Value>) -> Value {
