@@ -105,6 +105,11 @@ function ConnectDialog(props: { target: ConnectTarget }) {
       title={title}
       testid="connect-dialog"
       className="connect-dialog"
+      // Focus starts on the frame, not the first radio: when showModal() focuses a control
+      // inside, WebKitGTK keeps the dialog laid out 38 px too tall until the next style
+      // change, which the first click's focus then makes: the frame moves between the
+      // press and the release, and that click (on Password, say) is lost.
+      initialFocus={() => document.querySelector<HTMLElement>('[data-testid="connect-dialog"]')}
       onCancel={cancelConnect}
     >
       {inst && detail.isPending && <p className="muted">{t("connect.loading")}</p>}
