@@ -61,9 +61,31 @@ pub struct ActivityEntry {
     pub latency_ms: u32,
     pub attempts: u32,
     pub throttled: u32,
-    /// What happened, for entries that are not API calls (an alert firing or clearing).
+    /// What happened, for entries that are not API calls (an alert firing or clearing),
+    /// in English (the file's reader, older entries).
     #[serde(default)]
     pub detail: Option<String>,
+    /// The same as a catalog code and its values, which the UI words in its language.
+    #[serde(default)]
+    pub note: Option<EventNote>,
+}
+
+/// Something the app noticed: what (`action`), about which instances, in English and as
+/// a note the UI words.
+pub struct AppEvent {
+    pub action: &'static str,
+    pub targets: Vec<String>,
+    pub detail: String,
+    pub note: EventNote,
+}
+
+/// An event's sentence as a code the UI's catalogs know (`activity.note.<code>`) and the
+/// values it names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EventNote {
+    pub code: String,
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// What the activity page asks for; every field narrows the result.
@@ -160,21 +182,14 @@ impl ActivityLog {
             attempts: r.attempts,
             throttled: r.throttled,
             detail: None,
+            note: None,
         };
         self.push(entry);
     }
 
     /// Records something the app itself noticed (service `alerts`: an alert firing or
-    /// clearing) about `targets`, with a sentence saying what.
-    pub fn record_event(
-        &self,
-        profile_id: &str,
-        profile_name: &str,
-        region: &str,
-        action: &str,
-        targets: Vec<String>,
-        detail: String,
-    ) {
+    /// clearing) in a profile's region.
+    pub fn record_event(&self, profile_id: &str, profile_name: &str, region: &str, e: AppEvent) {
         let time = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -185,15 +200,16 @@ impl ActivityLog {
             profile_name: profile_name.to_owned(),
             region: region.to_owned(),
             service: "alerts".into(),
-            action: action.to_owned(),
-            targets,
+            action: e.action.to_owned(),
+            targets: e.targets,
             result: CallResult::Ok,
             code: None,
             request_id: None,
             latency_ms: 0,
             attempts: 0,
             throttled: 0,
-            detail: Some(detail),
+            detail: Some(e.detail),
+            note: Some(e.note),
         });
     }
 
@@ -250,6 +266,13 @@ impl ActivityLog {
             .take(limit)
             .cloned()
             .collect()
+    }
+
+    /// Whether one of the app's own calls (any profile) was answered with this RequestId.
+    pub fn has_request(&self, request_id: &str) -> bool {
+        lock(&self.entries)
+            .iter()
+            .any(|e| e.request_id.as_deref() == Some(request_id))
     }
 
     /// Calls and failures recorded since start-up.

@@ -292,6 +292,11 @@ export type ActiveAlert = {
 	value: number | null,
 	/**  The instance's state when it fired (None: gone). */
 	state: string | null,
+	/**
+	 *  Leaving RUNNING: the operation that did it (LatestOperation, e.g. RebootInstances)
+	 *  when DescribeInstances tells; it may be over already (a reboot between two ticks).
+	 */
+	operation: string | null,
 	/**  When it fired, RFC 3339 (UTC, the app's clock). */
 	since: string,
 };
@@ -313,8 +318,13 @@ export type ActivityEntry = {
 	latencyMs: number,
 	attempts: number,
 	throttled: number,
-	/**  What happened, for entries that are not API calls (an alert firing or clearing). */
+	/**
+	 *  What happened, for entries that are not API calls (an alert firing or clearing),
+	 *  in English (the file's reader, older entries).
+	 */
 	detail?: string | null,
+	/**  The same as a catalog code and its values, which the UI words in its language. */
+	note?: EventNote | null,
 };
 
 /**  What the activity page asks for; every field narrows the result. */
@@ -650,6 +660,15 @@ export type ErrorKind =
 /**  A local failure of the app (a file, a task, a dialog). Never set by this client. */
 "internal";
 
+/**
+ *  An event's sentence as a code the UI's catalogs know (`activity.note.<code>`) and the
+ *  values it names.
+ */
+export type EventNote = {
+	code: string,
+	params: { [key in string]: string },
+};
+
 export type ExportFormat = "csv" | "json";
 
 /**  What a fleet listing streams. */
@@ -877,6 +896,11 @@ export type InstanceView = {
 	disableApiTermination: boolean,
 	latestOperation: string | null,
 	latestOperationState: string | null,
+	/**
+	 *  The RequestId of the latest operation: an operation's own id, so a new one shows
+	 *  that something was done to the instance, and by whom (the app knows its own ids).
+	 */
+	latestOperationRequestId?: string | null,
 	latestOperationError: string | null,
 };
 

@@ -1,6 +1,7 @@
 //! One action for many instances: calls of at most the action's per-call limit, sent one
 //! at a time, and one result per instance in the report.
 
+use crate::console::activity::with_targets;
 use crate::console::instances::{ActionReport, InstanceResult};
 use crate::error::AppError;
 use std::future::Future;
@@ -56,10 +57,11 @@ pub async fn per_chunk<'a>(
 ) -> Vec<InstanceResult> {
     let mut results = Vec::with_capacity(ids.len());
     for chunk in chunk_ids(action, ids) {
-        match send(chunk.to_vec()).await {
+        // Each call's instances go into the activity log as its targets.
+        match with_targets(chunk.to_vec(), send(chunk.to_vec())).await {
             Err(e) if chunk.len() > 1 && split(&e) => {
                 for id in chunk {
-                    let r = send(vec![id.clone()]).await;
+                    let r = with_targets(vec![id.clone()], send(vec![id.clone()])).await;
                     results.extend(results_of(std::slice::from_ref(id), r));
                 }
             }

@@ -227,6 +227,10 @@ pub struct InstanceView {
     pub disable_api_termination: bool,
     pub latest_operation: Option<String>,
     pub latest_operation_state: Option<String>,
+    /// The RequestId of the latest operation: an operation's own id, so a new one shows
+    /// that something was done to the instance, and by whom (the app knows its own ids).
+    #[serde(default)]
+    pub latest_operation_request_id: Option<String>,
     pub latest_operation_error: Option<String>,
 }
 
@@ -272,6 +276,7 @@ pub fn instance_view(region: &str, i: &cvm::Instance) -> InstanceView {
         disable_api_termination: i.disable_api_termination.unwrap_or(false),
         latest_operation: i.latest_operation.clone(),
         latest_operation_state: i.latest_operation_state.clone(),
+        latest_operation_request_id: i.latest_operation_request_id.clone(),
         latest_operation_error: i
             .latest_operation_error_msg
             .clone()
@@ -686,14 +691,7 @@ pub async fn run_action(
     for group in &groups {
         let sent =
             crate::console::batch::per_chunk(action.api_name(), group, worth_splitting, |chunk| {
-                Box::pin(async move {
-                    let targets = chunk.clone();
-                    crate::console::activity::with_targets(
-                        targets,
-                        send(client, region, action, &chunk),
-                    )
-                    .await
-                })
+                Box::pin(async move { send(client, region, action, &chunk).await })
             })
             .await;
         results.extend(sent);

@@ -349,6 +349,7 @@ fn row(id: &str, name: &str) -> InstanceView {
         disable_api_termination: false,
         latest_operation: None,
         latest_operation_state: None,
+        latest_operation_request_id: None,
         latest_operation_error: None,
     }
 }

@@ -166,8 +166,9 @@ pub async fn create_image(
     crate::console::instances::validate_ids(std::slice::from_ref(&input.instance_id))?;
     validate_image_name(&input.image_name)?;
     validate_image_description(&input.description)?;
-    let out = client
-        .create_image(
+    let out = crate::console::activity::with_targets(
+        vec![input.instance_id.clone()],
+        client.create_image(
             region,
             &resources::CreateImageRequest {
                 image_name: Some(input.image_name.clone()),
@@ -176,8 +177,9 @@ pub async fn create_image(
                 force_poweroff: Some(input.force_poweroff.to_string()),
                 ..Default::default()
             },
-        )
-        .await?;
+        ),
+    )
+    .await?;
     out.image_id
         .ok_or_else(|| AppError::internal(AppCode::NoImageId, "CreateImage answered without an id"))
 }

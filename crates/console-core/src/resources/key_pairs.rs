@@ -8,6 +8,7 @@
 //! deleted again so no unusable key is left behind.
 
 use super::{check_confirmation, conflict};
+use crate::console::activity::with_targets;
 use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::Serialize;
@@ -343,30 +344,35 @@ pub async fn bind(
     }
     let keys = Some(vec![key_id.to_owned()]);
     let force = Some(force_stop);
+    let targets = ids.clone();
     let r = if associate {
-        client
-            .associate_instances_key_pairs(
+        with_targets(
+            targets,
+            client.associate_instances_key_pairs(
                 region,
                 &resources::AssociateInstancesKeyPairsRequest {
                     instance_ids: Some(ids),
                     key_ids: keys,
                     force_stop: force,
                 },
-            )
-            .await
-            .map(|r| r.request_id)
+            ),
+        )
+        .await
+        .map(|r| r.request_id)
     } else {
-        client
-            .disassociate_instances_key_pairs(
+        with_targets(
+            targets,
+            client.disassociate_instances_key_pairs(
                 region,
                 &resources::DisassociateInstancesKeyPairsRequest {
                     instance_ids: Some(ids),
                     key_ids: keys,
                     force_stop: force,
                 },
-            )
-            .await
-            .map(|r| r.request_id)
+            ),
+        )
+        .await
+        .map(|r| r.request_id)
     };
     r.map_err(AppError::from)
 }

@@ -7,6 +7,7 @@
 //! says the instance's zone sells and the instance can move to.
 
 use super::{PriceView, clamp_u32, conflict, price_view};
+use crate::console::activity::with_targets;
 use crate::console::instances::{describe_ids, validate_ids};
 use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
@@ -318,16 +319,18 @@ pub async fn resize(
             ));
         }
         ("RUNNING", StopPlan::StopFirst) => {
-            client
-                .stop_instances(
+            with_targets(
+                vec![id.clone()],
+                client.stop_instances(
                     region,
                     &cvm::StopInstancesRequest {
                         instance_ids: Some(vec![id.clone()]),
                         stop_type: Some("SOFT".into()),
                         stopped_mode: Some("KEEP_CHARGING".into()),
                     },
-                )
-                .await?;
+                ),
+            )
+            .await?;
             wait_stopped(client, region, &id, wait).await?;
         }
         ("RUNNING", StopPlan::ForceStop) => force = true,
@@ -339,18 +342,20 @@ pub async fn resize(
             ));
         }
     }
-    client
-        .reset_instances_type(
+    with_targets(
+        vec![id.clone()],
+        client.reset_instances_type(
             region,
             &cvm::ResetInstancesTypeRequest {
                 instance_ids: Some(vec![id]),
                 instance_type: Some(instance_type.to_owned()),
                 force_stop: Some(force),
             },
-        )
-        .await
-        .map(|r| r.request_id)
-        .map_err(AppError::from)
+        ),
+    )
+    .await
+    .map(|r| r.request_id)
+    .map_err(AppError::from)
 }
 
 // ---------------------------------------------------------------- bandwidth
@@ -542,9 +547,11 @@ pub async fn change_bandwidth(
 ) -> Result<(Option<String>, String), AppError> {
     let opts = bandwidth_options(client, region, instance_id).await?;
     let r = bandwidth_request(&opts, mbps)?;
-    let rid = client
-        .reset_instances_internet_max_bandwidth(region, &r)
-        .await
-        .map(|r| r.request_id)?;
+    let rid = with_targets(
+        vec![instance_id.to_owned()],
+        client.reset_instances_internet_max_bandwidth(region, &r),
+    )
+    .await
+    .map(|r| r.request_id)?;
     Ok((rid, opts.state))
 }

@@ -1,9 +1,26 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { type CallResult, activityBackend } from "../../backend";
-import { useActiveProfile } from "../profiles/useProfiles";
+import type { TFunction } from "i18next";
+import { type ActivityEntry, type CallResult, activityBackend } from "../../backend";
+import { profileName } from "../profiles/profileName";
+import { useActiveProfile, useProfiles } from "../profiles/useProfiles";
 import "./activity.css";
+
+/**
+ * An event's sentence in the UI's language from its note (code and values); the
+ * backend's English text for an entry without one (written by an older version).
+ */
+export function eventText(t: TFunction, e: ActivityEntry): string {
+  const note = e.note;
+  const [event, what] = note?.code.split(".") ?? [];
+  if (!note || !event || !what || !t(`activity.note.what.${what}`, { defaultValue: "" }))
+    return e.detail ?? "";
+  const p = note.params;
+  const state = p.state ? t(`instances.state.${p.state}`, { defaultValue: p.state }) : undefined;
+  const text = t(`activity.note.what.${what}`, { ...p, state });
+  return t(`activity.note.${event}`, { instance: p.instance, what: text, defaultValue: e.detail });
+}
 
 /** The activity log: newest first, filtered by the backend, refreshed while shown. */
 export function ActivityPage() {
@@ -26,6 +43,8 @@ export function ActivityPage() {
     refetchInterval: 2000,
   });
   const entries = log.data ?? [];
+  const profiles = useProfiles().data?.profiles ?? [];
+  const names = new Map(profiles.map((p) => [p.id, profileName(p, t("profiles.sandboxName"))]));
 
   return (
     <section className="page activity-page" data-testid="activity-page">
@@ -87,7 +106,7 @@ export function ActivityPage() {
               {entries.map((e) => (
                 <tr key={`${e.seq}-${e.time}`} data-testid="activity-row" data-action={e.action}>
                   <td className="mono small">{e.time.replace("T", " ").replace(/\.\d+Z$/, "Z")}</td>
-                  <td>{e.profileName}</td>
+                  <td>{names.get(e.profileId) ?? e.profileName}</td>
                   <td className="mono small">{e.region}</td>
                   <td className={e.detail ? "activity-event" : "mono"}>
                     {e.detail ? (
@@ -95,7 +114,7 @@ export function ActivityPage() {
                         <strong>
                           {t(`activity.event.${e.action}`, { defaultValue: e.action })}
                         </strong>
-                        <div className="small activity-detail">{e.detail}</div>
+                        <div className="small activity-detail">{eventText(t, e)}</div>
                       </>
                     ) : (
                       e.action

@@ -12,6 +12,7 @@ import {
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Problem } from "../../components/Problem";
+import { profileName } from "../profiles/profileName";
 import { useProfiles } from "../profiles/useProfiles";
 import { useViews, type FleetView } from "../fleet/views";
 import { openDetail } from "../palette/registry";
@@ -155,13 +156,19 @@ function TargetText(props: { target: AlertTarget }) {
   const profiles = useProfiles().data?.profiles ?? [];
   const tg = props.target;
   if (tg.kind === "view") return <>{t("alerts.targetView", { name: tg.name })}</>;
-  const name = profiles.find((p) => p.id === tg.profileId)?.name ?? tg.profileId;
+  const p = profiles.find((x) => x.id === tg.profileId);
+  const name = p ? profileName(p, t("profiles.sandboxName")) : tg.profileId;
   const regions = tg.regions?.join(", ") ?? t("alerts.enabledRegions");
   return <>{t("alerts.targetProfile", { name, regions })}</>;
 }
 
 function FiringList(props: { alerts: ActiveAlert[]; rules: AlertRule[] }) {
   const { t } = useTranslation();
+  const profiles = useProfiles().data?.profiles ?? [];
+  const nameOf = (a: ActiveAlert) => {
+    const p = profiles.find((x) => x.id === a.profileId);
+    return p ? profileName(p, t("profiles.sandboxName")) : a.profileName;
+  };
   if (props.alerts.length === 0) return null;
   return (
     <div className="alerts-firing" data-testid="alerts-firing" role="status">
@@ -186,7 +193,7 @@ function FiringList(props: { alerts: ActiveAlert[]; rules: AlertRule[] }) {
               </button>{" "}
               <span className="mono small">{a.instanceId}</span>{" "}
               <span className="muted small">
-                {a.profileName} · {a.region}
+                {nameOf(a)} · {a.region}
               </span>{" "}
               — {rule ? conditionText(t, rule) : t(`alerts.kind.${a.kind}`)}
             </li>
@@ -367,7 +374,7 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
             <optgroup label={t("alerts.profiles")}>
               {profiles.map((p) => (
                 <option key={p.id} value={`profile:${p.id}`}>
-                  {p.name}
+                  {profileName(p, t("profiles.sandboxName"))}
                 </option>
               ))}
             </optgroup>

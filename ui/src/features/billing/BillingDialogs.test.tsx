@@ -31,6 +31,7 @@ const prepaid = {
   disableApiTermination: false,
   latestOperation: null,
   latestOperationState: null,
+  latestOperationRequestId: null,
   latestOperationError: null,
 } as unknown as InstanceView;
 

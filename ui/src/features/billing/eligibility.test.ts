@@ -27,6 +27,7 @@ function inst(id: string, chargeType: string, state = "RUNNING"): InstanceView {
     disableApiTermination: false,
     latestOperation: null,
     latestOperationState: null,
+    latestOperationRequestId: null,
     latestOperationError: null,
   };
 }

@@ -34,6 +34,7 @@ function detail(extra: Partial<InstanceDetail["summary"]> = {}): InstanceDetail 
       disableApiTermination: false,
       latestOperation: "RunInstances",
       latestOperationState: "SUCCESS",
+      latestOperationRequestId: null,
       latestOperationError: null,
       ...extra,
     },

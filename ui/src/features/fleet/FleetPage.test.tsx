@@ -34,6 +34,7 @@ function inst(profileId: string, region: string, id: string, name: string): Inst
     disableApiTermination: false,
     latestOperation: null,
     latestOperationState: null,
+    latestOperationRequestId: null,
     latestOperationError: null,
   };
 }

@@ -52,6 +52,7 @@ function inst(id: string, name: string, state: string, extra: Partial<InstanceVi
     disableApiTermination: false,
     latestOperation: null,
     latestOperationState: null,
+    latestOperationRequestId: null,
     latestOperationError: null,
     ...extra,
   } satisfies InstanceView;

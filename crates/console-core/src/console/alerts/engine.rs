@@ -11,6 +11,7 @@
 //! they were and tries again next minute.
 
 use super::{AlertCondition, AlertKind, AlertRule, AlertStore, AlertTarget, parse_tag_filter};
+use crate::console::activity::{AppEvent, EventNote};
 use crate::console::instances::{InstanceView, list_instances, list_regions};
 use crate::console::settings::ConsoleSettings;
 use crate::locks::lock;
@@ -49,11 +50,72 @@ pub struct ActiveAlert {
     pub value: Option<f64>,
     /// The instance's state when it fired (None: gone).
     pub state: Option<String>,
+    /// Leaving RUNNING: the operation that did it (LatestOperation, e.g. RebootInstances)
+    /// when DescribeInstances tells; it may be over already (a reboot between two ticks).
+    pub operation: Option<String>,
     /// When it fired, RFC 3339 (UTC, the app's clock).
     pub since: String,
 }
 
 impl ActiveAlert {
+    /// The instance as named in texts: "name (id)", or the id.
+    pub fn display_name(&self) -> String {
+        if self.instance_name.is_empty() {
+            self.instance_id.clone()
+        } else {
+            format!("{} ({})", self.instance_name, self.instance_id)
+        }
+    }
+
+    /// The activity log's note: which sentence (`activity.note.<code>` in the UI's
+    /// catalogs) and its values, numbers as the English sentence shows them.
+    pub fn note(&self, rule: Option<&AlertCondition>, cleared: bool) -> EventNote {
+        let mut params = BTreeMap::new();
+        params.insert("instance".to_owned(), self.display_name());
+        let code = match (self.kind, rule) {
+            (AlertKind::CpuAbove, Some(AlertCondition::CpuAbove { threshold, minutes })) => {
+                params.insert("threshold".into(), threshold.to_string());
+                params.insert("minutes".into(), minutes.to_string());
+                params.insert(
+                    "lowest".into(),
+                    format!("{:.1}", self.value.unwrap_or_default()),
+                );
+                "cpuAbove"
+            }
+            (AlertKind::CpuAbove, _) => "cpuAboveAny",
+            (AlertKind::LeftRunning, _) => match (&self.state, &self.operation) {
+                (Some(s), Some(op)) => {
+                    params.insert("state".into(), s.clone());
+                    params.insert("operation".into(), op.clone());
+                    "leftRunningOperation"
+                }
+                (Some(s), None) => {
+                    params.insert("state".into(), s.clone());
+                    "leftRunning"
+                }
+                (None, _) => "leftRunningGone",
+            },
+            (AlertKind::Expiring, _) => {
+                params.insert(
+                    "days".into(),
+                    format!("{:.1}", self.value.unwrap_or_default()),
+                );
+                "expiring"
+            }
+        };
+        EventNote {
+            code: format!(
+                "{}.{code}",
+                if cleared {
+                    "alertCleared"
+                } else {
+                    "alertFired"
+                }
+            ),
+            params,
+        }
+    }
+
     /// A sentence for the activity log and the notification (English; the UI shows the
     /// history through its own catalogs where it can).
     pub fn describe(&self, rule: Option<&AlertCondition>) -> String {
@@ -65,9 +127,14 @@ impl ActiveAlert {
                 )
             }
             (AlertKind::CpuAbove, _) => "CPU above the threshold".into(),
-            (AlertKind::LeftRunning, _) => match &self.state {
-                Some(s) => format!("left RUNNING: now {s}, not by an action of this app"),
-                None => "left RUNNING: the instance is gone, not by an action of this app".into(),
+            (AlertKind::LeftRunning, _) => match (&self.state, &self.operation) {
+                (Some(s), Some(op)) => {
+                    format!("left RUNNING ({op}): now {s}, not by an action of this app")
+                }
+                (Some(s), None) => format!("left RUNNING: now {s}, not by an action of this app"),
+                (None, _) => {
+                    "left RUNNING: the instance is gone, not by an action of this app".into()
+                }
             },
             (AlertKind::Expiring, _) => format!(
                 "prepaid, expires in {:.1} days",
@@ -88,11 +155,7 @@ pub struct AlertOpen {
 
 /// The desktop notification's title and body for a fired alert, in the UI's language.
 pub fn notice(a: &ActiveAlert, rule: Option<&AlertCondition>, zh: bool) -> (String, String) {
-    let name = if a.instance_name.is_empty() {
-        a.instance_id.clone()
-    } else {
-        format!("{} ({})", a.instance_name, a.instance_id)
-    };
+    let name = a.display_name();
     if !zh {
         return (
             format!("CVM Console alert: {name}"),
@@ -110,9 +173,10 @@ pub fn notice(a: &ActiveAlert, rule: Option<&AlertCondition>, zh: bool) -> (Stri
             a.value.unwrap_or_default()
         ),
         (AlertKind::CpuAbove, _) => "CPU 高于阈值".into(),
-        (AlertKind::LeftRunning, _) => match &a.state {
-            Some(s) => format!("已离开运行中状态：现为 {s}，并非本应用的操作"),
-            None => "已离开运行中状态：实例已不存在，并非本应用的操作".into(),
+        (AlertKind::LeftRunning, _) => match (&a.state, &a.operation) {
+            (Some(s), Some(op)) => format!("已离开运行中状态（{op}）：现为 {s}，并非本应用的操作"),
+            (Some(s), None) => format!("已离开运行中状态：现为 {s}，并非本应用的操作"),
+            (None, _) => "已离开运行中状态：实例已不存在，并非本应用的操作".into(),
         },
         (AlertKind::Expiring, _) => format!(
             "包年包月实例将在 {:.1} 天后到期",
@@ -136,6 +200,32 @@ fn capitalise(s: &str) -> String {
 pub enum AlertEvent {
     Fired(ActiveAlert),
     Cleared(ActiveAlert),
+}
+
+/// Operations that take a RUNNING instance out of RUNNING on their way (a reboot, a
+/// stop, a start — only a stopped instance starts —, a reinstall, a type change, a key
+/// pair or password change with a forced stop, an image made with a forced shutdown).
+/// A new one of these between two ticks is a departure from RUNNING even when the
+/// instance is RUNNING again at the second.
+const INTERRUPTING: &[&str] = &[
+    "RebootInstances",
+    "StopInstances",
+    "StartInstances",
+    "TerminateInstances",
+    "ResetInstance",
+    "ResetInstancesType",
+    "ResetInstancesPassword",
+    "AssociateInstancesKeyPairs",
+    "DisassociateInstancesKeyPairs",
+    "CreateImage",
+    "ResizeInstanceDisks",
+];
+
+/// What an instance looked like at the last tick.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    state: String,
+    operation_request: Option<String>,
 }
 
 /// What one (profile, region) looked like at a tick.
@@ -222,6 +312,12 @@ pub fn cpu_holds(points: &[(i64, f64)], threshold: f64, minutes: u32, now: i64) 
         .then(|| recent.iter().map(|(_, v)| *v).fold(f64::INFINITY, f64::min))
 }
 
+fn interrupting(i: &InstanceView) -> bool {
+    i.latest_operation
+        .as_deref()
+        .is_some_and(|op| INTERRUPTING.contains(&op))
+}
+
 /// Days until a prepaid instance expires, when fewer than `days`.
 pub fn expiring_within(i: &InstanceView, days: u32, now: i64) -> Option<f64> {
     if i.charge_type != "PREPAID" {
@@ -248,8 +344,8 @@ fn rfc3339_now() -> String {
 #[derive(Default)]
 pub struct Engine {
     firing: BTreeMap<Key, ActiveAlert>,
-    /// (profile, region) → instance → state, as last listed.
-    states: HashMap<(String, String), HashMap<String, String>>,
+    /// (profile, region) → instance → state and latest operation, as last listed.
+    states: HashMap<(String, String), HashMap<String, Seen>>,
 }
 
 impl Engine {
@@ -258,14 +354,16 @@ impl Engine {
     }
 
     /// `enabled(profile)` gives the regions a rule without its own list covers;
-    /// `acted_on(profile, instance)` says whether the app sent the instance an action
-    /// lately (so leaving RUNNING was expected).
+    /// `acted_on(profile, instance, request)` says whether leaving RUNNING was the app's
+    /// doing: with `request` (the RequestId of an operation new since the last tick),
+    /// whether that request was the app's; without, whether the app sent the instance an
+    /// action lately.
     pub fn evaluate(
         &mut self,
         rules: &[AlertRule],
         observations: &[Observation],
         enabled: &dyn Fn(&str) -> Vec<String>,
-        acted_on: &dyn Fn(&str, &str) -> bool,
+        acted_on: &dyn Fn(&str, &str, Option<&str>) -> bool,
     ) -> Vec<AlertEvent> {
         let mut events = Vec::new();
         let live: BTreeSet<&str> = rules
@@ -298,7 +396,10 @@ impl Engine {
                     AlertCondition::LeftRunning => AlertKind::LeftRunning,
                     AlertCondition::Expiring { .. } => AlertKind::Expiring,
                 };
-                let alert = |i: Option<&InstanceView>, id: &str, value: Option<f64>| ActiveAlert {
+                let alert = |i: Option<&InstanceView>,
+                             id: &str,
+                             value: Option<f64>,
+                             operation: Option<String>| ActiveAlert {
                     rule_id: rule.id.clone(),
                     kind,
                     profile_id: o.profile_id.clone(),
@@ -308,6 +409,7 @@ impl Engine {
                     instance_name: i.map(|i| i.name.clone()).unwrap_or_default(),
                     value,
                     state: i.map(|i| i.state.clone()),
+                    operation,
                     since: rfc3339_now(),
                 };
                 // Each instance: Some(holds) when known, None when unknown this tick.
@@ -328,38 +430,57 @@ impl Engine {
                                 continue;
                             };
                             let v = cpu_holds(points, *threshold, *minutes, o.now);
-                            verdicts
-                                .push((i.id.clone(), v.map(|v| alert(Some(i), &i.id, Some(v)))));
+                            verdicts.push((
+                                i.id.clone(),
+                                v.map(|v| alert(Some(i), &i.id, Some(v), None)),
+                            ));
                         }
                         AlertCondition::LeftRunning => {
-                            let was = before.get(&i.id).map(String::as_str);
-                            let firing = self.firing.contains_key(&k);
-                            let holds = if firing {
-                                i.state != "RUNNING"
-                            } else {
-                                was == Some("RUNNING")
-                                    && i.state != "RUNNING"
-                                    && !acted_on(&o.profile_id, &i.id)
+                            let was = before.get(&i.id);
+                            // An operation since the last tick (a changed RequestId).
+                            let new_op = i.latest_operation_request_id.as_deref().filter(|r| {
+                                was.is_some_and(|w| w.operation_request.as_deref() != Some(*r))
+                            });
+                            let firing = self.firing.get(&k);
+                            let holds = match firing {
+                                // Back in RUNNING ends it, unless a newer interruption
+                                // came in between (then it is still the same alert).
+                                Some(_) => i.state != "RUNNING",
+                                None => {
+                                    let left = i.state != "RUNNING"
+                                        || (new_op.is_some()
+                                            && interrupting(i)
+                                            && i.latest_operation_state.as_deref()
+                                                != Some("FAILED"));
+                                    was.is_some_and(|w| w.state == "RUNNING")
+                                        && left
+                                        && !acted_on(&o.profile_id, &i.id, new_op)
+                                }
                             };
-                            verdicts
-                                .push((i.id.clone(), holds.then(|| alert(Some(i), &i.id, None))));
+                            let operation = new_op.and(i.latest_operation.clone());
+                            verdicts.push((
+                                i.id.clone(),
+                                holds.then(|| alert(Some(i), &i.id, None, operation)),
+                            ));
                         }
                         AlertCondition::Expiring { days } => {
                             let v = expiring_within(i, *days, o.now);
-                            verdicts
-                                .push((i.id.clone(), v.map(|v| alert(Some(i), &i.id, Some(v)))));
+                            verdicts.push((
+                                i.id.clone(),
+                                v.map(|v| alert(Some(i), &i.id, Some(v), None)),
+                            ));
                         }
                     }
                 }
                 if matches!(rule.condition, AlertCondition::LeftRunning) {
                     // Gone since the last listing: it left RUNNING for good.
-                    for (id, state) in &before {
-                        if state == "RUNNING"
+                    for (id, seen) in &before {
+                        if seen.state == "RUNNING"
                             && !instances.iter().any(|i| &i.id == id)
-                            && !acted_on(&o.profile_id, id)
+                            && !acted_on(&o.profile_id, id, None)
                             && !self.firing.contains_key(&key(rule, o, id))
                         {
-                            verdicts.push((id.clone(), Some(alert(None, id, None))));
+                            verdicts.push((id.clone(), Some(alert(None, id, None, None))));
                         }
                     }
                 }
@@ -402,7 +523,13 @@ impl Engine {
                 place,
                 instances
                     .iter()
-                    .map(|i| (i.id.clone(), i.state.clone()))
+                    .map(|i| {
+                        let seen = Seen {
+                            state: i.state.clone(),
+                            operation_request: i.latest_operation_request_id.clone(),
+                        };
+                        (i.id.clone(), seen)
+                    })
                     .collect(),
             );
         }
@@ -585,7 +712,10 @@ impl Alerts {
             }
         }
         let activity = state.activity.clone();
-        let acted_on = |profile: &str, id: &str| acted_lately(&activity, profile, id);
+        let acted_on = |profile: &str, id: &str, request: Option<&str>| match request {
+            Some(r) => activity.has_request(r),
+            None => acted_lately(&activity, profile, id),
+        };
         let events = engine.evaluate(
             &rules,
             &observations,
@@ -611,22 +741,23 @@ impl Alerts {
             .find(|r| r.id == a.rule_id)
             .map(|r| &r.condition);
         let what = a.describe(rule);
-        let name = if a.instance_name.is_empty() {
-            a.instance_id.clone()
+        let name = a.display_name();
+        let cleared = matches!(ev, AlertEvent::Cleared(_));
+        let detail = if cleared {
+            format!("{name}: recovered ({what})")
         } else {
-            format!("{} ({})", a.instance_name, a.instance_id)
-        };
-        let detail = match ev {
-            AlertEvent::Fired(_) => format!("{name}: {what}"),
-            AlertEvent::Cleared(_) => format!("{name}: recovered ({what})"),
+            format!("{name}: {what}")
         };
         state.activity.record_event(
             &a.profile_id,
             &a.profile_name,
             &a.region,
-            action,
-            vec![a.instance_id.clone()],
-            detail,
+            AppEvent {
+                action,
+                targets: vec![a.instance_id.clone()],
+                detail,
+                note: a.note(rule, cleared),
+            },
         );
         if let (AlertEvent::Fired(a), Some(n)) = (ev, self.notifier.get()) {
             let (title, body) = notice(a, rule, crate::console::watch::ui_zh());

@@ -253,6 +253,7 @@ fn instance(id: &str, charge: &str, expires: Option<&str>) -> InstanceView {
         disable_api_termination: false,
         latest_operation: None,
         latest_operation_state: None,
+        latest_operation_request_id: None,
         latest_operation_error: None,
     }
 }
@@ -532,6 +533,69 @@ async fn leaving_running_fires_unless_the_app_did_it_and_clears_when_back() {
     assert_eq!(cleared(&back.events), vec![theirs]);
 }
 
+/// A departure shorter than the watcher's minute (a reboot between two ticks) is seen
+/// through LatestOperation/LatestOperationRequestId; the app's own, whatever the action
+/// (a type change, a password reset, a key pair change …), is known by its RequestId.
+#[tokio::test]
+async fn a_reboot_between_two_ticks_fires_unless_the_request_was_the_apps() {
+    let w = world(36).await;
+    let running = w.ids("RUNNING");
+    let (theirs, ours, renewed) = (running[0].clone(), running[1].clone(), running[2].clone());
+    w.save(AlertRuleDraft {
+        kind: AlertKind::LeftRunning,
+        ..cpu("", "", profile_target("p-a", Some(&[REGION])))
+    });
+    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    let reboot = |id: &str| tencent_api::models::cvm::RebootInstancesRequest {
+        instance_ids: Some(vec![id.to_owned()]),
+        ..Default::default()
+    };
+    // Both rebooted and RUNNING again before the next tick (the emulator's time does not
+    // pass on its own here: the steps are run by advancing it).
+    w.outsider()
+        .reboot_instances(REGION, &reboot(&theirs))
+        .await
+        .unwrap();
+    // The app's call without targets: only its RequestId ties it to the instance.
+    let client = w.state.client(&w.profile).await.unwrap();
+    client
+        .reboot_instances(REGION, &reboot(&ours))
+        .await
+        .unwrap();
+    // An operation that never takes it out of RUNNING, by someone else.
+    w.outsider()
+        .modify_instances_attribute(
+            REGION,
+            &tencent_api::models::cvm::ModifyInstancesAttributeRequest {
+                instance_ids: Some(vec![renewed.clone()]),
+                instance_name: Some("renamed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    w.sim.advance_clock(std::time::Duration::from_secs(600));
+    for id in [&theirs, &ours] {
+        assert!(w.ids("RUNNING").contains(id), "{id} is RUNNING again");
+    }
+    let second = w.state.alerts.tick(&w.state).await;
+    assert_eq!(
+        fired(&second.events),
+        vec![(AlertKind::LeftRunning, theirs.clone())]
+    );
+    match &second.events[0] {
+        AlertEvent::Fired(a) => {
+            assert_eq!(a.operation.as_deref(), Some("RebootInstances"));
+            assert_eq!(a.state.as_deref(), Some("RUNNING"));
+        }
+        e => panic!("{e:?}"),
+    }
+    // Nothing new happened: it ends (it is RUNNING), and nothing fires again.
+    let third = w.state.alerts.tick(&w.state).await;
+    assert_eq!(cleared(&third.events), vec![theirs]);
+    assert!(fired(&third.events).is_empty());
+}
+
 #[tokio::test]
 async fn prepaid_expiry_fires_on_the_emulators_clock() {
     let w = world(36).await;
@@ -630,7 +694,7 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
         ..Default::default()
     };
     let none = |_: &str| Vec::new();
-    let never = |_: &str, _: &str| false;
+    let never = |_: &str, _: &str, _: Option<&str>| false;
     let mut engine = Engine::default();
     let rules = vec![rule];
     assert!(
@@ -656,7 +720,7 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
     assert!(matches!(&fired[..], [AlertEvent::Fired(a)] if a.instance_id == "ins-1"));
     // The app did it: nothing.
     let mut engine = Engine::default();
-    let ours = |_: &str, id: &str| id == "ins-1";
+    let ours = |_: &str, id: &str, _: Option<&str>| id == "ins-1";
     engine.evaluate(&rules, &[obs("RUNNING")], &none, &ours);
     assert!(
         engine
