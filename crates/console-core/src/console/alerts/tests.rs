@@ -545,7 +545,7 @@ async fn a_reboot_between_two_ticks_fires_unless_the_request_was_the_apps() {
         kind: AlertKind::LeftRunning,
         ..cpu("", "", profile_target("p-a", Some(&[REGION])))
     });
-    assert!(w.state.alerts.tick(&w.state).await.events.is_empty());
+    assert!(w.alerts.tick(&w.state).await.events.is_empty());
     let reboot = |id: &str| tencent_api::models::cvm::RebootInstancesRequest {
         instance_ids: Some(vec![id.to_owned()]),
         ..Default::default()
@@ -578,7 +578,7 @@ async fn a_reboot_between_two_ticks_fires_unless_the_request_was_the_apps() {
     for id in [&theirs, &ours] {
         assert!(w.ids("RUNNING").contains(id), "{id} is RUNNING again");
     }
-    let second = w.state.alerts.tick(&w.state).await;
+    let second = w.alerts.tick(&w.state).await;
     assert_eq!(
         fired(&second.events),
         vec![(AlertKind::LeftRunning, theirs.clone())]
@@ -591,7 +591,7 @@ async fn a_reboot_between_two_ticks_fires_unless_the_request_was_the_apps() {
         e => panic!("{e:?}"),
     }
     // Nothing new happened: it ends (it is RUNNING), and nothing fires again.
-    let third = w.state.alerts.tick(&w.state).await;
+    let third = w.alerts.tick(&w.state).await;
     assert_eq!(cleared(&third.events), vec![theirs]);
     assert!(fired(&third.events).is_empty());
 }
