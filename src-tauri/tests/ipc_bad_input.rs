@@ -346,6 +346,52 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"targets": [{"profileId": "p-nobody", "regions": null}], "slot": "fleet", "onEvent": CHANNEL}),
             "profileId",
         ),
+        // Tag conditions: checked by Tencent's tag rules before any account is listed.
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "k".repeat(128), "value": null}]}),
+            "tags.0.key",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "env", "value": "prod"}, {"key": "a*b", "value": null}]}),
+            "tags.1.key",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "", "value": null}]}),
+            "tags.0.key",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "qcs:owner", "value": null}]}),
+            "tags.0.key",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "env", "value": ""}]}),
+            "tags.0.value",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"key": "env", "value": "v".repeat(256)}]}),
+            "tags.0.value",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": (0..10).map(|i| json!({"key": format!("k{i}"), "value": null})).collect::<Vec<_>>()}),
+            "tags",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": "env=prod"}),
+            "tags",
+        ),
+        (
+            "stream_fleet",
+            json!({"targets": null, "slot": "fleet", "onEvent": CHANNEL, "tags": [{"value": "prod"}]}),
+            "tags",
+        ),
         (
             "cached_fleet",
             json!({"targets": [{"profileId": "NOT AN ID", "regions": null}]}),
