@@ -436,6 +436,11 @@ impl Client {
         }
     }
 
+    /// Unix seconds on this client's own clock (no learned offset).
+    pub(crate) fn local_unix(&self) -> i64 {
+        (self.inner.clock)()
+    }
+
     /// Unix seconds on the server's clock as far as this client knows it.
     pub(crate) fn now_unix(&self) -> i64 {
         (self.inner.clock)() + self.clock_offset()

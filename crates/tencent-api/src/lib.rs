@@ -40,4 +40,4 @@ pub use credentials::{Credentials, Sensitive};
 pub use endpoint::{Endpoint, validate_id, validate_region};
 pub use error::{Error, ErrorKind, TransportKind};
 pub use paging::{MAX_PAGE, MAX_TOTAL_COUNT, PAGE_SLACK, Page, PagedAction};
-pub use role::{AssumedRole, MIN_DURATION_SECONDS};
+pub use role::{AssumedRole, Expiry, MIN_DURATION_SECONDS};

@@ -29,8 +29,8 @@ pub struct AssumedRole {
     fetch: Fetch,
     request: AssumeRoleRequest,
     account: String,
-    /// The credentials and their expiry (Unix seconds, the server's clock as answered).
-    current: Mutex<Option<(Credentials, i64)>>,
+    /// The credentials and when they are held to expire.
+    current: Mutex<Option<(Credentials, Expiry)>>,
 }
 
 impl std::fmt::Debug for AssumedRole {
@@ -89,24 +89,27 @@ impl AssumedRole {
         &self.request.role_arn
     }
 
-    /// When the credentials held now expire (Unix seconds), if any are held.
-    pub async fn expires_at(&self) -> Option<i64> {
+    /// When the credentials held now expire, if any are held.
+    pub async fn expiry(&self) -> Option<Expiry> {
         self.current.lock().await.as_ref().map(|(_, e)| *e)
+    }
+
+    fn duration(&self) -> i64 {
+        self.request.duration_seconds.unwrap_or(7200) as i64
     }
 
     /// Seconds before expiry at which the credentials are renewed: a quarter of the
     /// session, at most five minutes.
     fn margin(&self) -> i64 {
-        let d = self.request.duration_seconds.unwrap_or(7200) as i64;
-        (d / 4).min(300)
+        (self.duration() / 4).min(300)
     }
 
     /// Credentials good for a while yet: the held ones, or fresh ones when they are
-    /// missing or about to expire.
+    /// missing or within [`Self::margin`] of their expiry on this client's clock.
     pub async fn credentials(&self) -> Result<Credentials, Error> {
         let mut current = self.current.lock().await;
-        if let Some((c, expires)) = &*current
-            && expires - self.base.now_unix() > self.margin()
+        if let Some((c, expiry)) = &*current
+            && expiry.local - self.base.local_unix() > self.margin()
         {
             return Ok(c.clone());
         }
@@ -125,8 +128,13 @@ impl AssumedRole {
         self.fetch(&mut current).await
     }
 
-    async fn fetch(&self, current: &mut Option<(Credentials, i64)>) -> Result<Credentials, Error> {
+    async fn fetch(
+        &self,
+        current: &mut Option<(Credentials, Expiry)>,
+    ) -> Result<Credentials, Error> {
         let r = (self.fetch)(self.request.clone()).await?;
+        // After the answer: an offset learned on the way (a refused timestamp) is known.
+        let (answered_server, answered_local) = (self.base.now_unix(), self.base.local_unix());
         let c = r.credentials;
         let creds =
             Credentials::with_token(c.tmp_secret_id, c.tmp_secret_key.expose(), c.token.expose());
@@ -136,7 +144,66 @@ impl AssumedRole {
             expires = r.expired_time,
             "assumed the role"
         );
-        *current = Some((creds.clone(), r.expired_time));
+        let expiry = Expiry::of(
+            r.expired_time,
+            answered_server,
+            answered_local,
+            self.duration(),
+            self.margin(),
+        );
+        *current = Some((creds.clone(), expiry));
         Ok(creds)
+    }
+}
+
+/// When a set of temporary credentials expires: as the server said, and on this client's
+/// own clock, which is what renewal goes by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expiry {
+    /// ExpiredTime as answered (Unix seconds on the server's clock).
+    pub server: i64,
+    /// The same moment on this client's clock (Unix seconds).
+    pub local: i64,
+}
+
+impl Expiry {
+    /// The lifetime is ExpiredTime less the server's time when the answer came, as far as
+    /// the client knows it (its clock plus any learned offset), counted from then on the
+    /// client's own clock, so a clock that is off by any amount neither keeps
+    /// credentials past their end nor renews them on every call. It is at most what was
+    /// asked for (a client clock behind the server's would otherwise stretch it) and at
+    /// least twice the renewal margin (a client clock far ahead would otherwise renew at
+    /// every call; the server's refusal of an expired token still renews them then).
+    fn of(expired_time: i64, server_now: i64, local_now: i64, asked: i64, margin: i64) -> Self {
+        let life = (expired_time - server_now).clamp(2 * margin, asked.max(2 * margin));
+        Expiry {
+            server: expired_time,
+            local: local_now + life,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Expiry;
+
+    #[test]
+    fn the_lifetime_is_counted_on_the_clients_clock() {
+        let asked_at = 1_000_000;
+        // Clocks agree: 2 h from the asking.
+        let e = Expiry::of(asked_at + 7200, asked_at, asked_at, 7200, 300);
+        assert_eq!(e.local, asked_at + 7200);
+        // The server grants less than asked: its lifetime holds.
+        let e = Expiry::of(asked_at + 3600, asked_at, asked_at, 7200, 300);
+        assert_eq!(e.local, asked_at + 3600);
+        // The client is 10 min behind (no offset learned): not stretched past what was asked.
+        let e = Expiry::of(asked_at + 600 + 7200, asked_at, asked_at, 7200, 300);
+        assert_eq!(e.local, asked_at + 7200);
+        // The client is 10 min ahead: renewed 10 min earlier, before the server's end.
+        let e = Expiry::of(asked_at - 600 + 7200, asked_at, asked_at, 7200, 300);
+        assert_eq!(e.local, asked_at + 6600);
+        // The client is 3 h ahead: still a usable life, not a renewal at every call.
+        let e = Expiry::of(asked_at - 3 * 3600 + 7200, asked_at, asked_at, 7200, 300);
+        assert_eq!(e.local, asked_at + 600);
     }
 }
