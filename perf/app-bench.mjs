@@ -544,14 +544,19 @@ function drawBench(browser, points, runs) {
           const ts = Array.from({ length: points }, (_, i) => from + i * 60);
           const wave = (k) =>
             ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
-          const build = [];
-          const paint = [];
-          const repaint = [];
-          for (let r = 0; r < runs; r++) {
+          // The app's charts (two points per pixel column) and, alternating with them in
+          // the same run, every point handed to uPlot (the baseline).
+          const modes = { columns: 2, every: 0 };
+          const res = {};
+          for (const m of Object.keys(modes)) res[m] = { build: [], paint: [], repaint: [] };
+          for (let r = 0; r < runs * 2; r++) {
+            const mode = (r + Math.floor(r / 2)) % 2 === 0 ? "columns" : "every";
+            const { build, paint, repaint } = res[mode];
             host.replaceChildren();
             let last = null;
             const t0 = performance.now();
             const u = drawChart(host, {
+              perColumn: modes[mode],
               timestamps: ts,
               values: wave(r),
               period: 60,
@@ -579,7 +584,7 @@ function drawBench(browser, points, runs) {
             u.destroy();
           }
           host.remove();
-          done({ points, build, paint, repaint });
+          done({ points, ...res.columns, baseline: res.every });
         },
         (e) => done({ error: String(e) }),
       );

@@ -64,37 +64,19 @@ struct AlertDesktop<R: Runtime>(AppHandle<R>);
 impl<R: Runtime> AlertNotifier for AlertDesktop<R> {
     /// Always notifies (an alert matters whether or not the window has focus). On Linux
     /// and the BSDs the notification carries the spec's "default" action, which servers
-    /// invoke on a click on its body; a thread waits for it (until the notification is
-    /// closed or expires). Elsewhere the notification plugin shows it without a click.
+    /// invoke on a click on its body (`desktop` below). Elsewhere the notification plugin
+    /// shows it without a click.
     fn notify(&self, open: AlertOpen, title: &str, body: &str) {
         #[cfg(all(unix, not(target_os = "macos")))]
         {
-            let app = self.0.clone();
-            let (title, body) = (title.to_owned(), body.to_owned());
             let label = if crate::console::watch::ui_zh() {
                 "打开"
             } else {
                 "Open"
             };
-            let spawned = std::thread::Builder::new()
-                .name("alert-notification".into())
-                .spawn(move || {
-                    let shown = notify_rust::Notification::new()
-                        .appname("CVM Console")
-                        .summary(&title)
-                        .body(&body)
-                        .action("default", label)
-                        .show();
-                    match shown {
-                        Ok(handle) => handle.wait_for_action(|action| {
-                            if action == "default" {
-                                open_instance(&app, open);
-                            }
-                        }),
-                        Err(e) => tracing::warn!("alert notification not shown: {e}"),
-                    }
-                });
-            if let Err(e) = spawned {
+            let app = self.0.clone();
+            let shown = desktop::show(title, body, label, move || open_instance(&app, open));
+            if let Err(e) = shown {
                 tracing::warn!("alert notification not shown: {e}");
             }
         }
@@ -112,6 +94,132 @@ impl<R: Runtime> AlertNotifier for AlertDesktop<R> {
                 tracing::warn!("alert notification not shown: {e}");
             }
         }
+    }
+}
+
+/// Alert notifications over the session bus (the Desktop Notifications spec). Every
+/// notification goes out on one connection, and one thread reads the server's
+/// ActionInvoked and NotificationClosed signals for all of them (a server sends them to
+/// the connection that asked): a click runs that notification's action, a close forgets
+/// it. However many alerts fire, that is one thread, and nothing waits on a closed one.
+#[cfg(all(unix, not(target_os = "macos")))]
+mod desktop {
+    use std::collections::BTreeMap;
+    use std::sync::{Mutex, OnceLock};
+    use zbus::blocking::{Connection, MessageIterator};
+
+    const NAME: &str = "org.freedesktop.Notifications";
+    const PATH: &str = "/org/freedesktop/Notifications";
+    /// Notifications remembered for a click at most; the oldest is closed beyond this.
+    const KEPT: usize = 64;
+
+    type Action = Box<dyn FnOnce() + Send>;
+
+    struct Bus {
+        conn: Connection,
+        /// Notification id → what its click does (ids grow, so the first is the oldest).
+        pending: Mutex<BTreeMap<u32, Action>>,
+    }
+
+    fn pending(bus: &Bus) -> std::sync::MutexGuard<'_, BTreeMap<u32, Action>> {
+        bus.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    static BUS: OnceLock<Result<&'static Bus, String>> = OnceLock::new();
+
+    fn bus() -> Result<&'static Bus, String> {
+        BUS.get_or_init(|| {
+            let conn = Connection::session().map_err(|e| e.to_string())?;
+            let rule = zbus::MatchRule::builder()
+                .msg_type(zbus::message::Type::Signal)
+                .interface(NAME)
+                .and_then(|r| r.path(PATH))
+                .map_err(|e| e.to_string())?
+                .build();
+            let signals = MessageIterator::for_match_rule(rule, &conn, Some(64))
+                .map_err(|e| e.to_string())?;
+            let bus: &'static Bus = Box::leak(Box::new(Bus {
+                conn,
+                pending: Mutex::new(BTreeMap::new()),
+            }));
+            std::thread::Builder::new()
+                .name("alert-notifications".into())
+                .spawn(move || listen(bus, signals))
+                .map_err(|e| e.to_string())?;
+            Ok(bus)
+        })
+        .clone()
+    }
+
+    fn listen(bus: &'static Bus, signals: MessageIterator) {
+        for msg in signals.flatten() {
+            let header = msg.header();
+            match header.member().map(|m| m.as_str()) {
+                Some("ActionInvoked") => {
+                    if let Ok((id, action)) = msg.body().deserialize::<(u32, String)>()
+                        && action == "default"
+                        && let Some(run) = pending(bus).remove(&id)
+                    {
+                        run();
+                    }
+                }
+                Some("NotificationClosed") => {
+                    if let Ok((id, _reason)) = msg.body().deserialize::<(u32, u32)>() {
+                        pending(bus).remove(&id);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Shows a notification whose click (its "default" action, labelled `label`) runs
+    /// `on_click` once.
+    pub fn show(
+        title: &str,
+        body: &str,
+        label: &str,
+        on_click: impl FnOnce() + Send + 'static,
+    ) -> Result<(), String> {
+        let bus = bus()?;
+        let hints: std::collections::HashMap<&str, zbus::zvariant::Value<'_>> =
+            std::collections::HashMap::new();
+        let reply = bus
+            .conn
+            .call_method(
+                Some(NAME),
+                PATH,
+                Some(NAME),
+                "Notify",
+                &(
+                    "CVM Console",
+                    0u32,
+                    "",
+                    title,
+                    body,
+                    vec!["default", label],
+                    hints,
+                    -1i32,
+                ),
+            )
+            .map_err(|e| e.to_string())?;
+        let id: u32 = reply.body().deserialize().map_err(|e| e.to_string())?;
+        let oldest = {
+            let mut p = pending(bus);
+            p.insert(id, Box::new(on_click));
+            if p.len() > KEPT {
+                p.pop_first().map(|(id, _)| id)
+            } else {
+                None
+            }
+        };
+        if let Some(old) = oldest {
+            // Its click could no longer be honoured: take it off the screen too.
+            let _ =
+                bus.conn
+                    .call_method(Some(NAME), PATH, Some(NAME), "CloseNotification", &(old,));
+        }
+        Ok(())
     }
 }
 

@@ -1,8 +1,13 @@
 // Cloud Monitor charts end to end: a running instance's detail view draws its charts (uPlot,
 // loaded on demand) with a crosshair legend in English light and Chinese dark; a stopped
-// instance's chart stops where its data stops; a second cvm-sim whose CAM refuses
-// monitor:GetMonitorData (the `denied` fault) shows the refusal in place of the charts.
+// instance's chart stops where its data stops; an instance that was off for hours in the
+// middle of the range (a cvm-sim world with that power history) shows a gap there; a second
+// cvm-sim whose CAM refuses monitor:GetMonitorData (the `denied` fault) shows the refusal in
+// place of the charts.
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
   click,
@@ -87,6 +92,75 @@ function canvasReport(b, metric) {
       points: Number(plot.dataset.points),
     };
   }, plotOf(metric));
+}
+
+/**
+ * The plot's columns (in the canvas's pixels, from the plot area's left) holding the
+ * series' line, and where the given times fall on that scale.
+ */
+function lineColumns(b, metric, times) {
+  return b.execute(
+    (sel, times) => {
+      const plot = document.querySelector(sel);
+      const canvas = plot.querySelector("canvas");
+      const over = plot.querySelector(".u-over");
+      const hex = getComputedStyle(plot).getPropertyValue("--accent").trim();
+      const accent = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const left = over.offsetLeft * ratio;
+      const width = over.offsetWidth * ratio;
+      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      const cols = new Set();
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] < 200) continue;
+        if (!accent.every((c, k) => Math.abs(data[i + k] - c) <= 40)) continue;
+        cols.add(Math.round(((i / 4) % canvas.width) - left));
+      }
+      const from = Number(plot.dataset.from);
+      const to = Number(plot.dataset.to);
+      return {
+        cols: [...cols].sort((a, b) => a - b),
+        at: times.map((t) => ((t - from) / (to - from)) * width),
+      };
+    },
+    plotOf(metric),
+    times,
+  );
+}
+
+/**
+ * Adds a profile for a second cvm-sim, makes it the active one, runs `fn`, and removes it
+ * (back on the Sandbox) whatever happens.
+ */
+async function onProfile(b, name, url, fn) {
+  const created = await invoke(b, "create_profile", {
+    input: {
+      name,
+      site: { type: "custom", url },
+      defaultRegion: "ap-guangzhou",
+      language: "en-US",
+      budget: { type: "current" },
+      readOnly: false,
+      secretId: "AKIDcvmsim00000000000000000000000000",
+      secretKey: "cvmsimSecretKey0000000000000000000",
+      token: null,
+    },
+  });
+  assert.ok(created.ok, created.error);
+  const profile = (await invoke(b, "list_profiles")).data.profiles.find((p) => p.name === name);
+  try {
+    // The UI reads the profiles again on the Profiles page, then switches.
+    assert.ok((await invoke(b, "set_active_profile", { id: profile.id })).ok);
+    await click(b, "nav-profiles");
+    await b.$(`[data-testid*="${profile.id}"]`).waitForExist({ timeout: 15000 });
+    await b.refresh();
+    await fn();
+  } finally {
+    await invoke(b, "set_active_profile", { id: "sandbox" });
+    const deleted = await invoke(b, "delete_profile", { id: profile.id, confirmName: name });
+    assert.ok(deleted.ok, deleted.error);
+    await b.refresh();
+  }
 }
 
 /** Moves the pointer over the chart's plot area and reads the legend it fills in. */
@@ -361,33 +435,59 @@ describe("metrics", () => {
     await selectValue(b, "theme-select", "light");
   });
 
+  it("leaves a gap where an instance was off in the middle of the range", async () => {
+    const b = app.browser;
+    // A world whose first RUNNING instance in ap-guangzhou was off from 10 h to 4 h ago.
+    const dir = mkdtempSync(join(tmpdir(), "cvm-e2e-gap-"));
+    const file = join(dir, "world.json");
+    let gapSim = await startSim(["--preload", "12", "--state", file]);
+    await gapSim.stop();
+    const world = JSON.parse(readFileSync(file, "utf8"));
+    const now = Date.now() + (world.clock_offset_ms ?? 0);
+    const [account] = Object.values(world.accounts);
+    const inst = Object.values(account.regions["ap-guangzhou"].instances).find(
+      (i) => i.state === "RUNNING",
+    );
+    assert.ok(inst, "a running instance in ap-guangzhou");
+    const [off, on] = [now - 10 * 3_600_000, now - 4 * 3_600_000];
+    inst.power = [
+      { at_ms: inst.created_ms, on: true },
+      { at_ms: off, on: false },
+      { at_ms: on, on: true },
+    ];
+    writeFileSync(file, JSON.stringify(world));
+    gapSim = await startSim(["--state", file]);
+    try {
+      await onProfile(b, "Gap world", gapSim.url, async () => {
+        await openDetail(b, inst.id);
+        await click(b, "metrics-range-24h");
+        await painted(b, "CPUUsage", "24h");
+        const { cols, at } = await lineColumns(b, "CPUUsage", [off / 1000, on / 1000]);
+        const [gapStart, gapEnd] = at;
+        const inGap = cols.filter((x) => x > gapStart + 4 && x < gapEnd - 4);
+        assert.ok(gapEnd - gapStart > 100, `the gap is wide enough to see: ${at}`);
+        assert.deepEqual(inGap, [], "no line drawn through the hours without data");
+        assert.ok(
+          cols.some((x) => x < gapStart - 20),
+          "the line before the gap is painted",
+        );
+        assert.ok(
+          cols.some((x) => x > gapEnd + 20),
+          "the line after the gap is painted",
+        );
+        await screenshot(b, "metrics-gap-en-light");
+      });
+    } finally {
+      await gapSim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("shows CAM's refusal in place of the charts", async () => {
     const b = app.browser;
     await click(b, "nav-settings");
     await selectValue(b, "language-select", "en");
-    const created = await invoke(b, "create_profile", {
-      input: {
-        name: "No monitor rights",
-        site: { type: "custom", url: sim.url },
-        defaultRegion: "ap-guangzhou",
-        language: "en-US",
-        budget: { type: "current" },
-        readOnly: false,
-        secretId: "AKIDcvmsim00000000000000000000000000",
-        secretKey: "cvmsimSecretKey0000000000000000000",
-        token: null,
-      },
-    });
-    assert.ok(created.ok, created.error);
-    const profile = (await invoke(b, "list_profiles")).data.profiles.find(
-      (p) => p.name === "No monitor rights",
-    );
-    try {
-      // The UI reads the profiles again on the Profiles page, then switches.
-      assert.ok((await invoke(b, "set_active_profile", { id: profile.id })).ok);
-      await click(b, "nav-profiles");
-      await b.$(`[data-testid*="${profile.id}"]`).waitForExist({ timeout: 15000 });
-      await b.refresh();
+    await onProfile(b, "No monitor rights", sim.url, async () => {
       const [id] = await rowIds(b, '[data-state="RUNNING"]');
       await openDetail(b, id);
       const refused = await b.$('[data-testid="metrics-refused"]');
@@ -401,14 +501,6 @@ describe("metrics", () => {
       assert.match(text, /UnauthorizedOperation|AuthFailure/);
       assert.equal(await b.$$('[data-testid="metrics-charts"]').length, 0);
       await screenshot(b, "metrics-refused-en-light");
-    } finally {
-      await invoke(b, "set_active_profile", { id: "sandbox" });
-      const deleted = await invoke(b, "delete_profile", {
-        id: profile.id,
-        confirmName: "No monitor rights",
-      });
-      assert.ok(deleted.ok, deleted.error);
-      await b.refresh();
-    }
+    });
   });
 });

@@ -18,7 +18,7 @@ import { expiryInfo, stateTone, type ColumnId } from "./states";
 import { rowKey } from "./useListing";
 import { openDetail } from "../palette/registry";
 import { requestConnect } from "../connect/store";
-import { Sparkline, showRows, sparkFor, useSparkVersion } from "../metrics";
+import { SETTLE_MS, Sparkline, restLeft, showRows, sparkFor, useSparkVersion } from "../metrics";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -159,9 +159,6 @@ const WIDTH: Record<string, string> = {
   tags: "minmax(180px, 1fr)",
   cpu: "140px",
 };
-
-/** How long the list must rest before the rows on screen get their sparklines. */
-const SETTLE_MS = 150;
 
 function SparkCell(props: { profileId: string; region: string; id: string }) {
   useSparkVersion();
@@ -417,9 +414,30 @@ export const InstanceTable = memo(function InstanceTable(props: {
   virtual.getVirtualItems();
   const first = virtual.range?.startIndex ?? 0;
   const last = virtual.range?.endIndex ?? -1;
+  // When the last scroll events came (the rest is timed from the last one).
+  const scrolls = useRef({ last: 0, gap: 0 });
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => {
+      const now = performance.now();
+      const s = scrolls.current;
+      // A gap longer than a second is a new scroll, not a slow frame.
+      s.gap = s.last > 0 && now - s.last < 1000 ? now - s.last : 0;
+      s.last = now;
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
   useEffect(() => {
     if (!cpuShown || last < first) return;
-    const h = setTimeout(() => {
+    let h: ReturnType<typeof setTimeout>;
+    const fire = () => {
+      const left = restLeft(scrolls.current, performance.now());
+      if (left > 0) {
+        h = setTimeout(fire, left);
+        return;
+      }
       // Each account's Cloud Monitor is asked for its own rows.
       const byProfile = new Map<string, InstanceView[]>();
       for (const r of rows.slice(first, last + 1)) {
@@ -428,7 +446,8 @@ export const InstanceTable = memo(function InstanceTable(props: {
         else byProfile.set(r.original.profileId, [r.original]);
       }
       for (const [profileId, onScreen] of byProfile) showRows(profileId, onScreen);
-    }, SETTLE_MS);
+    };
+    h = setTimeout(fire, SETTLE_MS);
     return () => clearTimeout(h);
   }, [cpuShown, rows, first, last]);
   const tracks = ["36px", ...columns.map((c) => WIDTH[idOf(c)] ?? "120px")];

@@ -52,6 +52,58 @@ export function withGaps(
   return [xs, ys];
 }
 
+/**
+ * At most two points per pixel column: the lowest and the highest of each column's
+ * points (in time order), so the line looks as it would with every point but uPlot
+ * draws far fewer. Gaps (nulls) are kept where they are. Series no longer than
+ * `2 × columns` come back as they are.
+ */
+export function minMaxColumns(
+  xs: readonly number[],
+  ys: readonly (number | null)[],
+  from: number,
+  to: number,
+  columns: number,
+): [number[], (number | null)[]] {
+  if (xs.length <= 2 * columns || columns < 1 || to <= from) return [xs.slice(), ys.slice()];
+  const outX: number[] = [];
+  const outY: (number | null)[] = [];
+  const span = (to - from) / columns;
+  let col = Number.NaN;
+  // The column's lowest and highest points so far: [index, x, y].
+  let lo: [number, number, number] | null = null;
+  let hi: [number, number, number] | null = null;
+  const flush = () => {
+    if (!lo || !hi) return;
+    const [a, b] = lo[0] <= hi[0] ? [lo, hi] : [hi, lo];
+    outX.push(a[1]);
+    outY.push(a[2]);
+    if (b[0] !== a[0]) {
+      outX.push(b[1]);
+      outY.push(b[2]);
+    }
+    lo = hi = null;
+  };
+  xs.forEach((x, i) => {
+    const y = ys[i];
+    if (y === null || y === undefined) {
+      flush();
+      outX.push(x);
+      outY.push(null);
+      return;
+    }
+    const c = Math.floor((x - from) / span);
+    if (c !== col) {
+      flush();
+      col = c;
+    }
+    if (!lo || y < lo[2]) lo = [i, x, y];
+    if (!hi || y > hi[2]) hi = [i, x, y];
+  });
+  flush();
+  return [outX, outY];
+}
+
 const RANGE_SECONDS = { "1h": 3_600, "6h": 6 * 3_600, "24h": 86_400, "7d": 7 * 86_400 } as const;
 
 /**

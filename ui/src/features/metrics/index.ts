@@ -1,3 +1,3 @@
 export { MetricsPanel } from "./MetricsPanel";
 export { Sparkline } from "./Sparkline";
-export { showRows, sparkFor, useSparkVersion } from "./sparklines";
+export { SETTLE_MS, restLeft, showRows, sparkFor, useSparkVersion } from "./sparklines";

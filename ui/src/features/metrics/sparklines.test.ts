@@ -2,7 +2,7 @@
 // end-to-end suite drives the real app and Cloud Monitor through cvm-sim).
 import { afterEach, describe, expect, it } from "vitest";
 import { mockIPC } from "../../backend/mocks";
-import { resetSparklines, showRows, sparkFor, sparkStats } from "./sparklines";
+import { restLeft, resetSparklines, showRows, sparkFor, sparkStats } from "./sparklines";
 
 type Call = { region: string; ids: string[] };
 
@@ -59,5 +59,16 @@ describe("sparklines", () => {
     for (let i = 0; i < 5; i++) await settle();
     expect(calls.length).toBe(3);
     expect(calls[2]?.ids[0]).toBe("ins-00000500");
+  });
+});
+
+describe("when scrolling has stopped", () => {
+  it("is 150 ms after the last scroll event, or twice the last gap between events", () => {
+    // Smooth scrolling (events a frame apart): 150 ms after the last one.
+    expect(restLeft({ last: 1_000, gap: 16 }, 1_100)).toBe(50);
+    expect(restLeft({ last: 1_000, gap: 16 }, 1_150)).toBe(0);
+    // A fling on a busy machine (frames 200 ms apart): a 200 ms pause is not a rest yet.
+    expect(restLeft({ last: 1_000, gap: 200 }, 1_200)).toBe(200);
+    expect(restLeft({ last: 1_000, gap: 200 }, 1_400)).toBe(0);
   });
 });

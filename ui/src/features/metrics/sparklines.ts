@@ -125,3 +125,17 @@ export function resetSparklines() {
   sparkStats.failed = 0;
   changed();
 }
+
+/**
+ * How long the list must rest before the rows on screen get their sparklines: no scroll
+ * event for this long, or for twice the gap between the last two scroll events when that
+ * is longer (a fling on a busy machine comes in frames further apart than this, and each
+ * of them is not a rest).
+ */
+export const SETTLE_MS = 150;
+
+/** Milliseconds still to wait, after the scroll events seen, before scrolling has stopped. */
+export function restLeft(scrolls: { last: number; gap: number }, now: number): number {
+  const rest = Math.max(SETTLE_MS, 2 * scrolls.gap);
+  return scrolls.last + rest - now;
+}

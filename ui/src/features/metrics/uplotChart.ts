@@ -3,7 +3,7 @@
 import "./browserLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatDate, formatTime, formatValue, withGaps } from "./format";
+import { formatDate, formatTime, formatValue, minMaxColumns, withGaps } from "./format";
 
 export type ChartInput = {
   timestamps: readonly (number | null)[];
@@ -23,7 +23,19 @@ export type ChartInput = {
   height: number;
   /** Called after every paint with how long uPlot spent painting (ms). */
   onDraw?: (ms: number) => void;
+  /**
+   * Points per pixel column kept (lowest and highest, `2` by default); 0 keeps every
+   * point (the benchmark's baseline).
+   */
+  perColumn?: 0 | 2;
 };
+
+/** The points uPlot is given: gaps marked, then at most two per pixel column. */
+export function chartData(input: ChartInput): [number[], (number | null)[]] {
+  const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
+  if (input.perColumn === 0) return [xs, ys];
+  return minMaxColumns(xs, ys, input.from, input.to, Math.max(1, Math.round(input.width)));
+}
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -31,7 +43,7 @@ function cssVar(el: Element, name: string, fallback: string): string {
 
 /** Draws one series into `el`; gaps where there is no data; the legend follows the cursor. */
 export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
-  const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
+  const [xs, ys] = chartData(input);
   const text = cssVar(el, "--muted", "#637083");
   const grid = cssVar(el, "--border", "#dde3ec");
   const accent = cssVar(el, "--accent", "#1e6bff");
