@@ -156,10 +156,14 @@ mod desktop {
             let header = msg.header();
             match header.member().map(|m| m.as_str()) {
                 Some("ActionInvoked") => {
-                    if let Ok((id, action)) = msg.body().deserialize::<(u32, String)>()
-                        && action == "default"
-                        && let Some(run) = pending(bus).remove(&id)
-                    {
+                    let Ok((id, action)) = msg.body().deserialize::<(u32, String)>() else {
+                        continue;
+                    };
+                    // Taken out first: the click runs without the lock held.
+                    let run = (action == "default")
+                        .then(|| pending(bus).remove(&id))
+                        .flatten();
+                    if let Some(run) = run {
                         run();
                     }
                 }
