@@ -452,12 +452,17 @@ impl Engine {
                                             && interrupting(i)
                                             && i.latest_operation_state.as_deref()
                                                 != Some("FAILED"));
+                                    // Only an interrupting operation explains the
+                                    // departure (a rename does not stop an instance).
+                                    let cause = new_op.filter(|_| interrupting(i));
                                     was.is_some_and(|w| w.state == "RUNNING")
                                         && left
-                                        && !acted_on(&o.profile_id, &i.id, new_op)
+                                        && !acted_on(&o.profile_id, &i.id, cause)
                                 }
                             };
-                            let operation = new_op.and(i.latest_operation.clone());
+                            let operation = new_op
+                                .filter(|_| interrupting(i))
+                                .and(i.latest_operation.clone());
                             verdicts.push((
                                 i.id.clone(),
                                 holds.then(|| alert(Some(i), &i.id, None, operation)),
