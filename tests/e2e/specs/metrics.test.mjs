@@ -475,6 +475,7 @@ describe("metrics", () => {
           cols.some((x) => x > gapEnd + 20),
           "the line after the gap is painted",
         );
+        await panelInView(b);
         await screenshot(b, "metrics-gap-en-light");
       });
     } finally {
