@@ -66,6 +66,12 @@ function neighbours(list, a, b) {
   return best ? [best.r, best.s] : [undefined, undefined];
 }
 
+/** The count line's [shown, listed] ([] while loading). */
+async function counts(browser) {
+  const m = (await textOf(browser, "instance-count")).match(/^([\d,]+) of ([\d,]+) /);
+  return m ? [Number(m[1].replace(/,/g, "")), Number(m[2].replace(/,/g, ""))] : [];
+}
+
 /** Waits until every account's listing has settled (done, partial or failed). */
 async function fleetListed(browser) {
   await waitUntil(
@@ -286,6 +292,27 @@ describe("fleet", () => {
     assert.match(await textOf(b, "fleet-tag-filter-error"), /at most 127/);
     await typeInto(b, "fleet-tag-filter", "env=prod");
     await gone(b, "fleet-tag-filter-error");
+    // A refresh lists only the matches: the conditions went to each account as Tencent's
+    // tag filters, so the listing itself holds only env=prod rows.
+    await click(b, "refresh");
+    await fleetListed(b);
+    await waitUntil(
+      b,
+      async () => (await counts(b)).join() === [prodCount, prodCount].join(),
+      "only the matches listed",
+    );
+    for (const r of await rows(b)) assert.match(r[4], /env: prod/, r[0]);
+    // Cleared, the whole fleet is listed again once typing pauses.
+    await clear(b, "fleet-tag-filter");
+    await waitUntil(
+      b,
+      async () => {
+        const [shown, total] = await counts(b);
+        return total > prodCount && shown === total;
+      },
+      "the whole fleet listed again",
+    );
+    await fleetListed(b);
   });
 
   it("stops rows of two accounts at once through the consent dialog (Cancel, then OK)", async () => {
@@ -484,6 +511,16 @@ describe("fleet", () => {
       async () =>
         (await (await b.$('[data-testid="fleet-tag-filter"]')).getValue()) === "env=staging",
       "the view's tag filter",
+    );
+    await fleetListed(b);
+    // Opened with its tag filter, the view lists only its matches.
+    await waitUntil(
+      b,
+      async () => {
+        const [shown, total] = await counts(b);
+        return shown > 0 && shown === total;
+      },
+      "only the view's matches listed",
     );
     for (const r of await rows(b)) assert.match(r[4], /env: staging/);
     await clear(b, "fleet-tag-filter");

@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -63,8 +63,9 @@ type Chan = { onmessage: (v: unknown) => void };
  * cached list of ap-guangzhou and its fresh listing never completes. Both hold an instance
  * with the same id.
  */
-function backend() {
+function backend(settles = false) {
   const streams: unknown[] = [];
+  const tags: unknown[] = [];
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
@@ -87,6 +88,7 @@ function backend() {
         ];
       case "stream_fleet": {
         streams.push(args.targets);
+        tags.push(args.tags);
         const ch = args.onEvent as Chan;
         const region = (profileId: string, event: unknown) =>
           ch.onmessage({ kind: "region", profileId, event });
@@ -121,7 +123,9 @@ function backend() {
           },
         });
         region("data", { kind: "started", region: "ap-guangzhou" });
-        // The read-only account's listing stays in flight.
+        // The read-only account's listing stays in flight (unless told to settle).
+        if (settles)
+          return { loaded: 2, failed: [], failedAccounts: [], superseded: false, accounts: [] };
         return new Promise(() => undefined);
       }
       case "activity_status":
@@ -129,7 +133,7 @@ function backend() {
     }
     return null;
   });
-  return { streams };
+  return { streams, tags };
 }
 
 function renderPage() {
@@ -199,4 +203,39 @@ describe("the fleet", () => {
       expect(screen.getByTestId(`action-${a}`)).toBeDisabled();
     expect(screen.getByTestId("action-reason")).toHaveTextContent(/read-only/);
   });
+
+  it("narrows the listed rows locally by a tag filter they cover, and lists again with Tencent's tag filters otherwise", async () => {
+    const { tags } = backend(true);
+    const user = userEvent.setup();
+    renderPage();
+    await screen.findByText("ops-web");
+    expect(tags).toEqual([null]);
+    const filter = screen.getByTestId("fleet-tag-filter");
+    const typed = (value: string) => fireEvent.change(filter, { target: { value } });
+    const pause = () => act(() => new Promise((r) => setTimeout(r, 500)));
+    // Everything was listed: a tag filter narrows what is there, with no call.
+    typed("env=ops");
+    await waitFor(() => expect(screen.queryByText("data-cached")).not.toBeInTheDocument());
+    expect(screen.getByText("ops-web")).toBeInTheDocument();
+    await pause();
+    expect(tags).toEqual([null]);
+    // A refresh lists only the matches: the conditions go to the backend.
+    await user.click(screen.getByTestId("refresh"));
+    await waitFor(() => expect(tags).toHaveLength(2));
+    expect(tags[1]).toEqual([{ key: "env", value: "ops" }]);
+    // Another value is not within what was listed: listed again once typing pauses.
+    typed("env=data, team");
+    await waitFor(() => expect(tags).toHaveLength(3), { timeout: 2000 });
+    expect(tags[2]).toEqual([
+      { key: "env", value: "data" },
+      { key: "team", value: null },
+    ]);
+    // A narrower filter costs nothing; a bad key asks nothing.
+    typed("env=data, team=x");
+    await pause();
+    typed("env=data, team=x, a*b");
+    expect(screen.getByTestId("fleet-tag-filter-error")).toBeInTheDocument();
+    await pause();
+    expect(tags).toHaveLength(3);
+  }, 15000);
 });

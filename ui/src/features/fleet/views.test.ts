@@ -5,6 +5,7 @@ import {
   matchesTags,
   parseTagFilter,
   saveView,
+  coversTags,
   tagKeyProblem,
   tagValueProblem,
   viewNameProblem,
@@ -99,5 +100,18 @@ describe("saved views", () => {
     expect(saveView({ ...view("tags"), tags: "bad#key" })).toMatchObject({ field: "tagFilter" });
     expect(localStorage.getItem("cvm.fleet.views")).toBe(before);
     expect(JSON.parse(before ?? "[]")).toHaveLength(1);
+  });
+});
+
+describe("a listing's tag conditions cover a filter", () => {
+  const c = (key: string, value: string | null = null) => ({ key, value });
+  it("when every listed condition is implied by one wanted", () => {
+    expect(coversTags([], [c("env", "prod")])).toBe(true);
+    expect(coversTags([c("env")], [c("env", "prod")])).toBe(true);
+    expect(coversTags([c("env", "prod")], [c("env", "prod"), c("team")])).toBe(true);
+    expect(coversTags([c("env", "prod")], [c("env")])).toBe(false);
+    expect(coversTags([c("env", "prod")], [c("env", "staging")])).toBe(false);
+    expect(coversTags([c("env", "prod")], [])).toBe(false);
+    expect(coversTags([c("env"), c("team")], [c("team", "a")])).toBe(false);
   });
 });

@@ -85,6 +85,18 @@ export function matchesTags(i: InstanceView, conditions: TagCondition[]): boolea
   );
 }
 
+/**
+ * Whether a listing asked with `listed` already holds every instance `wanted` matches, so
+ * `wanted` can be applied locally to its rows instead of listing again: each listed
+ * condition is implied by one wanted (the same key with the same value, or a key-only
+ * one by any condition on that key).
+ */
+export function coversTags(listed: TagCondition[], wanted: TagCondition[]): boolean {
+  return listed.every((l) =>
+    wanted.some((w) => w.key === l.key && (l.value === null || w.value === l.value)),
+  );
+}
+
 const VIEWS_KEY = "cvm.fleet.views";
 const VIEW_NAME_MAX = 64;
 

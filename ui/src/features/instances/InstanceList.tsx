@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Bookmark, Columns3, Download, RefreshCw, Search, Tags } from "lucide-react";
 import {
@@ -32,13 +32,28 @@ import { type PlaceProgress, placeKey, rowKey, useListing } from "./useListing";
 import { runGrouped } from "./actions";
 import { type PageCommands, useRegisterPageCommands } from "../palette/registry";
 import { useDismissOnEscape } from "../palette/dismiss";
-import { type FleetView, matchesTags, parseTagFilter } from "../fleet/views";
+import {
+  type FleetView,
+  type TagCondition,
+  coversTags,
+  matchesTags,
+  parseTagFilter,
+} from "../fleet/views";
 import { TagsDialog } from "../fleet/TagsDialog";
 import { profileName } from "../profiles/profileName";
 import "./instances.css";
 
 /** The filters a saved view keeps (besides its accounts and regions). */
 export type ViewFilters = Pick<FleetView, "tags" | "text" | "state">;
+
+/** How long typing pauses before a tag filter the listing does not cover is listed again. */
+const RELIST_AFTER_MS = 400;
+
+/** A saved view's tag filter as conditions (none when it does not parse). */
+function validTags(text: string | undefined): TagCondition[] {
+  const f = parseTagFilter(text ?? "");
+  return f.ok ? f.conditions : [];
+}
 
 function ageText(ms: number, t: (k: string, o?: Record<string, unknown>) => string): string {
   const min = Math.max(0, Math.round((Date.now() - ms) / 60000));
@@ -93,7 +108,11 @@ export function InstanceList(props: {
   const { targets, profiles, fixedHidden } = props;
   const scopeKey = JSON.stringify(targets);
   const [reload, setReload] = useState(0);
-  const listing = useListing(targets, reload, props.slot);
+  // The tag conditions the listing was asked with (Tencent filters by them, so only
+  // matches are paged). A typed filter these already cover narrows the listed rows
+  // locally, with no call; any other asks again once typing pauses.
+  const [listedTags, setListedTags] = useState<TagCondition[]>(() => validTags(props.view?.tags));
+  const listing = useListing(targets, reload, props.slot, listedTags);
   const [filters, setFilters] = useState<Filters>(() => ({
     ...NO_FILTERS,
     text: props.view?.text ?? "",
@@ -126,6 +145,7 @@ export function InstanceList(props: {
     if (seen.view !== props.view && props.view) {
       setFilters({ ...NO_FILTERS, text: props.view.text, state: props.view.state });
       setTagText(props.view.tags);
+      setListedTags(validTags(props.view.tags));
     } else setFilter({ zone: "" });
   }
 
@@ -137,6 +157,16 @@ export function InstanceList(props: {
   );
 
   const tagFilter = useMemo(() => parseTagFilter(tagText), [tagText]);
+  useEffect(() => {
+    if (!tagFilter.ok || coversTags(listedTags, tagFilter.conditions)) return;
+    const timer = setTimeout(() => setListedTags(tagFilter.conditions), RELIST_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [tagFilter, listedTags]);
+  // A refresh lists what the filter shows: with its tag conditions, fewer pages.
+  const refresh = useCallback(() => {
+    if (tagFilter.ok) setListedTags(tagFilter.conditions);
+    setReload((n) => n + 1);
+  }, [tagFilter]);
   const [now] = useState(() => Date.now());
   // Filtered on every keystroke (no deferred render): the filter narrows its last answers
   // and the table only re-orders the matches, so a keystroke paints one frame later.
@@ -265,7 +295,7 @@ export function InstanceList(props: {
   // The command palette and shortcuts dispatch to this page's own flow.
   useRegisterPageCommands({
     ...props.commands,
-    refresh: () => setReload((n) => n + 1),
+    refresh,
     focusSearch: () =>
       document.querySelector<HTMLInputElement>('[data-testid="instance-filter"]')?.focus(),
     instances: listing.rows,
@@ -309,7 +339,7 @@ export function InstanceList(props: {
           type="button"
           className="button"
           data-testid="refresh"
-          onClick={() => setReload((n) => n + 1)}
+          onClick={refresh}
           disabled={listing.loading}
         >
           <RefreshCw aria-hidden size={14} className={listing.loading ? "spin" : undefined} />

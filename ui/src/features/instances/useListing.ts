@@ -3,6 +3,7 @@ import {
   type FleetTarget,
   type InstanceChange,
   type InstanceView,
+  type TagCondition,
   instancesBackend,
 } from "../../backend";
 
@@ -88,20 +89,26 @@ const PUBLISH_MS = 200;
  * marked stale per place, then the fresh listing streams page by page, each (account,
  * region) reporting its own progress, failure and staleness; one that fails does not stop
  * the others. `slot`: a newer listing in the same slot cancels the older one. `apply`
- * folds in the state changes an action streams. `reload` changes to list again.
+ * folds in the state changes an action streams. `reload` changes to list again. `tags`:
+ * conditions every listed instance meets, sent as Tencent's `tag:<key>`/`tag-key` Filters
+ * so only matches are paged (the cached lists standing in meanwhile are whole: the caller
+ * narrows them too).
  */
 export function useListing(
   targets: FleetTarget[] | null,
   reload: number,
   slot: string,
+  tags: TagCondition[] = [],
 ): Listing & { apply: (c: InstanceChange) => void } {
   const scope = JSON.stringify(targets);
+  const tagScope = JSON.stringify(tags);
   const none = targets !== null && targets.length === 0;
-  const key = `${scope}|${reload}`;
+  const key = `${scope}|${tagScope}|${reload}`;
   const [listing, setListing] = useState<Listing & { key: string }>({ ...EMPTY, key: "" });
 
   useEffect(() => {
     const chosen = JSON.parse(scope) as FleetTarget[] | null;
+    const conditions = JSON.parse(tagScope) as TagCondition[];
     if (chosen !== null && chosen.length === 0) return;
     // One place named up front: its failure is the listing's (the page shows it as such).
     const only =
@@ -166,56 +173,61 @@ export function useListing(
       if (!current) return;
       if (cached.size > 0) publish();
       instancesBackend
-        .streamFleet(chosen, slot, (e) => {
-          if (!current) return;
-          if (e.kind === "scope") {
-            scopes[e.profileId] = e.regions;
-            for (const r of e.regions) place(e.profileId, r);
-          } else if (e.kind === "accountFailed") {
-            accountErrors[e.profileId] = e.error;
-          } else {
-            const ev = e.event;
-            const region =
-              ev.kind === "page"
-                ? ev.page.region
-                : ev.kind === "done"
-                  ? ev.summary.region
-                  : ev.region;
-            const p = place(e.profileId, region);
-            const k = placeKey(e.profileId, region);
-            switch (ev.kind) {
-              case "started":
-                p.status = "loading";
-                break;
-              case "page":
-                for (const i of ev.page.instances) fresh.set(rowKey(i), i);
-                p.loaded += ev.page.instances.length;
-                p.total = ev.page.total;
-                p.status = "loading";
-                break;
-              case "done":
-                done.add(k);
-                p.loaded = ev.summary.loaded;
-                p.total = ev.summary.total;
-                p.status = "done";
-                p.staleSince = null;
-                break;
-              case "failed":
-                p.status = "failed";
-                p.error = ev.error;
-                break;
+        .streamFleet(
+          chosen,
+          slot,
+          (e) => {
+            if (!current) return;
+            if (e.kind === "scope") {
+              scopes[e.profileId] = e.regions;
+              for (const r of e.regions) place(e.profileId, r);
+            } else if (e.kind === "accountFailed") {
+              accountErrors[e.profileId] = e.error;
+            } else {
+              const ev = e.event;
+              const region =
+                ev.kind === "page"
+                  ? ev.page.region
+                  : ev.kind === "done"
+                    ? ev.summary.region
+                    : ev.region;
+              const p = place(e.profileId, region);
+              const k = placeKey(e.profileId, region);
+              switch (ev.kind) {
+                case "started":
+                  p.status = "loading";
+                  break;
+                case "page":
+                  for (const i of ev.page.instances) fresh.set(rowKey(i), i);
+                  p.loaded += ev.page.instances.length;
+                  p.total = ev.page.total;
+                  p.status = "loading";
+                  break;
+                case "done":
+                  done.add(k);
+                  p.loaded = ev.summary.loaded;
+                  p.total = ev.summary.total;
+                  p.status = "done";
+                  p.staleSince = null;
+                  break;
+                case "failed":
+                  p.status = "failed";
+                  p.error = ev.error;
+                  break;
+              }
+              progress[k] = { ...p };
+              // Pages arrive up to ~40 a second: the first shows at once, later ones are
+              // folded into one render per PUBLISH_MS, so a large table is not rebuilt 100
+              // times.
+              if (ev.kind === "page" && performance.now() - lastPublish < PUBLISH_MS) {
+                pending ??= setTimeout(() => publish(), PUBLISH_MS);
+                return;
+              }
             }
-            progress[k] = { ...p };
-            // Pages arrive up to ~40 a second: the first shows at once, later ones are
-            // folded into one render per PUBLISH_MS, so a large table is not rebuilt 100
-            // times.
-            if (ev.kind === "page" && performance.now() - lastPublish < PUBLISH_MS) {
-              pending ??= setTimeout(() => publish(), PUBLISH_MS);
-              return;
-            }
-          }
-          publish();
-        })
+            publish();
+          },
+          conditions.length > 0 ? conditions : null,
+        )
         .then(
           (summary) => {
             if (!current || summary.superseded) return;
@@ -230,7 +242,7 @@ export function useListing(
       current = false;
       if (pending !== null) clearTimeout(pending);
     };
-  }, [scope, slot, key]);
+  }, [scope, tagScope, slot, key]);
 
   const apply = useCallback(
     (c: InstanceChange) =>
