@@ -417,3 +417,112 @@ describe("Cloud Monitor GetMonitorData", () => {
     });
   }
 });
+
+// STS (2018-08-13) and the tag service (2018-08-13) through CommonClient, and CVM's tag
+// filters: the main simulator runs with tests/conformance/accounts.json, whose role
+// fleet-operator (account 100000000002, 5 instances) trusts the default key's account.
+describe("STS AssumeRole and tag filters", () => {
+  const OPERATOR = "qcs::cam::uin/100000000002:roleName/fleet-operator";
+  for (const method of ["POST", "GET"]) {
+    const common = (service, opts = {}) =>
+      new CommonClient(`${service}.tencentcloudapi.com`, "2018-08-13", config({ method, ...opts }));
+    const sts = common("sts");
+    const assume = (fields = {}) =>
+      sts.request("AssumeRole", { RoleArn: OPERATOR, RoleSessionName: "node-sdk", ...fields });
+    const as = (cr, token = cr.Token) => {
+      const cfg = config({ method });
+      cfg.credential = { secretId: cr.TmpSecretId, secretKey: cr.TmpSecretKey, token };
+      return cfg;
+    };
+
+    it(`${method}: temporary credentials sign with their token in the role's account`, async () => {
+      const r = await assume({ DurationSeconds: 900 });
+      const cr = r.Credentials;
+      assert.ok(cr.TmpSecretId.startsWith("AKID") && cr.TmpSecretKey && cr.Token);
+      assert.ok(r.ExpiredTime > Date.now() / 1000 + 800 && r.Expiration.endsWith("Z"));
+      const who = await new CommonClient("sts.tencentcloudapi.com", "2018-08-13", as(cr)).request(
+        "GetCallerIdentity",
+        {},
+      );
+      assert.equal(who.AccountId, "100000000002");
+      assert.equal(who.UserId, "4611686018427397902:node-sdk");
+      const c = new cvm.v20170312.Client(as(cr));
+      let total = 0;
+      for (const { Region } of (await c.DescribeRegions({})).RegionSet) {
+        const inRegion = new cvm.v20170312.Client({ ...as(cr), region: Region });
+        total += (await inRegion.DescribeInstances({ Limit: 100 })).TotalCount;
+      }
+      assert.equal(total, 5, "the role's account has a world of its own");
+      await expectError(
+        "AuthFailure.TokenFailure",
+        new cvm.v20170312.Client(as(cr, `${cr.Token}x`)).DescribeZones({}),
+      );
+      await expectError(
+        "AuthFailure.TokenFailure",
+        new cvm.v20170312.Client(as(cr, "")).DescribeZones({}),
+      );
+    });
+
+    it(`${method}: an expired token is refused`, async () => {
+      const cr = (await assume({ DurationSeconds: 1 })).Credentials;
+      await new Promise((r) => setTimeout(r, 1300));
+      await expectError(
+        "AuthFailure.TokenFailure",
+        new cvm.v20170312.Client(as(cr)).DescribeZones({}),
+      );
+    });
+
+    it(`${method}: AssumeRole refusals`, async () => {
+      await expectError("InvalidParameter.ResouceError", assume({ RoleArn: "fleet-operator" }));
+      await expectError(
+        "ResourceNotFound.RoleNotFound",
+        assume({ RoleArn: "qcs::cam::uin/100000000002:roleName/nobody" }),
+      );
+      await expectError(
+        "UnauthorizedOperation",
+        assume({ RoleArn: "qcs::cam::uin/100000000003:roleName/only-for-others" }),
+      );
+      await expectError("InvalidParameter.OverTimeError", assume({ DurationSeconds: 50000 }));
+      await expectError("InvalidParameter.ParamError", assume({ RoleSessionName: "a b" }));
+    });
+
+    it(`${method}: TagResources, then DescribeInstances by tag:<key> and tag-key`, async () => {
+      const { c } = clients({ method });
+      const [inst] = (await c.DescribeInstances({ Limit: 1 })).InstanceSet;
+      const id = inst.InstanceId;
+      const res = `qcs::cvm:${REGION}:uin/100000000001:instance/${id}`;
+      const tag = common("tag");
+      const r = await tag.request("TagResources", {
+        ResourceList: [res],
+        Tags: [
+          { TagKey: "env", TagValue: `node-${method.toLowerCase()}` },
+          { TagKey: "团队", TagValue: "运维" },
+        ],
+      });
+      assert.deepEqual(r.FailedResources, []);
+      const byTag = await c.DescribeInstances({
+        Filters: [{ Name: "tag:env", Values: [`node-${method.toLowerCase()}`] }],
+      });
+      assert.deepEqual(
+        byTag.InstanceSet.map((i) => i.InstanceId),
+        [id],
+      );
+      assert.equal(byTag.TotalCount, 1);
+      const byKey = await c.DescribeInstances({ Filters: [{ Name: "tag-key", Values: ["团队"] }] });
+      assert.ok(byKey.InstanceSet.some((i) => i.InstanceId === id));
+      assert.ok(byKey.InstanceSet.every((i) => i.Tags.some((t) => t.Key === "团队")));
+      const both = await c.DescribeInstances({
+        Filters: [
+          { Name: "tag:env", Values: [`node-${method.toLowerCase()}`] },
+          { Name: "tag-key", Values: ["nobody-has-this"] },
+        ],
+      });
+      assert.equal(both.TotalCount, 0, "filters are ANDed");
+      await tag.request("UnTagResources", { ResourceList: [res], TagKeys: ["env", "团队"] });
+      const after = await c.DescribeInstances({
+        Filters: [{ Name: "tag:env", Values: [`node-${method.toLowerCase()}`] }],
+      });
+      assert.equal(after.TotalCount, 0);
+    });
+  }
+});
