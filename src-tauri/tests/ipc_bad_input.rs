@@ -1052,17 +1052,12 @@ fn a_password_session_to_a_sandbox_instance_prints_its_hostname() {
     let out = Arc::new(Mutex::new(String::new()));
     let open = |trust: Option<String>| {
         let sink = out.clone();
+        // Output arrives as raw bytes; the end as JSON.
         let channel = Channel::new(move |body| {
-            if let InvokeResponseBody::Json(j) = body {
-                let v: Value = serde_json::from_str(&j).unwrap();
-                let mut o = sink.lock().unwrap();
-                match v["kind"].as_str() {
-                    Some("data") => {
-                        let bytes: Vec<u8> = serde_json::from_value(v["data"].clone()).unwrap();
-                        o.push_str(&String::from_utf8_lossy(&bytes));
-                    }
-                    _ => o.push_str(&format!("<{}>", v["kind"])),
-                }
+            let mut o = sink.lock().unwrap();
+            match body {
+                InvokeResponseBody::Raw(bytes) => o.push_str(&String::from_utf8_lossy(&bytes)),
+                InvokeResponseBody::Json(j) => o.push_str(&format!("<closed {j}>")),
             }
             Ok(())
         });
@@ -1123,7 +1118,7 @@ fn a_password_session_to_a_sandbox_instance_prints_its_hostname() {
     wait_for("ipc-connect-host\r\n");
     h.invoke("close_session", json!({"sessionId": session}))
         .unwrap();
-    wait_for("<\"closed\">");
+    wait_for("<closed {\"exitStatus\":");
     let gone = h
         .invoke(
             "session_input",

@@ -91,21 +91,37 @@ pub enum OpenOutcome {
     },
 }
 
-/// What a session sends the terminal.
+/// The end of a session: the channel's last message.
 #[derive(Clone, Serialize, specta::Type)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionClosed {
+    pub exit_status: Option<u32>,
+}
+
+/// What a session sends the terminal: its output as raw bytes (an `ArrayBuffer` in the
+/// page: no JSON number array to build, send and parse), then `SessionClosed` as JSON.
 pub enum SessionEvent {
-    Data {
-        data: Vec<u8>,
-    },
-    /// The shell ended; nothing follows.
-    Closed {
-        exit_status: Option<u32>,
-    },
+    Data(Vec<u8>),
+    Closed(SessionClosed),
+}
+
+impl tauri::ipc::IpcResponse for SessionEvent {
+    fn body(self) -> tauri::Result<tauri::ipc::InvokeResponseBody> {
+        match self {
+            SessionEvent::Data(bytes) => Ok(tauri::ipc::InvokeResponseBody::Raw(bytes)),
+            SessionEvent::Closed(closed) => closed.body(),
+        }
+    }
+}
+
+impl specta::Type for SessionEvent {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        // Registers SessionClosed among the exported types, then names the union.
+        let _ = SessionClosed::definition(types);
+        specta::datatype::DataType::Reference(specta_typescript::define(
+            "ArrayBuffer | SessionClosed",
+        ))
+    }
 }
 
 fn prefixed(prefix: &str, field: &str) -> String {
@@ -313,8 +329,10 @@ fn opened(state: &Arc<AppState>, result: Opened, on_event: Channel<SessionEvent>
         shell
             .run(rx, move |out| {
                 let event = match out {
-                    Output::Data(data) => SessionEvent::Data { data },
-                    Output::Closed { exit_status } => SessionEvent::Closed { exit_status },
+                    Output::Data(data) => SessionEvent::Data(data),
+                    Output::Closed { exit_status } => {
+                        SessionEvent::Closed(SessionClosed { exit_status })
+                    }
                 };
                 if on_event.send(event).is_err() {
                     // Nobody reads it any more: dropping the input ends the shell.

@@ -232,12 +232,12 @@ export const commands = {
 	 *  with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
 	 *  through `on_event`; a page that goes away ends the session.
 	 */
-	openSession: (scope: Scope, instanceId: InstanceId, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<SessionEvent>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_session", { scope, instanceId, auth, jump, trust, cols, rows, onEvent })),
+	openSession: (scope: Scope, instanceId: InstanceId, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<ArrayBuffer | SessionClosed>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_session", { scope, instanceId, auth, jump, trust, cols, rows, onEvent })),
 	/**
 	 *  Opens a terminal on any SSH host by name or address (not an instance of the
 	 *  account), the same way as `open_session`.
 	 */
-	openHostSession: (host: HostInput, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<SessionEvent>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_host_session", { host, auth, jump, trust, cols, rows, onEvent })),
+	openHostSession: (host: HostInput, auth: AuthInput, jump: JumpInput | null, trust: string | null, cols: number, rows: number, onEvent: Channel<ArrayBuffer | SessionClosed>) => typedError<OpenOutcome, AppError>(__TAURI_INVOKE("open_host_session", { host, auth, jump, trust, cols, rows, onEvent })),
 	/**
 	 *  The private key file the user picks in a native open dialog; None when cancelled.
 	 *  Only the path crosses: the file is read when a session opens.
@@ -1364,10 +1364,10 @@ export type SecurityGroupView = {
 	createdTime: string | null,
 };
 
-/**  What a session sends the terminal. */
-export type SessionEvent = { kind: "data"; data: number[] } | 
-/**  The shell ended; nothing follows. */
-{ kind: "closed"; exitStatus: number | null };
+/**  The end of a session: the channel's last message. */
+export type SessionClosed = {
+	exitStatus: number | null,
+};
 
 /**  Which Tencent Cloud site the profile talks to. */
 export type Site = 

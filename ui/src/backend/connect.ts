@@ -1,8 +1,11 @@
 // SSH terminals (to an instance or any host), host keys, key files and the VNC console.
 // Passwords and passphrases pass through here once, into the command; nothing keeps them.
 import { commands } from "./bindings";
-import type { AuthInput, HostInput, JumpInput, OpenOutcome, SessionEvent } from "./bindings";
+import type { AuthInput, HostInput, JumpInput, OpenOutcome, SessionClosed } from "./bindings";
 import { channel, scope, unwrap } from "./ipc";
+
+/** A session's output (raw bytes), or its end (the last event). */
+export type SessionEvent = ArrayBuffer | SessionClosed;
 
 /** Where the terminal will be, and what its output goes to. */
 export interface SessionSetup {

@@ -7,7 +7,7 @@ export { activityBackend } from "./activity";
 export { alertsBackend } from "./alerts";
 export { appBackend } from "./app";
 export { billingBackend } from "./billing";
-export { connectBackend } from "./connect";
+export { connectBackend, type SessionEvent } from "./connect";
 export { instancesBackend } from "./instances";
 export { metricsBackend } from "./metrics";
 export { profilesBackend } from "./profiles";

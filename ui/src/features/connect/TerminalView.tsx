@@ -143,8 +143,8 @@ export function TerminalView(props: {
       }),
     ];
     const detach = sink.attach((e) => {
-      if (e.kind === "data") {
-        term.write(Uint8Array.from(e.data));
+      if (e instanceof ArrayBuffer) {
+        term.write(new Uint8Array(e));
       } else {
         over = true;
         term.write(`\r\n\x1b[2m${endedText.current}\x1b[0m\r\n`);

@@ -211,18 +211,18 @@ describe("the connect dialog", () => {
 describe("a session's output before its terminal exists", () => {
   it("is kept and handed over in order, then passed straight through", () => {
     const sink = new SessionSink();
-    sink.push({ kind: "data", data: [104] });
-    sink.push({ kind: "data", data: [105] });
+    const bytes = (...b: number[]) => new Uint8Array(b).buffer;
+    const h = bytes(104);
+    const i = bytes(105);
+    sink.push(h);
+    sink.push(i);
     const seen: unknown[] = [];
     const detach = sink.attach((e) => seen.push(e));
-    sink.push({ kind: "closed", exitStatus: 0 });
+    sink.push({ exitStatus: 0 });
     detach();
-    sink.push({ kind: "data", data: [33] });
-    expect(seen).toEqual([
-      { kind: "data", data: [104] },
-      { kind: "data", data: [105] },
-      { kind: "closed", exitStatus: 0 },
-    ]);
+    sink.push(bytes(33));
+    expect(seen).toEqual([h, i, { exitStatus: 0 }]);
+    expect(seen[0]).toBe(h);
   });
 });
 
