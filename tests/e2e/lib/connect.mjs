@@ -119,3 +119,24 @@ export async function typeLine(browser, line) {
   );
   await browser.keys([...line, "Enter"]);
 }
+
+/**
+ * Pastes a command line into the active terminal (the browser's paste event, which the
+ * terminal turns into input as Ctrl+Shift+V does) and presses Enter. WebDriver's typing
+ * into the terminal drops keys now and then (a doubled character, a space), so lines with
+ * those are pasted.
+ */
+export async function pasteLine(browser, line) {
+  const area = await browser.$(".terminal-view:not([hidden]) .xterm-helper-textarea");
+  await area.waitForExist({ timeout: 15000 });
+  await browser.execute((text) => {
+    const el = document.querySelector(".terminal-view:not([hidden]) .xterm-helper-textarea");
+    el.focus();
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    el.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, line);
+  await browser.keys(["Enter"]);
+}

@@ -1,7 +1,9 @@
-// Connect end to end: a new Sandbox user creates a key pair (its private key saved by the
-// app), binds it, opens the connect dialog from the list row (the saved key file is
-// offered), refuses the unknown host key once (nothing stored), trusts it, and runs
-// `hostname` in the app's terminal tab, seeing the instance's own host name.
+// Connect end to end: a new Sandbox user creates and binds a key pair and gets a shell
+// in an app tab; password login; the host key's first use (Cancel and OK) and the
+// refusal of a changed one; an unbound key and bad key files refused with no tab left;
+// a real OpenSSH server (Debian's sshd on loopback, throwaway host key and user) running
+// a real command through the app's terminal; and passwords and passphrases nowhere on
+// disk, in logs, the activity log or IPC answers.
 import assert from "node:assert/strict";
 import {
   copyFileSync,
@@ -18,7 +20,9 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
   CHANNEL,
+  activity,
   captureIpc,
+  capturedIpc,
   click,
   confirmDialog,
   gone,
@@ -29,7 +33,7 @@ import {
   typeInto,
   useApp,
 } from "../lib/harness.mjs";
-import { keygen, startSshd, typeLine, waitTerminal } from "../lib/connect.mjs";
+import { keygen, pasteLine, startSshd, typeLine, waitTerminal } from "../lib/connect.mjs";
 
 // A world of its own: the keys, bindings and passwords this spec makes stay out of the
 // Sandbox the other specs share (and compare screens of).
@@ -45,6 +49,13 @@ const keyDir = mkdtempSync(join(tmpdir(), "cvm-e2e-connect-keys-"));
 process.env.CVM_CONSOLE_E2E_KEY_DIR = keyDir;
 
 const REGION = "ap-guangzhou";
+// Canaries: must never appear in any file, log, activity entry or IPC answer.
+const stamp = Date.now().toString(36);
+const PASSWORD = `Pw${stamp}Canary#7x`;
+const WRONG_PASSWORD = `Wrong${stamp}Canary#8y`;
+const PASSPHRASE = `pass${stamp}Canary9z`;
+const WRONG_PASSPHRASE = `nope${stamp}Canary0w`;
+
 /** Screens for the docs: always in artifacts; with CVM_E2E_UPDATE_REFERENCES=1 in docs/. */
 async function docShot(browser, name) {
   const file = await screenshot(browser, name);
@@ -136,10 +147,12 @@ async function closeConnect(browser) {
 describe("connect", () => {
   const app = useApp({ before, after, afterEach });
   let profile;
+  let sshd;
   let target; // a running Linux instance with a public IP
   let hostName;
 
   before(async () => {
+    sshd = await startSshd();
     const r = await invoke(app.browser, "set_active_profile", {
       id: "sandbox",
     });
@@ -148,6 +161,10 @@ describe("connect", () => {
     await captureIpc(app.browser);
     const list = await invoke(app.browser, "list_profiles");
     profile = list.data.active;
+  });
+
+  after(async () => {
+    await sshd?.stop();
   });
 
   it("a new Sandbox user creates and binds a key pair, trusts the host key (Cancel, then OK) and runs hostname", async () => {
@@ -214,5 +231,189 @@ describe("connect", () => {
     await waitTerminal(b, new RegExp(`hostname\\s*\\n${hostName}`));
     assert.equal(await tabCount(b), 1);
     await docShot(b, "connect-terminal-en-light");
+  });
+
+  it("opens a second tab to the same instance from the palette and logs in by password", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    const reset = await invoke(b, "reset_instances_password", {
+      scope: { profile, region: REGION },
+      instanceIds: [target.id],
+      input: { password: PASSWORD, userName: null, forceStop: true },
+      onChange: CHANNEL,
+    });
+    assert.ok(reset.ok, reset.error);
+    await waitRunning(b, profile, target.id);
+    await connectFromPalette(b, target.id);
+    await b.execute(() =>
+      document.querySelector('[data-testid="connect-form"]').setAttribute("data-probe", "1"),
+    );
+    await click(b, "connect-method-password");
+    await typeInto(b, "connect-password", WRONG_PASSWORD);
+    const before = await tabCount(b);
+    await refused(b, /refused the login/);
+    await typeInto(b, "connect-password", PASSWORD);
+    await click(b, "connect-submit");
+    await gone(b, "connect-dialog", 30000);
+    assert.equal(await tabCount(b), before + 1);
+    await waitTerminal(b, /Sandbox/);
+    await typeLine(b, "whoami");
+    await waitTerminal(b, /whoami\s*\n(root|ubuntu)/);
+  });
+
+  it("refuses an unbound key, a missing or malformed key file and a wrong or missing passphrase, with no tab left", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    const dir = mkdtempSync(join(tmpdir(), "cvm-e2e-badkeys-"));
+    keygen(join(dir, "unbound"), ["-t", "ed25519", "-N", ""]);
+    keygen(join(dir, "locked"), ["-t", "ed25519", "-N", PASSPHRASE]);
+    writeFileSync(join(dir, "not-a-key"), "this is not a private key\n");
+    await connectFromPalette(b, target.id);
+    await chooseKeyFile(b, join(dir, "unbound"));
+    await refused(b, /refused the login/);
+    await chooseKeyFile(b, join(dir, "missing"));
+    await refused(b, /no key file at/);
+    await chooseKeyFile(b, join(dir, "not-a-key"));
+    await refused(b, /not a private key|format/i);
+    await chooseKeyFile(b, join(dir, "locked"));
+    await refused(b, /protected by a passphrase/);
+    await chooseKeyFile(b, join(dir, "locked"), WRONG_PASSPHRASE);
+    await refused(b, /Wrong passphrase/);
+    // The right passphrase decrypts it; the key is still not bound, so the login fails.
+    await chooseKeyFile(b, join(dir, "locked"), PASSPHRASE);
+    await refused(b, /refused the login/);
+    await click(b, "connect-method-agent");
+    await refused(b, /agent/i);
+    await closeConnect(b);
+  });
+
+  it("refuses a changed host key with both fingerprints until the old key is removed", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    const file = filesUnder(home).find(
+      (f) => f.endsWith("known_hosts") && readFileSync(f, "utf8").includes("sandbox"),
+    );
+    assert.ok(file, "the Sandbox's key was stored when trusted");
+    const other = join(mkdtempSync(join(tmpdir(), "cvm-e2e-otherhost-")), "k");
+    keygen(other, ["-t", "ed25519", "-N", ""]);
+    const pub = readFileSync(`${other}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
+    writeFileSync(file, `sandbox ${pub}\n`);
+
+    await connectFromPalette(b, target.id);
+    await click(b, "connect-method-password");
+    await typeInto(b, "connect-password", PASSWORD);
+    await click(b, "connect-submit");
+    const changed = await textOf(b, "host-key-changed", 30000);
+    const storedFp = await textOf(b, "host-key-stored");
+    const offeredFp = await textOf(b, "host-key-offered");
+    assert.match(storedFp, /^SHA256:/);
+    assert.match(offeredFp, /^SHA256:/);
+    assert.notEqual(storedFp, offeredFp);
+    assert.match(changed, /refused/);
+    // No way past it: Connect is disabled while the refusal stands.
+    assert.equal(await b.$('[data-testid="connect-submit"]').isEnabled(), false);
+    await docShot(b, "connect-changed-en-light");
+
+    await click(b, "host-key-remove");
+    await confirmDialog(b, "forget-host-key");
+    await click(b, "confirm-cancel");
+    assert.ok(readFileSync(file, "utf8").includes(pub), "Cancel keeps the stored key");
+    await textOf(b, "host-key-changed");
+
+    await click(b, "host-key-remove");
+    await confirmDialog(b, "forget-host-key");
+    await click(b, "confirm-ok");
+    await textOf(b, "connect-notice");
+    assert.ok(!readFileSync(file, "utf8").includes(pub), "the old key is gone");
+    await click(b, "connect-submit");
+    await confirmDialog(b, "host-key-unknown", 30000);
+    await click(b, "confirm-ok");
+    await gone(b, "connect-dialog", 30000);
+    await waitTerminal(b, /Sandbox/);
+  });
+
+  it("runs a real command on a real OpenSSH server through the app's terminal", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    await click(b, "nav-terminals");
+    await click(b, "connect-host");
+    await typeInto(b, "connect-host-host", "127.0.0.1");
+    await typeInto(b, "connect-host-port", String(sshd.port));
+    await typeInto(b, "connect-host-user", sshd.user);
+    await chooseKeyFile(b, sshd.key);
+    await click(b, "connect-submit");
+    const tofu = await confirmDialog(b, "host-key-unknown", 30000);
+    // The fingerprint OpenSSH itself computes for the server's key.
+    assert.ok((await tofu.getText()).includes(sshd.fingerprint), sshd.fingerprint);
+    await click(b, "confirm-ok");
+    await gone(b, "connect-dialog", 30000);
+    await pasteLine(b, "echo sum=$((6*7)); id -un");
+    await waitTerminal(b, new RegExp(`sum=42\\s*\\n${sshd.user}`));
+  });
+
+  it("reaches an instance through a jump host (the real sshd), and says so when the jump host refuses", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    await connectFromPalette(b, target.id);
+    await click(b, "connect-method-password");
+    await typeInto(b, "connect-password", PASSWORD);
+    await click(b, "connect-jump-on");
+    await typeInto(b, "connect-jump-host", "127.0.0.1");
+    await typeInto(b, "connect-jump-port", String(sshd.port));
+    await typeInto(b, "connect-jump-user", "nobody-here");
+    await click(b, "connect-jump-method-keyFile");
+    await typeInto(b, "connect-jump-key-file", sshd.key);
+    // Both host keys are trusted already (the sshd's by the test before): a user the
+    // jump host does not know is refused, and no tab opens.
+    const text = await refused(b, /jump host/i);
+    assert.ok(!text.includes(PASSWORD), "the refusal does not echo the password");
+    await typeInto(b, "connect-jump-user", sshd.user);
+    await click(b, "connect-submit");
+    await gone(b, "connect-dialog", 30000);
+    await waitTerminal(b, /Sandbox/);
+    await typeLine(b, "hostname");
+    await waitTerminal(b, new RegExp(`hostname\\s*\\n${hostName}`));
+  });
+
+  it("never writes the password or passphrase to disk, logs, the activity log or an IPC answer", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    const canaries = [PASSWORD, WRONG_PASSWORD, PASSPHRASE, WRONG_PASSPHRASE];
+    for (const f of filesUnder(home)) {
+      const body = readFileSync(f);
+      for (const c of canaries) assert.ok(!body.includes(c), `${f} contains a secret`);
+    }
+    const log = JSON.stringify(await activity(b));
+    for (const c of canaries) assert.ok(!log.includes(c), "the activity log contains a secret");
+    for (const line of await capturedIpc(b))
+      for (const c of canaries)
+        assert.ok(!line.includes(c), `an IPC answer leaks: ${line.slice(0, 120)}`);
+    const html = await b.execute(() => document.documentElement.outerHTML);
+    for (const c of canaries) assert.ok(!html.includes(c), "the page still holds a secret");
+  });
+
+  it("shows the terminals and dialogs in Simplified Chinese, dark", async () => {
+    const b = app.browser;
+    await b.execute(() => {
+      localStorage.setItem("cvm-console.language", "zh-CN");
+      localStorage.setItem("cvm-console.theme", "dark");
+    });
+    await b.refresh();
+    await closeConnect(b);
+    await connectFromPalette(b, target.id);
+    await textOf(b, "connect-key-file");
+    await docShot(b, "connect-auth-zh-CN-dark");
+    await click(b, "connect-method-password");
+    await typeInto(b, "connect-password", PASSWORD);
+    await click(b, "connect-submit");
+    await gone(b, "connect-dialog", 30000);
+    await waitTerminal(b, /Sandbox/);
+    await typeLine(b, "hostname");
+    await waitTerminal(b, new RegExp(`hostname\\s*\\n${hostName}`));
+    await docShot(b, "connect-terminal-zh-CN-dark");
+    await b.execute(() => {
+      localStorage.removeItem("cvm-console.language");
+      localStorage.removeItem("cvm-console.theme");
+    });
   });
 });
