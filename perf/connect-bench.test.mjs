@@ -9,6 +9,10 @@
 //                     (ssh: until it is on ssh's stdout, nothing drawn)
 //   echo latency      one key sent to the session until its echo is drawn, 200 keys, p50
 //                     and p95 (ssh: a byte written to ssh's stdin until it comes back)
+//   output decoding   in the web view, one 32 KiB output chunk of printable text as the
+//                     page receives it: a JSON number array (the earlier form: parse, then
+//                     Uint8Array.from) against raw bytes (an ArrayBuffer: a view on it),
+//                     with the size each form puts on the IPC
 //
 // Figures go to $CVM_PERF_OUT/connect.json (default target-crates/perf) and stdout.
 import assert from "node:assert/strict";
@@ -397,5 +401,36 @@ describe("connect benchmarks", () => {
       s.close();
       results[`echo_${kind}`] = { app: summary(appMs), ssh: summary(sshMs) };
     }
+  });
+
+  it("output decoding in the page: a JSON number array against raw bytes", async () => {
+    const r = await app.browser.execute((n) => {
+      const bytes = new Uint8Array(32 * 1024);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i % 77 === 76 ? 10 : 43 + ((i * 7919) % 80);
+      const json = JSON.stringify({ kind: "data", data: Array.from(bytes) });
+      const raw = bytes.buffer.slice(0);
+      const time = (f) => {
+        const out = [];
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          f();
+          out.push(performance.now() - t0);
+        }
+        return out;
+      };
+      let sink = 0;
+      // Alternating rounds, so both forms see the same load.
+      const jsonMs = [];
+      const rawMs = [];
+      for (let round = 0; round < 5; round++) {
+        jsonMs.push(...time(() => (sink += Uint8Array.from(JSON.parse(json).data).length)));
+        rawMs.push(...time(() => (sink += new Uint8Array(raw).length)));
+      }
+      return { jsonMs, rawMs, jsonBytes: json.length, rawBytes: raw.byteLength, sink };
+    }, 40);
+    results.decode32k = {
+      jsonArray: { bytesOnIpc: r.jsonBytes, ...summary(r.jsonMs) },
+      raw: { bytesOnIpc: r.rawBytes, ...summary(r.rawMs) },
+    };
   });
 });
