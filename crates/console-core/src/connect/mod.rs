@@ -474,7 +474,15 @@ pub async fn open(req: Request, keys: &HostKeys) -> Result<Opened, AppError> {
             .await
             .map_err(|e| {
                 if e.code == AppCode::LoginRefused {
-                    e.with_code(AppCode::JumpHostRefused)
+                    error(
+                        ErrorKind::Auth,
+                        AppCode::JumpHostRefused,
+                        format!(
+                            "The jump host {}@{} refused the login.",
+                            j.endpoint.user,
+                            j.endpoint.address()
+                        ),
+                    )
                 } else {
                     e
                 }
