@@ -7,6 +7,8 @@
 //! (the activity log counts every call any client makes) and nothing written. The table
 //! is mirrored in docs/SECURITY.md.
 
+mod common;
+
 use cvm_console::profiles::{BudgetChoice, Language, Profile, ProfileKind, SANDBOX_ID, Site};
 use cvm_console::secrets::{StoredSecret, Vault};
 use cvm_console::state::AppState;
@@ -1012,41 +1014,7 @@ fn a_password_session_to_a_sandbox_instance_prints_its_hostname() {
     const PW: &str = "Connect-Pass1";
     let h = harness();
     let id = tauri::async_runtime::block_on(async {
-        let sandbox = h.state.sandbox().await.unwrap();
-        let addr = sandbox
-            .base_url()
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        let secret = h.state.vault.get(SANDBOX_ID).unwrap().unwrap();
-        let mut c = cvm_sim::client::SimClient::new(
-            addr,
-            cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose()),
-            "ap-guangzhou",
-        );
-        let r = c
-            .cvm(
-                "RunInstances",
-                json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5",
-                       "HostName": "ipc-connect-host", "LoginSettings": {"Password": PW}}),
-            )
-            .await
-            .unwrap()
-            .ok();
-        let id = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
-        for _ in 0..600 {
-            let d = c
-                .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
-                .await
-                .unwrap()
-                .ok();
-            if d["InstanceSet"][0]["InstanceState"] == "RUNNING" {
-                return id;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
-        panic!("{id} never ran");
+        common::running_sandbox_instance(&h.state, PW, Some("ipc-connect-host")).await
     });
 
     let out = Arc::new(Mutex::new(String::new()));

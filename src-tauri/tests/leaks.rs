@@ -13,6 +13,8 @@
 //!
 //! The canary, nor any 8-character piece of it, may appear anywhere.
 
+mod common;
+
 use cvm_console::accounts::{ProfileInput, create};
 use cvm_console::console::activity::ActivityFilter;
 use cvm_console::profiles::{BudgetChoice, Language, Site};
@@ -461,47 +463,8 @@ fn connect_with_secrets(rt: &tokio::runtime::Runtime, dir: &Path, state: &Arc<Ap
         .build(tauri::test::mock_context(tauri::test::noop_assets()))
         .unwrap();
     cvm_console::manage(&app, state.clone());
-    let id = rt.block_on(async {
-        let sandbox = state.sandbox().await.unwrap();
-        let addr = sandbox
-            .base_url()
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap();
-        let secret = state
-            .vault
-            .get(cvm_console::profiles::SANDBOX_ID)
-            .unwrap()
-            .unwrap();
-        let mut c = cvm_sim::client::SimClient::new(
-            addr,
-            cvm_sim::Credential::new(secret.secret_id.clone(), secret.secret_key.expose()),
-            "ap-guangzhou",
-        );
-        let r = c
-            .cvm(
-                "RunInstances",
-                json!({"Placement": {"Zone": "ap-guangzhou-3"}, "ImageId": "img-487zeit5",
-                       "LoginSettings": {"Password": SSH_PASSWORD}}),
-            )
-            .await
-            .unwrap()
-            .ok();
-        let id = r["InstanceIdSet"][0].as_str().unwrap().to_owned();
-        for _ in 0..600 {
-            let d = c
-                .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
-                .await
-                .unwrap()
-                .ok();
-            if d["InstanceSet"][0]["InstanceState"] == "RUNNING" {
-                return id;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
-        panic!("{id} never ran");
-    });
+    let id =
+        rt.block_on(async { common::running_sandbox_instance(state, SSH_PASSWORD, None).await });
     let key = dir.join("id_ed25519");
     let made = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f"])
