@@ -17,24 +17,11 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { opts, remote, root } from "./common.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const { remote } = await import(
-  pathToFileURL(createRequire(join(root, "tests/e2e/package.json")).resolve("webdriverio")).href
-);
-const opts = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .join(" ")
-    .split("--")
-    .filter(Boolean)
-    .map((kv) => kv.trim().split(/\s+/)),
-);
 const APP = resolve(opts.app);
 const OUT = resolve(opts.out ?? join(root, "target-crates/perf"));
 const RUNS = Number(opts.runs ?? 3);
