@@ -7,6 +7,13 @@ import { profileName } from "../profiles/profileName";
 import { useActiveProfile, useProfiles } from "../profiles/useProfiles";
 import "./activity.css";
 
+/** The shared tone of each call result. */
+const RESULT_TONE: Record<CallResult, "ok" | "bad" | "busy"> = {
+  ok: "ok",
+  failed: "bad",
+  unknown: "busy",
+};
+
 /**
  * An event's sentence in the UI's language from its note (code and values); the
  * backend's English text for an entry without one (written by an older version).
@@ -125,7 +132,7 @@ export function ActivityPage() {
                     {e.targets.length > 3 ? ` +${e.targets.length - 3}` : ""}
                   </td>
                   <td>
-                    <span className={`call-result call-${e.result}`}>
+                    <span className={`call-result tone-${RESULT_TONE[e.result]}`}>
                       {t(`activity.result.${e.result}`)}
                     </span>
                     {e.attempts > 1 && (

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { FormRow } from "../../components/FormRow";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   type ActiveAlert,
@@ -319,8 +320,11 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
         </select>
         {f.kind === "cpuAbove" && (
           <>
-            <label htmlFor="alert-threshold">{t("alerts.field.threshold")}</label>
-            <div>
+            <FormRow
+              id="alert-threshold"
+              label={t("alerts.field.threshold")}
+              error={err("threshold")}
+            >
               <input
                 id="alert-threshold"
                 data-testid="alert-threshold"
@@ -329,10 +333,8 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
                 aria-invalid={fieldError?.field === "threshold"}
                 onChange={(e) => set({ threshold: e.target.value })}
               />
-              {err("threshold")}
-            </div>
-            <label htmlFor="alert-minutes">{t("alerts.field.minutes")}</label>
-            <div>
+            </FormRow>
+            <FormRow id="alert-minutes" label={t("alerts.field.minutes")} error={err("minutes")}>
               <input
                 id="alert-minutes"
                 data-testid="alert-minutes"
@@ -341,14 +343,12 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
                 aria-invalid={fieldError?.field === "minutes"}
                 onChange={(e) => set({ minutes: e.target.value })}
               />
-              {err("minutes")}
-            </div>
+            </FormRow>
           </>
         )}
         {f.kind === "expiring" && (
           <>
-            <label htmlFor="alert-days">{t("alerts.field.days")}</label>
-            <div>
+            <FormRow id="alert-days" label={t("alerts.field.days")} error={err("days")}>
               <input
                 id="alert-days"
                 data-testid="alert-days"
@@ -357,12 +357,10 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
                 aria-invalid={fieldError?.field === "days"}
                 onChange={(e) => set({ days: e.target.value })}
               />
-              {err("days")}
-            </div>
+            </FormRow>
           </>
         )}
-        <label htmlFor="alert-target">{t("alerts.field.target")}</label>
-        <div>
+        <FormRow id="alert-target" label={t("alerts.field.target")} error={err("target")}>
           <select
             id="alert-target"
             data-testid="alert-target"
@@ -388,12 +386,10 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
               </optgroup>
             )}
           </select>
-          {err("target")}
-        </div>
+        </FormRow>
         {f.target.startsWith("profile:") && (
           <>
-            <label htmlFor="alert-regions">{t("alerts.field.regions")}</label>
-            <div>
+            <FormRow id="alert-regions" label={t("alerts.field.regions")} error={err("regions")}>
               <input
                 id="alert-regions"
                 data-testid="alert-regions"
@@ -402,8 +398,7 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
                 aria-invalid={fieldError?.field === "regions"}
                 onChange={(e) => set({ regions: e.target.value })}
               />
-              {err("regions")}
-            </div>
+            </FormRow>
           </>
         )}
         <label htmlFor="alert-enabled">{t("alerts.field.enabled")}</label>

@@ -339,6 +339,43 @@ interface JumpState {
   auth: AuthState;
 }
 
+interface HostPortUser {
+  host: string;
+  port: string;
+  user: string;
+}
+
+/** An SSH hop's host, port and user, side by side. */
+function HostFields(props: {
+  prefix: "host" | "jump";
+  value: HostPortUser;
+  bad: (field: keyof HostPortUser) => boolean | undefined;
+  onChange: (change: Partial<HostPortUser>) => void;
+}) {
+  const { t } = useTranslation();
+  const field = (name: keyof HostPortUser, numeric: boolean) => (
+    <label className="field">
+      <span>{t(`connect.${name}`)}</span>
+      <input
+        className="input mono"
+        data-testid={`connect-${props.prefix}-${name}`}
+        inputMode={numeric ? "numeric" : undefined}
+        value={props.value[name]}
+        spellCheck={numeric ? undefined : false}
+        aria-invalid={props.bad(name)}
+        onChange={(e) => props.onChange({ [name]: e.target.value })}
+      />
+    </label>
+  );
+  return (
+    <div className="connect-host-grid">
+      {field("host", false)}
+      {field("port", true)}
+      {field("user", false)}
+    </div>
+  );
+}
+
 function JumpFields(props: {
   value: JumpState;
   onChange: (j: JumpState) => void;
@@ -394,41 +431,12 @@ function JumpFields(props: {
               </select>
             </label>
           )}
-          <div className="connect-host-grid">
-            <label className="field">
-              <span>{t("connect.host")}</span>
-              <input
-                className="input mono"
-                data-testid="connect-jump-host"
-                value={j.host}
-                spellCheck={false}
-                aria-invalid={bad("host")}
-                onChange={(e) => onChange({ ...j, instance: "", host: e.target.value })}
-              />
-            </label>
-            <label className="field">
-              <span>{t("connect.port")}</span>
-              <input
-                className="input mono"
-                data-testid="connect-jump-port"
-                inputMode="numeric"
-                value={j.port}
-                aria-invalid={bad("port")}
-                onChange={(e) => onChange({ ...j, port: e.target.value })}
-              />
-            </label>
-            <label className="field">
-              <span>{t("connect.user")}</span>
-              <input
-                className="input mono"
-                data-testid="connect-jump-user"
-                value={j.user}
-                spellCheck={false}
-                aria-invalid={bad("user")}
-                onChange={(e) => onChange({ ...j, user: e.target.value })}
-              />
-            </label>
-          </div>
+          <HostFields
+            prefix="jump"
+            value={j}
+            bad={bad}
+            onChange={(v) => onChange({ ...j, ...v, instance: "host" in v ? "" : j.instance })}
+          />
           <AuthFields
             prefix="jump"
             value={j.auth}
@@ -625,41 +633,12 @@ function ConnectForm(props: {
         </p>
       )}
       {!inst && (
-        <div className="connect-host-grid">
-          <label className="field">
-            <span>{t("connect.host")}</span>
-            <input
-              className="input mono"
-              data-testid="connect-host-host"
-              value={host.host}
-              spellCheck={false}
-              aria-invalid={invalid === "host" || undefined}
-              onChange={(e) => setHost({ ...host, host: e.target.value })}
-            />
-          </label>
-          <label className="field">
-            <span>{t("connect.port")}</span>
-            <input
-              className="input mono"
-              data-testid="connect-host-port"
-              inputMode="numeric"
-              value={host.port}
-              aria-invalid={invalid === "port" || undefined}
-              onChange={(e) => setHost({ ...host, port: e.target.value })}
-            />
-          </label>
-          <label className="field">
-            <span>{t("connect.user")}</span>
-            <input
-              className="input mono"
-              data-testid="connect-host-user"
-              value={host.user}
-              spellCheck={false}
-              aria-invalid={invalid === "user" || undefined}
-              onChange={(e) => setHost({ ...host, user: e.target.value })}
-            />
-          </label>
-        </div>
+        <HostFields
+          prefix="host"
+          value={host}
+          bad={(f) => invalid === f || undefined}
+          onChange={(v) => setHost({ ...host, ...v })}
+        />
       )}
       <AuthFields prefix="" value={auth} onChange={setAuth} invalid={invalid} />
       <JumpFields

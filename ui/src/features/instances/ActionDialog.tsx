@@ -155,7 +155,7 @@ export function ActionDialog(props: {
                 {t(`instances.charge.${i.chargeType}`, { defaultValue: i.chargeType })}
               </span>
               {props.kind === "terminate" && i.disableApiTermination && (
-                <span className="badge badge-bad" data-testid={`protected-${i.id}`}>
+                <span className="badge tone-bad" data-testid={`protected-${i.id}`}>
                   {t("instances.dialog.protectedBadge")}
                 </span>
               )}

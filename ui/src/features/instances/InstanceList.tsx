@@ -705,7 +705,7 @@ function AccountProgress(props: {
             >
               <strong>{props.names.get(id) ?? id}</strong>
               {props.locked(id) && (
-                <span className="badge badge-neutral small">{t("fleet.readOnly")}</span>
+                <span className="badge tone-neutral small">{t("fleet.readOnly")}</span>
               )}
               {accountError ? (
                 <span className="bad small" title={errorText(accountError)}>

@@ -51,7 +51,7 @@ const col = createColumnHelper<typeof features, InstanceView>();
 export function StateBadge(props: { state: string }) {
   const { t } = useTranslation();
   return (
-    <span className={`badge badge-${stateTone(props.state)}`} data-state={props.state}>
+    <span className={`badge tone-${stateTone(props.state)}`} data-state={props.state}>
       {t(`instances.state.${props.state}`, { defaultValue: props.state })}
     </span>
   );

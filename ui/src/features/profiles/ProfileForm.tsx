@@ -3,6 +3,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
+import { FormRow } from "../../components/FormRow";
 import {
   BackendError,
   type ProfileInput,
@@ -154,11 +155,9 @@ export function ProfileForm(props: {
     <form className="card profile-form" onSubmit={onSubmit} data-testid="profile-form" noValidate>
       <h2>{p ? t("profiles.edit") : t("profiles.add")}</h2>
       <div className="form-grid wide">
-        <label htmlFor="pf-name">{t("profiles.field.name")}</label>
-        <div>
+        <FormRow id="pf-name" label={t("profiles.field.name")} error={err("name")}>
           <input id="pf-name" data-testid="pf-name" {...register("name")} />
-          {err("name")}
-        </div>
+        </FormRow>
         <label htmlFor="pf-site">{t("profiles.site.label")}</label>
         <select id="pf-site" data-testid="pf-site" {...register("siteType")}>
           <option value="china">{t("profiles.site.china")}</option>
@@ -167,23 +166,23 @@ export function ProfileForm(props: {
         </select>
         {siteType === "custom" && (
           <>
-            <label htmlFor="pf-endpoint">{t("profiles.field.endpoint")}</label>
-            <div>
+            <FormRow id="pf-endpoint" label={t("profiles.field.endpoint")} error={err("endpoint")}>
               <input
                 id="pf-endpoint"
                 data-testid="pf-endpoint"
                 placeholder="https://"
                 {...register("endpoint")}
               />
-              {err("endpoint")}
-            </div>
+            </FormRow>
           </>
         )}
-        <label htmlFor="pf-region">{t("profiles.field.defaultRegion")}</label>
-        <div>
+        <FormRow
+          id="pf-region"
+          label={t("profiles.field.defaultRegion")}
+          error={err("defaultRegion")}
+        >
           <input id="pf-region" data-testid="pf-region" {...register("defaultRegion")} />
-          {err("defaultRegion")}
-        </div>
+        </FormRow>
         <label htmlFor="pf-language">{t("profiles.field.language")}</label>
         <select id="pf-language" {...register("language")}>
           <option value="zh-CN">简体中文 (zh-CN)</option>
@@ -197,11 +196,13 @@ export function ProfileForm(props: {
         </select>
         {budgetType === "custom" && (
           <>
-            <label htmlFor="pf-per-action">{t("profiles.field.perAction")}</label>
-            <div>
+            <FormRow
+              id="pf-per-action"
+              label={t("profiles.field.perAction")}
+              error={err("perAction")}
+            >
               <input id="pf-per-action" type="number" {...register("perAction")} />
-              {err("perAction")}
-            </div>
+            </FormRow>
             <label htmlFor="pf-total">{t("profiles.field.total")}</label>
             <input id="pf-total" type="number" {...register("total")} />
           </>
@@ -211,8 +212,7 @@ export function ProfileForm(props: {
           <input type="checkbox" data-testid="pf-readonly" {...register("readOnly")} />
           {t("profiles.field.readOnly")}
         </label>
-        <label htmlFor="pf-secret-id">{t("profiles.field.secretId")}</label>
-        <div>
+        <FormRow id="pf-secret-id" label={t("profiles.field.secretId")} error={err("secretId")}>
           <input
             id="pf-secret-id"
             data-testid="pf-secret-id"
@@ -221,10 +221,8 @@ export function ProfileForm(props: {
             placeholder={p ? t("profiles.field.keepSecret") : "AKID…"}
             {...register("secretId")}
           />
-          {err("secretId")}
-        </div>
-        <label htmlFor="pf-secret-key">{t("profiles.field.secretKey")}</label>
-        <div>
+        </FormRow>
+        <FormRow id="pf-secret-key" label={t("profiles.field.secretKey")} error={err("secretKey")}>
           <input
             id="pf-secret-key"
             data-testid="pf-secret-key"
@@ -233,13 +231,10 @@ export function ProfileForm(props: {
             placeholder={p ? t("profiles.field.keepSecret") : ""}
             {...register("secretKey")}
           />
-          {err("secretKey")}
-        </div>
-        <label htmlFor="pf-token">{t("profiles.field.token")}</label>
-        <div>
+        </FormRow>
+        <FormRow id="pf-token" label={t("profiles.field.token")} error={err("token")}>
           <input id="pf-token" type="password" autoComplete="off" {...register("token")} />
-          {err("token")}
-        </div>
+        </FormRow>
       </div>
       {submitError !== null && <ErrorBox title={t("profiles.save")} error={submitError} />}
       <div className="actions">
