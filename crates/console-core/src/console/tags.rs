@@ -135,6 +135,24 @@ fn report_into(
     }
 }
 
+/// One call per batch (given the batch's resource names), one after another, and what each
+/// instance got.
+async fn per_batch<F, Fut>(batches: Vec<Vec<(String, String)>>, mut send: F) -> TagReport
+where
+    F: FnMut(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Vec<api::FailedResource>, tencent_api::Error>>,
+{
+    let mut report = TagReport {
+        changed: Vec::new(),
+        failed: Vec::new(),
+    };
+    for batch in batches {
+        let r = send(batch.iter().map(|(_, r)| r.clone()).collect()).await;
+        report_into(&mut report, &batch, r);
+    }
+    report
+}
+
 /// Sets `tags` on the instances (a key they have already gets the new value).
 pub async fn set_tags(
     state: &AppState,
@@ -152,22 +170,20 @@ pub async fn set_tags(
             tag_value: t.value.clone(),
         })
         .collect();
-    let mut report = TagReport {
-        changed: Vec::new(),
-        failed: Vec::new(),
-    };
-    for batch in batches {
+    Ok(per_batch(batches, |resource_list| {
         let req = TagResourcesRequest {
-            resource_list: batch.iter().map(|(_, r)| r.clone()).collect(),
+            resource_list,
             tags: tags.clone(),
         };
-        let r = client
-            .tag_resources(region, &req)
-            .await
-            .map(|r| r.failed_resources);
-        report_into(&mut report, &batch, r);
-    }
-    Ok(report)
+        let client = &client;
+        async move {
+            client
+                .tag_resources(region, &req)
+                .await
+                .map(|r| r.failed_resources)
+        }
+    })
+    .await)
 }
 
 /// Removes the tag `keys` from the instances, once the dialog's confirmation names every
@@ -183,22 +199,20 @@ pub async fn remove_tags(
     validate_keys(keys)?;
     consent.check_covers(instance_ids)?;
     let (client, batches) = batches(state, profile_id, region, instance_ids).await?;
-    let mut report = TagReport {
-        changed: Vec::new(),
-        failed: Vec::new(),
-    };
-    for batch in batches {
+    Ok(per_batch(batches, |resource_list| {
         let req = UnTagResourcesRequest {
-            resource_list: batch.iter().map(|(_, r)| r.clone()).collect(),
+            resource_list,
             tag_keys: keys.to_vec(),
         };
-        let r = client
-            .un_tag_resources(region, &req)
-            .await
-            .map(|r| r.failed_resources);
-        report_into(&mut report, &batch, r);
-    }
-    Ok(report)
+        let client = &client;
+        async move {
+            client
+                .un_tag_resources(region, &req)
+                .await
+                .map(|r| r.failed_resources)
+        }
+    })
+    .await)
 }
 
 #[cfg(test)]

@@ -62,6 +62,27 @@ fn sum(action: &str, ids: usize, period: u32, parts: Vec<ItemPriceView>) -> Bill
     }
 }
 
+/// Prices `action` for `ids` one chunk (its per-call limit) at a time: each chunk's
+/// instance price, as Tencent answered. The first refusal stops it.
+async fn quote_chunks<F, Fut>(
+    action: &str,
+    ids: &[String],
+    mut quote: F,
+) -> Result<Vec<ItemPriceView>, AppError>
+where
+    F: FnMut(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Option<cvm::Price>, AppError>>,
+{
+    let mut parts = Vec::new();
+    for chunk in chunk_ids(action, ids) {
+        let price = quote(chunk.to_vec()).await?;
+        parts.push(item_view(
+            price.as_ref().and_then(|p| p.instance_price.as_ref()),
+        ));
+    }
+    Ok(parts)
+}
+
 /// Prices turning pay-as-you-go instances into a monthly subscription of `period` months.
 pub async fn quote_to_prepaid(
     client: &Client,
@@ -72,22 +93,23 @@ pub async fn quote_to_prepaid(
     validate_region(region)?;
     validate_period(period)?;
     let ids = validate_ids(ids)?;
-    let mut parts = Vec::new();
-    for chunk in chunk_ids("ModifyInstancesChargeType", &ids) {
+    let action = "ModifyInstancesChargeType";
+    let parts = quote_chunks(action, &ids, |chunk| {
         let req = cvm::InquiryPriceModifyInstancesChargeTypeRequest {
-            instance_ids: Some(chunk.to_vec()),
+            instance_ids: Some(chunk),
             instance_charge_type: Some(ChargeType::Prepaid.as_str().into()),
             instance_charge_prepaid: Some(prepaid(period, None)),
             ..Default::default()
         };
-        let r = client
-            .inquiry_price_modify_instances_charge_type(region, &req)
-            .await?;
-        parts.push(item_view(
-            r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
-        ));
-    }
-    Ok(sum("ModifyInstancesChargeType", ids.len(), period, parts))
+        async move {
+            let r = client
+                .inquiry_price_modify_instances_charge_type(region, &req)
+                .await?;
+            Ok(r.price)
+        }
+    })
+    .await?;
+    Ok(sum(action, ids.len(), period, parts))
 }
 
 /// Prices renewing prepaid instances by `period` months.
@@ -100,19 +122,22 @@ pub async fn quote_renew(
     validate_region(region)?;
     validate_period(period)?;
     let ids = validate_ids(ids)?;
-    let mut parts = Vec::new();
-    for chunk in chunk_ids("RenewInstances", &ids) {
+    let action = "RenewInstances";
+    let parts = quote_chunks(action, &ids, |chunk| {
         let req = cvm::InquiryPriceRenewInstancesRequest {
-            instance_ids: Some(chunk.to_vec()),
+            instance_ids: Some(chunk),
             instance_charge_prepaid: Some(prepaid(period, None)),
             ..Default::default()
         };
-        let r = client.inquiry_price_renew_instances(region, &req).await?;
-        parts.push(item_view(
-            r.price.as_ref().and_then(|p| p.instance_price.as_ref()),
-        ));
-    }
-    Ok(sum("RenewInstances", ids.len(), period, parts))
+        async move {
+            Ok(client
+                .inquiry_price_renew_instances(region, &req)
+                .await?
+                .price)
+        }
+    })
+    .await?;
+    Ok(sum(action, ids.len(), period, parts))
 }
 
 /// Turns pay-as-you-go instances into a monthly subscription, ≤20 a call, after checking
