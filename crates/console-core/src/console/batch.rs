@@ -2,11 +2,33 @@
 //! at a time, and one result per instance in the report.
 
 use crate::console::activity::with_targets;
-use crate::console::instances::{ActionReport, InstanceResult};
 use crate::error::AppError;
+use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 use tencent_api::chunk_ids;
+
+/// How one instance fared in an action.
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceResult {
+    pub instance_id: String,
+    pub ok: bool,
+    /// The RequestId of the call that carried this instance (success or failure).
+    pub request_id: Option<String>,
+    pub error: Option<AppError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionReport {
+    /// The API action, e.g. `StopInstances`.
+    pub action: String,
+    pub region: String,
+    pub results: Vec<InstanceResult>,
+    pub succeeded: u32,
+    pub failed: u32,
+}
 
 /// One call's answer: its RequestId, or the API's refusal.
 pub type Sent<'a> =

@@ -304,27 +304,8 @@ pub struct ListSummary {
     pub pages: u32,
 }
 
-/// How one instance fared in an action.
-#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct InstanceResult {
-    pub instance_id: String,
-    pub ok: bool,
-    /// The RequestId of the call that carried this instance (success or failure).
-    pub request_id: Option<String>,
-    pub error: Option<AppError>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionReport {
-    /// The API action, e.g. `StopInstances`.
-    pub action: String,
-    pub region: String,
-    pub results: Vec<InstanceResult>,
-    pub succeeded: u32,
-    pub failed: u32,
-}
+// What an action on many instances reports, instance by instance.
+pub use crate::console::batch::{ActionReport, InstanceResult};
 
 // How an instance stops, and whether a stopped one keeps billing: below the console,
 // for the consent check too.
