@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
-import { AlertTriangle, ArrowLeft, Check, Copy, RefreshCw } from "lucide-react";
+import { AlertTriangle, ArrowLeft, Check, Copy, RefreshCw, SquareTerminal } from "lucide-react";
 import { type DiskView, type InstanceDetail, appBackend, instancesBackend } from "../../backend";
 import { BandwidthDialog, ResizeDialog } from "../resources";
 import { MetricsPanel } from "../metrics";
@@ -232,6 +232,17 @@ export function DetailPage(props: { target: DetailTarget | null; billing?: Billi
           )}
 
           <div className="detail-actions" data-testid="detail-actions">
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="detail-connect"
+              disabled={!running}
+              title={running ? undefined : t("detail.connectNotRunning")}
+              onClick={connect}
+            >
+              <SquareTerminal aria-hidden size={14} />
+              {t("detail.action.connect")}
+            </button>
             {changeable && (
               <button
                 type="button"

@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { render, renderHook, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -7,6 +7,7 @@ import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
 import type { InstanceDetail } from "../../backend";
 import { DetailPage, billingSlotApplies, failureOf } from "./DetailPage";
+import { cancelConnect, useConnectState } from "../connect/store";
 
 function detail(extra: Partial<InstanceDetail["summary"]> = {}): InstanceDetail {
   return {
@@ -188,6 +189,32 @@ describe("detail view", () => {
     expect(opened).toEqual(["renew ins-abcd1234"]);
     expect(billingSlotApplies("toPrepaid", "POSTPAID_BY_HOUR")).toBe(true);
     expect(billingSlotApplies("renew", "POSTPAID_BY_HOUR")).toBe(false);
+  });
+
+  it("has a Connect button that opens the connect dialog for a running instance only", async () => {
+    const user = userEvent.setup();
+    backend(detail());
+    show();
+    const state = renderHook(() => useConnectState());
+    const button = await screen.findByTestId("detail-connect");
+    expect(button).toBeEnabled();
+    await user.click(button);
+    expect(state.result.current.request).toEqual({
+      kind: "instance",
+      profileId: "sandbox",
+      region: "ap-guangzhou",
+      instanceId: "ins-abcd1234",
+      name: "web-1",
+    });
+    cancelConnect();
+  });
+
+  it("disables Connect, saying why, while the instance is stopped", async () => {
+    backend(detail({ state: "STOPPED" }));
+    show();
+    const button = await screen.findByTestId("detail-connect");
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute("title", "Only a running instance can be connected to.");
   });
 
   it("speaks Chinese", async () => {
