@@ -47,7 +47,7 @@ fn runtime() -> &'static Runtime {
 fn check<T>(r: Result<T, Error>, mutation: bool) {
     let Err(e) = r else { return };
     assert!(!e.code().is_empty(), "{e}");
-    let _ = (e.category(), e.message(), e.request_id(), e.to_string());
+    let _ = (e.kind(), e.message(), e.request_id(), e.to_string());
     if mutation && matches!(e, Error::Decode { .. }) {
         assert!(e.outcome_unknown(), "{e}");
     }
