@@ -299,6 +299,24 @@ describe("console", () => {
     assert.ok(regions.size >= 2, `rows from several regions (${[...regions]})`);
     for (const r of regions) assert.ok(["ap-guangzhou", "ap-shanghai", "ap-beijing"].includes(r));
     await (await b.$('[data-testid="sort-region"]')).waitForExist({ timeout: 5000 });
+    // Earlier specs act on instances in these regions (a password reset reboots one): let
+    // every row settle (refreshing as a user would), so the screen does not depend on how
+    // fast this machine is.
+    await waitUntil(
+      b,
+      async () => {
+        const settled = (await rowAttrs(b, "data-state")).every(
+          ([, s]) => !["PENDING", "STARTING", "STOPPING", "REBOOTING"].includes(s),
+        );
+        if (!settled) {
+          await b.pause(1000);
+          await click(b, "refresh");
+          await allRegionsDone(b);
+        }
+        return settled;
+      },
+      "every row settled",
+    );
     await screenshot(b, "console-all-regions-en-light");
     // Stop and start an instance outside the remembered region: the call goes to its region.
     const [id] = await rowIds(b, '[data-region="ap-shanghai"][data-state="RUNNING"]');
