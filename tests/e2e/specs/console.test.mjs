@@ -317,6 +317,8 @@ describe("console", () => {
       },
       "every row settled",
     );
+    // No focus ring left on Refresh by the loop above.
+    await b.execute(() => document.activeElement?.blur());
     await screenshot(b, "console-all-regions-en-light");
     // Stop and start an instance outside the remembered region: the call goes to its region.
     const [id] = await rowIds(b, '[data-region="ap-shanghai"][data-state="RUNNING"]');
