@@ -317,8 +317,11 @@ describe("console", () => {
       },
       "every row settled",
     );
-    // No focus ring left on Refresh by the loop above.
+    // No hover or focus left on Refresh by the loop above, and the table's overlay
+    // scrollbar (shown for a moment after a refresh) gone.
     await b.execute(() => document.activeElement?.blur());
+    await (await b.$("h1")).moveTo();
+    await b.pause(1500);
     await screenshot(b, "console-all-regions-en-light");
     // Stop and start an instance outside the remembered region: the call goes to its region.
     const [id] = await rowIds(b, '[data-region="ap-shanghai"][data-state="RUNNING"]');
