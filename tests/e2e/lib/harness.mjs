@@ -347,6 +347,24 @@ export async function referenceShot(browser, name, { mask = [], clip, reference 
   // runs: 96 px in one square on screens that had not changed). It takes no layout space.
   const viewportWidth = await browser.execute(() => window.innerWidth);
   rects.push({ x: viewportWidth - SCROLLBAR_WIDTH, y: 0, w: SCROLLBAR_WIDTH, h: 1 << 16 });
+  // The same overlay scrollbar shows inside any scroll box (the instance list's own).
+  rects.push(
+    ...(await browser.execute((w) => {
+      const k = window.devicePixelRatio || 1;
+      return [...document.querySelectorAll("*")]
+        .filter(
+          (e) =>
+            e.scrollHeight > e.clientHeight && /auto|scroll/.test(getComputedStyle(e).overflowY),
+        )
+        .map((e) => e.getBoundingClientRect())
+        .map((r) => ({
+          x: Math.floor((r.right - w) * k),
+          y: Math.floor(r.top * k),
+          w: Math.ceil(w * k),
+          h: Math.ceil(r.height * k),
+        }));
+    }, SCROLLBAR_WIDTH)),
+  );
   if (clip) {
     // Only the first element matching `clip` is compared: everything around it is blanked.
     const [c] = await rectsOf(browser, [clip]);
