@@ -165,6 +165,10 @@ pub struct Config {
     /// Where the instances' SSH endpoint listens (the user name picks the instance);
     /// None = no SSH endpoint. The default is `127.0.0.1:0` (a free port).
     pub ssh_listen: Option<SocketAddr>,
+    /// Added to every API request before it is answered (the health path answers at
+    /// once): a network round trip that loopback does not have, for benchmarks of
+    /// concurrency. Changeable at run time with `SimHandle::set_latency`.
+    pub latency: Duration,
 }
 
 impl Default for Config {
@@ -189,6 +193,7 @@ impl Default for Config {
             tls: None,
             hot: Vec::new(),
             ssh_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            latency: Duration::ZERO,
         }
     }
 }

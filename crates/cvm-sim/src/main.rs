@@ -121,6 +121,12 @@ struct Cli {
     /// Example: --body-timeout-ms 10000
     #[arg(long, value_name = "MS", default_value_t = cvm_sim::DEFAULT_BODY_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..))]
     body_timeout_ms: u64,
+    /// Wait this many ms before answering each API request (not the health path): a
+    /// network round trip for benchmarks, since loopback has none. 0 to 60000.
+    ///
+    /// Example: --latency-ms 30
+    #[arg(long, value_name = "MS", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    latency_ms: u64,
     /// Append every answer to FILE as one JSON line {"service", "version", "action",
     /// "answer"}, for checking answers against Tencent's schema (test use: answers include
     /// new key pairs' private keys).
@@ -318,6 +324,7 @@ fn main() {
         header_timeout: Duration::from_millis(cli.header_timeout_ms),
         body_timeout: Duration::from_millis(cli.body_timeout_ms),
         record_answers: cli.record_answers,
+        latency: Duration::from_millis(cli.latency_ms),
         tls,
         ssh_listen: (!cli.no_ssh).then(|| {
             cli.ssh_listen

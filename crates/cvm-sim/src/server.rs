@@ -28,7 +28,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tencent_api::sign::{self, Payload, ReceivedRequest, VerifyError};
@@ -59,6 +59,8 @@ pub(crate) struct Shared {
     limiter: Mutex<Limiter>,
     rate_limit: Mutex<RateLimit>,
     faults: Mutex<Faults>,
+    /// `Config::latency` in microseconds.
+    latency_us: AtomicU64,
     hot: Mutex<Vec<String>>,
     dirty: AtomicBool,
     changed: Notify,
@@ -272,6 +274,7 @@ pub async fn start(config: Config) -> Result<SimHandle, StartError> {
         limiter: Mutex::new(Limiter::default()),
         rate_limit: Mutex::new(config.rate_limit.clone()),
         faults: Mutex::new(Faults::new(&config.faults)),
+        latency_us: AtomicU64::new(micros(config.latency)),
         hot: Mutex::new(config.hot.clone()),
         dirty: AtomicBool::new(false),
         changed: Notify::new(),
@@ -367,6 +370,12 @@ impl SimHandle {
     /// Replaces the instances whose CPU runs hot in Cloud Monitor's answers.
     pub fn set_hot(&self, ids: Vec<String>) {
         *lock(&self.shared.hot) = ids;
+    }
+    /// Replaces the delay added to every API request (`Config::latency`).
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared
+            .latency_us
+            .store(micros(latency), Ordering::Relaxed);
     }
     pub fn set_rate_limit(&self, mode: RateLimit) {
         *lock(&self.shared.rate_limit) = mode;
@@ -598,6 +607,11 @@ async fn handle(
         // The client went away mid-body: nobody to answer.
         Err(_) => return Err(DropConnection),
     };
+    // The request's trip over a network: it reaches the rate limit and the world late.
+    let latency = shared.latency_us.load(Ordering::Relaxed);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_micros(latency)).await;
+    }
     match process(&shared, &parts, &body, &request_id) {
         Outcome::Reply(v) => Ok(respond(v)),
         Outcome::Drop => Err(DropConnection),
@@ -606,6 +620,10 @@ async fn handle(
             Err(DropConnection)
         }
     }
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Where scripts ask whether cvm-sim is serving. Not a Tencent API: Tencent serves only

@@ -52,11 +52,20 @@ fn bad_flags_and_values_exit_with_code_2() {
         &["--max-connections", "0"],
         &["--header-timeout-ms", "0"],
         &["--body-timeout-ms", "soon"],
+        &["--latency-ms=-5"],
+        &["--latency-ms", "60001"],
+        &["--latency-ms", "soon"],
         &["--no-such-flag"],
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+        if args[0].starts_with("--latency-ms") {
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("--latency-ms"),
+                "{args:?} names the flag"
+            );
+        }
     }
     let help = Command::new(BIN).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
@@ -72,6 +81,7 @@ fn bad_flags_and_values_exit_with_code_2() {
         "--max-connections",
         "--header-timeout-ms",
         "--body-timeout-ms",
+        "--latency-ms",
     ] {
         assert!(text.contains(flag), "{flag}");
     }
@@ -267,4 +277,28 @@ fn prints_the_ssh_endpoint_after_the_http_one_and_it_speaks_ssh() {
     let mut rest = String::new();
     lines.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "");
+}
+
+#[test]
+fn latency_ms_delays_every_signed_answer() {
+    let (child, addr) =
+        spawn_ready(&["--listen", "127.0.0.1:0", "--no-ssh", "--latency-ms", "400"]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut c =
+            cvm_sim::client::SimClient::new(addr, cvm_sim::Credential::default(), "ap-guangzhou");
+        for _ in 0..2 {
+            let t0 = Instant::now();
+            c.cvm("DescribeZones", serde_json::json!({}))
+                .await
+                .unwrap()
+                .ok();
+            let took = t0.elapsed();
+            assert!(took >= Duration::from_millis(400), "{took:?}");
+        }
+    });
+    kill_and_read_stderr(child);
 }

@@ -900,3 +900,57 @@ async fn disks_keep_the_encryption_they_were_launched_with() {
     );
     sim.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn latency_delays_api_answers_but_not_the_health_path() {
+    let (sim, mut c) = sim(Config {
+        latency: Duration::from_millis(1500),
+        ..fast()
+    })
+    .await;
+    let t0 = std::time::Instant::now();
+    c.cvm("DescribeZones", json!({})).await.unwrap().ok();
+    assert!(
+        t0.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+    // A refused request is delayed too: the trip happens before the signature is read.
+    let mut wrong = SimClient::new(
+        sim.addr(),
+        Credential::new(cvm_sim::DEFAULT_SECRET_ID, "nope"),
+        "ap-guangzhou",
+    );
+    let t0 = std::time::Instant::now();
+    let refused = wrong.cvm("DescribeZones", json!({})).await.unwrap();
+    assert_eq!(refused.error_code(), Some("AuthFailure.SignatureFailure"));
+    assert!(
+        t0.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+    let t0 = std::time::Instant::now();
+    let health = c
+        .send(
+            http::Request::get(cvm_sim::HEALTH_PATH)
+                .header("host", sim.addr().to_string())
+                .body(http_body_util::Full::new(bytes::Bytes::new()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert!(
+        t0.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+    sim.set_latency(Duration::ZERO);
+    let t0 = std::time::Instant::now();
+    c.cvm("DescribeZones", json!({})).await.unwrap().ok();
+    assert!(
+        t0.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        t0.elapsed()
+    );
+}
