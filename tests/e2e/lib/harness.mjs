@@ -165,8 +165,9 @@ export async function startDriver() {
 /** Opens the app in a new WebDriver session (after any earlier one has exited). */
 export async function openApp() {
   // A session start can fail before any app is launched when tauri-driver finds its
-  // WebKitWebDriver not yet listening (connection refused, seen under load): that one case
-  // is tried again, after reaping whatever may have started; any other failure is final.
+  // WebKitWebDriver not yet listening (connection refused, seen under load), or take more
+  // than half a minute on a machine busy with builds: those cases are tried again, after
+  // reaping whatever may have started; any other failure is final.
   for (let attempt = 1; ; attempt++) {
     await reapApps();
     try {
@@ -175,14 +176,15 @@ export async function openApp() {
         port: driverPort,
         logLevel: "warn",
         connectionRetryCount: 0,
-        connectionRetryTimeout: 30000,
+        connectionRetryTimeout: 90000,
         // Only tauri:options: WebKitWebDriver fails to match when browserName is set.
         capabilities: { "tauri:options": { application: appPath } },
       });
       await browser.setTimeout({ implicit: 0, script: 30000 });
       return browser;
     } catch (e) {
-      if (attempt >= 3 || !String(e?.message ?? e).includes("UND_ERR_SOCKET")) throw e;
+      const transient = /UND_ERR_SOCKET|Request timed out/.test(String(e?.message ?? e));
+      if (attempt >= 3 || !transient) throw e;
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
