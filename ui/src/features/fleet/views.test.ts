@@ -23,7 +23,16 @@ const view = (name: string): FleetView => ({
 
 describe("tag keys follow Tencent's naming rules", () => {
   it("accepts letters of any script, digits, inner spaces and the listed punctuation", () => {
-    for (const ok of ["env", "team name", "a+b-c=d.e_f:g/h@i", "(x)[y],z;<>", "环境", "项目【一】"])
+    for (const ok of [
+      "env",
+      "team name",
+      "a+b-c=d.e_f:g/h@i",
+      "(x)[y],z;<>",
+      "环境",
+      "【一】项目",
+      "myproject",
+      "proj",
+    ])
       expect(tagKeyProblem(ok), ok).toBeNull();
   });
   it("refuses an empty, over-long, space-edged, illegal or reserved key, naming the field", () => {
@@ -38,7 +47,22 @@ describe("tag keys follow Tencent's naming rules", () => {
     expect(tagKeyProblem(" env")?.message).toBe("fleet.tagError.spaces");
     expect(tagKeyProblem("env#1")).toMatchObject({ values: { char: "#" } });
     expect(tagKeyProblem("a*b")?.message).toBe("fleet.tagError.chars");
-    expect(tagKeyProblem("qcs:project")?.message).toBe("fleet.tagError.reserved");
+    // The backend's reserved prefixes (tencent-api models/tag.rs): qcs: and project in any
+    // ASCII case, and 项目.
+    for (const reserved of [
+      "qcs:project",
+      "QCS:owner",
+      "project",
+      "Project-x",
+      "PROJECTS",
+      "项目A",
+    ])
+      expect(tagKeyProblem(reserved)?.message, reserved).toBe("fleet.tagError.reserved");
+    expect(tagValueProblem("a*b")).toMatchObject({
+      field: "tagValue",
+      message: "fleet.tagError.chars",
+      values: { char: "*" },
+    });
     expect(tagValueProblem("v".repeat(256))?.message).toBe("fleet.tagError.valueTooLong");
   });
 });

@@ -20,9 +20,16 @@ export type FieldError = { field: string; message: string; values?: Record<strin
 /** Tencent's limits (Tag, "Use Limits", tencentcloud.com/document/product/651/13354). */
 export const TAG_KEY_MAX = 127;
 const TAG_VALUE_MAX = 255;
-/** Letters (any script), digits, inner spaces and the listed punctuation, English and Chinese. */
-const TAG_CHARS = /^[\p{L}\p{N} +\-=._:/@()[\],;><【】（）：]+$/u;
-const RESERVED = ["qcs:", "project:"];
+/**
+ * Letters (any script), digits, inner spaces and the listed punctuation, English and Chinese:
+ * the backend's rule (Rust's `char::is_alphanumeric` is Unicode Alphabetic or Numeric).
+ */
+const TAG_CHARS = /^[\p{Alphabetic}\p{N} +\-=._:/@()[\],;><【】（）：]+$/u;
+/** Reserved key prefixes, as the backend has them: `qcs:` and `project` in any ASCII case, `项目`. */
+const RESERVED = ["qcs:", "project", "项目"];
+
+/** Lower-cases A-Z only, as the backend compares (no Unicode case folding). */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** Why a tag key is not one Tencent accepts, or null. */
 export function tagKeyProblem(key: string): FieldError | null {
@@ -35,7 +42,7 @@ export function tagKeyProblem(key: string): FieldError | null {
     const bad = [...key].find((c) => !TAG_CHARS.test(c)) ?? "";
     return { field: "tagKey", message: "fleet.tagError.chars", values: { char: bad } };
   }
-  if (RESERVED.some((r) => key.toLowerCase().startsWith(r)))
+  if (RESERVED.some((r) => asciiLower(key).startsWith(r)))
     return { field: "tagKey", message: "fleet.tagError.reserved" };
   return null;
 }
@@ -51,6 +58,10 @@ export function tagValueProblem(value: string): FieldError | null {
       values: { max: TAG_VALUE_MAX },
     };
   if (value !== value.trim()) return { field: "tagValue", message: "fleet.tagError.spaces" };
+  if (!TAG_CHARS.test(value)) {
+    const bad = [...value].find((c) => !TAG_CHARS.test(c)) ?? "";
+    return { field: "tagValue", message: "fleet.tagError.chars", values: { char: bad } };
+  }
   return null;
 }
 
