@@ -612,6 +612,16 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "jump": {"endpoint": {"host": "bastion", "port": 22, "user": "root"}, "instanceId": ins, "auth": {"method": "agent"}}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "jump",
+        ),
+        (
+            "open_session",
+            json!({"scope": {"profile": sb, "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "jump": {"endpoint": null, "instanceId": null, "auth": {"method": "agent"}}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
+            "jump",
+        ),
+        (
+            "open_session",
             json!({"scope": {"profile": "p-nobody", "region": "ap-guangzhou"}, "instanceId": ins, "auth": {"method": "agent"}, "cols": 80, "rows": 24, "onEvent": CHANNEL}),
             "profileId",
         ),
@@ -858,6 +868,14 @@ fn host_session_cases(port: u16) -> Vec<(Value, &'static str)> {
                 json!({"jump": {"endpoint": host("", port, "root"), "auth": agent}}),
             ),
             "jump.host",
+        ),
+        (
+            with(
+                ok.clone(),
+                agent.clone(),
+                json!({"jump": {"instanceId": "ins-12345678", "auth": agent}}),
+            ),
+            "jump.instanceId",
         ),
         (
             with(

@@ -185,6 +185,7 @@ async fn a_real_sshd_first_use_a_real_command_a_jump_and_openssh_agrees() {
     // Through a jump host (the same sshd forwarding to itself).
     let jump = Jump {
         endpoint: sshd.endpoint(),
+        key_name: ("127.0.0.1".into(), sshd.port),
         auth: sshd.auth(),
     };
     let out = run(
@@ -224,6 +225,7 @@ async fn a_jump_host_that_refuses_is_named() {
     keygen(&other, &["-t", "ed25519"]);
     let jump = Jump {
         endpoint: sshd.endpoint(),
+        key_name: ("127.0.0.1".into(), sshd.port),
         auth: Auth::KeyFile {
             path: other,
             passphrase: None,

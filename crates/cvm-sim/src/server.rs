@@ -103,6 +103,32 @@ impl crate::ssh::Instances for Shared {
         }
         None
     }
+
+    fn neighbour(&self, from: &str, ip: &str) -> Option<crate::ssh::Machine> {
+        let now = self.clock.now_ms();
+        let mut w = lock(&self.world);
+        let acct = w
+            .accounts
+            .values_mut()
+            .find(|a| a.regions.values().any(|r| r.index.contains_key(from)))?;
+        let mut balance = acct.balance;
+        let region = acct
+            .regions
+            .values_mut()
+            .find(|r| r.index.contains_key(from))?;
+        region.settle(now, &mut balance);
+        acct.balance = balance;
+        let acct = &*acct;
+        let region = acct.regions.values().find(|r| r.index.contains_key(from))?;
+        let vpc = &region.get(from)?.vpc_id;
+        // A released address can come back on a newer instance: the running one answers.
+        region
+            .instances
+            .values()
+            .filter(|i| &i.vpc_id == vpc && i.private_ip == ip && i.id != from)
+            .max_by_key(|i| i.state == crate::world::State::Running)
+            .map(|i| crate::ssh::Machine::of(i, acct))
+    }
 }
 
 impl Shared {

@@ -1,6 +1,11 @@
 //! The SSH endpoint of the emulated instances: one loopback listener for all of them,
 //! where the user name is the instance id (`ssh -p PORT ins-abc12345@127.0.0.1`).
 //!
+//! A logged-in instance is also a jump host, as sshd's `direct-tcpip` forwarding: port 22
+//! of another instance's private IP in the same VPC is that instance's own SSH server,
+//! logged into as its image's login user (`ssh -J ins-abc12345@127.0.0.1:PORT
+//! root@172.16.0.9`). Anything else is refused, as a closed port would be.
+//!
 //! A login succeeds with a key pair bound to that instance (Associate/Disassociate
 //! change who can log in) or with the password set at launch or by
 //! ResetInstancesPassword, and only while the instance is RUNNING. The session is a small
@@ -21,6 +26,8 @@ use tokio::sync::watch;
 pub(crate) trait Instances: Send + Sync + 'static {
     /// An instance of any account and region by id, with due transitions applied.
     fn machine(&self, id: &str) -> Option<Machine>;
+    /// The instance with this private IP in the same VPC as instance `from`.
+    fn neighbour(&self, from: &str, ip: &str) -> Option<Machine>;
     /// The world clock.
     fn now_ms(&self) -> i64;
 }
@@ -128,7 +135,7 @@ pub(crate) async fn accept_loop(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    let handler = Conn::new(shared.clone());
+                    let handler = Conn::new(shared.clone(), config.clone(), None);
                     let config = config.clone();
                     sessions.spawn(async move {
                         if let Ok(session) = russh::server::run_stream(config, stream, handler).await {
@@ -148,8 +155,15 @@ pub(crate) async fn accept_loop(
 /// One client connection.
 struct Conn {
     shared: Arc<dyn Instances>,
+    config: Arc<russh::server::Config>,
+    /// Reached through a jump host: this instance, logged into as its login user (on the
+    /// listener itself the user name picks the instance).
+    fixed: Option<String>,
     /// The instance logged into.
     instance: Option<String>,
+    /// Channels forwarded to another instance: their data is that instance's, not input
+    /// for this one's shell.
+    forwarded: Vec<ChannelId>,
     /// A pty was asked for: lines end in CRLF and typed characters are echoed.
     pty: bool,
     line: Vec<u8>,
@@ -165,10 +179,17 @@ enum Escape {
 }
 
 impl Conn {
-    fn new(shared: Arc<dyn Instances>) -> Self {
+    fn new(
+        shared: Arc<dyn Instances>,
+        config: Arc<russh::server::Config>,
+        fixed: Option<String>,
+    ) -> Self {
         Conn {
             shared,
+            config,
+            fixed,
             instance: None,
+            forwarded: Vec::new(),
             pty: false,
             line: Vec::new(),
             escape: Escape::None,
@@ -179,9 +200,17 @@ impl Conn {
         self.shared.machine(id)
     }
 
-    fn login(&mut self, user: &str, ok: bool) -> Auth {
-        if ok {
-            self.instance = Some(user.to_owned());
+    /// The instance a login as `user` is for.
+    fn target(&self, user: &str) -> Option<Machine> {
+        match &self.fixed {
+            Some(id) => self.machine(id).filter(|m| m.login_user == user),
+            None => self.machine(user),
+        }
+    }
+
+    fn login(&mut self, id: Option<String>) -> Auth {
+        if let Some(id) = id {
+            self.instance = Some(id);
             Auth::Accept
         } else {
             Auth::Reject {
@@ -348,37 +377,32 @@ impl russh::server::Handler for Conn {
         key: &PublicKey,
     ) -> Result<Auth, Self::Error> {
         let ok = self
-            .machine(user)
+            .target(user)
             .is_some_and(|m| m.running && m.keys.iter().any(|k| k.key_data() == key.key_data()));
-        Ok(if ok {
-            Auth::Accept
-        } else {
-            self.login(user, false)
-        })
+        Ok(if ok { Auth::Accept } else { self.login(None) })
     }
 
     async fn auth_publickey(&mut self, user: &str, key: &PublicKey) -> Result<Auth, Self::Error> {
-        let ok = self
-            .machine(user)
-            .is_some_and(|m| m.running && m.keys.iter().any(|k| k.key_data() == key.key_data()));
-        Ok(self.login(user, ok))
+        let id = self
+            .target(user)
+            .filter(|m| m.running && m.keys.iter().any(|k| k.key_data() == key.key_data()))
+            .map(|m| m.id);
+        Ok(self.login(id))
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        let hash = self
-            .machine(user)
+        let Some((id, hash)) = self
+            .target(user)
             .filter(|m| m.running)
-            .and_then(|m| m.password_hash);
-        let ok = match hash {
-            Some(h) => {
-                let pw = zeroize::Zeroizing::new(password.to_owned());
-                tokio::task::spawn_blocking(move || verify_password(&pw, &h))
-                    .await
-                    .unwrap_or(false)
-            }
-            None => false,
+            .and_then(|m| Some((m.id, m.password_hash?)))
+        else {
+            return Ok(self.login(None));
         };
-        Ok(self.login(user, ok))
+        let pw = zeroize::Zeroizing::new(password.to_owned());
+        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            .await
+            .unwrap_or(false);
+        Ok(self.login(ok.then_some(id)))
     }
 
     async fn channel_open_session(
@@ -388,6 +412,50 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         reply.accept().await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_tcpip(
+        &mut self,
+        channel: Channel<Msg>,
+        host_to_connect: &str,
+        port_to_connect: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let target = self
+            .instance
+            .as_deref()
+            .filter(|_| port_to_connect == 22)
+            .and_then(|from| self.shared.neighbour(from, host_to_connect))
+            .filter(|m| m.running);
+        let Some(target) = target else {
+            reply.reject(russh::ChannelOpenFailure::ConnectFailed).await;
+            return Ok(());
+        };
+        self.forwarded.push(channel.id());
+        reply.accept().await;
+        // The target's own SSH server, spoken over the forwarded channel.
+        let handler = Conn::new(self.shared.clone(), self.config.clone(), Some(target.id));
+        let config = self.config.clone();
+        tokio::spawn(async move {
+            if let Ok(session) =
+                russh::server::run_stream(config, channel.into_stream(), handler).await
+            {
+                let _ = session.await;
+            }
+        });
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.forwarded.retain(|c| *c != channel);
         Ok(())
     }
 
@@ -456,6 +524,9 @@ impl russh::server::Handler for Conn {
         let Some(id) = self.instance.clone() else {
             return Ok(());
         };
+        if self.forwarded.contains(&channel) {
+            return Ok(());
+        }
         let mut echo = Vec::new();
         for &b in data {
             match (&self.escape, b) {

@@ -347,3 +347,88 @@ async fn vnc_url_is_one_time_and_only_for_a_running_instance() {
     let none = c.cvm("DescribeInstanceVncUrl", json!({})).await.unwrap();
     assert_eq!(none.error_code(), Some("MissingParameter"));
 }
+
+/// A forwarded channel from `jump` to `host:port` (`ssh -J`), or None when refused.
+async fn forward(
+    jump: &client::Handle<Trusting>,
+    host: &str,
+    port: u32,
+) -> Option<russh::ChannelStream<client::Msg>> {
+    jump.channel_open_direct_tcpip(host, port, "127.0.0.1", 0)
+        .await
+        .ok()
+        .map(|ch| ch.into_stream())
+}
+
+async fn password_over(
+    stream: russh::ChannelStream<client::Msg>,
+    user: &str,
+    pw: &str,
+) -> Option<client::Handle<Trusting>> {
+    let seen = Arc::new(Mutex::new(None));
+    let mut h = client::connect_stream(
+        Arc::new(client::Config::default()),
+        stream,
+        Trusting { seen },
+    )
+    .await
+    .expect("an SSH server over the forwarded channel");
+    h.authenticate_password(user, pw)
+        .await
+        .unwrap()
+        .success()
+        .then_some(h)
+}
+
+#[tokio::test]
+async fn a_logged_in_instance_is_a_jump_host_to_port_22_of_its_vpc_neighbours() {
+    let (sim, mut c) = sim().await;
+    let (key_id, key) = create_key(&mut c, "jump").await;
+    let jump_id = launch(&sim, &mut c, json!({"KeyIds": [key_id]})).await;
+    let target_id = launch(&sim, &mut c, json!({"Password": PASSWORD})).await;
+    let target = instance(&mut c, &target_id).await;
+    assert_eq!(
+        instance(&mut c, &jump_id).await["VirtualPrivateCloud"]["VpcId"],
+        target["VirtualPrivateCloud"]["VpcId"]
+    );
+    let private = target["PrivateIpAddresses"][0].as_str().unwrap().to_owned();
+    let jump = key_login(&sim, &jump_id, &key).await.unwrap();
+
+    // Port 22 of the neighbour's private IP is its SSH server, as its login user.
+    let s = forward(&jump, &private, 22).await.expect("forwarded");
+    let h = password_over(s, "ubuntu", PASSWORD)
+        .await
+        .expect("the target's password gets in through the jump host");
+    let (out, _) = exec(&h, "ip addr").await;
+    assert!(out.contains(&format!("inet {private}/")), "{out}");
+    let (who, _) = exec(&h, "whoami").await;
+    assert_eq!(who, "ubuntu\n");
+    // There the instance is the address, not the user name, and the password is its own.
+    let s = forward(&jump, &private, 22).await.unwrap();
+    assert!(password_over(s, &target_id, PASSWORD).await.is_none());
+    let s = forward(&jump, &private, 22).await.unwrap();
+    assert!(password_over(s, "ubuntu", "Wrong-Pass1").await.is_none());
+
+    // Another port, an address nobody has, the public IP and the jump host itself: refused.
+    assert!(forward(&jump, &private, 80).await.is_none());
+    assert!(forward(&jump, "10.255.255.254", 22).await.is_none());
+    let public = target["PublicIpAddresses"][0].as_str().unwrap();
+    assert!(forward(&jump, public, 22).await.is_none());
+    let own = instance(&mut c, &jump_id).await["PrivateIpAddresses"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(forward(&jump, &own, 22).await.is_none());
+
+    // A stopped neighbour answers nothing.
+    c.cvm("StopInstances", json!({"InstanceIds": [target_id]}))
+        .await
+        .unwrap()
+        .ok();
+    sim.advance_clock(Duration::from_secs(60));
+    assert!(forward(&jump, &private, 22).await.is_none());
+
+    // Before a login there is nothing to forward from.
+    let (anonymous, _) = connect(&sim).await;
+    assert!(forward(&anonymous, &private, 22).await.is_none());
+}

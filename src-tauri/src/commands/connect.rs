@@ -60,11 +60,13 @@ pub struct HostInput {
     pub user: String,
 }
 
-/// A jump host and how to log in to it.
+/// A jump host and how to log in to it: another instance of the same account and region
+/// (`instance_id`, its address and login user looked up here) or a host by name.
 #[derive(Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct JumpInput {
-    pub endpoint: HostInput,
+    pub endpoint: Option<HostInput>,
+    pub instance_id: Option<InstanceId>,
     pub auth: AuthInput,
 }
 
@@ -253,7 +255,8 @@ fn validate_key_id(key_id: &str) -> Result<(), AppError> {
 }
 
 /// Where to log in to the instance and the name its host key is kept under. The
-/// Sandbox's instances share its one SSH endpoint, where the user name is the instance id.
+/// Sandbox's instances share its one SSH endpoint, where the user name is the instance id;
+/// through a jump host, one is reached at its private IP as its login user, as a real one.
 async fn instance_endpoint(
     state: &AppState,
     scope: &Scope,
@@ -269,7 +272,15 @@ async fn instance_endpoint(
     let os = s.os_name.as_deref().unwrap_or_default();
     if profile.kind == ProfileKind::Sandbox {
         // The same checks as a real instance (Windows, no address), then the Sandbox's port.
-        connect::instance_target(os, Some("sandbox"), Some("sandbox"), through_jump)?;
+        let ep = connect::instance_target(
+            os,
+            Some("sandbox"),
+            s.private_ips.first().map(String::as_str),
+            through_jump,
+        )?;
+        if through_jump {
+            return Ok((profile, ep, ("sandbox".into(), 22)));
+        }
         let addr = state.sandbox().await?.ssh_addr().ok_or_else(|| {
             AppError::internal(
                 AppCode::HostUnreachable,
@@ -358,14 +369,57 @@ fn validate_trust(trust: Option<&str>) -> Result<(), AppError> {
     Ok(())
 }
 
-fn jump(j: Option<JumpInput>) -> Result<Option<Jump>, AppError> {
-    j.map(|j| {
-        Ok(Jump {
-            endpoint: endpoint(j.endpoint, "jump")?,
-            auth: self::auth(j.auth, "jump")?,
-        })
-    })
-    .transpose()
+/// The jump host's address, login user and host key name: an instance of `scope` (none
+/// for a host session) or the host typed in; exactly one of the two.
+async fn jump_endpoint(
+    state: &AppState,
+    scope: Option<&Scope>,
+    host: Option<HostInput>,
+    instance: Option<InstanceId>,
+) -> Result<Option<(Endpoint, (String, u16))>, AppError> {
+    match (host, instance, scope) {
+        (None, None, _) => Ok(None),
+        (Some(h), None, _) => {
+            let ep = endpoint(h, "jump")?;
+            let name = (ep.host.clone(), ep.port);
+            Ok(Some((ep, name)))
+        }
+        (None, Some(id), Some(scope)) => {
+            let (_, ep, name) = instance_endpoint(state, scope, &id, false)
+                .await
+                .map_err(|e| e.with_field("jump.instanceId"))?;
+            Ok(Some((ep, name)))
+        }
+        (None, Some(_), None) => Err(AppError::invalid(
+            "jump.instanceId",
+            "A jump instance is picked only when connecting to an instance; enter the jump host's address.",
+        )),
+        (Some(_), Some(_), _) => Err(AppError::invalid(
+            "jump",
+            "Pick a jump instance or enter a jump host, not both.",
+        )),
+    }
+}
+
+async fn jump(
+    state: &AppState,
+    scope: Option<&Scope>,
+    j: Option<JumpInput>,
+) -> Result<Option<Jump>, AppError> {
+    let Some(j) = j else { return Ok(None) };
+    let auth = self::auth(j.auth, "jump")?;
+    let Some((endpoint, key_name)) = jump_endpoint(state, scope, j.endpoint, j.instance_id).await?
+    else {
+        return Err(AppError::invalid(
+            "jump",
+            "Pick a jump instance or enter a jump host.",
+        ));
+    };
+    Ok(Some(Jump {
+        endpoint,
+        key_name,
+        auth,
+    }))
 }
 
 /// Opens a terminal on the instance. A host key seen for the first time is answered
@@ -388,7 +442,7 @@ pub async fn open_session(
     terminal_size(cols, rows)?;
     validate_trust(trust.as_deref())?;
     let auth = self::auth(auth, "")?;
-    let jump = self::jump(jump)?;
+    let jump = self::jump(&state, Some(&scope), jump).await?;
     let (_, target, key_name) =
         instance_endpoint(&state, &scope, &instance_id, jump.is_some()).await?;
     let req = Request {
@@ -423,7 +477,7 @@ pub async fn open_host_session(
     validate_trust(trust.as_deref())?;
     let target = endpoint(host, "")?;
     let auth = self::auth(auth, "")?;
-    let jump = self::jump(jump)?;
+    let jump = self::jump(&state, None, jump).await?;
     let req = Request {
         key_name: (target.host.clone(), target.port),
         target,
@@ -557,11 +611,14 @@ pub async fn ssh_command(
     instance_id: InstanceId,
     key_id: Option<String>,
     jump: Option<HostInput>,
+    jump_instance: Option<InstanceId>,
 ) -> Result<String, AppError> {
     if let Some(k) = &key_id {
         validate_key_id(k)?;
     }
-    let jump = jump.map(|j| endpoint(j, "jump")).transpose()?;
+    let jump = jump_endpoint(&state, Some(&scope), jump, jump_instance)
+        .await?
+        .map(|(ep, _)| ep);
     let (_, target, _) = instance_endpoint(&state, &scope, &instance_id, jump.is_some()).await?;
     let key_file = match key_id {
         Some(k) => KeyPaths::load(&key_paths_file(&state))?

@@ -351,23 +351,66 @@ describe("connect", () => {
     await waitTerminal(b, new RegExp(`sum=42\\s*\\n${sshd.user}`));
   });
 
-  it("reaches an instance through a jump host (the real sshd), and says so when the jump host refuses", async () => {
+  it("reaches an instance at its private IP through another Sandbox instance, and says so when a jump host refuses", async () => {
     const b = app.browser;
     await closeConnect(b);
+    // The jump host: another running Linux instance of the target's VPC, given the same
+    // key pair (bound as the Resources page does, forced off and back on).
+    const scope = { profile, region: REGION };
+    const mine = await instance(b, profile, target.id);
+    const cached = (await invoke(b, "cached_instances", { scope })).data.instances;
+    let peer;
+    for (const c of cached) {
+      if (c.id === target.id || c.state !== "RUNNING" || c.publicIps.length === 0) continue;
+      const d = await instance(b, profile, c.id);
+      if (d.vpcId === mine.vpcId && !/windows/i.test(d.summary.osName ?? "")) {
+        peer = d.summary;
+        break;
+      }
+    }
+    assert.ok(peer, "a second running Linux instance in the target's VPC");
+    const keys = await invoke(b, "list_key_pairs", { scope });
+    const kp = keys.data.find((k) => k.name === "e2e_connect");
+    const bound = await invoke(b, "bind_key_pair", {
+      scope,
+      keyId: kp.id,
+      instanceIds: [peer.id],
+      forceStop: true,
+    });
+    assert.ok(bound.ok, bound.error);
+    await waitRunning(b, profile, peer.id);
+
     await connectFromPalette(b, target.id);
     await click(b, "connect-method-password");
     await typeInto(b, "connect-password", PASSWORD);
     await click(b, "connect-jump-on");
+    // A jump host by address (the real sshd) that does not know the user: refused, named,
+    // and no tab opens.
     await typeInto(b, "connect-jump-host", "127.0.0.1");
     await typeInto(b, "connect-jump-port", String(sshd.port));
     await typeInto(b, "connect-jump-user", "nobody-here");
     await click(b, "connect-jump-method-keyFile");
     await typeInto(b, "connect-jump-key-file", sshd.key);
-    // Both host keys are trusted already (the sshd's by the test before): a user the
-    // jump host does not know is refused, and no tab opens.
     const text = await refused(b, /jump host/i);
     assert.ok(!text.includes(PASSWORD), "the refusal does not echo the password");
-    await typeInto(b, "connect-jump-user", sshd.user);
+
+    // The peer picked from the list: its address and login user are looked up, the key
+    // pair logs in to it, and it forwards to the target's private IP.
+    await (await b.$('[data-testid="connect-jump-instance"]')).selectByAttribute("value", peer.id);
+    await gone(b, "connect-jump-host");
+    await typeInto(b, "connect-jump-key-file", join(keyDir, "e2e_connect.pem"));
+    // The same hops as an OpenSSH command line.
+    const command = await invoke(b, "ssh_command", {
+      scope,
+      instanceId: target.id,
+      keyId: null,
+      jump: null,
+      jumpInstance: peer.id,
+    });
+    assert.ok(command.ok, command.error);
+    assert.ok(command.data.startsWith(`ssh -J ${peer.id}@127.0.0.1:`), command.data);
+    assert.match(command.data, / (root|ubuntu)@[\d.]+$/);
+    assert.ok(command.data.endsWith(`@${mine.summary.privateIps[0]}`), command.data);
     await click(b, "connect-submit");
     await gone(b, "connect-dialog", 30000);
     await waitTerminal(b, /Sandbox/);

@@ -264,7 +264,7 @@ export const commands = {
 	/**  The key file remembered for a key pair, if any. */
 	getKeyPath: (keyId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("get_key_path", { keyId })),
 	/**  The OpenSSH command line that opens the same session from a terminal. */
-	sshCommand: (scope: Scope, instanceId: InstanceId, keyId: string | null, jump: HostInput | null) => typedError<string, AppError>(__TAURI_INVOKE("ssh_command", { scope, instanceId, keyId, jump })),
+	sshCommand: (scope: Scope, instanceId: InstanceId, keyId: string | null, jump: HostInput | null, jumpInstance: InstanceId | null) => typedError<string, AppError>(__TAURI_INVOKE("ssh_command", { scope, instanceId, keyId, jump, jumpInstance })),
 	/**  The VNC console page of a running instance (a one-time address, valid briefly). */
 	vncUrl: (scope: Scope, instanceId: InstanceId) => typedError<string, AppError>(__TAURI_INVOKE("vnc_url", { scope, instanceId })),
 };
@@ -917,9 +917,13 @@ export type ItemPriceView = {
 	steps: PriceStep[],
 };
 
-/**  A jump host and how to log in to it. */
+/**
+ *  A jump host and how to log in to it: another instance of the same account and region
+ *  (`instance_id`, its address and login user looked up here) or a host by name.
+ */
 export type JumpInput = {
-	endpoint: HostInput,
+	endpoint: HostInput | null,
+	instanceId: InstanceId | null,
 	auth: AuthInput,
 };
 

@@ -60,8 +60,9 @@ export const connectBackend = {
     instanceId: string,
     keyId: string | null,
     jump: HostInput | null,
+    jumpInstance: string | null,
   ): Promise<string> =>
-    unwrap(commands.sshCommand(scope(profileId, region), instanceId, keyId, jump)),
+    unwrap(commands.sshCommand(scope(profileId, region), instanceId, keyId, jump, jumpInstance)),
   openVncConsole: (
     profileId: string,
     region: string,

@@ -69,6 +69,8 @@ impl Endpoint {
 #[derive(Debug)]
 pub struct Jump {
     pub endpoint: Endpoint,
+    /// The name and port its host key is kept under.
+    pub key_name: (String, u16),
     pub auth: Auth,
 }
 
@@ -466,7 +468,7 @@ pub async fn open(req: Request, keys: &HostKeys) -> Result<Opened, AppError> {
             let jh = match session(
                 s,
                 &j.endpoint,
-                (&j.endpoint.host, j.endpoint.port),
+                (&j.key_name.0, j.key_name.1),
                 &j.auth,
                 keys,
                 trust.clone(),

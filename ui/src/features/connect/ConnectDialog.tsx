@@ -379,7 +379,7 @@ function HostFields(props: {
 function JumpFields(props: {
   value: JumpState;
   onChange: (j: JumpState) => void;
-  peers: { id: string; name: string; ip: string; user: string }[];
+  peers: { id: string; name: string; ip: string }[];
   invalid: string | null;
   required: boolean;
 }) {
@@ -413,14 +413,7 @@ function JumpFields(props: {
                 className="input"
                 data-testid="connect-jump-instance"
                 value={j.instance}
-                onChange={(e) => {
-                  const p = props.peers.find((x) => x.id === e.target.value);
-                  onChange(
-                    p
-                      ? { ...j, instance: p.id, host: p.ip, port: "22", user: p.user }
-                      : { ...j, instance: "" },
-                  );
-                }}
+                onChange={(e) => onChange({ ...j, instance: e.target.value })}
               >
                 <option value="">{t("connect.jumpOther")}</option>
                 {props.peers.map((p) => (
@@ -431,12 +424,15 @@ function JumpFields(props: {
               </select>
             </label>
           )}
-          <HostFields
-            prefix="jump"
-            value={j}
-            bad={bad}
-            onChange={(v) => onChange({ ...j, ...v, instance: "host" in v ? "" : j.instance })}
-          />
+          {/* A picked instance's address and login user are looked up when connecting. */}
+          {!j.instance && (
+            <HostFields
+              prefix="jump"
+              value={j}
+              bad={bad}
+              onChange={(v) => onChange({ ...j, ...v })}
+            />
+          )}
           <AuthFields
             prefix="jump"
             value={j.auth}
@@ -453,10 +449,6 @@ function JumpFields(props: {
 function port(text: string): number {
   const n = Number(text.trim());
   return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : 0;
-}
-
-function loginUser(os: string | null): string {
-  return /ubuntu/i.test(os ?? "") ? "ubuntu" : "root";
 }
 
 function ConnectForm(props: {
@@ -514,12 +506,15 @@ function ConnectForm(props: {
         p.publicIps.length > 0 &&
         !/windows/i.test(p.osName ?? ""),
     )
-    .map((p) => ({ id: p.id, name: p.name, ip: p.publicIps[0] ?? "", user: loginUser(p.osName) }));
+    .map((p) => ({ id: p.id, name: p.name, ip: p.publicIps[0] ?? "" }));
 
   const jumpInput = (): JumpInput | null =>
     jump.on
       ? {
-          endpoint: { host: jump.host, port: port(jump.port), user: jump.user },
+          endpoint: jump.instance
+            ? null
+            : { host: jump.host, port: port(jump.port), user: jump.user },
+          instanceId: jump.instance || null,
           auth: authInput(jump.auth),
         }
       : null;
@@ -533,6 +528,7 @@ function ConnectForm(props: {
         inst?.region ?? "",
         inst?.instanceId ?? "",
         keyIds[0] ?? null,
+        null,
         null,
       ),
     enabled: !!inst && !noPublicIp,
@@ -551,6 +547,7 @@ function ConnectForm(props: {
               inst.instanceId,
               keyIds[0] ?? null,
               j?.endpoint ?? null,
+              j?.instanceId ?? null,
             )
           : (command.data ?? "");
       await appBackend.copyText(text);
