@@ -228,6 +228,15 @@ struct Seen {
     operation_request: Option<String>,
 }
 
+/// An operation on an instance that DescribeInstances reports as new since the last tick.
+#[derive(Clone, Copy, Debug)]
+pub struct Cause<'a> {
+    /// LatestOperationRequestId.
+    pub request_id: &'a str,
+    /// LatestOperation, e.g. RebootInstances.
+    pub action: &'a str,
+}
+
 /// What one (profile, region) looked like at a tick.
 #[derive(Clone, Debug, Default)]
 pub struct Observation {
@@ -354,16 +363,16 @@ impl Engine {
     }
 
     /// `enabled(profile)` gives the regions a rule without its own list covers;
-    /// `acted_on(profile, instance, request)` says whether leaving RUNNING was the app's
-    /// doing: with `request` (the RequestId of an operation new since the last tick),
-    /// whether that request was the app's; without, whether the app sent the instance an
-    /// action lately.
+    /// `acted_on(profile, instance, cause)` says whether leaving RUNNING was the app's
+    /// doing: with `cause` (an operation new since the last tick, by its RequestId and
+    /// action), whether that request was the app's; without, whether the app sent the
+    /// instance an action lately.
     pub fn evaluate(
         &mut self,
         rules: &[AlertRule],
         observations: &[Observation],
         enabled: &dyn Fn(&str) -> Vec<String>,
-        acted_on: &dyn Fn(&str, &str, Option<&str>) -> bool,
+        acted_on: &dyn Fn(&str, &str, Option<Cause<'_>>) -> bool,
     ) -> Vec<AlertEvent> {
         let mut events = Vec::new();
         let live: BTreeSet<&str> = rules
@@ -454,7 +463,10 @@ impl Engine {
                                                 != Some("FAILED"));
                                     // Only an interrupting operation explains the
                                     // departure (a rename does not stop an instance).
-                                    let cause = new_op.filter(|_| interrupting(i));
+                                    let cause = new_op.filter(|_| interrupting(i)).map(|r| Cause {
+                                        request_id: r,
+                                        action: i.latest_operation.as_deref().unwrap_or(""),
+                                    });
                                     was.is_some_and(|w| w.state == "RUNNING")
                                         && left
                                         && !acted_on(&o.profile_id, &i.id, cause)
@@ -717,8 +729,11 @@ impl Alerts {
             }
         }
         let activity = state.activity.clone();
-        let acted_on = |profile: &str, id: &str, request: Option<&str>| match request {
-            Some(r) => activity.has_request(r),
+        let acted_on = |profile: &str, id: &str, cause: Option<Cause<'_>>| match cause {
+            Some(c) => {
+                activity.has_request(c.request_id)
+                    || sent_unanswered(&activity, profile, id, c.action, system_now())
+            }
             None => acted_lately(&activity, profile, id),
         };
         let events = engine.evaluate(
@@ -888,9 +903,15 @@ fn clock(state: &AppState, profile: &Profile) -> i64 {
     }
 }
 
-/// Whether the app sent `id` an action (anything but a read) lately, by the activity log.
-fn acted_lately(activity: &crate::console::activity::ActivityLog, profile: &str, id: &str) -> bool {
-    let since = system_now() - ACTION_WINDOW_S;
+/// The app's calls of `profile` on `id` within [`ACTION_WINDOW_S`] of `now`, by the
+/// activity log (its own events left out).
+fn recent_calls(
+    activity: &crate::console::activity::ActivityLog,
+    profile: &str,
+    id: &str,
+    now: i64,
+) -> Vec<crate::console::activity::ActivityEntry> {
+    let since = now - ACTION_WINDOW_S;
     activity
         .query(&crate::console::activity::ActivityFilter {
             profile_id: Some(profile.to_owned()),
@@ -898,13 +919,36 @@ fn acted_lately(activity: &crate::console::activity::ActivityLog, profile: &str,
             limit: Some(1000),
             ..Default::default()
         })
-        .iter()
+        .into_iter()
         .filter(|e| e.detail.is_none() && e.targets.iter().any(|t| t == id))
-        .filter(|e| !is_read(&e.action))
-        .any(|e| {
+        .filter(|e| {
             time::OffsetDateTime::parse(&e.time, &time::format_description::well_known::Rfc3339)
                 .is_ok_and(|t| t.unix_timestamp() >= since)
         })
+        .collect()
+}
+
+/// Whether the app sent `id` an action (anything but a read) lately.
+fn acted_lately(activity: &crate::console::activity::ActivityLog, profile: &str, id: &str) -> bool {
+    recent_calls(activity, profile, id, system_now())
+        .iter()
+        .any(|e| !is_read(&e.action))
+}
+
+/// Whether the app sent `id` this action lately and no answer arrived (a timeout, a
+/// dropped connection: no RequestId came back, so the operation's cannot be matched, yet
+/// Tencent may have applied it). A call that was answered carries its RequestId, and a
+/// different one on the instance's operation is someone else's.
+fn sent_unanswered(
+    activity: &crate::console::activity::ActivityLog,
+    profile: &str,
+    id: &str,
+    action: &str,
+    now: i64,
+) -> bool {
+    recent_calls(activity, profile, id, now)
+        .iter()
+        .any(|e| e.action == action && e.request_id.is_none())
 }
 
 fn is_read(action: &str) -> bool {

@@ -596,6 +596,89 @@ async fn a_reboot_between_two_ticks_fires_unless_the_request_was_the_apps() {
     assert!(fired(&third.events).is_empty());
 }
 
+/// The app's reboot whose answer never arrived (Tencent applied it, the connection was
+/// dropped): no RequestId came back to match the instance's LatestOperationRequestId,
+/// yet it is the app's doing because the app sent that very action to that instance.
+/// Someone else's reboot of an instance the app last touched with an answered call, or
+/// with another action, still fires.
+#[tokio::test]
+async fn a_reboot_whose_answer_was_lost_is_the_apps() {
+    let w = world(36).await;
+    let running = w.ids("RUNNING");
+    let (lost, theirs, other_action) = (running[0].clone(), running[1].clone(), running[2].clone());
+    w.save(AlertRuleDraft {
+        kind: AlertKind::LeftRunning,
+        ..cpu("", "", profile_target("p-a", Some(&[REGION])))
+    });
+    assert!(w.alerts.tick(&w.state).await.events.is_empty());
+    let reboot = |id: &str| tencent_api::models::cvm::RebootInstancesRequest {
+        instance_ids: Some(vec![id.to_owned()]),
+        ..Default::default()
+    };
+    let client = w.state.client(&w.profile).await.unwrap();
+    // The app rebooted `theirs` with an answer, then someone else rebooted it again.
+    crate::console::activity::with_targets(
+        vec![theirs.clone()],
+        client.reboot_instances(REGION, &reboot(&theirs)),
+    )
+    .await
+    .unwrap();
+    w.sim.advance_clock(std::time::Duration::from_secs(600));
+    // The app renamed `other_action` (answered or not, a rename is not a reboot) …
+    w.sim.set_faults(
+        &"rate=1,kinds=lost-response,actions=RebootInstances+ModifyInstancesAttribute,seed=3"
+            .parse()
+            .unwrap(),
+    );
+    let renamed = crate::console::activity::with_targets(
+        vec![other_action.clone()],
+        client.modify_instances_attribute(
+            REGION,
+            &tencent_api::models::cvm::ModifyInstancesAttributeRequest {
+                instance_ids: Some(vec![other_action.clone()]),
+                instance_name: Some("renamed".into()),
+                ..Default::default()
+            },
+        ),
+    )
+    .await;
+    assert!(renamed.is_err(), "the answer was dropped");
+    // … and the app's reboot of `lost` was applied but its answer dropped.
+    let lost_call = crate::console::activity::with_targets(
+        vec![lost.clone()],
+        client.reboot_instances(REGION, &reboot(&lost)),
+    )
+    .await;
+    assert!(lost_call.is_err(), "the answer was dropped");
+    w.sim.set_faults(&"".parse().unwrap());
+    let entry = w
+        .state
+        .activity
+        .query(&Default::default())
+        .into_iter()
+        .find(|e| e.action == "RebootInstances" && e.targets == vec![lost.clone()])
+        .unwrap();
+    assert_eq!(entry.request_id, None, "no RequestId came back");
+    assert_eq!(entry.result, crate::console::activity::CallResult::Unknown);
+    for id in [&theirs, &other_action] {
+        w.outsider()
+            .reboot_instances(REGION, &reboot(id))
+            .await
+            .unwrap();
+    }
+    w.sim.advance_clock(std::time::Duration::from_secs(600));
+    for id in [&lost, &theirs, &other_action] {
+        assert!(w.ids("RUNNING").contains(id), "{id} is RUNNING again");
+    }
+    let second = w.alerts.tick(&w.state).await;
+    let mut want = vec![
+        (AlertKind::LeftRunning, theirs.clone()),
+        (AlertKind::LeftRunning, other_action.clone()),
+    ];
+    want.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(fired(&second.events), want);
+}
+
 #[tokio::test]
 async fn prepaid_expiry_fires_on_the_emulators_clock() {
     let w = world(36).await;
@@ -694,7 +777,7 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
         ..Default::default()
     };
     let none = |_: &str| Vec::new();
-    let never = |_: &str, _: &str, _: Option<&str>| false;
+    let never = |_: &str, _: &str, _: Option<Cause<'_>>| false;
     let mut engine = Engine::default();
     let rules = vec![rule];
     assert!(
@@ -720,7 +803,7 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
     assert!(matches!(&fired[..], [AlertEvent::Fired(a)] if a.instance_id == "ins-1"));
     // The app did it: nothing.
     let mut engine = Engine::default();
-    let ours = |_: &str, id: &str, _: Option<&str>| id == "ins-1";
+    let ours = |_: &str, id: &str, _: Option<Cause<'_>>| id == "ins-1";
     engine.evaluate(&rules, &[obs("RUNNING")], &none, &ours);
     assert!(
         engine
