@@ -535,11 +535,39 @@ function drawBench(browser, points, runs) {
           const modes = { columns: 2, every: 0 };
           const res = {};
           for (const m of Object.keys(modes)) res[m] = { build: [], paint: [], repaint: [] };
+          // Where a paint's time goes: the canvas calls timed in place (rasterising the
+          // line, filling, drawing text), the rest being uPlot's own JavaScript (scales,
+          // ticks, building the path). Summed over every paint and repaint of each mode.
+          const canvasMs = { stroke: 0, fill: 0, fillText: 0, clearRect: 0, other: 0 };
+          const proto = CanvasRenderingContext2D.prototype;
+          const originals = {};
+          for (const name of [
+            "stroke",
+            "fill",
+            "fillText",
+            "clearRect",
+            "fillRect",
+            "measureText",
+          ]) {
+            originals[name] = proto[name];
+            const bucket = name in canvasMs ? name : "other";
+            proto[name] = function (...args) {
+              const t = performance.now();
+              try {
+                return originals[name].apply(this, args);
+              } finally {
+                canvasMs[bucket] += performance.now() - t;
+              }
+            };
+          }
+          const profile = {};
+          for (const m of Object.keys(modes)) profile[m] = { paintMs: 0, canvas: {} };
           for (let r = 0; r < runs * 2; r++) {
             const mode = (r + Math.floor(r / 2)) % 2 === 0 ? "columns" : "every";
             const { build, paint, repaint } = res[mode];
             host.replaceChildren();
             let last = null;
+            for (const k of Object.keys(canvasMs)) canvasMs[k] = 0;
             const t0 = performance.now();
             const u = drawChart(host, {
               perColumn: modes[mode],
@@ -568,9 +596,19 @@ function drawBench(browser, points, runs) {
               repaint.push(last);
             }
             u.destroy();
+            const p = profile[mode];
+            p.paintMs += [paint.at(-1), ...repaint.slice(-3)].reduce((a, b) => a + (b ?? 0), 0);
+            for (const [k, v] of Object.entries(canvasMs)) p.canvas[k] = (p.canvas[k] ?? 0) + v;
           }
+          for (const [name, f] of Object.entries(originals)) proto[name] = f;
           host.remove();
-          done({ points, ...res.columns, baseline: res.every });
+          done({
+            points,
+            ...res.columns,
+            baseline: res.every,
+            profile: profile.columns,
+            baselineProfile: profile.every,
+          });
         },
         (e) => done({ error: String(e) }),
       );
