@@ -432,3 +432,61 @@ async fn a_logged_in_instance_is_a_jump_host_to_port_22_of_its_vpc_neighbours() 
     let (anonymous, _) = connect(&sim).await;
     assert!(forward(&anonymous, &private, 22).await.is_none());
 }
+
+#[tokio::test]
+async fn an_instance_of_a_role_account_is_logged_into_on_the_same_listener() {
+    let sim = cvm_sim::start(Config {
+        time_scale: 1.0,
+        rate_limit: RateLimit::Off,
+        ..Config::sandbox(Credential::default(), None)
+    })
+    .await
+    .unwrap();
+    let (uin, role, _, _) = cvm_sim::SANDBOX_ROLE_ACCOUNTS[0];
+    let mut own = SimClient::new(sim.addr(), Credential::default(), "ap-guangzhou");
+    let mut req = own
+        .build(
+            "sts",
+            "AssumeRole",
+            http::Method::POST,
+            &json!({"RoleArn": format!("qcs::cam::uin/{uin}:roleName/{role}"),
+                    "RoleSessionName": "ssh-test"}),
+            cvm_sim::clock::wall_ms() / 1000,
+        )
+        .unwrap();
+    // STS's own version (the client's default is CVM's).
+    req.headers_mut()
+        .insert("x-tc-version", http::HeaderValue::from_static("2018-08-13"));
+    let creds = own.send(req).await.unwrap()["Response"]["Credentials"].clone();
+    let as_role = Credential {
+        token: Some(creds["Token"].as_str().unwrap().to_owned()),
+        account: uin.to_owned(),
+        ..Credential::new(
+            creds["TmpSecretId"].as_str().unwrap(),
+            creds["TmpSecretKey"].as_str().unwrap(),
+        )
+    };
+    let mut c = SimClient::new(sim.addr(), as_role, "ap-guangzhou");
+    let (key_id, key) = create_key(&mut c, "role_key").await;
+    let id = launch(&sim, &mut c, json!({"KeyIds": [key_id]})).await;
+    // The instance is the role's account's, not the caller's own.
+    let mine = own
+        .cvm("DescribeInstances", json!({"InstanceIds": [id]}))
+        .await
+        .unwrap()
+        .ok();
+    assert_eq!(mine["TotalCount"], 0);
+
+    let h = key_login(&sim, &id, &key)
+        .await
+        .expect("the role account's bound key gets in");
+    let (out, _) = exec(&h, "ip addr").await;
+    let private = instance(&mut c, &id).await["PrivateIpAddresses"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(out.contains(&format!("inet {private}/")), "{out}");
+    // A key of the caller's own account, bound to nothing there, does not.
+    let (_, other) = create_key(&mut own, "own_key").await;
+    assert!(key_login(&sim, &id, &other).await.is_none());
+}

@@ -311,6 +311,64 @@ async fn key_files_wrong_format_unreadable_and_passphrases() {
 }
 
 #[tokio::test]
+async fn a_sandbox_instance_is_the_jump_host_to_another_ones_private_ip() {
+    let mut w = world().await;
+    let (jump_id, jump_key) = w.instance().await;
+    let (target_id, target_key) = w.instance().await;
+    trusted(&w).await;
+    let private =
+        w.c.cvm("DescribeInstances", json!({"InstanceIds": [target_id]}))
+            .await
+            .unwrap()
+            .ok()["InstanceSet"][0]["PrivateIpAddresses"][0]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let jump = |key: &std::path::Path| {
+        let mut via = w.request(&jump_id, key_auth(key), None);
+        Jump {
+            endpoint: via.target.clone(),
+            key_name: std::mem::take(&mut via.key_name),
+            auth: key_auth(key),
+        }
+    };
+    // As the backend asks for it: the private IP, port 22, the image's login user, the
+    // host key under the Sandbox's name.
+    let through = |key: &std::path::Path, jump: Jump| Request {
+        target: Endpoint {
+            host: private.clone(),
+            port: 22,
+            user: "ubuntu".into(),
+        },
+        jump: Some(jump),
+        ..w.request(&target_id, key_auth(key), None)
+    };
+    let s = shell(open(through(&target_key, jump(&jump_key)), &w.keys).await).await;
+    let out = run_line(s, "ip addr", "valid_lft forever preferred_lft forever\r\n[").await;
+    assert!(out.contains(&format!("inet {private}/")), "{out}");
+    assert!(out.contains(&target_id), "the target's banner: {out}");
+
+    // The target's key is its own: the jump host's key does not open it.
+    let e = open(through(&jump_key, jump(&jump_key)), &w.keys)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(e.code, AppCode::LoginRefused);
+    // A jump host that refuses the login is named as such.
+    let e = open(through(&target_key, jump(&target_key)), &w.keys)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(e.code, AppCode::JumpHostRefused);
+    // An address the jump host cannot reach: refused with both ends named.
+    let mut r = through(&target_key, jump(&jump_key));
+    r.target.host = "10.255.255.254".into();
+    let e = open(r, &w.keys).await.err().unwrap();
+    assert_eq!(e.code, AppCode::JumpHostRefused);
+    assert!(e.message.contains("10.255.255.254:22"), "{}", e.message);
+}
+
+#[tokio::test]
 async fn a_host_that_does_not_answer_is_named_and_a_stopped_instance_refuses() {
     let mut w = world().await;
     let (id, key) = w.instance().await;
