@@ -97,6 +97,7 @@ app_codes! {
     PriceChanged = "App.PriceChanged",
     ProfileNotFound = "App.ProfileNotFound",
     ProfileReadOnly = "App.ProfileReadOnly",
+    RoleCredentialsFailed = "App.RoleCredentialsFailed",
     Sandbox = "App.Sandbox",
     Settings = "App.Settings",
     SoldOut = "App.SoldOut",

@@ -4,7 +4,7 @@
 //! session's client assumes the role again and refreshes it before it expires.
 
 use crate::accounts::VerifyReport;
-use crate::error::AppError;
+use crate::error::{AppCode, AppError};
 use crate::profiles::{self, Profile, RoleSource, invalid};
 use crate::state::{AppState, CallerIdentity, role_field};
 use serde::Deserialize;
@@ -117,6 +117,16 @@ async fn verify(state: &AppState, profile: &Profile) -> Result<VerifyReport, App
         clock_offset_seconds: i32::try_from(client.clock_offset()).unwrap_or(i32::MAX),
         regions_visible: r.region_set.as_ref().map(|s| s.len() as u32).unwrap_or(0),
     })
+}
+
+/// Names the profile in an error about its role credentials (`App.RoleCredentialsFailed`),
+/// so that among many accounts the one to fix is plain; other errors pass as they are.
+pub fn name_profile(profile: &Profile, mut e: AppError) -> AppError {
+    if e.code == AppCode::RoleCredentialsFailed {
+        e.message = format!("Profile “{}”: {}", profile.name, e.message);
+        e.field = Some("profileId".into());
+    }
+    e
 }
 
 /// The profile's account UIN and caller ARN (GetCallerIdentity, asked once per session).

@@ -262,6 +262,17 @@ impl Error {
         }
     }
 
+    /// The action the failed call was, when it reached the point of being one (a role
+    /// client's failure to get credentials is its `AssumeRole`).
+    pub fn action(&self) -> Option<&str> {
+        match self {
+            Self::Api { action, .. }
+            | Self::Transport { action, .. }
+            | Self::Decode { action, .. } => Some(action),
+            Self::InvalidInput { .. } => None,
+        }
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Api { request_id, .. } => Some(request_id),

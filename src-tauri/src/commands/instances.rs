@@ -323,7 +323,10 @@ pub async fn stream_instances<R: Runtime>(
         &filter,
         &ticket,
         |event| {
-            if let Err(e) = on_event.send(event.for_profile(&profile.id)) {
+            let event = event
+                .for_profile(&profile.id)
+                .map_error(|e| crate::roles::name_profile(&profile, e));
+            if let Err(e) = on_event.send(event) {
                 tracing::debug!("stream_instances: the channel is gone: {e}");
             }
         },

@@ -4,9 +4,12 @@ import { Copy } from "lucide-react";
 import { errorDetail, type AppError } from "../backend";
 import "./Problem.css";
 
-/** A failure: plain explanation by kind, Tencent's code, the message, a copyable RequestId. */
+/**
+ * A failure: a plain explanation (the app's own code's, else its kind's), Tencent's code, the
+ * message, a copyable RequestId.
+ */
 export function Problem(props: { title?: string; error: AppError | unknown; testid?: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const detail = errorDetail(props.error);
   const [copied, setCopied] = useState(false);
   if (!detail) {
@@ -27,7 +30,7 @@ export function Problem(props: { title?: string; error: AppError | unknown; test
   return (
     <div className="problem" role="alert" data-testid={props.testid ?? "problem"}>
       {props.title && <strong>{props.title}</strong>}
-      <p>{t(`instances.kind.${detail.kind}`)}</p>
+      <p>{explanation(detail, t, i18n.exists.bind(i18n))}</p>
       <p className="small">{detail.message}</p>
       <p className="mono small">
         <span data-testid="problem-code">{detail.code}</span>
@@ -52,4 +55,14 @@ export function Problem(props: { title?: string; error: AppError | unknown; test
       </p>
     </div>
   );
+}
+
+function explanation(
+  detail: AppError,
+  t: ReturnType<typeof useTranslation>["t"],
+  exists: (key: string) => boolean,
+): string {
+  const own = `errors.${detail.code.replaceAll(".", "_")}`;
+  if (detail.code.startsWith("App.") && exists(own)) return t(own);
+  return t(`instances.kind.${detail.kind}`);
 }

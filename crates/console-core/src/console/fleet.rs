@@ -138,15 +138,21 @@ async fn list_account(
     tx: tokio::sync::mpsc::UnboundedSender<Msg>,
 ) {
     let id = target.profile_id.as_str().to_owned();
+    let profile = match state.profile(&id) {
+        Ok(p) => p,
+        Err(error) => {
+            let _ = tx.send(Msg::Event(FleetEvent::AccountFailed {
+                profile_id: id.clone(),
+                error,
+            }));
+            return;
+        }
+    };
     let fail = |error: AppError| {
         let _ = tx.send(Msg::Event(FleetEvent::AccountFailed {
             profile_id: id.clone(),
-            error,
+            error: crate::roles::name_profile(&profile, error),
         }));
-    };
-    let profile = match state.profile(&id) {
-        Ok(p) => p,
-        Err(e) => return fail(e),
     };
     let client = match state.client(&profile).await {
         Ok(c) => c,
@@ -174,7 +180,9 @@ async fn list_account(
     let on_event = |event: ListEvent| {
         let _ = tx.send(Msg::Event(FleetEvent::Region {
             profile_id: id.clone(),
-            event: event.for_profile(&id),
+            event: event
+                .for_profile(&id)
+                .map_error(|e| crate::roles::name_profile(&profile, e)),
         }));
     };
     let on_complete = |region: &str, mut rows: Vec<InstanceView>| {

@@ -395,3 +395,150 @@ fn the_default_fleet_is_every_profile() {
         ]
     );
 }
+
+/// A role account whose token has expired on the sim's clock and whose role can no longer
+/// be assumed (CAM refuses AssumeRole): its failure is one error of the app's naming the
+/// profile, not Tencent's raw code; the account with keys is listed as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_whose_credentials_fail_is_named_and_stops_nothing() {
+    let sim = cvm_sim::start(cvm_sim::Config {
+        preload: 20,
+        time_scale: 0.0,
+        seed: 21,
+        roles: vec![cvm_sim::Role {
+            account: "100000000002".into(),
+            name: "ops".into(),
+            id: "4611686018427390001".into(),
+            trusted: vec![cvm_sim::DEFAULT_ACCOUNT.into()],
+        }],
+        accounts: vec![cvm_sim::AccountSpec {
+            uin: "100000000002".into(),
+            preload: 20,
+        }],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let vault = Vault::with_store(store, "fleet-role-test");
+    vault
+        .put(
+            "p-a",
+            &StoredSecret {
+                secret_id: cvm_sim::DEFAULT_SECRET_ID.into(),
+                secret_key: Sensitive::new(cvm_sim::DEFAULT_SECRET_KEY),
+                token: None,
+            },
+        )
+        .unwrap();
+    let state = AppState::new(dir.path().join("config"), dir.path().join("data"), vault).unwrap();
+    state
+        .update_profiles(|f| {
+            f.profiles.push(cloud("p-a", sim.base_url()));
+            f.profiles.push(Profile {
+                name: "Ops role".into(),
+                role: Some(crate::profiles::RoleSource {
+                    base_profile_id: "p-a".into(),
+                    role_arn: "qcs::cam::uin/100000000002:roleName/ops".into(),
+                    session_name: "desk".into(),
+                    duration_seconds: 3600,
+                }),
+                ..cloud("p-r", sim.base_url())
+            });
+            Ok(())
+        })
+        .unwrap();
+    let state = Arc::new(state);
+    let list = |regions: Option<&'static [&'static str]>| {
+        let state = state.clone();
+        async move {
+            let mut events = Vec::new();
+            let ticket = Ticket::take("fleet-role-test");
+            let summary = stream_fleet(
+                state,
+                None,
+                vec![target("p-a", regions), target("p-r", regions)],
+                Vec::new(),
+                &ticket,
+                |e| events.push(e),
+                |_, _, _| {},
+            )
+            .await;
+            (summary, events)
+        }
+    };
+    let (summary, _) = list(Some(&["ap-guangzhou"])).await;
+    assert!(summary.failed.is_empty() && summary.failed_accounts.is_empty());
+
+    // The token expires; renewing it is refused.
+    sim.advance_clock(std::time::Duration::from_secs(2 * 3600));
+    sim.set_faults(&"rate=1,kinds=denied,actions=AssumeRole".parse().unwrap());
+    let (summary, events) = list(Some(&["ap-guangzhou"])).await;
+    assert_eq!(
+        summary.failed,
+        vec![FleetPlace {
+            profile_id: "p-r".into(),
+            region: "ap-guangzhou".into()
+        }]
+    );
+    let failed = events
+        .iter()
+        .find_map(|e| match e {
+            FleetEvent::Region {
+                profile_id,
+                event: ListEvent::Failed { error, .. },
+            } if profile_id == "p-r" => Some(error.clone()),
+            _ => None,
+        })
+        .expect("the role's region failed");
+    assert_eq!(failed.code, "App.RoleCredentialsFailed");
+    assert_eq!(failed.kind, crate::error::ErrorKind::Auth);
+    assert_eq!(failed.field.as_deref(), Some("profileId"));
+    for part in ["Ops role", "roleName/ops", "AssumeRole was refused"] {
+        assert!(failed.message.contains(part), "{part}: {}", failed.message);
+    }
+    assert!(failed.request_id.is_some(), "Tencent's RequestId is kept");
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            FleetEvent::Region { profile_id, event: ListEvent::Done { .. } } if profile_id == "p-a"
+        )),
+        "the account with keys is listed"
+    );
+
+    // Every enabled region: the role's DescribeRegions fails, so the account does, named.
+    let (summary, events) = list(None).await;
+    assert_eq!(summary.failed_accounts, vec!["p-r".to_owned()]);
+    let account = events
+        .iter()
+        .find_map(|e| match e {
+            FleetEvent::AccountFailed { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(account.code, "App.RoleCredentialsFailed");
+    assert!(account.message.contains("Ops role"), "{}", account.message);
+
+    // A refusal that is not about the role's credentials keeps Tencent's code.
+    sim.set_faults(
+        &"rate=1,kinds=denied,actions=DescribeInstances"
+            .parse()
+            .unwrap(),
+    );
+    let (_, events) = list(Some(&["ap-guangzhou"])).await;
+    let codes: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            FleetEvent::Region {
+                event: ListEvent::Failed { error, .. },
+                ..
+            } => Some(error.code.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        codes.iter().all(|c| c.starts_with("AuthFailure.")) && codes.len() == 2,
+        "{codes:?}"
+    );
+}

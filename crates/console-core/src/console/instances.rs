@@ -404,7 +404,8 @@ const ANY_REGION: &str = "ap-guangzhou";
 pub async fn list_regions(client: &Client) -> Result<Vec<RegionView>, AppError> {
     let out = client
         .describe_regions(ANY_REGION, &cvm::DescribeRegionsRequest::default())
-        .await?;
+        .await
+        .map_err(|e| listing_error(client, e))?;
     Ok(out
         .region_set
         .unwrap_or_default()
@@ -513,7 +514,8 @@ pub async fn list_instances_while(
     };
     let first = client
         .describe_instances(region, &describe_page(filter, 0))
-        .await?;
+        .await
+        .map_err(|e| listing_error(client, e))?;
     if !keep_going() {
         return Err(superseded());
     }
@@ -539,7 +541,7 @@ pub async fn list_instances_while(
             // Dropping the set aborts the pages still in flight.
             return Err(superseded());
         }
-        emit(offset, result?);
+        emit(offset, result.map_err(|e| listing_error(client, e))?);
     }
     Ok(ListSummary {
         region: region.to_owned(),
@@ -547,6 +549,46 @@ pub async fn list_instances_while(
         loaded,
         pages,
     })
+}
+
+/// A listing call's failure as the app reports it. A role profile whose temporary
+/// credentials are refused even after the one refresh the client makes, or whose role can
+/// no longer be assumed (AssumeRole refused), gets an error of its own
+/// (`App.RoleCredentialsFailed`, with the role and Tencent's code and message), not the
+/// raw code of whichever call ran into it.
+pub fn listing_error(client: &Client, e: tencent_api::Error) -> AppError {
+    let Some(role) = client.role() else {
+        return e.into();
+    };
+    let refused = matches!(e, tencent_api::Error::Api { .. }) && e.action() == Some("AssumeRole");
+    let bad_keys = matches!(
+        e.code(),
+        "AuthFailure.TokenFailure"
+            | "UnauthorizedOperation.InvalidToken"
+            | "AuthFailure.SecretIdNotFound"
+            | "AuthFailure.InvalidSecretId"
+            | "AuthFailure.SignatureFailure"
+    );
+    if !(refused || bad_keys) {
+        return e.into();
+    }
+    let how = if refused {
+        "could not be renewed: AssumeRole was refused"
+    } else {
+        "were refused"
+    };
+    AppError {
+        kind: ErrorKind::Auth,
+        code: AppCode::RoleCredentialsFailed.into(),
+        message: format!(
+            "The temporary credentials of the role {} {how} ({}: {}).",
+            role.role_arn(),
+            e.code(),
+            e.message()
+        ),
+        request_id: e.request_id().map(str::to_owned),
+        field: None,
+    }
 }
 
 /// Full descriptions of some instances (≤100 ids a call).

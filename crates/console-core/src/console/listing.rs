@@ -68,6 +68,17 @@ pub enum ListEvent {
 }
 
 impl ListEvent {
+    /// The event with a failure's error passed through `f`.
+    pub fn map_error(self, f: impl FnOnce(AppError) -> AppError) -> ListEvent {
+        match self {
+            ListEvent::Failed { region, error } => ListEvent::Failed {
+                region,
+                error: f(error),
+            },
+            other => other,
+        }
+    }
+
     /// The event with its rows marked as listed through `profile_id`.
     pub fn for_profile(self, profile_id: &str) -> ListEvent {
         match self {

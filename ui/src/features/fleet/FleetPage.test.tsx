@@ -63,7 +63,7 @@ type Chan = { onmessage: (v: unknown) => void };
  * cached list of ap-guangzhou and its fresh listing never completes. Both hold an instance
  * with the same id.
  */
-function backend(settles = false) {
+function backend(settles = false, dataFailure: unknown = null) {
   const streams: unknown[] = [];
   const tags: unknown[] = [];
   mockIPC((cmd, payload) => {
@@ -123,6 +123,8 @@ function backend(settles = false) {
           },
         });
         region("data", { kind: "started", region: "ap-guangzhou" });
+        if (dataFailure)
+          region("data", { kind: "failed", region: "ap-guangzhou", error: dataFailure });
         // The read-only account's listing stays in flight (unless told to settle).
         if (settles)
           return { loaded: 2, failed: [], failedAccounts: [], superseded: false, accounts: [] };
@@ -181,6 +183,33 @@ describe("the fleet", () => {
     expect(screen.getByTestId("fleet-account-data")).toHaveAttribute("data-status", "loading");
     expect(screen.getByTestId("fleet-stale-data")).toHaveTextContent("1 region");
     expect(screen.queryByTestId("fleet-stale-ops")).not.toBeInTheDocument();
+  });
+
+  it("names the account whose role credentials failed, in both languages", async () => {
+    backend(false, {
+      kind: "auth",
+      code: "App.RoleCredentialsFailed",
+      message:
+        "Profile “Data”: The temporary credentials of the role qcs::cam::uin/100000000002:roleName/ops could not be renewed: AssumeRole was refused (AuthFailure.UnauthorizedOperation: denied).",
+      requestId: "req-1",
+      field: "profileId",
+    });
+    renderPage();
+    const box = await screen.findByTestId("fleet-role-error-data");
+    expect(box).toHaveTextContent(
+      "Data: its role credentials were refused or could not be renewed",
+    );
+    expect(box).toHaveTextContent("Profile “Data”");
+    expect(box).toHaveTextContent("App.RoleCredentialsFailed");
+    // The account that did not fail this way gets no such box.
+    expect(screen.queryByTestId("fleet-role-error-ops")).not.toBeInTheDocument();
+    await act(() => i18n.changeLanguage("zh-CN"));
+    expect(screen.getByTestId("fleet-role-error-data")).toHaveTextContent(
+      "Data：角色凭证被拒绝或无法续期",
+    );
+    expect(screen.getByTestId("fleet-role-error-data")).toHaveTextContent(
+      i18n.t("errors.App_RoleCredentialsFailed"),
+    );
   });
 
   it("selects rows by account, region and id, and offers no action once a read-only account's row is in", async () => {

@@ -755,6 +755,18 @@ function AccountProgress(props: {
             testid={`fleet-account-error-${id}`}
           />
         ))}
+      {props.accounts
+        .filter((id) => !listing.accountErrors[id])
+        .map((id) => ({ id, error: roleFailure(id, listing) }))
+        .filter((x) => x.error !== undefined)
+        .map(({ id, error }) => (
+          <Problem
+            key={id}
+            title={t("fleet.roleCredentialsError", { name: props.names.get(id) ?? id })}
+            error={error}
+            testid={`fleet-role-error-${id}`}
+          />
+        ))}
     </>
   );
 }
@@ -776,6 +788,19 @@ const COLUMN_LABEL: Record<ColumnId, string> = {
   tags: "tags",
   cpu: "cpu",
 };
+
+/**
+ * The first of an account's regions that failed because its role credentials did: every
+ * region of the account fails the same way, so the account gets one box naming it.
+ */
+function roleFailure(id: string, listing: ReturnType<typeof useListing>): unknown {
+  return (listing.scopes[id] ?? [])
+    .map((r) => listing.progress[placeKey(id, r)])
+    .find((p) => p?.status === "failed" && errorDetail(p.error)?.code === ROLE_CREDENTIALS_FAILED)
+    ?.error;
+}
+
+const ROLE_CREDENTIALS_FAILED = "App.RoleCredentialsFailed";
 
 // A streamed failure arrives as the backend's error shape, a rejected call as a BackendError.
 function errorCode(e: unknown): string {
