@@ -565,6 +565,15 @@ impl russh::server::Handler for Conn {
                         echo.extend_from_slice(b"\x08 \x08");
                     }
                 }
+                (Escape::None, 0x15) => {
+                    // Ctrl+U, as readline: the typed line is erased.
+                    let n = String::from_utf8_lossy(&std::mem::take(&mut self.line))
+                        .chars()
+                        .count();
+                    if self.pty {
+                        echo.extend(std::iter::repeat_n(*b"\x08 \x08", n).flatten());
+                    }
+                }
                 (Escape::None, 0x03) => {
                     self.line.clear();
                     if let Some(m) = self.machine(&id) {

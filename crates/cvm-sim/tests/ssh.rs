@@ -250,7 +250,8 @@ async fn the_interactive_shell_says_it_is_the_sandbox_and_ends_on_exit() {
         .await
         .unwrap();
     ch.request_shell(true).await.unwrap();
-    ch.data(&b"whoami\r"[..]).await.unwrap();
+    // Ctrl+U erases what was typed, as readline does.
+    ch.data(&b"rm -rf\x15whoami\r"[..]).await.unwrap();
     ch.data(&b"exit\r"[..]).await.unwrap();
     let mut out = Vec::new();
     let mut status = None;
@@ -267,7 +268,13 @@ async fn the_interactive_shell_says_it_is_the_sandbox_and_ends_on_exit() {
         "{out}"
     );
     assert!(out.contains(&id));
-    assert!(out.contains("whoami\r\nubuntu\r\n"), "{out}");
+    assert!(
+        out.contains(
+            "rm -rf\x08 \x08\x08 \x08\x08 \x08\x08 \x08\x08 \x08\x08 \x08whoami\r\nubuntu\r\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("command not found"), "{out}");
     assert!(out.ends_with("logout\r\n"), "{out}");
     assert_eq!(status, Some(0));
 }
