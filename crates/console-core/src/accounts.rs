@@ -498,13 +498,20 @@ pub async fn import_profile(
     let found = tccli::read(home, &source)?;
     profiles::validate_secret_id(&found.secret.secret_id)?;
     profiles::validate_secret_key(found.secret.secret_key.expose())?;
+    let role = found.role()?;
     let region = found
         .region
         .clone()
         .filter(|r| profiles::validate_region(r).is_ok())
         .unwrap_or_else(|| "ap-guangzhou".into());
+    // A role source becomes two profiles: its keys, and the role assumed through them
+    // under the name asked for.
+    let keys_name = match &role {
+        Some(_) => format!("{} (keys)", name.trim()),
+        None => name.clone(),
+    };
     let input = ProfileInput {
-        name,
+        name: keys_name,
         site,
         default_region: region,
         language: Language::ZhCn,
@@ -516,11 +523,59 @@ pub async fn import_profile(
     };
     {
         let f = crate::state::lock(&state.profiles).clone();
+        profiles::validate_name(&f, &name, None)?;
         profiles::validate_name(&f, &input.name, None)?;
     }
     state.vault.check()?;
-    save_new(state, &input, found.secret).await
+    let Some(role) = role else {
+        return save_new(state, &input, found.secret).await;
+    };
+    save_new(state, &input, found.secret).await?;
+    let base_profile_id = crate::state::lock(&state.profiles).active_profile.clone();
+    let made = crate::roles::create(
+        state,
+        crate::roles::RoleProfileInput {
+            name,
+            base_profile_id: base_profile_id.clone(),
+            role_arn: role.role_arn,
+            session_name: role.session_name,
+            duration_seconds: TCCLI_ROLE_SECONDS,
+            read_only: false,
+        },
+    )
+    .await;
+    match made {
+        Ok(report) => {
+            let role_id = crate::state::lock(&state.profiles)
+                .profiles
+                .iter()
+                .find(|p| {
+                    p.role
+                        .as_ref()
+                        .is_some_and(|r| r.base_profile_id == base_profile_id)
+                })
+                .map(|p| p.id.clone());
+            if let Some(id) = role_id {
+                state.update_profiles(|f| {
+                    f.active_profile = id;
+                    Ok(())
+                })?;
+            }
+            Ok(report)
+        }
+        Err(e) => {
+            // Nothing is kept when the role cannot be assumed: the key profile goes too.
+            if let Err(undo) = delete(state, base_profile_id).await {
+                tracing::warn!("could not remove the imported keys after the role failed: {undo}");
+            }
+            Err(e)
+        }
+    }
 }
+
+/// How long each set of a tccli role's temporary credentials lasts: tccli's (the Python
+/// SDK's `STSAssumeRoleCredential`) default.
+const TCCLI_ROLE_SECONDS: u32 = 7200;
 
 /// Deletes `~/.tccli/<profile>.credential` after an import. `confirm` is the file's path
 /// as the dialog showed it (the candidate's `credentialFile`). Only a regular file that
@@ -587,5 +642,119 @@ mod input_tests {
         assert_eq!(i.secret_key, None);
         assert_eq!(i.token, None);
         assert_eq!(i.name, "prod");
+    }
+}
+
+#[cfg(test)]
+mod import_tests {
+    use super::*;
+    use crate::secrets::Vault;
+    use std::sync::Arc;
+
+    const ROLE: &str = "qcs::cam::uin/100000000002:roleName/ops";
+
+    async fn sim() -> cvm_sim::SimHandle {
+        cvm_sim::start(cvm_sim::Config {
+            time_scale: 0.0,
+            roles: vec![cvm_sim::Role {
+                account: "100000000002".into(),
+                name: "ops".into(),
+                id: "4611686018427390001".into(),
+                trusted: vec![cvm_sim::DEFAULT_ACCOUNT.into()],
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    fn tccli_file(home: &Path, arn: &str, session: &str) {
+        let dir = tccli::tccli_dir(home);
+        std::fs::create_dir_all(&dir).unwrap();
+        let body = serde_json::json!({
+            "secretId": cvm_sim::DEFAULT_SECRET_ID,
+            "secretKey": cvm_sim::DEFAULT_SECRET_KEY,
+            "role-arn": arn,
+            "role-session-name": session,
+        });
+        std::fs::write(dir.join("ops.credential"), body.to_string()).unwrap();
+    }
+
+    fn names(state: &AppState) -> Vec<String> {
+        crate::state::lock(&state.profiles)
+            .profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    /// tccli's role profile becomes a key profile and a role profile assumed through it;
+    /// a role that cannot be assumed, or half a role, keeps nothing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_tccli_role_profile_imports_as_a_role_through_its_keys() {
+        let sim = sim().await;
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        let vault = Vault::with_store(store, "import-test");
+        let state =
+            AppState::new(dir.path().join("config"), dir.path().join("data"), vault).unwrap();
+        let site = || Site::Custom {
+            url: sim.base_url(),
+        };
+        let source = || ImportSource::Tccli {
+            profile: "ops".into(),
+        };
+        let before = names(&state);
+
+        // Half a role, a malformed ARN, a bad session name: refused naming the field,
+        // before anything is sent or saved.
+        for (arn, session, field) in [
+            (ROLE, "", "sessionName"),
+            ("ops", "s1", "roleArn"),
+            (ROLE, "a b", "sessionName"),
+        ] {
+            tccli_file(home.path(), arn, session);
+            let e = import_profile(home.path(), &state, source(), "Ops".into(), site())
+                .await
+                .unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{arn} {session:?}");
+            assert_eq!(names(&state), before);
+        }
+        // A role this account may not assume: refused on the ARN, and the keys it had
+        // saved on the way are gone again.
+        tccli_file(
+            home.path(),
+            "qcs::cam::uin/100000000002:roleName/nobody",
+            "tccli-session",
+        );
+        let e = import_profile(home.path(), &state, source(), "Ops".into(), site())
+            .await
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("roleArn"), "{e:?}");
+        assert_eq!(names(&state), before);
+
+        tccli_file(home.path(), ROLE, "tccli-session");
+        let report = import_profile(home.path(), &state, source(), "Ops".into(), site())
+            .await
+            .unwrap();
+        assert_eq!(report.masked_secret_id, ROLE);
+        let file = crate::state::lock(&state.profiles).clone();
+        let keys = file
+            .profiles
+            .iter()
+            .find(|p| p.name == "Ops (keys)")
+            .unwrap();
+        assert!(keys.role.is_none() && keys.kind == ProfileKind::Cloud);
+        let role = file.profiles.iter().find(|p| p.name == "Ops").unwrap();
+        let source = role.role.as_ref().unwrap();
+        assert_eq!(source.base_profile_id, keys.id);
+        assert_eq!(source.role_arn, ROLE);
+        assert_eq!(source.session_name, "tccli-session");
+        assert_eq!(source.duration_seconds, 7200);
+        assert_eq!(file.active_profile, role.id);
+        // The role profile acts in the role's account.
+        let who = state.identity(role).await.unwrap();
+        assert_eq!(who.account_id, "100000000002");
     }
 }

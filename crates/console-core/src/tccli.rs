@@ -30,12 +30,84 @@ pub struct ImportCandidate {
     pub region: Option<String>,
     /// For tccli: the plaintext credential file the user may want deleted afterwards.
     pub credential_file: Option<String>,
+    /// The role the source assumes with its keys (tccli's `role-arn`), as written: the
+    /// import makes a key profile and a role profile through it.
+    pub role_arn: Option<String>,
 }
 
 pub struct Found {
     pub secret: StoredSecret,
     pub region: Option<String>,
     pub credential_file: Option<PathBuf>,
+    /// `role-arn` and `role-session-name` as written (tccli assumes the role with the keys
+    /// when both are set); checked by [`Found::role`].
+    pub role_arn: Option<String>,
+    pub role_session_name: Option<String>,
+}
+
+/// A role to assume with the imported keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundRole {
+    pub role_arn: String,
+    pub session_name: String,
+}
+
+impl Found {
+    /// The role the source assumes, if any, checked as a role profile's fields are: both
+    /// parts or neither, a well-formed ARN, a session name STS accepts. Errors name
+    /// `roleArn` or `sessionName`.
+    pub fn role(&self) -> Result<Option<FoundRole>, AppError> {
+        let (arn_key, session_key) = match self.credential_file {
+            Some(_) => ("role-arn", "role-session-name"),
+            None => ("TENCENTCLOUD_ROLE_ARN", "TENCENTCLOUD_ROLE_SESSION_NAME"),
+        };
+        let arn = self
+            .role_arn
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        let session = self
+            .role_session_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        match (arn, session) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(invalid(
+                "sessionName",
+                format!("{arn_key} is set but {session_key} is not: a role needs both"),
+            )),
+            (None, Some(_)) => Err(invalid(
+                "roleArn",
+                format!("{session_key} is set but {arn_key} is not: a role needs both"),
+            )),
+            (Some(arn), Some(session)) => {
+                tencent_api::models::sts::parse_role_arn(arn).map_err(|e| {
+                    invalid(
+                        "roleArn",
+                        format!(
+                            "{arn_key} {} (e.g. qcs::cam::uin/100000000001:roleName/ops)",
+                            reason(&e)
+                        ),
+                    )
+                })?;
+                tencent_api::models::sts::validate_session_name(session)
+                    .map_err(|e| invalid("sessionName", format!("{session_key} {}", reason(&e))))?;
+                Ok(Some(FoundRole {
+                    role_arn: arn.to_owned(),
+                    session_name: session.to_owned(),
+                }))
+            }
+        }
+    }
+}
+
+/// The reason of an input check's error, without the API field name it carries.
+fn reason(e: &tencent_api::Error) -> String {
+    match e {
+        tencent_api::Error::InvalidInput { reason, .. } => reason.clone(),
+        other => other.message(),
+    }
 }
 
 pub fn tccli_dir(home: &Path) -> PathBuf {
@@ -58,6 +130,10 @@ struct TccliCredential {
     #[serde(rename = "secretKey")]
     secret_key: Option<String>,
     token: Option<String>,
+    #[serde(rename = "role-arn")]
+    role_arn: Option<String>,
+    #[serde(rename = "role-session-name")]
+    role_session_name: Option<String>,
 }
 
 pub fn read_tccli(home: &Path, profile: &str) -> Result<Found, AppError> {
@@ -113,6 +189,8 @@ pub fn read_tccli(home: &Path, profile: &str) -> Result<Found, AppError> {
         },
         region,
         credential_file: Some(cred_path),
+        role_arn: cred.role_arn,
+        role_session_name: cred.role_session_name,
     })
 }
 
@@ -135,6 +213,8 @@ pub fn read_env(get: impl Fn(&str) -> Option<String>) -> Result<Found, AppError>
         },
         region: get("TENCENTCLOUD_REGION").filter(|s| !s.is_empty()),
         credential_file: None,
+        role_arn: get("TENCENTCLOUD_ROLE_ARN"),
+        role_session_name: get("TENCENTCLOUD_ROLE_SESSION_NAME"),
     })
 }
 
@@ -186,6 +266,12 @@ fn candidate(source: ImportSource, label: String, f: &Found) -> ImportCandidate 
         has_token: f.secret.token.is_some(),
         region: f.region.clone(),
         credential_file: f.credential_file.as_ref().map(|p| p.display().to_string()),
+        role_arn: f
+            .role_arn
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
     }
 }
 
@@ -431,6 +517,89 @@ mod tests {
         );
         assert!(Path::new(&path).symlink_metadata().is_ok(), "link kept");
         assert!(elsewhere.exists(), "target kept");
+    }
+
+    #[test]
+    fn a_tccli_role_is_read_and_checked_field_by_field() {
+        let home = tempfile::tempdir().unwrap();
+        let with_role = |arn: Option<&str>, session: Option<&str>| {
+            let mut v = serde_json::json!({"secretId": ID, "secretKey": KEY});
+            if let Some(a) = arn {
+                v["role-arn"] = a.into();
+            }
+            if let Some(s) = session {
+                v["role-session-name"] = s.into();
+            }
+            write(home.path(), "ops.credential", &v.to_string());
+            read_tccli(home.path(), "ops").unwrap()
+        };
+        let arn = "qcs::cam::uin/100000000002:roleName/ops";
+        let f = with_role(Some(arn), Some("tccli-session"));
+        assert_eq!(
+            f.role().unwrap(),
+            Some(FoundRole {
+                role_arn: arn.into(),
+                session_name: "tccli-session".into()
+            })
+        );
+        let c = candidates(home.path());
+        assert_eq!(c[0].role_arn.as_deref(), Some(arn));
+        assert_eq!(with_role(None, None).role().unwrap(), None);
+        assert_eq!(candidates(home.path())[0].role_arn, None);
+        for (arn, session, field) in [
+            (Some(arn), None, "sessionName"),
+            (None, Some("s1"), "roleArn"),
+            (Some("ops"), Some("s1"), "roleArn"),
+            (
+                Some("qcs::cam::uin/12ab:roleName/ops"),
+                Some("s1"),
+                "roleArn",
+            ),
+            (Some(arn), Some("a b"), "sessionName"),
+            (Some(arn), Some("x"), "sessionName"),
+        ] {
+            let e = with_role(arn, session).role().unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{arn:?} {session:?}");
+            assert!(
+                e.message.contains("role-"),
+                "names tccli's key: {}",
+                e.message
+            );
+        }
+        // A value of the wrong type is not a tccli file.
+        write(
+            home.path(),
+            "ops.credential",
+            &format!(r#"{{"secretId": "{ID}", "secretKey": "{KEY}", "role-arn": 7}}"#),
+        );
+        assert_eq!(
+            read_tccli(home.path(), "ops")
+                .err()
+                .unwrap()
+                .field
+                .as_deref(),
+            Some("profile")
+        );
+        // The environment's role variables, checked the same way.
+        let env = |session: Option<&'static str>| {
+            move |k: &str| match k {
+                "TENCENTCLOUD_SECRET_ID" => Some(ID.to_owned()),
+                "TENCENTCLOUD_SECRET_KEY" => Some(KEY.to_owned()),
+                "TENCENTCLOUD_ROLE_ARN" => {
+                    Some("qcs::cam::uin/100000000002:roleName/ops".to_owned())
+                }
+                "TENCENTCLOUD_ROLE_SESSION_NAME" => session.map(str::to_owned),
+                _ => None,
+            }
+        };
+        assert!(read_env(env(Some("s1"))).unwrap().role().unwrap().is_some());
+        let e = read_env(env(None)).unwrap().role().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("sessionName"));
+        assert!(
+            e.message.contains("TENCENTCLOUD_ROLE_SESSION_NAME"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

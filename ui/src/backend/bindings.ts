@@ -758,6 +758,11 @@ export type ImportCandidate = {
 	region: string | null,
 	/**  For tccli: the plaintext credential file the user may want deleted afterwards. */
 	credentialFile: string | null,
+	/**
+	 *  The role the source assumes with its keys (tccli's `role-arn`), as written: the
+	 *  import makes a key profile and a role profile through it.
+	 */
+	roleArn: string | null,
 };
 
 export type ImportSource = 

@@ -32,12 +32,13 @@ const candidate: ImportCandidate = {
   hasToken: false,
   region: "ap-guangzhou",
   credentialFile: "/home/me/.tccli/default.credential",
+  roleArn: null,
 };
 
 type Calls = { cmd: string; args: Record<string, unknown> }[];
 
 /** Answers the profiles page's reads; records every call so tests can assert none was sent. */
-function backend(view: ProfilesView) {
+function backend(view: ProfilesView, candidates: ImportCandidate[] = [candidate]) {
   const calls: Calls = [];
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -48,7 +49,7 @@ function backend(view: ProfilesView) {
       case "keyring_status":
         return { available: true, code: null, message: null, service: "x", sandboxStored: true };
       case "import_candidates":
-        return [candidate];
+        return candidates;
       case "import_profile":
         return { maskedSecretId: "AKID****9999", clockOffsetSeconds: 0, regionsVisible: 3 };
       case "delete_tccli_credential":
@@ -213,6 +214,18 @@ describe("confirmations on the profiles page", () => {
         args: { profile: "default", confirm: "/home/me/.tccli/default.credential" },
       },
     ]);
+  });
+
+  it("says when a tccli profile assumes a role, and only then", async () => {
+    const arn = "qcs::cam::uin/100000000002:roleName/ops";
+    backend(view, [
+      candidate,
+      { ...candidate, source: { type: "tccli", profile: "ops" }, roleArn: arn },
+    ]);
+    renderPage();
+    const role = await screen.findByTestId("import-role-tccli-ops");
+    expect(role).toHaveTextContent(`assumes the role ${arn} with these keys`);
+    expect(screen.queryByTestId("import-role-tccli-default")).not.toBeInTheDocument();
   });
 
   it("keeps the dialog open and shows the refusal when the backend says no", async () => {

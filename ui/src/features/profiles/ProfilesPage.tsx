@@ -404,6 +404,12 @@ function ImportRow(props: { candidate: ImportCandidate; onImported: (r: VerifyRe
       <div>
         <strong>{c.label}</strong> <span className="mono">{c.maskedSecretId}</span>
         {c.region && <span className="muted"> · {c.region}</span>}
+        {c.roleArn && (
+          <span className="muted" data-testid={`import-role-${sourceKey(c.source)}`}>
+            {" · "}
+            {t("profiles.importRole", { role: c.roleArn })}
+          </span>
+        )}
       </div>
       {!imported ? (
         <div className="inline">
