@@ -63,7 +63,7 @@ type Chan = { onmessage: (v: unknown) => void };
  * cached list of ap-guangzhou and its fresh listing never completes. Both hold an instance
  * with the same id.
  */
-function backend(settles = false, dataFailure: unknown = null) {
+function backend(settles = false, dataFailure: unknown = null, dataAccountFailure: unknown = null) {
   const streams: unknown[] = [];
   const tags: unknown[] = [];
   mockIPC((cmd, payload) => {
@@ -125,6 +125,8 @@ function backend(settles = false, dataFailure: unknown = null) {
         region("data", { kind: "started", region: "ap-guangzhou" });
         if (dataFailure)
           region("data", { kind: "failed", region: "ap-guangzhou", error: dataFailure });
+        if (dataAccountFailure)
+          ch.onmessage({ kind: "accountFailed", profileId: "data", error: dataAccountFailure });
         // The read-only account's listing stays in flight (unless told to settle).
         if (settles)
           return { loaded: 2, failed: [], failedAccounts: [], superseded: false, accounts: [] };
@@ -210,6 +212,22 @@ describe("the fleet", () => {
     expect(screen.getByTestId("fleet-role-error-data")).toHaveTextContent(
       i18n.t("errors.App_RoleCredentialsFailed"),
     );
+  });
+
+  it("titles an account that failed as a whole on its role credentials by that", async () => {
+    backend(false, null, {
+      kind: "auth",
+      code: "App.RoleCredentialsFailed",
+      message: "Profile “Data”: The temporary credentials of the role … were refused.",
+      requestId: null,
+      field: "profileId",
+    });
+    renderPage();
+    const box = await screen.findByTestId("fleet-account-error-data");
+    expect(box).toHaveTextContent(
+      "Data: its role credentials were refused or could not be renewed",
+    );
+    expect(screen.queryByTestId("fleet-role-error-data")).not.toBeInTheDocument();
   });
 
   it("selects rows by account, region and id, and offers no action once a read-only account's row is in", async () => {

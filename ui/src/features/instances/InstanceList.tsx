@@ -750,7 +750,12 @@ function AccountProgress(props: {
         .map((id) => (
           <Problem
             key={id}
-            title={t("fleet.accountError", { name: props.names.get(id) ?? id })}
+            title={t(
+              errorDetail(listing.accountErrors[id])?.code === ROLE_CREDENTIALS_FAILED
+                ? "fleet.roleCredentialsError"
+                : "fleet.accountError",
+              { name: props.names.get(id) ?? id },
+            )}
             error={listing.accountErrors[id]}
             testid={`fleet-account-error-${id}`}
           />
