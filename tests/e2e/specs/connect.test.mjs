@@ -137,6 +137,16 @@ async function refused(browser, re) {
   return text;
 }
 
+// IPC answers captured before a reload, for the audit at the end.
+const ipcEarlier = [];
+
+/** Reloads the page, keeping what the IPC capture saw and capturing again after. */
+async function reload(browser) {
+  ipcEarlier.push(...(await capturedIpc(browser)));
+  await browser.refresh();
+  await captureIpc(browser);
+}
+
 async function closeConnect(browser) {
   // Whatever an earlier failed test left open: the confirmation first, then the dialog.
   await browser.execute(() => document.querySelector('[data-testid="confirm-cancel"]')?.click());
@@ -418,6 +428,43 @@ describe("connect", () => {
     await waitTerminal(b, new RegExp(`hostname\\s*\\n${hostName}`));
   });
 
+  it("logs in to an instance of a role account (AssumeRole) of the Sandbox", async () => {
+    const b = app.browser;
+    await closeConnect(b);
+    const role = "sandbox-fleet-operator";
+    assert.ok((await invoke(b, "set_active_profile", { id: role })).ok);
+    await reload(b);
+    const scope = { profile: role, region: REGION };
+    const listed = await invoke(b, "list_instances", { scope, zone: null, onPage: CHANNEL });
+    assert.ok(listed.ok, listed.error);
+    const cached = (await invoke(b, "cached_instances", { scope })).data.instances;
+    const linux = cached.find(
+      (i) => i.state === "RUNNING" && i.publicIps.length > 0 && !/windows/i.test(i.osName ?? ""),
+    );
+    assert.ok(linux, "a running Linux instance of the role's account");
+    const reset = await invoke(b, "reset_instances_password", {
+      scope,
+      instanceIds: [linux.id],
+      input: { password: PASSWORD, userName: null, forceStop: true },
+      onChange: CHANNEL,
+    });
+    assert.ok(reset.ok, reset.error);
+    await waitRunning(b, role, linux.id);
+    const detail = await instance(b, role, linux.id);
+
+    await connectFromPalette(b, linux.id);
+    await click(b, "connect-method-password");
+    await typeInto(b, "connect-password", PASSWORD);
+    await click(b, "connect-submit");
+    await gone(b, "connect-dialog", 30000);
+    // The role's own instance answers: its id in the banner, its host name.
+    await waitTerminal(b, new RegExp(linux.id));
+    await typeLine(b, "hostname");
+    await waitTerminal(b, new RegExp(`hostname\\s*\\n${detail.hostName}`));
+    assert.ok((await invoke(b, "set_active_profile", { id: "sandbox" })).ok);
+    await reload(b);
+  });
+
   it("never writes the password or passphrase to disk, logs, the activity log or an IPC answer", async () => {
     const b = app.browser;
     await closeConnect(b);
@@ -428,7 +475,7 @@ describe("connect", () => {
     }
     const log = JSON.stringify(await activity(b));
     for (const c of canaries) assert.ok(!log.includes(c), "the activity log contains a secret");
-    for (const line of await capturedIpc(b))
+    for (const line of [...ipcEarlier, ...(await capturedIpc(b))])
       for (const c of canaries)
         assert.ok(!line.includes(c), `an IPC answer leaks: ${line.slice(0, 120)}`);
     const html = await b.execute(() => document.documentElement.outerHTML);

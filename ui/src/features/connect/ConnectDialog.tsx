@@ -100,6 +100,7 @@ function ConnectDialog(props: { target: ConnectTarget }) {
     target.kind === "instance"
       ? t("connect.dialogTitle", { name: target.name || target.instanceId })
       : t("connect.hostTitle");
+  useRelayoutOnSwap();
   return (
     <Modal
       title={title}
@@ -125,6 +126,33 @@ function ConnectDialog(props: { target: ConnectTarget }) {
       {!inst && <ConnectForm target={target} detail={null} rememberedPath={null} />}
     </Modal>
   );
+}
+
+/**
+ * WebKitGTK keeps a modal `<dialog>` at the height it had before its content was swapped
+ * (the loading line, then the form) until some later style change: the frame stays a
+ * line too tall. A style change of its own right after each swap lays it out afresh.
+ */
+function useRelayoutOnSwap() {
+  useEffect(() => {
+    const dialog = document.querySelector<HTMLElement>('[data-testid="connect-dialog"]');
+    if (!dialog) return;
+    let frame = 0;
+    const relayout = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        dialog.style.minHeight = "1px";
+        void dialog.offsetHeight;
+        dialog.style.minHeight = "";
+      });
+    };
+    const observer = new MutationObserver(relayout);
+    observer.observe(dialog, { childList: true });
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, []);
 }
 
 function Buttons(props: { children: ReactNode }) {

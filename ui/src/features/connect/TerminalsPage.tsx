@@ -2,7 +2,6 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Plus, RotateCw, SquareTerminal, X } from "lucide-react";
 import { connectBackend } from "../../backend";
-import { useRegisterPageCommands } from "../palette/registry";
 import { TerminalView } from "./TerminalView";
 import { activateTab, removeTab, requestConnect, useConnectState } from "./store";
 import "./connect.css";
@@ -29,7 +28,6 @@ export function TerminalsPage(props: { visible: boolean }) {
       hidden={!props.visible}
       aria-hidden={!props.visible}
     >
-      {props.visible && <PageCommands />}
       <div className="terminal-tabs" role="tablist" aria-label={t("connect.title")}>
         {tabs.map((tab) => (
           <div
@@ -74,7 +72,7 @@ export function TerminalsPage(props: { visible: boolean }) {
         ))}
         <button
           type="button"
-          className="button terminal-new"
+          className="btn terminal-new"
           data-testid="connect-host"
           onClick={() => requestConnect({ kind: "host" })}
         >
@@ -83,9 +81,19 @@ export function TerminalsPage(props: { visible: boolean }) {
         </button>
       </div>
       {tabs.length === 0 && (
-        <p className="muted terminals-empty" data-testid="terminals-empty">
-          {t("connect.empty")}
-        </p>
+        <div className="terminals-empty" data-testid="terminals-empty">
+          <SquareTerminal aria-hidden size={28} />
+          <p className="muted">{t("connect.empty")}</p>
+          <button
+            type="button"
+            className="btn primary"
+            data-testid="terminals-empty-connect-host"
+            onClick={() => requestConnect({ kind: "host" })}
+          >
+            <Plus aria-hidden size={14} />
+            {t("connect.toHost")}
+          </button>
+        </div>
       )}
       <div className="terminal-area">
         {tabs.map((tab) => (
@@ -100,18 +108,4 @@ export function TerminalsPage(props: { visible: boolean }) {
       <p className="small muted terminal-hint">{t("connect.hint")}</p>
     </section>
   );
-}
-
-function PageCommands() {
-  const { t } = useTranslation();
-  useRegisterPageCommands({
-    actions: [
-      {
-        id: "connect-host",
-        label: t("connect.toHost"),
-        run: () => requestConnect({ kind: "host" }),
-      },
-    ],
-  });
-  return null;
 }

@@ -8,7 +8,7 @@ import { profileName } from "../profiles/profileName";
 import { currentPageCommands, navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { dismissTop } from "./dismiss";
 import { requestView, useViews } from "../fleet/views";
-import { requestConnect, useConnectState } from "../connect/store";
+import { requestConnect } from "../connect/store";
 import "./palette.css";
 
 const PAGES: Page[] = [
@@ -104,8 +104,6 @@ export function Palette() {
   const [search, setSearch] = useState("");
   const page = usePageCommands();
   const views = useViews();
-  // Listed from the first terminal on, like the side bar's entry.
-  const terminals = useConnectState().tabs.length > 0;
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
@@ -305,7 +303,8 @@ export function Palette() {
             </Command.Group>
           )}
           <Command.Group heading={t("palette.group.navigation")}>
-            {PAGES.filter((p) => p !== "terminals" || terminals).map((p) => (
+            {/* Terminals is listed before any is open: its page connects to any host. */}
+            {PAGES.map((p) => (
               <Command.Item
                 key={p}
                 value={`${t("palette.goto", { page: t(`palette.page.${p}`) })} go ${p}`}
@@ -315,6 +314,18 @@ export function Palette() {
                 {t("palette.goto", { page: t(`palette.page.${p}`) })}
               </Command.Item>
             ))}
+            <Command.Item
+              value={`${t("connect.toHost")} ssh connect host`}
+              data-testid="palette-connect-host"
+              onSelect={() =>
+                run(() => {
+                  requestConnect({ kind: "host" });
+                  navigate("terminals");
+                })
+              }
+            >
+              {t("connect.toHost")}
+            </Command.Item>
           </Command.Group>
           <Command.Group heading={t("palette.group.profiles")}>
             {(profiles.data?.profiles ?? []).map((p) => {

@@ -13,6 +13,17 @@ import {
   type PageCommands,
 } from "./registry";
 import { useDismissOnEscape } from "./dismiss";
+import { resetConnect, useConnectState } from "../connect/store";
+
+/** What the connect store holds, as the page would see it. */
+function ConnectProbe() {
+  const s = useConnectState();
+  return (
+    <div data-testid="connect-probe">
+      {JSON.stringify({ request: s.request, tabs: s.tabs.length })}
+    </div>
+  );
+}
 
 beforeAll(() => {
   // jsdom lacks these; cmdk scrolls the selected item into view.
@@ -62,6 +73,7 @@ function setup(commands: PageCommands) {
   return render(
     <QueryClientProvider client={qc}>
       <Palette />
+      <ConnectProbe />
       <FakePage commands={commands} />
       <input data-testid="other-input" />
     </QueryClientProvider>,
@@ -205,6 +217,22 @@ describe("command palette", () => {
     );
     await user.click(screen.getByTestId("palette-profile-work"));
     await waitFor(() => expect(calls).toContain("set_active_profile"));
+  });
+
+  it("offers the Terminals page and Connect to a host before any terminal is open", async () => {
+    const user = userEvent.setup();
+    resetConnect();
+    setup({});
+    key("k", { ctrlKey: true });
+    await user.type(await screen.findByTestId("palette-input"), "host");
+    await user.click(await screen.findByTestId("palette-connect-host"));
+    expect(screen.getByTestId("current-page")).toHaveTextContent("terminals");
+    expect(JSON.parse(screen.getByTestId("connect-probe").textContent ?? "")).toEqual({
+      request: { kind: "host" },
+      tabs: 0,
+    });
+    key("k", { ctrlKey: true });
+    expect(await screen.findByTestId("palette-nav-terminals")).toHaveTextContent("Go to Terminals");
   });
 
   it("speaks Chinese", async () => {
