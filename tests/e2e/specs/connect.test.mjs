@@ -177,6 +177,24 @@ describe("connect", () => {
     await sshd?.stop();
   });
 
+  it("reaches the Terminals page and a host connection from the palette before any terminal", async () => {
+    const b = app.browser;
+    assert.equal(await tabCount(b), 0);
+    await b.keys(["Control", "k"]);
+    await typeInto(b, "palette-input", "terminals");
+    await click(b, "palette-nav-terminals");
+    await textOf(b, "terminals-empty");
+    await click(b, "terminals-empty-connect-host");
+    await textOf(b, "connect-host-host");
+    await closeConnect(b);
+    await b.keys(["Control", "k"]);
+    await typeInto(b, "palette-input", "connect to a host");
+    await click(b, "palette-connect-host");
+    await textOf(b, "connect-host-host");
+    await closeConnect(b);
+    await click(b, "nav-instances");
+  });
+
   it("a new Sandbox user creates and binds a key pair, trusts the host key (Cancel, then OK) and runs hostname", async () => {
     const b = app.browser;
     await click(b, "nav-resources");
