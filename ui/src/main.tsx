@@ -1,6 +1,6 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import "./i18n";
+import { ready } from "./i18n";
 import "./styles.css";
 import { applyTheme, storedThemePreference } from "./theme";
 import { App } from "./App";
@@ -10,6 +10,8 @@ applyTheme(storedThemePreference());
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
+// Another language than English renders once its strings are loaded (never a mix).
+await ready.catch(() => undefined);
 createRoot(root).render(
   <StrictMode>
     <App />

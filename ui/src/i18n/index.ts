@@ -1,7 +1,6 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 import en from "./en.json";
-import zhCN from "./zh-CN.json";
 
 /** The languages the app ships catalogs for. */
 export type Language = "en" | "zh-CN";
@@ -28,6 +27,11 @@ function resolveLanguage(pref: LanguagePreference): Language {
   return pref === "system" ? systemLanguage() : pref;
 }
 
+/** Loads every language's strings (the settings page does, so a switch is instant). */
+export function preloadLanguages(): void {
+  void i18n.loadLanguages(Object.keys(catalogs)).catch(() => undefined);
+}
+
 export async function setLanguagePreference(pref: LanguagePreference): Promise<void> {
   if (pref === "system") localStorage.removeItem(STORAGE_KEY);
   else localStorage.setItem(STORAGE_KEY, pref);
@@ -37,30 +41,59 @@ export async function setLanguagePreference(pref: LanguagePreference): Promise<v
 // Each feature keeps its own catalogs in `features/<name>/i18n/{en,zh-CN}.json`; they are
 // merged under the feature's name, so `t("instances.title")` reads
 // features/instances/i18n/<lang>.json → "title".
-const featureCatalogs = import.meta.glob<{ default: Record<string, unknown> }>(
-  "../features/*/i18n/*.json",
-  { eager: true },
-);
-
-function withFeatures(lang: Language, base: Record<string, unknown>): Record<string, unknown> {
+type Catalogs = Record<string, { default: Record<string, unknown> }>;
+function withFeatures(
+  lang: Language,
+  base: Record<string, unknown>,
+  features: Catalogs,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
-  for (const [path, mod] of Object.entries(featureCatalogs)) {
+  for (const [path, mod] of Object.entries(features)) {
     const m = path.match(/features\/([^/]+)\/i18n\/([^/]+)\.json$/);
     if (m && m[2] === lang && m[1]) merged[m[1]] = mod.default;
   }
   return merged;
 }
 
-void i18n.use(initReactI18next).init({
-  resources: {
-    en: { translation: withFeatures("en", en) },
-    "zh-CN": { translation: withFeatures("zh-CN", zhCN) },
-  },
-  lng: resolveLanguage(storedLanguagePreference()),
-  fallbackLng: "en",
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
+// English is in the first bundle (and is the fallback of any missing string); another
+// language's catalog is fetched when first needed: `ready` waits for it at start-up, and
+// changeLanguage switches only once it is loaded.
+const english = withFeatures(
+  "en",
+  en,
+  import.meta.glob<{ default: Record<string, unknown> }>("../features/*/i18n/en.json", {
+    eager: true,
+  }),
+);
+const catalogs: Partial<Record<string, () => Promise<Record<string, unknown>>>> = {
+  "zh-CN": () => import("./zh-CN").then((m) => withFeatures("zh-CN", m.base, m.features)),
+};
+
+/** Settles when the start-up language's strings are loaded: render after it. */
+export const ready = i18n
+  .use(initReactI18next)
+  .use({
+    type: "backend",
+    init() {},
+    read(lng: string, _ns: string, done: (err: unknown, data?: Record<string, unknown>) => void) {
+      const load = catalogs[lng];
+      if (!load) return done(null, {});
+      load().then(
+        (catalog) => done(null, catalog),
+        (e: unknown) => done(e),
+      );
+    },
+  })
+  .init({
+    resources: { en: { translation: english } },
+    partialBundledLanguages: true,
+    // Synchronous when the language is bundled: the first render need not wait a task.
+    initAsync: false,
+    lng: resolveLanguage(storedLanguagePreference()),
+    fallbackLng: "en",
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
 
 i18n.on("languageChanged", (lng) => {
   document.documentElement.lang = lng;

@@ -25,7 +25,10 @@ function ConnectProbe() {
   );
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  // The dialog loads on first use; load it once here so each test's first Ctrl+K does not
+  // wait for the test runner to transform cmdk.
+  await import("./PaletteDialog");
   // jsdom lacks these; cmdk scrolls the selected item into view.
   Element.prototype.scrollIntoView = () => undefined;
   globalThis.ResizeObserver ??= class {

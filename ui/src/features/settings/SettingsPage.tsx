@@ -1,6 +1,7 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+  preloadLanguages,
   setLanguagePreference,
   storedLanguagePreference,
   type LanguagePreference,
@@ -12,6 +13,7 @@ export function SettingsPage() {
   const { t } = useTranslation();
   const [lang, setLang] = useState<LanguagePreference>(storedLanguagePreference);
   const [theme, setTheme] = useState<ThemePreference>(storedThemePreference);
+  useEffect(preloadLanguages, []);
 
   return (
     <section className="page">
