@@ -3,7 +3,7 @@
 mod command_names;
 // The core's modules under their old paths: the commands and tests name them so.
 pub use console_core::{
-    accounts, connect, consent, console, error, fsutil, profiles, resources, roles, sandbox,
+    accounts, boot, connect, consent, console, error, fsutil, profiles, resources, roles, sandbox,
     secrets, state, tccli, types, wizard,
 };
 pub mod commands;
@@ -193,6 +193,22 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            // The main window as Tauri would create it from tauri.conf.json ("create":
+            // false there), with the first screen's data in its document.
+            let main = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .cloned()
+                .ok_or("tauri.conf.json has no main window")?;
+            let handle = app.handle().clone();
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &main)?
+                .on_web_resource_request(move |request, response| {
+                    with_boot_data(&handle, &request, response)
+                })
+                .build()?;
             builder.mount_events(app);
             notify::install(app.handle());
             let log_dir = app.path().app_log_dir()?;
@@ -262,6 +278,39 @@ pub fn run() {
                 save_sandbox_on_exit(app);
             }
         });
+}
+
+/// Puts the first screen's data (console-core `boot`) into the page's HTML as it is
+/// served. The request comes after setup, so the state is there; if not, the page is
+/// served as built and asks over IPC.
+fn with_boot_data<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    request: &tauri::http::Request<Vec<u8>>,
+    response: &mut tauri::http::Response<std::borrow::Cow<'static, [u8]>>,
+) {
+    let path = request.uri().path();
+    let html = response
+        .headers()
+        .get(tauri::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !html || (path != "/" && path != "/index.html") {
+        return;
+    }
+    let Some(state) = app.try_state::<std::sync::Arc<state::AppState>>() else {
+        return;
+    };
+    let Ok(cache_dir) = app.path().app_cache_dir() else {
+        return;
+    };
+    let data = boot::boot_data(&state, &cache_dir);
+    if let Some(page) = boot::inject(response.body(), &data) {
+        tracing::debug!(
+            profiles = data.profiles.is_some(),
+            cached = data.cached.as_ref().map_or(0, |c| c.instances.len()),
+            "the first screen's data went with the page"
+        );
+        *response.body_mut() = std::borrow::Cow::Owned(page);
+    }
 }
 
 fn focus_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {

@@ -7,6 +7,7 @@
 //!   app's logging at trace level, works with the profile, then panics in a task and
 //!   finally crashes on the main thread with a full backtrace; its stdout, stderr and
 //!   log files are scanned;
+//! - the first screen's data the page's document carries (profiles, the cached list);
 //! - the wizard's request preview and its "tccli command" (what the UI copies);
 //! - the connect commands (in the same child, at trace level): a password and a key
 //!   file's passphrase given to them, right and wrong, through refusals and a session.
@@ -185,6 +186,66 @@ async fn activity_log_on_disk_and_in_the_ui_holds_no_secret() {
     for (path, text) in &files {
         assert_clean(path, text);
     }
+    s.shutdown().await.unwrap();
+}
+
+/// The page's document carries the first screen's data (profiles, the cached list): with
+/// the canary profile active, its list cached and the Sandbox started, none of it leaks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_screens_document_holds_no_secret() {
+    let s = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (state, client) = loaded_profile(dir.path(), &s.base_url()).await;
+    let id = state.active_profile().id;
+    let id = if id == "sandbox" {
+        let view = cvm_console::accounts::list_profiles(&state).await.unwrap();
+        let canary = view
+            .profiles
+            .iter()
+            .find(|p| p.profile.name == "leak-audit")
+            .unwrap()
+            .profile
+            .id
+            .clone();
+        cvm_console::accounts::set_active_profile(&state, canary.clone()).unwrap();
+        canary
+    } else {
+        id
+    };
+    state.sandbox().await.unwrap();
+    let listed = client
+        .describe_instances("ap-guangzhou", &Default::default())
+        .await
+        .unwrap();
+    let mut rows: Vec<_> = listed
+        .instance_set
+        .iter()
+        .flatten()
+        .map(|i| cvm_console::console::instances::instance_view("ap-guangzhou", i))
+        .collect();
+    rows.push(cvm_console::console::instances::instance_view(
+        "ap-guangzhou",
+        &cvm::Instance {
+            instance_id: Some("ins-leakaudit".into()),
+            instance_name: Some("cached".into()),
+            ..Default::default()
+        },
+    ));
+    let cache_dir = dir.path().join("cache");
+    cvm_console::console::cache::ListCache::new(&cache_dir)
+        .save(&id, "ap-guangzhou", rows)
+        .unwrap();
+    let data = cvm_console::boot::boot_data(&state, &cache_dir);
+    let page = cvm_console::boot::inject(b"<html><head></head><body></body></html>", &data)
+        .expect("the data goes into the head");
+    let page = String::from_utf8(page).unwrap();
+    // What the first screen needs is there: the canary profile, masked, and its list.
+    assert!(
+        page.contains("leak-audit") && page.contains("ins-leakaudit"),
+        "{page}"
+    );
+    assert!(page.contains("\"maskedSecretId\""), "{page}");
+    assert_clean("the first screen's document", &page);
     s.shutdown().await.unwrap();
 }
 

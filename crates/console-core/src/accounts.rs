@@ -123,6 +123,17 @@ pub async fn list_profiles(state: &AppState) -> Result<ProfilesView, AppError> {
     Ok(v)
 }
 
+/// The profiles as [`list_profiles`] gives them, without waiting: None while the Sandbox
+/// (whose masked SecretId the view carries) is still starting.
+pub fn ready_view(state: &AppState) -> Option<ProfilesView> {
+    let sb = state.sandbox.get()?;
+    let mut v = view(state);
+    if let Some(p) = v.profiles.iter_mut().find(|p| p.profile.id == SANDBOX_ID) {
+        p.profile.masked_secret_id = Some(sb.masked_secret_id());
+    }
+    Some(v)
+}
+
 /// The corrupt-file notice has been shown; stop reporting it.
 pub fn dismiss_corrupt_notice(state: &AppState) {
     *crate::state::lock(&state.corrupt_backup) = None;

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod boot;
 pub mod connect;
 pub mod consent;
 pub mod console;

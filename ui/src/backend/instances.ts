@@ -26,6 +26,7 @@ import type {
   ZoneView,
   Language,
 } from "./bindings";
+import { takeBootCache } from "./boot";
 import { channel, scope, unwrap } from "./ipc";
 
 /** Receives the state changes of the instances an action touched, until they settle. */
@@ -73,8 +74,13 @@ export const instancesBackend = {
   /** The fleet's cached lists (null: every profile). */
   cachedFleet: (targets: FleetTarget[] | null): Promise<CachedList[]> =>
     unwrap(commands.cachedFleet(targets)),
-  cachedInstances: (profileId: string, region: string): Promise<CachedList | null> =>
-    unwrap(commands.cachedInstances(scope(profileId, region))),
+  /** The first screen's list comes with the page's document; later ones over IPC. */
+  cachedInstances: (profileId: string, region: string): Promise<CachedList | null> => {
+    const fromPage = takeBootCache(profileId, region);
+    return fromPage
+      ? Promise.resolve(fromPage)
+      : unwrap(commands.cachedInstances(scope(profileId, region)));
+  },
   enabledRegions: (profileId: string): Promise<string[] | null> =>
     unwrap(commands.enabledRegions(profileId)),
   setEnabledRegions: (profileId: string, regions: string[] | null): Promise<null> =>

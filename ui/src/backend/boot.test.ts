@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+/** A fresh copy of the module, reading the document as it is now. */
+async function boot(json: string | null) {
+  document.getElementById("cvm-boot")?.remove();
+  if (json !== null) {
+    const el = document.createElement("script");
+    el.type = "application/json";
+    el.id = "cvm-boot";
+    el.textContent = json;
+    document.head.append(el);
+  }
+  vi.resetModules();
+  return import("./boot");
+}
+
+const profiles = { active: "sandbox", profiles: [], corruptBackup: null };
+const cached = { profileId: "sandbox", region: "ap-guangzhou", savedAtMs: 1, instances: [] };
+
+afterEach(() => document.getElementById("cvm-boot")?.remove());
+
+describe("the first screen's data from the document", () => {
+  it("gives the profiles and the matching cached list once each", async () => {
+    const b = await boot(JSON.stringify({ profiles, cached }));
+    expect(b.takeBootCache("sandbox", "ap-shanghai")).toBeUndefined();
+    expect(b.takeBootCache("other", "ap-guangzhou")).toBeUndefined();
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toEqual(cached);
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
+    expect(b.takeBootProfiles()).toEqual(profiles);
+    expect(b.takeBootProfiles()).toBeUndefined();
+    // Read once, then out of the page.
+    expect(document.getElementById("cvm-boot")).toBeNull();
+  });
+
+  it("gives nothing without the block, with an unreadable one, or with profiles unknown", async () => {
+    let b = await boot(null);
+    expect(b.takeBootProfiles()).toBeUndefined();
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
+    b = await boot("{not json");
+    expect(b.takeBootProfiles()).toBeUndefined();
+    b = await boot(JSON.stringify({ profiles: null, cached: null }));
+    expect(b.takeBootProfiles()).toBeUndefined();
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
+  });
+});
