@@ -8,6 +8,8 @@ import { apiLanguage, instancesBackend } from "../../backend";
 import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
 import { navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { requestView, useViews } from "../fleet/views";
+import { requestConnect, useConnectState } from "../connect/store";
+import { profileName } from "../profiles/profileName";
 import { SHORTCUTS, matchInstances } from "./Palette";
 import "./palette.css";
 
@@ -21,6 +23,7 @@ const PAGES: Page[] = [
   "profiles",
   "settings",
   "overview",
+  "terminals",
 ];
 
 function Keys(props: { keys: readonly string[] }) {
@@ -48,6 +51,8 @@ export default function PaletteDialog(props: {
   const { t, i18n } = useTranslation();
   const page = usePageCommands();
   const views = useViews();
+  // Listed from the first terminal on, like the side bar's entry.
+  const terminals = useConnectState().tabs.length > 0;
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
@@ -123,6 +128,31 @@ export default function PaletteDialog(props: {
                   </span>
                 </Command.Item>
               ))}
+              {found
+                .filter((i) => i.state === "RUNNING" && profileId)
+                .map((i) => (
+                  <Command.Item
+                    key={`connect/${i.region}/${i.id}`}
+                    value={`connect ssh ${i.id} ${i.name}`}
+                    data-testid={`palette-connect-${i.id}`}
+                    onSelect={() =>
+                      run(() =>
+                        requestConnect({
+                          kind: "instance",
+                          profileId: profileId ?? "",
+                          region: i.region,
+                          instanceId: i.id,
+                          name: i.name,
+                        }),
+                      )
+                    }
+                  >
+                    <span>{t("palette.connectTo", { name: i.name || i.id })}</span>
+                    <span className="mono muted small">
+                      {i.id} · {i.region}
+                    </span>
+                  </Command.Item>
+                ))}
             </Command.Group>
           )}
           {(page.refresh || page.focusSearch || (page.actions?.length ?? 0) > 0) && (
@@ -183,7 +213,7 @@ export default function PaletteDialog(props: {
             </Command.Group>
           )}
           <Command.Group heading={t("palette.group.navigation")}>
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => p !== "terminals" || terminals).map((p) => (
               <Command.Item
                 key={p}
                 value={`${t("palette.goto", { page: t(`palette.page.${p}`) })} go ${p}`}
@@ -196,7 +226,7 @@ export default function PaletteDialog(props: {
           </Command.Group>
           <Command.Group heading={t("palette.group.profiles")}>
             {(profiles.data?.profiles ?? []).map((p) => {
-              const name = p.kind === "sandbox" ? t("profiles.sandboxName") : p.name;
+              const name = profileName(p, t("profiles.sandboxName"));
               return (
                 <Command.Item
                   key={p.id}
