@@ -10,10 +10,15 @@ applyTheme(storedThemePreference());
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
-// Another language than English renders once its strings are loaded (never a mix).
-await ready.catch(() => undefined);
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// Another language than English renders once its strings are loaded (never a mix). Not
+// a top-level await: that would split the entry into many chunks, each with its own
+// stylesheet linked ahead of the global one, and change the cascade.
+void ready
+  .catch(() => undefined)
+  .then(() =>
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
+  );
