@@ -22,14 +22,21 @@ afterEach(() => document.getElementById("cvm-boot")?.remove());
 describe("the first screen's data from the document", () => {
   it("gives the profiles and the matching cached list once each", async () => {
     const b = await boot(JSON.stringify({ profiles, cached }));
-    expect(b.takeBootCache("sandbox", "ap-shanghai")).toBeUndefined();
-    expect(b.takeBootCache("other", "ap-guangzhou")).toBeUndefined();
     expect(b.takeBootCache("sandbox", "ap-guangzhou")).toEqual(cached);
     expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
     expect(b.takeBootProfiles()).toEqual(profiles);
     expect(b.takeBootProfiles()).toBeUndefined();
     // Read once, then out of the page.
     expect(document.getElementById("cvm-boot")).toBeNull();
+  });
+
+  it("drops the cached list when the first listing asks for another scope", async () => {
+    let b = await boot(JSON.stringify({ profiles, cached }));
+    expect(b.takeBootCache("sandbox", "ap-shanghai")).toBeUndefined();
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
+    b = await boot(JSON.stringify({ profiles, cached }));
+    expect(b.takeBootCache("other", "ap-guangzhou")).toBeUndefined();
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
   });
 
   it("gives nothing without the block, with an unreadable one, or with profiles unknown", async () => {

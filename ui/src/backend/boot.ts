@@ -31,13 +31,14 @@ export function takeBootProfiles(): ProfilesView | undefined {
 }
 
 /**
- * The cached list the document carried when it is the one asked for, the first time
- * only; undefined otherwise (ask the backend).
+ * The cached list the document carried, to the first listing only (the first screen's):
+ * returned when it is the one asked for, dropped either way (a later listing reads the
+ * cache on disk, which newer listings have updated since).
  */
 export function takeBootCache(profileId: string, region: string): CachedList | undefined {
   const b = read();
   const cached = b.cached;
-  if (!cached || cached.profileId !== profileId || cached.region !== region) return undefined;
   b.cached = null;
+  if (!cached || cached.profileId !== profileId || cached.region !== region) return undefined;
   return cached;
 }

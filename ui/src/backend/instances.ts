@@ -72,15 +72,15 @@ export const instancesBackend = {
     tags: TagCondition[] | null = null,
   ): Promise<FleetSummary> => unwrap(commands.streamFleet(targets, slot, channel(onEvent), tags)),
   /** The fleet's cached lists (null: every profile). */
-  cachedFleet: (targets: FleetTarget[] | null): Promise<CachedList[]> =>
-    unwrap(commands.cachedFleet(targets)),
-  /** The first screen's list comes with the page's document; later ones over IPC. */
-  cachedInstances: (profileId: string, region: string): Promise<CachedList | null> => {
-    const fromPage = takeBootCache(profileId, region);
-    return fromPage
-      ? Promise.resolve(fromPage)
-      : unwrap(commands.cachedInstances(scope(profileId, region)));
+  cachedFleet: (targets: FleetTarget[] | null): Promise<CachedList[]> => {
+    // The first screen's list (one account, one region) came with the page's document.
+    const only = targets?.length === 1 ? targets[0] : undefined;
+    const region = only?.regions?.length === 1 ? only.regions[0] : undefined;
+    const fromPage = only && region ? takeBootCache(only.profileId, region) : undefined;
+    return fromPage ? Promise.resolve([fromPage]) : unwrap(commands.cachedFleet(targets));
   },
+  cachedInstances: (profileId: string, region: string): Promise<CachedList | null> =>
+    unwrap(commands.cachedInstances(scope(profileId, region))),
   enabledRegions: (profileId: string): Promise<string[] | null> =>
     unwrap(commands.enabledRegions(profileId)),
   setEnabledRegions: (profileId: string, regions: string[] | null): Promise<null> =>

@@ -3,6 +3,9 @@ import { useTranslation } from "react-i18next";
 import { apiLanguage, appBackend } from "../../backend";
 import { currentPageCommands } from "./registry";
 import { dismissTop } from "./dismiss";
+// Eager, as the rest of the app's styles: a stylesheet loading later would come after
+// them in the cascade and win where rules tie.
+import "./palette.css";
 
 // The dialog (cmdk and its dependencies) is not part of the first screen: it loads on
 // the first Ctrl/Cmd+K, or shortly after start-up, whichever comes first.

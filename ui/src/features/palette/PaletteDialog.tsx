@@ -11,7 +11,6 @@ import { requestView, useViews } from "../fleet/views";
 import { requestConnect, useConnectState } from "../connect/store";
 import { profileName } from "../profiles/profileName";
 import { SHORTCUTS, matchInstances } from "./Palette";
-import "./palette.css";
 
 const PAGES: Page[] = [
   "instances",
