@@ -9,7 +9,7 @@
 use crate::error::{AppCode, AppError};
 use keyring_core::{CredentialStore, Entry};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tencent_api::{Credentials, Sensitive};
 use zeroize::Zeroizing;
 
@@ -159,19 +159,36 @@ fn map_err(err: keyring_core::Error) -> AppError {
     keyring_error(problem)
 }
 
+type OpenedStore = Result<Arc<CredentialStore>, KeyringProblem>;
+
 /// The keyring as the app uses it. Keyring calls block (D-Bus round trips), so async
 /// callers run them on `spawn_blocking`.
 #[derive(Clone)]
 pub struct Vault {
-    store: Result<Arc<CredentialStore>, KeyringProblem>,
+    /// Opened once, by whichever comes first: the background opening [`Vault::native`]
+    /// starts, or the first use (which then waits for it).
+    store: Arc<OnceLock<OpenedStore>>,
     service: String,
 }
 
 impl Vault {
-    /// The platform's native store, or the reason it cannot be used.
+    /// The platform's native store, or the reason it cannot be used. Opening it is
+    /// started on a thread of its own and not waited for: on Linux it is a D-Bus
+    /// connection and the Secret Service's encrypted session (a Diffie-Hellman exchange),
+    /// 100+ ms the window's creation would otherwise wait for.
     pub fn native() -> Vault {
+        let store = Arc::new(OnceLock::new());
+        let opening = store.clone();
+        let started = std::thread::Builder::new()
+            .name("keyring-open".into())
+            .spawn(move || {
+                opening.get_or_init(open_native);
+            });
+        if let Err(e) = started {
+            tracing::debug!("keyring opened on first use: no thread ({e})");
+        }
         Vault {
-            store: native_store().map_err(|e| classify(&e)),
+            store,
             service: service_name().to_owned(),
         }
     }
@@ -179,7 +196,7 @@ impl Vault {
     /// A specific store (tests use a private Secret Service or keyring-core's mock store).
     pub fn with_store(store: Arc<CredentialStore>, service: &str) -> Vault {
         Vault {
-            store: Ok(store),
+            store: Arc::new(OnceLock::from(Ok(store))),
             service: service.to_owned(),
         }
     }
@@ -187,7 +204,7 @@ impl Vault {
     /// A vault whose store could not be opened (for tests of the failure path).
     pub fn unavailable(problem: KeyringProblem) -> Vault {
         Vault {
-            store: Err(problem),
+            store: Arc::new(OnceLock::from(Err(problem))),
             service: service_name().to_owned(),
         }
     }
@@ -206,7 +223,10 @@ impl Vault {
     }
 
     fn store(&self) -> Result<&Arc<CredentialStore>, AppError> {
-        self.store.as_ref().map_err(|p| keyring_error(*p))
+        self.store
+            .get_or_init(open_native)
+            .as_ref()
+            .map_err(|p| keyring_error(*p))
     }
 
     fn entry(&self, account: &str) -> Result<Entry, AppError> {
@@ -256,6 +276,10 @@ impl Vault {
     }
 }
 
+fn open_native() -> OpenedStore {
+    native_store().map_err(|e| classify(&e))
+}
+
 #[cfg(target_os = "linux")]
 fn native_store() -> keyring_core::Result<Arc<CredentialStore>> {
     let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
@@ -286,6 +310,30 @@ mod tests {
     fn mock_vault() -> Vault {
         let store: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
         Vault::with_store(store, "test-service")
+    }
+
+    #[test]
+    fn the_native_store_is_opened_once_whoever_asks_first() {
+        // Opening starts in the background; uses racing it from several threads all get
+        // the one store it opened (or, with no keyring here, the same reason).
+        let v = Vault::native();
+        let seen: Vec<Result<usize, KeyringProblem>> = std::thread::scope(|s| {
+            let asks: Vec<_> = (0..4)
+                .map(|_| {
+                    let v = v.clone();
+                    s.spawn(move || {
+                        v.store
+                            .get_or_init(open_native)
+                            .as_ref()
+                            .map(|a| Arc::as_ptr(a) as *const () as usize)
+                            .map_err(|p| *p)
+                    })
+                })
+                .collect();
+            asks.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+        assert_eq!(v.store().is_ok(), seen[0].is_ok());
     }
 
     #[test]
