@@ -8,7 +8,7 @@ import { apiLanguage, instancesBackend } from "../../backend";
 import { profilesKey, useProfiles, useSetActiveProfile } from "../profiles/useProfiles";
 import { navigate, openDetail, usePageCommands, type Page } from "./registry";
 import { requestView, useViews } from "../fleet/views";
-import { requestConnect, useConnectState } from "../connect/store";
+import { requestConnect } from "../connect/store";
 import { profileName } from "../profiles/profileName";
 import { SHORTCUTS, matchInstances } from "./Palette";
 
@@ -50,8 +50,6 @@ export default function PaletteDialog(props: {
   const { t, i18n } = useTranslation();
   const page = usePageCommands();
   const views = useViews();
-  // Listed from the first terminal on, like the side bar's entry.
-  const terminals = useConnectState().tabs.length > 0;
   const profiles = useProfiles();
   const setActive = useSetActiveProfile();
   const qc = useQueryClient();
@@ -212,7 +210,8 @@ export default function PaletteDialog(props: {
             </Command.Group>
           )}
           <Command.Group heading={t("palette.group.navigation")}>
-            {PAGES.filter((p) => p !== "terminals" || terminals).map((p) => (
+            {/* Terminals is listed before any is open: its page connects to any host. */}
+            {PAGES.map((p) => (
               <Command.Item
                 key={p}
                 value={`${t("palette.goto", { page: t(`palette.page.${p}`) })} go ${p}`}
@@ -222,6 +221,18 @@ export default function PaletteDialog(props: {
                 {t("palette.goto", { page: t(`palette.page.${p}`) })}
               </Command.Item>
             ))}
+            <Command.Item
+              value={`${t("connect.toHost")} ssh connect host`}
+              data-testid="palette-connect-host"
+              onSelect={() =>
+                run(() => {
+                  requestConnect({ kind: "host" });
+                  navigate("terminals");
+                })
+              }
+            >
+              {t("connect.toHost")}
+            </Command.Item>
           </Command.Group>
           <Command.Group heading={t("palette.group.profiles")}>
             {(profiles.data?.profiles ?? []).map((p) => {
