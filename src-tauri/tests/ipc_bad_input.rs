@@ -759,6 +759,63 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             "draft",
         ),
         ("delete_alert_rule", json!({"id": "rule-nobody"}), "id"),
+        (
+            "save_alert_rule",
+            json!({"draft": alert("leftRunning", "", "", "", Some(json!({"kind": "view", "viewId": "view-nobody"})))}),
+            "target",
+        ),
+        (
+            "save_view",
+            json!({"view": view("", json!(null), json!(null), "", "")}),
+            "name",
+        ),
+        (
+            "save_view",
+            json!({"view": view(&"v".repeat(65), json!(null), json!(null), "", "")}),
+            "name",
+        ),
+        (
+            "save_view",
+            json!({"view": view("web", json!([]), json!(null), "", "")}),
+            "accounts",
+        ),
+        (
+            "save_view",
+            json!({"view": view("web", json!(["p-nobody"]), json!(null), "", "")}),
+            "accounts",
+        ),
+        (
+            "save_view",
+            json!({"view": view("web", json!(null), json!(["Mars 1"]), "", "")}),
+            "regions",
+        ),
+        (
+            "save_view",
+            json!({"view": view("web", json!(null), json!(null), "a*b", "")}),
+            "tags",
+        ),
+        (
+            "save_view",
+            json!({"view": view("web", json!(null), json!(null), "", "running")}),
+            "state",
+        ),
+        // Without a name: refused while decoding, naming the argument.
+        (
+            "save_view",
+            json!({"view": {"accounts": null, "regions": null}}),
+            "view",
+        ),
+        (
+            "rename_view",
+            json!({"id": "view-nobody", "name": "web"}),
+            "id",
+        ),
+        ("delete_view", json!({"id": "view-nobody"}), "id"),
+        (
+            "import_local_views",
+            json!({"views": "all of them"}),
+            "views",
+        ),
     ]
 }
 
@@ -928,6 +985,10 @@ fn a_bad_host_session_is_refused_naming_the_field_and_connects_nowhere() {
     );
 }
 
+fn view(name: &str, accounts: Value, regions: Value, tags: &str, state: &str) -> Value {
+    json!({"name": name, "accounts": accounts, "regions": regions, "tags": tags, "text": "", "state": state})
+}
+
 fn alert(kind: &str, threshold: &str, minutes: &str, days: &str, target: Option<Value>) -> Value {
     json!({"id": null, "enabled": true, "kind": kind, "threshold": threshold, "minutes": minutes, "days": days, "target": target})
 }
@@ -953,7 +1014,12 @@ fn bad_input_is_refused_naming_the_field_with_nothing_sent() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(h.profiles_json(), profiles_before, "nothing was written");
-    for file in ["known_hosts", "ssh-key-paths.json", "alerts.json"] {
+    for file in [
+        "known_hosts",
+        "ssh-key-paths.json",
+        "alerts.json",
+        "views.json",
+    ] {
         assert!(
             !h._dir.path().join("config").join(file).exists(),
             "{file} was written"

@@ -108,6 +108,8 @@ app_codes! {
     TerminationProtected = "App.TerminationProtected",
     Unexpected = "App.Unexpected",
     UnknownRegion = "App.UnknownRegion",
+    ViewNotFound = "App.ViewNotFound",
+    Views = "App.Views",
     VncUnavailable = "App.VncUnavailable",
     WindowsNoSsh = "App.WindowsNoSsh",
     WrongPassphrase = "App.WrongPassphrase",

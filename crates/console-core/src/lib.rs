@@ -22,4 +22,5 @@ pub mod secrets;
 pub mod state;
 pub mod tccli;
 pub mod types;
+pub mod views;
 pub mod wizard;

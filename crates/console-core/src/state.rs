@@ -48,6 +48,8 @@ pub struct AppState {
     pub launches: crate::journal::Journal,
     /// Where settings live (the app's known_hosts, the key paths).
     pub config_dir: PathBuf,
+    /// The fleet's saved views (alert rules watch them by id).
+    pub views: crate::views::ViewStore,
     /// Open SSH sessions by id: the sender feeds the shell; dropping it ends the session.
     pub ssh_sessions: Mutex<HashMap<String, tokio::sync::mpsc::Sender<crate::connect::Input>>>,
     /// One cell per profile: concurrent first calls wait for one build, so the profile
@@ -93,6 +95,7 @@ impl AppState {
             sandbox_state_file: data_dir.join("sandbox").join("world.json"),
             sandbox: OnceCell::new(),
             launches,
+            views: crate::views::ViewStore::new(&config_dir),
             config_dir,
             ssh_sessions: Mutex::new(HashMap::new()),
             clients: Mutex::new(HashMap::new()),

@@ -29,7 +29,8 @@ pub async fn save_alert_rule(
         .iter()
         .map(|p| p.id.clone())
         .collect();
-    let rule = alerts.store.save(&draft, &profiles)?;
+    let views = state.views.views()?;
+    let rule = alerts.store.save(&draft, &profiles, &views)?;
     alerts.wake();
     Ok(rule)
 }

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod metrics;
 pub mod profiles;
 pub mod resources;
+pub mod views;
 pub mod wizard;
 
 use crate::console::watch::{self, InstanceChange, WatchConfig};

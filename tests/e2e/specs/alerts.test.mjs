@@ -2,7 +2,8 @@
 // input refused field by field, nothing saved), the Sandbox's hot instance firing while
 // the window is minimised, the desktop notification really sent on the session bus (read
 // by dbus-monitor, shown by dunst, both started by ./run), a click on it opening the
-// instance, the alert in the activity log, and the rule removed through its dialog.
+// instance, the alert in the activity log, the rule removed through its dialog, and a rule
+// on a saved view following the view's rename and stopping when the view is deleted.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -229,5 +230,65 @@ describe("alerts", () => {
       },
       "the removed rule's alert to end",
     );
+  });
+
+  it("watches a saved view by id: renamed it keeps watching, deleted (Cancel, then OK) the rule shows it stopped", async () => {
+    const b = app.browser;
+    const views = async () => {
+      const r = await invoke(b, "list_views");
+      assert.ok(r.ok, r.error);
+      return r.data;
+    };
+    // The fleet's current filters, saved as a view.
+    await click(b, "nav-fleet");
+    await click(b, "fleet-save-view");
+    await typeInto(b, "view-name", "Guangzhou");
+    await click(b, "view-save");
+    await gone(b, "save-view-dialog");
+    const [view] = await views();
+    assert.equal(view.name, "Guangzhou");
+    // A rule on it holds the view's id, not a copy.
+    await click(b, "nav-settings");
+    await click(b, "alert-add");
+    await selectValue(b, "alert-kind", "leftRunning");
+    await selectValue(b, "alert-target", `view:${view.id}`);
+    await click(b, "alert-save");
+    await gone(b, "alert-form");
+    const [rule] = await rules(b);
+    assert.deepEqual(rule.target, { kind: "view", viewId: view.id });
+    // Renamed on the fleet page: the rule follows.
+    await click(b, "nav-fleet");
+    await click(b, "fleet-views");
+    await click(b, `view-rename-${view.id}`);
+    await typeInto(b, "view-name", "South China");
+    await click(b, "view-save");
+    await gone(b, "save-view-dialog");
+    await click(b, "nav-settings");
+    assert.match(await textOf(b, "alert-rule"), /South China/);
+    // Deleted: the dialog says a rule watches it; Cancel keeps it.
+    await click(b, "nav-fleet");
+    await click(b, "fleet-views");
+    await click(b, `view-delete-${view.id}`);
+    let dialog = await confirmDialog(b, "delete-view");
+    await (await b.$('[data-testid="delete-view-rules"]')).waitForExist({ timeout: 15000 });
+    assert.match(await dialog.getText(), /1 alert rule watches this view/);
+    await (await dialog.$('[data-testid="confirm-cancel"]')).click();
+    await gone(b, "confirm-dialog");
+    assert.equal((await views()).length, 1, "Cancel deletes nothing");
+    await click(b, `view-delete-${view.id}`);
+    dialog = await confirmDialog(b, "delete-view");
+    await (await b.$('[data-testid="delete-view-rules"]')).waitForExist({ timeout: 15000 });
+    await (await dialog.$('[data-testid="confirm-ok"]')).click();
+    await gone(b, "confirm-dialog");
+    assert.deepEqual(await views(), []);
+    // The rule stays, stopped, with the reason at its target (and when edited).
+    await click(b, "nav-settings");
+    assert.match(await textOf(b, "alert-view-missing"), /saved view this rule watched was deleted/);
+    assert.match(await textOf(b, "alert-rule-stopped"), /Stopped/);
+    assert.deepEqual((await rules(b))[0].target, { kind: "view", viewId: view.id });
+    await click(b, "alert-edit");
+    assert.match(await textOf(b, "alert-error-target"), /saved view this rule watched was deleted/);
+    await screenshot(b, "alerts-view-deleted-en-light");
+    await click(b, "alert-cancel");
   });
 });

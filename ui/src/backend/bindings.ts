@@ -227,6 +227,16 @@ export const commands = {
 	 *  and opens the instance each message names.
 	 */
 	alertClicks: (onOpen: Channel<AlertOpen>) => typedError<null, AppError>(__TAURI_INVOKE("alert_clicks", { onOpen })),
+	/**  The saved views, in the order they were saved. */
+	listViews: () => typedError<SavedView[], AppError>(__TAURI_INVOKE("list_views")),
+	/**  Saves the fleet's current filters under a new name when every field is valid. */
+	saveView: (view: ViewDraft) => typedError<SavedView, AppError>(__TAURI_INVOKE("save_view", { view })),
+	/**  Renames a view; the alert rules watching it keep watching it. */
+	renameView: (id: string, name: string) => typedError<SavedView, AppError>(__TAURI_INVOKE("rename_view", { id, name })),
+	/**  Deletes a view; rules watching it stop until they are given another target. */
+	deleteView: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_view", { id })),
+	/**  Imports the views the web view kept in its own storage; only the first call imports. */
+	importLocalViews: (views: ViewDraft[]) => typedError<ViewImport, AppError>(__TAURI_INVOKE("import_local_views", { views })),
 	/**
 	 *  Opens a terminal on the instance. A host key seen for the first time is answered
 	 *  with its fingerprint; pass it back as `trust` once the user accepts it. Output comes
@@ -417,12 +427,11 @@ export type AlertTarget =
  */
 { kind: "profile"; profileId: string; regions: string[] | null } | 
 /**
- *  The instances a saved fleet view shows: its profiles (None: every profile), its
- *  regions (None: each profile's enabled regions), its tag filter (`key` or
- *  `key=value`, comma-separated, all must hold), text (a case-insensitive part of the
- *  id, name or an IP) and state ("" for any).
+ *  The instances a saved fleet view shows (`console::views`), resolved by its id
+ *  at every tick: renaming the view keeps the rule, changing what it shows changes
+ *  what the rule watches, and while the view is deleted the rule runs on nothing.
  */
-{ kind: "view"; name: string; accounts: string[] | null; regions: string[] | null; tags: string; text: string; state: string };
+{ kind: "view"; viewId: string };
 
 export type AllocateInput = {
 	/**  TRAFFIC_POSTPAID_BY_HOUR or BANDWIDTH_POSTPAID_BY_HOUR. */
@@ -437,7 +446,7 @@ export type AllocateInput = {
  *  The app's own error codes (`App.*`); Tencent's codes pass through as they are.
  *  The UI translates each from its catalogs (a test checks every one is there).
  */
-export type AppCode = "App.AddressBound" | "App.AlertRuleNotFound" | "App.Alerts" | "App.AgentUnavailable" | "App.BandwidthUnsupported" | "App.Cache" | "App.Clipboard" | "App.ConsentRequired" | "App.Dialog" | "App.Encode" | "App.Export" | "App.HostUnreachable" | "App.InstanceBusy" | "App.InstanceNotSteady" | "App.InvalidInput" | "App.Io" | "App.Journal" | "App.JumpHostRefused" | "App.KeyFileFormat" | "App.KeyFileUnreadable" | "App.KeyPairInUse" | "App.Keyring" | "App.Keyring.AccessDenied" | "App.Keyring.BadEntry" | "App.Keyring.Failure" | "App.Keyring.Locked" | "App.Keyring.NoDefaultCollection" | "App.Keyring.NoEntry" | "App.Keyring.NoService" | "App.KeySaveFailed" | "App.LastSecurityGroup" | "App.LaunchDropped" | "App.LaunchInFlight" | "App.LaunchNotFound" | "App.LaunchSettled" | "App.Listing" | "App.ListingSuperseded" | "App.LoginRefused" | "App.NoExpiry" | "App.NoGroupId" | "App.NoImageId" | "App.NoKeyId" | "App.NoKeyPair" | "App.NoPrivateKey" | "App.NoPublicIp" | "App.NotBound" | "App.PassphraseNeeded" | "App.PathUnavailable" | "App.PriceChanged" | "App.ProfileNotFound" | "App.ProfileReadOnly" | "App.RoleCredentialsFailed" | "App.Sandbox" | "App.Settings" | "App.SoldOut" | "App.StopFailed" | "App.StopRequired" | "App.StopTimeout" | "App.TccliFileChanged" | "App.TerminationProtected" | "App.Unexpected" | "App.UnknownRegion" | "App.VncUnavailable" | "App.WindowsNoSsh" | "App.WrongPassphrase";
+export type AppCode = "App.AddressBound" | "App.AlertRuleNotFound" | "App.Alerts" | "App.AgentUnavailable" | "App.BandwidthUnsupported" | "App.Cache" | "App.Clipboard" | "App.ConsentRequired" | "App.Dialog" | "App.Encode" | "App.Export" | "App.HostUnreachable" | "App.InstanceBusy" | "App.InstanceNotSteady" | "App.InvalidInput" | "App.Io" | "App.Journal" | "App.JumpHostRefused" | "App.KeyFileFormat" | "App.KeyFileUnreadable" | "App.KeyPairInUse" | "App.Keyring" | "App.Keyring.AccessDenied" | "App.Keyring.BadEntry" | "App.Keyring.Failure" | "App.Keyring.Locked" | "App.Keyring.NoDefaultCollection" | "App.Keyring.NoEntry" | "App.Keyring.NoService" | "App.KeySaveFailed" | "App.LastSecurityGroup" | "App.LaunchDropped" | "App.LaunchInFlight" | "App.LaunchNotFound" | "App.LaunchSettled" | "App.Listing" | "App.ListingSuperseded" | "App.LoginRefused" | "App.NoExpiry" | "App.NoGroupId" | "App.NoImageId" | "App.NoKeyId" | "App.NoKeyPair" | "App.NoPrivateKey" | "App.NoPublicIp" | "App.NotBound" | "App.PassphraseNeeded" | "App.PathUnavailable" | "App.PriceChanged" | "App.ProfileNotFound" | "App.ProfileReadOnly" | "App.RoleCredentialsFailed" | "App.Sandbox" | "App.Settings" | "App.SoldOut" | "App.StopFailed" | "App.StopRequired" | "App.StopTimeout" | "App.TccliFileChanged" | "App.TerminationProtected" | "App.Unexpected" | "App.UnknownRegion" | "App.ViewNotFound" | "App.Views" | "App.VncUnavailable" | "App.WindowsNoSsh" | "App.WrongPassphrase";
 
 export type AppError = {
 	kind: ErrorKind,
@@ -1339,6 +1348,21 @@ export type RuleView = {
 	description: string,
 };
 
+export type SavedView = {
+	id: string,
+	name: string,
+	/**  Profile ids (None: every profile). */
+	accounts: string[] | null,
+	/**  Regions (None: each profile's enabled regions). */
+	regions: string[] | null,
+	/**  `key` or `key=value`, comma-separated; all must hold. */
+	tags: string,
+	/**  A case-insensitive part of the id, name or an IP. */
+	text: string,
+	/**  An instance state, "" for any. */
+	state: string,
+};
+
 /**
  *  Where a command acts: one profile in one region. Both parts check themselves, so a
  *  malformed scope is refused before the command runs, naming `scope` and the part.
@@ -1501,6 +1525,30 @@ export type VerifyReport = {
 	/**  Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered. */
 	clockOffsetSeconds: number,
 	regionsVisible: number,
+};
+
+/**  A view as the fleet page has it (no id yet). */
+export type ViewDraft = {
+	name: string,
+	accounts: string[] | null,
+	regions: string[] | null,
+	tags?: string,
+	text?: string,
+	state?: string,
+};
+
+/**
+ *  What an import did: the views now kept, and the names of those it skipped (the name
+ *  already taken, or a field refused) with why.
+ */
+export type ViewImport = {
+	views: SavedView[],
+	skipped: ViewSkipped[],
+};
+
+export type ViewSkipped = {
+	name: string,
+	reason: string,
 };
 
 export type VpcChoice = {

@@ -13,4 +13,5 @@ export { instancesBackend } from "./instances";
 export { metricsBackend } from "./metrics";
 export { profilesBackend } from "./profiles";
 export { resourcesBackend } from "./resources";
+export { viewsBackend } from "./views";
 export { wizardBackend } from "./wizard";

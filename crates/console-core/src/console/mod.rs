@@ -2,8 +2,9 @@
 //! status watcher and the activity log. Tauri-free, so it is
 //! tested against an in-process cvm-sim without a window.
 
-// The activity log lives below the console (the app state holds it); its old path stays.
-pub use crate::activity;
+// The activity log and the saved views live below the console (the app state holds them);
+// they are reached through the console too.
+pub use crate::{activity, views};
 pub mod alerts;
 pub mod batch;
 pub mod cache;

@@ -1,17 +1,27 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import { mockIPC } from "../../backend/mocks";
 import "../../i18n";
-import type { AlertRule, ProfileView } from "../../backend";
+import type { AlertRule, ProfileView, SavedView } from "../../backend";
 import { AlertsSection } from "./AlertsSection";
 
 const sandbox = { id: "sandbox", name: "Sandbox", kind: "sandbox" } as ProfileView;
 
 type Call = { cmd: string; args: Record<string, unknown> };
 
-function setup(calls: Call[], saved: AlertRule[] = []) {
+const web: SavedView = {
+  id: "view-web",
+  name: "Web servers",
+  accounts: null,
+  regions: ["ap-guangzhou"],
+  tags: "team=web",
+  text: "",
+  state: "",
+};
+
+function setup(calls: Call[], saved: AlertRule[] = [], views: SavedView[] = []) {
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
     switch (cmd) {
@@ -19,6 +29,8 @@ function setup(calls: Call[], saved: AlertRule[] = []) {
         return { active: "sandbox", profiles: [sandbox], corruptBackup: null };
       case "list_alert_rules":
         return saved;
+      case "list_views":
+        return views;
       case "firing_alerts":
         return [];
       case "save_alert_rule": {
@@ -86,5 +98,47 @@ describe("the alerts section", () => {
     await userEvent.click(screen.getByTestId("alert-remove"));
     await userEvent.click(await screen.findByTestId("confirm-cancel"));
     expect(calls.some((c) => c.cmd === "delete_alert_rule")).toBe(false);
+  });
+
+  it("offers saved views by id and sends the view's id, not a copy", async () => {
+    const calls: Call[] = [];
+    setup(calls, [], [web]);
+    await userEvent.click(await screen.findByTestId("alert-add"));
+    await screen.findByRole("option", { name: "Web servers" });
+    await userEvent.selectOptions(screen.getByTestId("alert-target"), "view:view-web");
+    await userEvent.click(screen.getByTestId("alert-save"));
+    await waitFor(() => expect(calls.some((c) => c.cmd === "save_alert_rule")).toBe(true));
+    const save = calls.find((c) => c.cmd === "save_alert_rule");
+    expect((save?.args.draft as { target: unknown }).target).toEqual({
+      kind: "view",
+      viewId: "view-web",
+    });
+  });
+
+  it("shows a rule whose view was deleted as stopped, with the reason at its target", async () => {
+    const calls: Call[] = [];
+    const rule = (id: string, viewId: string): AlertRule => ({
+      id,
+      enabled: true,
+      condition: { kind: "leftRunning" },
+      target: { kind: "view", viewId },
+    });
+    setup(calls, [rule("rule-ok", "view-web"), rule("rule-lost", "view-gone")], [web]);
+    const rows = await screen.findAllByTestId("alert-rule");
+    await waitFor(() => expect(rows[0]).toHaveTextContent(/Web servers/));
+    expect(rows[0]).toHaveTextContent(/On/);
+    expect(rows[1]).toHaveAttribute("data-lost-view", "true");
+    expect(within(rows[1] as HTMLElement).getByTestId("alert-view-missing")).toHaveTextContent(
+      /saved view this rule watched was deleted/,
+    );
+    expect(within(rows[1] as HTMLElement).getByTestId("alert-rule-stopped")).toHaveTextContent(
+      /Stopped/,
+    );
+    // Editing it opens with the target unset and the reason at that field.
+    await userEvent.click(within(rows[1] as HTMLElement).getByTestId("alert-edit"));
+    expect(screen.getByTestId("alert-target")).toHaveValue("");
+    expect(screen.getByTestId("alert-error-target")).toHaveTextContent(
+      /saved view this rule watched was deleted/,
+    );
   });
 });

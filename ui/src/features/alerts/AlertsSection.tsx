@@ -9,13 +9,14 @@ import {
   type AlertRuleDraft,
   type AlertTarget,
   BackendError,
+  type SavedView,
   alertsBackend,
 } from "../../backend";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Problem } from "../../components/Problem";
 import { profileName } from "../profiles/profileName";
 import { useProfiles } from "../profiles/useProfiles";
-import { useViews, type FleetView } from "../fleet/views";
+import { useViews } from "../fleet/views";
 import { openDetail } from "../palette/registry";
 import "./alerts.css";
 
@@ -47,6 +48,7 @@ export function AlertsSection() {
     },
   });
   const list = rules.data ?? [];
+  const views = useViews();
 
   return (
     <section className="alerts-section" data-testid="alerts-section">
@@ -71,33 +73,51 @@ export function AlertsSection() {
               </td>
             </tr>
           )}
-          {list.map((r) => (
-            <tr key={r.id} data-testid="alert-rule" data-rule={r.id}>
-              <td>{conditionText(t, r)}</td>
-              <td>
-                <TargetText target={r.target} />
-              </td>
-              <td>{r.enabled ? t("alerts.on") : t("alerts.off")}</td>
-              <td className="alerts-row-actions">
-                <button
-                  type="button"
-                  className="btn"
-                  data-testid="alert-edit"
-                  onClick={() => setEditing(r)}
-                >
-                  {t("alerts.edit")}
-                </button>
-                <button
-                  type="button"
-                  className="btn"
-                  data-testid="alert-remove"
-                  onClick={() => setRemoving(r)}
-                >
-                  {t("alerts.remove")}
-                </button>
-              </td>
-            </tr>
-          ))}
+          {list.map((r) => {
+            const lost = viewLost(r, views);
+            return (
+              <tr
+                key={r.id}
+                data-testid="alert-rule"
+                data-rule={r.id}
+                data-lost-view={lost || undefined}
+              >
+                <td>{conditionText(t, r)}</td>
+                <td>
+                  <TargetText target={r.target} views={views} />
+                </td>
+                <td>
+                  {lost ? (
+                    <span className="field-error" data-testid="alert-rule-stopped">
+                      {t("alerts.stopped")}
+                    </span>
+                  ) : r.enabled ? (
+                    t("alerts.on")
+                  ) : (
+                    t("alerts.off")
+                  )}
+                </td>
+                <td className="alerts-row-actions">
+                  <button
+                    type="button"
+                    className="btn"
+                    data-testid="alert-edit"
+                    onClick={() => setEditing(r)}
+                  >
+                    {t("alerts.edit")}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn"
+                    data-testid="alert-remove"
+                    onClick={() => setRemoving(r)}
+                  >
+                    {t("alerts.remove")}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {editing === null ? (
@@ -152,11 +172,26 @@ function conditionText(t: T, r: AlertRule): string {
   }
 }
 
-function TargetText(props: { target: AlertTarget }) {
+/** Whether the rule watches a saved view that no longer exists (it runs on nothing). */
+function viewLost(r: AlertRule, views: SavedView[]): boolean {
+  const tg = r.target;
+  return tg.kind === "view" && !views.some((v) => v.id === tg.viewId);
+}
+
+function TargetText(props: { target: AlertTarget; views: SavedView[] }) {
   const { t } = useTranslation();
   const profiles = useProfiles().data?.profiles ?? [];
   const tg = props.target;
-  if (tg.kind === "view") return <>{t("alerts.targetView", { name: tg.name })}</>;
+  if (tg.kind === "view") {
+    const v = props.views.find((x) => x.id === tg.viewId);
+    if (!v)
+      return (
+        <span className="field-error" role="alert" data-testid="alert-view-missing">
+          {t("alerts.error.viewDeleted")}
+        </span>
+      );
+    return <>{t("alerts.targetView", { name: v.name })}</>;
+  }
   const p = profiles.find((x) => x.id === tg.profileId);
   const name = p ? profileName(p, t("profiles.sandboxName")) : tg.profileId;
   const regions = tg.regions?.join(", ") ?? t("alerts.enabledRegions");
@@ -210,13 +245,13 @@ type Form = {
   threshold: string;
   minutes: string;
   days: string;
-  /** `profile:<id>`, `view:<name>` or "" (none chosen). */
+  /** `profile:<id>`, `view:<view id>` or "" (none chosen). */
   target: string;
   regions: string;
   enabled: boolean;
 };
 
-function initial(rule: AlertRule | null): Form {
+function initial(rule: AlertRule | null, views: SavedView[]): Form {
   const c = rule?.condition;
   const tg = rule?.target;
   return {
@@ -224,13 +259,19 @@ function initial(rule: AlertRule | null): Form {
     threshold: c?.kind === "cpuAbove" ? String(c.threshold) : "80",
     minutes: c?.kind === "cpuAbove" ? String(c.minutes) : "5",
     days: c?.kind === "expiring" ? String(c.days) : "7",
-    target: tg ? (tg.kind === "profile" ? `profile:${tg.profileId}` : `view:${tg.name}`) : "",
+    target: !tg
+      ? ""
+      : tg.kind === "profile"
+        ? `profile:${tg.profileId}`
+        : views.some((v) => v.id === tg.viewId)
+          ? `view:${tg.viewId}`
+          : "",
     regions: tg?.kind === "profile" ? (tg.regions?.join(", ") ?? "") : "",
     enabled: rule?.enabled ?? true,
   };
 }
 
-function toTarget(f: Form, views: FleetView[]): AlertTarget | null {
+function toTarget(f: Form): AlertTarget | null {
   if (f.target.startsWith("profile:")) {
     const regions = f.regions
       .split(",")
@@ -242,19 +283,7 @@ function toTarget(f: Form, views: FleetView[]): AlertTarget | null {
       regions: regions.length ? regions : null,
     };
   }
-  if (f.target.startsWith("view:")) {
-    const v = views.find((x) => x.name === f.target.slice("view:".length));
-    if (!v) return null;
-    return {
-      kind: "view",
-      name: v.name,
-      accounts: v.accounts,
-      regions: v.regions,
-      tags: v.tags,
-      text: v.text,
-      state: v.state,
-    };
-  }
+  if (f.target.startsWith("view:")) return { kind: "view", viewId: f.target.slice("view:".length) };
   return null;
 }
 
@@ -262,8 +291,17 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
   const { t } = useTranslation();
   const profiles = useProfiles().data?.profiles ?? [];
   const views = useViews();
-  const [f, setF] = useState<Form>(() => initial(props.rule));
-  const [fieldError, setFieldError] = useState<{ field: Field; message: string } | null>(null);
+  const [f, setF] = useState<Form>(() => initial(props.rule, views));
+  // A rule whose view was deleted opens with that said at its target.
+  const [fieldError, setFieldError] = useState<{
+    field: Field;
+    message: string;
+    key?: string;
+  } | null>(() =>
+    props.rule && viewLost(props.rule, views)
+      ? { field: "target", message: "", key: "alerts.error.viewDeleted" }
+      : null,
+  );
   const save = useMutation({
     mutationFn: (draft: AlertRuleDraft) => alertsBackend.saveAlertRule(draft),
     onSuccess: props.onDone,
@@ -285,7 +323,7 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
         data-testid={`alert-error-${field}`}
         title={fieldError.message}
       >
-        {t(`alerts.error.${field}`)}
+        {t(fieldError.key ?? `alerts.error.${field}`)}
       </span>
     ) : null;
   const submit = (e: React.FormEvent) => {
@@ -298,7 +336,7 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
       threshold: f.threshold,
       minutes: f.minutes,
       days: f.days,
-      target: toTarget(f, views),
+      target: toTarget(f),
     });
   };
   const otherError = save.error && !fieldError ? save.error : null;
@@ -379,7 +417,7 @@ function RuleForm(props: { rule: AlertRule | null; onDone: () => void; onCancel:
             {views.length > 0 && (
               <optgroup label={t("alerts.views")}>
                 {views.map((v) => (
-                  <option key={v.name} value={`view:${v.name}`}>
+                  <option key={v.id} value={`view:${v.id}`}>
                     {v.name}
                   </option>
                 ))}

@@ -6,7 +6,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 // The Tauri IPC cannot run under jsdom: the backend answers through Tauri's own mock.
 import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
-import type { InstanceView, ProfileView } from "../../backend";
+import type { InstanceView, ProfileView, SavedView } from "../../backend";
 import { FleetPage } from "./FleetPage";
 
 function inst(profileId: string, region: string, id: string, name: string): InstanceView {
@@ -66,9 +66,36 @@ type Chan = { onmessage: (v: unknown) => void };
 function backend(settles = false, dataFailure: unknown = null, dataAccountFailure: unknown = null) {
   const streams: unknown[] = [];
   const tags: unknown[] = [];
+  const viewCalls: { cmd: string; args: Record<string, unknown> }[] = [];
+  let views: SavedView[] = [
+    { id: "view-web", name: "Web", accounts: null, regions: null, tags: "", text: "", state: "" },
+    { id: "view-db", name: "DB", accounts: null, regions: null, tags: "", text: "", state: "" },
+  ];
   mockIPC((cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
+      case "list_views":
+        return views;
+      case "list_alert_rules":
+        return [
+          {
+            id: "rule-1",
+            enabled: true,
+            condition: { kind: "leftRunning" },
+            target: { kind: "view", viewId: "view-web" },
+          },
+        ];
+      case "rename_view": {
+        viewCalls.push({ cmd, args });
+        const v = views.find((x) => x.id === args.id);
+        if (!v) throw new Error("no view");
+        views = views.map((x) => (x.id === args.id ? { ...x, name: String(args.name) } : x));
+        return { ...v, name: args.name };
+      }
+      case "delete_view":
+        viewCalls.push({ cmd, args });
+        views = views.filter((x) => x.id !== args.id);
+        return null;
       case "list_profiles":
         return {
           active: "ops",
@@ -137,7 +164,7 @@ function backend(settles = false, dataFailure: unknown = null, dataAccountFailur
     }
     return null;
   });
-  return { streams, tags };
+  return { streams, tags, viewCalls };
 }
 
 function renderPage() {
@@ -285,4 +312,44 @@ describe("the fleet", () => {
     await pause();
     expect(tags).toHaveLength(3);
   }, 15000);
+
+  it("renames a view (its name checked at the field) and deletes one only through the confirmation", async () => {
+    const { viewCalls } = backend(true);
+    const user = userEvent.setup();
+    renderPage();
+    await screen.findByText("ops-web");
+    await user.click(await screen.findByText("Views (2)"));
+    // Renaming to another view's name (any case) is refused here, nothing sent.
+    await user.click(screen.getByTestId("view-rename-view-web"));
+    const name = screen.getByTestId("view-name");
+    expect(name).toHaveValue("Web");
+    await user.clear(name);
+    await user.type(name, "db");
+    await user.click(screen.getByTestId("view-save"));
+    expect(screen.getByTestId("view-name-error")).toHaveTextContent(/already exists/);
+    expect(viewCalls).toEqual([]);
+    await user.clear(name);
+    await user.type(name, "Web servers");
+    await user.click(screen.getByTestId("view-save"));
+    await waitFor(() => expect(screen.queryByTestId("save-view-dialog")).toBeNull());
+    expect(viewCalls).toEqual([
+      { cmd: "rename_view", args: { id: "view-web", name: "Web servers" } },
+    ]);
+    await waitFor(() =>
+      expect(screen.getByTestId("view-open-view-web")).toHaveTextContent("Web servers"),
+    );
+    // Delete: the dialog says a rule watches it; Cancel sends nothing, OK deletes.
+    await user.click(screen.getByTestId("view-delete-view-web"));
+    expect(await screen.findByTestId("delete-view-rules")).toHaveTextContent(
+      /1 alert rule watches this view/,
+    );
+    await user.click(screen.getByTestId("confirm-cancel"));
+    expect(viewCalls).toHaveLength(1);
+    await user.click(screen.getByTestId("view-delete-view-web"));
+    await screen.findByTestId("delete-view-rules");
+    await user.click(screen.getByTestId("confirm-ok"));
+    await waitFor(() => expect(screen.queryByTestId("view-open-view-web")).toBeNull());
+    expect(viewCalls[1]).toEqual({ cmd: "delete_view", args: { id: "view-web" } });
+    expect(screen.getByTestId("fleet-views")).toHaveTextContent("Views (1)");
+  });
 });

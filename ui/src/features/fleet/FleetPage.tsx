@@ -1,9 +1,18 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useQuery } from "@tanstack/react-query";
-import { apiLanguage, type FleetTarget, instancesBackend } from "../../backend";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  alertsBackend,
+  apiLanguage,
+  type FleetTarget,
+  instancesBackend,
+  type SavedView,
+  viewsBackend,
+} from "../../backend";
 import { useProfiles } from "../profiles/useProfiles";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Modal } from "../../components/Modal";
+import { Problem } from "../../components/Problem";
 import { InstanceList, type ViewFilters } from "../instances/InstanceList";
 import { profileName } from "../profiles/profileName";
 import { FLEET_HIDDEN, type ColumnId } from "../instances/states";
@@ -12,8 +21,13 @@ import {
   type FleetView,
   consume,
   isConsumed,
+  refusal,
+  requestView,
   saveView,
   useRequestedView,
+  useViews,
+  viewNameProblem,
+  viewsKey,
 } from "./views";
 import "./fleet.css";
 
@@ -163,6 +177,7 @@ export function FleetPage() {
               value={regionsChosen}
               onChange={setRegionsChosen}
             />
+            <ViewsMenu />
           </>
         }
       />
@@ -176,20 +191,169 @@ export function FleetPage() {
   );
 }
 
+/**
+ * The saved views: open one, rename it, or delete it (through the confirmation dialog,
+ * which says how many alert rules watch it).
+ */
+function ViewsMenu() {
+  const { t } = useTranslation();
+  const views = useViews();
+  const [open, setOpen] = useState(false);
+  const [renaming, setRenaming] = useState<SavedView | null>(null);
+  const [deleting, setDeleting] = useState<SavedView | null>(null);
+  return (
+    <div className="columns-chooser">
+      <button
+        type="button"
+        className="button"
+        data-testid="fleet-views"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {t("fleet.views.menu", { count: views.length })}
+      </button>
+      {open && (
+        <div className="columns-popover fleet-popover" data-testid="fleet-views-popover">
+          {views.length === 0 && <p className="muted small">{t("fleet.views.none")}</p>}
+          <ul className="fleet-views">
+            {views.map((v) => (
+              <li key={v.id} data-testid="fleet-view" data-view={v.id}>
+                <button
+                  type="button"
+                  className="link-button fleet-view-name"
+                  data-testid={`view-open-${v.id}`}
+                  title={t("fleet.views.open", { name: v.name })}
+                  onClick={() => {
+                    setOpen(false);
+                    requestView(v);
+                  }}
+                >
+                  {v.name}
+                </button>
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid={`view-rename-${v.id}`}
+                  onClick={() => setRenaming(v)}
+                >
+                  {t("fleet.views.rename")}
+                </button>
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid={`view-delete-${v.id}`}
+                  onClick={() => setDeleting(v)}
+                >
+                  {t("fleet.views.delete")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {renaming && (
+        <NameDialog
+          title={t("fleet.views.renameTitle", { name: renaming.name })}
+          initial={renaming.name}
+          saveLabel={t("fleet.views.renameButton")}
+          check={(name) => viewNameProblem(name, views, renaming.id)}
+          submit={(name) => viewsBackend.renameView(renaming.id, name.trim())}
+          onClose={() => setRenaming(null)}
+        />
+      )}
+      {deleting && <DeleteView view={deleting} onClose={() => setDeleting(null)} />}
+    </div>
+  );
+}
+
+function DeleteView(props: { view: SavedView; onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const rules = useQuery({ queryKey: ["alert-rules"], queryFn: alertsBackend.listAlertRules });
+  const watching = (rules.data ?? []).filter(
+    (r) => r.target.kind === "view" && r.target.viewId === props.view.id,
+  ).length;
+  const remove = useMutation({
+    mutationFn: () => viewsBackend.deleteView(props.view.id),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: viewsKey });
+      void qc.invalidateQueries({ queryKey: ["alert-rules"] });
+      props.onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      kind="delete-view"
+      title={t("fleet.views.deleteTitle", { name: props.view.name })}
+      confirmLabel={t("fleet.views.delete")}
+      danger
+      busy={remove.isPending}
+      disabled={rules.isPending}
+      error={remove.error ? <Problem error={remove.error} /> : null}
+      onCancel={props.onClose}
+      onConfirm={() => remove.mutate()}
+    >
+      <p>{t("fleet.views.deleteBody", { name: props.view.name })}</p>
+      {watching > 0 && (
+        <p className="warn" data-testid="delete-view-rules">
+          {t("fleet.views.deleteRules", { count: watching })}
+        </p>
+      )}
+    </ConfirmDialog>
+  );
+}
+
 /** Names the current filters as a view; a bad name is refused at the field, nothing saved. */
 function SaveViewDialog(props: { view: FleetView; onClose: () => void }) {
   const { t } = useTranslation();
-  const [name, setName] = useState("");
+  const views = useViews();
+  return (
+    <NameDialog
+      title={t("fleet.views.saveTitle")}
+      initial=""
+      saveLabel={t("fleet.views.saveButton")}
+      check={() => null}
+      submit={async (name) => {
+        const bad = await saveView({ ...props.view, name }, views);
+        if (bad) throw bad;
+      }}
+      onClose={props.onClose}
+    />
+  );
+}
+
+/** A dialog asking for a view's name: checked here, then by the backend; a refusal is shown at the field. */
+function NameDialog(props: {
+  title: string;
+  initial: string;
+  saveLabel: string;
+  check: (name: string) => FieldError | null;
+  submit: (name: string) => Promise<unknown>;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [name, setName] = useState(props.initial);
   const [error, setError] = useState<FieldError | null>(null);
+  const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const save = () => {
-    const bad = saveView({ ...props.view, name });
-    if (bad) setError(bad);
-    else props.onClose();
+  const save = async () => {
+    const bad = props.check(name);
+    if (bad) return setError(bad);
+    setBusy(true);
+    try {
+      await props.submit(name);
+      void qc.invalidateQueries({ queryKey: viewsKey });
+      props.onClose();
+    } catch (e) {
+      setError(isFieldError(e) ? e : refusal(e));
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <Modal
-      title={t("fleet.views.saveTitle")}
+      title={props.title}
       testid="save-view-dialog"
       onCancel={props.onClose}
       initialFocus={() => input.current}
@@ -197,7 +361,7 @@ function SaveViewDialog(props: { view: FleetView; onClose: () => void }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save();
+          void save();
         }}
       >
         <label className="field">
@@ -223,11 +387,17 @@ function SaveViewDialog(props: { view: FleetView; onClose: () => void }) {
           <button type="button" className="btn" data-testid="view-cancel" onClick={props.onClose}>
             {t("fleet.views.cancel")}
           </button>
-          <button type="submit" className="btn primary" data-testid="view-save">
-            {t("fleet.views.saveButton")}
+          <button type="submit" className="btn primary" data-testid="view-save" disabled={busy}>
+            {props.saveLabel}
           </button>
         </div>
       </form>
     </Modal>
+  );
+}
+
+function isFieldError(e: unknown): e is FieldError {
+  return (
+    typeof e === "object" && e !== null && "field" in e && "message" in e && !(e instanceof Error)
   );
 }

@@ -1,11 +1,13 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import type { InstanceView } from "../../backend";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { InstanceView, SavedView } from "../../backend";
+import { clearMocks, mockIPC } from "../../backend/mocks";
 import {
   TAG_KEY_MAX,
   matchesTags,
   parseTagFilter,
   saveView,
   coversTags,
+  loadViews,
   tagKeyProblem,
   tagValueProblem,
   viewNameProblem,
@@ -111,19 +113,86 @@ describe("the tag filter", () => {
 });
 
 describe("saved views", () => {
+  type Call = { cmd: string; args: Record<string, unknown> };
+  const saved = (id: string, name: string): SavedView => ({ id, ...view(name) });
+  function backend(calls: Call[], kept: SavedView[]) {
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+      switch (cmd) {
+        case "list_views":
+          return kept;
+        case "save_view": {
+          const v = (args as { view: FleetView }).view;
+          if (v.state === "bad")
+            throw {
+              kind: "invalid-input",
+              code: "App.InvalidInput",
+              message: '"bad" is not an instance state',
+              requestId: null,
+              field: "state",
+            };
+          return saved("view-new", v.name);
+        }
+        case "import_local_views": {
+          const views = (args as { views: FleetView[] }).views;
+          return { views: views.map((v, i) => saved(`view-${i}`, v.name)), skipped: [] };
+        }
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    });
+  }
   beforeEach(() => localStorage.clear());
-  it("refuses an empty or duplicate name (case-insensitive) and saves nothing", () => {
+  afterEach(() => clearMocks());
+
+  it("refuses an empty or duplicate name (case-insensitive) or a bad tag filter without asking the backend", async () => {
+    const calls: Call[] = [];
+    backend(calls, []);
+    const existing = [saved("view-1", "Prod web")];
     expect(viewNameProblem("  ", [])?.message).toBe("fleet.views.error.empty");
-    expect(saveView(view("Prod web"))).toBeNull();
-    const before = localStorage.getItem("cvm.fleet.views");
-    expect(saveView(view("prod WEB"))).toMatchObject({
+    expect(await saveView(view("prod WEB"), existing)).toMatchObject({
       field: "viewName",
       message: "fleet.views.error.duplicate",
     });
-    expect(saveView(view(""))).toMatchObject({ field: "viewName" });
-    expect(saveView({ ...view("tags"), tags: "bad#key" })).toMatchObject({ field: "tagFilter" });
-    expect(localStorage.getItem("cvm.fleet.views")).toBe(before);
-    expect(JSON.parse(before ?? "[]")).toHaveLength(1);
+    expect(await saveView(view(""), existing)).toMatchObject({ field: "viewName" });
+    expect(await saveView({ ...view("tags"), tags: "bad#key" }, existing)).toMatchObject({
+      field: "tagFilter",
+    });
+    expect(calls).toEqual([]);
+    // A rename may keep the view's own name in another case.
+    expect(viewNameProblem("PROD web", existing, "view-1")).toBeNull();
+  });
+
+  it("sends a good view to the backend and shows its refusal at the field it names", async () => {
+    const calls: Call[] = [];
+    backend(calls, []);
+    expect(await saveView({ ...view(" Staging "), tags: "env=staging" }, [])).toBeNull();
+    expect(calls).toEqual([
+      { cmd: "save_view", args: { view: { ...view("Staging"), tags: "env=staging" } } },
+    ]);
+    expect(await saveView({ ...view("x"), state: "bad" }, [])).toMatchObject({
+      field: "state",
+      message: "fleet.views.error.field.state",
+    });
+  });
+
+  it("hands the web view's old list to the backend once, then forgets it", async () => {
+    const calls: Call[] = [];
+    backend(calls, [saved("view-9", "Kept")]);
+    localStorage.setItem(
+      "cvm.fleet.views",
+      JSON.stringify([{ ...view("Old"), accounts: ["p-a"] }, { nonsense: true }]),
+    );
+    const first = await loadViews();
+    expect(first.map((v) => v.name)).toEqual(["Old"]);
+    expect(calls).toEqual([
+      {
+        cmd: "import_local_views",
+        args: { views: [{ ...view("Old"), accounts: ["p-a"] }] },
+      },
+    ]);
+    expect(localStorage.getItem("cvm.fleet.views")).toBeNull();
+    expect((await loadViews()).map((v) => v.name)).toEqual(["Kept"]);
+    expect(calls.map((c) => c.cmd)).toEqual(["import_local_views", "list_views"]);
   });
 });
 

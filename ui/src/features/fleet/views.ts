@@ -1,10 +1,17 @@
 // The fleet's filters: tag keys and key=value pairs (checked against Tencent's tag naming
-// rules), and saved named views (accounts, regions, tags, text, state) kept in the web
-// view's local storage and opened from the command palette.
+// rules), and saved named views (accounts, regions, tags, text, state) kept by the
+// backend, opened from the fleet page and the command palette.
 import { useSyncExternalStore } from "react";
-import type { InstanceView } from "../../backend";
+import { useQuery } from "@tanstack/react-query";
+import {
+  BackendError,
+  type InstanceView,
+  type SavedView,
+  type ViewDraft,
+  viewsBackend,
+} from "../../backend";
 
-/** A saved view. null accounts/regions: every profile / each account's enabled regions. */
+/** A view's filters. null accounts/regions: every profile / each account's enabled regions. */
 export type FleetView = {
   name: string;
   accounts: string[] | null;
@@ -108,38 +115,53 @@ export function coversTags(listed: TagCondition[], wanted: TagCondition[]): bool
   );
 }
 
-const VIEWS_KEY = "cvm.fleet.views";
+/** The web view's own list, from before the backend kept the views. */
+const LOCAL_KEY = "cvm.fleet.views";
 const VIEW_NAME_MAX = 64;
+export const viewsKey = ["saved-views"] as const;
 
-function read(): FleetView[] {
+function localViews(raw: string): FleetView[] {
   try {
-    const v: unknown = JSON.parse(localStorage.getItem(VIEWS_KEY) ?? "[]");
+    const v: unknown = JSON.parse(raw);
     return Array.isArray(v) ? (v as FleetView[]).filter((x) => typeof x?.name === "string") : [];
   } catch {
     return [];
   }
 }
 
-let views: FleetView[] | null = null;
-const listeners = new Set<() => void>();
-const snapshot = () => (views ??= read());
+/**
+ * The saved views. The first read after an update hands the web view's old list to the
+ * backend, which imports it once, and then forgets it here.
+ */
+export async function loadViews(): Promise<SavedView[]> {
+  const raw = localStorage.getItem(LOCAL_KEY);
+  if (raw === null) return viewsBackend.listViews();
+  const drafts: ViewDraft[] = localViews(raw).map((v) => ({
+    name: v.name,
+    accounts: v.accounts ?? null,
+    regions: v.regions ?? null,
+    tags: v.tags ?? "",
+    text: v.text ?? "",
+    state: v.state ?? "",
+  }));
+  const r = await viewsBackend.importLocalViews(drafts);
+  localStorage.removeItem(LOCAL_KEY);
+  return r.views;
+}
 
 /** The saved views, kept current across the app. */
-export function useViews(): FleetView[] {
-  return useSyncExternalStore((l) => {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  }, snapshot);
+export function useViews(): SavedView[] {
+  const q = useQuery({ queryKey: viewsKey, queryFn: loadViews, staleTime: Infinity });
+  return q.data ?? NO_VIEWS;
 }
+const NO_VIEWS: SavedView[] = [];
 
-function write(next: FleetView[]) {
-  localStorage.setItem(VIEWS_KEY, JSON.stringify(next));
-  views = next;
-  for (const l of listeners) l();
-}
-
-/** Why `name` cannot name a new view, or null. */
-export function viewNameProblem(name: string, existing: FleetView[]): FieldError | null {
+/** Why `name` cannot name a view beside the others (`except`: the one being renamed). */
+export function viewNameProblem(
+  name: string,
+  existing: SavedView[],
+  except?: string,
+): FieldError | null {
   const n = name.trim();
   if (!n) return { field: "viewName", message: "fleet.views.error.empty" };
   if ([...n].length > VIEW_NAME_MAX)
@@ -148,20 +170,36 @@ export function viewNameProblem(name: string, existing: FleetView[]): FieldError
       message: "fleet.views.error.tooLong",
       values: { max: VIEW_NAME_MAX },
     };
-  if (existing.some((v) => v.name.toLowerCase() === n.toLowerCase()))
+  if (existing.some((v) => v.id !== except && v.name.toLowerCase() === n.toLowerCase()))
     return { field: "viewName", message: "fleet.views.error.duplicate", values: { name: n } };
   return null;
 }
 
-/** Saves a view; nothing is written when the name or its tag filter is refused. */
-export function saveView(view: FleetView): FieldError | null {
-  const all = snapshot();
-  const bad = viewNameProblem(view.name, all);
+/** A refusal as a field error: the backend's field, worded by the catalogs when known. */
+export function refusal(e: unknown): FieldError {
+  const field = e instanceof BackendError ? e.detail.field : null;
+  const known = ["name", "accounts", "regions", "tags", "text", "state"];
+  if (field && known.includes(field))
+    return {
+      field: field === "name" ? "viewName" : field,
+      message: `fleet.views.error.field.${field}`,
+      values: { detail: e instanceof Error ? e.message : String(e) },
+    };
+  return { field: "view", message: "fleet.views.error.other", values: { detail: String(e) } };
+}
+
+/** Checks the name and tag filter here (worded in the UI's language), then saves. */
+export async function saveView(view: FleetView, existing: SavedView[]): Promise<FieldError | null> {
+  const bad = viewNameProblem(view.name, existing);
   if (bad) return bad;
   const tags = parseTagFilter(view.tags);
   if (!tags.ok) return tags.error;
-  write([...all, { ...view, name: view.name.trim() }]);
-  return null;
+  try {
+    await viewsBackend.saveView({ ...view, name: view.name.trim() });
+    return null;
+  } catch (e) {
+    return refusal(e);
+  }
 }
 
 // A view asked for from the palette, for the fleet page to open (it may not be mounted yet).

@@ -10,7 +10,7 @@
 //! other call; a tick that fails for one (profile, region) keeps that place's alerts as
 //! they were and tries again next minute.
 
-use super::{AlertCondition, AlertKind, AlertRule, AlertStore, AlertTarget, parse_tag_filter};
+use super::{AlertCondition, AlertKind, AlertRule, AlertStore, Watch, parse_tag_filter};
 use crate::console::activity::{AppEvent, EventNote};
 use crate::console::instances::{InstanceView, list_instances, list_regions};
 use crate::console::settings::ConsoleSettings;
@@ -258,39 +258,43 @@ fn key(rule: &AlertRule, o: &Observation, id: &str) -> Key {
     (rule.id.clone(), o.profile_id.clone(), id.to_owned())
 }
 
+/// An enabled rule with its target resolved for this tick.
+#[derive(Clone, Debug)]
+pub struct Armed {
+    pub rule: AlertRule,
+    pub watch: Watch,
+}
+
+impl std::ops::Deref for Armed {
+    type Target = AlertRule;
+    fn deref(&self) -> &AlertRule {
+        &self.rule
+    }
+}
+
 /// Whether the rule's target covers this (profile, region).
-fn targets_place(rule: &AlertRule, profile_id: &str, region: &str, enabled: &[String]) -> bool {
-    let (accounts, regions) = match &rule.target {
-        AlertTarget::Profile {
-            profile_id: p,
-            regions,
-        } => (Some(std::slice::from_ref(p)), regions),
-        AlertTarget::View {
-            accounts, regions, ..
-        } => (accounts.as_deref(), regions),
-    };
-    accounts.is_none_or(|a| a.iter().any(|p| p == profile_id))
-        && match regions {
+fn targets_place(rule: &Armed, profile_id: &str, region: &str, enabled: &[String]) -> bool {
+    rule.watch
+        .accounts()
+        .is_none_or(|a| a.iter().any(|p| p == profile_id))
+        && match rule.watch.regions() {
             Some(r) => r.iter().any(|x| x == region),
             None => enabled.iter().any(|x| x == region),
         }
 }
 
 /// Whether a view rule's filters keep the instance (a profile rule keeps every one).
-pub fn matches(target: &AlertTarget, i: &InstanceView) -> bool {
-    let AlertTarget::View {
-        tags, text, state, ..
-    } = target
-    else {
+pub fn matches(watch: &Watch, i: &InstanceView) -> bool {
+    let Watch::View(view) = watch else {
         return true;
     };
-    let conditions = parse_tag_filter(tags).unwrap_or_default();
+    let conditions = parse_tag_filter(&view.tags).unwrap_or_default();
     let tags_ok = conditions.iter().all(|(k, v)| {
         i.tags
             .iter()
             .any(|t| &t.key == k && v.as_ref().is_none_or(|v| &t.value == v))
     });
-    let text = text.to_lowercase();
+    let text = view.text.to_lowercase();
     let text_ok = text.is_empty()
         || i.id.to_lowercase().contains(&text)
         || i.name.to_lowercase().contains(&text)
@@ -298,7 +302,7 @@ pub fn matches(target: &AlertTarget, i: &InstanceView) -> bool {
             .iter()
             .chain(&i.public_ips)
             .any(|ip| ip.contains(&text));
-    tags_ok && text_ok && (state.is_empty() || &i.state == state)
+    tags_ok && text_ok && (view.state.is_empty() || i.state == view.state)
 }
 
 /// The CPU condition over a series: at least `minutes` one-minute points, the newest no
@@ -369,7 +373,7 @@ impl Engine {
     /// instance an action lately.
     pub fn evaluate(
         &mut self,
-        rules: &[AlertRule],
+        rules: &[Armed],
         observations: &[Observation],
         enabled: &dyn Fn(&str) -> Vec<String>,
         acted_on: &dyn Fn(&str, &str, Option<Cause<'_>>) -> bool,
@@ -423,7 +427,7 @@ impl Engine {
                 };
                 // Each instance: Some(holds) when known, None when unknown this tick.
                 let mut verdicts: Vec<(String, Option<ActiveAlert>)> = Vec::new();
-                for i in instances.iter().filter(|i| matches(&rule.target, i)) {
+                for i in instances.iter().filter(|i| matches(&rule.watch, i)) {
                     let k = key(rule, o, &i.id);
                     match &rule.condition {
                         AlertCondition::CpuAbove { threshold, minutes } => {
@@ -674,33 +678,44 @@ impl Alerts {
     /// One pass over every enabled rule.
     pub async fn tick(&self, state: &AppState) -> TickReport {
         let mut report = TickReport::default();
-        let rules: Vec<AlertRule> = match self.store.rules() {
-            Ok(r) => r.into_iter().filter(|r| r.enabled).collect(),
+        let profiles: Vec<Profile> = lock(&state.profiles).profiles.clone();
+        let ids: Vec<String> = profiles.iter().map(|p| p.id.clone()).collect();
+        if let Err(e) = self.store.migrate_copies(&state.views, &ids) {
+            tracing::warn!("alerts: {}", e.message);
+        }
+        let views = match state.views.views() {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!("alerts: {}", e.message);
+                Vec::new()
+            }
+        };
+        // A rule whose view was deleted runs on nothing (the Alerts page says so).
+        let rules: Vec<Armed> = match self.store.rules() {
+            Ok(r) => r
+                .into_iter()
+                .filter(|r| r.enabled)
+                .filter_map(|rule| {
+                    Watch::of(&rule.target, &views).map(|watch| Armed { rule, watch })
+                })
+                .collect(),
             Err(e) => {
                 tracing::warn!("alerts: {}", e.message);
                 return report;
             }
         };
         let mut engine = self.engine.lock().await;
-        let profiles: Vec<Profile> = lock(&state.profiles).profiles.clone();
         let mut enabled: HashMap<String, Vec<String>> = HashMap::new();
         let mut observations = Vec::new();
         for profile in &profiles {
-            let reaches = |r: &AlertRule| match &r.target {
-                AlertTarget::Profile { profile_id, .. } => profile_id == &profile.id,
-                AlertTarget::View { accounts, .. } => {
-                    accounts.as_ref().is_none_or(|a| a.contains(&profile.id))
-                }
-            };
-            let mine: Vec<&AlertRule> = rules.iter().filter(|r| reaches(r)).collect();
+            let mine: Vec<&Armed> = rules
+                .iter()
+                .filter(|r| r.watch.accounts().is_none_or(|a| a.contains(&profile.id)))
+                .collect();
             if mine.is_empty() {
                 continue;
             }
-            let needs_default = mine.iter().any(|r| match &r.target {
-                AlertTarget::Profile { regions, .. } | AlertTarget::View { regions, .. } => {
-                    regions.is_none()
-                }
-            });
+            let needs_default = mine.iter().any(|r| r.watch.regions().is_none());
             let defaults = if needs_default {
                 self.enabled_regions(state, profile).await
             } else {
@@ -708,15 +723,7 @@ impl Alerts {
             };
             let mut regions: BTreeSet<String> = defaults.iter().cloned().collect();
             for r in &mine {
-                if let AlertTarget::Profile {
-                    regions: Some(list),
-                    ..
-                }
-                | AlertTarget::View {
-                    regions: Some(list),
-                    ..
-                } = &r.target
-                {
+                if let Some(list) = r.watch.regions() {
                     regions.extend(list.iter().cloned());
                 }
             }
@@ -751,7 +758,7 @@ impl Alerts {
         report
     }
 
-    fn record(&self, state: &AppState, rules: &[AlertRule], ev: &AlertEvent) {
+    fn record(&self, state: &AppState, rules: &[Armed], ev: &AlertEvent) {
         let (a, action) = match ev {
             AlertEvent::Fired(a) => (a, "AlertFired"),
             AlertEvent::Cleared(a) => (a, "AlertCleared"),
@@ -795,7 +802,7 @@ impl Alerts {
         state: &AppState,
         profile: &Profile,
         region: &str,
-        rules: &[&AlertRule],
+        rules: &[&Armed],
         defaults: &[String],
         report: &mut TickReport,
     ) -> Observation {
@@ -840,7 +847,7 @@ impl Alerts {
             longest = longest.max(minutes);
             for i in instances
                 .iter()
-                .filter(|i| i.state == "RUNNING" && matches(&r.target, i))
+                .filter(|i| i.state == "RUNNING" && matches(&r.watch, i))
             {
                 if !watched.contains(&i.id) {
                     watched.push(i.id.clone());

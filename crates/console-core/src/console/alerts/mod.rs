@@ -12,6 +12,8 @@ pub mod engine;
 mod tests;
 
 use crate::console::instances::validate_region;
+use crate::console::views::SavedView;
+pub use crate::console::views::parse_tag_filter;
 use crate::error::{AppCode, AppError};
 use crate::profiles::invalid;
 use serde::{Deserialize, Serialize};
@@ -66,19 +68,56 @@ pub enum AlertTarget {
         profile_id: String,
         regions: Option<Vec<String>>,
     },
-    /// The instances a saved fleet view shows: its profiles (None: every profile), its
-    /// regions (None: each profile's enabled regions), its tag filter (`key` or
-    /// `key=value`, comma-separated, all must hold), text (a case-insensitive part of the
-    /// id, name or an IP) and state ("" for any).
+    /// The instances a saved fleet view shows (`console::views`), resolved by its id
+    /// at every tick: renaming the view keeps the rule, changing what it shows changes
+    /// what the rule watches, and while the view is deleted the rule runs on nothing.
     #[serde(rename_all = "camelCase")]
-    View {
-        name: String,
-        accounts: Option<Vec<String>>,
+    View { view_id: String },
+}
+
+/// What a rule watches, its view resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Watch {
+    Profile {
+        profile_id: String,
         regions: Option<Vec<String>>,
-        tags: String,
-        text: String,
-        state: String,
     },
+    View(SavedView),
+}
+
+impl Watch {
+    /// The rule's target now; None when its view was deleted.
+    pub fn of(target: &AlertTarget, views: &[SavedView]) -> Option<Watch> {
+        match target {
+            AlertTarget::Profile {
+                profile_id,
+                regions,
+            } => Some(Watch::Profile {
+                profile_id: profile_id.clone(),
+                regions: regions.clone(),
+            }),
+            AlertTarget::View { view_id } => views
+                .iter()
+                .find(|v| &v.id == view_id)
+                .map(|v| Watch::View(v.clone())),
+        }
+    }
+
+    /// The profiles it covers (None: every profile).
+    pub fn accounts(&self) -> Option<&[String]> {
+        match self {
+            Watch::Profile { profile_id, .. } => Some(std::slice::from_ref(profile_id)),
+            Watch::View(v) => v.accounts.as_deref(),
+        }
+    }
+
+    /// Its regions (None: each profile's enabled regions).
+    pub fn regions(&self) -> Option<&[String]> {
+        match self {
+            Watch::Profile { regions, .. } => regions.as_deref(),
+            Watch::View(v) => v.regions.as_deref(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -152,28 +191,13 @@ fn check_regions(regions: &Option<Vec<String>>) -> Result<Option<Vec<String>>, A
     Ok(Some(clean))
 }
 
-/// One condition of a view's tag filter: the key, and the value when one is given.
-pub fn parse_tag_filter(text: &str) -> Result<Vec<(String, Option<String>)>, String> {
-    let mut out = Vec::new();
-    for part in text.split(',') {
-        let p = part.trim();
-        if p.is_empty() {
-            continue;
-        }
-        let (key, value) = match p.split_once('=') {
-            Some((k, v)) => (k.trim(), Some(v.trim().to_owned())),
-            None => (p, None),
-        };
-        if key.is_empty() {
-            return Err(format!("a tag condition has no key: {p:?}"));
-        }
-        out.push((key.to_owned(), value));
-    }
-    Ok(out)
-}
-
-/// Checks a draft against the known profile ids: the first fault, naming its field.
-pub fn validate(draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule, AppError> {
+/// Checks a draft against the known profile ids and saved views: the first fault, naming
+/// its field.
+pub fn validate(
+    draft: &AlertRuleDraft,
+    profiles: &[String],
+    views: &[SavedView],
+) -> Result<AlertRule, AppError> {
     let condition = match draft.kind {
         AlertKind::CpuAbove => {
             let threshold = parse_number("threshold", &draft.threshold)?;
@@ -212,36 +236,18 @@ pub fn validate(draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule
                 regions: check_regions(regions)?,
             }
         }
-        Some(AlertTarget::View {
-            name,
-            accounts,
-            regions,
-            tags,
-            text,
-            state,
-        }) => {
-            if name.trim().is_empty() {
+        Some(AlertTarget::View { view_id }) => {
+            if view_id.trim().is_empty() {
                 return Err(no_target());
             }
-            if let Some(a) = accounts {
-                if a.is_empty() {
-                    return Err(invalid("target", "the view names no profile"));
-                }
-                if let Some(unknown) = a.iter().find(|id| !profiles.contains(id)) {
-                    return Err(invalid(
-                        "target",
-                        format!("the view names an unknown profile {unknown:?}"),
-                    ));
-                }
+            if !views.iter().any(|v| &v.id == view_id) {
+                return Err(invalid(
+                    "target",
+                    format!("no saved view with id {view_id:?} (deleted?)"),
+                ));
             }
-            parse_tag_filter(tags).map_err(|m| invalid("target", m))?;
             AlertTarget::View {
-                name: name.trim().to_owned(),
-                accounts: accounts.clone(),
-                regions: check_regions(regions)?,
-                tags: tags.trim().to_owned(),
-                text: text.trim().to_owned(),
-                state: state.trim().to_owned(),
+                view_id: view_id.clone(),
             }
         }
     };
@@ -253,14 +259,53 @@ pub fn validate(draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule
     })
 }
 
-#[derive(Default, Serialize, Deserialize)]
+#[derive(Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RulesFile {
     version: u32,
     rules: Vec<AlertRule>,
 }
 
-const FILE_VERSION: u32 = 1;
+/// Version 2: view targets name a saved view by id (version 1 kept a copy of the view).
+const FILE_VERSION: u32 = 2;
+
+/// A view target as version 1 kept it: a copy of the view's name and filters.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CopiedView {
+    name: String,
+    accounts: Option<Vec<String>>,
+    regions: Option<Vec<String>>,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    state: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredTarget {
+    Current(AlertTarget),
+    Copied(CopiedView),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredRule {
+    id: String,
+    enabled: bool,
+    condition: AlertCondition,
+    target: StoredTarget,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredFile {
+    version: u32,
+    rules: Vec<StoredRule>,
+}
 
 fn not_found(id: &str) -> AppError {
     AppError::not_found(
@@ -290,12 +335,35 @@ impl AlertStore {
     }
 
     /// The saved rules; none when there is no file. A file that cannot be read as rules
-    /// is an error (and is never written over: saving refuses too).
+    /// is an error (and is never written over: saving refuses too). A version 1 rule on
+    /// a view reads as one on no view until [`AlertStore::migrate_copies`] has run.
     fn read(&self) -> Result<RulesFile, AppError> {
+        let stored = self.read_stored()?;
+        Ok(RulesFile {
+            version: stored.version,
+            rules: stored
+                .rules
+                .into_iter()
+                .map(|r| AlertRule {
+                    id: r.id,
+                    enabled: r.enabled,
+                    condition: r.condition,
+                    target: match r.target {
+                        StoredTarget::Current(t) => t,
+                        StoredTarget::Copied(_) => AlertTarget::View {
+                            view_id: String::new(),
+                        },
+                    },
+                })
+                .collect(),
+        })
+    }
+
+    fn read_stored(&self) -> Result<StoredFile, AppError> {
         let text = match std::fs::read_to_string(&self.path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(RulesFile {
+                return Ok(StoredFile {
                     version: FILE_VERSION,
                     rules: Vec::new(),
                 });
@@ -307,7 +375,7 @@ impl AlertStore {
                 ));
             }
         };
-        let file: RulesFile = serde_json::from_str(&text).map_err(|e| {
+        let file: StoredFile = serde_json::from_str(&text).map_err(|e| {
             AppError::internal(
                 AppCode::Alerts,
                 format!("{} is not a rules file: {e}", self.path.display()),
@@ -329,6 +397,70 @@ impl AlertStore {
         Ok(self.read()?.rules)
     }
 
+    /// Turns version 1's copies of views into references: each rule watches the saved
+    /// view of the copy's name (case-insensitive), which is saved from the copy when no
+    /// view has that name. A copy that cannot be saved (its profiles are gone) leaves
+    /// the rule on no view, which the Alerts page shows. Returns how many rules changed;
+    /// nothing is written when none did.
+    pub fn migrate_copies(
+        &self,
+        views: &crate::console::views::ViewStore,
+        profiles: &[String],
+    ) -> Result<usize, AppError> {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let stored = self.read_stored()?;
+        if !stored
+            .rules
+            .iter()
+            .any(|r| matches!(r.target, StoredTarget::Copied(_)))
+        {
+            return Ok(0);
+        }
+        let mut changed = 0;
+        let mut rules = Vec::with_capacity(stored.rules.len());
+        for r in stored.rules {
+            let target = match r.target {
+                StoredTarget::Current(t) => t,
+                StoredTarget::Copied(c) => {
+                    changed += 1;
+                    let existing = views
+                        .views()?
+                        .into_iter()
+                        .find(|v| v.name.to_lowercase() == c.name.trim().to_lowercase());
+                    let view_id = match existing {
+                        Some(v) => v.id,
+                        None => {
+                            let draft = crate::console::views::ViewDraft {
+                                name: c.name,
+                                accounts: c.accounts,
+                                regions: c.regions,
+                                tags: c.tags,
+                                text: c.text,
+                                state: c.state,
+                            };
+                            views
+                                .save(&draft, profiles)
+                                .map(|v| v.id)
+                                .unwrap_or_default()
+                        }
+                    };
+                    AlertTarget::View { view_id }
+                }
+            };
+            rules.push(AlertRule {
+                id: r.id,
+                enabled: r.enabled,
+                condition: r.condition,
+                target,
+            });
+        }
+        self.write(&RulesFile {
+            version: FILE_VERSION,
+            rules,
+        })?;
+        Ok(changed)
+    }
+
     fn write(&self, file: &RulesFile) -> Result<(), AppError> {
         let json = serde_json::to_vec_pretty(file)
             .map_err(|e| AppError::internal(AppCode::Alerts, e.to_string()))?;
@@ -342,8 +474,13 @@ impl AlertStore {
 
     /// Validates and saves (adds, or replaces the rule with the draft's id). Nothing is
     /// written when the draft is refused.
-    pub fn save(&self, draft: &AlertRuleDraft, profiles: &[String]) -> Result<AlertRule, AppError> {
-        let mut rule = validate(draft, profiles)?;
+    pub fn save(
+        &self,
+        draft: &AlertRuleDraft,
+        profiles: &[String],
+        views: &[SavedView],
+    ) -> Result<AlertRule, AppError> {
+        let mut rule = validate(draft, profiles, views)?;
         let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
         let mut file = self.read()?;
         file.version = FILE_VERSION;

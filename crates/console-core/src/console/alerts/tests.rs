@@ -51,16 +51,7 @@ fn every_bad_input_names_its_field_and_nothing_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let store = AlertStore::new(dir.path());
     let good = || profile_target("sandbox", Some(&["ap-guangzhou"]));
-    let view = |name: &str, accounts: Option<Vec<String>>| {
-        Some(AlertTarget::View {
-            name: name.into(),
-            accounts,
-            regions: None,
-            tags: String::new(),
-            text: String::new(),
-            state: String::new(),
-        })
-    };
+    let view = |id: &str| Some(AlertTarget::View { view_id: id.into() });
     let cases: Vec<(AlertRuleDraft, &str)> = vec![
         (cpu("abc", "5", good()), "threshold"),
         (cpu("", "5", good()), "threshold"),
@@ -91,21 +82,20 @@ fn every_bad_input_names_its_field_and_nothing_is_saved() {
             cpu("80", "5", profile_target("sandbox", Some(&["Mars 1"]))),
             "regions",
         ),
-        (cpu("80", "5", view(" ", None)), "target"),
-        (cpu("80", "5", view("web", Some(vec![]))), "target"),
-        (
-            cpu("80", "5", view("web", Some(vec!["p-nobody".into()]))),
-            "target",
-        ),
+        (cpu("80", "5", view(" ")), "target"),
+        // A view that does not exist (deleted, or never saved).
+        (cpu("80", "5", view("view-000000000000")), "target"),
     ];
     for (draft, field) in &cases {
-        let e = store.save(draft, &known()).unwrap_err();
+        let e = store.save(draft, &known(), &[]).unwrap_err();
         assert_eq!(e.field.as_deref(), Some(*field), "{draft:?}: {}", e.message);
         assert_eq!(e.code, crate::error::AppCode::InvalidInput.as_str());
         assert!(!store.path().exists(), "{draft:?} wrote the file");
     }
     // A good rule is saved; a bad edit of it leaves the file as it was, byte for byte.
-    let saved = store.save(&cpu(" 80.5 ", "5", good()), &known()).unwrap();
+    let saved = store
+        .save(&cpu(" 80.5 ", "5", good()), &known(), &[])
+        .unwrap();
     assert_eq!(
         saved.condition,
         AlertCondition::CpuAbove {
@@ -119,7 +109,7 @@ fn every_bad_input_names_its_field_and_nothing_is_saved() {
             id: Some(saved.id.clone()),
             ..draft.clone()
         };
-        assert!(store.save(&edit, &known()).is_err());
+        assert!(store.save(&edit, &known(), &[]).is_err());
     }
     assert_eq!(std::fs::read(store.path()).unwrap(), before);
 }
@@ -130,16 +120,20 @@ fn rules_are_added_edited_and_removed_and_hold_no_secret() {
     let store = AlertStore::new(dir.path());
     assert_eq!(store.rules().unwrap(), vec![]);
     let a = store
-        .save(&cpu("90", "10", profile_target("sandbox", None)), &known())
+        .save(
+            &cpu("90", "10", profile_target("sandbox", None)),
+            &known(),
+            &[],
+        )
         .unwrap();
     let b = store
-        .save(&expiring("7", profile_target("p-a", None)), &known())
+        .save(&expiring("7", profile_target("p-a", None)), &known(), &[])
         .unwrap();
     let left = AlertRuleDraft {
         kind: AlertKind::LeftRunning,
         ..cpu("", "", profile_target("p-a", Some(&["ap-beijing"])))
     };
-    let c = store.save(&left, &known()).unwrap();
+    let c = store.save(&left, &known(), &[]).unwrap();
     assert_eq!(c.condition, AlertCondition::LeftRunning);
     assert!(a.id.starts_with("rule-") && a.id != b.id);
     assert_eq!(
@@ -155,6 +149,7 @@ fn rules_are_added_edited_and_removed_and_hold_no_secret() {
                 ..cpu("95", "3", profile_target("sandbox", None))
             },
             &known(),
+            &[],
         )
         .unwrap();
     assert_eq!(edited.id, a.id);
@@ -164,7 +159,7 @@ fn rules_are_added_edited_and_removed_and_hold_no_secret() {
         id: Some("rule-ghost".into()),
         ..cpu("95", "3", profile_target("sandbox", None))
     };
-    let e = store.save(&ghost, &known()).unwrap_err();
+    let e = store.save(&ghost, &known(), &[]).unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.field.as_deref()),
         (
@@ -195,7 +190,11 @@ fn an_unreadable_rules_file_is_reported_and_never_written_over() {
         crate::error::AppCode::Alerts.as_str()
     );
     let e = store
-        .save(&cpu("80", "5", profile_target("sandbox", None)), &known())
+        .save(
+            &cpu("80", "5", profile_target("sandbox", None)),
+            &known(),
+            &[],
+        )
         .unwrap_err();
     assert_eq!(e.code, crate::error::AppCode::Alerts.as_str());
     assert_eq!(std::fs::read(store.path()).unwrap(), b"{ not json");
@@ -275,13 +274,16 @@ fn expiry_counts_prepaid_instances_only_on_the_given_clock() {
 #[test]
 fn a_view_rule_keeps_what_the_view_shows() {
     let i = instance("ins-abc", "PREPAID", None);
-    let view = |tags: &str, text: &str, state: &str| AlertTarget::View {
-        name: "web".into(),
-        accounts: None,
-        regions: None,
-        tags: tags.into(),
-        text: text.into(),
-        state: state.into(),
+    let view = |tags: &str, text: &str, state: &str| {
+        Watch::View(crate::console::views::SavedView {
+            id: "view-1".into(),
+            name: "web".into(),
+            accounts: None,
+            regions: None,
+            tags: tags.into(),
+            text: text.into(),
+            state: state.into(),
+        })
     };
     assert!(matches(&view("team", "", ""), &i));
     assert!(matches(&view("team=web", "WEB-", "RUNNING"), &i));
@@ -374,7 +376,11 @@ impl World {
     }
 
     fn save(&self, draft: AlertRuleDraft) -> AlertRule {
-        self.alerts.store.save(&draft, &["p-a".to_owned()]).unwrap()
+        let views = self.state.views.views().unwrap();
+        self.alerts
+            .store
+            .save(&draft, &["p-a".to_owned()], &views)
+            .unwrap()
     }
 
     /// A client of the same account that is not the app's: changes made through it are
@@ -779,7 +785,8 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
     let none = |_: &str| Vec::new();
     let never = |_: &str, _: &str, _: Option<Cause<'_>>| false;
     let mut engine = Engine::default();
-    let rules = vec![rule];
+    let watch = Watch::of(&rule.target, &[]).unwrap();
+    let rules = vec![Armed { rule, watch }];
     assert!(
         engine
             .evaluate(&rules, &[obs("RUNNING")], &none, &never)
@@ -810,4 +817,150 @@ fn a_place_watched_again_later_is_not_compared_with_an_old_listing() {
             .evaluate(&rules, &[obs("STOPPED")], &none, &ours)
             .is_empty()
     );
+}
+
+/// A rule on a saved view watches the view by id at every tick: renaming the view keeps
+/// it; deleting the view stops it (no call, its alerts end) and saving it again with the
+/// deleted view is refused on its target.
+#[tokio::test]
+async fn a_view_rule_follows_its_view_and_stops_when_it_is_deleted() {
+    let w = world(36).await;
+    let running = w.ids("RUNNING");
+    let hot = running[5].clone();
+    w.sim.set_hot(running.clone());
+    let view = w
+        .state
+        .views
+        .save(
+            &crate::console::views::ViewDraft {
+                name: "One hot".into(),
+                accounts: Some(vec!["p-a".into()]),
+                regions: Some(vec![REGION.into()]),
+                tags: String::new(),
+                text: hot.clone(),
+                state: "RUNNING".into(),
+            },
+            &["p-a".to_owned()],
+        )
+        .unwrap();
+    let target = Some(AlertTarget::View {
+        view_id: view.id.clone(),
+    });
+    let rule = w.save(cpu("85", "2", target.clone()));
+    let first = w.alerts.tick(&w.state).await;
+    // Every instance runs hot; the view keeps one, and only that one is asked for.
+    assert_eq!(
+        fired(&first.events),
+        vec![(AlertKind::CpuAbove, hot.clone())]
+    );
+    assert_eq!((first.describe_calls, first.monitor_calls), (1, 1));
+    // Renamed: the same rule, still watching.
+    w.state.views.rename(&view.id, "The hot one").unwrap();
+    let second = w.alerts.tick(&w.state).await;
+    assert!(second.events.is_empty(), "{:?}", second.events);
+    assert_eq!(w.alerts.firing().len(), 1);
+    // Deleted: the rule stays, runs on nothing, and its alert ends quietly.
+    w.state.views.delete(&view.id).unwrap();
+    let before = w.admitted().await;
+    let third = w.alerts.tick(&w.state).await;
+    assert_eq!(third.describe_calls + third.monitor_calls, 0);
+    assert_eq!(w.admitted().await, before);
+    assert!(w.alerts.firing().is_empty());
+    assert_eq!(w.alerts.store.rules().unwrap(), vec![rule.clone()]);
+    let views = w.state.views.views().unwrap();
+    let e = w
+        .alerts
+        .store
+        .save(
+            &AlertRuleDraft {
+                id: Some(rule.id.clone()),
+                ..cpu("85", "2", target)
+            },
+            &["p-a".to_owned()],
+            &views,
+        )
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("target"), "{}", e.message);
+}
+
+/// Rules written when a view rule kept a copy of the view (file version 1) are turned
+/// into references once: to the saved view of that name, or to a view saved from the
+/// copy; the file is then version 2 and nothing changes on later ticks.
+#[tokio::test]
+async fn version_one_copies_of_views_become_references() {
+    let w = world(12).await;
+    let existing = w
+        .state
+        .views
+        .save(
+            &crate::console::views::ViewDraft {
+                name: "Web".into(),
+                accounts: None,
+                regions: Some(vec![REGION.into()]),
+                tags: String::new(),
+                text: String::new(),
+                state: String::new(),
+            },
+            &["p-a".to_owned()],
+        )
+        .unwrap();
+    let copy = |name: &str, accounts: serde_json::Value| {
+        serde_json::json!({"kind": "view", "name": name, "accounts": accounts,
+            "regions": [REGION], "tags": "team=db", "text": "", "state": ""})
+    };
+    let v1 = serde_json::json!({"version": 1, "rules": [
+        {"id": "rule-a", "enabled": true, "condition": {"kind": "leftRunning"},
+         "target": copy("web", serde_json::Value::Null)},
+        {"id": "rule-b", "enabled": true, "condition": {"kind": "leftRunning"},
+         "target": copy("Databases", serde_json::json!(["p-a"]))},
+        {"id": "rule-c", "enabled": false, "condition": {"kind": "leftRunning"},
+         "target": copy("Gone", serde_json::json!(["p-removed"]))},
+        {"id": "rule-d", "enabled": true, "condition": {"kind": "expiring", "days": 7},
+         "target": {"kind": "profile", "profileId": "p-a", "regions": null}},
+    ]});
+    std::fs::write(w.alerts.store.path(), v1.to_string()).unwrap();
+    // Read before the migration: a copy reads as a rule on no view.
+    assert_eq!(
+        w.alerts.store.rules().unwrap()[0].target,
+        AlertTarget::View {
+            view_id: String::new()
+        }
+    );
+    w.alerts.tick(&w.state).await;
+    let rules = w.alerts.store.rules().unwrap();
+    let views = w.state.views.views().unwrap();
+    let id_of = |name: &str| views.iter().find(|v| v.name == name).map(|v| v.id.clone());
+    assert_eq!(
+        rules[0].target,
+        AlertTarget::View {
+            view_id: existing.id.clone()
+        },
+        "the saved view of that name"
+    );
+    let saved = views.iter().find(|v| v.name == "Databases").unwrap();
+    assert_eq!(
+        (saved.tags.as_str(), saved.accounts.clone()),
+        ("team=db", Some(vec!["p-a".to_owned()]))
+    );
+    assert_eq!(
+        rules[1].target,
+        AlertTarget::View {
+            view_id: saved.id.clone()
+        }
+    );
+    assert_eq!(id_of("Gone"), None, "a copy naming only removed profiles");
+    assert_eq!(
+        rules[2].target,
+        AlertTarget::View {
+            view_id: String::new()
+        }
+    );
+    assert!(matches!(rules[3].target, AlertTarget::Profile { .. }));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.alerts.store.path()).unwrap()).unwrap();
+    assert_eq!(file["version"], 2);
+    let written = std::fs::read(w.alerts.store.path()).unwrap();
+    w.alerts.tick(&w.state).await;
+    assert_eq!(std::fs::read(w.alerts.store.path()).unwrap(), written);
+    assert_eq!(w.state.views.views().unwrap().len(), 2);
 }
