@@ -59,6 +59,38 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Reads a settings file of JSON whose `version` says which app wrote it: None when
+/// there is no file; an error (in words, naming the file as `what`) when it cannot be
+/// read, is not that JSON, or has a version above `current` (a newer app's, never to be
+/// written over).
+pub fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+    current: u32,
+    version: impl Fn(&T) -> u32,
+) -> Result<Option<T>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("could not read {}: {e}", path.display())),
+    };
+    let file: T = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not {what}: {e}", path.display()))?;
+    if version(&file) > current {
+        return Err(format!(
+            "{} was written by a newer version of the app",
+            path.display()
+        ));
+    }
+    Ok(Some(file))
+}
+
+/// Writes `value` as pretty JSON, atomically (see [`write_atomic`]).
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    let json = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
+    write_atomic(path, &json).map_err(|e| format!("could not save {}: {e}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

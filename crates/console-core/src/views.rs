@@ -229,48 +229,21 @@ impl ViewStore {
     /// The file; empty when there is none. One that cannot be read is an error and is
     /// never written over.
     fn read(&self) -> Result<ViewsFile, AppError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ViewsFile {
-                    version: FILE_VERSION,
-                    ..Default::default()
-                });
-            }
-            Err(e) => {
-                return Err(AppError::internal(
-                    AppCode::Views,
-                    format!("could not read {}: {e}", self.path.display()),
-                ));
-            }
-        };
-        let file: ViewsFile = serde_json::from_str(&text).map_err(|e| {
-            AppError::internal(
-                AppCode::Views,
-                format!("{} is not a views file: {e}", self.path.display()),
-            )
-        })?;
-        if file.version > FILE_VERSION {
-            return Err(AppError::internal(
-                AppCode::Views,
-                format!(
-                    "{} was written by a newer version of the app",
-                    self.path.display()
-                ),
-            ));
-        }
-        Ok(file)
+        crate::fsutil::read_versioned(&self.path, "a views file", FILE_VERSION, |f: &ViewsFile| {
+            f.version
+        })
+        .map(|f| {
+            f.unwrap_or(ViewsFile {
+                version: FILE_VERSION,
+                ..Default::default()
+            })
+        })
+        .map_err(|m| AppError::internal(AppCode::Views, m))
     }
 
     fn write(&self, file: &ViewsFile) -> Result<(), AppError> {
-        let json = serde_json::to_vec_pretty(file)
-            .map_err(|e| AppError::internal(AppCode::Views, e.to_string()))?;
-        crate::fsutil::write_atomic(&self.path, &json).map_err(|e| {
-            AppError::internal(
-                AppCode::Views,
-                format!("could not save {}: {e}", self.path.display()),
-            )
-        })
+        crate::fsutil::write_json(&self.path, file)
+            .map_err(|m| AppError::internal(AppCode::Views, m))
     }
 
     /// The saved views, in the order they were saved.

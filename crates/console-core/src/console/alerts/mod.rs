@@ -360,37 +360,19 @@ impl AlertStore {
     }
 
     fn read_stored(&self) -> Result<StoredFile, AppError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(StoredFile {
-                    version: FILE_VERSION,
-                    rules: Vec::new(),
-                });
-            }
-            Err(e) => {
-                return Err(AppError::internal(
-                    AppCode::Alerts,
-                    format!("could not read {}: {e}", self.path.display()),
-                ));
-            }
-        };
-        let file: StoredFile = serde_json::from_str(&text).map_err(|e| {
-            AppError::internal(
-                AppCode::Alerts,
-                format!("{} is not a rules file: {e}", self.path.display()),
-            )
-        })?;
-        if file.version > FILE_VERSION {
-            return Err(AppError::internal(
-                AppCode::Alerts,
-                format!(
-                    "{} was written by a newer version of the app",
-                    self.path.display()
-                ),
-            ));
-        }
-        Ok(file)
+        crate::fsutil::read_versioned(
+            &self.path,
+            "a rules file",
+            FILE_VERSION,
+            |f: &StoredFile| f.version,
+        )
+        .map(|f| {
+            f.unwrap_or(StoredFile {
+                version: FILE_VERSION,
+                rules: Vec::new(),
+            })
+        })
+        .map_err(|m| AppError::internal(AppCode::Alerts, m))
     }
 
     pub fn rules(&self) -> Result<Vec<AlertRule>, AppError> {
@@ -462,14 +444,8 @@ impl AlertStore {
     }
 
     fn write(&self, file: &RulesFile) -> Result<(), AppError> {
-        let json = serde_json::to_vec_pretty(file)
-            .map_err(|e| AppError::internal(AppCode::Alerts, e.to_string()))?;
-        crate::fsutil::write_atomic(&self.path, &json).map_err(|e| {
-            AppError::internal(
-                AppCode::Alerts,
-                format!("could not save {}: {e}", self.path.display()),
-            )
-        })
+        crate::fsutil::write_json(&self.path, file)
+            .map_err(|m| AppError::internal(AppCode::Alerts, m))
     }
 
     /// Validates and saves (adds, or replaces the rule with the draft's id). Nothing is
