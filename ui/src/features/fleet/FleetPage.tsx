@@ -201,6 +201,8 @@ function ViewsMenu() {
   const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState<SavedView | null>(null);
   const [deleting, setDeleting] = useState<SavedView | null>(null);
+  // Until one is saved, Save view is the way in.
+  if (views.length === 0 && !renaming && !deleting) return null;
   return (
     <div className="columns-chooser">
       <button
@@ -214,7 +216,6 @@ function ViewsMenu() {
       </button>
       {open && (
         <div className="columns-popover fleet-popover" data-testid="fleet-views-popover">
-          {views.length === 0 && <p className="muted small">{t("fleet.views.none")}</p>}
           <ul className="fleet-views">
             {views.map((v) => (
               <li key={v.id} data-testid="fleet-view" data-view={v.id}>
