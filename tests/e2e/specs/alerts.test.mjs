@@ -272,6 +272,7 @@ describe("alerts", () => {
     let dialog = await confirmDialog(b, "delete-view");
     await (await b.$('[data-testid="delete-view-rules"]')).waitForExist({ timeout: 15000 });
     assert.match(await dialog.getText(), /1 alert rule watches this view/);
+    await screenshot(b, "fleet-view-delete-en-light");
     await (await dialog.$('[data-testid="confirm-cancel"]')).click();
     await gone(b, "confirm-dialog");
     assert.equal((await views()).length, 1, "Cancel deletes nothing");
@@ -289,6 +290,12 @@ describe("alerts", () => {
     await click(b, "alert-edit");
     assert.match(await textOf(b, "alert-error-target"), /saved view this rule watched was deleted/);
     await screenshot(b, "alerts-view-deleted-en-light");
+    await selectValue(b, "theme-select", "dark");
+    await selectValue(b, "language-select", "zh-CN");
+    assert.match(await textOf(b, "alert-error-target"), /已被删除/);
+    await screenshot(b, "alerts-view-deleted-zh-CN-dark");
+    await selectValue(b, "language-select", "en");
+    await selectValue(b, "theme-select", "light");
     await click(b, "alert-cancel");
   });
 });
