@@ -524,6 +524,37 @@ describe("fleet", () => {
     );
     for (const r of await rows(b)) assert.match(r[4], /env: staging/);
     await clear(b, "fleet-tag-filter");
+    // Kept by the backend with an id: renamed, then deleted through the confirmation
+    // dialog (Cancel keeps it).
+    const listViews = async () => {
+      const r = await invoke(b, "list_views");
+      assert.ok(r.ok, r.error);
+      return r.data;
+    };
+    const [staging] = await listViews();
+    assert.equal(staging.name, "Staging");
+    assert.equal(staging.tags, "env=staging");
+    await click(b, "fleet-views");
+    await click(b, `view-rename-${staging.id}`);
+    await typeInto(b, "view-name", "Staging web");
+    await click(b, "view-save");
+    await gone(b, "save-view-dialog");
+    assert.deepEqual(
+      (await listViews()).map((v) => [v.id, v.name]),
+      [[staging.id, "Staging web"]],
+    );
+    await click(b, `view-delete-${staging.id}`);
+    let dialog = await confirmDialog(b, "delete-view");
+    assert.match(await dialog.getText(), /Staging web/);
+    await (await dialog.$('[data-testid="confirm-cancel"]')).click();
+    await gone(b, "confirm-dialog");
+    assert.equal((await listViews()).length, 1, "Cancel deletes nothing");
+    await click(b, `view-delete-${staging.id}`);
+    dialog = await confirmDialog(b, "delete-view");
+    await (await dialog.$('[data-testid="confirm-ok"]')).click();
+    await gone(b, "confirm-dialog");
+    assert.deepEqual(await listViews(), []);
+    await gone(b, "fleet-views");
   });
 
   it("renders in Simplified Chinese and dark theme", async () => {
