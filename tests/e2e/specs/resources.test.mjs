@@ -77,7 +77,7 @@ async function closeDialogs(browser) {
     for (const id of [
       "resize-close",
       "bw-close",
-      "res-confirm-cancel",
+      "confirm-cancel",
       "kp-bind-close",
       "img-create-close",
     ]) {
@@ -187,13 +187,13 @@ describe("resources", () => {
     await click(app.browser, `eip-disassociate-${eip}`);
     await waitText(app.browser, `eip-status-${eip}`, /Idle/);
     await click(app.browser, `eip-release-${eip}`);
-    assert.match(await textOf(app.browser, "res-confirm"), new RegExp(eip));
-    const go = await app.browser.$('[data-testid="res-confirm-go"]');
+    assert.match(await textOf(app.browser, "confirm-dialog"), new RegExp(eip));
+    const go = await app.browser.$('[data-testid="confirm-ok"]');
     assert.equal(await go.isEnabled(), false);
-    await typeInto(app.browser, "res-confirm-input", eip);
+    await typeInto(app.browser, "confirm-typed", eip);
     await referenceShot(app.browser, "resources-eip-release-confirm-en-light", { mask: RUN_MADE });
-    await click(app.browser, "res-confirm-go");
-    await gone(app.browser, "res-confirm");
+    await click(app.browser, "confirm-ok");
+    await gone(app.browser, "confirm-dialog");
     await gone(app.browser, `eip-row-${eip}`);
   });
 
@@ -247,17 +247,17 @@ describe("resources", () => {
     });
     assert.ok(inUse, "a key pair in use");
     await click(app.browser, `kp-delete-${inUse}`);
-    await typeInto(app.browser, "res-confirm-input", inUse);
-    await click(app.browser, "res-confirm-go");
+    await typeInto(app.browser, "confirm-typed", inUse);
+    await click(app.browser, "confirm-ok");
     assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
     assert.match(await textOf(app.browser, "res-error-message"), /ins-/);
     await referenceShot(app.browser, "resources-key-pair-in-use-en-light", { mask: RUN_MADE });
-    await click(app.browser, "res-confirm-cancel");
-    await gone(app.browser, "res-confirm");
+    await click(app.browser, "confirm-cancel");
+    await gone(app.browser, "confirm-dialog");
 
     await click(app.browser, "kp-delete-e2e_imported");
-    await typeInto(app.browser, "res-confirm-input", "e2e_imported");
-    await click(app.browser, "res-confirm-go");
+    await typeInto(app.browser, "confirm-typed", "e2e_imported");
+    await click(app.browser, "confirm-ok");
     await gone(app.browser, "kp-row-e2e_imported");
   });
 
@@ -412,9 +412,9 @@ describe("resources", () => {
       { timeout: 15000, timeoutMsg: "the instance was not unbound" },
     );
     await click(app.browser, "sg-delete");
-    await typeInto(app.browser, "res-confirm-input", "e2e-web");
-    await click(app.browser, "res-confirm-go");
-    await gone(app.browser, "res-confirm");
+    await typeInto(app.browser, "confirm-typed", "e2e-web");
+    await click(app.browser, "confirm-ok");
+    await gone(app.browser, "confirm-dialog");
     await app.browser.waitUntil(
       async () => !(await textOf(app.browser, "sg-table")).includes("e2e-web"),
       { timeout: 15000, timeoutMsg: "the group was not deleted" },
@@ -467,12 +467,12 @@ describe("resources", () => {
 
     // In use: deleting is refused, naming the instance.
     await click(app.browser, "kp-delete-e2e_bind");
-    await typeInto(app.browser, "res-confirm-input", "e2e_bind");
-    await click(app.browser, "res-confirm-go");
+    await typeInto(app.browser, "confirm-typed", "e2e_bind");
+    await click(app.browser, "confirm-ok");
     assert.match(await textOf(app.browser, "res-error-code"), /App.KeyPairInUse/);
     assert.match(await textOf(app.browser, "res-error-message"), new RegExp(linux.id));
-    await click(app.browser, "res-confirm-cancel");
-    await gone(app.browser, "res-confirm");
+    await click(app.browser, "confirm-cancel");
+    await gone(app.browser, "confirm-dialog");
 
     // Unbind once the forced restart is over (an operation in progress is refused).
     await click(app.browser, "kp-unbind-e2e_bind");
@@ -497,8 +497,8 @@ describe("resources", () => {
       { timeout: 15000, timeoutMsg: "the instance still uses the key" },
     );
     await click(app.browser, "kp-delete-e2e_bind");
-    await typeInto(app.browser, "res-confirm-input", "e2e_bind");
-    await click(app.browser, "res-confirm-go");
+    await typeInto(app.browser, "confirm-typed", "e2e_bind");
+    await click(app.browser, "confirm-ok");
     await gone(app.browser, "kp-row-e2e_bind");
   });
 
@@ -543,10 +543,10 @@ describe("resources", () => {
     await waitText(app.browser, `img-state-${img}`, /Normal/, 90000);
     await referenceShot(app.browser, "resources-images-private-en-light", { mask: RUN_MADE });
     await click(app.browser, "img-delete-e2e-image.v1");
-    assert.match(await textOf(app.browser, "res-confirm"), new RegExp(img));
-    await typeInto(app.browser, "res-confirm-input", "e2e-image.v1");
-    await click(app.browser, "res-confirm-go");
-    await gone(app.browser, "res-confirm");
+    assert.match(await textOf(app.browser, "confirm-dialog"), new RegExp(img));
+    await typeInto(app.browser, "confirm-typed", "e2e-image.v1");
+    await click(app.browser, "confirm-ok");
+    await gone(app.browser, "confirm-dialog");
     await gone(app.browser, `img-row-${img}`);
   });
 

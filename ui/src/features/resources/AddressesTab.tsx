@@ -5,7 +5,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type AddressView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
-import { ConfirmDialog, ErrorNote, FieldError, fieldOf, newClientToken } from "./common";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNote, FieldError, fieldOf, newClientToken } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { allocateSchema, type AllocateValues } from "./forms";
 import { useRegionInstances } from "./useRegionInstances";
@@ -166,25 +167,25 @@ export function AddressesTab({ scope }: { scope: Scope }) {
       {releasing && (
         <ConfirmDialog
           title={t("resources.eip.releaseTitle", { ip: releasing.ip })}
-          body={
-            <p>
-              {t("resources.eip.releaseBody", {
-                id: releasing.id,
-                ip: releasing.ip,
-                charge: t(
-                  `resources.charge.${releasing.internetChargeType}`,
-                  releasing.internetChargeType,
-                ),
-              })}
-            </p>
-          }
+          confirmLabel={t("resources.eip.release")}
+          danger
           phrase={releasing.id}
-          action={t("resources.eip.release")}
           busy={release.isPending}
-          error={release.error}
+          error={release.error != null && <ErrorNote error={release.error} />}
           onCancel={() => setReleasing(null)}
-          onConfirm={(typed) => release.mutate({ id: releasing.id, confirm: typed })}
-        />
+          onConfirm={(typed) => release.mutate({ id: releasing.id, confirm: typed ?? "" })}
+        >
+          <p>
+            {t("resources.eip.releaseBody", {
+              id: releasing.id,
+              ip: releasing.ip,
+              charge: t(
+                `resources.charge.${releasing.internetChargeType}`,
+                releasing.internetChargeType,
+              ),
+            })}
+          </p>
+        </ConfirmDialog>
       )}
     </div>
   );

@@ -5,7 +5,8 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type ImageView, resourcesBackend } from "../../backend";
 import { Modal } from "../../components/Modal";
-import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
 import {
@@ -73,14 +74,16 @@ export function ImagesTab({ scope }: { scope: Scope }) {
       {deleting && (
         <ConfirmDialog
           title={t("resources.img.deleteTitle", { name: deleting.name })}
-          body={<p>{t("resources.img.deleteBody", { name: deleting.name, id: deleting.id })}</p>}
+          confirmLabel={t("resources.img.delete")}
+          danger
           phrase={deleting.name}
-          action={t("resources.img.delete")}
           busy={del.isPending}
-          error={del.error}
+          error={del.error != null && <ErrorNote error={del.error} />}
           onCancel={() => setDeleting(null)}
-          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed })}
-        />
+          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed ?? "" })}
+        >
+          <p>{t("resources.img.deleteBody", { name: deleting.name, id: deleting.id })}</p>
+        </ConfirmDialog>
       )}
       <form
         className="res-toolbar"

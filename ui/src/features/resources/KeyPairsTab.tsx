@@ -4,7 +4,8 @@ import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type CreatedKeyPair, type KeyPairView, resourcesBackend } from "../../backend";
-import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNote, FieldError, fieldOf } from "./common";
 import { KeyBindDialog } from "./KeyBindDialog";
 import type { Scope } from "./ResourcesPage";
 import {
@@ -114,23 +115,21 @@ export function KeyPairsTab({ scope }: { scope: Scope }) {
       {deleting && (
         <ConfirmDialog
           title={t("resources.kp.deleteTitle", { name: deleting.name })}
-          body={
-            <>
-              <p>{t("resources.kp.deleteBody", { name: deleting.name, id: deleting.id })}</p>
-              {deleting.associatedInstanceIds.length > 0 && (
-                <p className="res-field-error">
-                  {t("resources.kp.inUse", { ids: deleting.associatedInstanceIds.join(", ") })}
-                </p>
-              )}
-            </>
-          }
+          confirmLabel={t("resources.kp.delete")}
+          danger
           phrase={deleting.name}
-          action={t("resources.kp.delete")}
           busy={del.isPending}
-          error={del.error}
+          error={del.error != null && <ErrorNote error={del.error} />}
           onCancel={() => setDeleting(null)}
-          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed })}
-        />
+          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed ?? "" })}
+        >
+          <p>{t("resources.kp.deleteBody", { name: deleting.name, id: deleting.id })}</p>
+          {deleting.associatedInstanceIds.length > 0 && (
+            <p className="res-field-error">
+              {t("resources.kp.inUse", { ids: deleting.associatedInstanceIds.join(", ") })}
+            </p>
+          )}
+        </ConfirmDialog>
       )}
     </div>
   );

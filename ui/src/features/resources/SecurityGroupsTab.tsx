@@ -9,7 +9,8 @@ import {
   type SecurityGroupView,
   resourcesBackend,
 } from "../../backend";
-import { ConfirmDialog, ErrorNote, FieldError, fieldOf } from "./common";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNote, FieldError, fieldOf } from "./common";
 import type { Scope } from "./ResourcesPage";
 import { useRegionInstances } from "./useRegionInstances";
 import { createGroupSchema, ruleSchema, type CreateGroupValues, type RuleValues } from "./forms";
@@ -55,14 +56,16 @@ export function SecurityGroupsTab({ scope }: { scope: Scope }) {
       {deleting && (
         <ConfirmDialog
           title={t("resources.sg.deleteTitle", { name: deleting.name })}
-          body={<p>{t("resources.sg.deleteBody", { name: deleting.name, id: deleting.id })}</p>}
+          confirmLabel={t("resources.sg.delete")}
+          danger
           phrase={deleting.name}
-          action={t("resources.sg.delete")}
           busy={del.isPending}
-          error={del.error}
+          error={del.error != null && <ErrorNote error={del.error} />}
           onCancel={() => setDeleting(null)}
-          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed })}
-        />
+          onConfirm={(typed) => del.mutate({ id: deleting.id, confirm: typed ?? "" })}
+        >
+          <p>{t("resources.sg.deleteBody", { name: deleting.name, id: deleting.id })}</p>
+        </ConfirmDialog>
       )}
       {!!groups.data?.length && (
         <div className="res-split">

@@ -1,8 +1,5 @@
-import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { errorDetail, type PriceView } from "../../backend";
-import { DialogButtons } from "../../components/DialogButtons";
-import { Modal } from "../../components/Modal";
 
 /** The field a backend refusal names, if it names one. */
 export function fieldOf(e: unknown): string | null {
@@ -41,51 +38,6 @@ export function FieldError(props: { error: unknown; field: string }) {
     <p className="res-field-error" role="alert" data-testid={`res-field-error-${props.field}`}>
       {d.message}
     </p>
-  );
-}
-
-/**
- * A destructive action's confirmation: it names the resource and its billing, and the
- * resource's id (or name) must be typed before the button is enabled.
- */
-export function ConfirmDialog(props: {
-  title: string;
-  body: ReactNode;
-  phrase: string;
-  action: string;
-  busy: boolean;
-  error: unknown;
-  onCancel: () => void;
-  onConfirm: (typed: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [typed, setTyped] = useState("");
-  return (
-    <Modal title={props.title} testid="res-confirm" onCancel={props.onCancel}>
-      <div className="res-confirm-body">{props.body}</div>
-      <label className="res-label">
-        {t("resources.confirm.type", { phrase: props.phrase })}
-        <input
-          className="res-input mono"
-          data-testid="res-confirm-input"
-          value={typed}
-          autoFocus
-          onChange={(e) => setTyped(e.target.value)}
-        />
-      </label>
-      {props.error != null && <ErrorNote error={props.error} />}
-      <DialogButtons
-        className="res-actions"
-        cancelLabel={t("resources.cancel")}
-        cancelTestid="res-confirm-cancel"
-        onCancel={props.onCancel}
-        confirmLabel={props.action}
-        confirmClass="btn res-danger"
-        confirmTestid="res-confirm-go"
-        disabled={props.busy || typed.trim() !== props.phrase}
-        onConfirm={() => props.onConfirm(typed.trim())}
-      />
-    </Modal>
   );
 }
 
