@@ -758,7 +758,19 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"draft": {"id": null, "enabled": true, "kind": "cpuAbove", "threshold": 80, "minutes": "5", "days": "", "target": null}}),
             "draft",
         ),
-        ("delete_alert_rule", json!({"id": "rule-nobody"}), "id"),
+        // Without the removal dialog's confirmation, or with another rule's: refused before
+        // anything is looked up.
+        ("delete_alert_rule", json!({"id": "rule-nobody"}), "confirm"),
+        (
+            "delete_alert_rule",
+            json!({"id": "rule-nobody", "confirm": "rule-other"}),
+            "confirm",
+        ),
+        (
+            "delete_alert_rule",
+            json!({"id": "rule-nobody", "confirm": "rule-nobody"}),
+            "id",
+        ),
         (
             "save_alert_rule",
             json!({"draft": alert("leftRunning", "", "", "", Some(json!({"kind": "view", "viewId": "view-nobody"})))}),
@@ -810,7 +822,17 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             json!({"id": "view-nobody", "name": "web"}),
             "id",
         ),
-        ("delete_view", json!({"id": "view-nobody"}), "id"),
+        ("delete_view", json!({"id": "view-nobody"}), "confirm"),
+        (
+            "delete_view",
+            json!({"id": "view-nobody", "confirm": " "}),
+            "confirm",
+        ),
+        (
+            "delete_view",
+            json!({"id": "view-nobody", "confirm": "view-nobody"}),
+            "id",
+        ),
         (
             "import_local_views",
             json!({"views": "all of them"}),

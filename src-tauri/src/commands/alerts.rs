@@ -35,9 +35,16 @@ pub async fn save_alert_rule(
     Ok(rule)
 }
 
+/// Removes a rule. `confirm` is the rule's id as the removal dialog named it: nothing is
+/// removed without the user's yes in that dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_alert_rule(alerts: State<'_, Arc<Alerts>>, id: String) -> Result<(), AppError> {
+pub async fn delete_alert_rule(
+    alerts: State<'_, Arc<Alerts>>,
+    id: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    crate::consent::check_named("confirm", &confirm, &[id.as_str()])?;
     alerts.store.delete(&id)?;
     alerts.wake();
     Ok(())

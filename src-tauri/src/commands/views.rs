@@ -44,14 +44,18 @@ pub async fn rename_view(
     state.views.rename(&id, &name)
 }
 
-/// Deletes a view; rules watching it stop until they are given another target.
+/// Deletes a view; rules watching it stop until they are given another target. `confirm`
+/// is the view's id as the deletion dialog named it: nothing is deleted without the
+/// user's yes in that dialog.
 #[tauri::command]
 #[specta::specta]
 pub async fn delete_view(
     state: State<'_, Arc<AppState>>,
     alerts: State<'_, Arc<Alerts>>,
     id: String,
+    confirm: String,
 ) -> Result<(), AppError> {
+    crate::consent::check_named("confirm", &confirm, &[id.as_str()])?;
     state.views.delete(&id)?;
     alerts.wake();
     Ok(())

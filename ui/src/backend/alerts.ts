@@ -8,7 +8,9 @@ export const alertsBackend = {
   /** Refused naming the field (threshold, minutes, days, target, regions); nothing saved. */
   saveAlertRule: (draft: AlertRuleDraft): Promise<AlertRule> =>
     unwrap(commands.saveAlertRule(draft)),
-  deleteAlertRule: (id: string): Promise<null> => unwrap(commands.deleteAlertRule(id)),
+  /** `confirm`: the id, passed only from the removal dialog's OK (the backend checks it). */
+  deleteAlertRule: (id: string, confirm: string): Promise<null> =>
+    unwrap(commands.deleteAlertRule(id, confirm)),
   firingAlerts: (): Promise<ActiveAlert[]> => unwrap(commands.firingAlerts()),
   /** `onOpen` runs for each click on an alert's notification. */
   onAlertClick: (onOpen: (o: AlertOpen) => void): Promise<null> =>

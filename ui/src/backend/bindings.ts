@@ -219,7 +219,11 @@ export const commands = {
 	 *  runs it at once.
 	 */
 	saveAlertRule: (draft: AlertRuleDraft) => typedError<AlertRule, AppError>(__TAURI_INVOKE("save_alert_rule", { draft })),
-	deleteAlertRule: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_alert_rule", { id })),
+	/**
+	 *  Removes a rule. `confirm` is the rule's id as the removal dialog named it: nothing is
+	 *  removed without the user's yes in that dialog.
+	 */
+	deleteAlertRule: (id: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_alert_rule", { id, confirm })),
 	/**  The alerts firing now. */
 	firingAlerts: () => typedError<ActiveAlert[], AppError>(__TAURI_INVOKE("firing_alerts")),
 	/**
@@ -233,8 +237,12 @@ export const commands = {
 	saveView: (view: ViewDraft) => typedError<SavedView, AppError>(__TAURI_INVOKE("save_view", { view })),
 	/**  Renames a view; the alert rules watching it keep watching it. */
 	renameView: (id: string, name: string) => typedError<SavedView, AppError>(__TAURI_INVOKE("rename_view", { id, name })),
-	/**  Deletes a view; rules watching it stop until they are given another target. */
-	deleteView: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_view", { id })),
+	/**
+	 *  Deletes a view; rules watching it stop until they are given another target. `confirm`
+	 *  is the view's id as the deletion dialog named it: nothing is deleted without the
+	 *  user's yes in that dialog.
+	 */
+	deleteView: (id: string, confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_view", { id, confirm })),
 	/**  Imports the views the web view kept in its own storage; only the first call imports. */
 	importLocalViews: (views: ViewDraft[]) => typedError<ViewImport, AppError>(__TAURI_INVOKE("import_local_views", { views })),
 	/**

@@ -9,7 +9,9 @@ export const viewsBackend = {
   saveView: (view: ViewDraft): Promise<SavedView> => unwrap(commands.saveView(view)),
   renameView: (id: string, name: string): Promise<SavedView> =>
     unwrap(commands.renameView(id, name)),
-  deleteView: (id: string): Promise<null> => unwrap(commands.deleteView(id)),
+  /** `confirm`: the id, passed only from the deletion dialog's OK (the backend checks it). */
+  deleteView: (id: string, confirm: string): Promise<null> =>
+    unwrap(commands.deleteView(id, confirm)),
   /** The web view's own list, imported once (later calls import nothing). */
   importLocalViews: (views: ViewDraft[]): Promise<ViewImport> =>
     unwrap(commands.importLocalViews(views)),

@@ -100,6 +100,26 @@ describe("the alerts section", () => {
     expect(calls.some((c) => c.cmd === "delete_alert_rule")).toBe(false);
   });
 
+  it("removes a rule only from its dialog's OK, which sends the confirmation", async () => {
+    const calls: Call[] = [];
+    const rule: AlertRule = {
+      id: "rule-9",
+      enabled: true,
+      condition: { kind: "expiring", days: 7 },
+      target: { kind: "profile", profileId: "sandbox", regions: null },
+    };
+    setup(calls, [rule]);
+    await userEvent.click(await screen.findByTestId("alert-remove"));
+    expect(calls.some((c) => c.cmd === "delete_alert_rule")).toBe(false);
+    await userEvent.click(await screen.findByTestId("confirm-ok"));
+    await waitFor(() =>
+      expect(calls.find((c) => c.cmd === "delete_alert_rule")?.args).toEqual({
+        id: "rule-9",
+        confirm: "rule-9",
+      }),
+    );
+  });
+
   it("offers saved views by id and sends the view's id, not a copy", async () => {
     const calls: Call[] = [];
     setup(calls, [], [web]);

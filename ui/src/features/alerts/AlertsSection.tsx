@@ -40,7 +40,7 @@ export function AlertsSection() {
   const [editing, setEditing] = useState<AlertRule | "new" | null>(null);
   const [removing, setRemoving] = useState<AlertRule | null>(null);
   const remove = useMutation({
-    mutationFn: (id: string) => alertsBackend.deleteAlertRule(id),
+    mutationFn: (id: string) => alertsBackend.deleteAlertRule(id, id),
     onSuccess: () => {
       setRemoving(null);
       void qc.invalidateQueries({ queryKey: rulesKey });

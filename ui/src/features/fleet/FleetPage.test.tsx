@@ -349,7 +349,10 @@ describe("the fleet", () => {
     await screen.findByTestId("delete-view-rules");
     await user.click(screen.getByTestId("confirm-ok"));
     await waitFor(() => expect(screen.queryByTestId("view-open-view-web")).toBeNull());
-    expect(viewCalls[1]).toEqual({ cmd: "delete_view", args: { id: "view-web" } });
+    expect(viewCalls[1]).toEqual({
+      cmd: "delete_view",
+      args: { id: "view-web", confirm: "view-web" },
+    });
     expect(screen.getByTestId("fleet-views")).toHaveTextContent("Views (1)");
   });
 });

@@ -275,7 +275,7 @@ function DeleteView(props: { view: SavedView; onClose: () => void }) {
     (r) => r.target.kind === "view" && r.target.viewId === props.view.id,
   ).length;
   const remove = useMutation({
-    mutationFn: () => viewsBackend.deleteView(props.view.id),
+    mutationFn: () => viewsBackend.deleteView(props.view.id, props.view.id),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: viewsKey });
       void qc.invalidateQueries({ queryKey: ["alert-rules"] });
