@@ -85,14 +85,7 @@ impl ProfileInput {
     }
 }
 
-#[derive(Clone, Debug, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyReport {
-    pub masked_secret_id: String,
-    /// Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered.
-    pub clock_offset_seconds: i32,
-    pub regions_visible: u32,
-}
+pub use crate::types::VerifyReport;
 
 fn view(state: &AppState) -> ProfilesView {
     let f = crate::state::lock(&state.profiles).clone();

@@ -3,10 +3,10 @@
 //! nothing is saved unless both succeed. The temporary credentials are never stored: each
 //! session's client assumes the role again and refreshes it before it expires.
 
-use crate::accounts::VerifyReport;
 use crate::error::{AppCode, AppError};
 use crate::profiles::{self, Profile, RoleSource, invalid};
 use crate::state::{AppState, CallerIdentity, role_field};
+use crate::types::VerifyReport;
 use serde::Deserialize;
 use tencent_api::models::cvm;
 use tencent_api::models::sts::{MAX_DURATION_SECONDS, parse_role_arn, validate_session_name};

@@ -224,6 +224,16 @@ pub fn id_strings(ids: &[InstanceId]) -> Vec<String> {
     ids.iter().map(|i| i.0.clone()).collect()
 }
 
+/// What checking a profile's credentials found (accounts and roles both report it).
+#[derive(Clone, Debug, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyReport {
+    pub masked_secret_id: String,
+    /// Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered.
+    pub clock_offset_seconds: i32,
+    pub regions_visible: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1528,6 +1528,7 @@ export type TypeOption = {
 	reason: string | null,
 };
 
+/**  What checking a profile's credentials found (accounts and roles both report it). */
 export type VerifyReport = {
 	maskedSecretId: string,
 	/**  Seconds the local clock is behind (+) or ahead (−) of Tencent's, when it mattered. */
