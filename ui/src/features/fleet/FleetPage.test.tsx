@@ -112,6 +112,13 @@ function backend(settles = false, dataFailure: unknown = null, dataAccountFailur
             savedAtMs: Date.now() - 60000,
             instances: [inst("data", "ap-guangzhou", "ins-same0001", "data-cached")],
           },
+          // A region the account listed once and no longer lists.
+          {
+            profileId: "ops",
+            region: "ap-beijing",
+            savedAtMs: Date.now() - 60000,
+            instances: [inst("ops", "ap-beijing", "ins-gone0001", "ops-beijing-cached")],
+          },
         ];
       case "stream_fleet": {
         streams.push(args.targets);
@@ -212,6 +219,14 @@ describe("the fleet", () => {
     expect(screen.getByTestId("fleet-account-data")).toHaveAttribute("data-status", "loading");
     expect(screen.getByTestId("fleet-stale-data")).toHaveTextContent("1 region");
     expect(screen.queryByTestId("fleet-stale-ops")).not.toBeInTheDocument();
+  });
+
+  it("drops a cached region the account no longer lists, rows and staleness", async () => {
+    backend(true);
+    renderPage();
+    await waitFor(() => expect(screen.getByText("ops-web")).toBeInTheDocument());
+    expect(screen.queryByText("ops-beijing-cached")).not.toBeInTheDocument();
+    expect(screen.getByText("data-cached")).toBeInTheDocument();
   });
 
   it("names the account whose role credentials failed, in both languages", async () => {

@@ -181,6 +181,16 @@ export function useListing(
             if (e.kind === "scope") {
               scopes[e.profileId] = e.regions;
               for (const r of e.regions) place(e.profileId, r);
+              // A cached list of a region this account no longer lists (disabled since)
+              // would stand in forever: drop it, rows and place.
+              const listed = new Set(e.regions);
+              for (const [k, r] of cached)
+                if (r.profileId === e.profileId && !listed.has(r.region)) cached.delete(k);
+              for (const k of Object.keys(progress)) {
+                const [p, r] = k.split("\u0000");
+                if (p === e.profileId && r !== undefined && !listed.has(r))
+                  Reflect.deleteProperty(progress, k);
+              }
             } else if (e.kind === "accountFailed") {
               accountErrors[e.profileId] = e.error;
             } else {
