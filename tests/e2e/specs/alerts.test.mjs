@@ -32,6 +32,22 @@ async function waitUntil(browser, cond, what, timeout = 60000) {
   });
 }
 
+/** Waits until every account of the fleet has settled: its lines then stop moving the page. */
+async function fleetSettled(browser) {
+  await waitUntil(
+    browser,
+    async () => {
+      const s = await browser.execute(() =>
+        [...document.querySelectorAll('[data-testid^="fleet-account-"]')].map((e) =>
+          e.getAttribute("data-status"),
+        ),
+      );
+      return s.length > 0 && s.every((x) => x === "done" || x === "failed" || x === "partial");
+    },
+    "every fleet account listed",
+  );
+}
+
 async function rules(b) {
   const r = await invoke(b, "list_alert_rules");
   assert.ok(r.ok, r.error);
@@ -241,6 +257,7 @@ describe("alerts", () => {
     };
     // The fleet's current filters, saved as a view.
     await click(b, "nav-fleet");
+    await fleetSettled(b);
     await click(b, "fleet-save-view");
     await typeInto(b, "view-name", "Guangzhou");
     await click(b, "view-save");
@@ -258,6 +275,7 @@ describe("alerts", () => {
     assert.deepEqual(rule.target, { kind: "view", viewId: view.id });
     // Renamed on the fleet page: the rule follows.
     await click(b, "nav-fleet");
+    await fleetSettled(b);
     await click(b, "fleet-views");
     await click(b, `view-rename-${view.id}`);
     await typeInto(b, "view-name", "South China");
@@ -267,6 +285,7 @@ describe("alerts", () => {
     assert.match(await textOf(b, "alert-rule"), /South China/);
     // Deleted: the dialog says a rule watches it; Cancel keeps it.
     await click(b, "nav-fleet");
+    await fleetSettled(b);
     await click(b, "fleet-views");
     await click(b, `view-delete-${view.id}`);
     let dialog = await confirmDialog(b, "delete-view");
