@@ -63,6 +63,8 @@ pub struct AppState {
     budgets: Mutex<HashMap<String, Weak<Budget>>>,
     /// Each profile's caller identity, once asked.
     identities: Mutex<HashMap<String, CallerIdentity>>,
+    /// Each profile's available regions (DescribeRegions) and when they were asked.
+    regions: Mutex<HashMap<String, (std::time::Instant, Vec<String>)>>,
     /// Read-only profiles the user unlocked for this session only.
     unlocked: Mutex<HashSet<String>>,
     notices: Mutex<Vec<StartupNotice>>,
@@ -102,6 +104,7 @@ impl AppState {
             language_clients: Mutex::new(HashMap::new()),
             budgets: Mutex::new(HashMap::new()),
             identities: Mutex::new(HashMap::new()),
+            regions: Mutex::new(HashMap::new()),
             unlocked: Mutex::new(HashSet::new()),
             notices: Mutex::new(notices),
         })
@@ -195,6 +198,7 @@ impl AppState {
         lock(&self.clients).remove(profile_id);
         lock(&self.language_clients).retain(|(id, _), _| id != profile_id);
         lock(&self.identities).remove(profile_id);
+        lock(&self.regions).remove(profile_id);
         // Role profiles built on this one signed through its old client.
         let dependents: Vec<String> = lock(&self.profiles)
             .profiles
@@ -210,7 +214,24 @@ impl AppState {
             lock(&self.clients).remove(&id);
             lock(&self.language_clients).retain(|(p, _), _| *p != id);
             lock(&self.identities).remove(&id);
+            lock(&self.regions).remove(&id);
         }
+    }
+
+    /// The profile's available regions as last answered, if that was less than `max_age`
+    /// ago (and the profile has not changed since).
+    pub fn known_regions(
+        &self,
+        profile_id: &str,
+        max_age: std::time::Duration,
+    ) -> Option<Vec<String>> {
+        let known = lock(&self.regions);
+        let (at, regions) = known.get(profile_id)?;
+        (at.elapsed() < max_age).then(|| regions.clone())
+    }
+
+    pub fn remember_regions(&self, profile_id: &str, regions: Vec<String>) {
+        lock(&self.regions).insert(profile_id.to_owned(), (std::time::Instant::now(), regions));
     }
 
     /// The account's shared budget under `key`, made from `profile` when there is none.

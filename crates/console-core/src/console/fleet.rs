@@ -127,6 +127,30 @@ enum Msg {
     Complete(String, String, Vec<InstanceView>),
 }
 
+/// How long an account's DescribeRegions answer stands for its regions. Tencent opens a
+/// region a few times a year; asking once per fleet listing would put a round trip before
+/// every account's first rows.
+const REGIONS_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The account's available regions: remembered for [`REGIONS_FRESH`], asked otherwise.
+async fn available_regions(
+    state: &AppState,
+    profile_id: &str,
+    client: &tencent_api::Client,
+) -> Result<Vec<String>, AppError> {
+    if let Some(known) = state.known_regions(profile_id, REGIONS_FRESH) {
+        return Ok(known);
+    }
+    let live = core::list_regions(client).await?;
+    let available: Vec<String> = live
+        .into_iter()
+        .filter(|r| r.available)
+        .map(|r| r.id)
+        .collect();
+    state.remember_regions(profile_id, available.clone());
+    Ok(available)
+}
+
 /// One account: its client, its regions (the given ones, else its enabled ones among
 /// those DescribeRegions reports available), then its regions' listing.
 async fn list_account(
@@ -160,18 +184,18 @@ async fn list_account(
     };
     let (regions, checked) = match target.regions {
         Some(list) => (list.into_iter().map(String::from).collect(), false),
-        None => match core::list_regions(&client).await {
-            Ok(live) => {
-                let available = live.into_iter().filter(|r| r.available).map(|r| r.id);
-                let enabled = settings.as_ref().and_then(|s| s.enabled_regions(&id));
-                let regions: Vec<String> = match enabled {
-                    Some(on) => available.filter(|r| on.contains(r)).collect(),
-                    None => available.collect(),
-                };
-                (regions, true)
-            }
-            Err(e) => return fail(e),
-        },
+        None => {
+            let available = match available_regions(&state, &id, &client).await {
+                Ok(available) => available.into_iter(),
+                Err(e) => return fail(e),
+            };
+            let enabled = settings.as_ref().and_then(|s| s.enabled_regions(&id));
+            let regions: Vec<String> = match enabled {
+                Some(on) => available.filter(|r| on.contains(r)).collect(),
+                None => available.collect(),
+            };
+            (regions, true)
+        }
     };
     let _ = tx.send(Msg::Event(FleetEvent::Scope {
         profile_id: id.clone(),

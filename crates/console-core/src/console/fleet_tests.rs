@@ -542,3 +542,54 @@ async fn a_role_whose_credentials_fail_is_named_and_stops_nothing() {
         "{codes:?}"
     );
 }
+
+#[tokio::test]
+async fn an_accounts_regions_are_asked_once_until_its_profile_changes() {
+    let w = world().await;
+    let asked = || {
+        w.state
+            .activity
+            .query(&crate::activity::ActivityFilter {
+                profile_id: Some("p-a".into()),
+                text: Some("DescribeRegions".into()),
+                ..Default::default()
+            })
+            .len()
+    };
+    let list = || {
+        let ticket = Ticket::take("fleet-test-regions");
+        let state = w.state.clone();
+        async move {
+            stream_fleet(
+                state,
+                None,
+                vec![target("p-a", None)],
+                Vec::new(),
+                &ticket,
+                |_| {},
+                |_, _, _| {},
+            )
+            .await
+        }
+    };
+    let first = list().await;
+    assert!(first.loaded > 0 && first.failed.is_empty());
+    assert_eq!(asked(), 1);
+    let second = list().await;
+    assert_eq!(
+        second.loaded, first.loaded,
+        "the same regions, the same rows"
+    );
+    assert_eq!(
+        asked(),
+        1,
+        "the second listing lists the regions it was told"
+    );
+    // An edited profile may reach another account: its regions are asked again.
+    w.state.forget_client("p-a");
+    list().await;
+    assert_eq!(asked(), 2);
+    for s in w.sims {
+        s.shutdown().await.unwrap();
+    }
+}
