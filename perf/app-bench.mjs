@@ -512,7 +512,9 @@ function openToFirstChart(browser, id) {
 /**
  * uPlot drawing 10,080 points (7 days at one minute) in this WebKit, with the app's own
  * chart module (the chunk the detail view loaded) and stylesheet: building the chart and
- * its first paint, and repaints after new data (paths rebuilt), each timed in the page.
+ * its first paint, and repaints after a resize (paths rebuilt, as the app repaints), each
+ * timed in the page. The app's way alternates, chart by chart, with the alternatives the
+ * chart module can draw (`variant`), so all are measured under the same load.
  */
 function drawBench(browser, points, runs) {
   return browser.executeAsync(
@@ -531,11 +533,25 @@ function drawBench(browser, points, runs) {
           const ts = Array.from({ length: points }, (_, i) => from + i * 60);
           const wave = (k) =>
             ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
-          // The app's charts (two points per pixel column) and, alternating with them in
-          // the same run, every point handed to uPlot (the baseline).
-          const modes = { columns: 2, every: 0 };
+          // "app": what the app draws (the defaults; for this dense series a 1-pixel line,
+          // what each pixel column can show, the area under a stepped edge along the pixel
+          // columns). The others change one thing each, and the last is the way before:
+          // every point handed to uPlot, a 1.5-pixel line, the area under the line.
+          const modes = {
+            app: {},
+            "area under the line itself": { area: "line" },
+            "no area": { area: "none" },
+            "1.5 px line": { lineWidth: 1.5 },
+            "before: every point, 1.5 px line": {
+              pixelColumns: false,
+              lineWidth: 1.5,
+              area: "line",
+            },
+          };
+          const names = Object.keys(modes);
           const res = {};
-          for (const m of Object.keys(modes)) res[m] = { build: [], paint: [], repaint: [] };
+          // `layout`: the app's way paints the laid-out chart without its points first.
+          for (const m of names) res[m] = { build: [], paint: [], repaint: [], layout: [] };
           // Where a paint's time goes: the canvas calls timed in place (rasterising the
           // line, filling, drawing text), the rest being uPlot's own JavaScript (scales,
           // ticks, building the path). Summed over every paint and repaint of each mode.
@@ -562,54 +578,60 @@ function drawBench(browser, points, runs) {
             };
           }
           const profile = {};
-          for (const m of Object.keys(modes)) profile[m] = { paintMs: 0, canvas: {} };
-          for (let r = 0; r < runs * 2; r++) {
-            const mode = (r + Math.floor(r / 2)) % 2 === 0 ? "columns" : "every";
-            const { build, paint, repaint } = res[mode];
-            host.replaceChildren();
-            let last = null;
-            for (const k of Object.keys(canvasMs)) canvasMs[k] = 0;
-            const t0 = performance.now();
-            const u = drawChart(host, {
-              perColumn: modes[mode],
-              timestamps: ts,
-              values: wave(r),
-              period: 60,
-              unit: "%",
-              label: "CPU",
-              timeLabel: "Time",
-              locale: "en",
-              withDate: true,
-              from,
-              to,
-              width: 800,
-              height: 200,
-              onDraw: (ms) => (last = ms),
-            });
-            await Promise.resolve(); // uPlot paints in a microtask after construction
-            await new Promise((res) => setTimeout(res, 0));
-            build.push(performance.now() - t0);
-            paint.push(last);
-            for (let k = 1; k <= 3; k++) {
-              last = null;
-              u.setData([ts, wave(r * 10 + k)]);
-              await new Promise((res) => setTimeout(res, 0));
-              repaint.push(last);
+          for (const m of names) profile[m] = { paintMs: 0, paints: 0, canvas: {} };
+          const settle = () => new Promise((res) => setTimeout(res, 0));
+          for (let r = 0; r < runs; r++) {
+            for (let j = 0; j < names.length; j++) {
+              // Each round starts with the next mode, so none is always first after a pause.
+              const mode = names[(j + r) % names.length];
+              const { build, paint, repaint, layout } = res[mode];
+              host.replaceChildren();
+              const paints = [];
+              for (const k of Object.keys(canvasMs)) canvasMs[k] = 0;
+              const t0 = performance.now();
+              const chart = drawChart(host, {
+                variant: modes[mode],
+                timestamps: ts,
+                values: wave(r),
+                period: 60,
+                unit: "%",
+                label: "CPU",
+                timeLabel: "Time",
+                locale: "en",
+                withDate: true,
+                from,
+                to,
+                width: 800,
+                height: 200,
+                onDraw: (ms, n) => {
+                  paints.push(ms);
+                  if (n === 0) layout.push(ms);
+                },
+              });
+              // uPlot lays out and paints in microtasks after construction.
+              await settle();
+              build.push(performance.now() - t0);
+              // Every paint of the task counts (the app's way paints the layout, then the
+              // line, before the frame is shown).
+              const sum = () => (paints.length ? paints.reduce((a, b) => a + b, 0) : null);
+              paint.push(sum());
+              for (let k = 1; k <= 3; k++) {
+                paints.length = 0;
+                chart.resize(k % 2 ? 799 : 800, 200);
+                await settle();
+                repaint.push(sum());
+              }
+              chart.destroy();
+              const p = profile[mode];
+              const mine = [paint.at(-1), ...repaint.slice(-3)];
+              p.paintMs += mine.reduce((a, b) => a + (b ?? 0), 0);
+              p.paints += mine.length;
+              for (const [k, v] of Object.entries(canvasMs)) p.canvas[k] = (p.canvas[k] ?? 0) + v;
             }
-            u.destroy();
-            const p = profile[mode];
-            p.paintMs += [paint.at(-1), ...repaint.slice(-3)].reduce((a, b) => a + (b ?? 0), 0);
-            for (const [k, v] of Object.entries(canvasMs)) p.canvas[k] = (p.canvas[k] ?? 0) + v;
           }
           for (const [name, f] of Object.entries(originals)) proto[name] = f;
           host.remove();
-          done({
-            points,
-            ...res.columns,
-            baseline: res.every,
-            profile: profile.columns,
-            baselineProfile: profile.every,
-          });
+          done({ points, modes: res, profiles: profile });
         },
         (e) => done({ error: String(e) }),
       );

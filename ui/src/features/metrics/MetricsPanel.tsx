@@ -26,8 +26,7 @@ function Chart(props: { series: MetricSeries; range: MetricRange; to: number }) 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    let chart: { setSize(s: { width: number; height: number }): void; destroy(): void } | null =
-      null;
+    let chart: import("./uplotChart").Chart | null = null;
     let gone = false;
     let width = el.clientWidth;
     const create = (draw: typeof import("./uplotChart").drawChart) => {
@@ -46,7 +45,9 @@ function Chart(props: { series: MetricSeries; range: MetricRange; to: number }) 
         to,
         width,
         height: HEIGHT,
-        onDraw: (ms) => {
+        onDraw: (ms, points) => {
+          // The layout's own paint comes before the line: not yet painted.
+          if (points === 0) return;
           // What tests and the benchmark read: painted, when, and how long uPlot took.
           el.dataset.drawMs = ms.toFixed(2);
           if (!el.dataset.paintedAt) {
@@ -65,7 +66,7 @@ function Chart(props: { series: MetricSeries; range: MetricRange; to: number }) 
       const w = el.clientWidth;
       if (w === width && chart) return;
       width = w;
-      if (chart && w > 0) chart.setSize({ width: w, height: HEIGHT });
+      if (chart && w > 0) chart.resize(w, HEIGHT);
       else if (drawFn) create(drawFn);
     });
     ro.observe(el);

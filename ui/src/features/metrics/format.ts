@@ -53,53 +53,56 @@ export function withGaps(
 }
 
 /**
- * At most two points per pixel column: the lowest and the highest of each column's
- * points (in time order), so the line looks as it would with every point but uPlot
- * draws far fewer. Gaps (nulls) are kept where they are. Series no longer than
- * `2 × columns` come back as they are.
+ * What a line chart can show of a series, one pixel column at a time ("M4"): of each
+ * column's consecutive points, the first, the lowest, the highest and the last, in time
+ * order. A line through these covers the same pixels as a line through every point, and
+ * every point kept is a real sample, so the crosshair shows real values and times.
+ * `column(x)` is the pixel column the chart draws time `x` in. Nulls (gaps) stay where
+ * they are, one for each run of them, so a gap is never drawn across.
  */
-export function minMaxColumns(
+export function pixelColumns(
   xs: readonly number[],
   ys: readonly (number | null)[],
-  from: number,
-  to: number,
-  columns: number,
+  column: (x: number) => number,
 ): [number[], (number | null)[]] {
-  if (xs.length <= 2 * columns || columns < 1 || to <= from) return [xs.slice(), ys.slice()];
   const outX: number[] = [];
   const outY: (number | null)[] = [];
-  const span = (to - from) / columns;
   let col = Number.NaN;
-  // The column's lowest and highest points so far: [index, x, y].
-  let lo: [number, number, number] | null = null;
-  let hi: [number, number, number] | null = null;
+  // Indexes of the current column's first, lowest, highest and last point (-1: none yet).
+  let first = -1;
+  let lo = -1;
+  let hi = -1;
+  let last = -1;
   const flush = () => {
-    if (!lo || !hi) return;
-    const [a, b] = lo[0] <= hi[0] ? [lo, hi] : [hi, lo];
-    outX.push(a[1]);
-    outY.push(a[2]);
-    if (b[0] !== a[0]) {
-      outX.push(b[1]);
-      outY.push(b[2]);
+    if (first < 0) return;
+    const keep = [...new Set([first, lo, hi, last])].sort((a, b) => a - b);
+    for (const i of keep) {
+      outX.push(xs[i] as number);
+      outY.push(ys[i] as number);
     }
-    lo = hi = null;
+    first = -1;
   };
-  xs.forEach((x, i) => {
+  for (let i = 0; i < xs.length; i++) {
     const y = ys[i];
     if (y === null || y === undefined) {
       flush();
-      outX.push(x);
-      outY.push(null);
-      return;
+      col = Number.NaN;
+      if (outY.length === 0 || outY[outY.length - 1] !== null) {
+        outX.push(xs[i] as number);
+        outY.push(null);
+      }
+      continue;
     }
-    const c = Math.floor((x - from) / span);
+    const c = column(xs[i] as number);
     if (c !== col) {
       flush();
       col = c;
     }
-    if (!lo || y < lo[2]) lo = [i, x, y];
-    if (!hi || y > hi[2]) hi = [i, x, y];
-  });
+    if (first < 0) first = lo = hi = i;
+    if (y < (ys[lo] as number)) lo = i;
+    if (y > (ys[hi] as number)) hi = i;
+    last = i;
+  }
   flush();
   return [outX, outY];
 }

@@ -3,7 +3,7 @@
 import "./browserLocale";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatDate, formatTime, formatValue, minMaxColumns, withGaps } from "./format";
+import { formatDate, formatTime, formatValue, pixelColumns, withGaps } from "./format";
 
 export type ChartInput = {
   timestamps: readonly (number | null)[];
@@ -21,29 +21,70 @@ export type ChartInput = {
   to: number;
   width: number;
   height: number;
-  /** Called after every paint with how long uPlot spent painting (ms). */
-  onDraw?: (ms: number) => void;
   /**
-   * Points per pixel column kept (lowest and highest, `2` by default); 0 keeps every
-   * point (the benchmark's baseline).
+   * Called after every paint with how long uPlot spent painting (ms) and how many points
+   * it painted (0: the layout's own paint, before the points are handed over).
    */
-  perColumn?: 0 | 2;
+  onDraw?: (ms: number, points: number) => void;
+  /**
+   * What the benchmark sets to compare the app's way with others in the same run; the app
+   * leaves it unset (every field at its default).
+   */
+  variant?: ChartVariant;
 };
 
-/** The points uPlot is given: gaps marked, then at most two per pixel column. */
-export function chartData(input: ChartInput): [number[], (number | null)[]] {
-  const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
-  if (input.perColumn === 0) return [xs, ys];
-  return minMaxColumns(xs, ys, input.from, input.to, Math.max(1, Math.round(input.width)));
-}
+type ChartVariant = {
+  /** The line's width in CSS pixels (1.5; 1 for a dense series). */
+  lineWidth?: number;
+  /**
+   * The shaded area under the line: "auto" (the default) fills under the line itself, or
+   * for a dense series under a stepped edge along the line's pixel columns; "line" always
+   * under the line itself; "none".
+   */
+  area?: "auto" | "line" | "none";
+  /** Hand uPlot only what each pixel column can show (true), or every point. */
+  pixelColumns?: boolean;
+};
+
+const line = uPlot.paths.linear?.() ?? null;
+const steps = uPlot.paths.stepped?.({ align: 1 }) ?? null;
+
+/** The line, and the area under it stepped from point to point. */
+const steppedArea: uPlot.Series.PathBuilder = (u, i, i0, i1) => {
+  const paths = line?.(u, i, i0, i1) ?? null;
+  if (!paths?.fill) return paths;
+  return { ...paths, fill: steps?.(u, i, i0, i1)?.fill ?? paths.fill };
+};
+
+/** A drawn chart: follows its box's size, and is taken down with the view. */
+export type Chart = {
+  resize(width: number, height: number): void;
+  destroy(): void;
+};
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
-/** Draws one series into `el`; gaps where there is no data; the legend follows the cursor. */
-export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
-  const [xs, ys] = chartData(input);
+/**
+ * Draws one series into `el`; gaps where there is no data; the legend follows the cursor.
+ *
+ * Once uPlot has laid the chart out (and again after every resize) it is handed what the
+ * plot's pixel columns can show (`pixelColumns`), not every point. A dense series (at
+ * least two points a pixel column, e.g. 7 days at one minute) is a band as tall as each
+ * column's spread, whatever the line's width, and on a machine without a GPU (WebKitGTK
+ * rasterises the canvas with Cairo) its paint was mostly the line and the area under it:
+ * it gets a 1-pixel line (which Cairo draws in a fraction of the time of 1.5 pixels) and
+ * the area under a stepped edge along the pixel columns (the same pixels to within the
+ * line's antialiasing, and a shape Cairo fills several times faster). docs/PERFORMANCE.md
+ * has the figures.
+ */
+export function drawChart(el: HTMLElement, input: ChartInput): Chart {
+  const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
+  const variant = input.variant ?? {};
+  const reduce = variant.pixelColumns ?? true;
+  const area = variant.area ?? "auto";
+  const dense = xs.length >= 2 * input.width;
   const text = cssVar(el, "--muted", "#637083");
   const grid = cssVar(el, "--border", "#dde3ec");
   const accent = cssVar(el, "--accent", "#1e6bff");
@@ -53,21 +94,27 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
     ticks: { stroke: grid, width: 1 },
     font: "11px system-ui, sans-serif",
   };
+  // The value axis is fixed before any point is handed over, so the layout (and with it
+  // the pixel columns) does not change when the points arrive.
+  let top = 0;
+  for (const y of ys) if (y !== null && y > top) top = y;
   const onDraw = input.onDraw;
   let paintStart = 0;
+  let gone = false;
   const opts: uPlot.Options = {
     width: input.width,
     height: input.height,
     series: [
       {
         label: input.timeLabel,
-        value: (_u, v) => (v === null ? "–" : formatTime(v, input.locale, input.withDate)),
+        value: (_u, v) => (v == null ? "–" : formatTime(v, input.locale, input.withDate)),
       },
       {
         label: input.label,
         stroke: accent,
-        width: 1.5,
-        fill: `${accent}22`,
+        width: variant.lineWidth ?? (dense ? 1 : 1.5),
+        ...(area === "none" ? {} : { fill: `${accent}22` }),
+        ...(area === "auto" && dense ? { paths: steppedArea } : {}),
         // Nulls end the line: a stretch without data is drawn as a gap.
         spanGaps: false,
         points: { show: false },
@@ -76,10 +123,7 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
     ],
     scales: {
       x: { time: true, range: () => [input.from, input.to] },
-      y:
-        input.unit === "%"
-          ? { range: [0, 100] }
-          : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      y: { range: input.unit === "%" ? [0, 100] : [0, top > 0 ? top * 1.1 : 1] },
     },
     axes: [
       {
@@ -108,9 +152,31 @@ export function drawChart(el: HTMLElement, input: ChartInput): uPlot {
     cursor: { points: { size: 6 }, drag: { x: false, y: false } },
     legend: { show: true, live: true },
     hooks: {
+      // Laid out (or resized): hand over the points the plot's pixel columns can show, in
+      // the same task, so no frame shows the chart without its line.
+      setSize: [
+        (u) => {
+          if (!reduce) return;
+          queueMicrotask(() => {
+            if (gone) return;
+            const column = (x: number) => Math.round(u.valToPos(x, "x", true));
+            u.setData([...pixelColumns(xs, ys, column)]);
+          });
+        },
+      ],
       drawClear: [() => void (paintStart = performance.now())],
-      draw: [() => onDraw?.(performance.now() - paintStart)],
+      draw: [(u) => onDraw?.(performance.now() - paintStart, u.data[0]?.length ?? 0)],
+      destroy: [() => void (gone = true)],
     },
   };
-  return new uPlot(opts, [xs, ys], el);
+  const u = new uPlot(opts, reduce ? [[], []] : [xs, ys], el);
+  return {
+    resize(width, height) {
+      // The points fitted the old columns: the new layout is painted without them, then
+      // with the points its own columns can show.
+      if (reduce) u.setData([[], []], false);
+      u.setSize({ width, height });
+    },
+    destroy: () => u.destroy(),
+  };
 }
