@@ -49,4 +49,34 @@ describe("the first screen's data from the document", () => {
     expect(b.takeBootProfiles()).toBeUndefined();
     expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
   });
+
+  it("lets the first render of that listing show the rows, before any call answers", async () => {
+    const row = { id: "ins-boot0001", profileId: "sandbox", region: "ap-guangzhou", name: "web" };
+    const b = await boot(JSON.stringify({ profiles, cached: { ...cached, instances: [row] } }));
+    expect(b.peekBootCache("sandbox", "ap-shanghai")).toBeUndefined();
+    expect(b.peekBootCache("sandbox", "ap-guangzhou")?.instances).toHaveLength(1);
+    // The same fresh module graph as `b` (React and the hook included).
+    const { renderHook } = await import("@testing-library/react");
+    const { useListing } = await import("../features/instances/useListing");
+    const { mockIPC, clearMocks } = await import("./mocks");
+    const asked: string[] = [];
+    mockIPC((cmd) => {
+      asked.push(cmd);
+      return new Promise(() => undefined); // nothing answers: only the first render counts
+    });
+    const firsts: string[][] = [];
+    const targets = [{ profileId: "sandbox", regions: ["ap-guangzhou"] }];
+    const { unmount } = renderHook(() => {
+      const l = useListing(targets, 0, "boot-test");
+      firsts.push(l.rows.map((r) => r.id));
+      return l;
+    });
+    expect(firsts[0]).toEqual(["ins-boot0001"]);
+    // The listing took the document's list (no cached_fleet call) and went on to list.
+    await vi.waitFor(() => expect(asked).toContain("stream_fleet"));
+    expect(asked).not.toContain("cached_fleet");
+    expect(b.takeBootCache("sandbox", "ap-guangzhou")).toBeUndefined();
+    unmount();
+    clearMocks();
+  });
 });

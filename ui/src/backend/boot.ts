@@ -31,6 +31,15 @@ export function takeBootProfiles(): ProfilesView | undefined {
 }
 
 /**
+ * The cached list the document carried, if it is the one for this account and region,
+ * without taking it: the first render shows its rows, the first listing then takes it.
+ */
+export function peekBootCache(profileId: string, region: string): CachedList | undefined {
+  const cached = read().cached;
+  return cached && cached.profileId === profileId && cached.region === region ? cached : undefined;
+}
+
+/**
  * The cached list the document carried, to the first listing only (the first screen's):
  * returned when it is the one asked for, dropped either way (a later listing reads the
  * cache on disk, which newer listings have updated since).

@@ -8,7 +8,7 @@ export { alertsBackend } from "./alerts";
 export { appBackend } from "./app";
 export { billingBackend } from "./billing";
 export { connectBackend, type SessionEvent } from "./connect";
-export { takeBootProfiles } from "./boot";
+export { peekBootCache, takeBootProfiles } from "./boot";
 export { instancesBackend } from "./instances";
 export { metricsBackend } from "./metrics";
 export { profilesBackend } from "./profiles";

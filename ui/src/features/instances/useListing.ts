@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useLayoutEffect, useState } from "react";
 import {
   type FleetTarget,
   type InstanceChange,
   type InstanceView,
   type TagCondition,
   instancesBackend,
+  peekBootCache,
 } from "../../backend";
 
 /** How one (account, region)'s listing is going. */
@@ -80,6 +81,37 @@ function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
   return rows.map((r) => (!mine(r) ? r : (c.instance ?? (c.state ? { ...r, state: c.state } : r))));
 }
 
+/**
+ * What the first render shows: the cached list the page's document carried when it is
+ * this scope's (one account, one region), exactly as the listing shows it once it has
+ * taken that list, so the first frame already has the rows; otherwise nothing yet.
+ */
+function firstListing(targets: FleetTarget[] | null, key: string): Listing & { key: string } {
+  const only = targets?.length === 1 ? targets[0] : undefined;
+  const region = only?.regions?.length === 1 ? only.regions[0] : undefined;
+  const list = only && region ? peekBootCache(only.profileId, region) : undefined;
+  if (!list) return { ...EMPTY, key: "" };
+  const rows = new Map<string, InstanceView>();
+  for (const i of list.instances) rows.set(rowKey(i), i);
+  const staleSince = list.savedAtMs ?? Date.now();
+  return {
+    ...EMPTY,
+    key,
+    loading: true,
+    rows: [...rows.values()],
+    staleSince,
+    progress: {
+      [placeKey(list.profileId, list.region)]: {
+        loaded: 0,
+        total: null,
+        status: "waiting",
+        error: null,
+        staleSince,
+      },
+    },
+  };
+}
+
 /** At most one render of a streaming listing per this many milliseconds. */
 const PUBLISH_MS = 200;
 
@@ -104,9 +136,11 @@ export function useListing(
   const tagScope = JSON.stringify(tags);
   const none = targets !== null && targets.length === 0;
   const key = `${scope}|${tagScope}|${reload}`;
-  const [listing, setListing] = useState<Listing & { key: string }>({ ...EMPTY, key: "" });
+  const [listing, setListing] = useState(() => firstListing(targets, key));
 
-  useEffect(() => {
+  // Before the browser paints: the listing's first calls run while the first frame is
+  // laid out and painted, not after it.
+  useLayoutEffect(() => {
     const chosen = JSON.parse(scope) as FleetTarget[] | null;
     const conditions = JSON.parse(tagScope) as TagCondition[];
     if (chosen !== null && chosen.length === 0) return;
