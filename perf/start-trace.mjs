@@ -191,7 +191,10 @@ exec strace -f -ttt -qq --seccomp-bpf -o '${trace}' -e trace=execve,connect,open
     );
     const list = events.filter(([t]) => t != null).sort((a, b) => a[0] - b[0]);
     const exec = list.find(([, l]) => l.startsWith("exec "))?.[0] ?? t0;
-    console.log(`\nlaunch ${i}${RETURNING ? " (returning user)" : ""}:`);
+    // The epoch times let a system-wide profile taken on CLOCK_REALTIME be cut into these
+    // phases (perf/profile-phases.py).
+    console.log(`\nlaunch ${i}${RETURNING ? " (returning user)" : ""}: exec at ${exec} (epoch ms)`);
+    for (const [t, l] of list) console.log(`EPOCH ${t.toFixed(1)} ${l}`);
     for (const [t, l] of list) console.log(`${(t - exec).toFixed(0).padStart(7)} ms  ${l}`);
     runs.push(list.map(([t, l]) => ({ ms: t - exec, what: l })));
   }

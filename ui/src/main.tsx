@@ -2,10 +2,11 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ready } from "./i18n";
 import "./styles.css";
-import { applyTheme, storedThemePreference } from "./theme";
+import { applyTheme, markLinux, storedThemePreference } from "./theme";
 import { App } from "./App";
 
 applyTheme(storedThemePreference());
+markLinux(document.documentElement, navigator.userAgent);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
