@@ -533,20 +533,15 @@ function drawBench(browser, points, runs) {
           const ts = Array.from({ length: points }, (_, i) => from + i * 60);
           const wave = (k) =>
             ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
-          // "app": what the app draws (the defaults; for this dense series a 1-pixel line,
-          // what each pixel column can show, the area under a stepped edge along the pixel
-          // columns). The others change one thing each, and the last is the way before:
-          // every point handed to uPlot, a 1.5-pixel line, the area under the line.
+          // "app": what the app draws (the defaults; for this dense series a 1-pixel line
+          // through what each pixel column can show, the area under it). The others change
+          // one thing each, and the last is the way before: every point handed to uPlot
+          // and a 1.5-pixel line.
           const modes = {
             app: {},
-            "area under the line itself": { area: "line" },
-            "no area": { area: "none" },
+            "no area": { area: false },
             "1.5 px line": { lineWidth: 1.5 },
-            "before: every point, 1.5 px line": {
-              pixelColumns: false,
-              lineWidth: 1.5,
-              area: "line",
-            },
+            "before: every point, 1.5 px line": { pixelColumns: false, lineWidth: 1.5 },
           };
           const names = Object.keys(modes);
           const res = {};

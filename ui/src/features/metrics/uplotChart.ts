@@ -36,24 +36,10 @@ export type ChartInput = {
 type ChartVariant = {
   /** The line's width in CSS pixels (1.5; 1 for a dense series). */
   lineWidth?: number;
-  /**
-   * The shaded area under the line: "auto" (the default) fills under the line itself, or
-   * for a dense series under a stepped edge along the line's pixel columns; "line" always
-   * under the line itself; "none".
-   */
-  area?: "auto" | "line" | "none";
+  /** The shaded area under the line (true). */
+  area?: boolean;
   /** Hand uPlot only what each pixel column can show (true), or every point. */
   pixelColumns?: boolean;
-};
-
-const line = uPlot.paths.linear?.() ?? null;
-const steps = uPlot.paths.stepped?.({ align: 1 }) ?? null;
-
-/** The line, and the area under it stepped from point to point. */
-const steppedArea: uPlot.Series.PathBuilder = (u, i, i0, i1) => {
-  const paths = line?.(u, i, i0, i1) ?? null;
-  if (!paths?.fill) return paths;
-  return { ...paths, fill: steps?.(u, i, i0, i1)?.fill ?? paths.fill };
 };
 
 /** A drawn chart: follows its box's size, and is taken down with the view. */
@@ -72,18 +58,14 @@ function cssVar(el: Element, name: string, fallback: string): string {
  * Once uPlot has laid the chart out (and again after every resize) it is handed what the
  * plot's pixel columns can show (`pixelColumns`), not every point. A dense series (at
  * least two points a pixel column, e.g. 7 days at one minute) is a band as tall as each
- * column's spread, whatever the line's width, and on a machine without a GPU (WebKitGTK
- * rasterises the canvas with Cairo) its paint was mostly the line and the area under it:
- * it gets a 1-pixel line (which Cairo draws in a fraction of the time of 1.5 pixels) and
- * the area under a stepped edge along the pixel columns (the same pixels to within the
- * line's antialiasing, and a shape Cairo fills several times faster). docs/PERFORMANCE.md
- * has the figures.
+ * column's spread whatever the line's width, and on a machine without a GPU (WebKitGTK
+ * rasterises the canvas with Cairo) most of its paint was the 1.5-pixel line: it gets a
+ * 1-pixel line, which Cairo draws in a fraction of a millisecond (docs/PERFORMANCE.md).
  */
 export function drawChart(el: HTMLElement, input: ChartInput): Chart {
   const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
   const variant = input.variant ?? {};
   const reduce = variant.pixelColumns ?? true;
-  const area = variant.area ?? "auto";
   const dense = xs.length >= 2 * input.width;
   const text = cssVar(el, "--muted", "#637083");
   const grid = cssVar(el, "--border", "#dde3ec");
@@ -113,8 +95,7 @@ export function drawChart(el: HTMLElement, input: ChartInput): Chart {
         label: input.label,
         stroke: accent,
         width: variant.lineWidth ?? (dense ? 1 : 1.5),
-        ...(area === "none" ? {} : { fill: `${accent}22` }),
-        ...(area === "auto" && dense ? { paths: steppedArea } : {}),
+        ...((variant.area ?? true) ? { fill: `${accent}22` } : {}),
         // Nulls end the line: a stretch without data is drawn as a gap.
         spanGaps: false,
         points: { show: false },
