@@ -534,14 +534,18 @@ function drawBench(browser, points, runs) {
           const wave = (k) =>
             ts.map((_, i) => 50 + 35 * Math.sin((i + k) / 200) + 8 * Math.sin(i * 1.7 + k));
           // "app": what the app draws (the defaults; for this dense series a 1-pixel line
-          // through what each pixel column can show, the area under it). The others change
-          // one thing each, and the last is the way before: every point handed to uPlot
-          // and a 1.5-pixel line.
+          // through what each pixel column can show, no area under it). The others change
+          // one thing each, and the last is the way before: every point handed to uPlot,
+          // a 1.5-pixel line, the area under it.
           const modes = {
             app: {},
-            "no area": { area: false },
+            "with the area": { area: true },
             "1.5 px line": { lineWidth: 1.5 },
-            "before: every point, 1.5 px line": { pixelColumns: false, lineWidth: 1.5 },
+            "before: every point, 1.5 px line, the area": {
+              pixelColumns: false,
+              lineWidth: 1.5,
+              area: true,
+            },
           };
           const names = Object.keys(modes);
           const res = {};

@@ -1,5 +1,6 @@
 // Cloud Monitor charts end to end: a running instance's detail view draws its charts (uPlot,
-// loaded on demand) with a crosshair legend in English light and Chinese dark; a stopped
+// loaded on demand) with a crosshair legend in English light and Chinese dark; 7 days at one
+// minute are drawn through their pixel columns with gaps and real samples kept; a stopped
 // instance's chart stops where its data stops; an instance that was off for hours in the
 // middle of the range (a cvm-sim world with that power history) shows a gap there; a second
 // cvm-sim whose CAM refuses monitor:GetMonitorData (the `denied` fault) shows the refusal in
@@ -307,6 +308,113 @@ describe("metrics", () => {
     assert.match(await legendAt(b, "CPUUsage", 0.9), /Time ?\d\d\/\d\d \d\d:\d\d/);
     await panelInView(b);
     await shot(b, "metrics-detail-en-light", { mask: CHART_RUN });
+  });
+
+  it("draws 7 days at one minute through its pixel columns: gaps stay gaps, the crosshair reads real samples", async () => {
+    const b = app.browser;
+    // Cloud Monitor answers at most 1,440 points a series, so no range the app asks for is
+    // this dense; the app's own chart module (loaded by the detail view above) draws it here,
+    // in a chart box of the page, as it draws every chart.
+    const drawn = await b.executeAsync((done) => {
+      const link = [...document.querySelectorAll('link[rel="modulepreload"]')].find((l) =>
+        /uplotChart-/.test(l.href),
+      );
+      if (!link) return done({ error: "the chart module is not loaded" });
+      import(link.href).then(
+        ({ drawChart }) => {
+          const n = 10_080;
+          const to = Math.floor(Date.now() / 60_000) * 60;
+          const from = to - (n - 1) * 60;
+          // Five hours without data (the instance off): no points at all, as Cloud Monitor.
+          const ts = [];
+          const ys = [];
+          for (let i = 0; i < n; i++) {
+            if (i >= 6_000 && i < 6_300) continue;
+            ts.push(from + i * 60);
+            ys.push(Math.round((55 + 25 * Math.sin(i / 300) + 9 * Math.sin(i * 1.7)) * 10) / 10);
+          }
+          const fig = document.createElement("figure");
+          fig.dataset.testid = "chart-Dense";
+          fig.style.cssText =
+            "position:fixed;left:240px;top:40px;width:800px;z-index:1000;margin:0";
+          fig.style.background = "var(--surface)";
+          const plot = document.createElement("div");
+          plot.className = "metric-plot";
+          Object.assign(plot.dataset, { from, to, last: ts.at(-1), points: n });
+          fig.append(plot);
+          document.body.append(fig);
+          window.__dense = { ts, ys, gap: [from + 6_000 * 60, from + 6_300 * 60] };
+          let painted = 0;
+          drawChart(plot, {
+            timestamps: ts,
+            values: ys,
+            period: 60,
+            unit: "%",
+            label: "Dense",
+            timeLabel: "Time",
+            locale: "en",
+            withDate: true,
+            from,
+            to,
+            width: 800,
+            height: 200,
+            onDraw: (_ms, points) => {
+              if (points > 0 && !painted++) done({ points, gap: window.__dense.gap });
+            },
+          });
+        },
+        (e) => done({ error: String(e) }),
+      );
+    });
+    assert.ok(!drawn.error, drawn.error);
+    // What uPlot was handed: at most four points a pixel column, far fewer than 10,080.
+    assert.ok(drawn.points < 3_300, `${drawn.points} points drawn`);
+    try {
+      const r = await canvasReport(b, "Dense");
+      assert.ok(r.line > 1_000, `the band is painted: ${JSON.stringify(r)}`);
+      const { cols, at } = await lineColumns(b, "Dense", drawn.gap);
+      const [gapStart, gapEnd] = at;
+      assert.ok(gapEnd - gapStart > 15, `the gap is wide enough to see: ${at}`);
+      assert.deepEqual(
+        cols.filter((x) => x > gapStart + 2 && x < gapEnd - 2),
+        [],
+        "no line across the hours without data",
+      );
+      assert.ok(cols.some((x) => x < gapStart - 10) && cols.some((x) => x > gapEnd + 10));
+      assert.ok(cols[0] < 8 && cols.at(-1) > r.width - 8, "the line spans the week");
+      await screenshot(b, "metrics-dense-en-light");
+      // Wherever the crosshair stops, its legend is a real sample: that minute's own value.
+      for (const x of [0.2, 0.55, 0.9]) {
+        const legend = await legendAt(b, "Dense", x);
+        const real = await b.execute((legend) => {
+          const { ts, ys } = window.__dense;
+          const [, time, value] =
+            legend.match(/Time ?(\d\d\/\d\d \d\d:\d\d).*Dense ?([\d.]+) %/) ?? [];
+          const i = ts.findIndex((t) => {
+            const d = new Date(t * 1000);
+            const day = d.toLocaleDateString("en", { month: "2-digit", day: "2-digit" });
+            const hm = d.toLocaleTimeString("en", {
+              hour: "2-digit",
+              minute: "2-digit",
+              hour12: false,
+            });
+            return `${day} ${hm}` === time;
+          });
+          return { time, value, sample: i < 0 ? null : ys[i] };
+        }, legend);
+        assert.ok(real.time && real.sample !== null, `the legend's time is a sample's: ${legend}`);
+        assert.equal(
+          Number(real.value),
+          real.sample,
+          `the legend's value is that sample's: ${legend}`,
+        );
+      }
+    } finally {
+      await b.execute(() => {
+        document.querySelector('[data-testid="chart-Dense"]')?.remove();
+        delete window.__dense;
+      });
+    }
   });
 
   it("shows CPU sparklines for the rows on screen and sorts by CPU now", async () => {

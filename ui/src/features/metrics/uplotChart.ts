@@ -36,7 +36,7 @@ export type ChartInput = {
 type ChartVariant = {
   /** The line's width in CSS pixels (1.5; 1 for a dense series). */
   lineWidth?: number;
-  /** The shaded area under the line (true). */
+  /** The shaded area under the line (true; false for a dense series). */
   area?: boolean;
   /** Hand uPlot only what each pixel column can show (true), or every point. */
   pixelColumns?: boolean;
@@ -58,9 +58,11 @@ function cssVar(el: Element, name: string, fallback: string): string {
  * Once uPlot has laid the chart out (and again after every resize) it is handed what the
  * plot's pixel columns can show (`pixelColumns`), not every point. A dense series (at
  * least two points a pixel column, e.g. 7 days at one minute) is a band as tall as each
- * column's spread whatever the line's width, and on a machine without a GPU (WebKitGTK
- * rasterises the canvas with Cairo) most of its paint was the 1.5-pixel line: it gets a
- * 1-pixel line, which Cairo draws in a fraction of a millisecond (docs/PERFORMANCE.md).
+ * column's spread whatever the line's width, and the area under it adds nothing the band
+ * does not show; on a machine without a GPU (WebKitGTK rasterises the canvas with Cairo)
+ * the 1.5-pixel line and that area were nearly all of its paint. So it gets a 1-pixel
+ * line, which Cairo draws in a fraction of a millisecond, and no area (the figures are in
+ * docs/PERFORMANCE.md).
  */
 export function drawChart(el: HTMLElement, input: ChartInput): Chart {
   const [xs, ys] = withGaps(input.timestamps, input.values, input.period);
@@ -95,7 +97,7 @@ export function drawChart(el: HTMLElement, input: ChartInput): Chart {
         label: input.label,
         stroke: accent,
         width: variant.lineWidth ?? (dense ? 1 : 1.5),
-        ...((variant.area ?? true) ? { fill: `${accent}22` } : {}),
+        ...((variant.area ?? !dense) ? { fill: `${accent}22` } : {}),
         // Nulls end the line: a stretch without data is drawn as a gap.
         spanGaps: false,
         points: { show: false },
