@@ -28,7 +28,8 @@ import {
   type ColumnId,
   type Filters,
 } from "./states";
-import { type PlaceProgress, placeKey, rowKey, useListing } from "./useListing";
+import { type PlaceProgress, useListing } from "./useListing";
+import { placeKey, rowKey } from "./rows";
 import { runGrouped } from "./actions";
 import { type PageCommands, useRegisterPageCommands } from "../palette/registry";
 import { useDismissOnEscape } from "../palette/dismiss";
@@ -203,11 +204,22 @@ export function InstanceList(props: {
     () => [...new Set(listing.rows.map((i) => i.state))].sort(),
     [listing.rows],
   );
-  const byKey = useMemo(() => new Map(listing.rows.map((i) => [rowKey(i), i])), [listing.rows]);
-  // Results name instances by id (each result is one instance of one call).
-  const byId = useMemo(() => new Map(listing.rows.map((i) => [i.id, i])), [listing.rows]);
+  // Built only while something is selected: a listing of 30,000 rows would otherwise keep
+  // a second key string and map entry per row for an empty selection.
+  const anySelected = selected.size > 0;
+  const byKey = useMemo(
+    () => (anySelected ? new Map(listing.rows.map((i) => [rowKey(i), i])) : null),
+    [listing.rows, anySelected],
+  );
+  // Results name instances by id (each result is one instance of one call); built while
+  // a report shows.
+  const byId = useMemo(
+    () => (report ? new Map(listing.rows.map((i) => [i.id, i])) : null),
+    [listing.rows, report],
+  );
   const selectedRows = useMemo(
-    () => [...selected].map((k) => byKey.get(k)).filter((i): i is InstanceView => !!i),
+    () =>
+      byKey ? [...selected].map((k) => byKey.get(k)).filter((i): i is InstanceView => !!i) : [],
     [selected, byKey],
   );
 
@@ -563,7 +575,7 @@ export function InstanceList(props: {
       {actionError !== null && (
         <Problem title={t("instances.error.title")} error={actionError} testid="action-error" />
       )}
-      {report && (
+      {report && byId && (
         <Results
           report={report}
           names={byId}

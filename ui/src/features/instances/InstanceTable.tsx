@@ -15,7 +15,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { InstanceView } from "../../backend";
 import { expiryInfo, stateTone, type ColumnId } from "./states";
-import { rowKey } from "./useListing";
+import { rowKey } from "./rows";
 import { openDetail } from "../palette/registry";
 import { requestConnect } from "../connect/store";
 import { SETTLE_MS, Sparkline, restLeft, showRows, sparkFor, useSparkVersion } from "../metrics";

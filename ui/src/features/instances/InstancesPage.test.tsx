@@ -21,7 +21,7 @@ import {
   expiryInfo,
   matches as matchesF,
 } from "./states";
-import { mergeRows, placeKey, rowKey } from "./useListing";
+import { mergeRows, placeKey, rowKey } from "./rows";
 import { naturalKey } from "./InstanceTable";
 const matches = (i: InstanceView, text: string, state: string) =>
   matchesF(i, { ...NO_FILTERS, text, state }, Date.now());

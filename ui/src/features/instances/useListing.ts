@@ -7,6 +7,7 @@ import {
   instancesBackend,
   peekBootCache,
 } from "../../backend";
+import { RowInterner, mergeRows, placeKey, rowKey } from "./rows";
 
 /** How one (account, region)'s listing is going. */
 export type PlaceProgress = {
@@ -53,25 +54,6 @@ const EMPTY: Listing = {
   failures: {},
   staleSince: null,
 };
-
-export const placeKey = (profileId: string, region: string) => `${profileId}\u0000${region}`;
-/** A row's identity: an instance id is only unique within its account and region. */
-export const rowKey = (i: InstanceView) => `${i.profileId}\u0000${i.region}\u0000${i.id}`;
-
-/**
- * Merges fresh and cached rows (both by `rowKey`): fresh rows win; a place's cached rows
- * show until its fresh listing completed (then only what the API returned remains).
- */
-export function mergeRows(
-  fresh: Map<string, InstanceView>,
-  cached: Map<string, InstanceView>,
-  donePlaces: Set<string>,
-): InstanceView[] {
-  const out = [...fresh.values()];
-  for (const [k, r] of cached)
-    if (!fresh.has(k) && !donePlaces.has(placeKey(r.profileId, r.region))) out.push(r);
-  return out;
-}
 
 /** Applies one pushed change to the rows of its account and region. */
 function applyChange(rows: InstanceView[], c: InstanceChange): InstanceView[] {
@@ -150,6 +132,8 @@ export function useListing(
         ? placeKey(chosen[0].profileId, chosen[0].regions[0] ?? "")
         : null;
     let current = true;
+    // Rows are stored with their repeated strings, tags and empty arrays shared.
+    const interner = new RowInterner();
     const fresh = new Map<string, InstanceView>();
     const cached = new Map<string, InstanceView>();
     const done = new Set<string>();
@@ -197,7 +181,7 @@ export function useListing(
       (lists) => {
         if (!current) return;
         for (const l of lists) {
-          for (const i of l.instances) cached.set(rowKey(i), i);
+          for (const i of l.instances) cached.set(rowKey(i), interner.row(i));
           place(l.profileId, l.region).staleSince = l.savedAtMs ?? Date.now();
         }
       },
@@ -242,7 +226,7 @@ export function useListing(
                   p.status = "loading";
                   break;
                 case "page":
-                  for (const i of ev.page.instances) fresh.set(rowKey(i), i);
+                  for (const i of ev.page.instances) fresh.set(rowKey(i), interner.row(i));
                   p.loaded += ev.page.instances.length;
                   p.total = ev.page.total;
                   p.status = "loading";
