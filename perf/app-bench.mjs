@@ -9,6 +9,9 @@
 // so a change is compared with what it replaced under the same machine load.
 //   node perf/app-bench.mjs ... --only fleet --fleet-world WORLD-30K.json
 //
+// --dump-rows FILE (with --only fleet): writes the fleet's cached lists (the rows as the
+// backend sends them) for perf/row-heap.py.
+// --rounds N: measures the listings (and the baseline's) N times, alternating.
 // --only fleet: the fleet view with 30,000 rows (the fleet world) beside the single-region
 // 10,000-row list and the bare window's idle memory, all in the same run.
 //   node perf/app-bench.mjs --app BIN --world WORLD.json --out DIR --only metrics
@@ -106,11 +109,16 @@ function treeMemory(pid) {
   let rss = 0,
     pss = 0;
   const names = [];
+  // RSS by process name (the app, WebKitWebProcess, WebKitNetworkProcess).
+  const byProcess = {};
   for (const p of pids) {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
-      rss += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-      names.push(status.match(/Name:\s+(\S+)/)?.[1]);
+      const own = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      const name = status.match(/Name:\s+(\S+)/)?.[1];
+      rss += own;
+      names.push(name);
+      if (name) byProcess[name] = (byProcess[name] ?? 0) + own;
       pss += Number(
         readFileSync(`/proc/${p}/smaps_rollup`, "utf8").match(/Pss:\s+(\d+)/)?.[1] ?? 0,
       );
@@ -118,7 +126,7 @@ function treeMemory(pid) {
       /* gone */
     }
   }
-  return { rssKiB: rss, pssKiB: pss, processes: names.filter(Boolean) };
+  return { rssKiB: rss, pssKiB: pss, processes: names.filter(Boolean), rssKiBByProcess: byProcess };
 }
 
 // ---- launching -------------------------------------------------------------------------
@@ -141,7 +149,7 @@ async function startDriver() {
 
 let launchNo = 0;
 /** A fresh XDG home, optionally seeded; returns { dir, pidFile, wrapper }. */
-function prepare(bin, { world = false, budget = null, env = "" } = {}) {
+function prepare(bin, { world = false, budget = null, env = "", stderr = null } = {}) {
   const dir = join(work, `launch-${++launchNo}`);
   const data = join(dir, "data", IDENT);
   const config = join(dir, "config", IDENT);
@@ -174,16 +182,17 @@ function prepare(bin, { world = false, budget = null, env = "" } = {}) {
   }
   const pidFile = join(dir, "pid");
   const wrapper = join(dir, "launch.sh");
+  if (stderr === true) stderr = join(dir, "stderr");
   writeFileSync(
     wrapper,
     `#!/bin/sh
 export XDG_CONFIG_HOME='${dir}/config' XDG_DATA_HOME='${dir}/data' XDG_CACHE_HOME='${dir}/cache' ${env}
 echo $$ > '${pidFile}'
-exec '${bin}' "$@"
+exec '${bin}' "$@"${stderr ? ` 2>'${stderr}'` : ""}
 `,
   );
   chmodSync(wrapper, 0o755);
-  return { dir, pidFile, wrapper };
+  return { dir, pidFile, wrapper, stderr };
 }
 
 async function open(launch) {
@@ -300,8 +309,42 @@ async function coldStart(kind) {
   return { ms: ready - s.t0, session: s.session, mem };
 }
 
+/**
+ * The JavaScript heap of the web process, from JavaScriptCore's own GC log (`JSC_logGC=1`
+ * in the app's environment, which WebKitWebProcess inherits): the live size after the last
+ * full collection and after the last collection of any kind, and how many ran.
+ */
+function jsHeap(launch) {
+  let text = "";
+  try {
+    text = readFileSync(launch.stderr, "utf8");
+  } catch {
+    return null;
+  }
+  // Each collection logs "… START <scope> <capacity>kb => EdenCollection|FullCollection …"
+  // and ends with "… => <live size after it>kb, p=… END]", over several lines.
+  const gcs = [];
+  let kind = null;
+  for (const m of text.matchAll(/=> (EdenCollection|FullCollection)|=> (\d+)kb, p=/g)) {
+    if (m[1]) kind = m[1] === "FullCollection" ? "full" : "eden";
+    else {
+      gcs.push({ kind, afterKiB: Number(m[2]) });
+      kind = null;
+    }
+  }
+  const full = gcs.filter((g) => g.kind === "full");
+  return {
+    collections: gcs.length,
+    full: full.length,
+    lastKiB: gcs.at(-1)?.afterKiB ?? null,
+    lastFullKiB: full.at(-1)?.afterKiB ?? null,
+    maxKiB: gcs.length ? Math.max(...gcs.map((g) => g.afterKiB)) : null,
+  };
+}
+
 async function listing(budget, { world = true, n = N, page = null, bin = APP } = {}) {
-  const launch = prepare(bin, { world, budget });
+  // JavaScriptCore logs each collection with the heap's size after it (read by jsHeap).
+  const launch = prepare(bin, { world, budget, env: "JSC_logGC=1", stderr: true });
   const s = await open(launch);
   if (page) {
     const nav = await s.browser.$(`[data-testid="nav-${page}"]`);
@@ -316,7 +359,7 @@ async function listing(budget, { world = true, n = N, page = null, bin = APP } =
     allRowsMs: all.at == null ? null : all.at - s.t0,
     firstToAllMs: all.at == null ? null : all.at - first.at,
   };
-  return { s, out };
+  return { s, out, launch };
 }
 
 async function filterLatency(browser) {
@@ -720,49 +763,84 @@ try {
       idleRssKiB: median(cold[kind].map((r) => r.mem.rssKiB)),
       idlePssKiB: median(cold[kind].map((r) => r.mem.pssKiB)),
       processes: cold[kind][0].mem.processes,
+      idleRssKiBByProcess: cold[kind].at(-1).mem.rssKiBByProcess,
     };
   }
 
-  // 10,000 instances under the `current` budget: listing, memory, then filtering (and the
-  // baseline build right after, the same way).
-  const builds = [["current", APP], ...(BASELINE ? [["baselineCurrent", BASELINE]] : [])];
-  for (const [key, bin] of builds) {
-    const { s, out } = await listing("current", { bin });
-    log(
-      `${key}: listing first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms`,
+  // 10,000 instances under the `current` budget: listing, memory, then filtering; with
+  // --only fleet, also the fleet view over a world of FLEET_N instances (several regions).
+  // A baseline build is measured the same way, alternating with the app (which goes first
+  // changes round by round), `--rounds N` times (1).
+  const ROUNDS = Number(opts.rounds ?? 1);
+  const measured = async (key, bin, fleet) => {
+    const { s, out, launch } = await listing(
+      "current",
+      fleet ? { world: FLEET_WORLD, n: FLEET_N, page: "fleet", bin } : { bin },
     );
-    await sleep(3000);
-    out.memory = treeMemory(s.pid);
-    log(
-      `${key}: memory with 10,000 listed: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
-    );
-    out.filter = await filterLatency(s.browser);
-    log(
-      `${key}: filter p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
-    );
-    results[key] = out;
-    await close(s);
-  }
-  // The fleet view over a world of FLEET_N instances (several regions), under `current`.
-  if (ONLY_FLEET && FLEET_WORLD) {
-    const { s, out } = await listing("current", { world: FLEET_WORLD, n: FLEET_N, page: "fleet" });
     out.countText = await s.browser.execute(
       () => document.querySelector('[data-testid="instance-count"]')?.textContent ?? "",
     );
     log(
-      `fleet listing: first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms (${out.countText})`,
+      `${key}: listing first rows ${out.firstRowsMs?.toFixed(0)} ms, all ${out.allRowsMs?.toFixed(0)} ms (${out.countText})`,
     );
     await sleep(3000);
     out.memory = treeMemory(s.pid);
+    out.jsHeap = jsHeap(launch);
+    // --trim-probe: how much of the app process's RSS is memory its allocator holds but
+    // no longer uses (glibc's malloc_trim, called through gdb after the reading above).
+    if (opts["trim-probe"]) {
+      await new Promise((res) =>
+        spawn("gdb", ["-p", String(s.pid), "-batch", "-ex", "call (int)malloc_trim(0)"], {
+          stdio: "ignore",
+        }).once("exit", res),
+      );
+      await sleep(500);
+      out.memoryAfterTrim = treeMemory(s.pid);
+      log(`${key}: after malloc_trim in the app process: ${JSON.stringify(out.memoryAfterTrim)}`);
+    }
+    // The rows as the backend sends them (the cached lists, InstanceView per row), for
+    // perf/row-heap.py to measure in JavaScriptCore outside the app.
+    if (fleet && opts["dump-rows"] && key === "fleet") {
+      const lists = await s.browser.executeAsync((done) =>
+        window.__TAURI_INTERNALS__.invoke("cached_fleet", { targets: null }).then(
+          (l) => done(JSON.stringify(l)),
+          (e) => done(`error: ${JSON.stringify(e)}`),
+        ),
+      );
+      writeFileSync(resolve(opts["dump-rows"]), lists);
+    }
     log(
-      `memory with ${FLEET_N} in the fleet: RSS ${out.memory.rssKiB} KiB, PSS ${out.memory.pssKiB} KiB`,
+      `${key}: memory listed: RSS ${out.memory.rssKiB} KiB (${JSON.stringify(out.memory.rssKiBByProcess)}), PSS ${out.memory.pssKiB} KiB, JS heap ${JSON.stringify(out.jsHeap)}`,
     );
     out.filter = await filterLatency(s.browser);
+    await sleep(2000);
+    out.jsHeapAfterFilter = jsHeap(launch);
+    copyFileSync(launch.stderr, join(OUT, `${key}-${(results.rounds[key] ?? []).length}.stderr`));
     log(
-      `fleet filter: p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
+      `${key}: JS heap after filtering ${JSON.stringify(out.jsHeapAfterFilter)}; filter p50 ${out.filter.p50.toFixed(1)} ms, p95 ${out.filter.p95.toFixed(1)} ms over ${out.filter.keystrokes}`,
     );
-    results.fleet = { rows: FLEET_N, ...out };
     await close(s);
+    return fleet ? { rows: FLEET_N, ...out } : out;
+  };
+  const builds = [
+    ["current", APP, false],
+    ...(BASELINE ? [["baselineCurrent", BASELINE, false]] : []),
+    ...(ONLY_FLEET && FLEET_WORLD
+      ? [["fleet", APP, true], ...(BASELINE ? [["baselineFleet", BASELINE, true]] : [])]
+      : []),
+  ];
+  results.rounds = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    // Pairs (app, baseline) in turn; inside a pair, the first changes each round.
+    for (let b = 0; b < builds.length; b += BASELINE ? 2 : 1) {
+      const pair = builds.slice(b, b + (BASELINE ? 2 : 1));
+      if (round % 2 === 1) pair.reverse();
+      for (const [key, bin, fleet] of pair) {
+        const out = await measured(key, bin, fleet);
+        (results.rounds[key] ??= []).push(out);
+        results[key] = out;
+      }
+    }
   }
   // And under `seed` (a minute, by design).
   if (!ONLY_FILTER) {
