@@ -46,6 +46,22 @@ export function naturalKey(s: string): string {
   return s.toLowerCase().replace(/\d+/g, (d) => d.padStart(12, "0"));
 }
 
+const nameKeys = new WeakMap<InstanceView, string>();
+
+/**
+ * The name column's sort key, computed once per row object: a streaming listing re-sorts
+ * the same (kept) rows on every page it shows, which otherwise built three new strings per
+ * row each time.
+ */
+function nameSortKey(r: InstanceView): string {
+  let k = nameKeys.get(r);
+  if (k === undefined) {
+    k = `${naturalKey(r.name)}\u0000${r.id}`;
+    nameKeys.set(r, k);
+  }
+  return k;
+}
+
 const col = createColumnHelper<typeof features, InstanceView>();
 
 export function StateBadge(props: { state: string }) {
@@ -201,7 +217,7 @@ export const InstanceTable = memo(function InstanceTable(props: {
   const allColumns = useMemo(
     () =>
       col.columns([
-        col.accessor((r) => `${naturalKey(r.name)}\u0000${r.id}`, {
+        col.accessor(nameSortKey, {
           id: "name",
           header: () => t("instances.col.name"),
           sortFn: "basic",

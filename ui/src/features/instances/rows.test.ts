@@ -117,6 +117,18 @@ describe("interned rows", () => {
         );
       }
     }
+    // The search strings as they were first written (fields joined by NUL, lower-cased):
+    // the same answers, for texts that fall inside one field, span two, or hit a tag.
+    const joined = (r: InstanceView) =>
+      [r.name, r.id, ...r.privateIps, ...r.publicIps, ...r.tags.map((t) => `${t.key}:${t.value}`)]
+        .join("\u0000")
+        .toLowerCase();
+    for (const text of ["web-prod-1", "db-7", "env:prod", "prod1", "0ins", "10.0.1", "49.1.2.6"]) {
+      const q = text.toLowerCase();
+      expect(ids(kept.filter((r) => matches(r, { ...NO_FILTERS, text }, 0)))).toEqual(
+        ids(rows.filter((r) => joined(r).includes(q))),
+      );
+    }
     // Tag conditions (the fleet's tag filter).
     for (const text of ["env", "env=prod", "Team=Data, env=test", "nope"]) {
       const p = parseTagFilter(text);

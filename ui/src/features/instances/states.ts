@@ -164,9 +164,13 @@ const haystacks = new WeakMap<InstanceView, string>();
 function haystack(i: InstanceView): string {
   let h = haystacks.get(i);
   if (h === undefined) {
-    h = [i.name, i.id, ...i.privateIps, ...i.publicIps, ...i.tags.map((t) => `${t.key}:${t.value}`)]
-      .join("\u0000")
-      .toLowerCase();
+    // Concatenated in place (no arrays to spread, map and join: the first keystroke builds
+    // one per row).
+    h = `${i.name}\u0000${i.id}`;
+    for (const ip of i.privateIps) h += `\u0000${ip}`;
+    for (const ip of i.publicIps) h += `\u0000${ip}`;
+    for (const t of i.tags) h += `\u0000${t.key}:${t.value}`;
+    h = h.toLowerCase();
     haystacks.set(i, h);
   }
   return h;
