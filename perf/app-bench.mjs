@@ -428,6 +428,8 @@ async function filterLatency(browser) {
     domP50: median(dom),
     domP95: pct(dom, 95),
     countAfter: counts,
+    // Every sample, so rounds can be pooled.
+    samples,
   };
 }
 

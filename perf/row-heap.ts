@@ -32,6 +32,10 @@ Object.assign(globalThis, {
         shown = filter.apply(rows, { ...NO_FILTERS, text: word.slice(0, k) }, 0).length;
       return shown;
     },
+    /** One keystroke: the filter's answer for `text` (timed by the caller). */
+    key(text: string) {
+      return filter.apply(rows, { ...NO_FILTERS, text }, 0).length;
+    },
     clear() {
       fresh = new Map();
       rows = [];
