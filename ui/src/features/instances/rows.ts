@@ -29,7 +29,9 @@ export class RowInterner {
     return s;
   }
 
-  private tags(tags: readonly TagView[]): readonly TagView[] {
+  // A list missing from a row (never from the backend's) stays missing.
+  private tags(tags: readonly TagView[] | undefined): readonly TagView[] | undefined {
+    if (tags === undefined) return tags;
     if (tags.length === 0) return NONE;
     let sig = "";
     for (const t of tags) sig += `${t.key}\u0000${t.value}\u0001`;
@@ -50,8 +52,8 @@ export class RowInterner {
     return set;
   }
 
-  private ips(ips: readonly string[]): string[] {
-    return (ips.length === 0 ? NONE : ips) as string[];
+  private ips(ips: readonly string[] | undefined): string[] {
+    return (ips?.length === 0 ? NONE : ips) as string[];
   }
 
   /** The row with its repeated parts interned (a new object; `i` is not changed). */
