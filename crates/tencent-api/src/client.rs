@@ -568,8 +568,8 @@ impl Client {
                 tracing::info!(offset, "learned the server clock offset; retrying once");
                 continue;
             }
-            // An expired role token: nothing was executed; refresh once and send again.
-            if code == "AuthFailure.TokenFailure"
+            // Temporary keys refused: nothing was executed; refresh once and send again.
+            if is_stale_temporary_key(&code)
                 && !token_refreshed
                 && let Source::Role(role) = &self.inner.credentials
             {
@@ -770,6 +770,23 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
     let id = &rest[..end];
     (!id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .then(|| id.to_owned())
+}
+
+/// The answers that mean a role's temporary keys are no longer good. The API 3.0 common
+/// error codes (cloud.tencent.com/document/api/213/30435, 公共错误码) have one token code,
+/// `AuthFailure.TokenFailure` ("token 错误": a wrong or expired token), and CVM's own
+/// list adds `UnauthorizedOperation.InvalidToken`. A SecretId the endpoint does not hold
+/// reads as `AuthFailure.SecretIdNotFound` ("密钥不存在"), and Tencent's COS request
+/// diagnosis words that answer "the SecretId does not exist, or the temporary key used
+/// has expired" (tencentyun/cos-go-sdk-v5 issue 318). The official SDKs renew on the
+/// expiry time alone and on no error code, so each of these gets one renewal here.
+fn is_stale_temporary_key(code: &str) -> bool {
+    matches!(
+        code,
+        "AuthFailure.TokenFailure"
+            | "AuthFailure.SecretIdNotFound"
+            | "UnauthorizedOperation.InvalidToken"
+    )
 }
 
 fn is_transient(e: &Error) -> bool {

@@ -1,7 +1,8 @@
 //! Role credentials over real loopback HTTP to cvm-sim: STS AssumeRole as Tencent answers
 //! it, the temporary keys signing with their token in `X-TC-Token`, which the emulator
 //! checks (missing, wrong or expired on its clock: AuthFailure.TokenFailure), and the
-//! renewal bookkeeping on the client's own clock.
+//! renewal bookkeeping on the client's own clock. Temporary keys the endpoint refuses
+//! (an expired token, or keys it no longer holds) are renewed once and the call sent again.
 
 use cvm_sim::{AccountSpec, Config, Credential, RateLimit, Role};
 use std::sync::Arc;
@@ -15,6 +16,13 @@ const REGION: &str = "ap-guangzhou";
 const ROLE_ACCOUNT: &str = "100000000042";
 
 async fn sim(record: Option<std::path::PathBuf>) -> cvm_sim::SimHandle {
+    sim_at("127.0.0.1:0".parse().unwrap(), record).await
+}
+
+async fn sim_at(
+    listen: std::net::SocketAddr,
+    record: Option<std::path::PathBuf>,
+) -> cvm_sim::SimHandle {
     let base = Credential::default();
     cvm_sim::start(Config {
         roles: vec![Role {
@@ -28,6 +36,7 @@ async fn sim(record: Option<std::path::PathBuf>) -> cvm_sim::SimHandle {
             preload: 0,
         }],
         credentials: vec![base],
+        listen,
         time_scale: 0.0,
         rate_limit: RateLimit::Off,
         ssh_listen: None,
@@ -168,4 +177,33 @@ async fn a_role_is_renewed_ahead_of_expiry_on_a_skewed_clock() {
         !log.contains("AuthFailure.TokenFailure"),
         "no call went out with an expired token"
     );
+}
+
+/// An endpoint that no longer holds the role's temporary keys (restarted on the same
+/// address) answers AuthFailure.SecretIdNotFound; the client assumes the role again and
+/// sends the call once more. Without that renewal the call fails with that code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_a_restarted_endpoint_no_longer_holds_are_renewed_once() {
+    let first = sim(None).await;
+    let addr = first.addr();
+    let role = Arc::new(AssumedRole::new(base(&first), REGION, &arn(), "restart", 3600).unwrap());
+    let client = Client::builder_for_role(role.clone())
+        .endpoint(Endpoint::Custom(first.base_url()))
+        .build()
+        .unwrap();
+    let zones = DescribeZonesRequest::default();
+    client.describe_zones(REGION, &zones).await.unwrap();
+    let held = role.credentials().await.unwrap();
+    first.shutdown().await.unwrap();
+    let second = sim_at(addr, None).await;
+    // The old keys, sent as they are, are unknown to the new process.
+    let e = fixed(&second, held.clone())
+        .describe_zones(REGION, &zones)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "AuthFailure.SecretIdNotFound", "{e}");
+    client.describe_zones(REGION, &zones).await.unwrap();
+    let renewed = role.credentials().await.unwrap();
+    assert_ne!(renewed.secret_id(), held.secret_id(), "assumed again");
+    second.shutdown().await.unwrap();
 }
