@@ -18,6 +18,8 @@ pub const COMMAND_NAMES: &[&str] = &[
     "import_profile",
     "delete_tccli_credential",
     "reset_sandbox",
+    "sandbox_clock",
+    "let_sandbox_time_pass",
     "list_regions",
     "list_zones",
     "list_instances",

@@ -36,6 +36,8 @@ macro_rules! app_commands {
             commands::profiles::import_profile$(::<$rt>)?,
             commands::profiles::delete_tccli_credential$(::<$rt>)?,
             commands::profiles::reset_sandbox,
+            commands::profiles::sandbox_clock,
+            commands::profiles::let_sandbox_time_pass,
             commands::instances::list_regions,
             commands::instances::list_zones,
             commands::instances::list_instances,

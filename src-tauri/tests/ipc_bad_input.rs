@@ -272,6 +272,57 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
         ("reset_sandbox", json!({"confirm": ""}), "confirm"),
         ("reset_sandbox", json!({"confirm": "yes"}), "confirm"),
         ("reset_sandbox", json!({}), "confirm"),
+        // Letting the Sandbox's time pass: only the Sandbox, 1-720 hours, confirmed.
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": CLOUD_ID, "hours": 24, "confirm": sb}),
+            "profileId",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": "p-nobody", "hours": 24, "confirm": sb}),
+            "profileId",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": "../sandbox", "hours": 24, "confirm": sb}),
+            "profileId",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": 0, "confirm": sb}),
+            "hours",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": 721, "confirm": sb}),
+            "hours",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": -1, "confirm": sb}),
+            "hours",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": "24", "confirm": sb}),
+            "hours",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": 24, "confirm": ""}),
+            "confirm",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": 24, "confirm": CLOUD_ID}),
+            "confirm",
+        ),
+        (
+            "let_sandbox_time_pass",
+            json!({"profileId": sb, "hours": 24}),
+            "confirm",
+        ),
         (
             "create_profile",
             json!({"input": {"name": "", "site": {"type": "china"}, "defaultRegion": "ap-guangzhou", "language": "en-US", "budget": {"type": "current"}, "readOnly": false, "secretId": "AKIDipcBadInput00000000000000000002", "secretKey": "k".repeat(32), "token": null}}),
@@ -1053,6 +1104,41 @@ fn bad_input_is_refused_naming_the_field_with_nothing_sent() {
         !h.state.is_writable(&p),
         "the read-only profile stays locked"
     );
+}
+
+/// Refused requests leave the Sandbox's clock where it was; a confirmed one moves it by
+/// exactly the hours asked, and Reset puts it back.
+#[test]
+fn the_sandbox_clock_moves_only_when_confirmed() {
+    let h = harness();
+    let ahead = |h: &Harness| {
+        h.invoke("sandbox_clock", json!({})).unwrap()["aheadSeconds"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(ahead(&h), 0);
+    for args in [
+        json!({"profileId": CLOUD_ID, "hours": 24, "confirm": SANDBOX_ID}),
+        json!({"profileId": SANDBOX_ID, "hours": 721, "confirm": SANDBOX_ID}),
+        json!({"profileId": SANDBOX_ID, "hours": 24, "confirm": "yes"}),
+    ] {
+        assert!(h.invoke("let_sandbox_time_pass", args).is_err());
+    }
+    assert_eq!(ahead(&h), 0, "a refused request moved the clock");
+    let moved = h
+        .invoke(
+            "let_sandbox_time_pass",
+            json!({"profileId": SANDBOX_ID, "hours": 48, "confirm": SANDBOX_ID}),
+        )
+        .unwrap();
+    let by = moved["aheadSeconds"].as_i64().unwrap();
+    // Exactly 48 hours ahead, give or take the second the clock ticked over.
+    assert!((48 * 3600 - 1..=48 * 3600 + 1).contains(&by), "{moved}");
+    assert!((ahead(&h) - by).abs() <= 1);
+    // Reset undoes it, with the world.
+    h.invoke("reset_sandbox", json!({"confirm": SANDBOX_ID}))
+        .unwrap();
+    assert_eq!(ahead(&h), 0);
 }
 
 /// The counter the cases rely on does see calls: a read through the same handler counts.

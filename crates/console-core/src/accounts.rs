@@ -426,7 +426,7 @@ pub async fn delete_confirmed(
 /// its secret stays behind.
 pub async fn delete(state: &AppState, id: String) -> Result<ProfilesView, AppError> {
     let profile = state.profile(&id)?;
-    if profile.kind == ProfileKind::Sandbox {
+    if profiles::is_shipped(&profile) {
         return Err(invalid(
             "profileId",
             "the Sandbox profile cannot be deleted (use Reset sandbox)",
@@ -607,6 +607,68 @@ pub async fn delete_tccli_credential(
 pub async fn reset_sandbox(state: &AppState, confirm: String) -> Result<(), AppError> {
     crate::consent::check_named("confirm", &confirm, &[SANDBOX_ID])?;
     state.sandbox().await?.reset()
+}
+
+/// The Sandbox's world clock, as its profile shows it.
+#[derive(Clone, Debug, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxClock {
+    /// The Sandbox's time, Unix seconds (a plain number in TypeScript: exact there).
+    #[specta(type = u32)]
+    pub now_unix: i64,
+    /// How far it runs ahead of real time, in seconds (0 until time has been let pass).
+    #[specta(type = u32)]
+    pub ahead_seconds: i64,
+}
+
+/// The most time one step lets pass: 30 days (a prepaid month runs out within it).
+pub const MAX_PASS_HOURS: u32 = 30 * 24;
+
+fn clock_of(sandbox: &crate::sandbox::Sandbox) -> SandboxClock {
+    let now_unix = sandbox.now_unix();
+    let real = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(now_unix);
+    SandboxClock {
+        now_unix,
+        ahead_seconds: (now_unix - real).max(0),
+    }
+}
+
+pub async fn sandbox_clock(state: &AppState) -> Result<SandboxClock, AppError> {
+    Ok(clock_of(state.sandbox().await?))
+}
+
+/// Lets `hours` pass in the Sandbox's world: transitions fall due, prepaid instances
+/// expire, role credentials lapse. Only Reset undoes it, so `confirm` is the Sandbox
+/// profile's id, which the confirmation dialog sends. A real account's profile is refused:
+/// nobody moves Tencent's clock.
+pub async fn let_sandbox_time_pass(
+    state: &AppState,
+    profile_id: &str,
+    hours: u32,
+    confirm: String,
+) -> Result<SandboxClock, AppError> {
+    let profile = state.profile(profile_id)?;
+    if profile.kind != ProfileKind::Sandbox {
+        return Err(invalid(
+            "profileId",
+            "time can be let pass only in the Sandbox: this profile is a real account",
+        ));
+    }
+    if !(1..=MAX_PASS_HOURS).contains(&hours) {
+        return Err(invalid(
+            "hours",
+            format!("must be 1-{MAX_PASS_HOURS} hours (up to 30 days) at a time"),
+        ));
+    }
+    crate::consent::check_named("confirm", &confirm, &[SANDBOX_ID])?;
+    let sandbox = state.sandbox().await?;
+    sandbox.advance_clock(std::time::Duration::from_secs(u64::from(hours) * 3600));
+    sandbox.save()?;
+    tracing::info!(hours, "Sandbox: time let pass");
+    Ok(clock_of(sandbox))
 }
 
 #[cfg(test)]

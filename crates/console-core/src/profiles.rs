@@ -125,6 +125,13 @@ pub fn sandbox_role_profiles() -> Vec<Profile> {
         .collect()
 }
 
+/// The Sandbox and its shipped role profiles, which every profiles file has. A role profile
+/// the user adds through the Sandbox is a Sandbox profile too, but theirs to delete.
+pub fn is_shipped(profile: &Profile) -> bool {
+    profile.kind == ProfileKind::Sandbox
+        && (profile.id == SANDBOX_ID || sandbox_role_profiles().iter().any(|p| p.id == profile.id))
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfilesFile {

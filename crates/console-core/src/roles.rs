@@ -299,6 +299,18 @@ mod tests {
             crate::state::lock(&state.profiles).profiles.len(),
             before + 1
         );
+        // A role the user added through the Sandbox is theirs to delete; the shipped ones stay.
+        let id = crate::state::lock(&state.profiles)
+            .profiles
+            .iter()
+            .find(|p| p.name == "Ops")
+            .map(|p| p.id.clone())
+            .unwrap();
+        crate::accounts::delete(&state, id).await.unwrap();
+        let shipped = format!("{SANDBOX_ID}-fleet-operator");
+        let e = crate::accounts::delete(&state, shipped).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profileId"));
+        assert_eq!(crate::state::lock(&state.profiles).profiles.len(), before);
     }
 
     /// A role that trusts another account: the base profile may not assume it.

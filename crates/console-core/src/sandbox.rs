@@ -113,15 +113,15 @@ impl Sandbox {
         self.credentials().masked_secret_id()
     }
 
-    /// Moves the Sandbox's world clock forward (transitions fall due, role credentials
-    /// expire), as the tests and the end-to-end suite need.
+    /// Moves the Sandbox's world clock forward: transitions fall due, prepaid instances
+    /// expire, role credentials lapse. Only [`Sandbox::reset`] puts it back.
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.handle.advance_clock(by);
     }
 
-    /// Back to the seeded world, saved at once.
+    /// Back to the seeded world at real time (undoing any time let pass), saved at once.
     pub fn reset(&self) -> Result<(), AppError> {
-        self.handle.reset_world();
+        self.handle.reset_world_and_clock();
         self.heat_one();
         self.handle.save_state().map_err(|e| {
             AppError::internal(AppCode::Sandbox, format!("could not save the Sandbox: {e}"))

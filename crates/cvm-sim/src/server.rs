@@ -414,6 +414,13 @@ impl SimHandle {
         *lock(&self.shared.world) = w;
         self.shared.mark_dirty();
     }
+    /// `reset_world` at real time: the clock's offset goes back to zero first, so every
+    /// `advance_clock` is undone along with the world.
+    pub fn reset_world_and_clock(&self) {
+        let offset = self.shared.clock.offset_ms();
+        self.shared.clock.advance_ms(-offset);
+        self.reset_world();
+    }
     /// Writes the state file now (no-op without one). Safe to call from several threads:
     /// saves are serialised, each writes a complete file.
     pub fn save_state(&self) -> std::io::Result<()> {
@@ -873,6 +880,11 @@ fn authenticate(shared: &Shared, parts: &Parts, body: &[u8]) -> Result<Routed, A
         },
         Err(e) => return Err(auth_err(e)),
     }
+    // The token, checked apart from the signature (the SDKs do not sign X-TC-Token). A
+    // missing, wrong or expired one is `AuthFailure.TokenFailure`, the one token code of
+    // the API 3.0 common error codes (cloud.tencent.com/document/api/213/30435: "token
+    // 错误"); a temporary SecretId this endpoint does not hold (issued before a restart)
+    // was `AuthFailure.SecretIdNotFound` above, as for any unknown key.
     match (header_str(parts, "x-tc-token"), &caller.token) {
         (None, None) => {}
         (Some(sent), Some(want)) if sent == want => {

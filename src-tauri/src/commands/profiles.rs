@@ -5,7 +5,9 @@ use crate::error::{AppCode, AppError};
 use crate::profiles::Site;
 use crate::state::AppState;
 use crate::tccli::{ImportCandidate, ImportSource};
-use console_core::accounts::{self, KeyringStatus, ProfileInput, ProfilesView, VerifyReport};
+use console_core::accounts::{
+    self, KeyringStatus, ProfileInput, ProfilesView, SandboxClock, VerifyReport,
+};
 use console_core::roles::{self, RoleProfileInput};
 use console_core::state::CallerIdentity;
 use console_core::types::ProfileId;
@@ -154,4 +156,24 @@ pub async fn delete_tccli_credential<R: Runtime>(
 #[specta::specta]
 pub async fn reset_sandbox(state: AppStateRef<'_>, confirm: String) -> Result<(), AppError> {
     accounts::reset_sandbox(&state, confirm).await
+}
+
+/// The Sandbox's world clock and how far it runs ahead of real time.
+#[tauri::command]
+#[specta::specta]
+pub async fn sandbox_clock(state: AppStateRef<'_>) -> Result<SandboxClock, AppError> {
+    accounts::sandbox_clock(&state).await
+}
+
+/// Lets `hours` (1-720) pass in the Sandbox's world; `confirm` is `sandbox`, from the
+/// dialog. Refused for a real account's profile.
+#[tauri::command]
+#[specta::specta]
+pub async fn let_sandbox_time_pass(
+    state: AppStateRef<'_>,
+    profile_id: ProfileId,
+    hours: u32,
+    confirm: String,
+) -> Result<SandboxClock, AppError> {
+    accounts::let_sandbox_time_pass(&state, &profile_id, hours, confirm).await
 }

@@ -44,6 +44,13 @@ export const commands = {
 	deleteTccliCredential: (profile: string, confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_tccli_credential", { profile, confirm })),
 	/**  Puts the Sandbox's world back to its first state; `confirm` is `sandbox`. */
 	resetSandbox: (confirm: string) => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox", { confirm })),
+	/**  The Sandbox's world clock and how far it runs ahead of real time. */
+	sandboxClock: () => typedError<SandboxClock, AppError>(__TAURI_INVOKE("sandbox_clock")),
+	/**
+	 *  Lets `hours` (1-720) pass in the Sandbox's world; `confirm` is `sandbox`, from the
+	 *  dialog. Refused for a real account's profile.
+	 */
+	letSandboxTimePass: (profileId: ProfileId, hours: number, confirm: string) => typedError<SandboxClock, AppError>(__TAURI_INVOKE("let_sandbox_time_pass", { profileId, hours, confirm })),
 	listRegions: (profileId: ProfileId, language: Language) => typedError<RegionView[], AppError>(__TAURI_INVOKE("list_regions", { profileId, language })),
 	listZones: (scope: Scope, language: Language) => typedError<ZoneView[], AppError>(__TAURI_INVOKE("list_zones", { scope, language })),
 	/**
@@ -1354,6 +1361,14 @@ export type RuleView = {
 	/**  ACCEPT or DROP. */
 	action: string,
 	description: string,
+};
+
+/**  The Sandbox's world clock, as its profile shows it. */
+export type SandboxClock = {
+	/**  The Sandbox's time, Unix seconds (a plain number in TypeScript: exact there). */
+	nowUnix: number,
+	/**  How far it runs ahead of real time, in seconds (0 until time has been let pass). */
+	aheadSeconds: number,
 };
 
 export type SavedView = {

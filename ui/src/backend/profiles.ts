@@ -8,6 +8,8 @@ import type {
   KeyringStatus,
   ProfileInput,
   ProfilesView,
+  RoleProfileInput,
+  SandboxClock,
   Site,
   VerifyReport,
 } from "./bindings";
@@ -42,4 +44,12 @@ export const profilesBackend = {
     unwrap(commands.deleteTccliCredential(profile, confirm)),
   /** `confirm`: the Sandbox profile's id, sent only from the confirmation dialog. */
   resetSandbox: (confirm: string): Promise<null> => unwrap(commands.resetSandbox(confirm)),
+  /** "Role R assumed through profile P": checked with one call as the role, then saved. */
+  createRoleProfile: (input: RoleProfileInput): Promise<VerifyReport> =>
+    unwrap(commands.createRoleProfile(input)),
+  /** The Sandbox's world clock and how far it runs ahead of real time. */
+  sandboxClock: (): Promise<SandboxClock> => unwrap(commands.sandboxClock()),
+  /** `confirm`: the Sandbox profile's id, sent only from the confirmation dialog. */
+  letSandboxTimePass: (profileId: string, hours: number, confirm: string): Promise<SandboxClock> =>
+    unwrap(commands.letSandboxTimePass(profileId, hours, confirm)),
 };

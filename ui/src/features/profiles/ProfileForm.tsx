@@ -140,10 +140,12 @@ export function ProfileForm(props: {
   });
 
   const err = (name: FieldName) => {
-    const m = errors[name]?.message;
-    if (!m) return null;
-    const rule = `profiles.rules.${m}`;
-    const text = t(rule) === rule ? m : t(rule);
+    const e = errors[name];
+    if (!e?.message) return null;
+    // The backend's own words as they are (a ':' in them would read as an i18n namespace);
+    // the form's rules in the UI's language.
+    const rule = `profiles.rules.${e.message}`;
+    const text = e.type === "server" || t(rule) === rule ? e.message : t(rule);
     return (
       <span className="field-error" role="alert" data-testid={`error-${name}`}>
         {text}

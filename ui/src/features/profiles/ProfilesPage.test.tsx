@@ -59,6 +59,24 @@ function backend(view: ProfilesView, candidates: ImportCandidate[] = [candidate]
         return view;
       case "reset_sandbox":
         return null;
+      case "sandbox_clock":
+        return { nowUnix: 1_800_000_000, aheadSeconds: 0 };
+      case "let_sandbox_time_pass":
+        return {
+          nowUnix: 1_800_000_000 + Number(args.hours) * 3600,
+          aheadSeconds: Number(args.hours) * 3600,
+        };
+      case "create_role_profile": {
+        const input = args.input as { roleArn: string };
+        if (input.roleArn.endsWith("/nobody"))
+          throw {
+            kind: "invalid",
+            code: "ResourceNotFound.RoleNotFound",
+            message: "The role does not exist.",
+            field: "roleArn",
+          };
+        return { maskedSecretId: input.roleArn, clockOffsetSeconds: 0, regionsVisible: 18 };
+      }
       case "profile_identity":
         if (args.profileId === "p-work")
           throw { kind: "auth", code: "AuthFailure.SecretIdNotFound", message: "no such key" };
@@ -84,6 +102,8 @@ function backend(view: ProfilesView, candidates: ImportCandidate[] = [candidate]
 const WRITES = [
   "delete_profile",
   "reset_sandbox",
+  "let_sandbox_time_pass",
+  "create_role_profile",
   "set_profile_unlocked",
   "delete_tccli_credential",
 ];
@@ -140,6 +160,78 @@ describe("confirmations on the profiles page", () => {
     await userEvent.click(screen.getByTestId("confirm-ok"));
     expect(await screen.findByTestId("profiles-notice")).toHaveTextContent("reset");
     expect(writes(calls)).toEqual([{ cmd: "reset_sandbox", args: { confirm: "sandbox" } }]);
+  });
+
+  it("lets time pass in the Sandbox only through its dialog, with the span chosen there", async () => {
+    const calls = backend(view);
+    renderPage();
+    const sandbox = await card("sandbox");
+    expect(await sandbox.findByTestId("sandbox-time")).toHaveAttribute("data-ahead", "0");
+    expect((await card("p-work")).queryByTestId("sandbox-pass-time")).toBeNull();
+    await userEvent.click(sandbox.getByTestId("sandbox-pass-time"));
+    expect(screen.getByTestId("confirm-dialog")).toHaveAttribute("data-kind", "sandbox-time");
+    await userEvent.click(screen.getByTestId("confirm-cancel"));
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    expect(writes(calls)).toEqual([]);
+
+    await userEvent.click(sandbox.getByTestId("sandbox-pass-time"));
+    await userEvent.selectOptions(screen.getByTestId("sandbox-pass-hours"), "168");
+    expect(screen.getByTestId("confirm-ok")).toHaveTextContent("Let 7 days pass");
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    expect(await screen.findByTestId("profiles-notice")).toHaveTextContent("7 d 0 h ahead");
+    expect(writes(calls)).toEqual([
+      {
+        cmd: "let_sandbox_time_pass",
+        args: { profileId: "sandbox", hours: 168, confirm: "sandbox" },
+      },
+    ]);
+  });
+
+  it("adds a role profile by hand, showing the backend's refusal on the Role ARN field", async () => {
+    const calls = backend(view);
+    renderPage();
+    await userEvent.click(await screen.findByTestId("profile-add-role"));
+    await userEvent.type(screen.getByTestId("rf-name"), "Ops");
+    // Only profiles with keys can assume a role.
+    expect(screen.getByTestId("rf-base")).toHaveValue("sandbox");
+    await userEvent.type(screen.getByTestId("rf-arn"), "fleet-operator");
+    await userEvent.click(screen.getByTestId("rf-save"));
+    expect(await screen.findByTestId("error-roleArn")).toHaveTextContent("roleName/<role name>");
+    expect(writes(calls)).toEqual([]);
+
+    await userEvent.clear(screen.getByTestId("rf-arn"));
+    await userEvent.type(
+      screen.getByTestId("rf-arn"),
+      "qcs::cam::uin/100000000002:roleName/nobody",
+    );
+    await userEvent.click(screen.getByTestId("rf-save"));
+    expect(await screen.findByTestId("error-roleArn")).toHaveTextContent(
+      "The role does not exist.",
+    );
+
+    await userEvent.clear(screen.getByTestId("rf-arn"));
+    const arn = "qcs::cam::uin/100000000002:roleName/fleet-operator";
+    await userEvent.type(screen.getByTestId("rf-arn"), arn);
+    await userEvent.click(screen.getByTestId("rf-save"));
+    expect(await screen.findByTestId("profiles-notice")).toHaveTextContent(arn);
+    expect(writes(calls).map((c) => c.args.input)).toEqual([
+      {
+        name: "Ops",
+        baseProfileId: "sandbox",
+        roleArn: "qcs::cam::uin/100000000002:roleName/nobody",
+        sessionName: "cvm-console",
+        durationSeconds: 3600,
+        readOnly: false,
+      },
+      {
+        name: "Ops",
+        baseProfileId: "sandbox",
+        roleArn: arn,
+        sessionName: "cvm-console",
+        durationSeconds: 3600,
+        readOnly: false,
+      },
+    ]);
   });
 
   it("deletes a profile only once its exact name is typed, and sends what was typed", async () => {

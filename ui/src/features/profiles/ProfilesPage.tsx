@@ -12,11 +12,13 @@ import {
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ErrorBox } from "../../components/ErrorBox";
 import { ProfileForm } from "./ProfileForm";
+import { RoleProfileForm } from "./RoleProfileForm";
 import { profilesKey, useProfiles, useSetActiveProfile } from "./useProfiles";
 import { profileName } from "./profileName";
 import "./profiles.css";
 
-type Mode = { kind: "list" } | { kind: "add" } | { kind: "edit"; profile: ProfileView };
+type Mode =
+  { kind: "list" } | { kind: "add" } | { kind: "addRole" } | { kind: "edit"; profile: ProfileView };
 
 export function ProfilesPage() {
   const { t } = useTranslation();
@@ -76,6 +78,17 @@ export function ProfilesPage() {
             >
               {t("profiles.add")}
             </button>
+            <button
+              type="button"
+              className="btn"
+              data-testid="profile-add-role"
+              onClick={() => {
+                setNotice(null);
+                setMode({ kind: "addRole" });
+              }}
+            >
+              {t("profiles.addRole")}
+            </button>
           </div>
           <div className="profile-list">
             {data?.profiles.map((p) => (
@@ -99,6 +112,17 @@ export function ProfilesPage() {
       )}
       {mode.kind === "add" && (
         <ProfileForm onDone={done} onCancel={() => setMode({ kind: "list" })} />
+      )}
+      {mode.kind === "addRole" && (
+        <RoleProfileForm
+          profiles={data?.profiles ?? []}
+          onDone={(r) => {
+            setMode({ kind: "list" });
+            setNotice(t("profiles.roleAdded", { role: r.maskedSecretId }));
+            void refresh();
+          }}
+          onCancel={() => setMode({ kind: "list" })}
+        />
       )}
       {mode.kind === "edit" && (
         <ProfileForm
@@ -126,7 +150,7 @@ function ProfileCard(props: {
   onEdit: () => void;
   onNotice: (s: string) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const p = props.profile;
   const setActive = useSetActiveProfile();
@@ -138,7 +162,7 @@ function ProfileCard(props: {
     mutationFn: () => profilesBackend.verifyProfile(p.id),
     onSuccess: (r) => props.onNotice(verifiedText(t, r)),
   });
-  const [asking, setAsking] = useState<"delete" | "reset" | "unlock" | null>(null);
+  const [asking, setAsking] = useState<"delete" | "reset" | "unlock" | "time" | null>(null);
   const close = () => setAsking(null);
   const remove = useMutation({
     mutationFn: (typedName: string) => profilesBackend.deleteProfile(p.id, typedName),
@@ -163,12 +187,34 @@ function ProfileCard(props: {
       void qc.invalidateQueries();
     },
   });
+  const isSandbox = p.kind === "sandbox";
+  // The Sandbox and the role profiles it ships (ids `sandbox-…`) stay; a role profile the
+  // user added through the Sandbox (an id `p-…`) can be deleted like any other.
+  const shipped = isSandbox && (p.id === "sandbox" || p.id.startsWith("sandbox-"));
+  const [passHours, setPassHours] = useState(24);
+  // The Sandbox's own clock, which "Let time pass" moves (its role profiles share it).
+  const clock = useQuery({
+    queryKey: ["sandbox-clock"],
+    queryFn: profilesBackend.sandboxClock,
+    enabled: isSandbox && !p.role,
+  });
+  const pass = useMutation({
+    mutationFn: (hours: number) => profilesBackend.letSandboxTimePass(p.id, hours, p.id),
+    onSuccess: (c) => {
+      close();
+      props.onNotice(
+        t("profiles.timePassed", { time: formatClock(c.nowUnix, i18n.language), ...ahead(c) }),
+      );
+      // Everything the Sandbox shows may have changed: states, expiries, credentials.
+      void qc.invalidateQueries();
+    },
+  });
   const dialogError = (e: unknown) =>
     e ? <ErrorBox title={t("profiles.failed")} error={e} /> : null;
   // Failures inside an open dialog show there; the card shows the rest.
-  const error = verify.error ?? (asking ? null : (remove.error ?? unlock.error ?? reset.error));
+  const error =
+    verify.error ?? (asking ? null : (remove.error ?? unlock.error ?? reset.error ?? pass.error));
   const name = profileName(p, t("profiles.sandboxName"));
-  const isSandbox = p.kind === "sandbox";
   // Who the profile's calls act as: asked once a session (GetCallerIdentity).
   const identity = useQuery({
     queryKey: ["identity", p.id],
@@ -219,6 +265,17 @@ function ProfileCard(props: {
         )}
         <dt>{t("profiles.field.defaultRegion")}</dt>
         <dd className="mono">{p.defaultRegion}</dd>
+        {isSandbox && !p.role && clock.data && (
+          <>
+            <dt>{t("profiles.field.sandboxTime")}</dt>
+            <dd data-testid="sandbox-time" data-ahead={clock.data.aheadSeconds}>
+              <span className="mono">{formatClock(clock.data.nowUnix, i18n.language)}</span>
+              {clock.data.aheadSeconds >= 60 && (
+                <span className="muted"> · {t("profiles.ahead", ahead(clock.data))}</span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>{t("profiles.field.account")}</dt>
         <dd className="mono" data-testid="account-uin">
           {identity.data?.accountId ?? (identity.isPending ? "…" : "—")}
@@ -273,7 +330,7 @@ function ProfileCard(props: {
             {t("profiles.edit")}
           </button>
         )}
-        {!isSandbox && (
+        {!shipped && (
           <button
             type="button"
             className="btn danger"
@@ -297,6 +354,19 @@ function ProfileCard(props: {
             }}
           >
             {t("profiles.resetSandbox")}
+          </button>
+        )}
+        {isSandbox && !p.role && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="sandbox-pass-time"
+            onClick={() => {
+              pass.reset();
+              setAsking("time");
+            }}
+          >
+            {t("profiles.passTime")}
           </button>
         )}
       </div>
@@ -330,6 +400,35 @@ function ProfileCard(props: {
           <p>{t("profiles.confirm.resetText")}</p>
         </ConfirmDialog>
       )}
+      {asking === "time" && (
+        <ConfirmDialog
+          kind="sandbox-time"
+          title={t("profiles.confirm.timeTitle")}
+          confirmLabel={t("profiles.confirm.timeOk", { span: spanText(t, passHours) })}
+          danger
+          busy={pass.isPending}
+          error={dialogError(pass.error)}
+          onCancel={close}
+          onConfirm={() => pass.mutate(passHours)}
+        >
+          <div className="inline">
+            <label htmlFor="sandbox-pass-hours">{t("profiles.confirm.timeHow")}</label>
+            <select
+              id="sandbox-pass-hours"
+              data-testid="sandbox-pass-hours"
+              value={passHours}
+              onChange={(e) => setPassHours(Number(e.target.value))}
+            >
+              {PASS_CHOICES.map((h) => (
+                <option key={h} value={h}>
+                  {spanText(t, h)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p>{t("profiles.confirm.timeText")}</p>
+        </ConfirmDialog>
+      )}
       {asking === "unlock" && (
         <ConfirmDialog
           kind="unlock-profile"
@@ -345,6 +444,31 @@ function ProfileCard(props: {
       )}
     </article>
   );
+}
+
+/** How much time "Let time pass" offers, in hours: an hour, a day, a week, 30 days. */
+const PASS_CHOICES = [1, 24, 7 * 24, 30 * 24];
+
+function spanText(t: (k: string, o?: Record<string, unknown>) => string, hours: number) {
+  return hours % 24 === 0
+    ? t("profiles.spanDays", { count: hours / 24 })
+    : t("profiles.spanHours", { count: hours });
+}
+
+/** How far the Sandbox runs ahead, in whole days and hours. */
+function ahead(c: { aheadSeconds: number }) {
+  const hours = Math.floor(c.aheadSeconds / 3600);
+  return { days: Math.floor(hours / 24), hours: hours % 24 };
+}
+
+function formatClock(unixSeconds: number, locale: string) {
+  return new Date(unixSeconds * 1000).toLocaleString(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
 }
 
 function ImportPanel(props: { onImported: (r: VerifyReport) => void }) {
