@@ -207,8 +207,8 @@ const updateReferences = process.env.CVM_E2E_UPDATE_REFERENCES === "1";
 
 /**
  * Parts of every screen that change from run to run, blanked in both images before the
- * diff: the status bar (call counters), RequestIds shown with errors, masked SecretIds and
- * instance expiry times.
+ * diff: the status bar (call counters), RequestIds shown with errors, masked SecretIds,
+ * instance expiry times and the Sandbox's clock.
  */
 export const DYNAMIC = [
   '[data-testid="statusbar"]',
@@ -221,6 +221,8 @@ export const DYNAMIC = [
   ".cell-expiry > span:first-child",
   // Creation dates: the Sandbox seeds them relative to the day it is created.
   ".cell-date",
+  // The Sandbox's clock, shown on its profile.
+  '[data-testid="sandbox-time"]',
 ];
 
 /**

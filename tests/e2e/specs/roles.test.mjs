@@ -1,12 +1,13 @@
-// A role account end to end: a cvm-sim process holding a second account with a role the
-// first may assume (`--accounts`), a key profile on it and a role profile through it. The
-// role's rows are listed in the fleet with the role's own account; when the endpoint no
-// longer knows the role's temporary keys (the sim restarted on the same port, without the
-// role), the fleet names the account whose role credentials failed. The token's expiry on
-// the sim's clock, and its refresh, cannot be driven from here (the sim process has no
-// clock control, and the embedded Sandbox's clock is not reachable over IPC): console-core's
-// tests cover that path (roles::an_expired_token_is_refreshed_and_the_call_retried_once,
-// fleet_tests::a_role_whose_credentials_fail_is_named_and_stops_nothing).
+// Role accounts end to end. A cvm-sim process holds a second account with a role the first
+// may assume (`--accounts`), a key profile on it and a role profile through it: the role's
+// rows are listed in the fleet with the role's own account. On the Sandbox, time is let
+// pass through the profile's own dialog (Cancel first: nothing moves) beyond the role
+// credentials' hour: the Sandbox's two role accounts are listed again with no error, and
+// the activity log shows why: each role's first call was refused, the role assumed again,
+// the call sent a second time. A role profile is added by hand through the form, a role
+// that does not exist refused on the Role ARN field. Last, when the endpoint no longer
+// knows the role's temporary keys and the role is gone (the sim restarted on the same
+// port, without it), the fleet names the account whose role credentials failed.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -15,13 +16,28 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, afterEach, before, describe, it } from "node:test";
-import { click, invoke, screenshot, selectValue, useApp } from "../lib/harness.mjs";
+import {
+  activity,
+  click,
+  confirmDialog,
+  gone,
+  invoke,
+  screenshot,
+  selectValue,
+  textOf,
+  typeInto,
+  useApp,
+} from "../lib/harness.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SIM_ID = "AKIDcvmsim00000000000000000000000000";
 const SIM_KEY = "cvmsimSecretKey0000000000000000000";
 const ROLE_ACCOUNT = "100000000002";
 const ROLE_ARN = `qcs::cam::uin/${ROLE_ACCOUNT}:roleName/e2e-ops`;
+// The Sandbox's own role accounts (cvm_sim::SANDBOX_ROLE_ACCOUNTS), their profiles'
+// ids, and how long each set of their temporary keys lasts (one hour).
+const SANDBOX_ROLES = ["sandbox-fleet-operator", "sandbox-fleet-auditor"];
+const AUDITOR_ARN = "qcs::cam::uin/100000000003:roleName/fleet-auditor";
 
 const dir = mkdtempSync(join(tmpdir(), "cvm-e2e-roles-"));
 const withRole = join(dir, "accounts-role.json");
@@ -118,7 +134,7 @@ describe("a role account", () => {
   const ids = {};
   after(async () => {
     try {
-      for (const name of ["E2E ops role", "E2E role base"])
+      for (const name of ["E2E ops role", "E2E form role", "E2E role base"])
         if (ids[name])
           await invoke(app.browser, "delete_profile", { id: ids[name], confirmName: name });
     } catch {
@@ -180,6 +196,138 @@ describe("a role account", () => {
     assert.equal(await settledAccount(b, ids["E2E ops role"]), "done");
     assert.equal(await settledAccount(b, ids["E2E role base"]), "done");
     assert.ok((await listedOf(b, ids["E2E ops role"])) > 0, "the role account's own instances");
+  });
+
+  it("lets time pass in the Sandbox past the role credentials' hour: the role accounts refresh their keys and list", async () => {
+    const b = app.browser;
+    await click(b, "nav-fleet");
+    for (const id of SANDBOX_ROLES) assert.equal(await settledAccount(b, id), "done");
+    const clock = async () => (await invoke(b, "sandbox_clock")).data.aheadSeconds;
+    const before = await clock();
+    const assumed = async () =>
+      (await activity(b, { profileId: "sandbox", text: "AssumeRole" })).filter(
+        (e) => e.action === "AssumeRole" && e.result === "ok",
+      ).length;
+    const assumedBefore = await assumed();
+    const newest = Math.max(0, ...(await activity(b)).map((e) => e.seq));
+
+    await click(b, "nav-profiles");
+    const shown = await b.$('[data-testid="sandbox-time"]');
+    await shown.waitForExist({ timeout: 15000 });
+    // Cancel: the dialog closes and the Sandbox's clock stays where it was.
+    await click(b, "sandbox-pass-time");
+    await confirmDialog(b, "sandbox-time");
+    await selectValue(b, "sandbox-pass-hours", "24");
+    await click(b, "confirm-cancel");
+    await gone(b, "confirm-dialog");
+    assert.ok(Math.abs((await clock()) - before) <= 1, "Cancel moved nothing");
+
+    // OK: one day, more than the role credentials' hour.
+    await click(b, "sandbox-pass-time");
+    await confirmDialog(b, "sandbox-time");
+    await selectValue(b, "sandbox-pass-hours", "24");
+    await screenshot(b, "sandbox-time-dialog-en-light");
+    await click(b, "confirm-ok");
+    await gone(b, "confirm-dialog");
+    assert.match(await textOf(b, "profiles-notice"), /Time passed/);
+    const after = await clock();
+    assert.ok(Math.abs(after - before - 86400) <= 2, `${before} → ${after}`);
+    await b.waitUntil(async () => Number(await shown.getAttribute("data-ahead")) >= after - 2, {
+      timeout: 15000,
+      timeoutMsg: "the card does not show the Sandbox's new time",
+    });
+    assert.match(await shown.getText(), /\d+ d \d+ h ahead of real time/);
+
+    await click(b, "nav-fleet");
+    await click(b, "refresh");
+    // Each role's token is refused on its first call after the day passed; the role is
+    // assumed again through the Sandbox's keys and the call sent once more (2 attempts).
+    const retried = async () => {
+      const since = (await activity(b)).filter((e) => e.seq > newest);
+      return SANDBOX_ROLES.map((id) => since.filter((e) => e.profileId === id && e.attempts === 2));
+    };
+    await b.waitUntil(async () => (await retried()).every((r) => r.length > 0), {
+      timeout: 90000,
+      interval: 500,
+      timeoutMsg: "no role call was refused and sent again after a refresh",
+    });
+    for (const r of await retried())
+      assert.ok(
+        r.every((e) => e.result === "ok"),
+        JSON.stringify(r),
+      );
+    for (const id of SANDBOX_ROLES) {
+      assert.equal(await settledAccount(b, id), "done", `${id} lists again`);
+      assert.equal(
+        await b.$(`[data-testid="fleet-account-error-${id}"]`).isExisting(),
+        false,
+        `${id} shows no error`,
+      );
+      assert.ok((await listedOf(b, id)) > 0, `${id}'s rows are listed`);
+    }
+    assert.ok((await assumed()) >= assumedBefore + SANDBOX_ROLES.length, "assumed again");
+    await screenshot(b, "fleet-after-time-passed-en-light");
+  });
+
+  it("adds a role profile by hand through the form, a role that does not exist refused on its field", async () => {
+    const b = app.browser;
+    const count = async () => (await invoke(b, "list_profiles")).data.profiles.length;
+    const before = await count();
+    await click(b, "nav-profiles");
+    await click(b, "profile-add-role");
+    await typeInto(b, "rf-name", "E2E form role");
+    await selectValue(b, "rf-base", "sandbox");
+    await typeInto(b, "rf-arn", "qcs::cam::uin/100000000003:roleName/nobody");
+    await typeInto(b, "rf-session", "e2e-form");
+    await typeInto(b, "rf-duration", "1800");
+    await click(b, "rf-save");
+    const error = await textOf(b, "error-roleArn", 30000);
+    assert.match(error, /role/i);
+    assert.equal(await count(), before, "nothing saved");
+    await screenshot(b, "role-form-refused-en-light");
+
+    await typeInto(b, "rf-arn", AUDITOR_ARN);
+    await click(b, "rf-save");
+    assert.match(await textOf(b, "profiles-notice", 30000), /fleet-auditor/);
+    const list = await invoke(b, "list_profiles");
+    const made = list.data.profiles.find((p) => p.name === "E2E form role");
+    assert.ok(made, "saved");
+    ids["E2E form role"] = made.id;
+    assert.deepEqual(
+      { ...made.role },
+      {
+        baseProfileId: "sandbox",
+        roleArn: AUDITOR_ARN,
+        sessionName: "e2e-form",
+        durationSeconds: 1800,
+      },
+    );
+    // Its card shows the role's account and the caller, as a key profile's does.
+    const card = `[data-testid="profile-${made.id}"]`;
+    const uin = await b.$(`${card} [data-testid="account-uin"]`);
+    await b.waitUntil(async () => (await uin.getText()) === "100000000003", {
+      timeout: 30000,
+      timeoutMsg: "the account UIN is not shown",
+    });
+    const caller = await b.$(`${card} [data-testid="caller-arn"]`).getText();
+    assert.match(caller, /100000000003/);
+    assert.match(caller, /e2e-form/);
+
+    // The form in Simplified Chinese, dark.
+    await click(b, "nav-settings");
+    await selectValue(b, "language-select", "zh-CN");
+    await selectValue(b, "theme-select", "dark");
+    await click(b, "nav-profiles");
+    await click(b, "profile-add-role");
+    await typeInto(b, "rf-name", "E2E form role");
+    await typeInto(b, "rf-arn", "fleet-auditor");
+    await click(b, "rf-save");
+    assert.match(await textOf(b, "error-roleArn"), /roleName/);
+    await screenshot(b, "role-form-zh-CN-dark");
+    await click(b, "nav-settings");
+    await selectValue(b, "language-select", "en");
+    await selectValue(b, "theme-select", "light");
+    await click(b, "nav-fleet");
   });
 
   it("names the account whose role can no longer be assumed, and lists the others", async () => {
