@@ -7,10 +7,15 @@ export function roleName(arn: string): string {
 }
 
 /**
- * A profile's name as shown: the Sandbox's in the UI's language (`sandbox`), its role
- * accounts as "Sandbox · <role>", every other profile by the name the user gave it.
+ * A profile's name as shown: the Sandbox's in the UI's language (`sandbox`), the role
+ * accounts it ships (ids `sandbox-…`) as "Sandbox · <role>", every other profile (a role
+ * the user added through the Sandbox too) by the name the user gave it.
  */
-export function profileName(p: Pick<Profile, "kind" | "name" | "role">, sandbox: string): string {
+export function profileName(
+  p: Pick<Profile, "id" | "kind" | "name" | "role">,
+  sandbox: string,
+): string {
   if (p.kind !== "sandbox") return p.name;
-  return p.role ? `${sandbox} · ${roleName(p.role.roleArn)}` : sandbox;
+  if (!p.role) return sandbox;
+  return p.id.startsWith("sandbox-") ? `${sandbox} · ${roleName(p.role.roleArn)}` : p.name;
 }
