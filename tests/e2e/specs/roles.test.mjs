@@ -22,6 +22,7 @@ import {
   confirmDialog,
   gone,
   invoke,
+  referenceShot,
   screenshot,
   selectValue,
   textOf,
@@ -284,7 +285,7 @@ describe("a role account", () => {
     const error = await textOf(b, "error-roleArn", 30000);
     assert.match(error, /role/i);
     assert.equal(await count(), before, "nothing saved");
-    await screenshot(b, "role-form-refused-en-light");
+    await referenceShot(b, "profiles-role-refused-en-light");
 
     await typeInto(b, "rf-arn", AUDITOR_ARN);
     await click(b, "rf-save");
@@ -323,7 +324,7 @@ describe("a role account", () => {
     await typeInto(b, "rf-arn", "fleet-auditor");
     await click(b, "rf-save");
     assert.match(await textOf(b, "error-roleArn"), /roleName/);
-    await screenshot(b, "role-form-zh-CN-dark");
+    await referenceShot(b, "profiles-role-form-zh-CN-dark");
     await click(b, "nav-settings");
     await selectValue(b, "language-select", "en");
     await selectValue(b, "theme-select", "light");
@@ -336,8 +337,11 @@ describe("a role account", () => {
     sim = await startSimAt(port, withoutRole);
     await click(b, "refresh");
     const id = ids["E2E ops role"];
-    // Its first call (DescribeRegions) fails, so the whole account does, named.
-    const box = await b.$(`[data-testid="fleet-account-error-${id}"]`);
+    // Its calls fail: its first (DescribeRegions), so the whole account does, or, when its
+    // regions are still remembered, every region's listing. Either way one box names it.
+    const box = await b.$(
+      `[data-testid="fleet-account-error-${id}"], [data-testid="fleet-role-error-${id}"]`,
+    );
     await box.waitForExist({ timeout: 90000 });
     const text = await box.getText();
     assert.match(text, /E2E ops role: its role credentials were refused or could not be renewed/);
