@@ -386,7 +386,13 @@ describe("connect", () => {
     // key pair (bound as the Resources page does, forced off and back on).
     const scope = { profile, region: REGION };
     const mine = await instance(b, profile, target.id);
-    const cached = (await invoke(b, "cached_instances", { scope })).data.instances;
+    // list_instances keeps nothing: the page's own listing of the region caches it.
+    let cached = null;
+    for (let i = 0; i < 60 && !cached; i++) {
+      cached = (await invoke(b, "cached_instances", { scope })).data?.instances ?? null;
+      if (!cached) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(cached, "the page's listing of the role's region was cached");
     let peer;
     for (const c of cached) {
       if (c.id === target.id || c.state !== "RUNNING" || c.publicIps.length === 0) continue;
