@@ -1,4 +1,4 @@
-"""Conformance cases for the resource actions (issue 8): key pair binding, private and
+"""Conformance cases for the resource actions: key pair binding, private and
 shared images, security group creation and rules. Called by scenario.py once per method
 with its helpers; creates its own instances so it depends on no other case."""
 

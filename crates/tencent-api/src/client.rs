@@ -778,8 +778,9 @@ fn scan_request_id(body: &[u8]) -> Option<String> {
 /// list adds `UnauthorizedOperation.InvalidToken`. A SecretId the endpoint does not hold
 /// reads as `AuthFailure.SecretIdNotFound` ("密钥不存在"), and Tencent's COS request
 /// diagnosis words that answer "the SecretId does not exist, or the temporary key used
-/// has expired" (tencentyun/cos-go-sdk-v5 issue 318). The official SDKs renew on the
-/// expiry time alone and on no error code, so each of these gets one renewal here.
+/// has expired" (<https://github.com/tencentyun/cos-go-sdk-v5/issues/318>). The official
+/// SDKs renew on the expiry time alone and on no error code, so each of these gets one
+/// renewal here.
 fn is_stale_temporary_key(code: &str) -> bool {
     matches!(
         code,

@@ -1,4 +1,4 @@
-// Billing end to end (issue 7, part two): prepaid and spot instances bought through the
+// Billing end to end: prepaid and spot instances bought through the
 // wizard at InquiryPrice's price; renew, convert and auto-renew through the Billing tab;
 // a launch template saved and used; "Buy the same"; the cost view; bad input refused in
 // its field with nothing sent; and a purchase whose answers are lost, with the app
