@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { FormRow } from "../../components/FormRow";
+import { FieldError } from "./FieldError";
 import { BackendError, type ProfileView, type VerifyReport, profilesBackend } from "../../backend";
 import { ErrorBox } from "../../components/ErrorBox";
 import { profileName } from "./profileName";
@@ -82,18 +83,9 @@ export function RoleProfileForm(props: {
     }
   });
 
-  const err = (name: FieldName) => {
-    const e = errors[name];
-    if (!e?.message) return null;
-    // The backend's own words as they are; the form's rules in the UI's language.
-    const rule = `profiles.roleRules.${e.message}`;
-    const text = e.type === "server" || t(rule) === rule ? e.message : t(rule);
-    return (
-      <span className="field-error" role="alert" data-testid={`error-${name}`}>
-        {text}
-      </span>
-    );
-  };
+  const err = (name: FieldName) => (
+    <FieldError name={name} error={errors[name]} rules="profiles.roleRules" />
+  );
 
   return (
     <form className="card profile-form" onSubmit={onSubmit} data-testid="role-form" noValidate>
