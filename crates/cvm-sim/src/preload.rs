@@ -302,7 +302,7 @@ mod tests {
         let all: Vec<&Instance> = acct
             .regions
             .values()
-            .flat_map(|r| r.instances.values())
+            .flat_map(|r| r.instances.values().map(|i| &**i))
             .collect();
         assert_eq!(all.len(), 60);
         for charge in [ChargeType::Prepaid, ChargeType::PostpaidByHour] {

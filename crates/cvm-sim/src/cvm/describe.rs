@@ -344,7 +344,7 @@ pub fn describe_instances_status(env: &mut Env, p: &Params) -> ApiResult<Value> 
             }
             ids.iter().filter_map(|id| r.get(id)).collect()
         }
-        None => r.instances.values().rev().collect(),
+        None => r.instances.values().rev().map(|i| &**i).collect(),
     };
     let set: Vec<Value> = list
         .iter()
@@ -371,7 +371,7 @@ mod tests {
             .values()
             .flat_map(|a| a.regions.values())
             .flat_map(|r| r.instances.values())
-            .map(InstanceOut)
+            .map(|i| InstanceOut(i))
             .collect();
         let rendered = serde_json::to_string(&rendered).unwrap();
         let golden = include_str!("../../tests/fixtures/world-2026-12.instances.json");
