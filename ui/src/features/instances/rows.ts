@@ -93,7 +93,21 @@ export class RowInterner {
 
 export const placeKey = (profileId: string, region: string) => `${profileId}\u0000${region}`;
 /** A row's identity: an instance id is only unique within its account and region. */
-export const rowKey = (i: InstanceView) => `${i.profileId}\u0000${i.region}\u0000${i.id}`;
+const keys = new WeakMap<InstanceView, string>();
+
+/**
+ * A row's key: account, region and instance id. Kept per row object: the table asks for
+ * every row's key each time it rebuilds its rows, and a streaming fleet listing rebuilds
+ * them many times over 30,000 rows.
+ */
+export function rowKey(i: InstanceView): string {
+  let k = keys.get(i);
+  if (k === undefined) {
+    k = `${i.profileId}\u0000${i.region}\u0000${i.id}`;
+    keys.set(i, k);
+  }
+  return k;
+}
 
 /**
  * Merges fresh and cached rows (both by `rowKey`): fresh rows win; a place's cached rows

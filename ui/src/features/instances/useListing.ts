@@ -94,8 +94,15 @@ function firstListing(targets: FleetTarget[] | null, key: string): Listing & { k
   };
 }
 
-/** At most one render of a streaming listing per this many milliseconds. */
-const PUBLISH_MS = 200;
+/**
+ * At most one render of a streaming listing per this many milliseconds: 200, growing with
+ * the rows listed to a second at 25,000. Each render rebuilds the table's row objects for
+ * every row so far, and what a large fleet's rebuilds leave behind is heap WebKit keeps
+ * (docs/PERFORMANCE.md "The fleet table").
+ */
+export function publishEvery(rows: number): number {
+  return Math.min(1000, Math.max(200, rows / 25));
+}
 
 /**
  * The instances of a scope: a set of accounts, each over the given regions (null: its
@@ -141,6 +148,7 @@ export function useListing(
     const scopes: Record<string, string[]> = {};
     const accountErrors: Record<string, unknown> = {};
     let lastPublish = 0;
+    let publishedRows = 0;
     let pending: ReturnType<typeof setTimeout> | null = null;
     const publish = (extra: Partial<Listing> = {}) => {
       if (!current) return;
@@ -148,6 +156,7 @@ export function useListing(
       pending = null;
       lastPublish = performance.now();
       const rows = mergeRows(fresh, cached, done);
+      publishedRows = rows.length;
       let total = 0;
       let staleSince: number | null = null;
       for (const p of Object.values(progress)) {
@@ -181,7 +190,10 @@ export function useListing(
       (lists) => {
         if (!current) return;
         for (const l of lists) {
-          for (const i of l.instances) cached.set(rowKey(i), interner.row(i));
+          for (const i of l.instances) {
+            const r = interner.row(i);
+            cached.set(rowKey(r), r);
+          }
           place(l.profileId, l.region).staleSince = l.savedAtMs ?? Date.now();
         }
       },
@@ -226,7 +238,10 @@ export function useListing(
                   p.status = "loading";
                   break;
                 case "page":
-                  for (const i of ev.page.instances) fresh.set(rowKey(i), interner.row(i));
+                  for (const i of ev.page.instances) {
+                    const r = interner.row(i);
+                    fresh.set(rowKey(r), r);
+                  }
                   p.loaded += ev.page.instances.length;
                   p.total = ev.page.total;
                   p.status = "loading";
@@ -244,11 +259,15 @@ export function useListing(
                   break;
               }
               progress[k] = { ...p };
-              // Pages arrive up to ~40 a second: the first shows at once, later ones are
-              // folded into one render per PUBLISH_MS, so a large table is not rebuilt 100
-              // times.
-              if (ev.kind === "page" && performance.now() - lastPublish < PUBLISH_MS) {
-                pending ??= setTimeout(() => publish(), PUBLISH_MS);
+              // Pages arrive up to ~40 a second and each place starts and ends: the first
+              // rows show at once, the rest are folded into one render per `publishEvery`,
+              // so a large table is not rebuilt hundreds of times. The listing's end
+              // publishes at once (below).
+              const rowsNow = fresh.size + cached.size;
+              const wait = publishEvery(rowsNow);
+              const firstRows = publishedRows === 0 && rowsNow > 0;
+              if (!firstRows && performance.now() - lastPublish < wait) {
+                pending ??= setTimeout(() => publish(), wait);
                 return;
               }
             }

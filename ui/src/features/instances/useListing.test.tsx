@@ -1,0 +1,104 @@
+import { act, renderHook } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { clearMocks, mockIPC } from "../../backend/mocks";
+import type { InstanceView } from "../../backend";
+import { publishEvery, useListing } from "./useListing";
+
+type Chan = { onmessage: (v: unknown) => void };
+
+function row(n: number): InstanceView {
+  return {
+    id: `ins-${String(n).padStart(8, "0")}`,
+    profileId: "acct",
+    region: "ap-guangzhou",
+    name: `web-${n}`,
+    state: "RUNNING",
+    zone: "ap-guangzhou-3",
+    instanceType: "S5.MEDIUM4",
+    cpu: 2,
+    memoryGib: 4,
+    privateIps: [`10.0.${n >> 8}.${n & 255}`],
+    publicIps: [],
+    chargeType: "POSTPAID_BY_HOUR",
+    internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
+    bandwidthOutMbps: 5,
+    expiredTime: null,
+    createdTime: "2026-01-01T00:00:00Z",
+    tags: [],
+    osName: "TencentOS",
+    restrictState: "NORMAL",
+    stopChargingMode: null,
+    disableApiTermination: false,
+    latestOperation: null,
+    latestOperationState: null,
+    latestOperationRequestId: null,
+    latestOperationError: null,
+  };
+}
+
+afterEach(() => {
+  clearMocks();
+  vi.useRealTimers();
+});
+
+describe("a streaming listing", () => {
+  it("shows the first page at once, folds a large stream into few renders and shows its end at once", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    // 30,000 rows in pages of 100, one page every 20 ms (6 s), as a busy fleet streams.
+    const pages = 300;
+    const per = 100;
+    mockIPC(async (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      if (cmd === "cached_fleet") return [];
+      if (cmd !== "stream_fleet") throw new Error(`unexpected command ${cmd}`);
+      const out = args.onEvent as Chan;
+      const region = (event: unknown) =>
+        out.onmessage({ kind: "region", profileId: "acct", event });
+      out.onmessage({ kind: "scope", profileId: "acct", regions: ["ap-guangzhou"] });
+      region({ kind: "started", region: "ap-guangzhou" });
+      for (let p = 0; p < pages; p++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const instances = Array.from({ length: per }, (_, i) => row(p * per + i));
+        region({
+          kind: "page",
+          page: { region: "ap-guangzhou", offset: p * per, total: pages * per, instances },
+        });
+      }
+      region({
+        kind: "done",
+        summary: { region: "ap-guangzhou", total: pages * per, loaded: pages * per, pages },
+      });
+      return { loaded: pages * per, failed: [], failedAccounts: [], superseded: false };
+    });
+    const shown: number[] = [];
+    let last: unknown = null;
+    const { result } = renderHook(() => {
+      const l = useListing([{ profileId: "acct", regions: ["ap-guangzhou"] }], 0, "test");
+      if (l.rows !== last && l.rows.length > 0) shown.push(l.rows.length);
+      last = l.rows;
+      return l;
+    });
+    await act(() => vi.advanceTimersByTimeAsync(25));
+    expect(result.current.rows).toHaveLength(per); // the first page, without waiting
+    // One page at a time, each in its own act() so React renders as the app would.
+    for (let p = 1; p < pages; p++) await act(() => vi.advanceTimersByTimeAsync(20));
+    await act(() => vi.advanceTimersByTimeAsync(20));
+    // The end shows as soon as the stream ends, not a publishing interval later.
+    expect(result.current.rows).toHaveLength(pages * per);
+    expect(result.current.loading).toBe(false);
+    expect(result.current.progress["acct\u0000ap-guangzhou"]?.status).toBe("done");
+    // Every 200 ms while small, then less often as each render rebuilds more rows: about
+    // a dozen renders for 6 s of pages (one per 200 ms would be 30), still growing.
+    expect(shown.length).toBeGreaterThanOrEqual(6);
+    expect(shown.length).toBeLessThanOrEqual(16);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+  });
+
+  it("publishes every 200 ms up to 5,000 rows and at most once a second from 25,000", () => {
+    expect(publishEvery(0)).toBe(200);
+    expect(publishEvery(5000)).toBe(200);
+    expect(publishEvery(10000)).toBe(400);
+    expect(publishEvery(25000)).toBe(1000);
+    expect(publishEvery(300000)).toBe(1000);
+  });
+});
