@@ -2,7 +2,7 @@
 // end-to-end suite drives the real app and Cloud Monitor through cvm-sim).
 import { afterEach, describe, expect, it } from "vitest";
 import { mockIPC } from "../../backend/mocks";
-import { restLeft, resetSparklines, showRows, sparkFor, sparkStats } from "./sparklines";
+import { latest, restLeft, resetSparklines, showRows, sparkFor, sparkStats } from "./sparklines";
 
 type Call = { region: string; ids: string[] };
 
@@ -17,7 +17,8 @@ function answering(calls: Call[], hold?: Promise<void>) {
       metric: "CPUUsage",
       unit: "%",
       period: 60,
-      timestamps: [0, 60],
+      // The last point a minute old, as Cloud Monitor answers for a running instance.
+      timestamps: [Math.floor(Date.now() / 1000) - 120, Math.floor(Date.now() / 1000) - 60],
       values: [10, 42],
     }));
   });
@@ -59,6 +60,23 @@ describe("sparklines", () => {
     for (let i = 0; i < 5; i++) await settle();
     expect(calls.length).toBe(3);
     expect(calls[2]?.ids[0]).toBe("ins-00000500");
+  });
+});
+
+describe("CPU now", () => {
+  const now = 1_800_000_000;
+  const series = (ends: number[]) => ({
+    timestamps: ends,
+    values: ends.map((_, i) => 30 + i),
+    period: 60,
+  });
+  it("is the last point while it is at most five periods old", () => {
+    expect(latest(series([now - 180, now - 120]), now)).toBe(31);
+    expect(latest(series([now - 360, now - 300]), now)).toBe(31);
+  });
+  it("is none for a series that ended longer ago (a stopped instance) or has no points", () => {
+    expect(latest(series([now - 3000, now - 1200]), now)).toBeNull();
+    expect(latest(series([]), now)).toBeNull();
   });
 });
 

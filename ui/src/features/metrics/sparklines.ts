@@ -46,6 +46,21 @@ export function sparkFor(profileId: string, region: string, id: string): Spark |
   return cache.get(keyOf(profileId, region, id));
 }
 
+/**
+ * "CPU now": the series' last value while it is recent (within five periods of `nowSec`:
+ * Cloud Monitor's points arrive a minute or two late), else none. A stopped instance's
+ * series ends where it stopped; its last value is history, not now.
+ */
+export function latest(
+  s: { timestamps: (number | null)[]; values: (number | null)[]; period: number },
+  nowSec: number,
+): number | null {
+  const t = s.timestamps.at(-1);
+  const v = s.values.at(-1);
+  if (t == null || v == null) return null;
+  return nowSec - t <= 5 * s.period ? v : null;
+}
+
 function fresh(k: Key, now: number): boolean {
   const s = cache.get(k);
   return !!s && now - s.at < TTL_MS;
@@ -65,10 +80,9 @@ function pump() {
         (series) => {
           const at = Date.now();
           for (const s of series) {
-            const values = s.values;
             cache.set(keyOf(batch.profileId, batch.region, s.instanceId), {
-              values,
-              last: values.length > 0 ? (values[values.length - 1] ?? null) : null,
+              values: s.values,
+              last: latest(s, at / 1000),
               at,
             });
           }
