@@ -149,6 +149,7 @@ export function useListing(
     const accountErrors: Record<string, unknown> = {};
     let lastPublish = 0;
     let publishedRows = 0;
+    let ended = false;
     let pending: ReturnType<typeof setTimeout> | null = null;
     const publish = (extra: Partial<Listing> = {}) => {
       if (!current) return;
@@ -266,7 +267,12 @@ export function useListing(
               const rowsNow = fresh.size + cached.size;
               const wait = publishEvery(rowsNow);
               const firstRows = publishedRows === 0 && rowsNow > 0;
-              if (!firstRows && performance.now() - lastPublish < wait) {
+              // The end shows at once: every place finished, or the stream's command has
+              // answered (a channel's last messages can arrive after its command's answer).
+              const finished =
+                ended ||
+                Object.values(progress).every((q) => q.status === "done" || q.status === "failed");
+              if (!firstRows && !finished && performance.now() - lastPublish < wait) {
                 pending ??= setTimeout(() => publish(), wait);
                 return;
               }
@@ -277,12 +283,16 @@ export function useListing(
         )
         .then(
           (summary) => {
+            ended = true;
             if (!current || summary.superseded) return;
             const account = chosen?.length === 1 ? accountErrors[chosen[0]?.profileId ?? ""] : null;
             const failed = account ?? (only ? (progress[only]?.error ?? null) : null);
             publish({ loading: false, error: failed });
           },
-          (error: unknown) => publish({ loading: false, error }),
+          (error: unknown) => {
+            ended = true;
+            publish({ loading: false, error });
+          },
         );
     });
     return () => {
