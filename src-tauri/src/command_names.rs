@@ -11,6 +11,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "update_profile",
     "verify_profile",
     "create_role_profile",
+    "update_role_profile",
     "profile_identity",
     "delete_profile",
     "set_profile_unlocked",

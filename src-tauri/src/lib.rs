@@ -29,6 +29,7 @@ macro_rules! app_commands {
             commands::profiles::update_profile,
             commands::profiles::verify_profile,
             commands::profiles::create_role_profile,
+            commands::profiles::update_role_profile,
             commands::profiles::profile_identity,
             commands::profiles::delete_profile,
             commands::profiles::set_profile_unlocked,

@@ -591,6 +591,21 @@ fn cases() -> Vec<(&'static str, Value, &'static str)> {
             "sessionName",
         ),
         (
+            "update_role_profile",
+            json!({"profileId": "sandbox-fleet-operator", "input": {"name": "Ops", "baseProfileId": sb, "roleArn": "qcs::cam::uin/100000000003:roleName/fleet-auditor", "sessionName": "desk", "durationSeconds": 3600, "readOnly": false}}),
+            "profileId",
+        ),
+        (
+            "update_role_profile",
+            json!({"profileId": sb, "input": {"name": "Ops", "baseProfileId": sb, "roleArn": "qcs::cam::uin/100000000002:roleName/fleet-operator", "sessionName": "desk", "durationSeconds": 3600, "readOnly": false}}),
+            "profileId",
+        ),
+        (
+            "update_role_profile",
+            json!({"profileId": "no-such-profile", "input": {"name": "Ops", "baseProfileId": sb, "roleArn": "qcs::cam::uin/100000000002:roleName/fleet-operator", "sessionName": "desk", "durationSeconds": 3600, "readOnly": false}}),
+            "profileId",
+        ),
+        (
             "profile_identity",
             json!({"profileId": "no-such-profile"}),
             "profileId",

@@ -28,8 +28,17 @@ pub struct RoleProfileInput {
 
 /// The field-level checks, before anything is sent.
 pub fn validate(state: &AppState, input: &RoleProfileInput) -> Result<Profile, AppError> {
+    validate_except(state, input, None)
+}
+
+/// As [`validate`]; `editing` is the id of the profile being changed (its own name is free).
+fn validate_except(
+    state: &AppState,
+    input: &RoleProfileInput,
+    editing: Option<&str>,
+) -> Result<Profile, AppError> {
     let file = crate::state::lock(&state.profiles).clone();
-    profiles::validate_name(&file, &input.name, None)?;
+    profiles::validate_name(&file, &input.name, editing)?;
     let base = file
         .get(&input.base_profile_id)
         .cloned()
@@ -96,6 +105,51 @@ pub async fn create(state: &AppState, input: RoleProfileInput) -> Result<VerifyR
         state.forget_client(&profile.id);
         return Err(e);
     }
+    Ok(report)
+}
+
+/// Changes a role profile the user added: checked like a new one (the role assumed once
+/// through the base profile and one call made as it) before anything is saved, so a
+/// refused change leaves the profile as it was. Its sessions then assume the new role.
+pub async fn update(
+    state: &AppState,
+    id: &str,
+    input: RoleProfileInput,
+) -> Result<VerifyReport, AppError> {
+    let current = state.profile(id)?;
+    if current.role.is_none() {
+        return Err(invalid(
+            "profileId",
+            "this profile has keys, not a role: edit it with the keys form",
+        ));
+    }
+    if profiles::is_shipped(&current) {
+        return Err(invalid(
+            "profileId",
+            "the Sandbox's own role profiles cannot be changed: add a role of your own",
+        ));
+    }
+    let mut next = validate_except(state, &input, Some(id))?;
+    next.id = current.id.clone();
+    next.last_region = current.last_region.clone();
+    // Checked on a client of its own: the profile's cached client still acts as the old role.
+    let probe = Profile {
+        id: format!("{}-check-{}", current.id, uuid::Uuid::new_v4().simple()),
+        ..next.clone()
+    };
+    let verified = verify(state, &probe).await;
+    state.forget_client(&probe.id);
+    let report = verified?;
+    state.update_profiles(|f| {
+        let slot = f
+            .profiles
+            .iter_mut()
+            .find(|p| p.id == next.id)
+            .ok_or_else(|| invalid("profileId", "the profile was deleted meanwhile"))?;
+        *slot = next.clone();
+        Ok(())
+    })?;
+    state.forget_client(id);
     Ok(report)
 }
 
@@ -311,6 +365,81 @@ mod tests {
         let e = crate::accounts::delete(&state, shipped).await.unwrap_err();
         assert_eq!(e.field.as_deref(), Some("profileId"));
         assert_eq!(crate::state::lock(&state.profiles).profiles.len(), before);
+    }
+
+    /// Editing checks the new role before saving: a refused change keeps the old role, a
+    /// good one is saved and the next call acts as the new role.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_edited_role_is_checked_before_it_replaces_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let operator = "qcs::cam::uin/100000000002:roleName/fleet-operator";
+        let auditor = "qcs::cam::uin/100000000003:roleName/fleet-auditor";
+        create(&state, input(operator)).await.unwrap();
+        let id = crate::state::lock(&state.profiles)
+            .profiles
+            .iter()
+            .find(|p| p.name == "Ops")
+            .map(|p| p.id.clone())
+            .unwrap();
+        let who = identity(&state, &id).await.unwrap();
+        assert_eq!(who.account_id, "100000000002");
+        let saved = || state.profile(&id).unwrap().role.unwrap();
+        let cases: Vec<(RoleProfileInput, &str)> = vec![
+            (input("fleet-auditor"), "roleArn"),
+            (
+                input("qcs::cam::uin/100000000003:roleName/nobody"),
+                "roleArn",
+            ),
+            (
+                RoleProfileInput {
+                    name: "Sandbox".into(),
+                    ..input(auditor)
+                },
+                "name",
+            ),
+            (
+                RoleProfileInput {
+                    duration_seconds: 43_201,
+                    ..input(auditor)
+                },
+                "durationSeconds",
+            ),
+        ];
+        for (i, field) in cases {
+            let e = update(&state, &id, i).await.unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{e:?}");
+            assert_eq!(saved().role_arn, operator, "nothing saved");
+        }
+        // Its own name is not a duplicate; the new role and session are saved and used.
+        let r = update(
+            &state,
+            &id,
+            RoleProfileInput {
+                session_name: "night-shift".into(),
+                ..input(auditor)
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.masked_secret_id, auditor);
+        assert_eq!(saved().role_arn, auditor);
+        assert_eq!(saved().session_name, "night-shift");
+        let who = identity(&state, &id).await.unwrap();
+        assert_eq!(who.account_id, "100000000003");
+        assert!(who.user_id.ends_with(":night-shift"), "{}", who.user_id);
+        // Neither keys profiles nor the Sandbox's own roles are edited here.
+        let e = update(&state, SANDBOX_ID, input(auditor))
+            .await
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profileId"));
+        let shipped = format!("{SANDBOX_ID}-fleet-operator");
+        let e = update(&state, &shipped, input(auditor)).await.unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("profileId"));
+        assert_eq!(
+            state.profile(&shipped).unwrap().name,
+            "Sandbox fleet-operator"
+        );
     }
 
     /// A role that trusts another account: the base profile may not assume it.

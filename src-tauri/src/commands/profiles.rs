@@ -69,6 +69,18 @@ pub async fn create_role_profile(
     roles::create(&state, input).await
 }
 
+/// Changes a role profile the user added; the new role is checked as on creation and
+/// nothing changes when it is refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_role_profile(
+    state: AppStateRef<'_>,
+    profile_id: ProfileId,
+    input: RoleProfileInput,
+) -> Result<VerifyReport, AppError> {
+    roles::update(&state, &profile_id, input).await
+}
+
 /// The profile's account UIN and caller ARN (GetCallerIdentity).
 #[tauri::command]
 #[specta::specta]

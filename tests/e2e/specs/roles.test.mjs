@@ -331,6 +331,51 @@ describe("a role account", () => {
     await click(b, "nav-fleet");
   });
 
+  it("edits the role profile it added: Cancel keeps it, a refused role leaves it as it was, a new session is saved and used", async () => {
+    const b = app.browser;
+    const id = ids["E2E form role"];
+    assert.ok(id, "the form's role profile exists");
+    const role = async () =>
+      (await invoke(b, "list_profiles")).data.profiles.find((p) => p.id === id).role;
+    const saved = await role();
+    const edit = async () => {
+      await click(b, "nav-profiles");
+      const button = await b.$(`[data-testid="profile-${id}"] [data-testid="profile-edit"]`);
+      await button.waitForClickable({ timeout: 15000 });
+      await button.click();
+      await (await b.$('[data-testid="role-form"]')).waitForExist({ timeout: 15000 });
+    };
+    await edit();
+    // The form holds the role as saved; Cancel leaves it so.
+    assert.equal(await (await b.$('[data-testid="rf-arn"]')).getValue(), AUDITOR_ARN);
+    assert.equal(await (await b.$('[data-testid="rf-session"]')).getValue(), "e2e-form");
+    await typeInto(b, "rf-session", "e2e-cancelled");
+    await click(b, "rf-cancel");
+    await (await b.$('[data-testid="role-form"]')).waitForExist({ reverse: true, timeout: 15000 });
+    assert.deepEqual(await role(), saved);
+
+    await edit();
+    await typeInto(b, "rf-arn", "qcs::cam::uin/100000000003:roleName/nobody");
+    await click(b, "rf-save");
+    assert.match(await textOf(b, "error-roleArn", 30000), /role/i);
+    assert.deepEqual(await role(), saved, "a refused role changes nothing");
+    await screenshot(b, "profiles-role-edit-refused-en-light");
+
+    await typeInto(b, "rf-arn", AUDITOR_ARN);
+    await typeInto(b, "rf-session", "e2e-edited");
+    await click(b, "rf-save");
+    assert.match(await textOf(b, "profiles-notice", 30000), /fleet-auditor/);
+    assert.deepEqual(await role(), { ...saved, sessionName: "e2e-edited" });
+    // Its next calls are the new session's: the card's caller says so.
+    const caller = await b.$(`[data-testid="profile-${id}"] [data-testid="caller-arn"]`);
+    await b.waitUntil(async () => /e2e-edited/.test(await caller.getText()), {
+      timeout: 30000,
+      timeoutMsg: "the caller is not the edited session",
+    });
+    await screenshot(b, "profiles-role-edited-en-light");
+    await click(b, "nav-fleet");
+  });
+
   it("names the account whose role can no longer be assumed, and lists the others", async () => {
     const b = app.browser;
     await sim.stop();

@@ -25,6 +25,11 @@ export const commands = {
 	 *  role before it is saved. Its temporary keys are never stored.
 	 */
 	createRoleProfile: (input: RoleProfileInput) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("create_role_profile", { input })),
+	/**
+	 *  Changes a role profile the user added; the new role is checked as on creation and
+	 *  nothing changes when it is refused.
+	 */
+	updateRoleProfile: (profileId: ProfileId, input: RoleProfileInput) => typedError<VerifyReport, AppError>(__TAURI_INVOKE("update_role_profile", { profileId, input })),
 	/**  The profile's account UIN and caller ARN (GetCallerIdentity). */
 	profileIdentity: (profileId: ProfileId) => typedError<CallerIdentity, AppError>(__TAURI_INVOKE("profile_identity", { profileId })),
 	/**  `confirmName` is the profile's name as the user typed it in the dialog. */

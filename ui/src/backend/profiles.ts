@@ -47,6 +47,9 @@ export const profilesBackend = {
   /** "Role R assumed through profile P": checked with one call as the role, then saved. */
   createRoleProfile: (input: RoleProfileInput): Promise<VerifyReport> =>
     unwrap(commands.createRoleProfile(input)),
+  /** Changes a role profile the user added: the new role is checked first, as on creation. */
+  updateRoleProfile: (profileId: string, input: RoleProfileInput): Promise<VerifyReport> =>
+    unwrap(commands.updateRoleProfile(profileId, input)),
   /** The Sandbox's world clock and how far it runs ahead of real time. */
   sandboxClock: (): Promise<SandboxClock> => unwrap(commands.sandboxClock()),
   /** `confirm`: the Sandbox profile's id, sent only from the confirmation dialog. */

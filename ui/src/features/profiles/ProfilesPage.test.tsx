@@ -77,6 +77,17 @@ function backend(view: ProfilesView, candidates: ImportCandidate[] = [candidate]
           };
         return { maskedSecretId: input.roleArn, clockOffsetSeconds: 0, regionsVisible: 18 };
       }
+      case "update_role_profile": {
+        const input = args.input as { roleArn: string };
+        if (input.roleArn.endsWith("/nobody"))
+          throw {
+            kind: "invalid",
+            code: "ResourceNotFound.RoleNotFound",
+            message: "The role does not exist.",
+            field: "roleArn",
+          };
+        return { maskedSecretId: input.roleArn, clockOffsetSeconds: 0, regionsVisible: 18 };
+      }
       case "profile_identity":
         if (args.profileId === "p-work")
           throw { kind: "auth", code: "AuthFailure.SecretIdNotFound", message: "no such key" };
@@ -104,6 +115,7 @@ const WRITES = [
   "reset_sandbox",
   "let_sandbox_time_pass",
   "create_role_profile",
+  "update_role_profile",
   "set_profile_unlocked",
   "delete_tccli_credential",
 ];
@@ -381,5 +393,57 @@ describe("each profile's account", () => {
     // A profile whose identity cannot be asked says why, by Tencent's code.
     const work = await card("p-work");
     expect(await work.findByText("Unknown (AuthFailure.SecretIdNotFound)")).toBeInTheDocument();
+  });
+
+  it("edits a role profile the user added in its own form: Cancel sends nothing, a refusal shows on its field", async () => {
+    const mine = profile("p-ops", "Ops", {
+      kind: "cloud",
+      maskedSecretId: null,
+      role: {
+        baseProfileId: "p-work",
+        roleArn: "qcs::cam::uin/100000000002:roleName/ops",
+        sessionName: "desk",
+        durationSeconds: 7200,
+      },
+    });
+    const calls = backend({ ...view, profiles: [sandbox, work, mine] });
+    renderPage();
+    await userEvent.click((await card("p-ops")).getByTestId("profile-edit"));
+    // The role's own form, filled with what it has (no keys to type).
+    const form = within(screen.getByTestId("role-form"));
+    expect(form.getByRole("heading")).toHaveTextContent("Edit role profile");
+    expect(form.getByTestId("rf-name")).toHaveValue("Ops");
+    expect(form.getByTestId("rf-base")).toHaveValue("p-work");
+    expect(form.getByTestId("rf-arn")).toHaveValue("qcs::cam::uin/100000000002:roleName/ops");
+    expect(form.getByTestId("rf-session")).toHaveValue("desk");
+    expect(form.getByTestId("rf-duration")).toHaveValue(7200);
+    await userEvent.click(form.getByText("Cancel"));
+    expect(screen.queryByTestId("role-form")).toBeNull();
+    expect(writes(calls)).toEqual([]);
+
+    await userEvent.click((await card("p-ops")).getByTestId("profile-edit"));
+    const arn = screen.getByTestId("rf-arn");
+    await userEvent.clear(arn);
+    await userEvent.type(arn, "qcs::cam::uin/100000000003:roleName/nobody");
+    await userEvent.click(screen.getByTestId("rf-save"));
+    expect(await screen.findByTestId("error-roleArn")).toHaveTextContent(
+      "The role does not exist.",
+    );
+    await userEvent.clear(arn);
+    await userEvent.type(arn, "qcs::cam::uin/100000000003:roleName/auditor");
+    await userEvent.click(screen.getByTestId("rf-save"));
+    expect(await screen.findByTestId("profiles-notice")).toHaveTextContent(
+      "calls now act as qcs::cam::uin/100000000003:roleName/auditor",
+    );
+    expect(
+      writes(calls).map((c) => [
+        c.cmd,
+        c.args.profileId,
+        (c.args.input as { roleArn: string }).roleArn,
+      ]),
+    ).toEqual([
+      ["update_role_profile", "p-ops", "qcs::cam::uin/100000000003:roleName/nobody"],
+      ["update_role_profile", "p-ops", "qcs::cam::uin/100000000003:roleName/auditor"],
+    ]);
   });
 });

@@ -18,7 +18,11 @@ import { profileName } from "./profileName";
 import "./profiles.css";
 
 type Mode =
-  { kind: "list" } | { kind: "add" } | { kind: "addRole" } | { kind: "edit"; profile: ProfileView };
+  | { kind: "list" }
+  | { kind: "add" }
+  | { kind: "addRole" }
+  | { kind: "edit"; profile: ProfileView }
+  | { kind: "editRole"; profile: ProfileView };
 
 export function ProfilesPage() {
   const { t } = useTranslation();
@@ -101,7 +105,7 @@ export function ProfilesPage() {
                 active={p.id === data.active}
                 onEdit={() => {
                   setNotice(null);
-                  setMode({ kind: "edit", profile: p });
+                  setMode({ kind: p.role ? "editRole" : "edit", profile: p });
                 }}
                 onNotice={setNotice}
               />
@@ -120,6 +124,20 @@ export function ProfilesPage() {
             setMode({ kind: "list" });
             setNotice(t("profiles.roleAdded", { role: r.maskedSecretId }));
             void refresh();
+          }}
+          onCancel={() => setMode({ kind: "list" })}
+        />
+      )}
+      {mode.kind === "editRole" && (
+        <RoleProfileForm
+          profiles={data?.profiles ?? []}
+          editing={mode.profile}
+          onDone={(r) => {
+            setMode({ kind: "list" });
+            setNotice(t("profiles.roleUpdated", { role: r.maskedSecretId }));
+            void refresh();
+            // Its caller is now the new role (or another account).
+            void qc.invalidateQueries({ queryKey: ["identity", mode.profile.id] });
           }}
           onCancel={() => setMode({ kind: "list" })}
         />
@@ -325,7 +343,8 @@ function ProfileCard(props: {
             {p.locked ? t("profiles.unlock") : t("profiles.lock")}
           </button>
         )}
-        {!isSandbox && (
+        {/* A keys profile, or a role profile the user added (the Sandbox's own stay). */}
+        {(p.role ? !shipped : !isSandbox) && (
           <button type="button" className="btn" data-testid="profile-edit" onClick={props.onEdit}>
             {t("profiles.edit")}
           </button>

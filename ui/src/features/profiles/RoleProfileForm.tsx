@@ -32,15 +32,21 @@ type FieldName = keyof FormValues;
 
 const FIELDS: FieldName[] = ["name", "baseProfileId", "roleArn", "sessionName", "durationSeconds"];
 
-/** "Role R assumed through profile P": a profile whose calls act as the role. */
+/**
+ * "Role R assumed through profile P": a profile whose calls act as the role. With
+ * `editing`, that role profile's settings, changed only once the new role answers.
+ */
 export function RoleProfileForm(props: {
   profiles: ProfileView[];
+  editing?: ProfileView;
   onDone: (report: VerifyReport) => void;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
   // Only a profile with keys can assume a role (a role cannot assume another).
   const bases = props.profiles.filter((p) => !p.role);
+  const role = props.editing?.role;
+  const title = props.editing ? t("profiles.editRole") : t("profiles.addRole");
   const {
     register,
     handleSubmit,
@@ -49,12 +55,12 @@ export function RoleProfileForm(props: {
   } = useForm<FormValues>({
     resolver: zodResolver(schema),
     defaultValues: {
-      name: "",
-      baseProfileId: bases[0]?.id ?? "",
-      roleArn: "",
-      sessionName: "cvm-console",
-      durationSeconds: 3600,
-      readOnly: false,
+      name: props.editing?.name ?? "",
+      baseProfileId: role?.baseProfileId ?? bases[0]?.id ?? "",
+      roleArn: role?.roleArn ?? "",
+      sessionName: role?.sessionName ?? "cvm-console",
+      durationSeconds: role?.durationSeconds ?? 3600,
+      readOnly: props.editing?.readOnly ?? false,
     },
   });
   const [submitError, setSubmitError] = useState<unknown>(null);
@@ -62,14 +68,17 @@ export function RoleProfileForm(props: {
   const onSubmit = handleSubmit(async (v) => {
     setSubmitError(null);
     try {
-      const report = await profilesBackend.createRoleProfile({
+      const input = {
         name: v.name.trim(),
         baseProfileId: v.baseProfileId,
         roleArn: v.roleArn.trim(),
         sessionName: v.sessionName,
         durationSeconds: Number(v.durationSeconds),
         readOnly: v.readOnly,
-      });
+      };
+      const report = props.editing
+        ? await profilesBackend.updateRoleProfile(props.editing.id, input)
+        : await profilesBackend.createRoleProfile(input);
       props.onDone(report);
     } catch (e) {
       // The backend names the field at fault (a malformed ARN, a role the base profile
@@ -89,7 +98,7 @@ export function RoleProfileForm(props: {
 
   return (
     <form className="card profile-form" onSubmit={onSubmit} data-testid="role-form" noValidate>
-      <h2>{t("profiles.addRole")}</h2>
+      <h2>{title}</h2>
       <p className="muted">{t("profiles.roleIntro")}</p>
       <div className="form-grid wide">
         <FormRow id="rf-name" label={t("profiles.field.name")} error={err("name")}>
@@ -145,9 +154,9 @@ export function RoleProfileForm(props: {
           {t("profiles.field.readOnly")}
         </label>
       </div>
-      {submitError !== null && <ErrorBox title={t("profiles.addRole")} error={submitError} />}
+      {submitError !== null && <ErrorBox title={title} error={submitError} />}
       <div className="actions">
-        <button type="button" className="btn" onClick={props.onCancel}>
+        <button type="button" className="btn" data-testid="rf-cancel" onClick={props.onCancel}>
           {t("profiles.cancel")}
         </button>
         <button type="submit" className="btn primary" data-testid="rf-save" disabled={isSubmitting}>
