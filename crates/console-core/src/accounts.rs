@@ -346,7 +346,7 @@ pub async fn update_profile(
     if current.role.is_some() {
         return Err(invalid(
             "profileId",
-            "a role profile has no keys to edit: delete it and add the role again",
+            "a role profile has no keys to edit: change its role with the role form",
         ));
     }
     validate_input(state, &input, Some(&id))?;
