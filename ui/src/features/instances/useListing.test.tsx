@@ -2,38 +2,18 @@ import { act, renderHook } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "../../backend/mocks";
 import type { InstanceView } from "../../backend";
+import { instanceView } from "../../test/instanceView";
 import { publishEvery, useListing } from "./useListing";
 
 type Chan = { onmessage: (v: unknown) => void };
 
 function row(n: number): InstanceView {
-  return {
+  return instanceView({
     id: `ins-${String(n).padStart(8, "0")}`,
     profileId: "acct",
-    region: "ap-guangzhou",
     name: `web-${n}`,
-    state: "RUNNING",
-    zone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    cpu: 2,
-    memoryGib: 4,
     privateIps: [`10.0.${n >> 8}.${n & 255}`],
-    publicIps: [],
-    chargeType: "POSTPAID_BY_HOUR",
-    internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
-    bandwidthOutMbps: 5,
-    expiredTime: null,
-    createdTime: "2026-01-01T00:00:00Z",
-    tags: [],
-    osName: "TencentOS",
-    restrictState: "NORMAL",
-    stopChargingMode: null,
-    disableApiTermination: false,
-    latestOperation: null,
-    latestOperationState: null,
-    latestOperationRequestId: null,
-    latestOperationError: null,
-  };
+  });
 }
 
 afterEach(() => {

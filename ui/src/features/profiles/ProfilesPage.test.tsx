@@ -66,17 +66,8 @@ function backend(view: ProfilesView, candidates: ImportCandidate[] = [candidate]
           nowUnix: 1_800_000_000 + Number(args.hours) * 3600,
           aheadSeconds: Number(args.hours) * 3600,
         };
-      case "create_role_profile": {
-        const input = args.input as { roleArn: string };
-        if (input.roleArn.endsWith("/nobody"))
-          throw {
-            kind: "invalid",
-            code: "ResourceNotFound.RoleNotFound",
-            message: "The role does not exist.",
-            field: "roleArn",
-          };
-        return { maskedSecretId: input.roleArn, clockOffsetSeconds: 0, regionsVisible: 18 };
-      }
+      // Creating and changing a role both assume it first: a role named "nobody" is refused.
+      case "create_role_profile":
       case "update_role_profile": {
         const input = args.input as { roleArn: string };
         if (input.roleArn.endsWith("/nobody"))
