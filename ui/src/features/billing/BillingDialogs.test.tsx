@@ -4,36 +4,18 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
-import type { InstanceView } from "../../backend";
+import { instanceView } from "../../test/instanceView";
 import { RenewDialog } from "./BillingDialogs";
 
-const prepaid = {
+const prepaid = instanceView({
   id: "ins-pre00001",
-  profileId: "sandbox",
-  region: "ap-guangzhou",
   name: "db-1",
-  state: "RUNNING",
-  zone: "ap-guangzhou-3",
-  instanceType: "S5.MEDIUM4",
-  cpu: 2,
-  memoryGib: 4,
   privateIps: [],
-  publicIps: [],
   chargeType: "PREPAID",
   internetChargeType: null,
   bandwidthOutMbps: 0,
   expiredTime: "2027-01-01T00:00:00Z",
-  createdTime: "2026-01-01T00:00:00Z",
-  tags: [],
-  osName: "TencentOS",
-  restrictState: "NORMAL",
-  stopChargingMode: null,
-  disableApiTermination: false,
-  latestOperation: null,
-  latestOperationState: null,
-  latestOperationRequestId: null,
-  latestOperationError: null,
-} as unknown as InstanceView;
+});
 
 beforeEach(async () => {
   await act(() => i18n.changeLanguage("en"));

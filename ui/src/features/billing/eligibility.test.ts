@@ -1,35 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { InstanceView } from "../../backend";
+import { instanceView } from "../../test/instanceView";
 import { calls, daysLeft, split, whyNot } from "./eligibility";
 
 function inst(id: string, chargeType: string, state = "RUNNING"): InstanceView {
-  return {
+  return instanceView({
     id,
-    profileId: "sandbox",
-    region: "ap-guangzhou",
     name: id,
     state,
-    zone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    cpu: 2,
-    memoryGib: 4,
     privateIps: [],
-    publicIps: [],
     chargeType,
     internetChargeType: null,
     bandwidthOutMbps: 0,
-    expiredTime: null,
     createdTime: null,
-    tags: [],
     osName: null,
     restrictState: null,
-    stopChargingMode: null,
-    disableApiTermination: false,
-    latestOperation: null,
-    latestOperationState: null,
-    latestOperationRequestId: null,
-    latestOperationError: null,
-  };
+  });
 }
 
 describe("billing eligibility", () => {

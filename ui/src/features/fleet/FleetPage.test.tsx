@@ -6,37 +6,22 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 // The Tauri IPC cannot run under jsdom: the backend answers through Tauri's own mock.
 import { clearMocks, mockIPC } from "../../backend/mocks";
 import i18n from "../../i18n";
+import { instanceView } from "../../test/instanceView";
 import type { InstanceView, ProfileView, SavedView } from "../../backend";
 import { FleetPage } from "./FleetPage";
 
 function inst(profileId: string, region: string, id: string, name: string): InstanceView {
-  return {
+  return instanceView({
     id,
     profileId,
     region,
     name,
-    state: "RUNNING",
     zone: `${region}-1`,
-    instanceType: "S5.MEDIUM4",
-    cpu: 2,
-    memoryGib: 4,
     privateIps: ["10.0.0.1"],
-    publicIps: [],
-    chargeType: "POSTPAID_BY_HOUR",
     internetChargeType: null,
     bandwidthOutMbps: 0,
-    expiredTime: null,
-    createdTime: "2026-01-01T00:00:00Z",
     tags: [{ key: "env", value: profileId }],
-    osName: "TencentOS",
-    restrictState: "NORMAL",
-    stopChargingMode: null,
-    disableApiTermination: false,
-    latestOperation: null,
-    latestOperationState: null,
-    latestOperationRequestId: null,
-    latestOperationError: null,
-  };
+  });
 }
 
 function profile(id: string, name: string, locked: boolean): ProfileView {

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC, clearMocks } from "../../backend/mocks";
 import i18n from "../../i18n";
+import { instanceView } from "../../test/instanceView";
 import type {
   ActionReport,
   InstanceChange,
@@ -28,34 +29,14 @@ const matches = (i: InstanceView, text: string, state: string) =>
 import { passwordLooksValid, terminatePhrase } from "./ActionDialog";
 
 function inst(id: string, name: string, state: string, extra: Partial<InstanceView> = {}) {
-  return {
+  return instanceView({
     id,
-    profileId: "sandbox",
-    region: "ap-guangzhou",
     name,
     state,
-    zone: "ap-guangzhou-3",
-    instanceType: "S5.MEDIUM4",
-    cpu: 2,
-    memoryGib: 4,
     privateIps: ["10.0.0." + id.slice(-1)],
-    publicIps: [],
-    chargeType: "POSTPAID_BY_HOUR",
-    internetChargeType: "TRAFFIC_POSTPAID_BY_HOUR",
-    bandwidthOutMbps: 5,
-    expiredTime: null,
-    createdTime: "2026-01-01T00:00:00Z",
     tags: [{ key: "env", value: "prod" }],
-    osName: "TencentOS",
-    restrictState: "NORMAL",
-    stopChargingMode: null,
-    disableApiTermination: false,
-    latestOperation: null,
-    latestOperationState: null,
-    latestOperationRequestId: null,
-    latestOperationError: null,
     ...extra,
-  } satisfies InstanceView;
+  });
 }
 
 const profiles = (locked = false): ProfilesView => ({
